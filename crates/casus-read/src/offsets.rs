@@ -1,0 +1,317 @@
+//! The map from clean-text bytes back to raw-file bytes.
+//!
+//! A clean text is built from *pieces*: runs copied verbatim from the raw file,
+//! and short synthetic strings (a space standing for a line break, `&` for
+//! `&amp;`) that stand for a raw range. The map keeps one entry per piece, so
+//! any clean range maps back to the smallest raw range that produced it.
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    clean: usize,
+    clean_len: usize,
+    raw: usize,
+    raw_len: usize,
+    /// Copied pieces are byte-identical to their raw range.
+    copied: bool,
+}
+
+/// Maps clean-text byte offsets to raw byte offsets.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    pieces: Vec<Piece>,
+}
+
+impl OffsetMap {
+    /// The raw range behind the clean range `[start, end)`.
+    ///
+    /// Offsets inside a copied piece map byte for byte; a synthetic piece maps
+    /// to its whole raw range. An empty range maps to an empty raw range.
+    pub fn to_raw(&self, clean: Span) -> Span {
+        if self.pieces.is_empty() {
+            return Span::new(0, 0);
+        }
+        let start = self.raw_at(clean.start, false);
+        let end = if clean.end > clean.start {
+            self.raw_at(clean.end - 1, true)
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+
+    fn piece_at(&self, clean: usize) -> &Piece {
+        let i = self
+            .pieces
+            .partition_point(|p| p.clean + p.clean_len <= clean)
+            .min(self.pieces.len() - 1);
+        &self.pieces[i]
+    }
+
+    /// Raw offset of clean byte `at`; with `after`, the offset just past it.
+    fn raw_at(&self, at: usize, after: bool) -> usize {
+        let p = self.piece_at(at);
+        if at >= p.clean + p.clean_len {
+            return p.raw + p.raw_len;
+        }
+        if p.copied {
+            p.raw + (at - p.clean) + usize::from(after)
+        } else if after {
+            p.raw + p.raw_len
+        } else {
+            p.raw
+        }
+    }
+
+    /// Whether clean byte `at` was copied verbatim from the raw file.
+    pub fn is_copied(&self, at: usize) -> bool {
+        if self.pieces.is_empty() {
+            return false;
+        }
+        let p = self.piece_at(at);
+        p.copied && at >= p.clean && at < p.clean + p.clean_len
+    }
+
+    /// Number of pieces (for diagnostics and tests).
+    pub fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Checks the invariants: pieces are contiguous in clean space and
+    /// monotonic in raw space. Returns the first violation.
+    pub fn check(&self, clean_len: usize, raw_len: usize) -> Result<(), String> {
+        let mut clean = 0;
+        let mut raw = 0;
+        for (i, p) in self.pieces.iter().enumerate() {
+            if p.clean != clean {
+                return Err(format!("piece {i} starts at clean {} not {clean}", p.clean));
+            }
+            if p.raw < raw {
+                return Err(format!("piece {i} goes back in raw: {} < {raw}", p.raw));
+            }
+            if p.copied && p.clean_len != p.raw_len {
+                return Err(format!("copied piece {i} changes length"));
+            }
+            clean += p.clean_len;
+            raw = p.raw + p.raw_len;
+        }
+        if clean != clean_len {
+            return Err(format!("pieces cover {clean} clean bytes of {clean_len}"));
+        }
+        if raw > raw_len {
+            return Err(format!("pieces reach raw {raw} past {raw_len}"));
+        }
+        Ok(())
+    }
+}
+
+/// Builds a clean text and its [`OffsetMap`] together, so they cannot drift.
+///
+/// ```
+/// use casus_read::offsets::{CleanBuilder, Span};
+/// let raw = "Hello [1] world";
+/// let mut b = CleanBuilder::new(raw);
+/// b.copy(0..5);
+/// b.copy(9..15);
+/// let (clean, map) = b.finish();
+/// assert_eq!(clean, "Hello world");
+/// assert_eq!(map.to_raw(Span::new(6, 11)), Span::new(10, 15));
+/// ```
+#[derive(Debug)]
+pub struct CleanBuilder<'a> {
+    raw: &'a str,
+    out: String,
+    map: OffsetMap,
+}
+
+impl<'a> CleanBuilder<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        CleanBuilder {
+            raw,
+            out: String::with_capacity(raw.len()),
+            map: OffsetMap::default(),
+        }
+    }
+
+    /// The raw text being cleaned.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The clean text so far.
+    pub fn text(&self) -> &str {
+        &self.out
+    }
+
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The raw offset where the clean text so far ends.
+    pub fn raw_pos(&self) -> usize {
+        self.map.pieces.last().map_or(0, |p| p.raw + p.raw_len)
+    }
+
+    /// Appends `raw[range]` verbatim.
+    pub fn copy(&mut self, range: std::ops::Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let clean = self.out.len();
+        self.out.push_str(&self.raw[range.clone()]);
+        let len = range.len();
+        if let Some(last) = self.map.pieces.last_mut() {
+            if last.copied && last.raw + last.raw_len == range.start {
+                last.clean_len += len;
+                last.raw_len += len;
+                return;
+            }
+        }
+        self.map.pieces.push(Piece {
+            clean,
+            clean_len: len,
+            raw: range.start,
+            raw_len: len,
+            copied: true,
+        });
+    }
+
+    /// Appends `text`, which stands for `raw[range]` (an entity, a line
+    /// break turned into a space). An empty range marks an insertion point.
+    pub fn replace(&mut self, range: std::ops::Range<usize>, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let start = range.start.max(self.raw_pos());
+        let end = range.end.max(start);
+        let clean = self.out.len();
+        self.out.push_str(text);
+        self.map.pieces.push(Piece {
+            clean,
+            clean_len: text.len(),
+            raw: start,
+            raw_len: end - start,
+            copied: false,
+        });
+    }
+
+    /// Appends a space standing for `raw[range]` unless the text is empty or
+    /// already ends in whitespace.
+    pub fn space(&mut self, range: std::ops::Range<usize>) {
+        if !self.out.is_empty() && !self.out.ends_with([' ', '\n']) {
+            self.replace(range, " ");
+        }
+    }
+
+    /// Ends the current block: the next text starts on a new line.
+    pub fn newline(&mut self, at: usize) {
+        self.trim_end_spaces();
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.replace(at..at, "\n");
+        }
+    }
+
+    /// Ends the current paragraph with a blank line.
+    pub fn paragraph(&mut self, at: usize) {
+        self.newline(at);
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.replace(at..at, "\n");
+        }
+    }
+
+    /// Drops trailing spaces (not newlines) from the clean text.
+    pub fn trim_end_spaces(&mut self) {
+        while self.out.ends_with([' ', '\t']) {
+            self.out.pop();
+            let last = self.map.pieces.last_mut().expect("text implies a piece");
+            last.clean_len -= 1;
+            if last.copied {
+                last.raw_len -= 1;
+            }
+            if last.clean_len == 0 {
+                self.map.pieces.pop();
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> (String, OffsetMap) {
+        while self.out.ends_with(['\n', ' ', '\t']) {
+            self.out.pop();
+            let last = self.map.pieces.last_mut().expect("text implies a piece");
+            last.clean_len -= 1;
+            if last.copied {
+                last.raw_len -= 1;
+            }
+            if last.clean_len == 0 {
+                self.map.pieces.pop();
+            }
+        }
+        (self.out, self.map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_copied_and_synthetic_pieces() {
+        let raw = "a &amp; b\nc";
+        let mut b = CleanBuilder::new(raw);
+        b.copy(0..2);
+        b.replace(2..7, "&");
+        b.copy(7..9);
+        b.space(9..10);
+        b.copy(10..11);
+        let (clean, map) = b.finish();
+        assert_eq!(clean, "a & b c");
+        map.check(clean.len(), raw.len()).unwrap();
+        assert_eq!(map.to_raw(Span::new(2, 3)), Span::new(2, 7));
+        assert_eq!(map.to_raw(Span::new(0, 7)), Span::new(0, 11));
+        assert_eq!(map.to_raw(Span::new(6, 7)), Span::new(10, 11));
+        assert!(map.is_copied(0) && !map.is_copied(2));
+    }
+
+    #[test]
+    fn trims_trailing_whitespace() {
+        let raw = "ab  \n\n";
+        let mut b = CleanBuilder::new(raw);
+        b.copy(0..4);
+        b.paragraph(4);
+        let (clean, map) = b.finish();
+        assert_eq!(clean, "ab");
+        map.check(2, raw.len()).unwrap();
+    }
+}

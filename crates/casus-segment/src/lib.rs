@@ -1,0 +1,350 @@
+//! Sentence segmentation: the second stage of casus.
+//!
+//! Works on a clean text from `casus-read`, where a newline is always a hard
+//! boundary (headings, list items and paragraphs each stand on their own
+//! line). Within a line it splits after `.`, `!` or `?` (and any closing
+//! quotes or brackets) when the next word opens a sentence, and knows the
+//! abbreviations, initials and numbers that do not end one. The abbreviation
+//! list lives in `data/segment/abbreviations.txt`.
+//!
+//! ```
+//! use casus_segment::Segmenter;
+//! let seg = Segmenter::embedded();
+//! let text = "Gen. Smith met U.S. envoys at 8:30 p.m. on Dec. 5. The talks failed.";
+//! let s: Vec<&str> = seg.split(text).iter().map(|s| &text[s.start..s.end]).collect();
+//! assert_eq!(s, ["Gen. Smith met U.S. envoys at 8:30 p.m. on Dec. 5.", "The talks failed."]);
+//! ```
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+/// What a sentence is, by its place in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SentenceKind {
+    /// Running text.
+    Text,
+    /// A short line without final punctuation: a heading or a label.
+    Heading,
+    /// A line that starts with a list marker.
+    ListItem,
+}
+
+/// A sentence: a byte range of the text it was split from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub kind: SentenceKind,
+}
+
+/// Splits text into sentences.
+#[derive(Debug, Clone)]
+pub struct Segmenter {
+    /// Never end a sentence (titles, months, "No.").
+    titles: HashSet<String>,
+    /// End a sentence only before a common sentence opener.
+    others: HashSet<String>,
+}
+
+const ABBREVIATIONS: &str = include_str!("../../../data/segment/abbreviations.txt");
+
+/// Words that open sentences; after an ambiguous abbreviation they mean a break.
+const OPENERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "It",
+    "He",
+    "She",
+    "They",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "We",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "According",
+    "After",
+    "Before",
+    "During",
+    "However",
+    "Following",
+    "Meanwhile",
+    "There",
+    "But",
+    "And",
+    "As",
+    "By",
+    "For",
+    "From",
+    "When",
+    "While",
+    "Since",
+    "Later",
+    "Earlier",
+    "Also",
+];
+
+impl Segmenter {
+    /// The segmenter with the abbreviation list compiled into the binary.
+    pub fn embedded() -> Segmenter {
+        Segmenter::from_list(ABBREVIATIONS)
+    }
+
+    /// A segmenter from an abbreviation list in the format of
+    /// `data/segment/abbreviations.txt`.
+    pub fn from_list(list: &str) -> Segmenter {
+        let mut titles = HashSet::new();
+        let mut others = HashSet::new();
+        let mut in_titles = true;
+        for line in list.lines() {
+            let line = line.trim();
+            match line {
+                "" => {}
+                "[title]" => in_titles = true,
+                "[other]" => in_titles = false,
+                l if l.starts_with('#') => {}
+                l => {
+                    if in_titles {
+                        titles.insert(l.to_string());
+                    } else {
+                        others.insert(l.to_string());
+                    }
+                }
+            }
+        }
+        Segmenter { titles, others }
+    }
+
+    /// Splits `text` into sentences, trimmed of surrounding whitespace.
+    pub fn split(&self, text: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            let body = line.trim_end_matches(['\n', '\r']);
+            self.split_line(text, start, start + body.len(), &mut out);
+        }
+        out
+    }
+
+    fn split_line(&self, text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
+        let line = &text[start..end];
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        let list = is_list_item(trimmed);
+        let bytes = text.as_bytes();
+        let first = out.len();
+        let mut sent_start = start;
+        let mut i = start;
+        while i < end {
+            let b = bytes[i];
+            if matches!(b, b'.' | b'!' | b'?') {
+                // Extend over repeated terminators and closing quotes/brackets.
+                let mut j = i + 1;
+                while j < end && matches!(bytes[j], b'.' | b'!' | b'?') {
+                    j += 1;
+                }
+                while j < end {
+                    let rest = &text[j..end];
+                    let c = rest.chars().next().unwrap_or(' ');
+                    if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»') {
+                        j += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                if j < end && bytes[j] == b' ' && self.breaks_after(text, sent_start, i, j, end) {
+                    push(text, sent_start, j, list && out.len() == first, out);
+                    sent_start = j;
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        push(text, sent_start, end, list && out.len() == first, out);
+        // A one-sentence line without final punctuation is a heading.
+        if out.len() == first + 1 && !list {
+            let s = &mut out[first];
+            let t = &text[s.start..s.end];
+            let last = t.chars().last().unwrap_or('.');
+            if !matches!(last, '.' | '!' | '?' | '"' | '”' | ':' | ';' | ',')
+                && t.split_whitespace().count() <= 12
+            {
+                s.kind = SentenceKind::Heading;
+            }
+        }
+    }
+
+    /// Whether the terminator at `dot` (its run ending at `after`) ends a sentence.
+    fn breaks_after(
+        &self,
+        text: &str,
+        sent_start: usize,
+        dot: usize,
+        after: usize,
+        end: usize,
+    ) -> bool {
+        let next_word = text[after..end].trim_start();
+        let Some(c) = next_word.chars().next() else {
+            return false;
+        };
+        let opens = c.is_uppercase()
+            || matches!(c, '"' | '“' | '‘' | '(' | '[' | '\'')
+            || c.is_ascii_digit();
+        if !opens {
+            return false;
+        }
+        if text.as_bytes()[dot] != b'.' {
+            return true;
+        }
+        // The token that the period ends.
+        let tok_start = text[sent_start..dot]
+            .rfind([' ', '(', '"', '“'])
+            .map_or(sent_start, |k| sent_start + k + 1);
+        let token = &text[tok_start..=dot];
+        let word = token.trim_start_matches(['(', '"', '“', '\'']);
+        if self.titles.contains(word) {
+            return false;
+        }
+        let next: String = next_word
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        if self.others.contains(word) {
+            return OPENERS.contains(&next.as_str());
+        }
+        let core = word.trim_end_matches('.');
+        // Initials: "Robert C. O'Brien", "J.R.R."
+        if core.chars().count() == 1 && core.chars().all(|c| c.is_uppercase()) {
+            return OPENERS.contains(&next.as_str());
+        }
+        if core.len() >= 3 && core.split('.').all(|p| p.chars().count() == 1) {
+            // Dotted acronyms not in the list: "N.A.T.O."
+            return OPENERS.contains(&next.as_str());
+        }
+        true
+    }
+}
+
+fn is_list_item(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('•' | '*' | '-' | '–' | '·') => chars.next() == Some(' '),
+        Some(c) if c.is_ascii_digit() => {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            line[digits..].starts_with(". ") || line[digits..].starts_with(") ")
+        }
+        _ => false,
+    }
+}
+
+fn push(text: &str, start: usize, end: usize, list: bool, out: &mut Vec<Sentence>) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        return;
+    }
+    let kind = if list {
+        SentenceKind::ListItem
+    } else {
+        SentenceKind::Text
+    };
+    out.push(Sentence {
+        start: start + lead,
+        end: end - trail,
+        kind,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        Segmenter::embedded()
+            .split(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_and_initials() {
+        assert_eq!(
+            split("National Security Advisor Robert C. O'Brien warned Iran. Lt. Gen. Smith and St. Petersburg stayed."),
+            ["National Security Advisor Robert C. O'Brien warned Iran.", "Lt. Gen. Smith and St. Petersburg stayed."]
+        );
+        assert_eq!(
+            split("Resolution No. 884 passed. It was adopted."),
+            ["Resolution No. 884 passed.", "It was adopted."]
+        );
+        assert_eq!(
+            split("He met the U.N. envoy and U.S. officials. The U.S. The talks ended."),
+            [
+                "He met the U.N. envoy and U.S. officials.",
+                "The U.S.",
+                "The talks ended."
+            ]
+        );
+        assert_eq!(split("Sam Jones Jr. arrived."), ["Sam Jones Jr. arrived."]);
+    }
+
+    #[test]
+    fn numbers_and_times() {
+        assert_eq!(
+            split("On 4 November, around 8:30 p.m. local time, 2,840 men and 3.5 tanks left. Then it ended."),
+            ["On 4 November, around 8:30 p.m. local time, 2,840 men and 3.5 tanks left.", "Then it ended."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets() {
+        assert_eq!(
+            split("He said \"we will win.\" The army (then 20,000 strong.) Next one? Yes!"),
+            [
+                "He said \"we will win.\"",
+                "The army (then 20,000 strong.)",
+                "Next one?",
+                "Yes!"
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_hard_boundaries() {
+        let text =
+            "Casualties and losses\n• 2,840 servicemen killed\n• 64 missing\nA sentence. Another";
+        let seg = Segmenter::embedded().split(text);
+        let kinds: Vec<_> = seg.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                SentenceKind::Heading,
+                SentenceKind::ListItem,
+                SentenceKind::ListItem,
+                SentenceKind::Text,
+                SentenceKind::Text
+            ]
+        );
+    }
+
+    #[test]
+    fn lowercase_after_period_does_not_split() {
+        assert_eq!(split("The co. was fined. ok"), ["The co. was fined. ok"]);
+    }
+}
