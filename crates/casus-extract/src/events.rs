@@ -1,0 +1,572 @@
+//! The event coder: trigger phrases, then actor, recipient, date, place.
+//!
+//! For each sentence the coder finds the trigger phrases of `events.toml`
+//! (leftmost longest, lemmatised), drops the ones that are only the content
+//! of another (`urged X *to cooperate*`, `lifted *the curfew*`), and fills each
+//! remaining trigger by rules, each named in [`Event::rule`]:
+//!
+//! * `subject`: the nearest actor mention to the left within the clause that
+//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X");
+//! * `coordination`: a trigger after "and" or a comma ("condemned X and called
+//!   for", "…, urging") shares the subject of the trigger before it;
+//! * `passive`: "was condemned by X" makes X the actor and the left mention the
+//!   recipient; `actor-after`: "at the request of X" likewise;
+//! * `demonym`: a nominal trigger takes a demonym right before it ("an
+//!   Armenian attack");
+//! * `anaphora`: with no mention in the clause ("It condemned", "The group
+//!   called"), the last subject of the paragraph;
+//! * recipients are the first actor mention after the trigger (not a
+//!   locative "in X"), up to the next trigger;
+//! * lists ("Russia, the United States, and France") give one event per
+//!   member, on both sides.
+
+use std::collections::HashSet;
+
+use casus_entities::Mention;
+use casus_segment::SentenceKind;
+
+use crate::rules::Rules;
+use crate::text::{tok_at_or_after, tokenize, Tok};
+use crate::{dated_in, is_actor, owner_id, reference_at, Actor, DocInput, Event, Place};
+
+/// A mention placed on the tokens of a sentence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed<'a> {
+    pub m: &'a Mention,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+}
+
+/// Places the mentions of `[from, to)` on `toks`.
+pub(crate) fn place_mentions<'a>(mentions: &'a [Mention], toks: &[Tok], from: usize, to: usize) -> Vec<Placed<'a>> {
+    let lo = mentions.partition_point(|m| m.start < from);
+    let mut out = Vec::new();
+    for m in &mentions[lo..] {
+        if m.start >= to {
+            break;
+        }
+        if m.end > to {
+            continue;
+        }
+        let first = tok_at_or_after(toks, m.start).min(toks.len());
+        // A mention that starts inside a token ("Azerbaijani-backed") takes that token.
+        let first = if first > 0 && toks[first - 1].end > m.start { first - 1 } else { first };
+        let mut last = first;
+        while last < toks.len() && toks[last].start < m.end {
+            last += 1;
+        }
+        if last > first {
+            out.push(Placed { m, first, last });
+        }
+    }
+    out
+}
+
+/// The token before `i`, skipping determiners; its index.
+fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if !r.determiners.contains(&toks[k].low) {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// Whether a placed mention sits in a prepositional phrase (other than "of").
+fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
+    match prev_content(r, toks, p.first) {
+        Some(k) => {
+            let w = &toks[k].low;
+            w != "of" && r.prepositions.contains(w)
+        }
+        None => false,
+    }
+}
+
+/// Whether the mention follows "according to".
+fn after_according(toks: &[Tok], p: &Placed) -> bool {
+    let k = p.first;
+    (k >= 2 && toks[k - 1].low == "to" && toks[k - 2].low == "according") || (k >= 3 && toks[k - 2].low == "to" && toks[k - 3].low == "according")
+}
+
+/// Extends a list member to every member of its list: mentions separated only
+/// by list joiners ("Russia, the United States, and France").
+fn list_of(r: &Rules, toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: bool) -> Vec<usize> {
+    let joined = |a: &Placed, b: &Placed| -> bool {
+        if b.first < a.last {
+            return false;
+        }
+        let gap = &toks[a.last..b.first];
+        gap.len() <= 6 && gap.iter().all(|t| r.list_joiners.contains(&t.low))
+    };
+    let mut out = vec![i];
+    if left {
+        let mut k = i;
+        while k > 0 && is_actor(ms[k - 1].m) && joined(&ms[k - 1], &ms[k]) {
+            k -= 1;
+            out.insert(0, k);
+        }
+    }
+    if right {
+        let mut k = i;
+        while k + 1 < ms.len() && is_actor(ms[k + 1].m) && joined(&ms[k], &ms[k + 1]) {
+            k += 1;
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// The actor record for a mention.
+pub(crate) fn actor_of(m: &Mention) -> Actor {
+    Actor {
+        id: m.entity.id.clone(),
+        name: m.entity.name.clone(),
+        country: m.entity.country.clone(),
+        sector: m.entity.sector.clone(),
+        raw: m.text.clone(),
+        person: m.person.clone(),
+    }
+}
+
+fn place_of(m: &Mention) -> Place {
+    Place { id: m.entity.id.clone(), name: m.entity.name.clone(), country: m.entity.country.clone(), lat: m.entity.lat, lon: m.entity.lon, raw: m.text.clone() }
+}
+
+/// A trigger kept for coding.
+struct Found {
+    entry: usize,
+    first: usize,
+    last: usize,
+}
+
+/// Index of the first token of the clause holding token `i`.
+fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
+    let mut k = i;
+    while k > 0 {
+        if r.clause_breaks.contains(&toks[k - 1].low) {
+            return k;
+        }
+        k -= 1;
+    }
+    0
+}
+
+/// Index one past the last token of the clause holding token `i`.
+fn clause_end(r: &Rules, toks: &[Tok], i: usize) -> usize {
+    let mut k = i;
+    while k < toks.len() {
+        if toks[k].low == ";" || (k > i && r.clause_breaks.contains(&toks[k].low) && toks[k].low != "who" && toks[k].low != "which") {
+            return k;
+        }
+        k += 1;
+    }
+    toks.len()
+}
+
+/// Whether the trigger at `first` is a passive participle ("was condemned").
+fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
+    let w = &toks[first].low;
+    if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
+        return false;
+    }
+    let mut k = first;
+    for _ in 0..3 {
+        if k == 0 {
+            return false;
+        }
+        k -= 1;
+        let t = &toks[k].low;
+        if r.be.contains(t) && t != "'s" {
+            return true;
+        }
+        if !(t.ends_with("ly") || matches!(t.as_str(), "also" | "again" | "not" | "reportedly" | "later")) {
+            return false;
+        }
+    }
+    false
+}
+
+/// aux markers from the few words before a trigger.
+fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
+    let from = first.saturating_sub(4).max(cstart);
+    let mut aux = Vec::new();
+    let window = &toks[from..first];
+    if window.iter().any(|t| r.negation.contains(&t.low)) {
+        aux.push("negation".to_string());
+    }
+    if window.iter().any(|t| r.future.contains(&t.low)) {
+        aux.push("future".to_string());
+    }
+    let hyp_from = first.saturating_sub(8).max(cstart);
+    if toks[hyp_from..first].iter().any(|t| r.hypothetical.contains(&t.low)) {
+        aux.push("hypothetical".to_string());
+    }
+    if window.iter().any(|t| r.historical.contains(&t.low)) {
+        aux.push("historical".to_string());
+    }
+    aux
+}
+
+/// Codes the events of one document.
+pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
+    let text = doc.text;
+    let mut out: Vec<Event> = Vec::new();
+    let mut seen: HashSet<(usize, String, String, String)> = HashSet::new();
+    // The last subject group of the paragraph, for anaphora.
+    let mut memory: Vec<&Mention> = Vec::new();
+    let mut last_line_end = 0usize;
+    let doc_year: Option<i32> = doc.doc_date.and_then(|d| d.get(..4)).and_then(|y| y.parse().ok());
+    for s in doc.sentences {
+        let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
+        if start >= end {
+            continue;
+        }
+        if s.kind == SentenceKind::Heading {
+            memory.clear();
+            continue;
+        }
+        // A new paragraph (a line boundary between sentences) keeps the
+        // memory only across a single line break within a section.
+        if text.get(last_line_end..start).is_some_and(|g| g.contains("\n\n")) && s.kind == SentenceKind::ListItem {
+            memory.clear();
+        }
+        last_line_end = end;
+        let toks = tokenize(text, start, end);
+        if toks.is_empty() {
+            continue;
+        }
+        let ms = place_mentions(doc.mentions, &toks, start, end);
+        let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
+        // 1. Triggers, minus those that are the content of another.
+        let mut found: Vec<Found> = Vec::new();
+        for h in r.triggers.find_all(&toks, 0, toks.len()) {
+            let t = r.triggers.get(h.entry);
+            if in_mention(h.first) {
+                continue;
+            }
+            if t.verb_only && h.first > 0 && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s") {
+                continue;
+            }
+            let governed = found.last().is_some_and(|p| {
+                let gap = h.first.saturating_sub(p.last);
+                let to_before = (h.first.saturating_sub(3)..h.first).any(|k| toks[k].low == "to");
+                (to_before && gap <= 10) || (t.noun && gap <= 3)
+            });
+            if governed {
+                continue;
+            }
+            found.push(Found { entry: h.entry, first: h.first, last: h.last });
+        }
+        // claimed_by from "according to X".
+        let according = ms.iter().find(|p| after_according(&toks, p) && is_actor(p.m)).map(|p| owner_id(p.m));
+        let location = ms.iter().find(|p| p.m.entity.kind == "place" && prev_content(r, &toks, p.first).is_some_and(|k| r.locatives.contains(&toks[k].low))).map(|p| place_of(p.m));
+        let date = dated_in(doc.timexes, start, end).next().and_then(|t| t.date.clone()).or_else(|| reference_at(doc.timexes, start));
+        let mut prev_subject: Option<Vec<usize>> = None;
+        let mut sentence_subject: Option<Vec<&Mention>> = None;
+        for (fi, f) in found.iter().enumerate() {
+            let t = r.triggers.get(f.entry);
+            let cstart = clause_start(r, &toks, f.first);
+            let cend = clause_end(r, &toks, f.first);
+            let limit = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
+            let mut rule = String::new();
+            // Actor.
+            let mut actors: Vec<usize> = Vec::new();
+            let mut recipients: Vec<usize> = Vec::new();
+            let passive = is_passive(r, &toks, f.first);
+            let left_subject = || -> Option<usize> {
+                ms.iter().enumerate().rev().find(|(_, p)| p.last <= f.first && p.first >= cstart && is_actor(p.m) && !in_pp(r, &toks, p) && !after_according(&toks, p)).map(|(i, _)| i)
+            };
+            let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
+                ms.iter().enumerate().find(|(_, p)| {
+                    p.first >= from
+                        && p.last <= lim.max(from)
+                        && p.first.saturating_sub(from) <= 8
+                        && is_actor(p.m)
+                        && !after_according(&toks, p)
+                        && (allow_loc || !prev_content(r, &toks, p.first).is_some_and(|k| r.locatives.contains(&toks[k].low)))
+                })
+                .map(|(i, _)| i)
+            };
+            let prev_tok = (f.first > 0).then(|| toks[f.first - 1].low.as_str());
+            let coordinated = matches!(prev_tok, Some("and" | "," | "also" | "further" | "then" | "again")) && prev_subject.is_some();
+            if t.actor_after {
+                if let Some(a) = after(f.last, cend, true) {
+                    actors = list_of(r, &toks, &ms, a, false, true);
+                    rule.push_str("actor-after");
+                }
+                if let Some(l) = left_subject() {
+                    recipients = list_of(r, &toks, &ms, l, true, false);
+                }
+            } else if passive {
+                let by = (f.last..(f.last + 4).min(toks.len())).find(|&k| toks[k].low == "by");
+                if let Some(a) = by.and_then(|k| ms.iter().position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))) {
+                    actors = list_of(r, &toks, &ms, a, false, true);
+                    rule.push_str("passive-by");
+                } else {
+                    rule.push_str("passive");
+                }
+                if let Some(l) = left_subject() {
+                    recipients = list_of(r, &toks, &ms, l, true, false);
+                }
+            } else {
+                let demonym = if t.noun && f.first > 0 { ms.iter().position(|p| p.last == f.first && is_actor(p.m)) } else { None };
+                if let Some(d) = demonym {
+                    actors = vec![d];
+                    rule.push_str("demonym");
+                } else if coordinated {
+                    actors = prev_subject.clone().unwrap_or_default();
+                    rule.push_str("coordination");
+                } else if let Some(l) = left_subject() {
+                    actors = list_of(r, &toks, &ms, l, true, false);
+                    rule.push_str("subject");
+                }
+                let from = f.last;
+                if let Some(rc) = after(from, limit, false) {
+                    if !actors.contains(&rc) {
+                        recipients = list_of(r, &toks, &ms, rc, false, true);
+                    }
+                }
+            }
+            if !actors.is_empty() && !rule.starts_with("passive") {
+                prev_subject = Some(actors.clone());
+            }
+            // Resolve actor mentions; anaphora when none.
+            let mut actor_ms: Vec<&Mention> = actors.iter().map(|&i| ms[i].m).collect();
+            if actor_ms.is_empty() && !passive {
+                if coordinated_none(prev_tok) {
+                    if let Some(s) = &sentence_subject {
+                        actor_ms = s.clone();
+                        rule.push_str("coordination");
+                    }
+                }
+                if actor_ms.is_empty() && !memory.is_empty() {
+                    actor_ms = memory.clone();
+                    rule.push_str("anaphora");
+                }
+            } else if !actor_ms.is_empty() && !passive {
+                sentence_subject = Some(actor_ms.clone());
+            }
+            let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
+            // Mode: the lexicon's, refined by cues after the trigger.
+            let mut mode = t.mode.clone();
+            let mut k = f.last;
+            let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
+            while k < cue_lim {
+                if let Some(h) = r.mode_cues.longest_at(&toks, k) {
+                    let (ty, m) = r.mode_cues.get(h.entry);
+                    if ty == &t.kind {
+                        mode = Some(m.clone());
+                        break;
+                    }
+                    k = h.last;
+                } else {
+                    k += 1;
+                }
+            }
+            let mut aux = aux_of(r, &toks, cstart, f.first);
+            if let (Some(y), Some(d)) = (doc_year, date.as_ref()) {
+                if d.end.get(..4).and_then(|v| v.parse::<i32>().ok()).is_some_and(|dy| dy + 2 < y) && !aux.iter().any(|a| a == "historical") {
+                    aux.push("historical".into());
+                }
+            }
+            // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
+            let mut claimed_by = according.clone();
+            if claimed_by.is_none() {
+                for h in r.reporting.find_all(&toks, cstart, f.first) {
+                    if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(r, &toks, p)) {
+                        claimed_by = Some(owner_id(p.m));
+                    }
+                }
+            }
+            let trigger = text.get(toks[f.first].start..toks[f.last - 1].end).unwrap_or("").to_string();
+            let rule = format!("{}:{}{}", t.phrase, if rule.is_empty() { "no-actor" } else { &rule }, if recipient_ms.is_empty() { "" } else { "+recipient" });
+            let actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() { vec![None] } else { dedup(actor_ms).into_iter().map(Some).collect() };
+            let recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() { vec![None] } else { dedup(recipient_ms).into_iter().map(Some).collect() };
+            for a in &actor_list {
+                for rc in &recipient_list {
+                    let (aid, rid) = (a.map(|m| m.entity.id.clone()).unwrap_or_default(), rc.map(|m| m.entity.id.clone()).unwrap_or_default());
+                    if a.is_none() {
+                        continue;
+                    }
+                    let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id)) && recipient_list.len() > 1 { continue } else { rc };
+                    if !seen.insert((start, t.kind.clone(), aid.clone(), rid)) {
+                        continue;
+                    }
+                    let claimed = claimed_by.clone().filter(|c| a.map(owner_id).as_ref() != Some(c));
+                    out.push(Event {
+                        start,
+                        end,
+                        kind: t.kind.clone(),
+                        mode: mode.clone(),
+                        actor: a.map(actor_of),
+                        recipient: rc.map(actor_of),
+                        date: date.clone(),
+                        location: location.clone(),
+                        aux: aux.clone(),
+                        claimed_by: claimed,
+                        trigger: trigger.clone(),
+                        rule: rule.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(s) = sentence_subject {
+            memory = s;
+        }
+    }
+    out
+}
+
+fn coordinated_none(prev: Option<&str>) -> bool {
+    matches!(prev, Some("and" | "," | "also" | "further" | "then" | "again"))
+}
+
+/// Mentions with distinct ids, in order.
+fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
+    let mut ids = HashSet::new();
+    v.into_iter().filter(|m| ids.insert(m.entity.id.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{mentions, sentences, timex};
+    use crate::Coder;
+
+    fn code(text: &str, timexes: Vec<casus_time::Timex>) -> Vec<(String, Option<String>, String, Option<String>)> {
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &timexes, doc_date: None };
+        Coder::embedded()
+            .code(&doc)
+            .events
+            .into_iter()
+            .map(|e| (e.kind, e.mode, e.actor.map(|a| a.id).unwrap_or_default(), e.recipient.map(|a| a.id)))
+            .collect()
+    }
+
+    fn has(v: &[(String, Option<String>, String, Option<String>)], kind: &str, actor: &str, rec: Option<&str>) -> bool {
+        v.iter().any(|e| e.0 == kind && e.2 == actor && e.3.as_deref() == rec)
+    }
+
+    #[test]
+    fn subject_verb_object() {
+        let v = code("Turkey blamed Armenia for violating the ceasefire.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+        assert_eq!(v[0].1.as_deref(), Some("allege"));
+    }
+
+    #[test]
+    fn request_modes_from_cues() {
+        let v = code("The Minsk Group called for an immediate ceasefire.", vec![]);
+        assert_eq!(v, [("REQUEST".to_string(), Some("yield".to_string()), "OSCE_MG".to_string(), None)]);
+        let v = code("NATO urged both sides to resume talks.", vec![]);
+        assert_eq!(v[0].1.as_deref(), Some("meet"));
+    }
+
+    #[test]
+    fn compound_subjects_give_one_event_each() {
+        let v = code("Russia, the United States, and France called for a ceasefire.", vec![]);
+        for id in ["RUS", "USA", "FRA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn recipient_lists_give_one_event_each() {
+        let v = code("Lavrov called on Armenia and Azerbaijan to respect the truce.", vec![]);
+        assert!(has(&v, "REQUEST", "RUS", Some("ARM")) && has(&v, "REQUEST", "RUS", Some("AZE")), "{v:?}");
+    }
+
+    #[test]
+    fn prepositional_mentions_are_not_subjects() {
+        let v = code("In Azerbaijan, the European Union expressed deep concern.", vec![]);
+        assert!(has(&v, "ACCUSE", "EU", None), "{v:?}");
+        assert!(!v.iter().any(|e| e.2 == "AZE"));
+    }
+
+    #[test]
+    fn passive_with_agent() {
+        let v = code("Armenia was condemned by Turkey.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+    }
+
+    #[test]
+    fn actor_after_request_of() {
+        let v = code("At the request of Russia, the United Nations Security Council met.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "REQUEST" && e.2 == "RUS"), "{v:?}");
+        assert!(has(&v, "CONSULT", "UNSC", None) || v.iter().any(|e| e.0 == "CONSULT" && e.2 == "UNSC"), "{v:?}");
+    }
+
+    #[test]
+    fn anaphora_takes_the_last_subject() {
+        let v = code("NATO met on Monday. It condemned the use of force.", vec![]);
+        assert!(has(&v, "ACCUSE", "NATO", None), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_shares_the_subject() {
+        let v = code("Turkey voiced support for Azerbaijan, condemning Armenia.", vec![]);
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+    }
+
+    #[test]
+    fn complements_are_not_events() {
+        let v = code("NATO urged Turkey to cooperate with the OSCE.", vec![]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        let v = code("Israel threatened to ban voting.", vec![]);
+        assert_eq!(v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["THREATEN"]);
+    }
+
+    #[test]
+    fn nominal_trigger_with_demonym() {
+        let v = code("Two were wounded in an Armenian attack.", vec![]);
+        assert!(has(&v, "ASSAULT", "ARM", None), "{v:?}");
+    }
+
+    #[test]
+    fn sanctions_and_coercion() {
+        let v = code("Armenia has recalled its ambassador to Israel.", vec![]);
+        assert!(has(&v, "SANCTION", "ARM", Some("ISR")), "{v:?}");
+        let v = code("The Armenian National Security Service stated that it had arrested several foreign citizens.", vec![]);
+        assert!(has(&v, "COERCE", "ARM", None), "{v:?}");
+    }
+
+    #[test]
+    fn dates_from_the_sentence_or_the_narrative() {
+        let text = "On 2 October 2020, NATO met. It condemned the fighting.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let tx = vec![timex(text, "2 October 2020", "2020-10-02")];
+        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &tx, doc_date: None };
+        let ev = Coder::embedded().code(&doc).events;
+        assert!(ev.iter().all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")), "{ev:?}");
+    }
+
+    #[test]
+    fn aux_negation_and_according_to() {
+        let text = "According to the Azerbaijani Defense Ministry, Armenia did not withdraw from Hadrut.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &[], doc_date: None };
+        let ev = Coder::embedded().code(&doc).events;
+        let e = ev.iter().find(|e| e.kind == "RETREAT").expect("retreat");
+        assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
+        assert!(e.aux.contains(&"negation".to_string()));
+        assert_eq!(e.claimed_by.as_deref(), Some("AZE"));
+        assert_eq!(e.location.as_ref().map(|p| p.id.as_str()), Some("hadrut"));
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for t in ["", "\n\n", "called for", "é,;:", "by by by", "Armenia"] {
+            let _ = code(t, vec![]);
+        }
+    }
+}
