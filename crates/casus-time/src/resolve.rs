@@ -55,6 +55,11 @@ impl Reference {
     }
 }
 
+/// A month named without a year is taken to be in the next year when it
+/// lies this many months or more before the reference month ("January"
+/// after "December 1941" is January 1942; "March" after "October" is too).
+pub const ROLL_FORWARD_MONTHS: u32 = 9;
+
 /// A resolved mention.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -74,7 +79,13 @@ pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
     let mut out = Vec::with_capacity(mentions.len());
     for m in mentions {
         let (res, new_ref) = resolve_one(m, r);
-        if let Some(n) = new_ref {
+        // approximate offsets ("almost two decades earlier") set no reference
+        if let (Some(n), None) = (
+            new_ref,
+            m.modifier.filter(|x| {
+                matches!(m.what, What::Rel { .. }) && !["START", "MID", "END"].contains(x)
+            }),
+        ) {
             r = Some(n);
         }
         out.push(res);
@@ -108,7 +119,22 @@ fn add_months(y: i64, m: u32, n: i64) -> (i64, u32) {
 fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference>) {
     let anchor = r.map(|r| r.value());
     match &m.what {
-        What::Date(spec) => resolve_date(spec, m.modifier, r),
+        What::Date(spec) => {
+            let (out, mut nr) = resolve_date(spec, m.modifier, r);
+            // a year named in passing ("a campaign planned for 1976") does not
+            // move a narrative that is following months and days
+            if let (Some(_), Some(old)) = (nr, r) {
+                if spec.year.is_some()
+                    && spec.month.is_none()
+                    && spec.season.is_none()
+                    && !m.lead
+                    && old.month.is_some()
+                {
+                    nr = None;
+                }
+            }
+            (out, nr)
+        }
         What::Rel { unit, offset, pod } => resolve_rel(*unit, *offset, *pod, m.modifier, r),
         What::Ref(v) => (
             res(TimexType::Date, v.to_string(), anchor, m.modifier),
@@ -194,9 +220,23 @@ fn resolve_date(
     r: Option<Reference>,
 ) -> (Resolved, Option<Reference>) {
     let explicit = s.year.is_some();
-    let year = s
+    let mut year = s
         .year
         .or_else(|| r.map(|r| r.year + s.rel_year.unwrap_or(0)));
+    // the narrative moves forward: "January" after "December 1941" is 1942
+    if let (
+        None,
+        None,
+        Some(m),
+        Some(Reference {
+            month: Some(rm), ..
+        }),
+    ) = (s.year, s.rel_year, s.month, r)
+    {
+        if rm >= m + ROLL_FORWARD_MONTHS {
+            year = year.map(|y| y + 1);
+        }
+    }
     // a day without a month takes the narrative month
     let month = s.month.or_else(|| {
         if s.day.is_some() {

@@ -109,6 +109,9 @@ pub struct Mention {
     pub end: usize,
     pub what: What,
     pub modifier: Option<&'static str>,
+    /// Whether the expression opens its sentence or line (at most three
+    /// tokens after the boundary: "In June 1941,", "By early 1942,").
+    pub lead: bool,
 }
 
 type Found = Option<(usize, Vec<Mention>)>;
@@ -121,6 +124,7 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
             end,
             what,
             modifier,
+            lead: false,
         }],
     ))
 }
@@ -248,6 +252,11 @@ impl Scanner<'_, '_> {
     /// Whether a number at `i..e` standing alone can be a year, given its
     /// neighbours (`Resolution 884`, `T-72`, `1,500 men`, ISBNs are not).
     fn year_context_ok(&self, i: usize, e: usize) -> bool {
+        self.year_before_ok(i) && self.year_after_ok(e)
+    }
+
+    /// The left half of [`Self::year_context_ok`].
+    fn year_before_ok(&self, i: usize) -> bool {
         let lx = self.lx;
         if i > 0 {
             let mut p = i - 1;
@@ -268,6 +277,12 @@ impl Scanner<'_, '_> {
                 return false;
             }
         }
+        true
+    }
+
+    /// The right half of [`Self::year_context_ok`].
+    fn year_after_ok(&self, e: usize) -> bool {
+        let lx = self.lx;
         if let Some(n) = self.t.get(e) {
             if lx.not_after.contains(n.lower.as_ref()) {
                 return false;
@@ -812,12 +827,14 @@ impl Scanner<'_, '_> {
                                 end: e1,
                                 what: What::Date(first),
                                 modifier: None,
+                                lead: false,
                             },
                             Mention {
                                 start: e1 + 1,
                                 end: e2,
                                 what: What::Date(spec),
                                 modifier: None,
+                                lead: false,
                             },
                         ],
                     ));
@@ -853,12 +870,14 @@ impl Scanner<'_, '_> {
                                     end: e1,
                                     what: What::Date(a),
                                     modifier: None,
+                                    lead: false,
                                 },
                                 Mention {
                                     start: e1 + 1,
                                     end: e3,
                                     what: What::Date(b),
                                     modifier: None,
+                                    lead: false,
                                 },
                             ],
                         ));
@@ -910,7 +929,7 @@ impl Scanner<'_, '_> {
         if !tight && !bc {
             return None;
         }
-        if !bc && !self.year_context_ok(j, j + 1) {
+        if !bc && !self.year_after_ok(j + 1) {
             return None;
         }
         let astro = |y: i64| if bc { 1 - y } else { y };
@@ -925,6 +944,7 @@ impl Scanner<'_, '_> {
                         ..Default::default()
                     }),
                     modifier: None,
+                    lead: false,
                 },
                 Mention {
                     start: j,
@@ -934,6 +954,7 @@ impl Scanner<'_, '_> {
                         ..Default::default()
                     }),
                     modifier: None,
+                    lead: false,
                 },
             ],
         ))
@@ -1021,7 +1042,7 @@ impl Scanner<'_, '_> {
             (e, Unit::Day, Some(pod))
         } else if let Some((e, s)) = self.table(&self.lx.seasons, j) {
             // next summer, this spring, that winter
-            let o = off?;
+            let o = off.or(later_earlier.then_some(0))?;
             if !det && !["next", "last", "this", "that"].contains(&self.w(j - 1)) {
                 return None;
             }
@@ -1042,6 +1063,8 @@ impl Scanner<'_, '_> {
         let mut e = e;
         let offset = match off {
             Some(o) => o,
+            // "later in the year"
+            None if later_earlier && det => 0,
             None => {
                 // "the day before", "the day after", "the year before"
                 if det && self.is_any(e, &["before", "after", "following"]) && !demonstrative {
@@ -1099,6 +1122,7 @@ impl Scanner<'_, '_> {
         let mut j = i;
         let mut modifier = None;
         let mut lead_the = false;
+        let mut lead_adj = false;
         if self.is(j, "the") {
             j += 1;
             if self.is_any(
@@ -1120,6 +1144,7 @@ impl Scanner<'_, '_> {
             ) {
                 j += 1;
                 lead_the = true;
+                lead_adj = true;
             } else {
                 lead_the = true;
             }
@@ -1127,14 +1152,14 @@ impl Scanner<'_, '_> {
         if !lead_the {
             if let Some((e, q)) = self.table(&self.lx.quantifiers, j) {
                 if self.count(e).is_some() {
-                    modifier = Some(q);
+                    modifier = (q != "-").then_some(q);
                     j = e;
                 }
             }
         }
         let (mut e, n, vague) = match self.count(j) {
             Some(c) => c,
-            None if lead_the => (j, "X".to_string(), true),
+            None if lead_adj => (j, String::new(), true),
             None => return None,
         };
         // "a few" etc. need a plural unit, numbers > 1 too; "a" a singular one
@@ -1143,6 +1168,16 @@ impl Scanner<'_, '_> {
             e += 1;
         }
         let (ue, unit, mult, plural) = self.unit(e)?;
+        // "the first year", "the past decade": one unit; "the next few months": X
+        let (n, vague) = if n.is_empty() {
+            if plural {
+                ("X".to_string(), true)
+            } else {
+                ("1".to_string(), false)
+            }
+        } else {
+            (n, vague)
+        };
         if self.t[j].kind == TokKind::Num && self.t[j].num.is_some_and(|n| n == 0) {
             return None;
         }
@@ -1154,7 +1189,7 @@ impl Scanner<'_, '_> {
             n
         };
         let mut e = ue;
-        let is_a = self.is_any(j, &["a", "an", "one", "single"]);
+        let is_a = !vague && self.is_any(j, &["a", "an", "one", "single"]);
         if hyphen {
             // 24-year, three-day: singular unit
             if plural {
@@ -1223,6 +1258,12 @@ impl Scanner<'_, '_> {
             if k.fract() != 0.0 {
                 return None;
             }
+            // "a decade earlier" is a year, not a decade
+            let (unit, k) = match unit {
+                Unit::Decade => (Unit::Year, k * 10.0),
+                Unit::Century => (Unit::Year, k * 100.0),
+                u => (u, k),
+            };
             return one(
                 i,
                 end,
@@ -1239,6 +1280,16 @@ impl Scanner<'_, '_> {
         }
         if plural && is_a {
             return None;
+        }
+        // "two months of fierce battles", "the first year of the war"
+        if self.is(e, "of")
+            && self.t.get(e + 1).is_some_and(|t| t.kind == TokKind::Word)
+            && !self.is_any(e + 1, &["age", "that", "this"])
+            && self.month(e + 1).is_none()
+        {
+            if let Some(x) = self.event_np(e + 1) {
+                e = x;
+            }
         }
         one(i, e, What::Duration(unit.duration(&n)), modifier)
     }
@@ -1435,7 +1486,10 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let mut i = 0;
     while i < toks.len() {
         match sc.all(i) {
-            Some((e, ms)) if e > i => {
+            Some((e, mut ms)) if e > i => {
+                for m in &mut ms {
+                    m.lead = opens_sentence(toks, m.start);
+                }
                 out.extend(ms);
                 i = e;
             }
@@ -1443,4 +1497,19 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// Whether token `i` is at most three tokens after a sentence or line start.
+fn opens_sentence(toks: &[Tok], i: usize) -> bool {
+    let lo = i.saturating_sub(3);
+    if i <= 3 && lo == 0 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
+        return true;
+    }
+    (lo..=i).rev().any(|k| {
+        toks[k].newline_before
+            || (k > 0
+                && k < i + 1
+                && k != 0
+                && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
+    })
 }

@@ -27,6 +27,8 @@ pub struct Tok<'a> {
     pub kind: TokKind,
     /// Whether white space separates this token from the previous one.
     pub space_before: bool,
+    /// Whether a line break separates this token from the previous one.
+    pub newline_before: bool,
     /// Integer value of a plain digit run (no separators), up to 9 digits.
     pub num: Option<u64>,
     /// Number of digits of a plain digit run.
@@ -55,10 +57,12 @@ pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut space = true;
+    let mut newline = true;
     let mut it = text.char_indices().peekable();
     while let Some((s, c)) = it.next() {
         if c.is_whitespace() {
             space = true;
+            newline |= c == '\n';
             continue;
         }
         let (end, kind, grouped) = if c.is_ascii_digit() {
@@ -125,11 +129,13 @@ pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
             lower: lower(t),
             kind,
             space_before: space,
+            newline_before: newline,
             num,
             digits,
             grouped,
         });
         space = false;
+        newline = false;
     }
     out
 }
