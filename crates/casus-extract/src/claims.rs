@@ -46,7 +46,9 @@ fn parse_digits(s: &str) -> Option<f64> {
     if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || c.starts_with('.') {
         return None;
     }
-    c.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e13)
+    c.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e13)
 }
 
 /// A number word, possibly hyphenated ("twenty-five").
@@ -99,8 +101,32 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
         if toks.get(last).is_some_and(|t| t.low == "of") {
             last += 1;
         }
-        let raw = text.get(t.start..toks[h.last - 1].end).unwrap_or("").to_string();
-        return Some(Quantity { first: i, last, low: v, high: None, raw });
+        let raw = text
+            .get(t.start..toks[h.last - 1].end)
+            .unwrap_or("")
+            .to_string();
+        return Some(Quantity {
+            first: i,
+            last,
+            low: v,
+            high: None,
+            raw,
+        });
+    }
+    // "300,000-500,000" is one token.
+    if let Some((a, b)) = t.low.split_once('-') {
+        if let (Some(lo), Some(hi)) = (parse_digits(a), parse_digits(b)) {
+            if hi > lo && !(a.len() == 4 && b.len() == 4 && !a.contains(',')) {
+                let raw = text.get(t.start..t.end).unwrap_or("").to_string();
+                return Some(Quantity {
+                    first: i,
+                    last: i + 1,
+                    low: lo.round() as u64,
+                    high: Some(hi.round() as u64),
+                    raw,
+                });
+            }
+        }
     }
     let (low, mut j, digits) = plain_number(r, toks, text, i)?;
     // Years and ordinal-like tokens are not counts.
@@ -109,7 +135,9 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
     }
     if !digits && (t.low == "a" || t.low == "an" || t.low == "one") {
         // "a"/"an"/"one" count only before a population word or item.
-        let near = (i + 1..(i + 4).min(toks.len())).any(|k| r.populations.longest_at(toks, k).is_some() || r.items.longest_at(toks, k).is_some());
+        let near = (i + 1..(i + 4).min(toks.len())).any(|k| {
+            r.populations.longest_at(toks, k).is_some() || r.items.longest_at(toks, k).is_some()
+        });
         if !near {
             return None;
         }
@@ -120,7 +148,9 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
         high = None;
         raw_end = toks[j].end;
         j += 1;
-    } else if toks.get(j).is_some_and(|n| n.low == "-" || n.low == "to" || n.low == "and" && j >= 2 && toks[j - 2].low == "between") {
+    } else if toks.get(j).is_some_and(|n| {
+        n.low == "-" || n.low == "to" || n.low == "and" && j >= 2 && toks[j - 2].low == "between"
+    }) {
         if let Some((h, k, _)) = plain_number(r, toks, text, j + 1) {
             if h > low {
                 high = Some(h);
@@ -144,7 +174,13 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
         }
     }
     let raw = text.get(t.start..raw_end).unwrap_or("").to_string();
-    Some(Quantity { first: i, last: j, low, high, raw })
+    Some(Quantity {
+        first: i,
+        last: j,
+        low,
+        high,
+        raw,
+    })
 }
 
 /// What one segment said.
@@ -164,7 +200,11 @@ struct Seg {
 fn label_line(line: &str) -> bool {
     let l = line.trim();
     let low = l.to_lowercase();
-    l.ends_with(':') && l.len() < 80 && (low.starts_with("per ") || low.starts_with("according to ") || low.starts_with("claimed by "))
+    l.ends_with(':')
+        && l.len() < 80
+        && (low.starts_with("per ")
+            || low.starts_with("according to ")
+            || low.starts_with("claimed by "))
 }
 
 /// Extracts the claims of one document.
@@ -196,7 +236,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
         if claimant.is_none() {
             for h in r.claimant_before.find_all(&toks, 0, toks.len()) {
-                if let Some(p) = ms.iter().find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m)) {
+                if let Some(p) = ms
+                    .iter()
+                    .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
+                {
                     claimant = Some(owner_id(p.m));
                     claimant_rule = "according-to";
                     break;
@@ -207,7 +250,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let in_timex = doc.timexes.iter().any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
+            let in_timex = doc
+                .timexes
+                .iter()
+                .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
                 if let Some(q) = parse_quantity(r, &toks, text, i) {
                     i = q.last.max(i + 1);
@@ -232,11 +278,17 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let mut segs: Vec<Seg> = Vec::new();
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
-            if let Some(k) = (q.last..seg_end).find(|&k| matches!(toks[k].low.as_str(), ";" | ":" | "(")) {
+            if let Some(k) =
+                (q.last..seg_end).find(|&k| matches!(toks[k].low.as_str(), ";" | ":" | "("))
+            {
                 seg_end = k;
             }
             let win_end = seg_end.min(q.last + 10);
-            let mut seg = Seg { q: Some(q.clone()), end_tok: q.last, ..Seg::default() };
+            let mut seg = Seg {
+                q: Some(q.clone()),
+                end_tok: q.last,
+                ..Seg::default()
+            };
             let mut cat_at = None;
             let mut k = q.last;
             while k < win_end {
@@ -254,9 +306,17 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 let from = q.first.saturating_sub(6);
                 let mut k = from;
                 while k < q.first {
-                    if let Some(h) = r.categories.longest_at(&toks, k).or_else(|| r.before.longest_at(&toks, k)) {
+                    if let Some(h) = r
+                        .categories
+                        .longest_at(&toks, k)
+                        .or_else(|| r.before.longest_at(&toks, k))
+                    {
                         if h.last + 4 >= q.first {
-                            let name = if r.categories.longest_at(&toks, k).is_some() { r.categories.get(h.entry).clone() } else { r.before.get(h.entry).clone() };
+                            let name = if r.categories.longest_at(&toks, k).is_some() {
+                                r.categories.get(h.entry).clone()
+                            } else {
+                                r.before.get(h.entry).clone()
+                            };
                             seg.category = Some(name);
                             before = true;
                             seg.rule.push("cue-before");
@@ -267,7 +327,11 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     }
                 }
             }
-            let pop_end = cat_at.unwrap_or(if before { win_end } else { win_end.min(q.last + 4) });
+            let pop_end = cat_at.unwrap_or(if before {
+                win_end
+            } else {
+                win_end.min(q.last + 4)
+            });
             let mut k = q.last;
             while k < pop_end {
                 if seg.item.is_none() {
@@ -289,8 +353,15 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             if seg.item.is_some() {
                 seg.population = Some("equipment".into());
             }
-            let subj_end = if before { win_end } else { cat_at.unwrap_or(win_end.min(q.last + 4)) };
-            seg.subject = ms.iter().find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m)).map(|p| owner_id(p.m));
+            let subj_end = if before {
+                win_end
+            } else {
+                cat_at.unwrap_or(win_end.min(q.last + 4))
+            };
+            seg.subject = ms
+                .iter()
+                .find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m))
+                .map(|p| owner_id(p.m));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
@@ -300,7 +371,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 if let Some(n) = segs.get(i + 1).cloned() {
                     if n.category.is_some() {
                         segs[i].category = n.category.clone();
-                        if segs[i].population.is_none() || segs[i].population.as_deref() == Some("civilian") && n.population.is_some() {
+                        if segs[i].population.is_none()
+                            || segs[i].population.as_deref() == Some("civilian")
+                                && n.population.is_some()
+                        {
                             segs[i].population = n.population.clone();
                             segs[i].item = n.item.clone();
                         }
@@ -323,13 +397,27 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             }
         }
         for seg in segs {
-            let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else { continue };
+            let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
+                continue;
+            };
             let subject = seg.subject.clone().or_else(|| block.clone());
             let qstart = toks[q.first].start;
-            let date = dated_in(doc.timexes, start, qstart).last().or_else(|| dated_in(doc.timexes, start, end).next()).and_then(|t| t.date.clone()).or_else(|| reference_at(doc.timexes, start));
-            let mut rule = vec![if claimant_rule.is_empty() { "number" } else { claimant_rule }];
+            let date = dated_in(doc.timexes, start, qstart)
+                .last()
+                .or_else(|| dated_in(doc.timexes, start, end).next())
+                .and_then(|t| t.date.clone())
+                .or_else(|| reference_at(doc.timexes, start));
+            let mut rule = vec![if claimant_rule.is_empty() {
+                "number"
+            } else {
+                claimant_rule
+            }];
             rule.extend(seg.rule.iter());
-            let end_off = toks.get(seg.end_tok.saturating_sub(1)).map(|t| t.end).unwrap_or(end).max(qstart);
+            let end_off = toks
+                .get(seg.end_tok.saturating_sub(1))
+                .map(|t| t.end)
+                .unwrap_or(end)
+                .max(qstart);
             out.push(Claim {
                 start: qstart,
                 end: end_off,
@@ -338,7 +426,11 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 item: seg.item.clone(),
                 subject,
                 claimant: claimant.clone(),
-                value: ClaimValue { low: Some(q.low), high: q.high, raw: q.raw.clone() },
+                value: ClaimValue {
+                    low: Some(q.low),
+                    high: q.high,
+                    raw: q.raw.clone(),
+                },
                 date,
                 rule: rule.join("+"),
             });
@@ -353,48 +445,189 @@ mod tests {
     use crate::testutil::{mentions, sentences, timex};
     use crate::Coder;
 
-    type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<u64>, Option<u64>);
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<u64>,
+        Option<u64>,
+    );
 
     fn claims(text: &str, tx: Vec<casus_time::Timex>) -> Vec<Row> {
         let ms = mentions(text);
         let ss = sentences(text);
-        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &tx, doc_date: None };
-        Coder::embedded().code(&doc).claims.into_iter().map(|c| (c.category, c.population, c.item, c.subject, c.claimant, c.value.low, c.value.high)).collect()
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &tx,
+            doc_date: None,
+        };
+        Coder::embedded()
+            .code(&doc)
+            .claims
+            .into_iter()
+            .map(|c| {
+                (
+                    c.category,
+                    c.population,
+                    c.item,
+                    c.subject,
+                    c.claimant,
+                    c.value.low,
+                    c.value.high,
+                )
+            })
+            .collect()
     }
 
-    fn row(c: &str, p: &str, item: Option<&str>, s: Option<&str>, cl: Option<&str>, lo: u64, hi: Option<u64>) -> Row {
-        (c.into(), p.into(), item.map(String::from), s.map(String::from), cl.map(String::from), Some(lo), hi)
+    fn row(
+        c: &str,
+        p: &str,
+        item: Option<&str>,
+        s: Option<&str>,
+        cl: Option<&str>,
+        lo: u64,
+        hi: Option<u64>,
+    ) -> Row {
+        (
+            c.into(),
+            p.into(),
+            item.map(String::from),
+            s.map(String::from),
+            cl.map(String::from),
+            Some(lo),
+            hi,
+        )
     }
 
     #[test]
     fn per_label_blocks() {
         let v = claims("Per Azerbaijan:\n  • 2,840 servicemen killed\n  • 60+ servicemen captured\nSee details", vec![]);
-        assert_eq!(v, [row("killed", "military", None, Some("AZE"), Some("AZE"), 2840, Some(2840)), row("captured", "military", None, Some("AZE"), Some("AZE"), 60, None)]);
+        assert_eq!(
+            v,
+            [
+                row(
+                    "killed",
+                    "military",
+                    None,
+                    Some("AZE"),
+                    Some("AZE"),
+                    2840,
+                    Some(2840)
+                ),
+                row(
+                    "captured",
+                    "military",
+                    None,
+                    Some("AZE"),
+                    Some("AZE"),
+                    60,
+                    None
+                )
+            ]
+        );
     }
 
     #[test]
     fn distributive_coordination() {
-        let v = claims("  • 100 Azerbaijani and 65 Armenian civilians killed", vec![]);
-        assert_eq!(v, [row("killed", "civilian", None, Some("AZE"), None, 100, Some(100)), row("killed", "civilian", None, Some("ARM"), None, 65, Some(65))]);
-        let v = claims("  • 40,000 Azerbaijanis and 100,000 Armenians displaced", vec![]);
-        assert_eq!(v[0], row("displaced", "civilian", None, Some("AZE"), None, 40000, Some(40000)));
+        let v = claims(
+            "  • 100 Azerbaijani and 65 Armenian civilians killed",
+            vec![],
+        );
+        assert_eq!(
+            v,
+            [
+                row(
+                    "killed",
+                    "civilian",
+                    None,
+                    Some("AZE"),
+                    None,
+                    100,
+                    Some(100)
+                ),
+                row("killed", "civilian", None, Some("ARM"), None, 65, Some(65))
+            ]
+        );
+        let v = claims(
+            "  • 40,000 Azerbaijanis and 100,000 Armenians displaced",
+            vec![],
+        );
+        assert_eq!(
+            v[0],
+            row(
+                "displaced",
+                "civilian",
+                None,
+                Some("AZE"),
+                None,
+                40000,
+                Some(40000)
+            )
+        );
         assert_eq!(v[1].3.as_deref(), Some("ARM"));
     }
 
     #[test]
     fn equipment_and_carry() {
-        let v = claims("  • 1 Russian Mi-24 shot down, 2 crew members killed, 1 injured", vec![]);
-        assert_eq!(v[0], row("destroyed", "equipment", Some("helicopter"), Some("RUS"), None, 1, Some(1)));
-        assert_eq!(v[1], row("killed", "military", None, Some("RUS"), None, 2, Some(2)));
-        assert_eq!(v[2], row("wounded", "military", None, Some("RUS"), None, 1, Some(1)));
+        let v = claims(
+            "  • 1 Russian Mi-24 shot down, 2 crew members killed, 1 injured",
+            vec![],
+        );
+        assert_eq!(
+            v[0],
+            row(
+                "destroyed",
+                "equipment",
+                Some("helicopter"),
+                Some("RUS"),
+                None,
+                1,
+                Some(1)
+            )
+        );
+        assert_eq!(
+            v[1],
+            row("killed", "military", None, Some("RUS"), None, 2, Some(2))
+        );
+        assert_eq!(
+            v[2],
+            row("wounded", "military", None, Some("RUS"), None, 1, Some(1))
+        );
     }
 
     #[test]
     fn according_to_in_prose() {
         let text = "According to the Azerbaijani Defense Ministry, the ceasefire was breached on 26 November, and reported that three Azerbaijani servicemen were killed and two were wounded in an Armenian attack.";
         let v = claims(text, vec![timex(text, "26 November", "2020-11-26")]);
-        assert_eq!(v[0], row("killed", "military", None, Some("AZE"), Some("AZE"), 3, Some(3)));
-        assert_eq!(v[1], row("wounded", "military", None, Some("AZE"), Some("AZE"), 2, Some(2)));
+        assert_eq!(
+            v[0],
+            row(
+                "killed",
+                "military",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                3,
+                Some(3)
+            )
+        );
+        assert_eq!(
+            v[1],
+            row(
+                "wounded",
+                "military",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                2,
+                Some(2)
+            )
+        );
     }
 
     #[test]
@@ -402,12 +635,26 @@ mod tests {
         let text = "Also, according to the Azerbaijani authorities, one Azerbaijani serviceman was killed and an Azercell employee was seriously injured near Hadrut.";
         let v = claims(text, vec![]);
         assert_eq!(v.len(), 2, "{v:?}");
-        assert_eq!(v[1], row("wounded", "civilian", None, Some("AZE"), Some("AZE"), 1, Some(1)));
+        assert_eq!(
+            v[1],
+            row(
+                "wounded",
+                "civilian",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                1,
+                Some(1)
+            )
+        );
     }
 
     #[test]
     fn stated_it_destroyed() {
-        let v = claims("Azerbaijan stated it had destroyed five T-72 tanks.", vec![]);
+        let v = claims(
+            "Azerbaijan stated it had destroyed five T-72 tanks.",
+            vec![],
+        );
         assert_eq!(v[0].0, "destroyed");
         assert_eq!(v[0].2.as_deref(), Some("tank"));
         assert_eq!(v[0].4.as_deref(), Some("AZE"));
@@ -419,13 +666,20 @@ mod tests {
         let v = claims("Between 300,000-500,000 people were displaced.", vec![]);
         assert_eq!((v[0].5, v[0].6), (Some(300000), Some(500000)));
         let v = claims("Dozens of soldiers were killed.", vec![]);
-        assert_eq!((v[0].0.as_str(), v[0].5, v[0].6), ("killed", Some(24), None));
+        assert_eq!(
+            (v[0].0.as_str(), v[0].5, v[0].6),
+            ("killed", Some(24), None)
+        );
         let v = claims("The death toll rose to 1,221.", vec![]);
         assert_eq!((v[0].0.as_str(), v[0].5), ("killed", Some(1221)));
     }
 
     #[test]
     fn years_and_citations_are_not_counts() {
-        assert!(claims("In 1994 the war ended[62] and 5 were killed", vec![]).iter().all(|r| r.5 == Some(5)));
+        assert!(
+            claims("In 1994 the war ended[62] and 5 were killed", vec![])
+                .iter()
+                .all(|r| r.5 == Some(5))
+        );
     }
 }

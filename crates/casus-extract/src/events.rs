@@ -40,7 +40,12 @@ pub(crate) struct Placed<'a> {
 }
 
 /// Places the mentions of `[from, to)` on `toks`.
-pub(crate) fn place_mentions<'a>(mentions: &'a [Mention], toks: &[Tok], from: usize, to: usize) -> Vec<Placed<'a>> {
+pub(crate) fn place_mentions<'a>(
+    mentions: &'a [Mention],
+    toks: &[Tok],
+    from: usize,
+    to: usize,
+) -> Vec<Placed<'a>> {
     let lo = mentions.partition_point(|m| m.start < from);
     let mut out = Vec::new();
     for m in &mentions[lo..] {
@@ -52,7 +57,11 @@ pub(crate) fn place_mentions<'a>(mentions: &'a [Mention], toks: &[Tok], from: us
         }
         let first = tok_at_or_after(toks, m.start).min(toks.len());
         // A mention that starts inside a token ("Azerbaijani-backed") takes that token.
-        let first = if first > 0 && toks[first - 1].end > m.start { first - 1 } else { first };
+        let first = if first > 0 && toks[first - 1].end > m.start {
+            first - 1
+        } else {
+            first
+        };
         let mut last = first;
         while last < toks.len() && toks[last].start < m.end {
             last += 1;
@@ -90,12 +99,20 @@ fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
 /// Whether the mention follows "according to".
 fn after_according(toks: &[Tok], p: &Placed) -> bool {
     let k = p.first;
-    (k >= 2 && toks[k - 1].low == "to" && toks[k - 2].low == "according") || (k >= 3 && toks[k - 2].low == "to" && toks[k - 3].low == "according")
+    (k >= 2 && toks[k - 1].low == "to" && toks[k - 2].low == "according")
+        || (k >= 3 && toks[k - 2].low == "to" && toks[k - 3].low == "according")
 }
 
 /// Extends a list member to every member of its list: mentions separated only
 /// by list joiners ("Russia, the United States, and France").
-fn list_of(r: &Rules, toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: bool) -> Vec<usize> {
+fn list_of(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    i: usize,
+    left: bool,
+    right: bool,
+) -> Vec<usize> {
     let joined = |a: &Placed, b: &Placed| -> bool {
         if b.first < a.last {
             return false;
@@ -103,20 +120,40 @@ fn list_of(r: &Rules, toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: 
         let gap = &toks[a.last..b.first];
         gap.len() <= 6 && gap.iter().all(|t| r.list_joiners.contains(&t.low))
     };
+    // A member may open the list with "including"; otherwise a mention in a
+    // prepositional phrase or after "according to" is not part of it.
+    let member = |p: &Placed| -> bool {
+        is_actor(p.m)
+            && !after_according(toks, p)
+            && (!in_pp(r, toks, p)
+                || prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "including"))
+    };
+    let conj = |a: &Placed, b: &Placed| {
+        toks[a.last..b.first]
+            .iter()
+            .any(|t| matches!(t.low.as_str(), "and" | "or" | "&" | "well" | "with" | "nor"))
+    };
     let mut out = vec![i];
+    let mut has_conj = false;
     if left {
         let mut k = i;
-        while k > 0 && is_actor(ms[k - 1].m) && joined(&ms[k - 1], &ms[k]) {
+        while k > 0 && member(&ms[k - 1]) && joined(&ms[k - 1], &ms[k]) {
+            has_conj |= conj(&ms[k - 1], &ms[k]);
             k -= 1;
             out.insert(0, k);
         }
     }
     if right {
         let mut k = i;
-        while k + 1 < ms.len() && is_actor(ms[k + 1].m) && joined(&ms[k], &ms[k + 1]) {
+        while k + 1 < ms.len() && member(&ms[k + 1]) && joined(&ms[k], &ms[k + 1]) {
+            has_conj |= conj(&ms[k], &ms[k + 1]);
             k += 1;
             out.push(k);
         }
+    }
+    // "X, Y" without a conjunction is an apposition, not a list.
+    if !has_conj {
+        return vec![i];
     }
     out
 }
@@ -134,7 +171,14 @@ pub(crate) fn actor_of(m: &Mention) -> Actor {
 }
 
 fn place_of(m: &Mention) -> Place {
-    Place { id: m.entity.id.clone(), name: m.entity.name.clone(), country: m.entity.country.clone(), lat: m.entity.lat, lon: m.entity.lon, raw: m.text.clone() }
+    Place {
+        id: m.entity.id.clone(),
+        name: m.entity.name.clone(),
+        country: m.entity.country.clone(),
+        lat: m.entity.lat,
+        lon: m.entity.lon,
+        raw: m.text.clone(),
+    }
 }
 
 /// A trigger kept for coding.
@@ -160,7 +204,12 @@ fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
 fn clause_end(r: &Rules, toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k < toks.len() {
-        if toks[k].low == ";" || (k > i && r.clause_breaks.contains(&toks[k].low) && toks[k].low != "who" && toks[k].low != "which") {
+        if toks[k].low == ";"
+            || (k > i
+                && r.clause_breaks.contains(&toks[k].low)
+                && toks[k].low != "who"
+                && toks[k].low != "which")
+        {
             return k;
         }
         k += 1;
@@ -184,7 +233,12 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
         if r.be.contains(t) && t != "'s" {
             return true;
         }
-        if !(t.ends_with("ly") || matches!(t.as_str(), "also" | "again" | "not" | "reportedly" | "later")) {
+        if !(t.ends_with("ly")
+            || matches!(
+                t.as_str(),
+                "also" | "again" | "not" | "reportedly" | "later"
+            ))
+        {
             return false;
         }
     }
@@ -203,7 +257,10 @@ fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
         aux.push("future".to_string());
     }
     let hyp_from = first.saturating_sub(8).max(cstart);
-    if toks[hyp_from..first].iter().any(|t| r.hypothetical.contains(&t.low)) {
+    if toks[hyp_from..first]
+        .iter()
+        .any(|t| r.hypothetical.contains(&t.low))
+    {
         aux.push("hypothetical".to_string());
     }
     if window.iter().any(|t| r.historical.contains(&t.low)) {
@@ -213,14 +270,17 @@ fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 }
 
 /// Codes the events of one document.
-pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
+pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
     let text = doc.text;
     let mut out: Vec<Event> = Vec::new();
     let mut seen: HashSet<(usize, String, String, String)> = HashSet::new();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     let mut last_line_end = 0usize;
-    let doc_year: Option<i32> = doc.doc_date.and_then(|d| d.get(..4)).and_then(|y| y.parse().ok());
+    let doc_year: Option<i32> = doc
+        .doc_date
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok());
     for s in doc.sentences {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -232,7 +292,11 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
         }
         // A new paragraph (a line boundary between sentences) keeps the
         // memory only across a single line break within a section.
-        if text.get(last_line_end..start).is_some_and(|g| g.contains("\n\n")) && s.kind == SentenceKind::ListItem {
+        if text
+            .get(last_line_end..start)
+            .is_some_and(|g| g.contains("\n\n"))
+            && s.kind == SentenceKind::ListItem
+        {
             memory.clear();
         }
         last_line_end = end;
@@ -249,7 +313,10 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
             if in_mention(h.first) {
                 continue;
             }
-            if t.verb_only && h.first > 0 && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s") {
+            if t.verb_only
+                && h.first > 0
+                && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s")
+            {
                 continue;
             }
             let governed = found.last().is_some_and(|p| {
@@ -260,12 +327,29 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
             if governed {
                 continue;
             }
-            found.push(Found { entry: h.entry, first: h.first, last: h.last });
+            found.push(Found {
+                entry: h.entry,
+                first: h.first,
+                last: h.last,
+            });
         }
         // claimed_by from "according to X".
-        let according = ms.iter().find(|p| after_according(&toks, p) && is_actor(p.m)).map(|p| owner_id(p.m));
-        let location = ms.iter().find(|p| p.m.entity.kind == "place" && prev_content(r, &toks, p.first).is_some_and(|k| r.locatives.contains(&toks[k].low))).map(|p| place_of(p.m));
-        let date = dated_in(doc.timexes, start, end).next().and_then(|t| t.date.clone()).or_else(|| reference_at(doc.timexes, start));
+        let according = ms
+            .iter()
+            .find(|p| after_according(&toks, p) && is_actor(p.m))
+            .map(|p| owner_id(p.m));
+        let location = ms
+            .iter()
+            .find(|p| {
+                p.m.entity.kind == "place"
+                    && prev_content(r, &toks, p.first)
+                        .is_some_and(|k| r.locatives.contains(&toks[k].low))
+            })
+            .map(|p| place_of(p.m));
+        let date = dated_in(doc.timexes, start, end)
+            .next()
+            .and_then(|t| t.date.clone())
+            .or_else(|| reference_at(doc.timexes, start));
         let mut prev_subject: Option<Vec<usize>> = None;
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
@@ -279,21 +363,38 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
             let mut recipients: Vec<usize> = Vec::new();
             let passive = is_passive(r, &toks, f.first);
             let left_subject = || -> Option<usize> {
-                ms.iter().enumerate().rev().find(|(_, p)| p.last <= f.first && p.first >= cstart && is_actor(p.m) && !in_pp(r, &toks, p) && !after_according(&toks, p)).map(|(i, _)| i)
+                ms.iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, p)| {
+                        p.last <= f.first
+                            && p.first >= cstart
+                            && is_actor(p.m)
+                            && !in_pp(r, &toks, p)
+                            && !after_according(&toks, p)
+                    })
+                    .map(|(i, _)| i)
             };
             let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
-                ms.iter().enumerate().find(|(_, p)| {
-                    p.first >= from
-                        && p.last <= lim.max(from)
-                        && p.first.saturating_sub(from) <= 8
-                        && is_actor(p.m)
-                        && !after_according(&toks, p)
-                        && (allow_loc || !prev_content(r, &toks, p.first).is_some_and(|k| r.locatives.contains(&toks[k].low)))
-                })
-                .map(|(i, _)| i)
+                ms.iter()
+                    .enumerate()
+                    .find(|(_, p)| {
+                        p.first >= from
+                            && p.last <= lim.max(from)
+                            && p.first.saturating_sub(from) <= 8
+                            && is_actor(p.m)
+                            && !after_according(&toks, p)
+                            && (allow_loc
+                                || !prev_content(r, &toks, p.first)
+                                    .is_some_and(|k| r.locatives.contains(&toks[k].low)))
+                    })
+                    .map(|(i, _)| i)
             };
             let prev_tok = (f.first > 0).then(|| toks[f.first - 1].low.as_str());
-            let coordinated = matches!(prev_tok, Some("and" | "," | "also" | "further" | "then" | "again")) && prev_subject.is_some();
+            let coordinated = matches!(
+                prev_tok,
+                Some("and" | "," | "also" | "further" | "then" | "again")
+            ) && prev_subject.is_some();
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
                     actors = list_of(r, &toks, &ms, a, false, true);
@@ -304,7 +405,10 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
                 }
             } else if passive {
                 let by = (f.last..(f.last + 4).min(toks.len())).find(|&k| toks[k].low == "by");
-                if let Some(a) = by.and_then(|k| ms.iter().position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))) {
+                if let Some(a) = by.and_then(|k| {
+                    ms.iter()
+                        .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                }) {
                     actors = list_of(r, &toks, &ms, a, false, true);
                     rule.push_str("passive-by");
                 } else {
@@ -314,7 +418,12 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
                     recipients = list_of(r, &toks, &ms, l, true, false);
                 }
             } else {
-                let demonym = if t.noun && f.first > 0 { ms.iter().position(|p| p.last == f.first && is_actor(p.m)) } else { None };
+                // "an Armenian attack": a demonym between a determiner and a nominal trigger.
+                let demonym = ms.iter().position(|p| {
+                    p.last == f.first
+                        && is_actor(p.m)
+                        && (t.noun || p.first > 0 && r.determiners.contains(&toks[p.first - 1].low))
+                });
                 if let Some(d) = demonym {
                     actors = vec![d];
                     rule.push_str("demonym");
@@ -370,7 +479,12 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
             }
             let mut aux = aux_of(r, &toks, cstart, f.first);
             if let (Some(y), Some(d)) = (doc_year, date.as_ref()) {
-                if d.end.get(..4).and_then(|v| v.parse::<i32>().ok()).is_some_and(|dy| dy + 2 < y) && !aux.iter().any(|a| a == "historical") {
+                if d.end
+                    .get(..4)
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .is_some_and(|dy| dy + 2 < y)
+                    && !aux.iter().any(|a| a == "historical")
+                {
                     aux.push("historical".into());
                 }
             }
@@ -378,26 +492,62 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
                 for h in r.reporting.find_all(&toks, cstart, f.first) {
-                    if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(r, &toks, p)) {
+                    if let Some(p) = ms.iter().rev().find(|p| {
+                        p.last <= h.first
+                            && p.first >= cstart
+                            && is_actor(p.m)
+                            && !in_pp(r, &toks, p)
+                    }) {
                         claimed_by = Some(owner_id(p.m));
                     }
                 }
             }
-            let trigger = text.get(toks[f.first].start..toks[f.last - 1].end).unwrap_or("").to_string();
-            let rule = format!("{}:{}{}", t.phrase, if rule.is_empty() { "no-actor" } else { &rule }, if recipient_ms.is_empty() { "" } else { "+recipient" });
-            let actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() { vec![None] } else { dedup(actor_ms).into_iter().map(Some).collect() };
-            let recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() { vec![None] } else { dedup(recipient_ms).into_iter().map(Some).collect() };
+            let trigger = text
+                .get(toks[f.first].start..toks[f.last - 1].end)
+                .unwrap_or("")
+                .to_string();
+            let rule = format!(
+                "{}:{}{}",
+                t.phrase,
+                if rule.is_empty() { "no-actor" } else { &rule },
+                if recipient_ms.is_empty() {
+                    ""
+                } else {
+                    "+recipient"
+                }
+            );
+            let actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
+                vec![None]
+            } else {
+                dedup(actor_ms).into_iter().map(Some).collect()
+            };
+            let recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() {
+                vec![None]
+            } else {
+                dedup(recipient_ms).into_iter().map(Some).collect()
+            };
             for a in &actor_list {
                 for rc in &recipient_list {
-                    let (aid, rid) = (a.map(|m| m.entity.id.clone()).unwrap_or_default(), rc.map(|m| m.entity.id.clone()).unwrap_or_default());
-                    if a.is_none() {
+                    let (aid, rid) = (
+                        a.map(|m| m.entity.id.clone()).unwrap_or_default(),
+                        rc.map(|m| m.entity.id.clone()).unwrap_or_default(),
+                    );
+                    if a.is_none() && !unattributed {
                         continue;
                     }
-                    let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id)) && recipient_list.len() > 1 { continue } else { rc };
+                    let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id))
+                        && recipient_list.len() > 1
+                    {
+                        continue;
+                    } else {
+                        rc
+                    };
                     if !seen.insert((start, t.kind.clone(), aid.clone(), rid)) {
                         continue;
                     }
-                    let claimed = claimed_by.clone().filter(|c| a.map(owner_id).as_ref() != Some(c));
+                    let claimed = claimed_by
+                        .clone()
+                        .filter(|c| a.map(owner_id).as_ref() != Some(c));
                     out.push(Event {
                         start,
                         end,
@@ -423,13 +573,18 @@ pub fn code_events(r: &Rules, doc: &DocInput) -> Vec<Event> {
 }
 
 fn coordinated_none(prev: Option<&str>) -> bool {
-    matches!(prev, Some("and" | "," | "also" | "further" | "then" | "again"))
+    matches!(
+        prev,
+        Some("and" | "," | "also" | "further" | "then" | "again")
+    )
 }
 
 /// Mentions with distinct ids, in order.
 fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
     let mut ids = HashSet::new();
-    v.into_iter().filter(|m| ids.insert(m.entity.id.clone())).collect()
+    v.into_iter()
+        .filter(|m| ids.insert(m.entity.id.clone()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -438,20 +593,43 @@ mod tests {
     use crate::testutil::{mentions, sentences, timex};
     use crate::Coder;
 
-    fn code(text: &str, timexes: Vec<casus_time::Timex>) -> Vec<(String, Option<String>, String, Option<String>)> {
+    fn code(
+        text: &str,
+        timexes: Vec<casus_time::Timex>,
+    ) -> Vec<(String, Option<String>, String, Option<String>)> {
         let ms = mentions(text);
         let ss = sentences(text);
-        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &timexes, doc_date: None };
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &timexes,
+            doc_date: None,
+        };
         Coder::embedded()
             .code(&doc)
             .events
             .into_iter()
-            .map(|e| (e.kind, e.mode, e.actor.map(|a| a.id).unwrap_or_default(), e.recipient.map(|a| a.id)))
+            .map(|e| {
+                (
+                    e.kind,
+                    e.mode,
+                    e.actor.map(|a| a.id).unwrap_or_default(),
+                    e.recipient.map(|a| a.id),
+                )
+            })
             .collect()
     }
 
-    fn has(v: &[(String, Option<String>, String, Option<String>)], kind: &str, actor: &str, rec: Option<&str>) -> bool {
-        v.iter().any(|e| e.0 == kind && e.2 == actor && e.3.as_deref() == rec)
+    fn has(
+        v: &[(String, Option<String>, String, Option<String>)],
+        kind: &str,
+        actor: &str,
+        rec: Option<&str>,
+    ) -> bool {
+        v.iter()
+            .any(|e| e.0 == kind && e.2 == actor && e.3.as_deref() == rec)
     }
 
     #[test]
@@ -464,14 +642,25 @@ mod tests {
     #[test]
     fn request_modes_from_cues() {
         let v = code("The Minsk Group called for an immediate ceasefire.", vec![]);
-        assert_eq!(v, [("REQUEST".to_string(), Some("yield".to_string()), "OSCE_MG".to_string(), None)]);
+        assert_eq!(
+            v,
+            [(
+                "REQUEST".to_string(),
+                Some("yield".to_string()),
+                "OSCE_MG".to_string(),
+                None
+            )]
+        );
         let v = code("NATO urged both sides to resume talks.", vec![]);
         assert_eq!(v[0].1.as_deref(), Some("meet"));
     }
 
     #[test]
     fn compound_subjects_give_one_event_each() {
-        let v = code("Russia, the United States, and France called for a ceasefire.", vec![]);
+        let v = code(
+            "Russia, the United States, and France called for a ceasefire.",
+            vec![],
+        );
         for id in ["RUS", "USA", "FRA"] {
             assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
         }
@@ -479,13 +668,22 @@ mod tests {
 
     #[test]
     fn recipient_lists_give_one_event_each() {
-        let v = code("Lavrov called on Armenia and Azerbaijan to respect the truce.", vec![]);
-        assert!(has(&v, "REQUEST", "RUS", Some("ARM")) && has(&v, "REQUEST", "RUS", Some("AZE")), "{v:?}");
+        let v = code(
+            "Lavrov called on Armenia and Azerbaijan to respect the truce.",
+            vec![],
+        );
+        assert!(
+            has(&v, "REQUEST", "RUS", Some("ARM")) && has(&v, "REQUEST", "RUS", Some("AZE")),
+            "{v:?}"
+        );
     }
 
     #[test]
     fn prepositional_mentions_are_not_subjects() {
-        let v = code("In Azerbaijan, the European Union expressed deep concern.", vec![]);
+        let v = code(
+            "In Azerbaijan, the European Union expressed deep concern.",
+            vec![],
+        );
         assert!(has(&v, "ACCUSE", "EU", None), "{v:?}");
         assert!(!v.iter().any(|e| e.2 == "AZE"));
     }
@@ -498,9 +696,15 @@ mod tests {
 
     #[test]
     fn actor_after_request_of() {
-        let v = code("At the request of Russia, the United Nations Security Council met.", vec![]);
+        let v = code(
+            "At the request of Russia, the United Nations Security Council met.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "REQUEST" && e.2 == "RUS"), "{v:?}");
-        assert!(has(&v, "CONSULT", "UNSC", None) || v.iter().any(|e| e.0 == "CONSULT" && e.2 == "UNSC"), "{v:?}");
+        assert!(
+            has(&v, "CONSULT", "UNSC", None) || v.iter().any(|e| e.0 == "CONSULT" && e.2 == "UNSC"),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -511,7 +715,10 @@ mod tests {
 
     #[test]
     fn coordination_shares_the_subject() {
-        let v = code("Turkey voiced support for Azerbaijan, condemning Armenia.", vec![]);
+        let v = code(
+            "Turkey voiced support for Azerbaijan, condemning Armenia.",
+            vec![],
+        );
         assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
         assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
     }
@@ -521,7 +728,10 @@ mod tests {
         let v = code("NATO urged Turkey to cooperate with the OSCE.", vec![]);
         assert_eq!(v.len(), 1, "{v:?}");
         let v = code("Israel threatened to ban voting.", vec![]);
-        assert_eq!(v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["THREATEN"]);
+        assert_eq!(
+            v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+            ["THREATEN"]
+        );
     }
 
     #[test]
@@ -544,17 +754,36 @@ mod tests {
         let ms = mentions(text);
         let ss = sentences(text);
         let tx = vec![timex(text, "2 October 2020", "2020-10-02")];
-        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &tx, doc_date: None };
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &tx,
+            doc_date: None,
+        };
         let ev = Coder::embedded().code(&doc).events;
-        assert!(ev.iter().all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")), "{ev:?}");
+        assert!(
+            ev.iter()
+                .all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")),
+            "{ev:?}"
+        );
     }
 
     #[test]
     fn aux_negation_and_according_to() {
-        let text = "According to the Azerbaijani Defense Ministry, Armenia did not withdraw from Hadrut.";
+        let text =
+            "According to the Azerbaijani Defense Ministry, Armenia did not withdraw from Hadrut.";
         let ms = mentions(text);
         let ss = sentences(text);
-        let doc = DocInput { name: "t", text, sentences: &ss, mentions: &ms, timexes: &[], doc_date: None };
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
         let ev = Coder::embedded().code(&doc).events;
         let e = ev.iter().find(|e| e.kind == "RETREAT").expect("retreat");
         assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));

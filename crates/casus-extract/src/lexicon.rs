@@ -16,7 +16,17 @@ use crate::text::Tok;
 /// `mobilisation` → `mobilization`, `defence` → `defense`.
 pub fn norm(w: &str) -> String {
     let mut s = w.to_string();
-    for (a, b) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ises", "izes"), ("ise", "ize"), ("yse", "yze"), ("ysed", "yzed"), ("ence", "ense"), ("our", "or")] {
+    for (a, b) in [
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("ence", "ense"),
+        ("our", "or"),
+    ] {
         if let Some(stem) = s.strip_suffix(a) {
             if stem.len() >= 3 {
                 s = format!("{stem}{b}");
@@ -33,7 +43,13 @@ fn is_vowel(c: char) -> bool {
 
 /// Regular inflections of a lemma, the lemma included.
 pub fn inflect(lemma: &str) -> Vec<String> {
-    let mut v = vec![lemma.to_string(), format!("{lemma}s"), format!("{lemma}es"), format!("{lemma}ed"), format!("{lemma}ing")];
+    let mut v = vec![
+        lemma.to_string(),
+        format!("{lemma}s"),
+        format!("{lemma}es"),
+        format!("{lemma}ed"),
+        format!("{lemma}ing"),
+    ];
     let chars: Vec<char> = lemma.chars().collect();
     let n = chars.len();
     if let Some(stem) = lemma.strip_suffix('e') {
@@ -65,7 +81,10 @@ pub struct Forms {
 impl Forms {
     /// Empty table with the given irregular forms (lemma → forms).
     pub fn new(irregular: HashMap<String, Vec<String>>) -> Forms {
-        Forms { map: HashMap::new(), irregular }
+        Forms {
+            map: HashMap::new(),
+            irregular,
+        }
     }
 
     /// Registers a lemma and all its forms.
@@ -90,7 +109,9 @@ impl Forms {
         if n == lemma {
             return !inflected_only;
         }
-        self.map.get(&n).is_some_and(|ls| ls.iter().any(|l| l == lemma))
+        self.map
+            .get(&n)
+            .is_some_and(|ls| ls.iter().any(|l| l == lemma))
     }
 
     /// The lemmas a token may be a form of (itself included).
@@ -120,7 +141,19 @@ pub struct Phrase {
 impl Phrase {
     /// Compiles `"express * concern"`.
     pub fn parse(s: &str, inflected_only: bool) -> Phrase {
-        Phrase { words: s.split_whitespace().map(|w| if w == "*" { w.to_string() } else { norm(&w.to_lowercase()) }).collect(), inflected_only }
+        Phrase {
+            words: s
+                .split_whitespace()
+                .map(|w| {
+                    if w == "*" {
+                        w.to_string()
+                    } else {
+                        norm(&w.to_lowercase())
+                    }
+                })
+                .collect(),
+            inflected_only,
+        }
     }
 }
 
@@ -159,7 +192,11 @@ impl<T> PhraseSet<T> {
                 by_first.entry(f.clone()).or_default().push(i);
             }
         }
-        PhraseSet { entries: items, by_first, forms }
+        PhraseSet {
+            entries: items,
+            by_first,
+            forms,
+        }
     }
 
     /// The payload of entry `i`.
@@ -213,13 +250,22 @@ impl<T> PhraseSet<T> {
         let mut best: Option<Hit> = None;
         let mut seen = HashSet::new();
         for lemma in self.forms.lemmas(&t.low) {
-            for &i in self.by_first.get(&lemma).map(|v| v.as_slice()).unwrap_or(&[]) {
+            for &i in self
+                .by_first
+                .get(&lemma)
+                .map(|v| v.as_slice())
+                .unwrap_or(&[])
+            {
                 if !seen.insert(i) {
                     continue;
                 }
                 if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
                     if best.as_ref().map_or(true, |b| end > b.last) {
-                        best = Some(Hit { entry: i, first: at, last: end });
+                        best = Some(Hit {
+                            entry: i,
+                            first: at,
+                            last: end,
+                        });
                     }
                 }
             }
@@ -270,12 +316,21 @@ mod tests {
         let mut irr = HashMap::new();
         irr.insert("meet".to_string(), vec!["met".to_string()]);
         let set = PhraseSet::new(
-            vec![(Phrase::parse("express * concern", false), 1), (Phrase::parse("call for", false), 2), (Phrase::parse("call", false), 3), (Phrase::parse("meet", false), 4)],
+            vec![
+                (Phrase::parse("express * concern", false), 1),
+                (Phrase::parse("call for", false), 2),
+                (Phrase::parse("call", false), 3),
+                (Phrase::parse("meet", false), 4),
+            ],
             &irr,
         );
         let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
         let toks = tokenize(s, 0, s.len());
-        let hits: Vec<i32> = set.find_all(&toks, 0, toks.len()).iter().map(|h| *set.get(h.entry)).collect();
+        let hits: Vec<i32> = set
+            .find_all(&toks, 0, toks.len())
+            .iter()
+            .map(|h| *set.get(h.entry))
+            .collect();
         assert_eq!(hits, [1, 2, 4]);
     }
 

@@ -145,17 +145,32 @@ pub struct ClaimValue {
 #[derive(Debug, Clone)]
 pub struct Coder {
     rules: rules::Rules,
+    /// Also emit events whose actor could not be found (see [`Coder::unattributed`]).
+    pub unattributed: bool,
 }
 
 impl Coder {
     /// The coder with the lexicons compiled into the binary.
     pub fn embedded() -> Coder {
-        Coder { rules: rules::Rules::embedded() }
+        Coder {
+            rules: rules::Rules::embedded(),
+            unattributed: false,
+        }
+    }
+
+    /// Whether to emit events whose actor could not be resolved (actor
+    /// `null`). Off by default: an event without an actor is rarely usable.
+    pub fn unattributed(mut self, yes: bool) -> Coder {
+        self.unattributed = yes;
+        self
     }
 
     /// Codes one document.
     pub fn code(&self, doc: &DocInput) -> Extraction {
-        Extraction { events: events::code_events(&self.rules, doc), claims: claims::extract_claims(&self.rules, doc) }
+        Extraction {
+            events: events::code_events(&self.rules, doc, self.unattributed),
+            claims: claims::extract_claims(&self.rules, doc),
+        }
     }
 }
 
@@ -175,14 +190,22 @@ pub(crate) fn is_actor(m: &casus_entities::Mention) -> bool {
 }
 
 /// The timexes with a resolved calendar date that lie in `[from, to)`.
-pub(crate) fn dated_in<'a>(timexes: &'a [Timex], from: usize, to: usize) -> impl Iterator<Item = &'a Timex> + 'a {
-    timexes.iter().filter(move |t| t.start >= from && t.end <= to && t.date.is_some())
+pub(crate) fn dated_in<'a>(
+    timexes: &'a [Timex],
+    from: usize,
+    to: usize,
+) -> impl Iterator<Item = &'a Timex> + 'a {
+    timexes
+        .iter()
+        .filter(move |t| t.start >= from && t.end <= to && t.date.is_some())
 }
 
 /// The narrative date in force at `offset`: the date of the last dated
 /// expression before it with day or month precision, else any dated one.
 pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
-    let before = timexes.iter().filter(|t| t.end <= offset && t.date.is_some() && t.kind == casus_time::TimexType::Date);
+    let before = timexes
+        .iter()
+        .filter(|t| t.end <= offset && t.date.is_some() && t.kind == casus_time::TimexType::Date);
     let mut any = None;
     let mut fine = None;
     for t in before {
@@ -213,7 +236,12 @@ pub(crate) mod testutil {
         ("European Union", "EU", "igo", None),
         ("Azerbaijani Defense Ministry", "AZE", "state", Some("AZE")),
         ("Azerbaijani authorities", "AZE", "state", Some("AZE")),
-        ("Armenian National Security Service", "ARM", "state", Some("ARM")),
+        (
+            "Armenian National Security Service",
+            "ARM",
+            "state",
+            Some("ARM"),
+        ),
         ("United States", "USA", "state", None),
         ("Azerbaijanis", "AZERBAIJANIS", "community", Some("AZE")),
         ("Armenians", "ARMENIANS", "community", Some("ARM")),
@@ -247,16 +275,38 @@ pub(crate) mod testutil {
                 let s = from + i;
                 let e = s + surf.len();
                 from = e;
-                let before_ok = s == 0 || !text[..s].chars().last().is_some_and(|c| c.is_alphanumeric());
-                let after_ok = !text[e..].chars().next().is_some_and(|c| c.is_alphanumeric());
+                let before_ok = s == 0
+                    || !text[..s]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_alphanumeric());
+                let after_ok = !text[e..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric());
                 if before_ok && after_ok && !taken[s..e].iter().any(|&t| t) {
                     taken[s..e].iter_mut().for_each(|t| *t = true);
                     out.push(Mention {
                         start: s,
                         end: e,
                         text: surf.to_string(),
-                        entity: EntityRef { id: id.into(), kind: kind.into(), name: surf.into(), country: country.map(String::from), sector: None, lat: None, lon: None },
-                        person: if surf == "Lavrov" { Some(PersonRef { id: "sergei-lavrov".into(), name: "Sergei Lavrov".into() }) } else { None },
+                        entity: EntityRef {
+                            id: id.into(),
+                            kind: kind.into(),
+                            name: surf.into(),
+                            country: country.map(String::from),
+                            sector: None,
+                            lat: None,
+                            lon: None,
+                        },
+                        person: if surf == "Lavrov" {
+                            Some(PersonRef {
+                                id: "sergei-lavrov".into(),
+                                name: "Sergei Lavrov".into(),
+                            })
+                        } else {
+                            None
+                        },
                     });
                 }
             }
@@ -276,7 +326,12 @@ pub(crate) mod testutil {
             value: value.into(),
             modifier: None,
             anchor: None,
-            date: Some(DateRange { value: value.into(), start: value.into(), end: value.into(), precision: "day" }),
+            date: Some(DateRange {
+                value: value.into(),
+                start: value.into(),
+                end: value.into(),
+                precision: "day",
+            }),
         }
     }
 
@@ -296,12 +351,20 @@ pub(crate) mod testutil {
             let bytes = line.as_bytes();
             for i in 0..bytes.len() {
                 if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1] == b' ' {
-                    out.push(Sentence { start: off + s, end: off + i + 1, kind });
+                    out.push(Sentence {
+                        start: off + s,
+                        end: off + i + 1,
+                        kind,
+                    });
                     s = i + 2;
                 }
             }
             if s < line.len() {
-                out.push(Sentence { start: off + s, end: off + line.len(), kind });
+                out.push(Sentence {
+                    start: off + s,
+                    end: off + line.len(),
+                    kind,
+                });
             }
             off += line.len() + 1;
         }

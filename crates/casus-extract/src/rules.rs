@@ -142,7 +142,10 @@ impl Rules {
     /// the unit tests, so a parse failure here cannot reach a user; should it
     /// happen anyway, the affected lexicon is empty rather than a panic.
     pub fn embedded() -> Rules {
-        let ev: EventsFile = toml::from_str(EVENTS).unwrap_or(EventsFile { trigger: Vec::new(), mode_cue: Vec::new() });
+        let ev: EventsFile = toml::from_str(EVENTS).unwrap_or(EventsFile {
+            trigger: Vec::new(),
+            mode_cue: Vec::new(),
+        });
         let gr: GrammarFile = toml::from_str(GRAMMAR).unwrap_or_else(|_| GrammarFile {
             irregular: HashMap::new(),
             prepositions: vec![],
@@ -177,7 +180,14 @@ impl Rules {
                 .map(|t| {
                     (
                         Phrase::parse(&t.phrase, t.inflected_only),
-                        Trigger { phrase: t.phrase, kind: t.kind, mode: t.mode, noun: t.noun, verb_only: t.verb_only, actor_after: t.actor_after },
+                        Trigger {
+                            phrase: t.phrase,
+                            kind: t.kind,
+                            mode: t.mode,
+                            noun: t.noun,
+                            verb_only: t.verb_only,
+                            actor_after: t.actor_after,
+                        },
                     )
                 })
                 .collect(),
@@ -207,8 +217,18 @@ impl Rules {
             }
             out
         };
-        let plain = |v: Vec<String>| -> Vec<(Phrase, ())> { v.into_iter().map(|w| (Phrase::parse(&w, false), ())).collect() };
-        let mut be: HashSet<String> = gr.irregular.get("be").cloned().unwrap_or_default().into_iter().collect();
+        let plain = |v: Vec<String>| -> Vec<(Phrase, ())> {
+            v.into_iter()
+                .map(|w| (Phrase::parse(&w, false), ()))
+                .collect()
+        };
+        let mut be: HashSet<String> = gr
+            .irregular
+            .get("be")
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         be.insert("be".into());
         Rules {
             mode_cues: PhraseSet::new(cues, irr),
@@ -232,7 +252,13 @@ impl Rules {
             items: PhraseSet::new(table(cl.item), &HashMap::new()),
             numbers: cl.numbers,
             multipliers: cl.multipliers,
-            vague: PhraseSet::new(cl.vague.into_iter().map(|(k, v)| (Phrase::parse(&k, false), v)).collect(), &HashMap::new()),
+            vague: PhraseSet::new(
+                cl.vague
+                    .into_iter()
+                    .map(|(k, v)| (Phrase::parse(&k, false), v))
+                    .collect(),
+                &HashMap::new(),
+            ),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
             triggers,

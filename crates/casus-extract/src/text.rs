@@ -19,7 +19,10 @@ pub struct Tok {
 }
 
 fn joins(c: char) -> bool {
-    matches!(c, '-' | '\'' | '\u{2019}' | '.' | ',' | '\u{2010}' | '\u{2011}')
+    matches!(
+        c,
+        '-' | '\'' | '\u{2019}' | '.' | ',' | '\u{2010}' | '\u{2011}'
+    )
 }
 
 /// Splits `text[from..to]` into tokens. Out-of-range or non-boundary limits
@@ -52,7 +55,9 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                     j += 1;
                 } else if joins(c2) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
                     // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
-                    if c2 == ',' && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit()) {
+                    if c2 == ','
+                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
+                    {
                         break;
                     }
                     j += 2;
@@ -67,10 +72,25 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 let cut = b + stem.len().min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
                 let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
-                out.push(Tok { start: from + b, end: from + apos, low: stem.to_string(), word: true });
-                out.push(Tok { start: from + apos, end: from + end, low: "'s".into(), word: true });
+                out.push(Tok {
+                    start: from + b,
+                    end: from + apos,
+                    low: stem.to_string(),
+                    word: true,
+                });
+                out.push(Tok {
+                    start: from + apos,
+                    end: from + end,
+                    low: "'s".into(),
+                    word: true,
+                });
             } else {
-                out.push(Tok { start: from + b, end: from + end, low, word: true });
+                out.push(Tok {
+                    start: from + b,
+                    end: from + end,
+                    low,
+                    word: true,
+                });
             }
             i = j;
         } else {
@@ -81,7 +101,12 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 '\u{2013}' | '\u{2014}' => "-".to_string(),
                 _ => c.to_string(),
             };
-            out.push(Tok { start: from + b, end: from + end, low, word: false });
+            out.push(Tok {
+                start: from + b,
+                end: from + end,
+                low,
+                word: false,
+            });
             i += 1;
         }
     }
@@ -103,7 +128,20 @@ mod tests {
 
     #[test]
     fn words_numbers_and_punctuation() {
-        assert_eq!(lows("Russia's 2,840 cease-fire, U.S. 60+"), ["russia", "'s", "2,840", "cease-fire", ",", "u.s", ".", "60", "+"]);
+        assert_eq!(
+            lows("Russia's 2,840 cease-fire, U.S. 60+"),
+            [
+                "russia",
+                "'s",
+                "2,840",
+                "cease-fire",
+                ",",
+                "u.s",
+                ".",
+                "60",
+                "+"
+            ]
+        );
     }
 
     #[test]
