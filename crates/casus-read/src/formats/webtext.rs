@@ -97,6 +97,40 @@ static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*\bhas generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
 });
 
+/// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
+/// region …"), not like narrative ("On 22 November, X said that … is a …").
+fn is_definitional(t: &str) -> bool {
+    let Some(m) = DEFINITIONAL.find(t) else {
+        return false;
+    };
+    let first = t.split(' ').next().unwrap_or("");
+    const NARRATIVE: &[&str] = &[
+        "On",
+        "In",
+        "At",
+        "During",
+        "After",
+        "Before",
+        "Following",
+        "According",
+        "When",
+        "While",
+        "Since",
+        "By",
+        "From",
+        "As",
+        "Although",
+        "However",
+        "If",
+        "Despite",
+    ];
+    let head = &t[..m.end()];
+    !NARRATIVE.contains(&first)
+        && !head.contains(" that ")
+        && !head.contains(" said")
+        && !head.contains(" stated")
+}
+
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
@@ -585,7 +619,7 @@ fn tail_weight(t: &str) -> (i64, bool) {
         (0, false)
     } else if is_ref_entry(t) || DEBRIS.is_match(t) || REF_LIKE.is_match(t) {
         (1, true)
-    } else if DEFINITIONAL.is_match(t) {
+    } else if is_definitional(t) {
         (1, false)
     } else if is_heading_like(t) || t.split_whitespace().count() < 5 {
         (0, false)
@@ -654,7 +688,7 @@ fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize
                 let t = &text[l.start..l.end];
                 let kind = if REF_LIKE.is_match(t) {
                     RemovedKind::References
-                } else if DEFINITIONAL.is_match(t) {
+                } else if is_definitional(t) {
                     RemovedKind::Navbox
                 } else {
                     RemovedKind::Debris
@@ -851,23 +885,5 @@ mod tests {
         let raw = "Fighting resumed on Monday.\n\nThe region is a mountainous area.\n\nOfficials met on Tuesday.";
         let c = cleaned(raw, Profile::TEXT);
         assert_eq!(c.clean, "Fighting resumed on Monday.\n\nThe region is a mountainous area.\n\nOfficials met on Tuesday.");
-    }
-}
-#[cfg(test)]
-mod debug_tail {
-    #[test]
-    #[ignore]
-    fn show_weights() {
-        let text = std::fs::read_to_string("../../data/corpus/002_41df99daff67824d.txt").unwrap();
-        let units = super::chunks(&text);
-        for &(s, e) in &units {
-            if s > 53500 && s < 56000 {
-                eprintln!(
-                    "{:?} {}",
-                    super::tail_weight(&text[s..e]),
-                    &text[s..e.min(s + 80)]
-                );
-            }
-        }
     }
 }
