@@ -147,7 +147,14 @@ impl Segmenter {
         let list = is_list_item(trimmed);
         let bytes = text.as_bytes();
         let first = out.len();
-        let mut sent_start = start;
+        // A list item's sentence starts after its marker.
+        let mut sent_start = if list {
+            let lead = line.len() - line.trim_start().len();
+            let marker = trimmed.find(' ').map_or(0, |k| k + 1);
+            start + lead + marker
+        } else {
+            start
+        };
         let mut i = start;
         while i < end {
             let b = bytes[i];
@@ -331,6 +338,7 @@ mod tests {
             "Casualties and losses\n• 2,840 servicemen killed\n• 64 missing\nA sentence. Another";
         let seg = Segmenter::embedded().split(text);
         let kinds: Vec<_> = seg.iter().map(|s| s.kind).collect();
+        assert_eq!(&text[seg[1].start..seg[1].end], "2,840 servicemen killed");
         assert_eq!(
             kinds,
             [

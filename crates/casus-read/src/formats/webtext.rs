@@ -1,29 +1,889 @@
-//! Text formats pulled from web pages (scaffold).
-use crate::offsets::CleanBuilder;
-use crate::Cleaned;
+//! Text formats pulled from web pages: plain text, text extracted from HTML
+//! with `[12]` markers, whole articles on one line, and mirror pages that
+//! inject tooltips or site chrome.
+//!
+//! They share one cleaner, run in three passes over the lines of the file:
+//! 1. classify each line (blank, chrome, reference entry, template debris,
+//!    text) and, for tooltip mirrors, find where a link's injected
+//!    definition starts;
+//! 2. find the back matter at the end of the article (reference lists,
+//!    navigation-box summaries of linked articles, debris, quotes from the
+//!    references) as the suffix where such material outweighs prose;
+//! 3. emit the prose with [`emit_inline`], which drops citation markers and
+//!    collapses whitespace, joining wrapped lines and keeping blocks apart.
 
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use crate::offsets::{CleanBuilder, Span};
+use crate::text::lines;
+use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section};
+
+/// What the cleaner does beyond the common passes.
 #[derive(Clone, Copy, Debug)]
-pub struct Profile {}
+pub struct Profile {
+    /// Lines ending in ` ...` carry a link text followed by an injected
+    /// definition.
+    pub tooltips: bool,
+    /// Every line break inside a paragraph is a soft wrap.
+    pub soft_lines: bool,
+    /// The whole text may be one line: find the back matter by sentence-like
+    /// chunks instead of lines.
+    pub chunk_tail: bool,
+}
 
 impl Profile {
-    pub const TEXT: Profile = Profile {};
-    pub const WEB_TEXT: Profile = Profile {};
-    pub const ONE_LINE: Profile = Profile {};
-    pub const TOOLTIP_MIRROR: Profile = Profile {};
-    pub const CHROME_MIRROR: Profile = Profile {};
+    pub const TEXT: Profile = Profile {
+        tooltips: false,
+        soft_lines: false,
+        chunk_tail: false,
+    };
+    pub const WEB_TEXT: Profile = Profile {
+        tooltips: false,
+        soft_lines: false,
+        chunk_tail: false,
+    };
+    pub const ONE_LINE: Profile = Profile {
+        tooltips: false,
+        soft_lines: false,
+        chunk_tail: true,
+    };
+    pub const TOOLTIP_MIRROR: Profile = Profile {
+        tooltips: true,
+        soft_lines: true,
+        chunk_tail: false,
+    };
+    pub const CHROME_MIRROR: Profile = Profile {
+        tooltips: false,
+        soft_lines: false,
+        chunk_tail: false,
+    };
 }
 
+static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
+    let pats: Vec<String> = data_lines(include_str!("../../../../data/read/chrome.txt"))
+        .map(|p| format!("(?i){p}"))
+        .collect();
+    RegexSet::new(pats).expect("data/read/chrome.txt holds valid patterns")
+});
+
+/// Reference-entry lines: `12. ^ a b Butler, Ed ...`, `^ "Title"`.
+static REF_ENTRY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,4})\.\s+)?\^\s*(?:(?:[a-z]{1,2}\s+)+)?").unwrap());
+
+/// Text typical of a bibliographic reference.
+static REF_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"Retrieved\s\d|Retrieved on|Archived from|ISBN[\s:]*[\dX-]{9,}|doi:\s*10\.|JSTOR\s\d|ISSN\s\d|OCLC\s\d|",
+        r#"\(in [A-Z][a-z]+\)|\(PDF\)|^"[^"]{1,200}"\.?$|\(eds?\.\)|"#,
+        r"\p{Lu}[\p{L}'’-]+, \p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)?\s\((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2}\s\w+\s\d{4}|\w+\s\d{1,2},\s\d{4})\)\.?$|",
+        r"^\s*\p{Lu}[\p{L}'’-]+, \p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)?\.?\s\(|\bpp?\.\s?\d+(?:[–-]\d+)?\.?$"
+    ))
+    .unwrap()
+});
+
+/// The lead sentence of an encyclopedia article: the summaries that
+/// navigation boxes and "related articles" blocks append to a page.
+static DEFINITIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:(?:The|An?) )?[^.;:]{1,160}?\b(?:is|was|are|were) (?:an?|the|one|proposed|located|held)\b|",
+        r"^(?:Events of the year|This is a list of|List of|The following is a list)"
+    ))
+    .unwrap()
+});
+
+static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*\bhas generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
+});
+
+/// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
+/// region …"), not like narrative ("On 22 November, X said that … is a …").
+fn is_definitional(t: &str) -> bool {
+    let Some(m) = DEFINITIONAL.find(t) else {
+        return false;
+    };
+    let first = t.split(' ').next().unwrap_or("");
+    const NARRATIVE: &[&str] = &[
+        "On",
+        "In",
+        "At",
+        "During",
+        "After",
+        "Before",
+        "Following",
+        "According",
+        "When",
+        "While",
+        "Since",
+        "By",
+        "From",
+        "As",
+        "Although",
+        "However",
+        "If",
+        "Despite",
+    ];
+    let head = &t[..m.end()];
+    !NARRATIVE.contains(&first)
+        && !head.contains(" that ")
+        && !head.contains(" said")
+        && !head.contains(" stated")
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Whether a trimmed line is an entry of a `^`-style reference list.
 pub fn is_ref_entry(line: &str) -> bool {
-    line.contains(". ^ ") || line.starts_with("^ ")
+    let t = line.trim_start();
+    if t.starts_with("^ ") || t == "^" {
+        return true;
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && digits <= 4 && t[digits..].starts_with(". ^")
 }
 
-pub fn clean(text: &str, _profile: Profile) -> Cleaned {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Chrome,
+    RefEntry,
+    Debris,
+    Text,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+    kind: LineKind,
+    /// For a tooltip line, where the injected definition starts.
+    tooltip_at: Option<usize>,
+}
+
+/// Side material gathered while cleaning.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    pub citations: Vec<Citation>,
+    pub removed: Vec<Removed>,
+    pub references: Vec<Reference>,
+}
+
+/// Cleans `text` with `profile`. See the module documentation.
+pub fn clean(text: &str, profile: Profile) -> Cleaned {
+    let mut found: Vec<Line> = lines(text)
+        .map(|(start, end)| {
+            let line = &text[start..end];
+            let kind = classify(line);
+            let tooltip_at = if profile.tooltips && kind == LineKind::Text {
+                tooltip_split(line).map(|k| start + k)
+            } else {
+                None
+            };
+            Line {
+                start,
+                end,
+                kind,
+                tooltip_at,
+            }
+        })
+        .collect();
+    let mut extras = Extras::default();
+    let body_end = if profile.chunk_tail || found.len() <= 2 {
+        chunk_tail_start(text, &mut extras)
+    } else {
+        line_tail_start(text, &mut found, &mut extras)
+    };
+
     let mut b = CleanBuilder::new(text);
-    b.copy(0..text.len());
+    let mut sections = Vec::new();
+    let mut title = None;
+    let n = found.len();
+    for i in 0..n {
+        let line = found[i];
+        if line.start >= body_end {
+            break;
+        }
+        let end = line.end.min(body_end);
+        match line.kind {
+            LineKind::Blank => {
+                b.paragraph(line.start);
+                continue;
+            }
+            LineKind::Chrome => {
+                extras.removed.push(Removed {
+                    kind: RemovedKind::Chrome,
+                    raw: Span::new(line.start, line.end),
+                });
+                continue;
+            }
+            LineKind::RefEntry => {
+                extras.removed.push(Removed {
+                    kind: RemovedKind::References,
+                    raw: Span::new(line.start, line.end),
+                });
+                extras
+                    .references
+                    .push(parse_ref_entry(text, line.start, line.end));
+                continue;
+            }
+            LineKind::Debris => {
+                extras.removed.push(Removed {
+                    kind: RemovedKind::Debris,
+                    raw: Span::new(line.start, line.end),
+                });
+                continue;
+            }
+            LineKind::Text => {}
+        }
+        let prev = (i > 0).then(|| found[i - 1]);
+        let next = found.get(i + 1).copied();
+        let standalone = prev.is_none_or(|p| p.kind != LineKind::Text)
+            && next.is_none_or(|n| n.kind != LineKind::Text);
+        let content_end = line.tooltip_at.unwrap_or(end);
+        let t = text[line.start..content_end].trim();
+        if standalone && is_heading_like(t) {
+            b.newline(line.start);
+            let lead = text[line.start..content_end].len()
+                - text[line.start..content_end].trim_start().len();
+            let h_start = line.start + lead;
+            let h_end = h_start + t.len();
+            let clean_start = b.len();
+            emit_inline(&mut b, text, h_start, h_end, &mut extras);
+            let t = b.text()[clean_start..].to_string();
+            let section = Section {
+                title: t.clone(),
+                level: 2,
+                clean: Span::new(clean_start, b.len()),
+                raw: Span::new(h_start, h_end),
+            };
+            if title.is_none() && sections.is_empty() && i == first_text_line(&found) {
+                title = Some(t);
+                sections.push(Section {
+                    level: 1,
+                    ..section
+                });
+            } else {
+                sections.push(section);
+            }
+            b.newline(h_end);
+            continue;
+        }
+        // Join with the previous text line or start a new block.
+        if let Some(p) = prev.filter(|p| p.kind == LineKind::Text) {
+            let prev_text = text[p.start..p.tooltip_at.unwrap_or(p.end)].trim_end();
+            if profile.soft_lines || soft_break(prev_text, t) {
+                if !starts_with_closing(t) {
+                    b.space(p.end..line.start);
+                } else {
+                    b.trim_end_spaces();
+                }
+            } else {
+                b.newline(p.end);
+            }
+        } else {
+            b.newline(line.start);
+        }
+        let lead =
+            text[line.start..content_end].len() - text[line.start..content_end].trim_start().len();
+        emit_inline(&mut b, text, line.start + lead, content_end, &mut extras);
+        if let Some(at) = line.tooltip_at {
+            extras.removed.push(Removed {
+                kind: RemovedKind::Tooltip,
+                raw: Span::new(at, line.end),
+            });
+        }
+    }
     let (clean, map) = b.finish();
+    extras.removed.sort_by_key(|r| r.raw.start);
     Cleaned {
+        title,
+        sections,
         clean,
         map,
+        removed: extras.removed,
+        citations: extras.citations,
+        references: extras.references,
         ..Default::default()
+    }
+}
+
+fn first_text_line(found: &[Line]) -> usize {
+    found
+        .iter()
+        .position(|l| l.kind == LineKind::Text)
+        .unwrap_or(usize::MAX)
+}
+
+fn classify(line: &str) -> LineKind {
+    let t = line.trim();
+    if t.is_empty() {
+        LineKind::Blank
+    } else if is_ref_entry(t) {
+        LineKind::RefEntry
+    } else if DEBRIS.is_match(t) {
+        LineKind::Debris
+    } else if t.len() < 300 && CHROME.is_match(t) {
+        LineKind::Chrome
+    } else {
+        LineKind::Text
+    }
+}
+
+/// A short line without final punctuation that stands alone: a heading.
+fn is_heading_like(t: &str) -> bool {
+    let words = t.split_whitespace().count();
+    let first = t.chars().next().unwrap_or(' ');
+    let last = t.chars().last().unwrap_or('.');
+    (1..=12).contains(&words)
+        && t.len() <= 120
+        && (first.is_uppercase() || first.is_ascii_digit())
+        && !matches!(last, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '”')
+        && !t.starts_with('•')
+}
+
+const JOINING_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "at",
+    "by",
+    "to",
+    "and",
+    "or",
+    "with",
+    "from",
+    "for",
+    "on",
+    "as",
+    "between",
+    "during",
+    "including",
+    "into",
+    "than",
+    "that",
+    "which",
+    "who",
+    "its",
+    "their",
+    "his",
+    "her",
+    "under",
+    "against",
+    "near",
+];
+
+/// Whether a line break between `prev` and `next` is a soft wrap.
+fn soft_break(prev: &str, next: &str) -> bool {
+    if next.starts_with('•') || prev.is_empty() {
+        return false;
+    }
+    let first = next.chars().next().unwrap_or(' ');
+    if first.is_lowercase() || starts_with_closing(next) {
+        return true;
+    }
+    if prev.ends_with([',', '(', '–', '—']) {
+        return true;
+    }
+    let last_word = prev.rsplit(' ').next().unwrap_or("");
+    JOINING_WORDS.contains(&last_word.to_ascii_lowercase().as_str()) && !prev.ends_with(['.', ':'])
+}
+
+fn starts_with_closing(t: &str) -> bool {
+    t.starts_with([',', '.', ';', ':', ')', ']', '!', '?', '’'])
+        || t.starts_with("'s ")
+        || t.starts_with("'s")
+}
+
+/// For a tooltip line (`LINK DEFINITION ...`), the byte offset within the
+/// line where the definition starts, if one can be found.
+fn tooltip_split(line: &str) -> Option<usize> {
+    let trimmed = line.trim_end();
+    if !(trimmed.ends_with(" ...") || trimmed.ends_with("...")) || trimmed.len() < 40 {
+        return None;
+    }
+    let words: Vec<(usize, &str)> = word_offsets(line).take(12).collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let lower = |s: &str| s.to_lowercase();
+    let stem = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(5)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let first = words[0].1;
+    for k in 1..words.len().min(9) {
+        let (at, w) = words[k];
+        let c = w.chars().next().unwrap_or(' ');
+        if !(c.is_uppercase() || c.is_ascii_digit() || c == '(') {
+            continue;
+        }
+        let prev_word = lower(words[k - 1].1);
+        if JOINING_WORDS.contains(&prev_word.as_str()) {
+            continue;
+        }
+        let article = matches!(w, "The" | "A" | "An") && words.get(k + 1).is_some();
+        let repeats =
+            lower(w) == lower(first) || lower(w.trim_end_matches([',', ';'])) == lower(first);
+        let shares_stem =
+            stem(w).chars().count() == 5 && words[..k].iter().any(|(_, p)| stem(p) == stem(w));
+        if article || repeats || shares_stem {
+            return Some(at);
+        }
+    }
+    // Fallback: a title-case link text followed by a title-case definition
+    // opening; the link is the run of capitalised words less its last.
+    let run = words
+        .iter()
+        .take_while(|(_, w)| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
+        .count();
+    if run >= 2 && run < words.len() {
+        return Some(words[run - 1].0);
+    }
+    None
+}
+
+fn word_offsets(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    s.split(' ')
+        .scan(0usize, |pos, w| {
+            let at = *pos;
+            *pos += w.len() + 1;
+            Some((at, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+}
+
+/// Emits `text[start..end]` into the clean text: citation markers become
+/// [`Citation`]s, wiki emphasis quotes are dropped and whitespace runs
+/// collapse to one space.
+pub(crate) fn emit_inline(
+    b: &mut CleanBuilder,
+    text: &str,
+    start: usize,
+    end: usize,
+    extras: &mut Extras,
+) {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let mut run = start;
+    while i < end {
+        match bytes[i] {
+            b'[' => {
+                if let Some((len, label)) = citation_marker(&text[i..end]) {
+                    b.copy(run..i);
+                    let clean_at = {
+                        b.trim_end_spaces();
+                        b.len()
+                    };
+                    if !label.is_empty() {
+                        extras.citations.push(Citation {
+                            label,
+                            clean_at,
+                            raw: Span::new(i, i + len),
+                        });
+                    }
+                    extras.removed.push(Removed {
+                        kind: RemovedKind::CitationMarker,
+                        raw: Span::new(i, i + len),
+                    });
+                    i += len;
+                    // Keep a space only if prose follows the marker.
+                    let mut j = i;
+                    while j < end && bytes[j] == b' ' {
+                        j += 1;
+                    }
+                    if j < end && !starts_with_closing(&text[j..end]) && bytes[j] != b'[' {
+                        b.space(i..j);
+                    }
+                    i = j;
+                    run = i;
+                    continue;
+                }
+                i += 1;
+            }
+            b'\'' if i + 1 < end && bytes[i + 1] == b'\'' => {
+                b.copy(run..i);
+                let mut j = i;
+                while j < end && bytes[j] == b'\'' {
+                    j += 1;
+                }
+                extras.removed.push(Removed {
+                    kind: RemovedKind::Markup,
+                    raw: Span::new(i, j),
+                });
+                // "'' de facto''" reads "de facto": drop the space the markup left.
+                while j < end && bytes[j] == b' ' && (b.is_empty() || b.text().ends_with(' ')) {
+                    j += 1;
+                }
+                i = j;
+                run = i;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                let mut j = i;
+                while j < end && matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n') {
+                    j += 1;
+                }
+                if j - i == 1 && bytes[i] == b' ' {
+                    i = j;
+                    continue;
+                }
+                b.copy(run..i);
+                if j < end {
+                    b.space(i..j);
+                }
+                i = j;
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    b.copy(run..end);
+}
+
+/// Recognises a citation marker at the start of `s`: `[12]`, `[a]`,
+/// `[note 3]`, `[citation needed]`, `[]`. Returns its length and label.
+fn citation_marker(s: &str) -> Option<(usize, String)> {
+    let close = s.as_bytes()[..s.len().min(24)]
+        .iter()
+        .position(|&b| b == b']')?;
+    let inner = &s[1..close];
+    let ok = inner.is_empty()
+        || inner.bytes().all(|c| c.is_ascii_digit())
+        || (inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_lowercase()))
+        || inner
+            .strip_prefix("note ")
+            .is_some_and(|r| r.bytes().all(|c| c.is_ascii_alphanumeric()))
+        || matches!(
+            inner,
+            "citation needed"
+                | "better source needed"
+                | "clarification needed"
+                | "dubious – discuss"
+                | "when?"
+                | "who?"
+                | "which?"
+                | "failed verification"
+                | "verification needed"
+                | "update"
+        );
+    if !ok {
+        return None;
+    }
+    let label = if inner
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b' ')
+    {
+        inner.to_string()
+    } else {
+        String::new()
+    };
+    Some((close + 1, label))
+}
+
+fn parse_ref_entry(text: &str, start: usize, end: usize) -> Reference {
+    let line = &text[start..end];
+    match REF_ENTRY.captures(line) {
+        Some(c) => {
+            let body_start = start + c.get(0).map_or(0, |m| m.end());
+            Reference {
+                label: c.get(1).map(|m| m.as_str().to_string()),
+                text: text[body_start..end].trim().to_string(),
+                raw: Span::new(start, end),
+            }
+        }
+        None => Reference {
+            label: None,
+            text: line.trim().to_string(),
+            raw: Span::new(start, end),
+        },
+    }
+}
+
+/// How a unit weighs in the search for the back matter.
+fn tail_weight(t: &str) -> (i64, bool) {
+    let t = t.trim();
+    if t.is_empty() {
+        (0, false)
+    } else if is_ref_entry(t) || DEBRIS.is_match(t) || REF_LIKE.is_match(t) {
+        (1, true)
+    } else if is_definitional(t) {
+        (1, false)
+    } else if is_heading_like(t) || t.split_whitespace().count() < 5 {
+        (0, false)
+    } else {
+        (-1, false)
+    }
+}
+
+/// The suffix start (by units) where back matter outweighs prose, if it is
+/// clearly back matter: weight at least 3, and a reference or debris in it
+/// or at least three article summaries.
+fn best_suffix(weights: &[(i64, bool)]) -> Option<usize> {
+    let mut best = None;
+    let mut best_score = 0i64;
+    let mut score = 0i64;
+    let mut strong = 0usize;
+    let mut weak = 0usize;
+    for i in (0..weights.len()).rev() {
+        let (w, s) = weights[i];
+        score += w;
+        if s {
+            strong += 1;
+        } else if w > 0 {
+            weak += 1;
+        }
+        if w > 0 && score > best_score && score >= 3 && (strong > 0 || weak >= 3) {
+            best_score = score;
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// Finds the back matter of a multi-line text; marks it and returns the raw
+/// offset where the body ends.
+fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize {
+    let weights: Vec<(i64, bool)> = found
+        .iter()
+        .map(|l| match l.kind {
+            LineKind::Blank | LineKind::Chrome => (0, false),
+            LineKind::RefEntry | LineKind::Debris => (1, true),
+            LineKind::Text => tail_weight(&text[l.start..l.end]),
+        })
+        .collect();
+    let Some(cut) = best_suffix(&weights) else {
+        return text.len();
+    };
+    let start = found[cut].start;
+    for l in &found[cut..] {
+        match l.kind {
+            LineKind::Blank => {}
+            LineKind::RefEntry => {
+                extras.removed.push(Removed {
+                    kind: RemovedKind::References,
+                    raw: Span::new(l.start, l.end),
+                });
+                extras
+                    .references
+                    .push(parse_ref_entry(text, l.start, l.end));
+            }
+            LineKind::Debris | LineKind::Chrome => extras.removed.push(Removed {
+                kind: RemovedKind::Debris,
+                raw: Span::new(l.start, l.end),
+            }),
+            LineKind::Text => {
+                let t = &text[l.start..l.end];
+                let kind = if REF_LIKE.is_match(t) {
+                    RemovedKind::References
+                } else if is_definitional(t) {
+                    RemovedKind::Navbox
+                } else {
+                    RemovedKind::Debris
+                };
+                extras.removed.push(Removed {
+                    kind,
+                    raw: Span::new(l.start, l.end),
+                });
+            }
+        }
+    }
+    start
+}
+
+/// Sentence-like chunks of `text`: split after `. ` before a capital, a
+/// quote or a digit.
+fn chunks(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        if bytes[i] == b'.' && bytes[i + 1] == b' ' {
+            let c = bytes[i + 2];
+            if c.is_ascii_uppercase() || c == b'"' || c.is_ascii_digit() || c >= 0x80 {
+                out.push((start, i + 1));
+                start = i + 2;
+            }
+        }
+        if bytes[i] == b'\n' {
+            out.push((start, i));
+            start = i + 1;
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push((start, bytes.len()));
+    }
+    out
+}
+
+/// Finds the back matter of a text by sentence-like chunks (for articles
+/// on one line); records it and returns the raw offset where the body ends.
+fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
+    let units = chunks(text);
+    let weights: Vec<(i64, bool)> = units
+        .iter()
+        .map(|&(s, e)| tail_weight(&text[s..e]))
+        .collect();
+    let Some(cut) = best_suffix(&weights) else {
+        return text.len();
+    };
+    let start = units[cut].0;
+    extras.removed.push(Removed {
+        kind: RemovedKind::References,
+        raw: Span::new(start, text.len()),
+    });
+    for &(s, e) in &units[cut..] {
+        let t = text[s..e].trim();
+        if REF_LIKE.is_match(t) {
+            extras.references.push(Reference {
+                label: None,
+                text: t.to_string(),
+                raw: Span::new(s, e),
+            });
+        }
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaned(text: &str, p: Profile) -> Cleaned {
+        let c = clean(text, p);
+        c.map.check(c.clean.len(), text.len()).unwrap();
+        c
+    }
+
+    #[test]
+    fn citation_markers_are_removed_and_kept() {
+        let raw = "Azerbaijan denied it.[6][7] Turkey agreed [8], later.\nNext line [citation needed] here.";
+        let c = cleaned(raw, Profile::WEB_TEXT);
+        assert_eq!(
+            c.clean,
+            "Azerbaijan denied it. Turkey agreed, later.\nNext line here."
+        );
+        let labels: Vec<_> = c.citations.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["6", "7", "8", "citation needed"]);
+        assert_eq!(&c.clean[..c.citations[0].clean_at], "Azerbaijan denied it.");
+    }
+
+    #[test]
+    fn editorial_brackets_stay() {
+        let c = cleaned("the [Karabakh] government [...] said.", Profile::TEXT);
+        assert_eq!(c.clean, "the [Karabakh] government [...] said.");
+    }
+
+    #[test]
+    fn tooltips_are_removed_and_links_kept() {
+        let raw = "The conflict is an ethnic and\nterritorial A territory is an area of land, sea, or space, particularly belonging to a country ...\nconflict between Armenia and\nBaku Baku (, ; az, Bakı ) is the capital and largest city of Azerbaijan, as well as the largest ...\n's decision. The president of Azerbaijan,\nIlham Aliyev Ilham Heydar oghlu Aliyev ( az, İlham Heydər oğlu Əliyev, ; born 24 December 1961) is the fourth ...\n, claimed it.";
+        let c = cleaned(raw, Profile::TOOLTIP_MIRROR);
+        assert_eq!(
+            c.clean,
+            "The conflict is an ethnic and territorial conflict between Armenia and Baku's decision. The president of Azerbaijan, Ilham Aliyev, claimed it."
+        );
+        assert_eq!(
+            c.removed
+                .iter()
+                .filter(|r| r.kind == RemovedKind::Tooltip)
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn tooltip_split_points() {
+        let cases = [
+            ("ethnic Armenian Armenians ( hy, հայեր, ''hayer'' ) are an ethnic group native to the Armenian highlands ...", "ethnic Armenian"),
+            ("First Nagorno-Karabakh War The First Nagorno-Karabakh War, referred to in Armenia as the Artsakh Liberation War ...", "First Nagorno-Karabakh War"),
+            ("Thomas de Waal Thomas Patrick Lowndes de Waal (born 1966) is a British journalist and writer on the Caucasus ...", "Thomas de Waal"),
+            ("Republic of Armenia A republic () is a \"state in which power rests with the people or their representatives ...", "Republic of Armenia"),
+            ("Paris Peace Conference Agreements and declarations resulting from meetings in Paris include: Listed by name ...", "Paris Peace Conference"),
+            ("2021–2022 Armenia–Azerbaijan border crisis The military forces of Armenia and Azerbaijan have been engaged ...", "2021–2022 Armenia–Azerbaijan border crisis"),
+        ];
+        for (line, link) in cases {
+            let at = tooltip_split(line).unwrap();
+            assert_eq!(line[..at].trim(), link);
+        }
+    }
+
+    #[test]
+    fn chrome_and_reference_lists() {
+        let raw = "2020 Conflict\nGet 2020 Conflict essential facts below. View Videos or join the 2020 Conflict discussion. Add 2020 Conflict to your PopFlock.com topic list for future reference or share this resource on social media.\n\nThe war began.[1] It ended.\n\n  1. ^ a b Butler, Ed (10 December 2020). \"Mercenaries\". BBC.\n  2. ^ \"France accuses Turkey\". Reuters. 1 October 2020. Retrieved 2020.\n  3. ^ \"Other\". Reuters. Retrieved 2020.\n";
+        let c = cleaned(raw, Profile::CHROME_MIRROR);
+        assert_eq!(c.clean, "2020 Conflict\n\nThe war began. It ended.");
+        assert_eq!(c.title.as_deref(), Some("2020 Conflict"));
+        assert_eq!(c.references.len(), 3);
+        assert_eq!(c.references[0].label.as_deref(), Some("1"));
+        assert!(c.references[0].text.starts_with("Butler, Ed"));
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_blocks_stay_apart() {
+        let raw = "Casualties and losses\n\nPer Azerbaijan:\n\n  • 2,840 servicemen killed[62]\n  • 64 servicemen missing\nThe army of\nArmenia left.";
+        let c = cleaned(raw, Profile::CHROME_MIRROR);
+        assert_eq!(c.clean, "Casualties and losses\n\nPer Azerbaijan:\n\n• 2,840 servicemen killed\n• 64 servicemen missing\nThe army of Armenia left.");
+        assert_eq!(c.sections[0].title, "Casualties and losses");
+    }
+
+    #[test]
+    fn flattened_references_on_one_line_are_cut() {
+        let body = "The war began in 1988. Armenia and Azerbaijan fought over the region. A ceasefire was signed in 1994. ";
+        let refs = "Smith, John (2002). \"A Book\". Press. p. 11. ISBN 978-1136342042. Doe, Jane (1999). \"Title\". Retrieved 21 April 2021. \"Coercion\". Kommersant (in Russian). 16 October 2020. Retrieved 21 April 2021. Kramer, Andrew E. (29 January 2021). \"Armenia\". The New York Times. Retrieved 4 March 2021.";
+        let raw = format!("{body}{refs}");
+        let c = cleaned(&raw, Profile::ONE_LINE);
+        assert_eq!(c.clean, body.trim());
+        assert!(c.references.len() >= 3);
+    }
+
+    #[test]
+    fn navbox_summaries_and_debris_are_cut() {
+        let mut raw = String::new();
+        for i in 0..6 {
+            raw.push_str(&format!(
+                "On {i} October the army advanced and shelled the town.[{i}]\n"
+            ));
+        }
+        raw.push_str("Nagorno-Karabakh is a region in Azerbaijan, covering the Lesser Caucasus.\n");
+        raw.push_str("The Madrid Principles were proposed peace settlements of the conflict.\n");
+        raw.push_str("Stepanakert Airport is an airport in the town of Khojaly.\n");
+        raw.push_str("{{cite web}}\n: CS1 maint: multiple names: authors list (link)Israel has armed Azerbaijan.\n");
+        raw.push_str("I confirmed Albania's support..\n");
+        let c = cleaned(&raw, Profile::WEB_TEXT);
+        assert!(c.clean.ends_with("shelled the town."), "{}", c.clean);
+        assert!(c.removed.iter().any(|r| r.kind == RemovedKind::Navbox));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_a_valid_map(raw in "(\\PC|\n| |\\[\\d{1,3}\\]|\\[|\\]|'|\\^| \\.\\.\\.|•){0,200}") {
+            for p in [Profile::TEXT, Profile::ONE_LINE, Profile::TOOLTIP_MIRROR, Profile::CHROME_MIRROR] {
+                let c = clean(&raw, p);
+                proptest::prop_assert!(c.map.check(c.clean.len(), raw.len()).is_ok());
+            }
+            let c = super::super::wiki::clean(&raw);
+            proptest::prop_assert!(c.map.check(c.clean.len(), raw.len()).is_ok());
+        }
+    }
+
+    #[test]
+    fn plain_prose_keeps_its_last_paragraphs() {
+        let raw = "Fighting resumed on Monday.\n\nThe region is a mountainous area.\n\nOfficials met on Tuesday.";
+        let c = cleaned(raw, Profile::TEXT);
+        assert_eq!(c.clean, "Fighting resumed on Monday.\n\nThe region is a mountainous area.\n\nOfficials met on Tuesday.");
     }
 }

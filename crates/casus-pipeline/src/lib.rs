@@ -1,0 +1,103 @@
+//! The pipeline: one document through every stage.
+//!
+//! `casus-pipeline` owns the order of the stages (read and clean →
+//! segment → recognise time, actors and places → extract events and
+//! claims) and the records they produce, with every span mapped back to raw
+//! bytes. The command line, the store and the server all go through
+//! [`Pipeline::process`], so a document gives the same records whichever
+//! way it enters.
+
+pub mod records;
+
+use casus_entities::{Gazetteer, Mention};
+use casus_read::{Document, Span};
+use casus_segment::{Segmenter, Sentence};
+use casus_time::{Tagger, Timex};
+
+pub use records::Record;
+
+/// The loaded models of every stage; build once, share across threads.
+pub struct Pipeline {
+    pub segmenter: Segmenter,
+    pub tagger: Tagger,
+    pub gazetteer: Gazetteer,
+}
+
+/// What the stages found in one document. Offsets are clean-text offsets;
+/// [`Processed::raw`] maps them to the raw file.
+pub struct Processed {
+    pub doc: Document,
+    pub sentences: Vec<Sentence>,
+    pub timexes: Vec<Timex>,
+    pub mentions: Vec<Mention>,
+}
+
+impl Processed {
+    /// The raw-file span behind a clean-text range.
+    pub fn raw(&self, start: usize, end: usize) -> Span {
+        self.doc.raw_span(Span::new(start, end))
+    }
+
+    /// The document date from metadata (front matter `date`, HTML
+    /// `article:published_time`), as `YYYY-MM-DD`, if any.
+    pub fn doc_date(&self) -> Option<String> {
+        document_date(&self.doc)
+    }
+}
+
+/// The document's own date, from its metadata.
+pub fn document_date(doc: &Document) -> Option<String> {
+    for key in [
+        "date",
+        "published",
+        "article:published_time",
+        "datePublished",
+        "pubdate",
+    ] {
+        if let Some(v) = doc.metadata.get(key).and_then(|v| v.as_str()) {
+            let d: String = v.chars().take(10).collect();
+            let b = d.as_bytes();
+            if d.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && d.bytes().filter(u8::is_ascii_digit).count() == 8
+            {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+impl Pipeline {
+    /// The pipeline with every model compiled into the binary.
+    pub fn embedded() -> Pipeline {
+        Pipeline {
+            segmenter: Segmenter::embedded(),
+            tagger: Tagger::new(),
+            gazetteer: Gazetteer::embedded(),
+        }
+    }
+
+    /// Runs every stage after reading.
+    pub fn process(&self, doc: Document) -> Processed {
+        let sentences = self.segmenter.split(&doc.clean);
+        let doc_date = document_date(&doc);
+        let timexes = self.tagger.tag(&doc.clean, doc_date.as_deref());
+        let date_at = |offset: usize| -> Option<String> {
+            let i = timexes.partition_point(|t| t.start <= offset);
+            timexes[..i]
+                .iter()
+                .rev()
+                .find_map(|t| t.date.as_ref().map(|d| d.start.clone()))
+                .or_else(|| doc_date.clone())
+        };
+        let mentions = self.gazetteer.recognise(&doc.clean, &date_at);
+        Processed {
+            doc,
+            sentences,
+            timexes,
+            mentions,
+        }
+    }
+}

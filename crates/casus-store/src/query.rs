@@ -1,0 +1,205 @@
+//! Read queries over the knowledge base.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+/// A stored document, without its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocSummary {
+    pub id: String,
+    pub name: String,
+    pub format: String,
+    pub title: Option<String>,
+    pub bytes: i64,
+    pub sentences: i64,
+    pub ingested_at: String,
+}
+
+/// A stored document with its texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocFull {
+    pub summary: DocSummary,
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+    pub clean: String,
+    pub metadata: serde_json::Value,
+    pub sections: serde_json::Value,
+    pub warnings: serde_json::Value,
+}
+
+/// A stored sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceRow {
+    pub doc_id: String,
+    pub idx: i64,
+    pub span: [i64; 2],
+    pub kind: String,
+    pub section: Option<String>,
+    pub text: String,
+}
+
+/// A full-text search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub doc_id: String,
+    pub doc: String,
+    pub span: [i64; 2],
+    pub snippet: String,
+    pub score: f64,
+}
+
+/// Counts of what the knowledge base holds.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Stats {
+    pub documents: i64,
+    pub sentences: i64,
+    pub timexes: i64,
+    pub mentions: i64,
+    pub bytes: i64,
+}
+
+const SUMMARY: &str = "SELECT d.id, d.name, d.format, d.title, d.bytes, d.ingested_at,
+    (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d";
+
+fn summary(r: &rusqlite::Row) -> rusqlite::Result<DocSummary> {
+    Ok(DocSummary {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        format: r.get(2)?,
+        title: r.get(3)?,
+        bytes: r.get(4)?,
+        ingested_at: r.get(5)?,
+        sentences: r.get(6)?,
+    })
+}
+
+impl Store {
+    /// Every stored document, in ingest order.
+    pub fn documents(&self) -> Result<Vec<DocSummary>> {
+        let mut st = self.conn.prepare(&format!("{SUMMARY} ORDER BY d.rowid"))?;
+        let rows = st
+            .query_map([], summary)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Finds a document by id, id prefix (at least 4 characters) or name.
+    pub fn find_document(&self, key: &str) -> Result<Option<DocFull>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM documents WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id LIKE ?1 || '%')
+                 OR name LIKE '%/' || ?1 ORDER BY (id = ?1) DESC LIMIT 1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        let s = self
+            .conn
+            .query_row(&format!("{SUMMARY} WHERE d.id = ?1"), [&id], summary)?;
+        let full = self.conn.query_row(
+            "SELECT raw, clean, metadata, sections, warnings FROM documents WHERE id = ?1",
+            [&id],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )?;
+        Ok(Some(DocFull {
+            summary: s,
+            raw: full.0,
+            clean: full.1,
+            metadata: serde_json::from_str(&full.2)?,
+            sections: serde_json::from_str(&full.3)?,
+            warnings: serde_json::from_str(&full.4)?,
+        }))
+    }
+
+    /// The sentences of a document, in order.
+    pub fn sentences(&self, doc_id: &str) -> Result<Vec<SentenceRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT doc_id, idx, start, end, kind, section, text FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+        )?;
+        let rows = st
+            .query_map([doc_id], |r| {
+                Ok(SentenceRow {
+                    doc_id: r.get(0)?,
+                    idx: r.get(1)?,
+                    span: [r.get(2)?, r.get(3)?],
+                    kind: r.get(4)?,
+                    section: r.get(5)?,
+                    text: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Full-text search over sentences, best first (bm25), with snippets
+    /// where matches are wrapped in `[` `]`.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let q = fts_query(query);
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT s.doc_id, d.name, s.start, s.end, snippet(sentences_fts, 0, '[', ']', '…', 24), bm25(sentences_fts)
+             FROM sentences_fts JOIN sentences s ON s.rowid = sentences_fts.rowid JOIN documents d ON d.id = s.doc_id
+             WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts) LIMIT ?2",
+        )?;
+        let rows = st
+            .query_map(params![q, limit as i64], |r| {
+                Ok(SearchHit {
+                    doc_id: r.get(0)?,
+                    doc: r.get(1)?,
+                    span: [r.get(2)?, r.get(3)?],
+                    snippet: r.get(4)?,
+                    score: -r.get::<_, f64>(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Counts of stored things.
+    pub fn stats(&self) -> Result<Stats> {
+        let c = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Stats {
+            documents: c("SELECT count(*) FROM documents")?,
+            sentences: c("SELECT count(*) FROM sentences")?,
+            timexes: c("SELECT count(*) FROM timexes")?,
+            mentions: c("SELECT count(*) FROM mentions")?,
+            bytes: c("SELECT coalesce(sum(bytes), 0) FROM documents")?,
+        })
+    }
+}
+
+/// Turns user words into an FTS5 query: each word quoted (so punctuation
+/// and FTS operators in user input cannot break the query), all required.
+pub fn fts_query(input: &str) -> String {
+    input
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn fts_query_quotes_words() {
+        assert_eq!(fts_query("Shusha OR \"drop"), "\"Shusha\" \"OR\" \"drop\"");
+        assert_eq!(fts_query("  ;; "), "");
+    }
+}

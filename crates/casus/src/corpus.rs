@@ -1,0 +1,2 @@
+//! The embedded default corpus.
+include!(concat!(env!("OUT_DIR"), "/corpus.rs"));

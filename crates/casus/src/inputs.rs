@@ -1,0 +1,112 @@
+//! Turns command-line paths into the files to read: directories are walked
+//! recursively (symlink loops are reported, not followed forever), `-` is
+//! standard input, and no path at all means the embedded corpus.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One input to read.
+pub enum Input {
+    File(PathBuf),
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+impl Input {
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Bytes { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// Expands `paths`; problems (unreadable directories, loops) are returned
+/// as warnings naming the path, and the rest goes on.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    if paths.is_empty() {
+        for (name, bytes) in crate::corpus::CORPUS {
+            out.push(Input::Bytes {
+                name: name.to_string(),
+                bytes: bytes.to_vec(),
+            });
+        }
+        return (out, warnings);
+    }
+    for p in paths {
+        if p == Path::new("-") {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => out.push(Input::Bytes {
+                    name: "-".to_string(),
+                    bytes,
+                }),
+                Err(e) => warnings.push(format!("-: cannot read standard input: {e}")),
+            }
+        } else if p.is_dir() {
+            let mut files: Vec<PathBuf> = Vec::new();
+            for entry in walkdir::WalkDir::new(p).follow_links(true) {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                    Ok(_) => {}
+                    Err(e) => warnings.push(format!(
+                        "{}: {e}",
+                        e.path()
+                            .map_or(p.display().to_string(), |x| x.display().to_string())
+                    )),
+                }
+            }
+            files.sort();
+            out.extend(files.into_iter().map(Input::File));
+        } else {
+            out.push(Input::File(p.clone()));
+        }
+    }
+    (out, warnings)
+}
+
+/// Reads an input into a document.
+pub fn read(
+    input: &Input,
+    opts: &casus_read::ReadOptions,
+) -> Result<(casus_read::Document, Vec<u8>), casus_read::ReadError> {
+    match input {
+        Input::File(p) => {
+            let name = p.display().to_string();
+            let meta = std::fs::metadata(p).map_err(|e| casus_read::ReadError::Io {
+                name: name.clone(),
+                source: e,
+            })?;
+            if !meta.is_file() {
+                return Err(casus_read::ReadError::NotAFile { name });
+            }
+            if meta.len() as usize > opts.max_bytes {
+                return Err(casus_read::ReadError::TooLarge {
+                    name,
+                    size: meta.len() as usize,
+                    limit: opts.max_bytes,
+                });
+            }
+            let bytes = std::fs::read(p).map_err(|e| casus_read::ReadError::Io {
+                name: name.clone(),
+                source: e,
+            })?;
+            let doc = casus_read::read_bytes(&name, &bytes, opts)?;
+            Ok((doc, bytes))
+        }
+        Input::Bytes { name, bytes } => {
+            let doc = casus_read::read_bytes(name, bytes, opts)?;
+            Ok((doc, bytes.clone()))
+        }
+    }
+}
+
+impl crate::ReadArgs {
+    pub fn options(&self) -> casus_read::ReadOptions {
+        casus_read::ReadOptions {
+            max_bytes: self.max_bytes,
+            format: self.input_format,
+        }
+    }
+}
