@@ -191,7 +191,7 @@ mod tests {
         let lx = Lexicon::get();
         let t = tokenize("in 218 B.C. and the present day");
         assert_eq!(lx.eras.at(&t, 2), Some((6, "BC")));
-        assert_eq!(lx.refs.at(&t, 7), Some((9, "PRESENT_REF")));
-        assert_eq!(lx.refs.at(&t, 8), None);
+        assert_eq!(lx.refs.at(&t, 8), Some((10, "PRESENT_REF")));
+        assert_eq!(lx.refs.at(&t, 7), None);
     }
 }

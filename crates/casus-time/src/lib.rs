@@ -129,3 +129,371 @@ pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
         .last()
         .cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(text: &str) -> Vec<Timex> {
+        Tagger::new().tag(text, None)
+    }
+
+    /// (text, value) of every timex.
+    fn tv(text: &str) -> Vec<(String, String)> {
+        tag(text).into_iter().map(|t| (t.text, t.value)).collect()
+    }
+
+    fn one(text: &str, want_text: &str, want_value: &str) {
+        let got = tv(text);
+        assert!(
+            got.iter().any(|(t, v)| t == want_text && v == want_value),
+            "{text:?}: want {want_text:?}={want_value:?}, got {got:?}"
+        );
+    }
+
+    fn none(text: &str) {
+        let got = tv(text);
+        assert!(got.is_empty(), "{text:?}: expected nothing, got {got:?}");
+    }
+
+    #[test]
+    fn full_dates() {
+        one(
+            "On 2 October 2020, shelling resumed.",
+            "2 October 2020",
+            "2020-10-02",
+        );
+        one(
+            "On October 2, 2020, shelling resumed.",
+            "October 2, 2020",
+            "2020-10-02",
+        );
+        one(
+            "Reported 2020-10-02 by the ministry.",
+            "2020-10-02",
+            "2020-10-02",
+        );
+        one(
+            "In October 2020 the war went on.",
+            "October 2020",
+            "2020-10",
+        );
+        one(
+            "In February of 1940 a pact was signed.",
+            "February of 1940",
+            "1940-02",
+        );
+        one("It began in 1939.", "1939", "1939");
+    }
+
+    #[test]
+    fn partial_dates_take_the_narrative_year() {
+        let t = tv("The war began on 27 September 2020. On 1 October, Stepanakert was shelled.");
+        assert_eq!(t[1], ("1 October".into(), "2020-10-01".into()));
+        let t = tv("Fighting began on 27 September 2020.\n\nA new section.\n\nBy 7 November the town fell.");
+        assert_eq!(t[1].1, "2020-11-07");
+    }
+
+    #[test]
+    fn doc_date_is_the_fallback() {
+        let t = Tagger::new().tag("On 27 September, fighting began.", Some("2020-10-05"));
+        assert_eq!(t[0].value, "2020-09-27");
+        assert_eq!(t[0].anchor.as_deref(), Some("2020-10-05"));
+        let t = Tagger::new().tag("On 27 September, fighting began.", None);
+        assert_eq!(t[0].value, "XXXX-09-27");
+    }
+
+    #[test]
+    fn months_roll_forward() {
+        one(
+            "The attack came on December 7, 1941. In January, the Japanese advanced.",
+            "January",
+            "1942-01",
+        );
+    }
+
+    #[test]
+    fn parts_of_day() {
+        one(
+            "On the night of April 18, 1775, troops marched.",
+            "the night of April 18, 1775",
+            "1775-04-18TNI",
+        );
+        one(
+            "In 2020 ... on the morning of 27 September, drones struck.",
+            "the morning of 27 September",
+            "2020-09-27TMO",
+        );
+        one(
+            "On 10 March 1975 they attacked. The preceding morning was calm.",
+            "The preceding morning",
+            "1975-03-09TMO",
+        );
+    }
+
+    #[test]
+    fn modifiers() {
+        let t = tag("The plan was drafted in early 1920.");
+        assert_eq!(
+            (t[0].text.as_str(), t[0].value.as_str()),
+            ("early 1920", "1920")
+        );
+        assert_eq!(t[0].modifier.as_deref(), Some("START"));
+        let t = tag("It ended by the end of September 1940.");
+        assert_eq!(
+            (t[0].text.as_str(), t[0].value.as_str()),
+            ("the end of September 1940", "1940-09")
+        );
+        assert_eq!(t[0].modifier.as_deref(), Some("END"));
+        let t = tag("Tensions rose in the mid-1980s.");
+        assert_eq!(
+            (t[0].text.as_str(), t[0].value.as_str()),
+            ("mid-1980s", "198")
+        );
+        assert_eq!(t[0].modifier.as_deref(), Some("MID"));
+        one(
+            "In the second half of 2008 violence fell.",
+            "the second half of 2008",
+            "2008-H2",
+        );
+        one("He was born about 1910.", "about 1910", "1910");
+    }
+
+    #[test]
+    fn decades_and_centuries() {
+        one("During the 1990s the region was quiet.", "the 1990s", "199");
+        one(
+            "By the 19th century the khanate was gone.",
+            "the 19th century",
+            "18",
+        );
+        one("In the 470s BC Athens grew.", "the 470s BC", "BC047");
+        one(
+            "Early in the 21st century oil flowed.",
+            "Early in the 21st century",
+            "20",
+        );
+        one("Oil flowed in the 21st century.", "the 21st century", "20");
+        let d = tag("During the 1980s.")[0].date.clone().unwrap();
+        assert_eq!(
+            (d.start.as_str(), d.end.as_str(), d.precision),
+            ("1980-01-01", "1989-12-31", "decade")
+        );
+    }
+
+    #[test]
+    fn bc_years() {
+        one("Carthage fell in 218 BC.", "218 BC", "BC0218");
+        let t = tv("The revolt lasted from 499 to 493 BC. The following year Persia attacked.");
+        assert_eq!(t[0], ("499".into(), "BC0499".into()));
+        assert_eq!(t[1], ("493 BC".into(), "BC0493".into()));
+        assert_eq!(t[2].1, "BC0492");
+    }
+
+    #[test]
+    fn ranges_give_two_expressions() {
+        let t = tv("The war (1775–1780) was long.");
+        assert_eq!(
+            t,
+            [
+                ("1775".into(), "1775".into()),
+                ("1780".into(), "1780".into())
+            ]
+        );
+        let t = tv("from February 1988 to May 1994");
+        assert_eq!(
+            t,
+            [
+                ("February 1988".into(), "1988-02".into()),
+                ("May 1994".into(), "1994-05".into())
+            ]
+        );
+        let t = tv("In 2020, battles raged on 7–15 October.");
+        assert_eq!(t[1], ("7".into(), "2020-10-07".into()));
+        assert_eq!(t[2], ("15 October".into(), "2020-10-15".into()));
+        let t = tv("In 1915, on April 6-7 Obregon won; the crisis of 1995-96 followed.");
+        assert_eq!(t[1], ("April 6".into(), "1915-04-06".into()));
+        assert_eq!(t[2], ("7".into(), "1915-04-07".into()));
+        assert_eq!(t[4], ("96".into(), "1996".into()));
+    }
+
+    #[test]
+    fn durations() {
+        one("The war lasted for 44 days.", "44 days", "P44D");
+        one("It ended a 24-year ceasefire.", "24-year", "P24Y");
+        one(
+            "Norway was conquered within two months.",
+            "two months",
+            "P2M",
+        );
+        one("The cities fell in a few days.", "a few days", "PXD");
+        one(
+            "It took more than three years.",
+            "more than three years",
+            "P3Y",
+        );
+        let t = tag("It took more than three years.");
+        assert_eq!(t[0].kind, TimexType::Duration);
+        assert_eq!(t[0].modifier.as_deref(), Some("MORE_THAN"));
+        one("He was nineteen years old.", "nineteen years old", "P19Y");
+        one("A twenty-four hour truce.", "twenty-four hour", "PT24H");
+    }
+
+    #[test]
+    fn sets() {
+        let t = tag("Elections are held every year and reports come daily.");
+        assert_eq!(
+            (t[0].text.as_str(), t[0].value.as_str(), t[0].kind),
+            ("every year", "XXXX", TimexType::Set)
+        );
+        assert_eq!(t[1].value, "XXXX-XX-XX");
+    }
+
+    #[test]
+    fn since_and_as_of_are_outside_the_span() {
+        one("The area has been held since 1992.", "1992", "1992");
+        one(
+            "As of 8 November 2020, 2,840 servicemen had died.",
+            "8 November 2020",
+            "2020-11-08",
+        );
+    }
+
+    #[test]
+    fn seasons() {
+        one(
+            "In the summer of 1943 the front moved.",
+            "the summer of 1943",
+            "1943-SU",
+        );
+        one("In 1920 ... the winter was harsh.", "the winter", "1920-WI");
+        one("Summer 1962 was hot.", "Summer 1962", "1962-SU");
+    }
+
+    #[test]
+    fn relative_to_the_narrative() {
+        let t = tv("On 10 May 1940, Churchill took office. The next day, Germany attacked. Two days later Holland fell. \
+                    That same day Belgium fell. Later that month Dunkirk fell. Earlier that year Norway fell. \
+                    The previous year Poland fell.");
+        let vals: Vec<&str> = t.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            vals,
+            [
+                "1940-05-10",
+                "1940-05-11",
+                "1940-05-13",
+                "1940-05-13",
+                "1940-05",
+                "1940",
+                "1939"
+            ]
+        );
+        one(
+            "The ceasefire began on 10 November 2020. A week after the ceasefire, talks began.",
+            "A week after the ceasefire",
+            "2020-W47",
+        );
+        one(
+            "In June 1940 France fell. That month Italy attacked.",
+            "That month",
+            "1940-06",
+        );
+        one(
+            "It happened on 3 May 1940. On the same day, ...",
+            "the same day",
+            "1940-05-03",
+        );
+    }
+
+    #[test]
+    fn anchoring_across_paragraphs() {
+        let text = "## 1941\n\nOn June 22 Germany invaded.\n\nIn December the offensive stalled.\n\n## 1942\n\nIn May the Germans attacked.";
+        let t = tv(text);
+        let vals: Vec<&str> = t.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(vals, ["1941", "1941-06-22", "1941-12", "1942", "1942-05"]);
+    }
+
+    #[test]
+    fn vague_references() {
+        one("The former president spoke.", "former", "PAST_REF");
+        one("The town is now in ruins.", "now", "PRESENT_REF");
+        one(
+            "A few weeks later the siege ended.",
+            "A few weeks later",
+            "FUTURE_REF",
+        );
+    }
+
+    #[test]
+    fn times() {
+        one(
+            "On March 20, 2003 at 5:34 a.m. the war began.",
+            "5:34 a.m.",
+            "2003-03-20T05:34",
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_times() {
+        none("Per Azerbaijan: 2,840 servicemen killed.");
+        none("UN Security Council Resolution 884 was adopted.");
+        none("They destroyed five T-72 tanks and an S-300 battery.");
+        none("Over 1,500+ servicemen were wounded.");
+        none("Article I of the treaty.");
+        none("The deal was worth $170 million.");
+        none("See pp. 1920–1935 and p. 1990.");
+        none("ISBN 978-0-8147-1945-2. ISBN 0-19-2806-70X.");
+        none("It may rain. They will march on.");
+        none("About 2000 soldiers and 1500 men arrived.");
+    }
+
+    #[test]
+    fn spans_are_char_boundaries_and_never_panic() {
+        let texts = [
+            "Ðức — 1975–1976 “1980s” 27 September; ５月 ½ 𝟙𝟡𝟠𝟘",
+            "",
+            "-",
+            "the the the of of",
+            "31 February 2020, 99 March, 0 BC, 12:99 p.m.",
+            "early",
+            "the end of",
+            "twenty-",
+            "a few",
+            "1999-",
+            "1999-2",
+            "May",
+        ];
+        for t in texts {
+            for x in tag(t) {
+                assert!(
+                    t.is_char_boundary(x.start) && t.is_char_boundary(x.end) && x.start < x.end
+                );
+                assert_eq!(&t[x.start..x.end], x.text);
+            }
+        }
+    }
+
+    #[test]
+    fn reference_at_offsets() {
+        let text =
+            "On 27 September 2020 fighting began. Drones struck. The next day, more. Then silence.";
+        let t = tag(text);
+        let at = text.find("Drones").unwrap();
+        assert_eq!(reference_at(&t, at).unwrap().start, "2020-09-27");
+        let at = text.find("Then").unwrap();
+        assert_eq!(reference_at(&t, at).unwrap().start, "2020-09-28");
+        assert!(reference_at(&t, 0).is_none());
+    }
+
+    #[test]
+    fn output_is_sorted_and_dates_have_ranges() {
+        let t = tag("In October 2020, on 2 October, for 44 days.");
+        assert!(t.windows(2).all(|w| w[0].end <= w[1].start));
+        let d = t[0].date.as_ref().unwrap();
+        assert_eq!(
+            (d.start.as_str(), d.end.as_str(), d.precision),
+            ("2020-10-01", "2020-10-31", "month")
+        );
+        assert!(t[2].date.is_none());
+    }
+}

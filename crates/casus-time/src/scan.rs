@@ -296,7 +296,10 @@ impl Scanner<'_, '_> {
                     return false;
                 }
             }
-            if self.adjacent(e) && self.is_any(e, &[":", "%"]) {
+            if self.adjacent(e)
+                && (self.is(e, "%")
+                    || (self.is(e, ":") && self.adjacent(e + 1) && self.num(e + 1).is_some()))
+            {
                 return false;
             }
         }
@@ -548,7 +551,26 @@ impl Scanner<'_, '_> {
         if m == 5 && !self.month_context(i) {
             return None;
         }
+        // "the Long March", "along the March", "March to the Sea"
+        if self.in_name(i)
+            || (i > 0 && self.is(i - 1, "the"))
+            || (self.is(e, "to") && self.is(e + 1, "the"))
+        {
+            return None;
+        }
         Some((e, spec))
+    }
+
+    /// Whether token `i` continues a capitalized name mid-sentence ("the
+    /// Long March", "White Christmas").
+    fn in_name(&self, i: usize) -> bool {
+        if i == 0 || !self.t[i - 1].capitalized() || self.t[i - 1].newline_before {
+            return false;
+        }
+        // the capitalized word before must not itself open the sentence
+        i >= 2
+            && !matches!(self.t[i - 2].text, "." | "!" | "?" | "\"" | "(" | ":" | ";")
+            && !self.t[i - 2].newline_before
     }
 
     /// Whether the word before `i` makes a bare "May" a month.
@@ -591,6 +613,10 @@ impl Scanner<'_, '_> {
         }
         // "fall" is mostly a verb: require a determiner or a capital
         let prev = if i > 0 { self.w(i - 1) } else { "" };
+        // "the fall of Atlanta" is an event
+        if s == "FA" && self.w(i) == "fall" && self.is(e, "of") {
+            return None;
+        }
         if s == "FA"
             && self.w(i) == "fall"
             && ![
@@ -614,6 +640,9 @@ impl Scanner<'_, '_> {
 
     fn holiday(&self, i: usize) -> Option<(usize, DateSpec)> {
         if !self.t.get(i)?.capitalized() {
+            return None;
+        }
+        if self.in_name(i) {
             return None;
         }
         let (e, v) = self.table(&self.lx.holidays, i)?;
