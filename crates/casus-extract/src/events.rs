@@ -122,12 +122,7 @@ fn list_of(
     };
     // A member may open the list with "including"; otherwise a mention in a
     // prepositional phrase or after "according to" is not part of it.
-    let member = |p: &Placed| -> bool {
-        is_actor(p.m)
-            && !after_according(toks, p)
-            && (!in_pp(r, toks, p)
-                || prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "including"))
-    };
+    let member = |p: &Placed| -> bool { is_actor(p.m) && !after_according(toks, p) };
     let conj = |a: &Placed, b: &Placed| {
         toks[a.last..b.first]
             .iter()
@@ -322,7 +317,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let governed = found.last().is_some_and(|p| {
                 let gap = h.first.saturating_sub(p.last);
                 let to_before = (h.first.saturating_sub(3)..h.first).any(|k| toks[k].low == "to");
-                (to_before && gap <= 10) || (t.noun && gap <= 3)
+                let pk = r.triggers.get(p.entry).kind.as_str();
+                // "must agree", "prohibited criticizing": the verb is the content.
+                let content = gap == 0
+                    && (matches!(pk, "REQUEST" | "THREATEN" | "AGREE" | "REJECT")
+                        || toks[h.first].low.ends_with("ing"));
+                let between = r
+                    .triggers
+                    .phrase(h.entry)
+                    .words
+                    .last()
+                    .is_some_and(|w| w == "between");
+                (to_before && gap <= 10)
+                    || (nominal(r, &toks, t.noun, h.first)
+                        && gap <= 3
+                        && !between
+                        && !toks[p.last..h.first]
+                            .iter()
+                            .any(|x| r.prepositions.contains(&x.low)))
+                    || content
             });
             if governed {
                 continue;
@@ -343,7 +356,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             .find(|p| {
                 p.m.entity.kind == "place"
                     && prev_content(r, &toks, p.first)
-                        .is_some_and(|k| r.locatives.contains(&toks[k].low))
+                        .is_some_and(|k| r.prepositions.contains(&toks[k].low))
             })
             .map(|p| place_of(p.m));
         let date = dated_in(doc.timexes, start, end)
@@ -366,12 +379,19 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 ms.iter()
                     .enumerate()
                     .rev()
-                    .find(|(_, p)| {
+                    .filter(|(_, p)| {
                         p.last <= f.first
                             && p.first >= cstart
                             && is_actor(p.m)
-                            && !in_pp(r, &toks, p)
                             && !after_according(&toks, p)
+                    })
+                    .find(|(i, p)| {
+                        // The whole list decides: "from France, Russia, and the United States" is a phrase.
+                        let head = list_of(r, &toks, &ms, *i, true, false)[0];
+                        !in_pp(r, &toks, p)
+                            && (!in_pp(r, &toks, &ms[head])
+                                || prev_content(r, &toks, ms[head].first)
+                                    .is_some_and(|k| toks[k].low == "including"))
                     })
                     .map(|(i, _)| i)
             };
@@ -420,13 +440,26 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             } else {
                 // "an Armenian attack": a demonym between a determiner and a nominal trigger.
                 let demonym = ms.iter().position(|p| {
+                    let w = &toks[f.first].low;
                     p.last == f.first
                         && is_actor(p.m)
-                        && (t.noun || p.first > 0 && r.determiners.contains(&toks[p.first - 1].low))
+                        && (t.noun
+                            || (nominal(r, &toks, false, p.first)
+                                && !w.ends_with("ing")
+                                && !w.ends_with("ed")))
                 });
                 if let Some(d) = demonym {
                     actors = vec![d];
                     rule.push_str("demonym");
+                } else if let Some(np) = toks[f.first]
+                    .low
+                    .ends_with("ing")
+                    .then(|| ms.iter().position(|p| p.last == f.first && is_actor(p.m)))
+                    .flatten()
+                {
+                    // "the United States calling for": a participle's subject is the phrase before it.
+                    actors = list_of(r, &toks, &ms, np, true, false);
+                    rule.push_str("participle");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
                     rule.push_str("coordination");
@@ -478,6 +511,58 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
             }
             let mut aux = aux_of(r, &toks, cstart, f.first);
+            // A promised or threatened action (PLOVER): "will provide" is AGREE,
+            // "will boycott" or "will withdraw ... unless" is THREATEN, "would not
+            // provide" is REJECT.
+            let mut kind = t.kind.clone();
+            let near_future = {
+                let mut k = f.first;
+                let mut hit = false;
+                for _ in 0..3 {
+                    if k == 0 {
+                        break;
+                    }
+                    k -= 1;
+                    let w = toks[k].low.as_str();
+                    if matches!(w, "will" | "would" | "shall" | "'ll") {
+                        hit = true;
+                        break;
+                    }
+                    if !(w == "not" || w == "also" || w == "then" || w.ends_with("ly") || w == "be")
+                    {
+                        break;
+                    }
+                }
+                hit
+            };
+            if near_future {
+                let negated = aux.iter().any(|a| a == "negation");
+                let conditional = toks[f.last..cend.max(f.last)]
+                    .iter()
+                    .any(|t| t.low == "unless" || t.low == "if");
+                let cooperative = matches!(
+                    kind.as_str(),
+                    "AID" | "SUPPORT" | "CONSULT" | "COOPERATE" | "CONCEDE" | "RETREAT"
+                );
+                let hostile = matches!(
+                    kind.as_str(),
+                    "PROTEST" | "SANCTION" | "ASSAULT" | "COERCE" | "MOBILIZE"
+                );
+                let new = if cooperative && negated {
+                    Some("REJECT")
+                } else if (cooperative && conditional) || hostile {
+                    Some("THREATEN")
+                } else if cooperative {
+                    Some("AGREE")
+                } else {
+                    None
+                };
+                if let Some(n) = new {
+                    rule.push_str(&format!("+future->{n}"));
+                    kind = n.to_string();
+                    mode = None;
+                }
+            }
             if let (Some(y), Some(d)) = (doc_year, date.as_ref()) {
                 if d.end
                     .get(..4)
@@ -516,18 +601,54 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     "+recipient"
                 }
             );
-            let actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
+            let mut actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
                 vec![None]
             } else {
                 dedup(actor_ms).into_iter().map(Some).collect()
             };
-            let recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() {
+            let mut recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() {
                 vec![None]
             } else {
                 dedup(recipient_ms).into_iter().map(Some).collect()
             };
+            // "talks between Armenian and Azerbaijani ministers": each side acts on the other.
+            let between = toks.get(f.last - 1).is_some_and(|t| t.low == "between")
+                || toks.get(f.last).is_some_and(|t| t.low == "between");
+            let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+            if between && actor_list.len() + recipient_list.len() >= 2 {
+                let recips: Vec<&Mention> = recipient_list.iter().flatten().copied().collect();
+                let sides: Vec<&Mention> = if recips.len() >= 2 {
+                    recips
+                } else {
+                    actor_list
+                        .iter()
+                        .chain(recipient_list.iter())
+                        .flatten()
+                        .copied()
+                        .collect()
+                };
+                let sides = dedup(sides);
+                if sides.len() >= 2 {
+                    for a in &sides {
+                        for b in &sides {
+                            if a.entity.id != b.entity.id {
+                                pairs.push((Some(*a), Some(*b)));
+                            }
+                        }
+                    }
+                    actor_list.clear();
+                    recipient_list.clear();
+                }
+            }
             for a in &actor_list {
                 for rc in &recipient_list {
+                    pairs.push((*a, *rc));
+                }
+            }
+            let recipient_list_len = recipient_list.len();
+            {
+                for (a, rc) in pairs.iter().copied() {
+                    let recipient_list = vec![(); recipient_list_len];
                     let (aid, rid) = (
                         a.map(|m| m.entity.id.clone()).unwrap_or_default(),
                         rc.map(|m| m.entity.id.clone()).unwrap_or_default(),
@@ -542,7 +663,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     } else {
                         rc
                     };
-                    if !seen.insert((start, t.kind.clone(), aid.clone(), rid)) {
+                    if !seen.insert((start, kind.clone(), aid.clone(), rid)) {
                         continue;
                     }
                     let claimed = claimed_by
@@ -551,7 +672,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     out.push(Event {
                         start,
                         end,
-                        kind: t.kind.clone(),
+                        kind: kind.clone(),
                         mode: mode.clone(),
                         actor: a.map(actor_of),
                         recipient: rc.map(actor_of),
@@ -577,6 +698,14 @@ fn coordinated_none(prev: Option<&str>) -> bool {
         prev,
         Some("and" | "," | "also" | "further" | "then" | "again")
     )
+}
+
+/// Whether the trigger at `first` is used as a noun: marked so in the
+/// lexicon, or preceded by a determiner within two words ("the joint demands",
+/// "an Armenian attack").
+fn nominal(r: &Rules, toks: &[Tok], noun: bool, first: usize) -> bool {
+    noun || (first.saturating_sub(2)..first)
+        .any(|k| r.determiners.contains(&toks[k].low) || toks[k].low == "'s")
 }
 
 /// Mentions with distinct ids, in order.
@@ -797,5 +926,36 @@ mod tests {
         for t in ["", "\n\n", "called for", "é,;:", "by by by", "Armenia"] {
             let _ = code(t, vec![]);
         }
+    }
+
+    #[test]
+    fn future_actions_are_promises_or_threats() {
+        let v = code("France will provide aid to Armenia.", vec![]);
+        assert!(has(&v, "AGREE", "FRA", Some("ARM")), "{v:?}");
+        let v = code("Israel would boycott the talks unless Turkey left.", vec![]);
+        assert_eq!(v[0].0, "THREATEN", "{v:?}");
+        let v = code("Canada would not provide weapons.", vec![]);
+        assert_eq!(v[0].0, "REJECT", "{v:?}");
+    }
+
+    #[test]
+    fn participle_subject_is_the_phrase_before() {
+        let v = code("Turkey dismissed the demands from France, Russia, and the United States calling for a ceasefire.", vec![]);
+        assert!(has(&v, "REJECT", "TUR", Some("FRA")), "{v:?}");
+        for id in ["FRA", "RUS", "USA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn talks_between_two_sides() {
+        let v = code(
+            "Lavrov hosted talks between Armenian and Azerbaijani ministers.",
+            vec![],
+        );
+        assert!(
+            has(&v, "CONSULT", "ARM", Some("AZE")) && has(&v, "CONSULT", "AZE", Some("ARM")),
+            "{v:?}"
+        );
     }
 }

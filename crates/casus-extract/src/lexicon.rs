@@ -132,7 +132,7 @@ impl Forms {
 /// A phrase of a lexicon, compiled.
 #[derive(Debug, Clone)]
 pub struct Phrase {
-    /// Lemmas (normalised), or `*` for up to three free words.
+    /// Lemmas (normalised), or `*` for up to four free words.
     pub words: Vec<String>,
     /// The bare lemma alone does not match the first word (`fine` vs `fined`).
     pub inflected_only: bool,
@@ -217,7 +217,7 @@ impl<T> PhraseSet<T> {
         if word == "*" {
             // Longest continuation first would over-reach; try the shortest gap.
             let mut k = at;
-            for _ in 0..=3 {
+            for _ in 0..=4 {
                 if let Some(e) = self.match_from(toks, p, k, w + 1) {
                     return Some(e);
                 }
