@@ -958,4 +958,12 @@ mod tests {
             "{v:?}"
         );
     }
+
+    #[test]
+    fn capitals_stand_for_their_state() {
+        let v = code("Baku accused Armenia of shelling.", vec![]);
+        assert!(has(&v, "ACCUSE", "AZE", Some("ARM")), "{v:?}");
+        let v = code("NATO met in Baku.", vec![]);
+        assert!(!v.iter().any(|e| e.3.as_deref() == Some("AZE") || e.2 == "AZE"), "{v:?}");
+    }
 }

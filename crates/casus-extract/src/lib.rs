@@ -167,11 +167,44 @@ impl Coder {
 
     /// Codes one document.
     pub fn code(&self, doc: &DocInput) -> Extraction {
+        let mentions = metonyms(&self.rules, doc.text, doc.mentions);
+        let doc = &DocInput { mentions: &mentions, ..*doc };
         Extraction {
             events: events::code_events(&self.rules, doc, self.unattributed),
             claims: claims::extract_claims(&self.rules, doc),
         }
     }
+}
+
+/// Capitals used as actors: a place mention with `metonym_of` that is not
+/// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
+/// of the state it stands for.
+fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Vec<Mention> {
+    mentions
+        .iter()
+        .map(|m| {
+            let Some(state) = m.metonym_of.as_ref().filter(|s| !s.is_empty()) else {
+                return m.clone();
+            };
+            let before = text.get(..m.start.min(text.len())).unwrap_or("");
+            let prev = before
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if r.prepositions.contains(&prev) {
+                return m.clone();
+            }
+            let mut a = m.clone();
+            a.entity.id = state.clone();
+            a.entity.kind = "state".into();
+            a.entity.country = Some(state.clone());
+            a.entity.lat = None;
+            a.entity.lon = None;
+            a
+        })
+        .collect()
 }
 
 /// The id to use for an entity as the owner of something: communities and
@@ -299,6 +332,7 @@ pub(crate) mod testutil {
                             lat: None,
                             lon: None,
                         },
+                        metonym_of: if kind == "place" && surf == "Baku" { Some("AZE".into()) } else { None },
                         person: if surf == "Lavrov" {
                             Some(PersonRef {
                                 id: "sergei-lavrov".into(),
