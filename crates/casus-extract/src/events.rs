@@ -130,17 +130,24 @@ fn list_of(
     };
     let mut out = vec![i];
     let mut has_conj = false;
-    if left {
+    // Going left from the last member, the first gap holds the conjunction
+    // ("A, B, and C"); going right, the gap with the conjunction is the last.
+    if left && i > 0 && member(&ms[i - 1]) && joined(&ms[i - 1], &ms[i]) && conj(&ms[i - 1], &ms[i])
+    {
+        has_conj = true;
         let mut k = i;
-        while k > 0 && member(&ms[k - 1]) && joined(&ms[k - 1], &ms[k]) {
-            has_conj |= conj(&ms[k - 1], &ms[k]);
+        while k > 0
+            && member(&ms[k - 1])
+            && joined(&ms[k - 1], &ms[k])
+            && (k == i || !conj(&ms[k - 1], &ms[k]))
+        {
             k -= 1;
             out.insert(0, k);
         }
     }
     if right {
         let mut k = i;
-        while k + 1 < ms.len() && member(&ms[k + 1]) && joined(&ms[k], &ms[k + 1]) {
+        while !has_conj && k + 1 < ms.len() && member(&ms[k + 1]) && joined(&ms[k], &ms[k + 1]) {
             has_conj |= conj(&ms[k], &ms[k + 1]);
             k += 1;
             out.push(k);
@@ -187,7 +194,8 @@ struct Found {
 fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k > 0 {
-        if r.clause_breaks.contains(&toks[k - 1].low) {
+        let w = toks[k - 1].low.as_str();
+        if r.clause_breaks.contains(w) && w != "who" && w != "which" {
             return k;
         }
         k -= 1;
@@ -407,10 +415,28 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && (allow_loc
                                 || !prev_content(r, &toks, p.first)
                                     .is_some_and(|k| r.locatives.contains(&toks[k].low)))
+                            // An object does not lie beyond a comma or a second verb ("…, as did X").
+                            && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
                     })
                     .map(|(i, _)| i)
             };
-            let prev_tok = (f.first > 0).then(|| toks[f.first - 1].low.as_str());
+            // The word before the trigger, skipping adverbs ("and subsequently expressed").
+            let prev_tok = {
+                let mut k = f.first;
+                let mut w = None;
+                while k > 0 {
+                    k -= 1;
+                    let x = toks[k].low.as_str();
+                    if (x.ends_with("ly") && x.len() > 4)
+                        || matches!(x, "also" | "further" | "then" | "again" | "later" | "once")
+                    {
+                        continue;
+                    }
+                    w = Some(x);
+                    break;
+                }
+                w
+            };
             let coordinated = matches!(
                 prev_tok,
                 Some("and" | "," | "also" | "further" | "then" | "again")
@@ -422,6 +448,14 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
                 if let Some(l) = left_subject() {
                     recipients = list_of(r, &toks, &ms, l, true, false);
+                } else if let Some(&last) = actors.last() {
+                    // "at the request of X, the Security Council held": the main subject receives it.
+                    let end = ms[last].last;
+                    recipients = ms
+                        .iter()
+                        .position(|p| p.first > end && p.first <= end + 3 && is_actor(p.m))
+                        .into_iter()
+                        .collect();
                 }
             } else if passive {
                 let by = (f.last..(f.last + 4).min(toks.len())).find(|&k| toks[k].low == "by");
@@ -463,9 +497,31 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
                     rule.push_str("coordination");
+                } else if let Some(a) = antecedent(r, &toks, &ms, cstart, f.first) {
+                    // "Aliyev, who is also the Chairman of NAM, thanked": the relative clause is skipped.
+                    actors = list_of(r, &toks, &ms, a, true, false);
+                    rule.push_str("relative");
                 } else if let Some(l) = left_subject() {
                     actors = list_of(r, &toks, &ms, l, true, false);
                     rule.push_str("subject");
+                }
+                if actors.is_empty() {
+                    // "Following a closed council meeting, the Security Council issued ...":
+                    // a trigger in an opening phrase takes the main clause's subject.
+                    if let Some(comma) = (f.last..cend).find(|&k| toks[k].low == ",") {
+                        let opening = !toks[cstart..f.first].iter().any(|x| x.low == ",");
+                        if opening {
+                            if let Some(a) = ms.iter().position(|p| {
+                                p.first > comma
+                                    && p.first <= comma + 3
+                                    && is_actor(p.m)
+                                    && !in_pp(r, &toks, p)
+                            }) {
+                                actors = list_of(r, &toks, &ms, a, false, true);
+                                rule.push_str("main-clause");
+                            }
+                        }
+                    }
                 }
                 let from = f.last;
                 if let Some(rc) = after(from, limit, false) {
@@ -477,8 +533,48 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             if !actors.is_empty() && !rule.starts_with("passive") {
                 prev_subject = Some(actors.clone());
             }
+            // Ellipsis: "X called for ..., as did Y", "..., and Z followed by W".
+            let mut extra: Vec<usize> = Vec::new();
+            if !actors.is_empty() {
+                let stop = found.get(fi + 1).map(|n| n.first).unwrap_or(toks.len());
+                for k in f.last..stop {
+                    let two = (
+                        toks[k].low.as_str(),
+                        toks.get(k + 1).map(|x| x.low.as_str()).unwrap_or(""),
+                    );
+                    let opens = matches!(
+                        two,
+                        ("as", "did" | "has" | "have" | "does" | "do" | "had") | ("followed", "by")
+                    );
+                    if !opens {
+                        continue;
+                    }
+                    if two.0 == "followed" {
+                        // The one before "followed by" acted too, if it opens a new conjunct.
+                        if let Some(b) = ms
+                            .iter()
+                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(r, &toks, p))
+                        {
+                            extra.extend(list_of(r, &toks, &ms, b, true, false));
+                        }
+                    }
+                    if let Some(a) = ms
+                        .iter()
+                        .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
+                    {
+                        extra.extend(list_of(r, &toks, &ms, a, false, true));
+                    }
+                }
+                if !extra.is_empty() {
+                    rule.push_str("+ellipsis");
+                }
+            }
             // Resolve actor mentions; anaphora when none.
-            let mut actor_ms: Vec<&Mention> = actors.iter().map(|&i| ms[i].m).collect();
+            let mut actor_ms: Vec<&Mention> = actors
+                .iter()
+                .chain(extra.iter())
+                .map(|&i| ms[i].m)
+                .collect();
             if actor_ms.is_empty() && !passive {
                 if coordinated_none(prev_tok) {
                     if let Some(s) = &sentence_subject {
@@ -688,6 +784,12 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         }
         if let Some(s) = sentence_subject {
             memory = s;
+        } else if let Some(p) = ms
+            .iter()
+            .find(|p| is_actor(p.m) && !in_pp(r, &toks, p) && !after_according(&toks, p))
+        {
+            // No event: the sentence's first subject-like mention still sets the topic.
+            memory = vec![p.m];
         }
     }
     out
@@ -698,6 +800,26 @@ fn coordinated_none(prev: Option<&str>) -> bool {
         prev,
         Some("and" | "," | "also" | "further" | "then" | "again")
     )
+}
+
+/// The antecedent of a relative clause that holds or precedes the trigger:
+/// in "Aliyev, who is also the Chairman of NAM, thanked", the actor mention
+/// right before ", who".
+fn antecedent(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    cstart: usize,
+    first: usize,
+) -> Option<usize> {
+    let w = (cstart..first)
+        .rev()
+        .find(|&k| matches!(toks[k].low.as_str(), "who" | "which"))?;
+    if w == 0 || toks[w - 1].low != "," {
+        return None;
+    }
+    let a = ms.iter().rposition(|p| p.last == w - 1 && is_actor(p.m))?;
+    (!in_pp(r, toks, &ms[a])).then_some(a)
 }
 
 /// Whether the trigger at `first` is used as a noun: marked so in the
@@ -964,6 +1086,55 @@ mod tests {
         let v = code("Baku accused Armenia of shelling.", vec![]);
         assert!(has(&v, "ACCUSE", "AZE", Some("ARM")), "{v:?}");
         let v = code("NATO met in Baku.", vec![]);
-        assert!(!v.iter().any(|e| e.3.as_deref() == Some("AZE") || e.2 == "AZE"), "{v:?}");
+        assert!(
+            !v.iter()
+                .any(|e| e.3.as_deref() == Some("AZE") || e.2 == "AZE"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn relative_clauses_are_skipped() {
+        let v = code(
+            "Lavrov, who is also the envoy of NATO thanked Turkey.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "RUS", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn ellipsis_as_did() {
+        let v = code("The European Union called for a ceasefire, as did the OSCE on Monday, and NATO followed by the United Nations Security Council.", vec![]);
+        for id in ["EU", "OSCE", "NATO", "UNSC"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn opening_phrase_takes_the_main_subject() {
+        let v = code(
+            "Following a closed meeting, NATO issued a statement. It condemned the use of force.",
+            vec![],
+        );
+        assert!(has(&v, "CONSULT", "NATO", None), "{v:?}");
+        assert!(has(&v, "ACCUSE", "NATO", None), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_skips_adverbs() {
+        let v = code("Turkey initially condemned Armenia and subsequently expressed concern regarding Russia.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("RUS")), "{v:?}");
+    }
+
+    #[test]
+    fn request_of_list_then_main_subject() {
+        let v = code("On Monday, at the request of Russia, the United States, and France, the United Nations Security Council met.", vec![]);
+        for id in ["RUS", "USA", "FRA"] {
+            assert!(has(&v, "REQUEST", id, Some("UNSC")), "{id} {v:?}");
+        }
+        assert!(
+            !v.iter().any(|e| e.0 == "REQUEST" && e.2 == "UNSC"),
+            "{v:?}"
+        );
     }
 }

@@ -168,7 +168,10 @@ impl Coder {
     /// Codes one document.
     pub fn code(&self, doc: &DocInput) -> Extraction {
         let mentions = metonyms(&self.rules, doc.text, doc.mentions);
-        let doc = &DocInput { mentions: &mentions, ..*doc };
+        let doc = &DocInput {
+            mentions: &mentions,
+            ..*doc
+        };
         Extraction {
             events: events::code_events(&self.rules, doc, self.unattributed),
             claims: claims::extract_claims(&self.rules, doc),
@@ -332,7 +335,11 @@ pub(crate) mod testutil {
                             lat: None,
                             lon: None,
                         },
-                        metonym_of: if kind == "place" && surf == "Baku" { Some("AZE".into()) } else { None },
+                        metonym_of: if kind == "place" && surf == "Baku" {
+                            Some("AZE".into())
+                        } else {
+                            None
+                        },
                         person: if surf == "Lavrov" {
                             Some(PersonRef {
                                 id: "sergei-lavrov".into(),
