@@ -63,6 +63,20 @@ fn main() {
             timexes: &timexes,
             doc_date: doc_date.as_deref(),
         };
+        if std::env::var("CASUS_MENTIONS").is_ok() {
+            for m in &mentions {
+                eprintln!(
+                    "M {}..{} {:?} -> {} {} {:?} {:?}",
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.entity.id,
+                    m.entity.kind,
+                    m.entity.country,
+                    m.metonym_of
+                );
+            }
+        }
         let x = coder.code(&input);
         let span = |s: usize, e: usize| {
             let r = doc.raw_span(casus_read::Span::new(s, e));

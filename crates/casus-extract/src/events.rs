@@ -276,7 +276,7 @@ fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
     let text = doc.text;
     let mut out: Vec<Event> = Vec::new();
-    let mut seen: HashSet<(usize, String, String, String)> = HashSet::new();
+    let mut seen: HashSet<(usize, usize, String, String, String)> = HashSet::new();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     let mut last_line_end = 0usize;
@@ -342,7 +342,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         && !between
                         && !toks[p.last..h.first]
                             .iter()
-                            .any(|x| r.prepositions.contains(&x.low)))
+                            .any(|x| r.locatives.contains(&x.low)))
                     || content
             });
             if governed {
@@ -377,7 +377,17 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(r, &toks, f.first);
             let cend = clause_end(r, &toks, f.first);
-            let limit = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
+            // "arrested and charged X": verbs joined by "and" share their object.
+            let mut next = fi + 1;
+            while let Some(n) = found.get(next) {
+                let gap = &toks[found[next - 1].last..n.first];
+                if !gap.is_empty() && gap.iter().all(|x| x.low == "and" || x.low == ",") {
+                    next += 1;
+                } else {
+                    break;
+                }
+            }
+            let limit = found.get(next).map(|n| n.first).unwrap_or(cend).min(cend);
             let mut rule = String::new();
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
@@ -475,7 +485,12 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 // "an Armenian attack": a demonym between a determiner and a nominal trigger.
                 let demonym = ms.iter().position(|p| {
                     let w = &toks[f.first].low;
-                    p.last == f.first
+                    let adj_gap = t.noun
+                        && p.last + 1 == f.first
+                        && toks[p.last].word
+                        && !r.prepositions.contains(&toks[p.last].low)
+                        && !r.determiners.contains(&toks[p.last].low);
+                    (p.last == f.first || adj_gap)
                         && is_actor(p.m)
                         && (t.noun
                             || (nominal(r, &toks, false, p.first)
@@ -587,7 +602,39 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     rule.push_str("anaphora");
                 }
             } else if !actor_ms.is_empty() && !passive {
-                sentence_subject = Some(actor_ms.clone());
+                // The last one named is the topic that "it" continues.
+                let topic = if extra.is_empty() {
+                    actor_ms.clone()
+                } else {
+                    vec![ms[extra[extra.len() - 1]].m]
+                };
+                sentence_subject = Some(topic);
+            }
+            // "affirmed Russia's good relations with Armenia": the actor's own possessive is not the recipient.
+            if let Some(&r0) = recipients.first() {
+                let own = actor_ms.iter().any(|a| a.entity.id == ms[r0].m.entity.id);
+                if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
+                    let lim = limit.max(ms[r0].last);
+                    recipients = after(ms[r0].last + 1, lim, false)
+                        .map(|i| list_of(r, &toks, &ms, i, false, true))
+                        .unwrap_or_default();
+                }
+            }
+            // "mediated ... talks between X and Y": X and Y receive the mediation.
+            let between_list: Vec<usize> = (f.last..cend)
+                .find(|&k| toks[k].low == "between")
+                .and_then(|k| {
+                    ms.iter()
+                        .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                })
+                .map(|i| list_of(r, &toks, &ms, i, false, true))
+                .unwrap_or_default();
+            if t.mode.as_deref() == Some("mediate")
+                && recipients.is_empty()
+                && between_list.len() >= 2
+            {
+                recipients = between_list.clone();
+                rule.push_str("+between");
             }
             let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
             // Mode: the lexicon's, refined by cues after the trigger.
@@ -759,7 +806,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     } else {
                         rc
                     };
-                    if !seen.insert((start, kind.clone(), aid.clone(), rid)) {
+                    if !seen.insert((start, f.first, kind.clone(), aid.clone(), rid)) {
                         continue;
                     }
                     let claimed = claimed_by
@@ -771,7 +818,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         kind: kind.clone(),
                         mode: mode.clone(),
                         actor: a.map(actor_of),
-                        recipient: rc.map(actor_of),
+                        recipient: rc.map(|m| community_actor(r, &toks, &ms, m)),
                         date: date.clone(),
                         location: location.clone(),
                         aux: aux.clone(),
@@ -820,6 +867,29 @@ fn antecedent(
     }
     let a = ms.iter().rposition(|p| p.last == w - 1 && is_actor(p.m))?;
     (!in_pp(r, toks, &ms[a])).then_some(a)
+}
+
+/// The recipient record: a state demonym before a people noun ("Armenian
+/// servicemen", "one Armenian activist") stands for the community, with the
+/// state as its country.
+fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor {
+    let mut a = actor_of(m);
+    let Some(p) = ms.iter().find(|p| std::ptr::eq(p.m, m)) else {
+        return a;
+    };
+    if m.entity.kind != "state" {
+        return a;
+    }
+    let people =
+        (p.last..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+    if people {
+        if let Some(c) = r.community_of.get(&m.entity.id) {
+            a.country = Some(m.entity.id.clone());
+            a.id = c.clone();
+            a.sector = Some("CVL".into());
+        }
+    }
+    a
 }
 
 /// Whether the trigger at `first` is used as a noun: marked so in the
@@ -1134,6 +1204,49 @@ mod tests {
         }
         assert!(
             !v.iter().any(|e| e.0 == "REQUEST" && e.2 == "UNSC"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn demonym_before_people_is_the_community() {
+        let text = "Armenia fined one Armenian activist.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        let rc = ev[0].recipient.as_ref().expect("recipient");
+        assert_eq!(
+            (rc.id.as_str(), rc.country.as_deref()),
+            ("ARMENIANS", Some("ARM"))
+        );
+    }
+
+    #[test]
+    fn verbs_joined_by_and_share_the_object() {
+        let v = code("Turkey arrested and charged an Armenian official.", vec![]);
+        assert!(
+            v.iter()
+                .any(|e| e.0 == "COERCE" && e.3.as_deref() == Some("ARMENIANS")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn mediation_between_sides() {
+        let v = code(
+            "Lavrov mediated a ceasefire after talks between Armenia and Azerbaijan.",
+            vec![],
+        );
+        assert!(
+            has(&v, "CONSULT", "RUS", Some("ARM")) && has(&v, "CONSULT", "RUS", Some("AZE")),
             "{v:?}"
         );
     }

@@ -56,6 +56,8 @@ struct GrammarFile {
     future: Vec<String>,
     hypothetical: Vec<String>,
     historical: Vec<String>,
+    people_nouns: Vec<String>,
+    communities: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +116,10 @@ pub struct Rules {
     pub future: HashSet<String>,
     pub hypothetical: HashSet<String>,
     pub historical: HashSet<String>,
+    /// Nouns for people ("servicemen", "activists") after a demonym.
+    pub people_nouns: HashSet<String>,
+    /// State id → community id (`ARM` → `ARMENIANS`).
+    pub community_of: HashMap<String, String>,
     /// "be" and its forms.
     pub be: HashSet<String>,
     /// Claim category cues after a number.
@@ -160,6 +166,8 @@ impl Rules {
             future: vec![],
             hypothetical: vec![],
             historical: vec![],
+            people_nouns: vec![],
+            communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
             category: vec![],
@@ -244,6 +252,8 @@ impl Rules {
             future: set(gr.future),
             hypothetical: set(gr.hypothetical),
             historical: set(gr.historical),
+            people_nouns: set(gr.people_nouns),
+            community_of: gr.communities,
             be,
             categories: PhraseSet::new(words(cl.category), irr),
             before: PhraseSet::new(words(cl.before), irr),
