@@ -322,6 +322,28 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             {
                 continue;
             }
+            // "for violating", "in support of", "in the mobilization reserve": a trigger
+            // governed by a preposition is a circumstance, not an event.
+            if prev_content(r, &toks, h.first).is_some_and(|k| {
+                matches!(
+                    toks[k].low.as_str(),
+                    "in" | "of"
+                        | "for"
+                        | "with"
+                        | "without"
+                        | "against"
+                        | "about"
+                        | "after"
+                        | "before"
+                        | "from"
+                        | "despite"
+                        | "regarding"
+                        | "on"
+                        | "at"
+                )
+            }) {
+                continue;
+            }
             let governed = found.last().is_some_and(|p| {
                 let gap = h.first.saturating_sub(p.last);
                 let to_before = (h.first.saturating_sub(3)..h.first).any(|k| toks[k].low == "to");
@@ -330,6 +352,18 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 let content = gap == 0
                     && (matches!(pk, "REQUEST" | "THREATEN" | "AGREE" | "REJECT")
                         || toks[h.first].low.ends_with("ing"));
+                // "condemned attacks on civilians", "expressed concern at the shelling":
+                // the object of a speech act is what it is about, not a second event.
+                let gap_toks = &toks[p.last..h.first];
+                let about = matches!(pk, "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN")
+                    && gap <= 3
+                    && !gap_toks
+                        .iter()
+                        .any(|x| matches!(x.low.as_str(), "and" | "," | ";" | "but" | "while"))
+                    && !ms
+                        .iter()
+                        .any(|m| m.first >= p.last && m.last <= h.first && is_actor(m.m));
+                let content = content || about;
                 let between = r
                     .triggers
                     .phrase(h.entry)
@@ -591,7 +625,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 .map(|&i| ms[i].m)
                 .collect();
             if actor_ms.is_empty() && !passive {
-                if coordinated_none(prev_tok) {
+                {
+                    // No subject in the clause: the sentence's subject comes before the paragraph's.
                     if let Some(s) = &sentence_subject {
                         actor_ms = s.clone();
                         rule.push_str("coordination");
@@ -840,13 +875,6 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         }
     }
     out
-}
-
-fn coordinated_none(prev: Option<&str>) -> bool {
-    matches!(
-        prev,
-        Some("and" | "," | "also" | "further" | "then" | "again")
-    )
 }
 
 /// The antecedent of a relative clause that holds or precedes the trigger:
