@@ -177,6 +177,16 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
                 None,
             )
         }
+        What::Same => (
+            res(
+                TimexType::Date,
+                r.map(|r| r.value()).unwrap_or_default(),
+                anchor,
+                m.modifier,
+            ),
+            None,
+        ),
+        What::Fixed(v) => (res(TimexType::Time, v.to_string(), None, m.modifier), None),
         What::Weekday(wd) => match r {
             Some(Reference {
                 year,

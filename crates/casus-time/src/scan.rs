@@ -100,6 +100,10 @@ pub enum What {
     Time { hour: u32, minute: u32 },
     /// A weekday (1 = Monday), on the narrative week.
     Weekday(u32),
+    /// "the same time": the narrative date at its own granularity.
+    Same,
+    /// A value that needs no resolution ("at night": `XXXX-XX-XXTNI`).
+    Fixed(&'static str),
 }
 
 /// A temporal expression: token span `[start, end)`, content and modifier.
@@ -386,6 +390,12 @@ impl Scanner<'_, '_> {
     /// Core calendar dates: `2 October 2020`, `October 2, 2020`, `2020-10-02`,
     /// `October 2020`, `October`, `1939`, `480 BC`, holidays and seasons.
     fn date(&self, i: usize) -> Option<(usize, DateSpec)> {
+        self.date_in(i, true)
+    }
+
+    /// [`Self::date`]; `check_left` false when a prefix ("mid-") already
+    /// vouches for a bare year.
+    fn date_in(&self, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
         let mut best: Option<(usize, DateSpec)> = None;
         let mut take = |c: Option<(usize, DateSpec)>| {
             if let Some(c) = c {
@@ -400,7 +410,8 @@ impl Scanner<'_, '_> {
         take(self.season(i));
         take(self.holiday(i));
         if let Some((e, y)) = self.year(i, false) {
-            if self.era(i + 1).is_some() || self.year_context_ok(i, e) {
+            let left = !check_left || self.year_before_ok(i);
+            if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
                 take(Some((
                     e,
                     DateSpec {
@@ -579,7 +590,7 @@ impl Scanner<'_, '_> {
             && self.is_any(
                 i - 1,
                 &[
-                    "in", "of", "early", "late", "mid", "-", "since", "until", "till", "by",
+                    "in", "of", "early", "late", "mid", "-", "(", "since", "until", "till", "by",
                     "from", "to", "and", "between", "through", "during", "end", "last", "next",
                     "that", "this",
                 ],
@@ -778,7 +789,7 @@ impl Scanner<'_, '_> {
             }
         }
         // what the modifier applies to
-        if let Some((e, spec)) = self.date(j) {
+        if let Some((e, spec)) = self.date_in(j, false) {
             let mut spec = spec;
             if spec.day.is_some() && modifier.is_some() {
                 return None;
@@ -1053,6 +1064,10 @@ impl Scanner<'_, '_> {
             j += 1;
         }
         let mut off: Option<i64> = if demonstrative { Some(0) } else { None };
+        // "at the same time": the narrative date itself
+        if det && self.is(j, "same") && self.is(j + 1, "time") {
+            return one(i, j + 2, What::Same, None);
+        }
         if let Some(o) = Lexicon::num(&self.lx.relative, self.w(j)) {
             if !(self.is_any(j, &["that", "this"]) && det) {
                 off = Some(o);
@@ -1105,6 +1120,10 @@ impl Scanner<'_, '_> {
                     {
                         e += 1;
                         o
+                    } else if unit == Unit::Day && pod.is_none() {
+                        // event-anchored: "the day before Obama's speech"
+                        e = self.event_np(e + 1)?;
+                        o
                     } else {
                         return None;
                     }
@@ -1148,6 +1167,17 @@ impl Scanner<'_, '_> {
     /// `24-year`, `more than three years`, `two days later`, `a week after
     /// the ceasefire`, `nineteen years old`, `the next few months`.
     fn counted(&self, i: usize) -> Found {
+        // "weeks later", "months earlier"
+        if let Some((e, _, _, true)) = self.unit(i) {
+            if self.is_any(e, &["later", "earlier"]) {
+                let v = if self.is(e, "later") {
+                    "FUTURE_REF"
+                } else {
+                    "PAST_REF"
+                };
+                return one(i, e + 1, What::Ref(v), None);
+            }
+        }
         let mut j = i;
         let mut modifier = None;
         let mut lead_the = false;
@@ -1197,6 +1227,13 @@ impl Scanner<'_, '_> {
             e += 1;
         }
         let (ue, unit, mult, plural) = self.unit(e)?;
+        // "the Seven Days", "the 46-day siege", "the ten year truce": the
+        // article belongs to the noun phrase, not to the duration
+        let i = if lead_the && !lead_adj && (hyphen || !plural || self.t[e].capitalized()) {
+            i + 1
+        } else {
+            i
+        };
         // "the first year", "the past decade": one unit; "the next few months": X
         let (n, vague) = if n.is_empty() {
             if plural {
@@ -1417,6 +1454,30 @@ impl Scanner<'_, '_> {
         one(i, e, What::Time { hour: h, minute: m }, None)
     }
 
+    /// "at night", "night attacks", "night-time": an unspecified night.
+    fn night(&self, i: usize) -> Found {
+        if !self.is(i, "night") {
+            return None;
+        }
+        let mut e = i + 1;
+        let dash = self.is_dash(e) && self.adjacent(e) && self.adjacent(e + 1);
+        if dash && self.is(e + 1, "time") {
+            e += 2;
+        }
+        let ok = (i > 0 && self.is(i - 1, "at"))
+            || dash
+            || self.is_any(
+                i + 1,
+                &[
+                    "attack", "attacks", "raid", "raids", "march", "marches", "assault", "assaults",
+                ],
+            );
+        if ok {
+            return one(i, e, What::Fixed("XXXX-XX-XXTNI"), None);
+        }
+        None
+    }
+
     fn weekday(&self, i: usize) -> Found {
         if !self.t.get(i)?.capitalized() {
             return None;
@@ -1454,21 +1515,7 @@ impl Scanner<'_, '_> {
             modifier = self.lx.positions.word(self.w(j));
             j += 1;
         }
-        // the severe Manchurian winter
-        let mut k = j;
-        while k < j + 3 && self.table(&self.lx.seasons, k).is_none() {
-            k += 1;
-        }
-        let (e, spec) = self.season(k)?;
-        if k > j {
-            // adjectives between "the" and the season: only when no year follows
-            if spec.year.is_some() || spec.rel_year.is_some() {
-                return None;
-            }
-            if (j..k).any(|x| self.t[x].kind != TokKind::Word) {
-                return None;
-            }
-        }
+        let (e, spec) = self.season(j)?;
         one(i, e, What::Date(spec), modifier)
     }
 
@@ -1493,6 +1540,7 @@ impl Scanner<'_, '_> {
             self.set(i),
             self.time(i),
             self.weekday(i),
+            self.night(i),
             self.the_season(i),
         ];
         for c in cands.into_iter().flatten() {
