@@ -116,6 +116,9 @@ pub struct Mention {
     /// Whether the expression opens its sentence or line (at most three
     /// tokens after the boundary: "In June 1941,", "By early 1942,").
     pub lead: bool,
+    /// Whether the expression closes a span ("until February 1945", "to
+    /// May 1994"): it names an end point, not where the narrative is.
+    pub end_point: bool,
 }
 
 type Found = Option<(usize, Vec<Mention>)>;
@@ -129,6 +132,7 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
             what,
             modifier,
             lead: false,
+            end_point: false,
         }],
     ))
 }
@@ -868,6 +872,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(first),
                                 modifier: None,
                                 lead: false,
+                                end_point: false,
                             },
                             Mention {
                                 start: e1 + 1,
@@ -875,6 +880,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(spec),
                                 modifier: None,
                                 lead: false,
+                                end_point: false,
                             },
                         ],
                     ));
@@ -911,6 +917,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(a),
                                     modifier: None,
                                     lead: false,
+                                    end_point: false,
                                 },
                                 Mention {
                                     start: e1 + 1,
@@ -918,6 +925,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(b),
                                     modifier: None,
                                     lead: false,
+                                    end_point: false,
                                 },
                             ],
                         ));
@@ -985,6 +993,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
+                    end_point: false,
                 },
                 Mention {
                     start: j,
@@ -995,6 +1004,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
+                    end_point: false,
                 },
             ],
         ))
@@ -1566,6 +1576,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
                     m.lead = opens_sentence(toks, m.start);
+                    m.end_point = closes_span(toks, m.start);
                 }
                 out.extend(ms);
                 i = e;
@@ -1589,4 +1600,23 @@ fn opens_sentence(toks: &[Tok], i: usize) -> bool {
                 && k != 0
                 && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
     })
+}
+
+/// Whether the expression at token `i` closes a span: right after "to",
+/// "through", or within the clause opened by "until"/"till" ("until the fall
+/// of Budapest in February 1945").
+fn closes_span(toks: &[Tok], i: usize) -> bool {
+    if i > 0 && matches!(toks[i - 1].lower.as_ref(), "to" | "through" | "unto") {
+        return true;
+    }
+    for k in (i.saturating_sub(7)..i).rev() {
+        let t = &toks[k];
+        if t.kind == TokKind::Punct && t.text != "'" {
+            return false;
+        }
+        if matches!(t.lower.as_ref(), "until" | "till" | "lasted") {
+            return true;
+        }
+    }
+    false
 }
