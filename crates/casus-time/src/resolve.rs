@@ -123,7 +123,7 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
             let (out, mut nr) = resolve_date(spec, m.modifier, r);
             // a year named in passing ("a campaign planned for 1976") does not
             // move a narrative that is following months and days
-            if m.end_point && r.is_some() {
+            if m.aside && r.is_some() {
                 nr = None;
             }
             if let (Some(_), Some(old)) = (nr, r) {

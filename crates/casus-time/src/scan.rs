@@ -116,9 +116,10 @@ pub struct Mention {
     /// Whether the expression opens its sentence or line (at most three
     /// tokens after the boundary: "In June 1941,", "By early 1942,").
     pub lead: bool,
-    /// Whether the expression closes a span ("until February 1945", "to
-    /// May 1994"): it names an end point, not where the narrative is.
-    pub end_point: bool,
+    /// Whether the expression names a time the narrative does not move to:
+    /// the end point of a span ("until February 1945", "to May 1994") or the
+    /// date of a citation ("Retrieved 3 May 2021").
+    pub aside: bool,
 }
 
 type Found = Option<(usize, Vec<Mention>)>;
@@ -132,7 +133,7 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
             what,
             modifier,
             lead: false,
-            end_point: false,
+            aside: false,
         }],
     ))
 }
@@ -872,7 +873,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(first),
                                 modifier: None,
                                 lead: false,
-                                end_point: false,
+                                aside: false,
                             },
                             Mention {
                                 start: e1 + 1,
@@ -880,7 +881,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(spec),
                                 modifier: None,
                                 lead: false,
-                                end_point: false,
+                                aside: false,
                             },
                         ],
                     ));
@@ -917,7 +918,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(a),
                                     modifier: None,
                                     lead: false,
-                                    end_point: false,
+                                    aside: false,
                                 },
                                 Mention {
                                     start: e1 + 1,
@@ -925,7 +926,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(b),
                                     modifier: None,
                                     lead: false,
-                                    end_point: false,
+                                    aside: false,
                                 },
                             ],
                         ));
@@ -993,7 +994,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
-                    end_point: false,
+                    aside: false,
                 },
                 Mention {
                     start: j,
@@ -1004,7 +1005,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
-                    end_point: false,
+                    aside: false,
                 },
             ],
         ))
@@ -1168,8 +1169,21 @@ impl Scanner<'_, '_> {
     /// `now`, `currently`, `former`, `recently`, `the past`, `the future`.
     fn reference(&self, i: usize) -> Found {
         let (e, v) = self.table(&self.lx.refs, i)?;
-        // "for now" and "now that" are still PRESENT_REF; "future" in "the
-        // future" is caught by the longer phrase
+        // "the former" as a pronoun ("the former was ..."): no time at all
+        if self.is(i, "former") && i > 0 && self.is(i - 1, "the") {
+            let next = self.t.get(e);
+            if next.is_none_or(|t| t.kind == TokKind::Punct)
+                || self.is_any(
+                    e,
+                    &[
+                        "was", "were", "is", "are", "had", "has", "would", "could", "an", "a",
+                        "the", "and", "but", "being",
+                    ],
+                )
+            {
+                return None;
+            }
+        }
         one(i, e, What::Ref(v), None)
     }
 
@@ -1398,6 +1412,10 @@ impl Scanner<'_, '_> {
     /// `every year`, `each day`, `daily`, `per week`.
     fn set(&self, i: usize) -> Found {
         if let Some((e, v)) = self.table(&self.lx.sets, i) {
+            // "Daily Sabah", "Weekly Standard": names
+            if self.t[i].capitalized() && self.t.get(e).is_some_and(|t| t.capitalized()) {
+                return None;
+            }
             return one(i, e, What::Set(v.to_string()), None);
         }
         if self.is_any(i, &["every", "each"]) {
@@ -1576,7 +1594,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
                     m.lead = opens_sentence(toks, m.start);
-                    m.end_point = closes_span(toks, m.start);
+                    m.aside = closes_span(toks, m.start) || cites(toks, m.start);
                 }
                 out.extend(ms);
                 i = e;
@@ -1619,4 +1637,16 @@ fn closes_span(toks: &[Tok], i: usize) -> bool {
         }
     }
     false
+}
+
+/// Whether the expression at token `i` dates a citation ("Retrieved 3 May
+/// 2021", "Archived from the original on ..."): it says nothing about the
+/// narrative.
+fn cites(toks: &[Tok], i: usize) -> bool {
+    toks[i.saturating_sub(5)..i].iter().any(|t| {
+        matches!(
+            t.lower.as_ref(),
+            "retrieved" | "archived" | "accessed" | "published"
+        )
+    })
 }
