@@ -117,7 +117,7 @@ pub struct Mention {
     /// tokens after the boundary: "In June 1941,", "By early 1942,").
     pub lead: bool,
     /// Whether the expression names a time the narrative does not move to:
-    /// the end point of a span ("until February 1945", "to May 1994") or the
+    /// the end point of a span ("until the fall of Budapest in February 1945") or the
     /// date of a citation ("Retrieved 3 May 2021").
     pub aside: bool,
 }
@@ -1620,19 +1620,15 @@ fn opens_sentence(toks: &[Tok], i: usize) -> bool {
     })
 }
 
-/// Whether the expression at token `i` closes a span: right after "to",
-/// "through", or within the clause opened by "until"/"till" ("until the fall
-/// of Budapest in February 1945").
+/// Whether the expression at token `i` closes a span: within the clause
+/// opened by "until"/"till" ("until the fall of Budapest in February 1945").
 fn closes_span(toks: &[Tok], i: usize) -> bool {
-    if i > 0 && matches!(toks[i - 1].lower.as_ref(), "to" | "through" | "unto") {
-        return true;
-    }
     for k in (i.saturating_sub(7)..i).rev() {
         let t = &toks[k];
         if t.kind == TokKind::Punct && t.text != "'" {
             return false;
         }
-        if matches!(t.lower.as_ref(), "until" | "till" | "lasted") {
+        if matches!(t.lower.as_ref(), "until" | "till") {
             return true;
         }
     }
