@@ -696,7 +696,25 @@ impl Scanner<'_, '_> {
         if !self.is(e, "of") {
             return None;
         }
-        let (end, mut spec) = self.day_month(e + 1).or_else(|| self.month_first(e + 1))?;
+        let (end, mut spec) = match self.day_month(e + 1).or_else(|| self.month_first(e + 1)) {
+            Some(x) => x,
+            // "the night of 3": a day of the narrative month
+            None => {
+                let (end, d) = self.day(e + 1)?;
+                // "the night of 3-4 May": the month comes after the range
+                let mut spec = DateSpec {
+                    day: Some(d),
+                    ..Default::default()
+                };
+                if self.is_dash(end) || self.is(end, "/") {
+                    if let Some((_, s2)) = self.day_month(end + 1) {
+                        spec.month = s2.month;
+                        spec.year = s2.year;
+                    }
+                }
+                (end, spec)
+            }
+        };
         spec.day?;
         spec.pod = Some(pod);
         one(i, end, What::Date(spec), None)
@@ -1288,7 +1306,8 @@ impl Scanner<'_, '_> {
             if self.is(e, "-") && self.is(e + 1, "long") && self.adjacent(e) {
                 e += 2;
             }
-            return one(i, e, What::Duration(unit.duration(&n)), modifier);
+            let (s0, e) = self.period(i, e);
+            return one(s0, e, What::Duration(unit.duration(&n)), modifier);
         }
         if lead_the && j == i + 1 && !vague {
             // "the three years", "the 28 days"
@@ -1327,13 +1346,8 @@ impl Scanner<'_, '_> {
             let mut end = e + 1;
             if w == "after" || w == "before" {
                 // event-based: "a week after the ceasefire"
-                match self.event_np(e + 1) {
-                    Some(x) => end = x,
-                    None => {
-                        if self.t.get(e + 1).is_some_and(|t| t.kind != TokKind::Punct) {
-                            return None;
-                        }
-                    }
+                if let Some(x) = self.event_np(e + 1) {
+                    end = x;
                 }
             }
             if vague || n == "X" {
@@ -1377,15 +1391,27 @@ impl Scanner<'_, '_> {
             && !self.is_any(e + 1, &["age", "that", "this"])
             && self.month(e + 1).is_none()
         {
-            if let Some(x) = self.event_np(e + 1) {
+            if let Some(x) = self.of_np(e + 1) {
                 e = x;
             }
         }
-        one(i, e, What::Duration(unit.duration(&n)), modifier)
+        let (s0, e) = self.period(i, e);
+        one(s0, e, What::Duration(unit.duration(&n)), modifier)
     }
 
     /// The noun phrase after "after"/"before" in event-anchored expressions.
     fn event_np(&self, i: usize) -> Option<usize> {
+        self.np(i, true)
+    }
+
+    /// The phrase after a duration's "of" ("two months of fierce battles").
+    fn of_np(&self, i: usize) -> Option<usize> {
+        self.np(i, false)
+    }
+
+    /// A short noun phrase from `i`, up to punctuation or a clause word;
+    /// with `det_start` it must open with a determiner or a name.
+    fn np(&self, i: usize, det_start: bool) -> Option<usize> {
         let mut j = i;
         let mut words = 0;
         let stop = [
@@ -1406,7 +1432,33 @@ impl Scanner<'_, '_> {
             words += 1;
             j += 1;
         }
+        // an event starts with a determiner or a name, not a verb
+        let first = self.t.get(i)?;
+        let det = [
+            "the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my",
+        ];
+        if det_start && !first.capitalized() && !det.contains(&first.lower.as_ref()) {
+            return None;
+        }
+        while j > i && self.is_any(j - 1, &["the", "a", "an", "of", "in"]) {
+            j -= 1;
+        }
         (j > i).then_some(j)
+    }
+
+    /// "a sixty-day period", "the same 28-day period": the duration takes in
+    /// the word "period" and the article before it. Returns (start, end).
+    fn period(&self, i: usize, e: usize) -> (usize, usize) {
+        if !self.is(e, "period") {
+            return (i, e);
+        }
+        let mut s = i;
+        if s >= 2 && self.is(s - 1, "same") && self.is(s - 2, "the") {
+            s -= 2;
+        } else if s >= 1 && self.is_any(s - 1, &["a", "an", "the"]) {
+            s -= 1;
+        }
+        (s, e + 1)
     }
 
     /// `every year`, `each day`, `daily`, `per week`.
