@@ -60,6 +60,12 @@ impl Reference {
 /// after "December 1941" is January 1942; "March" after "October" is too).
 pub const ROLL_FORWARD_MONTHS: u32 = 9;
 
+/// A bare "winter" after a reference in this month or later (or after the
+/// summer or autumn of the reference year) is the winter that begins at the
+/// end of that year, which TIMEX writes with the following year; before, it
+/// is the winter of the reference year.
+pub const WINTER_NEXT_YEAR_FROM: u32 = 10;
+
 /// A resolved mention.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -77,8 +83,25 @@ fn md(v: &mut String, m: u32) {
 pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
     let mut r = doc_date.and_then(Reference::parse);
     let mut out = Vec::with_capacity(mentions.len());
+    let mut season: Option<(i64, &'static str)> = None;
     for m in mentions {
-        let (res, new_ref) = resolve_one(m, r);
+        let (res, new_ref) = resolve_one(m, r, season);
+        if let What::Date(DateSpec {
+            season: Some(s), ..
+        }) = m.what
+        {
+            if let Some(y) = res
+                .value
+                .get(..4)
+                .and_then(|_| Reference::parse(&res.value))
+            {
+                season = Some((y.year, s));
+            } else if let Some(rest) = res.value.strip_prefix("BC") {
+                if let Ok(y) = rest.get(..4).unwrap_or("").parse::<i64>() {
+                    season = Some((1 - y, s));
+                }
+            }
+        }
         // approximate offsets ("almost two decades earlier") set no reference
         if let (Some(n), None) = (
             new_ref,
@@ -116,11 +139,15 @@ fn add_months(y: i64, m: u32, n: i64) -> (i64, u32) {
     (t.div_euclid(12), (t.rem_euclid(12) + 1) as u32)
 }
 
-fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference>) {
+fn resolve_one(
+    m: &Mention,
+    r: Option<Reference>,
+    season: Option<(i64, &'static str)>,
+) -> (Resolved, Option<Reference>) {
     let anchor = r.map(|r| r.value());
     match &m.what {
         What::Date(spec) => {
-            let (out, mut nr) = resolve_date(spec, m.modifier, r);
+            let (out, mut nr) = resolve_date(spec, m.modifier, r, season);
             // a year named in passing ("a campaign planned for 1976") does not
             // move a narrative that is following months and days
             if m.aside && r.is_some() {
@@ -227,10 +254,13 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
     }
 }
 
+/// Resolves a calendar date; `season_hint` is the last season the text
+/// named, with its (astronomical) year.
 fn resolve_date(
     s: &DateSpec,
     modifier: Option<&'static str>,
     r: Option<Reference>,
+    season_hint: Option<(i64, &'static str)>,
 ) -> (Resolved, Option<Reference>) {
     let explicit = s.year.is_some();
     let mut year = s
@@ -263,6 +293,17 @@ fn resolve_date(
         Some(y) => fmt_year(y),
         None => "XXXX".to_string(),
     };
+    // a winter named without a year follows the narrative's year: the
+    // winter after the summer of 1919 runs into 1920 and is written 1920-WI
+    if let (Some("WI"), None, None, Some(y), Some(r)) = (s.season, s.year, s.rel_year, year, r) {
+        let late = match r.month {
+            Some(m) => m >= WINTER_NEXT_YEAR_FROM,
+            None => matches!(season_hint, Some((sy, "SU" | "FA")) if sy == r.year),
+        };
+        if late {
+            v = fmt_year(y + 1);
+        }
+    }
     if let Some(season) = s.season {
         v.push('-');
         v.push_str(season);

@@ -1675,6 +1675,10 @@ fn opens_sentence(toks: &[Tok], i: usize) -> bool {
 /// Whether the expression at token `i` closes a span: within the clause
 /// opened by "until"/"till" ("until the fall of Budapest in February 1945").
 fn closes_span(toks: &[Tok], i: usize) -> bool {
+    // "since 513 BC" looks back from the narrative, it does not move it
+    if i > 0 && toks[i - 1].lower == "since" {
+        return true;
+    }
     for k in (i.saturating_sub(7)..i).rev() {
         let t = &toks[k];
         if t.kind == TokKind::Punct && t.text != "'" {
