@@ -185,7 +185,7 @@ impl Lexicon {
         }
         for w in [
             "the", "early", "late", "mid", "middle", "every", "each", "per", "later", "earlier",
-            "first", "second", "latter", "half", "ago", "in",
+            "first", "second", "latter", "half", "ago", "in", "age", "aged",
         ] {
             trig.insert(w.to_string());
         }

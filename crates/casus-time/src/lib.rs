@@ -476,7 +476,8 @@ mod tests {
     #[test]
     fn asides_do_not_move_the_narrative() {
         // a citation date
-        let t = tv("On 27 September 2020 war began. Retrieved 3 May 2021. On 1 October drones struck.");
+        let t =
+            tv("On 27 September 2020 war began. Retrieved 3 May 2021. On 1 October drones struck.");
         assert_eq!(t.last().unwrap().1, "2020-10-01");
         // the end point of an until-clause
         let t = tv("On 20 October 1944 Belgrade fell; the siege lasted until the fall of Budapest in February 1945.\nBy the start of July, ...");
@@ -499,20 +500,44 @@ mod tests {
 
     #[test]
     fn more_spans() {
-        one("It was a sixty-day period of calm.", "a sixty-day period", "P60D");
+        one(
+            "It was a sixty-day period of calm.",
+            "a sixty-day period",
+            "P60D",
+        );
         one("The siege was the Seven Days battles.", "Seven Days", "P7D");
         one("They travelled at night.", "night", "XXXX-XX-XXTNI");
-        one("In 1904 ... during the night of 3-4 May the ships sailed.", "the night of 3", "1904-05-03TNI");
-        one("On 3 May 1940 ... at the same time, Italy moved.", "the same time", "1940-05-03");
+        one(
+            "In 1904 ... during the night of 3-4 May the ships sailed.",
+            "the night of 3",
+            "1904-05-03TNI",
+        );
+        one(
+            "On 3 May 1940 ... at the same time, Italy moved.",
+            "the same time",
+            "1940-05-03",
+        );
         one("He died weeks later.", "weeks later", "FUTURE_REF");
-        one("It took two months of fierce battles, but ...", "two months of fierce battles", "P2M");
+        one(
+            "It took two months of fierce battles, but ...",
+            "two months of fierce battles",
+            "P2M",
+        );
         one("In 1941 ... in mid-1942 they ...", "mid-1942", "1942");
     }
 
     #[test]
     fn winters_follow_the_autumn() {
-        one("The army gathered in the autumn of 481 BC and passed the winter at Sardis.", "the winter", "BC0480-WI");
-        one("On 2 January 1905 Port Arthur fell. The winter was harsh.", "The winter", "1905-WI");
+        one(
+            "The army gathered in the autumn of 481 BC and passed the winter at Sardis.",
+            "the winter",
+            "BC0480-WI",
+        );
+        one(
+            "On 2 January 1905 Port Arthur fell. The winter was harsh.",
+            "The winter",
+            "1905-WI",
+        );
     }
 
     #[test]

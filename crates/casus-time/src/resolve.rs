@@ -188,7 +188,27 @@ fn resolve_one(
             None,
         ),
         What::Set(v) => (res(TimexType::Set, v.clone(), None, m.modifier), None),
-        What::Time { hour, minute } => {
+        What::Time {
+            hour,
+            minute,
+            date: Some(spec),
+        } => {
+            let (d, _) = resolve_date(spec, None, r, None);
+            (
+                res(
+                    TimexType::Time,
+                    format!("{}T{hour:02}:{minute:02}", d.value),
+                    anchor,
+                    m.modifier,
+                ),
+                None,
+            )
+        }
+        What::Time {
+            hour,
+            minute,
+            date: None,
+        } => {
             let day = match r {
                 Some(Reference {
                     year,

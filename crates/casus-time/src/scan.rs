@@ -96,8 +96,13 @@ pub enum What {
     Duration(String),
     /// A set value (`XXXX`, `P1D`).
     Set(String),
-    /// A clock time, on the narrative day.
-    Time { hour: u32, minute: u32 },
+    /// A clock time, on the day named right after it ("5:34 AM Baghdad
+    /// time on March 20, 2003") or else on the narrative day.
+    Time {
+        hour: u32,
+        minute: u32,
+        date: Option<DateSpec>,
+    },
     /// A weekday (1 = Monday), on the narrative week.
     Weekday(u32),
     /// "the same time": the narrative date at its own granularity.
@@ -248,7 +253,8 @@ impl Scanner<'_, '_> {
             if self.adjacent(e) && self.t.get(e).is_some_and(|t| t.kind == TokKind::Word) {
                 return None;
             }
-            if self.is(e, "'") && self.is(e + 1, "s") && self.adjacent(e + 1) {
+            // "the 1970's" is a decade; "1969's Man of the Year" a year
+            if self.is(e, "'") && self.is(e + 1, "s") && self.adjacent(e + 1) && y % 10 == 0 {
                 return None;
             }
             e = i + 1;
@@ -1241,6 +1247,9 @@ impl Scanner<'_, '_> {
                     "coming",
                     "intervening",
                     "preceding",
+                    "early",
+                    "closing",
+                    "opening",
                 ],
             ) {
                 j += 1;
@@ -1268,6 +1277,21 @@ impl Scanner<'_, '_> {
         if hyphen {
             e += 1;
         }
+        // "two bloody weeks", "the four previous weeks": one adjective between
+        let e = if self.unit(e).is_none()
+            && !vague
+            && !hyphen
+            && !self.is_any(j, &["a", "an"])
+            && self
+                .t
+                .get(e)
+                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
+            && self.unit(e + 1).is_some_and(|(_, _, _, plural)| plural)
+        {
+            e + 1
+        } else {
+            e
+        };
         let (ue, unit, mult, plural) = self.unit(e)?;
         // "the Seven Days", "the 46-day siege", "the ten year truce": the
         // article belongs to the noun phrase, not to the duration
@@ -1397,6 +1421,30 @@ impl Scanner<'_, '_> {
         }
         let (s0, e) = self.period(i, e);
         one(s0, e, What::Duration(unit.duration(&n)), modifier)
+    }
+
+    /// An age: "died at age seventy-nine", "aged 22": the number is a
+    /// duration in years.
+    fn age(&self, i: usize) -> Found {
+        if !self.is_any(i, &["age", "aged"]) {
+            return None;
+        }
+        let j = if self.is(i + 1, "of") { i + 2 } else { i + 1 };
+        let (e, n, vague) = self.count(j)?;
+        if vague || self.t[j].kind == TokKind::Word && self.is_any(j, &["a", "an"]) {
+            return None;
+        }
+        Some((
+            e,
+            vec![Mention {
+                start: j,
+                end: e,
+                what: What::Duration(Unit::Year.duration(&n)),
+                modifier: None,
+                lead: false,
+                aside: false,
+            }],
+        ))
     }
 
     /// The noun phrase after "after"/"before" in event-anchored expressions.
@@ -1531,7 +1579,27 @@ impl Scanner<'_, '_> {
                 h = 0;
             }
         }
-        one(i, e, What::Time { hour: h, minute: m }, None)
+        // the day it happened on may follow: "... Baghdad time on March 20"
+        let mut date = None;
+        for k in e..e + 4 {
+            if self.t.get(k).is_none_or(|t| t.kind == TokKind::Punct) {
+                break;
+            }
+            if self.is(k, "on") {
+                date = self.date(k + 1).map(|(_, d)| d).filter(|d| d.day.is_some());
+                break;
+            }
+        }
+        one(
+            i,
+            e,
+            What::Time {
+                hour: h,
+                minute: m,
+                date,
+            },
+            None,
+        )
     }
 
     /// "at night", "night attacks", "night-time": an unspecified night.
@@ -1621,6 +1689,7 @@ impl Scanner<'_, '_> {
             self.time(i),
             self.weekday(i),
             self.night(i),
+            self.age(i),
             self.the_season(i),
         ];
         for c in cands.into_iter().flatten() {
