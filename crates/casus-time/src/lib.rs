@@ -541,6 +541,69 @@ mod tests {
     }
 
     #[test]
+    fn time_takes_the_day_that_follows() {
+        one(
+            "In 2003 ... At 5:34 AM Baghdad time on March 20, 2003 the war began.",
+            "5:34 AM",
+            "2003-03-20T05:34",
+        );
+    }
+
+    #[test]
+    fn ages_and_possessive_years() {
+        one(
+            "Ho Chi Minh died at age seventy-nine.",
+            "seventy-nine",
+            "P79Y",
+        );
+        one("He was named 1965's Man of the Year.", "1965", "1965");
+        one(
+            "For two bloody weeks the city held.",
+            "two bloody weeks",
+            "P2W",
+        );
+    }
+
+    /// A deterministic fuzz over tricky fragments: no panic, spans on char
+    /// boundaries, sorted and non-overlapping.
+    #[test]
+    fn fuzz_fragments() {
+        let parts = [
+            "1", "12", "1999", "2020", "-", "–", " ", "\n", ".", ",", "May", "March", "the", "of",
+            "early", "mid", "late", "s", "'", "BC", "B.C.", "century", "19th", "day", "days",
+            "later", "ago", "after", "a", "few", "next", "that", "year", "night", "winter", "fall",
+            "Ðức", "５", "😀", ":", "30", "p.m.", "every", "since", "until", "on", "at", "age",
+            "former", "the same", "time", "2,840", "22.8", "(", ")", "/", "$",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let tagger = Tagger::new();
+        for _ in 0..3000 {
+            let mut text = String::new();
+            let n = (x % 12) as usize + 1;
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(parts[(x % parts.len() as u64) as usize]);
+                if x % 3 == 0 {
+                    text.push(' ');
+                }
+            }
+            let tags = tagger.tag(&text, if x % 2 == 0 { Some("2020-10-05") } else { None });
+            for w in tags.windows(2) {
+                assert!(w[0].end <= w[1].start, "{text:?}");
+            }
+            for t in &tags {
+                assert!(
+                    text.is_char_boundary(t.start) && text.is_char_boundary(t.end),
+                    "{text:?}"
+                );
+                assert_eq!(&text[t.start..t.end], t.text);
+            }
+        }
+    }
+
+    #[test]
     fn reference_at_offsets() {
         let text =
             "On 27 September 2020 fighting began. Drones struck. The next day, more. Then silence.";
