@@ -562,6 +562,9 @@ mod tests {
             "two bloody weeks",
             "P2W",
         );
+        one("A 13-year-old boy was killed.", "13-year-old", "P13Y");
+        none("Report by Bert-Jan Ruissen.");
+        one("Attacks in mid-December.", "mid-December", "XXXX-12");
     }
 
     /// A deterministic fuzz over tricky fragments: no panic, spans on char

@@ -573,9 +573,15 @@ impl Scanner<'_, '_> {
         if m == 5 && !self.month_context(i) {
             return None;
         }
-        // "the Long March", "along the March", "March to the Sea"
+        // "the Long March", "along the March", "March to the Sea", "Bert-Jan"
         if self.in_name(i)
             || (i > 0 && self.is(i - 1, "the"))
+            || (i > 1
+                && self.is_dash(i - 1)
+                && self.adjacent(i)
+                && self.adjacent(i - 1)
+                && self.t[i - 2].kind == TokKind::Word
+                && self.lx.positions.word(self.w(i - 2)).is_none())
             || (self.is(e, "to") && self.is(e + 1, "the"))
         {
             return None;
@@ -1327,7 +1333,8 @@ impl Scanner<'_, '_> {
             if plural {
                 return None;
             }
-            if self.is(e, "-") && self.is(e + 1, "long") && self.adjacent(e) {
+            // "year-long", "13-year-old"
+            if self.is(e, "-") && self.is_any(e + 1, &["long", "old"]) && self.adjacent(e) {
                 e += 2;
             }
             let (s0, e) = self.period(i, e);
