@@ -410,7 +410,7 @@ impl Scanner<'_, '_> {
         let mut best: Option<(usize, DateSpec)> = None;
         let mut take = |c: Option<(usize, DateSpec)>| {
             if let Some(c) = c {
-                if best.as_ref().is_none_or(|b| c.0 > b.0) {
+                if best.as_ref().map_or(true, |b| c.0 > b.0) {
                     best = Some(c);
                 }
             }
@@ -554,7 +554,7 @@ impl Scanner<'_, '_> {
         };
         if let Some((e2, d)) = self.day(e) {
             // "May 1943" is a year, "May 4" a day
-            if self.t[e].digits <= 2 && !(self.is(e2, ",") && self.is_any(e2 + 1, &[])) {
+            if self.t[e].digits <= 2 {
                 spec.day = Some(d);
                 if let Some((e3, y)) = self.trailing_year(e2, true) {
                     spec.year = y.year;
@@ -1202,7 +1202,7 @@ impl Scanner<'_, '_> {
         // "the former" as a pronoun ("the former was ..."): no time at all
         if self.is(i, "former") && i > 0 && self.is(i - 1, "the") {
             let next = self.t.get(e);
-            if next.is_none_or(|t| t.kind == TokKind::Punct)
+            if next.map_or(true, |t| t.kind == TokKind::Punct)
                 || self.is_any(
                     e,
                     &[
@@ -1340,9 +1340,6 @@ impl Scanner<'_, '_> {
             let (s0, e) = self.period(i, e);
             return one(s0, e, What::Duration(unit.duration(&n)), modifier);
         }
-        if lead_the && j == i + 1 && !vague {
-            // "the three years", "the 28 days"
-        }
         // "years old", "years of age"
         if self.is(e, "old") {
             e += 1;
@@ -1409,9 +1406,6 @@ impl Scanner<'_, '_> {
                 },
                 modifier,
             );
-        }
-        if !plural && !is_a && !vague && n != "1" {
-            // "2 year" outside a hyphen: still a duration ("ten year")
         }
         if plural && is_a {
             return None;
@@ -1589,7 +1583,7 @@ impl Scanner<'_, '_> {
         // the day it happened on may follow: "... Baghdad time on March 20"
         let mut date = None;
         for k in e..e + 4 {
-            if self.t.get(k).is_none_or(|t| t.kind == TokKind::Punct) {
+            if self.t.get(k).map_or(true, |t| t.kind == TokKind::Punct) {
                 break;
             }
             if self.is(k, "on") {
@@ -1641,14 +1635,9 @@ impl Scanner<'_, '_> {
         one(i, e, What::Weekday(v.parse().ok()?), None)
     }
 
+    /// A calendar date on its own ([`Self::date`]).
     fn plain_date(&self, i: usize) -> Found {
-        let (mut e, spec) = self.date(i)?;
-        // "the summer", "the winter of 1914"
-        let mut start = i;
-        if let Some(s) = spec.season {
-            let _ = s;
-        }
-        let _ = &mut e;
+        let (e, spec) = self.date(i)?;
         if spec.year.is_none()
             && spec.month.is_none()
             && spec.season.is_none()
@@ -1656,10 +1645,10 @@ impl Scanner<'_, '_> {
         {
             return None;
         }
-        start = start.min(i);
-        one(start, e, What::Date(spec), None)
+        one(i, e, What::Date(spec), None)
     }
 
+    /// "the summer", "the early summer", "the winter of 1914".
     fn the_season(&self, i: usize) -> Found {
         if !self.is(i, "the") {
             return None;
@@ -1700,7 +1689,7 @@ impl Scanner<'_, '_> {
             self.the_season(i),
         ];
         for c in cands.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| c.0 > b.0) {
+            if best.as_ref().map_or(true, |b| c.0 > b.0) {
                 best = Some(c);
             }
         }
