@@ -180,6 +180,7 @@ impl Lexicon {
             &lx.sets,
             &lx.weekdays,
             &lx.holidays,
+            &lx.eras,
         ] {
             trig.extend(p.by_first.keys().cloned());
         }

@@ -544,6 +544,25 @@ mod tests {
     }
 
     #[test]
+    fn bare_years_in_bc_narratives() {
+        let t = tv("Hannibal crossed the Alps in 218 BC. In 216, he won at Cannae; by 202 he had lost. He had 50 elephants.");
+        let vals: Vec<&str> = t.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(vals, ["BC0218", "BC0216", "BC0202"]);
+        none("In 216, nothing happened.");
+        one("Charlemagne was crowned in AD 800.", "AD 800", "0800");
+    }
+
+    #[test]
+    fn hours_without_minutes() {
+        one(
+            "The armistice of November 11, 1918 took effect at 11 a.m. in France.",
+            "11 a.m.",
+            "1918-11-11T11:00",
+        );
+        none("He had 11 apples.");
+    }
+
+    #[test]
     fn time_takes_the_day_that_follows() {
         one(
             "In 2003 ... At 5:34 AM Baghdad time on March 20, 2003 the war began.",

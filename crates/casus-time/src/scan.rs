@@ -146,6 +146,8 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
 struct Scanner<'t, 'a> {
     t: &'t [Tok<'a>],
     lx: &'static Lexicon,
+    /// Whether the text has named a BC year so far: then "in 216" is 216 BC.
+    bc: std::cell::Cell<bool>,
 }
 
 const DASHES: [&str; 3] = ["-", "–", "—"];
@@ -420,6 +422,24 @@ impl Scanner<'_, '_> {
         take(self.month_first(i));
         take(self.season(i));
         take(self.holiday(i));
+        // "AD 1066"
+        if let Some((e, false)) = self.era(i) {
+            if let Some(t) = self
+                .t
+                .get(e)
+                .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)
+            {
+                if let Some(y) = t.num.filter(|y| *y > 0) {
+                    take(Some((
+                        e + 1,
+                        DateSpec {
+                            year: Some(y as i64),
+                            ..Default::default()
+                        },
+                    )));
+                }
+            }
+        }
         if let Some((e, y)) = self.year(i, false) {
             let left = !check_left || self.year_before_ok(i);
             if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
@@ -1424,6 +1444,57 @@ impl Scanner<'_, '_> {
         one(s0, e, What::Duration(unit.duration(&n)), modifier)
     }
 
+    /// In a text about BC years, a bare 2- or 3-digit year after "in", "by",
+    /// "until", "since", "from", "to", "of" ("In 216, Hannibal ...").
+    fn bc_year(&self, i: usize) -> Found {
+        if !self.bc.get() || i == 0 {
+            return None;
+        }
+        let t = &self.t[i];
+        if t.kind != TokKind::Num || t.grouped || !(2..=3).contains(&t.digits) {
+            return None;
+        }
+        let y = t.num? as i64;
+        if y < 10
+            || !self.is_any(
+                i - 1,
+                &[
+                    "in", "by", "until", "since", "from", "to", "of", "after", "before", "around",
+                    "about",
+                ],
+            )
+        {
+            return None;
+        }
+        let n = self.t.get(i + 1);
+        if n.is_some_and(|n| n.kind == TokKind::Word)
+            && !self.is_any(
+                i + 1,
+                &["and", "or", "when", "the", "he", "she", "they", "it"],
+            )
+        {
+            return None;
+        }
+        if !self.year_after_ok(i + 1)
+            || self.is_any(i + 1, &["%", "-", "–", ":", "."])
+                && self
+                    .t
+                    .get(i + 2)
+                    .is_some_and(|t| t.kind == TokKind::Num && !t.space_before)
+        {
+            return None;
+        }
+        one(
+            i,
+            i + 1,
+            What::Date(DateSpec {
+                year: Some(1 - y),
+                ..Default::default()
+            }),
+            None,
+        )
+    }
+
     /// An age: "died at age seventy-nine", "aged 22": the number is a
     /// duration in years.
     fn age(&self, i: usize) -> Found {
@@ -1545,18 +1616,23 @@ impl Scanner<'_, '_> {
     /// `9:34 p.m.`, `3:00 a.m.`, `5:34 AM`.
     fn time(&self, i: usize) -> Found {
         let h = self.num(i)? as u32;
-        if self.t[i].digits > 2
-            || !self.is(i + 1, ":")
-            || !self.adjacent(i + 1)
-            || !self.adjacent(i + 2)
-        {
+        if self.t[i].digits > 2 || h > 24 {
             return None;
         }
-        let m = self.num(i + 2)? as u32;
-        if self.t[i + 2].digits != 2 || h > 24 || m > 59 {
-            return None;
-        }
-        let mut e = i + 3;
+        // "9:34", or "11 a.m." with the minutes left out
+        let (mut e, m, needs_ampm) =
+            if self.is(i + 1, ":") && self.adjacent(i + 1) && self.adjacent(i + 2) {
+                let m = self.num(i + 2)? as u32;
+                if self.t[i + 2].digits != 2 || m > 59 {
+                    return None;
+                }
+                (i + 3, m, false)
+            } else {
+                if !(1..=12).contains(&h) {
+                    return None;
+                }
+                (i + 1, 0, true)
+            };
         let mut h = h;
         let ampm = |k: usize| -> Option<(usize, bool)> {
             let w = self.w(k);
@@ -1572,13 +1648,17 @@ impl Scanner<'_, '_> {
             }
             None
         };
-        if let Some((ee, pm)) = ampm(e) {
-            e = ee;
-            if pm && h < 12 {
-                h += 12;
-            } else if !pm && h == 12 {
-                h = 0;
+        match ampm(e) {
+            Some((ee, pm)) => {
+                e = ee;
+                if pm && h < 12 {
+                    h += 12;
+                } else if !pm && h == 12 {
+                    h = 0;
+                }
             }
+            None if needs_ampm => return None,
+            None => {}
         }
         // the day it happened on may follow: "... Baghdad time on March 20"
         let mut date = None;
@@ -1686,6 +1766,7 @@ impl Scanner<'_, '_> {
             self.weekday(i),
             self.night(i),
             self.age(i),
+            self.bc_year(i),
             self.the_season(i),
         ];
         for c in cands.into_iter().flatten() {
@@ -1703,6 +1784,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let sc = Scanner {
         t: toks,
         lx: Lexicon::get(),
+        bc: std::cell::Cell::new(false),
     };
     let mut out = Vec::new();
     let mut i = 0;
@@ -1710,6 +1792,9 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         match sc.all(i) {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
+                    if let What::Date(DateSpec { year: Some(y), .. }) = m.what {
+                        sc.bc.set(y <= 0);
+                    }
                     m.lead = opens_sentence(toks, m.start);
                     m.aside = closes_span(toks, m.start) || cites(toks, m.start);
                 }
