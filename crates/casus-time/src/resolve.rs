@@ -3,8 +3,25 @@
 //! it set it — falling back to the document date.
 //!
 //! "On 1 October" after "27 September 2020" is 2020-10-01; "the next day"
-//! after it is 2020-10-02; "that year" is 2020. Every date that names a year
-//! (or that resolves to a full calendar date) becomes the new reference.
+//! after it is 2020-10-02; "that year" is 2020. The rules a careful reader
+//! applies, and this module implements:
+//!
+//! * every date that names a year, or resolves to a day, becomes the new
+//!   reference — except *asides* (see [`crate::scan::Mention::aside`]): the
+//!   date of a citation, a "since ..." look back, the end point of an
+//!   "until ..." clause;
+//! * a bare year named in passing in mid-sentence ("a campaign planned for
+//!   1976") does not replace a reference that is following months and days;
+//!   at the start of a sentence or line ("In 1942, ...", a section heading)
+//!   it does;
+//! * the narrative moves forward: a month without a year that lies
+//!   [`ROLL_FORWARD_MONTHS`] or more before the reference month is in the
+//!   next year ("January" after "December 1941" is 1942-01);
+//! * a winter without a year after the autumn is the next year's winter
+//!   ([`WINTER_NEXT_YEAR_FROM`]);
+//! * offsets count in the unit they name ("two days later" moves the day,
+//!   "a decade earlier" the year by ten); vague ones ("a few weeks later")
+//!   give `FUTURE_REF` / `PAST_REF`; approximate ones set no reference.
 
 use crate::scan::{DateSpec, Mention, Unit, What};
 use crate::value::{
