@@ -69,6 +69,10 @@ pub struct Timex {
     pub anchor: Option<String>,
     /// The calendar range it covers, for dates.
     pub date: Option<DateRange>,
+    /// The narrative reference date this expression set, if it set one
+    /// (asides such as citation dates do not); see [`reference_at`].
+    #[serde(skip)]
+    pub narrative: Option<DateRange>,
 }
 
 /// Finds and resolves temporal expressions.
@@ -110,6 +114,7 @@ impl Tagger {
                 modifier: r.modifier.map(str::to_string),
                 anchor: r.anchor,
                 date,
+                narrative: r.sets.and_then(|n| value::date_range(&n.value())),
             });
         }
         out.sort_by_key(|t| t.start);
@@ -117,18 +122,17 @@ impl Tagger {
     }
 }
 
-/// The narrative reference date in force at byte `offset`: the calendar
-/// range of the last dated expression (`DATE` or `TIME` with a resolved
-/// day, month, year or season) that ends at or before `offset`. Event coders
-/// use it to date sentences that carry no date of their own.
+/// The narrative reference date in force at byte `offset`: the date the
+/// last expression ending at or before `offset` set as the narrative
+/// reference (a full date, a month or a year; citation dates, "since ..."
+/// look-backs and durations set none). Event coders use it to date
+/// sentences that carry no date of their own.
 pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
     timexes
         .iter()
         .take_while(|t| t.start < offset)
         .filter(|t| t.end <= offset)
-        .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
-        .filter_map(|t| t.date.as_ref())
-        .filter(|d| matches!(d.precision, "day" | "month" | "year"))
+        .filter_map(|t| t.narrative.as_ref())
         .last()
         .cloned()
 }
@@ -638,6 +642,10 @@ mod tests {
         let at = text.find("Then").unwrap();
         assert_eq!(reference_at(&t, at).unwrap().start, "2020-09-28");
         assert!(reference_at(&t, 0).is_none());
+        // a citation date is not the narrative
+        let text = "On 27 September 2020 fighting began. Retrieved 3 May 2021. Drones struck.";
+        let t = tag(text);
+        assert_eq!(reference_at(&t, text.len()).unwrap().start, "2020-09-27");
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub struct Resolved {
     pub value: String,
     pub anchor: Option<String>,
     pub modifier: Option<&'static str>,
+    /// The narrative reference after this expression, when it set one.
+    pub sets: Option<Reference>,
 }
 
 fn md(v: &mut String, m: u32) {
@@ -102,7 +104,7 @@ pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
     let mut out = Vec::with_capacity(mentions.len());
     let mut season: Option<(i64, &'static str)> = None;
     for m in mentions {
-        let (res, new_ref) = resolve_one(m, r, season);
+        let (mut res, new_ref) = resolve_one(m, r, season);
         if let What::Date(DateSpec {
             season: Some(s), ..
         }) = m.what
@@ -127,6 +129,7 @@ pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
             }),
         ) {
             r = Some(n);
+            res.sets = Some(n);
         }
         out.push(res);
     }
@@ -144,6 +147,7 @@ fn res(
         value,
         anchor,
         modifier,
+        sets: None,
     }
 }
 
