@@ -709,6 +709,7 @@ impl Kb {
         }
         kb.ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
         kb
