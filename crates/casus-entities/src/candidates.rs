@@ -86,6 +86,11 @@ fn words(text: &str) -> Vec<Word> {
     out
 }
 
+/// Latin script (Basic Latin to Latin Extended-B, IPA, Latin Extended Additional).
+fn is_latin(c: char) -> bool {
+    (c as u32) < 0x0250 || (0x1E00..=0x1EFF).contains(&(c as u32))
+}
+
 fn is_cap(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -166,7 +171,29 @@ pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec
             continue;
         }
         let first = word(&ws[a]);
-        if first.chars().all(|c| c.is_ascii_digit()) || first.chars().count() < 2 {
+        if first.chars().count() < 2 {
+            continue;
+        }
+        // Words with digits (S2CID, CS1, A7), in a non-Latin script (titles of
+        // cited sources), or garbled by a lost character ("Az?rbaycan") are
+        // not names the English recogniser can learn.
+        let (start, end) = (ws[a].start, ws[b - 1].end);
+        let span = text.get(start..end).unwrap_or("");
+        if span
+            .chars()
+            .any(|c| c.is_ascii_digit() || (c.is_alphabetic() && !is_latin(c)))
+        {
+            continue;
+        }
+        if text
+            .get(..start)
+            .is_some_and(|s| s.ends_with(['?', '\u{fffd}']))
+            || text.get(end..).is_some_and(|s| {
+                let mut c = s.chars();
+                matches!(c.next(), Some('?' | '\u{fffd}'))
+                    && c.next().is_some_and(char::is_alphanumeric)
+            })
+        {
             continue;
         }
         if b - a == 1
@@ -175,7 +202,6 @@ pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec
         {
             continue;
         }
-        let (start, end) = (ws[a].start, ws[b - 1].end);
         let names: Vec<&str> = ws[a..b].iter().map(|w| word(w)).collect();
         let prev = (a > 0).then(|| word(&ws[a - 1])).unwrap_or("");
         let guess = if names.iter().any(|n| rules.org_words.contains(*n)) {

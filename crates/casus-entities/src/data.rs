@@ -48,6 +48,8 @@ pub(crate) struct OrgFile {
     pub org: Vec<OrgRow>,
     #[serde(default)]
     pub role: Vec<RoleRow>,
+    #[serde(default)]
+    pub place_suffixes: Vec<String>,
 }
 
 /// One role group of `roles.toml`.
@@ -134,6 +136,7 @@ pub(crate) struct Tables {
     pub people: Vec<PersonRow>,
     pub institutions: Vec<InstitutionRow>,
     pub places: Vec<PlaceRow>,
+    pub place_suffixes: Vec<String>,
     pub candidates: CandidateRules,
 }
 
@@ -271,6 +274,11 @@ impl Tables {
             self.orgs.push(r);
         }
         self.roles.extend(f.role);
+        for w in f.place_suffixes {
+            if !self.place_suffixes.contains(&w) {
+                self.place_suffixes.push(w);
+            }
+        }
         Ok(())
     }
 

@@ -238,6 +238,7 @@ pub(crate) struct Kb {
     pub roles: Vec<Role>,
     pub ac: Option<AhoCorasick>,
     pub pats: Vec<Vec<Pat>>,
+    pub place_suffixes: Vec<String>,
     pub cand: candidates::Rules,
 }
 
@@ -402,7 +403,7 @@ fn cap_first(s: &str) -> String {
     }
 }
 
-/// Lower-case, Capitalised and Title Case forms of a lower-case phrase.
+/// The phrase as written plus its lower-case, Capitalised and Title Case forms.
 fn case_variants(phrase: &str) -> Vec<String> {
     const SMALL: &[&str] = &["of", "the", "and", "for", "to", "in", "on"];
     let lower = phrase.to_lowercase();
@@ -419,6 +420,7 @@ fn case_variants(phrase: &str) -> Vec<String> {
         .collect();
     let title_all: Vec<String> = lower.split(' ').map(cap_first).collect();
     let mut v = vec![
+        phrase.to_string(),
         lower.clone(),
         cap_first(&lower),
         title_small.join(" "),
@@ -441,6 +443,7 @@ impl Kb {
             roles: Vec::new(),
             ac: None,
             pats: Vec::new(),
+            place_suffixes: t.place_suffixes.clone(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::new();
@@ -684,29 +687,29 @@ impl Kb {
             }
         }
         // Short references.
+        // Nouns are matched alone and count only after "the" (a pattern
+        // starting with "the" would hide longer names starting at the noun:
+        // "the Organization for Security and Co-operation in Europe").
         let anaphors: &[(&str, Anaphor)] = &[
             ("he", Anaphor::Person),
             ("she", Anaphor::Person),
-            ("the ministry", Anaphor::Ministry),
-            ("the group", Anaphor::Group),
-            ("the organisation", Anaphor::Organisation),
-            ("the organization", Anaphor::Organisation),
-            ("the alliance", Anaphor::Organisation),
-            ("the bloc", Anaphor::Organisation),
-            ("the council", Anaphor::Council),
-            ("the committee", Anaphor::Council),
+            ("ministry", Anaphor::Ministry),
+            ("group", Anaphor::Group),
+            ("organisation", Anaphor::Organisation),
+            ("organization", Anaphor::Organisation),
+            ("alliance", Anaphor::Organisation),
+            ("bloc", Anaphor::Organisation),
+            ("council", Anaphor::Council),
+            ("committee", Anaphor::Council),
         ];
         for (ph, a) in anaphors {
-            let mut vs = case_variants(ph);
-            if let Some(rest) = ph.strip_prefix("the ") {
-                vs.push(format!("the {}", cap_first(rest)));
-            }
-            for v in vs {
+            for v in case_variants(ph) {
                 add(&mut kb, &v, Pat::Anaphor(*a));
             }
         }
         kb.ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
         kb

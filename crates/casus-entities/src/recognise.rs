@@ -410,6 +410,31 @@ impl Ctx<'_> {
         (roles, j, end)
     }
 
+    /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
+    /// (up to four), the roles that follow the last of them.
+    fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
+        let mut k = i;
+        for _ in 0..4 {
+            let cur = self.toks.get(k)?;
+            let next = self.toks.get(k + 1)?;
+            let gap = self.text.get(cur.end..next.start)?;
+            if !matches!(gap, ", " | " and " | ", and " | " or " | " & ") {
+                return None;
+            }
+            let subject_like =
+                self.adj(k + 1).is_some() || matches!(self.actor_name(k + 1), Some((_, _, false)));
+            if !subject_like {
+                return None;
+            }
+            let (roles, _, _) = self.role_chain(k + 2, next.end, true);
+            if !roles.is_empty() {
+                return Some(roles);
+            }
+            k += 1;
+        }
+        None
+    }
+
     /// The last earlier mention (same paragraph) satisfying `f`.
     fn antecedent(&self, at: usize, f: impl Fn(&Mention) -> bool) -> Option<Mention> {
         let lo = window_start(self.text, at);
@@ -552,6 +577,13 @@ impl Ctx<'_> {
                 self.emit_composed(t.start, end, a, &roles, person_tok);
                 return j - i;
             }
+            // Coordination: "Armenian and Azerbaijani Foreign Ministers",
+            // "Russian, French and US forces": this subject takes the roles
+            // of the last conjunct.
+            if let Some(roles) = self.coordinated_roles(i) {
+                self.emit_composed(t.start, t.end, a, &roles, None);
+                return 1;
+            }
         }
         // 3. A name alone.
         if let Some((a, sector, institution)) = name {
@@ -573,7 +605,14 @@ impl Ctx<'_> {
         if let Some(p) = self.place(i) {
             if let Some(pl) = self.kb.places.get(p) {
                 let (e, m) = (pl.entity.clone(), pl.metonym_of.clone());
-                self.push(t.start, t.end, e, None, m);
+                let end = self.place_suffix_end(t.end);
+                self.push(t.start, end, e, None, m);
+                // Tokens swallowed by the suffix ("... River") are consumed.
+                let mut n = 1;
+                while self.toks.get(i + n).is_some_and(|x| x.start < end) {
+                    n += 1;
+                }
+                return n;
             }
             return 1;
         }
@@ -591,9 +630,27 @@ impl Ctx<'_> {
             return 1;
         }
         if let Some(an) = self.anaphor(i) {
-            self.emit_anaphor(t, an);
+            if an == Anaphor::Person || preceded_by_the(self.text, t.start) {
+                self.emit_anaphor(t, an);
+            }
         }
         1
+    }
+
+    /// The end of a place name extended over a following suffix word
+    /// ("Tovuz District", "Aras River").
+    fn place_suffix_end(&self, end: usize) -> usize {
+        let Some(rest) = self.text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
+            return end;
+        };
+        for w in &self.kb.place_suffixes {
+            if let Some(after) = rest.strip_prefix(w.as_str()) {
+                if !after.chars().next().is_some_and(char::is_alphanumeric) {
+                    return end + 1 + w.len();
+                }
+            }
+        }
+        end
     }
 
     fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<String>) {
@@ -659,4 +716,303 @@ pub(crate) fn recognise(
         i += cx.step(i).max(1);
     }
     cx.out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Gazetteer, Mention};
+
+    fn run(text: &str, date: Option<&str>) -> Vec<Mention> {
+        let d = date.map(String::from);
+        let ms = Gazetteer::embedded().recognise(text, &move |_| d.clone());
+        // Invariants: sorted, non-overlapping, spans match text.
+        for w in ms.windows(2) {
+            assert!(
+                w[0].end <= w[1].start,
+                "overlap {:?} {:?}",
+                w[0].text,
+                w[1].text
+            );
+        }
+        for m in &ms {
+            assert_eq!(&text[m.start..m.end], m.text);
+        }
+        ms
+    }
+
+    fn get<'a>(ms: &'a [Mention], s: &str) -> &'a Mention {
+        ms.iter().find(|m| m.text == s).unwrap_or_else(|| {
+            panic!(
+                "no mention {s:?} in {:?}",
+                ms.iter().map(|m| &m.text).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    fn actor(m: &Mention) -> (&str, Option<&str>) {
+        (m.entity.id.as_str(), m.entity.sector.as_deref())
+    }
+
+    #[test]
+    fn issue_examples_reach_aze() {
+        let t = "Azerbaijan, Baku, the Azerbaijani Defence Ministry, Azeri forces and Aliyev.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "Azerbaijan")), ("AZE", None));
+        let baku = get(&ms, "Baku");
+        assert_eq!(baku.entity.kind, "place");
+        assert_eq!(baku.metonym_of.as_deref(), Some("AZE"));
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani Defence Ministry")),
+            ("AZE", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Azeri forces")), ("AZE", Some("MIL")));
+        let a = get(&ms, "Aliyev");
+        assert_eq!(actor(a), ("AZE", Some("GOV")));
+        assert_eq!(a.person.as_ref().unwrap().id, "ilham-aliyev");
+    }
+
+    #[test]
+    fn spellings_of_one_place() {
+        let ms = run("Shusha, Shushi and Şuşa; Stepanakert, Khankendi, Xankəndi; Fuzuli, Füzuli, Fizuli; Jabrayil, Jebrail, Cəbrayıl; Khojavend, Martuni; Agdam, Aghdam, Ağdam; Madagiz, Sugovushan; Lachin, Berdzor; Kalbajar, Karvachar; Tartar, Terter.", None);
+        let ids: Vec<&str> = ms.iter().map(|m| m.entity.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "shusha",
+                "shusha",
+                "shusha",
+                "stepanakert",
+                "stepanakert",
+                "stepanakert",
+                "fuzuli",
+                "fuzuli",
+                "fuzuli",
+                "jabrayil",
+                "jabrayil",
+                "jabrayil",
+                "martuni",
+                "martuni",
+                "agdam",
+                "agdam",
+                "agdam",
+                "madagiz",
+                "madagiz",
+                "lachin",
+                "lachin",
+                "kalbajar",
+                "kalbajar",
+                "tartar",
+                "tartar"
+            ]
+        );
+        assert!(ms.iter().all(|m| m.entity.kind == "place"
+            && m.entity.lat.is_some()
+            && m.entity.country.as_deref() == Some("AZE")));
+        assert_eq!(get(&ms, "Stepanakert").metonym_of.as_deref(), Some("NKR"));
+    }
+
+    #[test]
+    fn seed_lavrov_and_counterpart() {
+        let t = "On 6 October 2020, the Russian Foreign Minister Sergei Lavrov and his Iranian counterpart Mohammad Javad Zarif expressed concern about the involvement of Syrian and Libyan fighters in the Nagorno-Karabakh conflict, with the possible support of Turkey.";
+        let ms = run(t, Some("2020-10-06"));
+        let l = get(&ms, "Russian Foreign Minister Sergei Lavrov");
+        assert_eq!(actor(l), ("RUS", Some("DIP")));
+        assert_eq!(l.person.as_ref().unwrap().id, "sergei-lavrov");
+        assert_eq!(
+            actor(get(&ms, "Mohammad Javad Zarif")),
+            ("IRN", Some("DIP"))
+        );
+        assert_eq!(get(&ms, "Nagorno-Karabakh").entity.kind, "place");
+        assert_eq!(actor(get(&ms, "Turkey")), ("TUR", None));
+        let ms = run("On 9 October 2020, Lavrov mediated a ceasefire between Armenian and Azerbaijani Foreign Ministers in Moscow.", Some("2020-10-09"));
+        assert_eq!(actor(get(&ms, "Armenian")), ("ARM", Some("DIP")));
+        assert_eq!(
+            get(&ms, "Lavrov").person.as_ref().unwrap().name,
+            "Sergei Lavrov"
+        );
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani Foreign Ministers")),
+            ("AZE", Some("DIP"))
+        );
+        assert_eq!(get(&ms, "Moscow").metonym_of.as_deref(), Some("RUS"));
+    }
+
+    #[test]
+    fn seed_titles_resolve_by_date() {
+        let t = "After the declared ceasefire, the President of Artsakh admitted Azerbaijan had been able to achieve some success; the Armenian Prime Minister announced that Armenian forces had conducted a \"partial retreat\".";
+        let ms = run(t, Some("2020-11-10"));
+        let p = get(&ms, "President of Artsakh");
+        assert_eq!(actor(p), ("NKR", Some("GOV")));
+        assert_eq!(p.person.as_ref().unwrap().id, "arayik-harutyunyan");
+        let pm = get(&ms, "Armenian Prime Minister");
+        assert_eq!(actor(pm), ("ARM", Some("GOV")));
+        assert_eq!(pm.person.as_ref().unwrap().id, "nikol-pashinyan");
+        assert_eq!(actor(get(&ms, "Armenian forces")), ("ARM", Some("MIL")));
+        // The same title in 2010 is someone else; in 1995 Aliyev is Heydar.
+        let ms = run("the Armenian President said", Some("2010"));
+        assert_eq!(
+            get(&ms, "Armenian President").person.as_ref().unwrap().id,
+            "serzh-sargsyan"
+        );
+        let ms = run("Aliyev said", Some("1995-05"));
+        assert_eq!(
+            get(&ms, "Aliyev").person.as_ref().unwrap().id,
+            "heydar-aliyev"
+        );
+    }
+
+    #[test]
+    fn title_patterns() {
+        let ms = run("President of Azerbaijan Ilham Aliyev and Turkey's Foreign Minister met; Minister of Foreign Affairs of Russia, Sergey Lavrov, and the French Senate.", Some("2020-10"));
+        let a = get(&ms, "President of Azerbaijan Ilham Aliyev");
+        assert_eq!(
+            (actor(a), a.person.as_ref().unwrap().id.as_str()),
+            (("AZE", Some("GOV")), "ilham-aliyev")
+        );
+        let c = get(&ms, "Turkey's Foreign Minister");
+        assert_eq!(
+            (actor(c), c.person.as_ref().unwrap().id.as_str()),
+            (("TUR", Some("DIP")), "mevlut-cavusoglu")
+        );
+        assert_eq!(
+            actor(get(
+                &ms,
+                "Minister of Foreign Affairs of Russia, Sergey Lavrov"
+            )),
+            ("RUS", Some("DIP"))
+        );
+        assert_eq!(actor(get(&ms, "French Senate")), ("FRA", Some("LEG")));
+        let ms = run(
+            "Secretary General of NATO, Jens Stoltenberg, and Prime Minister Nikol Pashinyan",
+            Some("2020-10"),
+        );
+        assert_eq!(
+            actor(get(&ms, "Secretary General of NATO, Jens Stoltenberg")),
+            ("NATO", Some("IGO"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Prime Minister Nikol Pashinyan")),
+            ("ARM", Some("GOV"))
+        );
+    }
+
+    #[test]
+    fn sectors_from_roles() {
+        let ms = run("the Armenian Defence Ministry, Azerbaijani army, Turkish troops, Armenian government, Azerbaijani authorities, the Armenian Foreign Ministry, Armenian civilians, the Milli Majlis", None);
+        assert_eq!(
+            actor(get(&ms, "Armenian Defence Ministry")),
+            ("ARM", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Azerbaijani army")), ("AZE", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Turkish troops")), ("TUR", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Armenian government")), ("ARM", Some("GOV")));
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani authorities")),
+            ("AZE", Some("GOV"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Armenian Foreign Ministry")),
+            ("ARM", Some("DIP"))
+        );
+        assert_eq!(actor(get(&ms, "Armenian civilians")), ("ARM", Some("CVL")));
+        assert_eq!(actor(get(&ms, "Milli Majlis")), ("AZE", Some("LEG")));
+    }
+
+    #[test]
+    fn seed_named_units() {
+        let t = "Over the course of 2 October, the Artsakh Defence Army said they had destroyed 39 Azerbaijani military vehicles.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(
+            actor(get(&ms, "Artsakh Defence Army")),
+            ("NKR", Some("MIL"))
+        );
+        let t = "President Ilham Aliyev congratulated Chief of the State Border Service (SBS), Colonel General Elchin Guliyev on raising the Azerbaijani flag over the Khudafarin bridge.";
+        let ms = run(t, Some("2020-10-18"));
+        assert_eq!(
+            actor(get(&ms, "State Border Service")),
+            ("AZE", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Elchin Guliyev")), ("AZE", Some("MIL")));
+        assert_eq!(get(&ms, "Khudafarin bridge").entity.id, "khudafarin");
+        let ms = run("the YARASA Special Forces of Azerbaijan", None);
+        assert_eq!(
+            actor(get(&ms, "YARASA Special Forces")),
+            ("AZE", Some("MIL"))
+        );
+    }
+
+    #[test]
+    fn people_versus_state() {
+        let t = "The next day, Armenians in Samtskhe–Javakheti, in Georgia, expressed concern and their intention to send aid.";
+        let ms = run(t, Some("2020-09-28"));
+        assert_eq!(actor(get(&ms, "Armenians")), ("ARMENIANS", Some("ETH")));
+        assert_eq!(
+            get(&ms, "Samtskhe–Javakheti").entity.country.as_deref(),
+            Some("GEO")
+        );
+        assert_eq!(actor(get(&ms, "Georgia")), ("GEO", None));
+        let ms = run(
+            "inhabited mostly by ethnic Armenians, and by Azerbaijanis until their expulsion",
+            None,
+        );
+        assert_eq!(
+            actor(get(&ms, "ethnic Armenians")),
+            ("ARMENIANS", Some("ETH"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Azerbaijanis")),
+            ("AZERBAIJANIS", Some("ETH"))
+        );
+    }
+
+    #[test]
+    fn artsakh_rule() {
+        let ms = run("the breakaway Republic of Artsakh; Artsakh authorities; the Nagorno-Karabakh Republic; the Nagorno-Karabakh region; Nagorno-Karabakh authorities", None);
+        assert_eq!(actor(get(&ms, "Republic of Artsakh")), ("NKR", Some("GOV")));
+        assert_eq!(actor(get(&ms, "Artsakh authorities")), ("NKR", Some("GOV")));
+        assert_eq!(
+            actor(get(&ms, "Nagorno-Karabakh Republic")),
+            ("NKR", Some("GOV"))
+        );
+        assert_eq!(
+            get(&ms, "Nagorno-Karabakh region").entity.id,
+            "nagorno-karabakh"
+        );
+        assert_eq!(
+            actor(get(&ms, "Nagorno-Karabakh authorities")),
+            ("NKR", Some("GOV"))
+        );
+    }
+
+    #[test]
+    fn hyphens_and_possessives() {
+        let ms = run("Russian-Armenian relations and the Armenia–Azerbaijan border; Turkey's support; pro-Armenian bias", None);
+        let ids: Vec<&str> = ms.iter().map(|m| m.entity.id.as_str()).collect();
+        assert_eq!(ids, ["RUS", "ARM", "ARM", "AZE", "TUR", "ARM"]);
+    }
+
+    #[test]
+    fn seed_minsk_group_short_references() {
+        let t = "On 2 October 2020, the OSCE Minsk Group, responsible for mediating the peace process, condemned the fighting. The Minsk Group stated that participation by \"external parties\" was working against the peace process. The group called for an immediate ceasefire.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(
+            actor(get(&ms, "OSCE Minsk Group")),
+            ("OSCE_MG", Some("IGO"))
+        );
+        assert_eq!(actor(get(&ms, "Minsk Group")), ("OSCE_MG", Some("IGO")));
+        assert_eq!(actor(get(&ms, "group")), ("OSCE_MG", Some("IGO")));
+        let ms = run("According to the Azerbaijani Defence Ministry, three servicemen were killed. The ministry added that Sergei Lavrov called. He said so.", Some("2020-09-27"));
+        assert_eq!(actor(get(&ms, "ministry")), ("AZE", Some("MIL")));
+        assert_eq!(get(&ms, "He").person.as_ref().unwrap().id, "sergei-lavrov");
+        // No antecedent across a paragraph break.
+        let ms = run("Sergei Lavrov spoke.\nHe left.", None);
+        assert!(ms.iter().all(|m| m.text != "He"));
+    }
+
+    #[test]
+    fn no_matches_inside_words_or_lowercase_names() {
+        let ms = run("pressure on statesmen; armenia; the Turkeys; Baku's", None);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].text, "Baku");
+    }
 }

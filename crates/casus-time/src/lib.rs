@@ -20,6 +20,9 @@
 //! assert_eq!(tags[1].date.as_ref().unwrap().end, "2020-10-01");
 //! ```
 
+// `Option::is_none_or` needs Rust 1.82; the workspace MSRV is 1.80.
+#![allow(clippy::unnecessary_map_or)]
+
 pub mod lexicon;
 pub mod resolve;
 pub mod scan;
@@ -66,6 +69,10 @@ pub struct Timex {
     pub anchor: Option<String>,
     /// The calendar range it covers, for dates.
     pub date: Option<DateRange>,
+    /// The narrative reference date this expression set, if it set one
+    /// (asides such as citation dates do not); see [`reference_at`].
+    #[serde(skip)]
+    pub narrative: Option<DateRange>,
 }
 
 /// Finds and resolves temporal expressions.
@@ -107,6 +114,7 @@ impl Tagger {
                 modifier: r.modifier.map(str::to_string),
                 anchor: r.anchor,
                 date,
+                narrative: r.sets.and_then(|n| value::date_range(&n.value())),
             });
         }
         out.sort_by_key(|t| t.start);
@@ -114,18 +122,17 @@ impl Tagger {
     }
 }
 
-/// The narrative reference date in force at byte `offset`: the calendar
-/// range of the last dated expression (`DATE` or `TIME` with a resolved
-/// day, month, year or season) that ends at or before `offset`. Event coders
-/// use it to date sentences that carry no date of their own.
+/// The narrative reference date in force at byte `offset`: the date the
+/// last expression ending at or before `offset` set as the narrative
+/// reference (a full date, a month or a year; citation dates, "since ..."
+/// look-backs and durations set none). Event coders use it to date
+/// sentences that carry no date of their own.
 pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
     timexes
         .iter()
         .take_while(|t| t.start < offset)
         .filter(|t| t.end <= offset)
-        .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
-        .filter_map(|t| t.date.as_ref())
-        .filter(|d| matches!(d.precision, "day" | "month" | "year"))
+        .filter_map(|t| t.narrative.as_ref())
         .last()
         .cloned()
 }
@@ -474,6 +481,158 @@ mod tests {
     }
 
     #[test]
+    fn asides_do_not_move_the_narrative() {
+        // a citation date
+        let t =
+            tv("On 27 September 2020 war began. Retrieved 3 May 2021. On 1 October drones struck.");
+        assert_eq!(t.last().unwrap().1, "2020-10-01");
+        // the end point of an until-clause
+        let t = tv("On 20 October 1944 Belgrade fell; the siege lasted until the fall of Budapest in February 1945.\nBy the start of July, ...");
+        assert_eq!(t.last().unwrap().1, "1944-07");
+        // a look back with "since"
+        let t = tv("The first campaign, in 492 BC, retook Thrace, Persian since 513 BC. The following year Darius sent envoys.");
+        assert_eq!(t.last().unwrap().1, "BC0491");
+        // a year named in passing while the narrative follows days
+        let t = tv("On 10 March 1975 the offensive began, ahead of a campaign planned for 1976. On 11 March the town fell.");
+        assert_eq!(t.last().unwrap().1, "1975-03-11");
+    }
+
+    #[test]
+    fn names_and_pronouns_are_not_times() {
+        none("Commentary in Daily Sabah and the Long March.");
+        none("The latter was accepted, the former was not.");
+        none("It lasted until the fall of Atlanta.");
+        none("The song White Christmas played.");
+    }
+
+    #[test]
+    fn more_spans() {
+        one(
+            "It was a sixty-day period of calm.",
+            "a sixty-day period",
+            "P60D",
+        );
+        one("The siege was the Seven Days battles.", "Seven Days", "P7D");
+        one("They travelled at night.", "night", "XXXX-XX-XXTNI");
+        one(
+            "In 1904 ... during the night of 3-4 May the ships sailed.",
+            "the night of 3",
+            "1904-05-03TNI",
+        );
+        one(
+            "On 3 May 1940 ... at the same time, Italy moved.",
+            "the same time",
+            "1940-05-03",
+        );
+        one("He died weeks later.", "weeks later", "FUTURE_REF");
+        one(
+            "It took two months of fierce battles, but ...",
+            "two months of fierce battles",
+            "P2M",
+        );
+        one("In 1941 ... in mid-1942 they ...", "mid-1942", "1942");
+    }
+
+    #[test]
+    fn winters_follow_the_autumn() {
+        one(
+            "The army gathered in the autumn of 481 BC and passed the winter at Sardis.",
+            "the winter",
+            "BC0480-WI",
+        );
+        one(
+            "On 2 January 1905 Port Arthur fell. The winter was harsh.",
+            "The winter",
+            "1905-WI",
+        );
+    }
+
+    #[test]
+    fn bare_years_in_bc_narratives() {
+        let t = tv("Hannibal crossed the Alps in 218 BC. In 216, he won at Cannae; by 202 he had lost. He had 50 elephants.");
+        let vals: Vec<&str> = t.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(vals, ["BC0218", "BC0216", "BC0202"]);
+        none("In 216, nothing happened.");
+        one("Charlemagne was crowned in AD 800.", "AD 800", "0800");
+    }
+
+    #[test]
+    fn hours_without_minutes() {
+        one(
+            "The armistice of November 11, 1918 took effect at 11 a.m. in France.",
+            "11 a.m.",
+            "1918-11-11T11:00",
+        );
+        none("He had 11 apples.");
+    }
+
+    #[test]
+    fn time_takes_the_day_that_follows() {
+        one(
+            "In 2003 ... At 5:34 AM Baghdad time on March 20, 2003 the war began.",
+            "5:34 AM",
+            "2003-03-20T05:34",
+        );
+    }
+
+    #[test]
+    fn ages_and_possessive_years() {
+        one(
+            "Ho Chi Minh died at age seventy-nine.",
+            "seventy-nine",
+            "P79Y",
+        );
+        one("He was named 1965's Man of the Year.", "1965", "1965");
+        one(
+            "For two bloody weeks the city held.",
+            "two bloody weeks",
+            "P2W",
+        );
+        one("A 13-year-old boy was killed.", "13-year-old", "P13Y");
+        none("Report by Bert-Jan Ruissen.");
+        one("Attacks in mid-December.", "mid-December", "XXXX-12");
+    }
+
+    /// A deterministic fuzz over tricky fragments: no panic, spans on char
+    /// boundaries, sorted and non-overlapping.
+    #[test]
+    fn fuzz_fragments() {
+        let parts = [
+            "1", "12", "1999", "2020", "-", "–", " ", "\n", ".", ",", "May", "March", "the", "of",
+            "early", "mid", "late", "s", "'", "BC", "B.C.", "century", "19th", "day", "days",
+            "later", "ago", "after", "a", "few", "next", "that", "year", "night", "winter", "fall",
+            "Ðức", "５", "😀", ":", "30", "p.m.", "every", "since", "until", "on", "at", "age",
+            "former", "the same", "time", "2,840", "22.8", "(", ")", "/", "$",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let tagger = Tagger::new();
+        for _ in 0..3000 {
+            let mut text = String::new();
+            let n = (x % 12) as usize + 1;
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(parts[(x % parts.len() as u64) as usize]);
+                if x % 3 < 1 {
+                    text.push(' ');
+                }
+            }
+            let tags = tagger.tag(&text, if x % 2 < 1 { Some("2020-10-05") } else { None });
+            for w in tags.windows(2) {
+                assert!(w[0].end <= w[1].start, "{text:?}");
+            }
+            for t in &tags {
+                assert!(
+                    text.is_char_boundary(t.start) && text.is_char_boundary(t.end),
+                    "{text:?}"
+                );
+                assert_eq!(&text[t.start..t.end], t.text);
+            }
+        }
+    }
+
+    #[test]
     fn reference_at_offsets() {
         let text =
             "On 27 September 2020 fighting began. Drones struck. The next day, more. Then silence.";
@@ -483,6 +642,10 @@ mod tests {
         let at = text.find("Then").unwrap();
         assert_eq!(reference_at(&t, at).unwrap().start, "2020-09-28");
         assert!(reference_at(&t, 0).is_none());
+        // a citation date is not the narrative
+        let text = "On 27 September 2020 fighting began. Retrieved 3 May 2021. Drones struck.";
+        let t = tag(text);
+        assert_eq!(reference_at(&t, text.len()).unwrap().start, "2020-09-27");
     }
 
     #[test]

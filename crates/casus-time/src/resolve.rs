@@ -3,8 +3,25 @@
 //! it set it — falling back to the document date.
 //!
 //! "On 1 October" after "27 September 2020" is 2020-10-01; "the next day"
-//! after it is 2020-10-02; "that year" is 2020. Every date that names a year
-//! (or that resolves to a full calendar date) becomes the new reference.
+//! after it is 2020-10-02; "that year" is 2020. The rules a careful reader
+//! applies, and this module implements:
+//!
+//! * every date that names a year, or resolves to a day, becomes the new
+//!   reference — except *asides* (see [`crate::scan::Mention::aside`]): the
+//!   date of a citation, a "since ..." look back, the end point of an
+//!   "until ..." clause;
+//! * a bare year named in passing in mid-sentence ("a campaign planned for
+//!   1976") does not replace a reference that is following months and days;
+//!   at the start of a sentence or line ("In 1942, ...", a section heading)
+//!   it does;
+//! * the narrative moves forward: a month without a year that lies
+//!   [`ROLL_FORWARD_MONTHS`] or more before the reference month is in the
+//!   next year ("January" after "December 1941" is 1942-01);
+//! * a winter without a year after the autumn is the next year's winter
+//!   ([`WINTER_NEXT_YEAR_FROM`]);
+//! * offsets count in the unit they name ("two days later" moves the day,
+//!   "a decade earlier" the year by ten); vague ones ("a few weeks later")
+//!   give `FUTURE_REF` / `PAST_REF`; approximate ones set no reference.
 
 use crate::scan::{DateSpec, Mention, Unit, What};
 use crate::value::{
@@ -60,6 +77,12 @@ impl Reference {
 /// after "December 1941" is January 1942; "March" after "October" is too).
 pub const ROLL_FORWARD_MONTHS: u32 = 9;
 
+/// A bare "winter" after a reference in this month or later (or after the
+/// summer or autumn of the reference year) is the winter that begins at the
+/// end of that year, which TIMEX writes with the following year; before, it
+/// is the winter of the reference year.
+pub const WINTER_NEXT_YEAR_FROM: u32 = 10;
+
 /// A resolved mention.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -67,6 +90,8 @@ pub struct Resolved {
     pub value: String,
     pub anchor: Option<String>,
     pub modifier: Option<&'static str>,
+    /// The narrative reference after this expression, when it set one.
+    pub sets: Option<Reference>,
 }
 
 fn md(v: &mut String, m: u32) {
@@ -77,8 +102,25 @@ fn md(v: &mut String, m: u32) {
 pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
     let mut r = doc_date.and_then(Reference::parse);
     let mut out = Vec::with_capacity(mentions.len());
+    let mut season: Option<(i64, &'static str)> = None;
     for m in mentions {
-        let (res, new_ref) = resolve_one(m, r);
+        let (mut res, new_ref) = resolve_one(m, r, season);
+        if let What::Date(DateSpec {
+            season: Some(s), ..
+        }) = m.what
+        {
+            if let Some(y) = res
+                .value
+                .get(..4)
+                .and_then(|_| Reference::parse(&res.value))
+            {
+                season = Some((y.year, s));
+            } else if let Some(rest) = res.value.strip_prefix("BC") {
+                if let Ok(y) = rest.get(..4).unwrap_or("").parse::<i64>() {
+                    season = Some((1 - y, s));
+                }
+            }
+        }
         // approximate offsets ("almost two decades earlier") set no reference
         if let (Some(n), None) = (
             new_ref,
@@ -87,6 +129,7 @@ pub fn resolve(mentions: &[Mention], doc_date: Option<&str>) -> Vec<Resolved> {
             }),
         ) {
             r = Some(n);
+            res.sets = Some(n);
         }
         out.push(res);
     }
@@ -104,6 +147,7 @@ fn res(
         value,
         anchor,
         modifier,
+        sets: None,
     }
 }
 
@@ -116,13 +160,20 @@ fn add_months(y: i64, m: u32, n: i64) -> (i64, u32) {
     (t.div_euclid(12), (t.rem_euclid(12) + 1) as u32)
 }
 
-fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference>) {
+fn resolve_one(
+    m: &Mention,
+    r: Option<Reference>,
+    season: Option<(i64, &'static str)>,
+) -> (Resolved, Option<Reference>) {
     let anchor = r.map(|r| r.value());
     match &m.what {
         What::Date(spec) => {
-            let (out, mut nr) = resolve_date(spec, m.modifier, r);
+            let (out, mut nr) = resolve_date(spec, m.modifier, r, season);
             // a year named in passing ("a campaign planned for 1976") does not
             // move a narrative that is following months and days
+            if m.aside && r.is_some() {
+                nr = None;
+            }
             if let (Some(_), Some(old)) = (nr, r) {
                 if spec.year.is_some()
                     && spec.month.is_none()
@@ -158,7 +209,27 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
             None,
         ),
         What::Set(v) => (res(TimexType::Set, v.clone(), None, m.modifier), None),
-        What::Time { hour, minute } => {
+        What::Time {
+            hour,
+            minute,
+            date: Some(spec),
+        } => {
+            let (d, _) = resolve_date(spec, None, r, None);
+            (
+                res(
+                    TimexType::Time,
+                    format!("{}T{hour:02}:{minute:02}", d.value),
+                    anchor,
+                    m.modifier,
+                ),
+                None,
+            )
+        }
+        What::Time {
+            hour,
+            minute,
+            date: None,
+        } => {
             let day = match r {
                 Some(Reference {
                     year,
@@ -177,6 +248,16 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
                 None,
             )
         }
+        What::Same => (
+            res(
+                TimexType::Date,
+                r.map(|r| r.value()).unwrap_or_default(),
+                anchor,
+                m.modifier,
+            ),
+            None,
+        ),
+        What::Fixed(v) => (res(TimexType::Time, v.to_string(), None, m.modifier), None),
         What::Weekday(wd) => match r {
             Some(Reference {
                 year,
@@ -214,10 +295,13 @@ fn resolve_one(m: &Mention, r: Option<Reference>) -> (Resolved, Option<Reference
     }
 }
 
+/// Resolves a calendar date; `season_hint` is the last season the text
+/// named, with its (astronomical) year.
 fn resolve_date(
     s: &DateSpec,
     modifier: Option<&'static str>,
     r: Option<Reference>,
+    season_hint: Option<(i64, &'static str)>,
 ) -> (Resolved, Option<Reference>) {
     let explicit = s.year.is_some();
     let mut year = s
@@ -250,6 +334,17 @@ fn resolve_date(
         Some(y) => fmt_year(y),
         None => "XXXX".to_string(),
     };
+    // a winter named without a year follows the narrative's year: the
+    // winter after the summer of 1919 runs into 1920 and is written 1920-WI
+    if let (Some("WI"), None, None, Some(y), Some(r)) = (s.season, s.year, s.rel_year, year, r) {
+        let late = match r.month {
+            Some(m) => m >= WINTER_NEXT_YEAR_FROM,
+            None => matches!(season_hint, Some((sy, "SU" | "FA")) if sy == r.year),
+        };
+        if late {
+            v = fmt_year(y + 1);
+        }
+    }
     if let Some(season) = s.season {
         v.push('-');
         v.push_str(season);

@@ -96,10 +96,19 @@ pub enum What {
     Duration(String),
     /// A set value (`XXXX`, `P1D`).
     Set(String),
-    /// A clock time, on the narrative day.
-    Time { hour: u32, minute: u32 },
+    /// A clock time, on the day named right after it ("5:34 AM Baghdad
+    /// time on March 20, 2003") or else on the narrative day.
+    Time {
+        hour: u32,
+        minute: u32,
+        date: Option<DateSpec>,
+    },
     /// A weekday (1 = Monday), on the narrative week.
     Weekday(u32),
+    /// "the same time": the narrative date at its own granularity.
+    Same,
+    /// A value that needs no resolution ("at night": `XXXX-XX-XXTNI`).
+    Fixed(&'static str),
 }
 
 /// A temporal expression: token span `[start, end)`, content and modifier.
@@ -112,6 +121,10 @@ pub struct Mention {
     /// Whether the expression opens its sentence or line (at most three
     /// tokens after the boundary: "In June 1941,", "By early 1942,").
     pub lead: bool,
+    /// Whether the expression names a time the narrative does not move to:
+    /// the end point of a span ("until the fall of Budapest in February 1945") or the
+    /// date of a citation ("Retrieved 3 May 2021").
+    pub aside: bool,
 }
 
 type Found = Option<(usize, Vec<Mention>)>;
@@ -125,6 +138,7 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
             what,
             modifier,
             lead: false,
+            aside: false,
         }],
     ))
 }
@@ -132,6 +146,8 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
 struct Scanner<'t, 'a> {
     t: &'t [Tok<'a>],
     lx: &'static Lexicon,
+    /// Whether the text has named a BC year so far: then "in 216" is 216 BC.
+    bc: std::cell::Cell<bool>,
 }
 
 const DASHES: [&str; 3] = ["-", "–", "—"];
@@ -239,7 +255,8 @@ impl Scanner<'_, '_> {
             if self.adjacent(e) && self.t.get(e).is_some_and(|t| t.kind == TokKind::Word) {
                 return None;
             }
-            if self.is(e, "'") && self.is(e + 1, "s") && self.adjacent(e + 1) {
+            // "the 1970's" is a decade; "1969's Man of the Year" a year
+            if self.is(e, "'") && self.is(e + 1, "s") && self.adjacent(e + 1) && y % 10 == 0 {
                 return None;
             }
             e = i + 1;
@@ -386,10 +403,16 @@ impl Scanner<'_, '_> {
     /// Core calendar dates: `2 October 2020`, `October 2, 2020`, `2020-10-02`,
     /// `October 2020`, `October`, `1939`, `480 BC`, holidays and seasons.
     fn date(&self, i: usize) -> Option<(usize, DateSpec)> {
+        self.date_in(i, true)
+    }
+
+    /// [`Self::date`]; `check_left` false when a prefix ("mid-") already
+    /// vouches for a bare year.
+    fn date_in(&self, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
         let mut best: Option<(usize, DateSpec)> = None;
         let mut take = |c: Option<(usize, DateSpec)>| {
             if let Some(c) = c {
-                if best.as_ref().is_none_or(|b| c.0 > b.0) {
+                if best.as_ref().map_or(true, |b| c.0 > b.0) {
                     best = Some(c);
                 }
             }
@@ -399,8 +422,27 @@ impl Scanner<'_, '_> {
         take(self.month_first(i));
         take(self.season(i));
         take(self.holiday(i));
+        // "AD 1066"
+        if let Some((e, false)) = self.era(i) {
+            if let Some(t) = self
+                .t
+                .get(e)
+                .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)
+            {
+                if let Some(y) = t.num.filter(|y| *y > 0) {
+                    take(Some((
+                        e + 1,
+                        DateSpec {
+                            year: Some(y as i64),
+                            ..Default::default()
+                        },
+                    )));
+                }
+            }
+        }
         if let Some((e, y)) = self.year(i, false) {
-            if self.era(i + 1).is_some() || self.year_context_ok(i, e) {
+            let left = !check_left || self.year_before_ok(i);
+            if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
                 take(Some((
                     e,
                     DateSpec {
@@ -532,7 +574,7 @@ impl Scanner<'_, '_> {
         };
         if let Some((e2, d)) = self.day(e) {
             // "May 1943" is a year, "May 4" a day
-            if self.t[e].digits <= 2 && !(self.is(e2, ",") && self.is_any(e2 + 1, &[])) {
+            if self.t[e].digits <= 2 {
                 spec.day = Some(d);
                 if let Some((e3, y)) = self.trailing_year(e2, true) {
                     spec.year = y.year;
@@ -551,9 +593,15 @@ impl Scanner<'_, '_> {
         if m == 5 && !self.month_context(i) {
             return None;
         }
-        // "the Long March", "along the March", "March to the Sea"
+        // "the Long March", "along the March", "March to the Sea", "Bert-Jan"
         if self.in_name(i)
             || (i > 0 && self.is(i - 1, "the"))
+            || (i > 1
+                && self.is_dash(i - 1)
+                && self.adjacent(i)
+                && self.adjacent(i - 1)
+                && self.t[i - 2].kind == TokKind::Word
+                && self.lx.positions.word(self.w(i - 2)).is_none())
             || (self.is(e, "to") && self.is(e + 1, "the"))
         {
             return None;
@@ -579,7 +627,7 @@ impl Scanner<'_, '_> {
             && self.is_any(
                 i - 1,
                 &[
-                    "in", "of", "early", "late", "mid", "-", "since", "until", "till", "by",
+                    "in", "of", "early", "late", "mid", "-", "(", "since", "until", "till", "by",
                     "from", "to", "and", "between", "through", "during", "end", "last", "next",
                     "that", "this",
                 ],
@@ -680,7 +728,25 @@ impl Scanner<'_, '_> {
         if !self.is(e, "of") {
             return None;
         }
-        let (end, mut spec) = self.day_month(e + 1).or_else(|| self.month_first(e + 1))?;
+        let (end, mut spec) = match self.day_month(e + 1).or_else(|| self.month_first(e + 1)) {
+            Some(x) => x,
+            // "the night of 3": a day of the narrative month
+            None => {
+                let (end, d) = self.day(e + 1)?;
+                // "the night of 3-4 May": the month comes after the range
+                let mut spec = DateSpec {
+                    day: Some(d),
+                    ..Default::default()
+                };
+                if self.is_dash(end) || self.is(end, "/") {
+                    if let Some((_, s2)) = self.day_month(end + 1) {
+                        spec.month = s2.month;
+                        spec.year = s2.year;
+                    }
+                }
+                (end, spec)
+            }
+        };
         spec.day?;
         spec.pod = Some(pod);
         one(i, end, What::Date(spec), None)
@@ -778,7 +844,7 @@ impl Scanner<'_, '_> {
             }
         }
         // what the modifier applies to
-        if let Some((e, spec)) = self.date(j) {
+        if let Some((e, spec)) = self.date_in(j, false) {
             let mut spec = spec;
             if spec.day.is_some() && modifier.is_some() {
                 return None;
@@ -857,6 +923,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(first),
                                 modifier: None,
                                 lead: false,
+                                aside: false,
                             },
                             Mention {
                                 start: e1 + 1,
@@ -864,6 +931,7 @@ impl Scanner<'_, '_> {
                                 what: What::Date(spec),
                                 modifier: None,
                                 lead: false,
+                                aside: false,
                             },
                         ],
                     ));
@@ -900,6 +968,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(a),
                                     modifier: None,
                                     lead: false,
+                                    aside: false,
                                 },
                                 Mention {
                                     start: e1 + 1,
@@ -907,6 +976,7 @@ impl Scanner<'_, '_> {
                                     what: What::Date(b),
                                     modifier: None,
                                     lead: false,
+                                    aside: false,
                                 },
                             ],
                         ));
@@ -974,6 +1044,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
+                    aside: false,
                 },
                 Mention {
                     start: j,
@@ -984,6 +1055,7 @@ impl Scanner<'_, '_> {
                     }),
                     modifier: None,
                     lead: false,
+                    aside: false,
                 },
             ],
         ))
@@ -1053,6 +1125,10 @@ impl Scanner<'_, '_> {
             j += 1;
         }
         let mut off: Option<i64> = if demonstrative { Some(0) } else { None };
+        // "at the same time": the narrative date itself
+        if det && self.is(j, "same") && self.is(j + 1, "time") {
+            return one(i, j + 2, What::Same, None);
+        }
         if let Some(o) = Lexicon::num(&self.lx.relative, self.w(j)) {
             if !(self.is_any(j, &["that", "this"]) && det) {
                 off = Some(o);
@@ -1105,6 +1181,10 @@ impl Scanner<'_, '_> {
                     {
                         e += 1;
                         o
+                    } else if unit == Unit::Day && pod.is_none() {
+                        // event-anchored: "the day before Obama's speech"
+                        e = self.event_np(e + 1)?;
+                        o
                     } else {
                         return None;
                     }
@@ -1139,8 +1219,21 @@ impl Scanner<'_, '_> {
     /// `now`, `currently`, `former`, `recently`, `the past`, `the future`.
     fn reference(&self, i: usize) -> Found {
         let (e, v) = self.table(&self.lx.refs, i)?;
-        // "for now" and "now that" are still PRESENT_REF; "future" in "the
-        // future" is caught by the longer phrase
+        // "the former" as a pronoun ("the former was ..."): no time at all
+        if self.is(i, "former") && i > 0 && self.is(i - 1, "the") {
+            let next = self.t.get(e);
+            if next.map_or(true, |t| t.kind == TokKind::Punct)
+                || self.is_any(
+                    e,
+                    &[
+                        "was", "were", "is", "are", "had", "has", "would", "could", "an", "a",
+                        "the", "and", "but", "being",
+                    ],
+                )
+            {
+                return None;
+            }
+        }
         one(i, e, What::Ref(v), None)
     }
 
@@ -1148,6 +1241,17 @@ impl Scanner<'_, '_> {
     /// `24-year`, `more than three years`, `two days later`, `a week after
     /// the ceasefire`, `nineteen years old`, `the next few months`.
     fn counted(&self, i: usize) -> Found {
+        // "weeks later", "months earlier"
+        if let Some((e, _, _, true)) = self.unit(i) {
+            if self.is_any(e, &["later", "earlier"]) {
+                let v = if self.is(e, "later") {
+                    "FUTURE_REF"
+                } else {
+                    "PAST_REF"
+                };
+                return one(i, e + 1, What::Ref(v), None);
+            }
+        }
         let mut j = i;
         let mut modifier = None;
         let mut lead_the = false;
@@ -1169,6 +1273,9 @@ impl Scanner<'_, '_> {
                     "coming",
                     "intervening",
                     "preceding",
+                    "early",
+                    "closing",
+                    "opening",
                 ],
             ) {
                 j += 1;
@@ -1196,7 +1303,29 @@ impl Scanner<'_, '_> {
         if hyphen {
             e += 1;
         }
+        // "two bloody weeks", "the four previous weeks": one adjective between
+        let e = if self.unit(e).is_none()
+            && !vague
+            && !hyphen
+            && !self.is_any(j, &["a", "an"])
+            && self
+                .t
+                .get(e)
+                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
+            && self.unit(e + 1).is_some_and(|(_, _, _, plural)| plural)
+        {
+            e + 1
+        } else {
+            e
+        };
         let (ue, unit, mult, plural) = self.unit(e)?;
+        // "the Seven Days", "the 46-day siege", "the ten year truce": the
+        // article belongs to the noun phrase, not to the duration
+        let i = if lead_the && !lead_adj && (hyphen || !plural || self.t[e].capitalized()) {
+            i + 1
+        } else {
+            i
+        };
         // "the first year", "the past decade": one unit; "the next few months": X
         let (n, vague) = if n.is_empty() {
             if plural {
@@ -1224,13 +1353,12 @@ impl Scanner<'_, '_> {
             if plural {
                 return None;
             }
-            if self.is(e, "-") && self.is(e + 1, "long") && self.adjacent(e) {
+            // "year-long", "13-year-old"
+            if self.is(e, "-") && self.is_any(e + 1, &["long", "old"]) && self.adjacent(e) {
                 e += 2;
             }
-            return one(i, e, What::Duration(unit.duration(&n)), modifier);
-        }
-        if lead_the && j == i + 1 && !vague {
-            // "the three years", "the 28 days"
+            let (s0, e) = self.period(i, e);
+            return one(s0, e, What::Duration(unit.duration(&n)), modifier);
         }
         // "years old", "years of age"
         if self.is(e, "old") {
@@ -1266,13 +1394,8 @@ impl Scanner<'_, '_> {
             let mut end = e + 1;
             if w == "after" || w == "before" {
                 // event-based: "a week after the ceasefire"
-                match self.event_np(e + 1) {
-                    Some(x) => end = x,
-                    None => {
-                        if self.t.get(e + 1).is_some_and(|t| t.kind != TokKind::Punct) {
-                            return None;
-                        }
-                    }
+                if let Some(x) = self.event_np(e + 1) {
+                    end = x;
                 }
             }
             if vague || n == "X" {
@@ -1304,9 +1427,6 @@ impl Scanner<'_, '_> {
                 modifier,
             );
         }
-        if !plural && !is_a && !vague && n != "1" {
-            // "2 year" outside a hyphen: still a duration ("ten year")
-        }
         if plural && is_a {
             return None;
         }
@@ -1316,15 +1436,102 @@ impl Scanner<'_, '_> {
             && !self.is_any(e + 1, &["age", "that", "this"])
             && self.month(e + 1).is_none()
         {
-            if let Some(x) = self.event_np(e + 1) {
+            if let Some(x) = self.of_np(e + 1) {
                 e = x;
             }
         }
-        one(i, e, What::Duration(unit.duration(&n)), modifier)
+        let (s0, e) = self.period(i, e);
+        one(s0, e, What::Duration(unit.duration(&n)), modifier)
+    }
+
+    /// In a text about BC years, a bare 2- or 3-digit year after "in", "by",
+    /// "until", "since", "from", "to", "of" ("In 216, Hannibal ...").
+    fn bc_year(&self, i: usize) -> Found {
+        if !self.bc.get() || i == 0 {
+            return None;
+        }
+        let t = &self.t[i];
+        if t.kind != TokKind::Num || t.grouped || !(2..=3).contains(&t.digits) {
+            return None;
+        }
+        let y = t.num? as i64;
+        if y < 10
+            || !self.is_any(
+                i - 1,
+                &[
+                    "in", "by", "until", "since", "from", "to", "of", "after", "before", "around",
+                    "about",
+                ],
+            )
+        {
+            return None;
+        }
+        let n = self.t.get(i + 1);
+        if n.is_some_and(|n| n.kind == TokKind::Word)
+            && !self.is_any(
+                i + 1,
+                &["and", "or", "when", "the", "he", "she", "they", "it"],
+            )
+        {
+            return None;
+        }
+        if !self.year_after_ok(i + 1)
+            || self.is_any(i + 1, &["%", "-", "–", ":", "."])
+                && self
+                    .t
+                    .get(i + 2)
+                    .is_some_and(|t| t.kind == TokKind::Num && !t.space_before)
+        {
+            return None;
+        }
+        one(
+            i,
+            i + 1,
+            What::Date(DateSpec {
+                year: Some(1 - y),
+                ..Default::default()
+            }),
+            None,
+        )
+    }
+
+    /// An age: "died at age seventy-nine", "aged 22": the number is a
+    /// duration in years.
+    fn age(&self, i: usize) -> Found {
+        if !self.is_any(i, &["age", "aged"]) {
+            return None;
+        }
+        let j = if self.is(i + 1, "of") { i + 2 } else { i + 1 };
+        let (e, n, vague) = self.count(j)?;
+        if vague || self.t[j].kind == TokKind::Word && self.is_any(j, &["a", "an"]) {
+            return None;
+        }
+        Some((
+            e,
+            vec![Mention {
+                start: j,
+                end: e,
+                what: What::Duration(Unit::Year.duration(&n)),
+                modifier: None,
+                lead: false,
+                aside: false,
+            }],
+        ))
     }
 
     /// The noun phrase after "after"/"before" in event-anchored expressions.
     fn event_np(&self, i: usize) -> Option<usize> {
+        self.np(i, true)
+    }
+
+    /// The phrase after a duration's "of" ("two months of fierce battles").
+    fn of_np(&self, i: usize) -> Option<usize> {
+        self.np(i, false)
+    }
+
+    /// A short noun phrase from `i`, up to punctuation or a clause word;
+    /// with `det_start` it must open with a determiner or a name.
+    fn np(&self, i: usize, det_start: bool) -> Option<usize> {
         let mut j = i;
         let mut words = 0;
         let stop = [
@@ -1345,12 +1552,42 @@ impl Scanner<'_, '_> {
             words += 1;
             j += 1;
         }
+        // an event starts with a determiner or a name, not a verb
+        let first = self.t.get(i)?;
+        let det = [
+            "the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my",
+        ];
+        if det_start && !first.capitalized() && !det.contains(&first.lower.as_ref()) {
+            return None;
+        }
+        while j > i && self.is_any(j - 1, &["the", "a", "an", "of", "in"]) {
+            j -= 1;
+        }
         (j > i).then_some(j)
+    }
+
+    /// "a sixty-day period", "the same 28-day period": the duration takes in
+    /// the word "period" and the article before it. Returns (start, end).
+    fn period(&self, i: usize, e: usize) -> (usize, usize) {
+        if !self.is(e, "period") {
+            return (i, e);
+        }
+        let mut s = i;
+        if s >= 2 && self.is(s - 1, "same") && self.is(s - 2, "the") {
+            s -= 2;
+        } else if s >= 1 && self.is_any(s - 1, &["a", "an", "the"]) {
+            s -= 1;
+        }
+        (s, e + 1)
     }
 
     /// `every year`, `each day`, `daily`, `per week`.
     fn set(&self, i: usize) -> Found {
         if let Some((e, v)) = self.table(&self.lx.sets, i) {
+            // "Daily Sabah", "Weekly Standard": names
+            if self.t[i].capitalized() && self.t.get(e).is_some_and(|t| t.capitalized()) {
+                return None;
+            }
             return one(i, e, What::Set(v.to_string()), None);
         }
         if self.is_any(i, &["every", "each"]) {
@@ -1379,18 +1616,23 @@ impl Scanner<'_, '_> {
     /// `9:34 p.m.`, `3:00 a.m.`, `5:34 AM`.
     fn time(&self, i: usize) -> Found {
         let h = self.num(i)? as u32;
-        if self.t[i].digits > 2
-            || !self.is(i + 1, ":")
-            || !self.adjacent(i + 1)
-            || !self.adjacent(i + 2)
-        {
+        if self.t[i].digits > 2 || h > 24 {
             return None;
         }
-        let m = self.num(i + 2)? as u32;
-        if self.t[i + 2].digits != 2 || h > 24 || m > 59 {
-            return None;
-        }
-        let mut e = i + 3;
+        // "9:34", or "11 a.m." with the minutes left out
+        let (mut e, m, needs_ampm) =
+            if self.is(i + 1, ":") && self.adjacent(i + 1) && self.adjacent(i + 2) {
+                let m = self.num(i + 2)? as u32;
+                if self.t[i + 2].digits != 2 || m > 59 {
+                    return None;
+                }
+                (i + 3, m, false)
+            } else {
+                if !(1..=12).contains(&h) {
+                    return None;
+                }
+                (i + 1, 0, true)
+            };
         let mut h = h;
         let ampm = |k: usize| -> Option<(usize, bool)> {
             let w = self.w(k);
@@ -1406,15 +1648,63 @@ impl Scanner<'_, '_> {
             }
             None
         };
-        if let Some((ee, pm)) = ampm(e) {
-            e = ee;
-            if pm && h < 12 {
-                h += 12;
-            } else if !pm && h == 12 {
-                h = 0;
+        match ampm(e) {
+            Some((ee, pm)) => {
+                e = ee;
+                if pm && h < 12 {
+                    h += 12;
+                } else if !pm && h == 12 {
+                    h = 0;
+                }
+            }
+            None if needs_ampm => return None,
+            None => {}
+        }
+        // the day it happened on may follow: "... Baghdad time on March 20"
+        let mut date = None;
+        for k in e..e + 4 {
+            if self.t.get(k).map_or(true, |t| t.kind == TokKind::Punct) {
+                break;
+            }
+            if self.is(k, "on") {
+                date = self.date(k + 1).map(|(_, d)| d).filter(|d| d.day.is_some());
+                break;
             }
         }
-        one(i, e, What::Time { hour: h, minute: m }, None)
+        one(
+            i,
+            e,
+            What::Time {
+                hour: h,
+                minute: m,
+                date,
+            },
+            None,
+        )
+    }
+
+    /// "at night", "night attacks", "night-time": an unspecified night.
+    fn night(&self, i: usize) -> Found {
+        if !self.is(i, "night") {
+            return None;
+        }
+        let mut e = i + 1;
+        let dash = self.is_dash(e) && self.adjacent(e) && self.adjacent(e + 1);
+        if dash && self.is(e + 1, "time") {
+            e += 2;
+        }
+        let ok = (i > 0 && self.is(i - 1, "at"))
+            || dash
+            || self.is_any(
+                i + 1,
+                &[
+                    "attack", "attacks", "raid", "raids", "march", "marches", "assault", "assaults",
+                ],
+            );
+        if ok {
+            return one(i, e, What::Fixed("XXXX-XX-XXTNI"), None);
+        }
+        None
     }
 
     fn weekday(&self, i: usize) -> Found {
@@ -1425,14 +1715,9 @@ impl Scanner<'_, '_> {
         one(i, e, What::Weekday(v.parse().ok()?), None)
     }
 
+    /// A calendar date on its own ([`Self::date`]).
     fn plain_date(&self, i: usize) -> Found {
-        let (mut e, spec) = self.date(i)?;
-        // "the summer", "the winter of 1914"
-        let mut start = i;
-        if let Some(s) = spec.season {
-            let _ = s;
-        }
-        let _ = &mut e;
+        let (e, spec) = self.date(i)?;
         if spec.year.is_none()
             && spec.month.is_none()
             && spec.season.is_none()
@@ -1440,10 +1725,10 @@ impl Scanner<'_, '_> {
         {
             return None;
         }
-        start = start.min(i);
-        one(start, e, What::Date(spec), None)
+        one(i, e, What::Date(spec), None)
     }
 
+    /// "the summer", "the early summer", "the winter of 1914".
     fn the_season(&self, i: usize) -> Found {
         if !self.is(i, "the") {
             return None;
@@ -1454,21 +1739,7 @@ impl Scanner<'_, '_> {
             modifier = self.lx.positions.word(self.w(j));
             j += 1;
         }
-        // the severe Manchurian winter
-        let mut k = j;
-        while k < j + 3 && self.table(&self.lx.seasons, k).is_none() {
-            k += 1;
-        }
-        let (e, spec) = self.season(k)?;
-        if k > j {
-            // adjectives between "the" and the season: only when no year follows
-            if spec.year.is_some() || spec.rel_year.is_some() {
-                return None;
-            }
-            if (j..k).any(|x| self.t[x].kind != TokKind::Word) {
-                return None;
-            }
-        }
+        let (e, spec) = self.season(j)?;
         one(i, e, What::Date(spec), modifier)
     }
 
@@ -1493,10 +1764,13 @@ impl Scanner<'_, '_> {
             self.set(i),
             self.time(i),
             self.weekday(i),
+            self.night(i),
+            self.age(i),
+            self.bc_year(i),
             self.the_season(i),
         ];
         for c in cands.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| c.0 > b.0) {
+            if best.as_ref().map_or(true, |b| c.0 > b.0) {
                 best = Some(c);
             }
         }
@@ -1510,6 +1784,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let sc = Scanner {
         t: toks,
         lx: Lexicon::get(),
+        bc: std::cell::Cell::new(false),
     };
     let mut out = Vec::new();
     let mut i = 0;
@@ -1517,7 +1792,11 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         match sc.all(i) {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
+                    if let What::Date(DateSpec { year: Some(y), .. }) = m.what {
+                        sc.bc.set(y <= 0);
+                    }
                     m.lead = opens_sentence(toks, m.start);
+                    m.aside = closes_span(toks, m.start) || cites(toks, m.start);
                 }
                 out.extend(ms);
                 i = e;
@@ -1540,5 +1819,36 @@ fn opens_sentence(toks: &[Tok], i: usize) -> bool {
                 && k < i + 1
                 && k != 0
                 && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
+    })
+}
+
+/// Whether the expression at token `i` closes a span: within the clause
+/// opened by "until"/"till" ("until the fall of Budapest in February 1945").
+fn closes_span(toks: &[Tok], i: usize) -> bool {
+    // "since 513 BC" looks back from the narrative, it does not move it
+    if i > 0 && toks[i - 1].lower == "since" {
+        return true;
+    }
+    for k in (i.saturating_sub(7)..i).rev() {
+        let t = &toks[k];
+        if t.kind == TokKind::Punct && t.text != "'" {
+            return false;
+        }
+        if matches!(t.lower.as_ref(), "until" | "till") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the expression at token `i` dates a citation ("Retrieved 3 May
+/// 2021", "Archived from the original on ..."): it says nothing about the
+/// narrative.
+fn cites(toks: &[Tok], i: usize) -> bool {
+    toks[i.saturating_sub(5)..i].iter().any(|t| {
+        matches!(
+            t.lower.as_ref(),
+            "retrieved" | "archived" | "accessed" | "published"
+        )
     })
 }
