@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 fn main() {
     let mut files = Vec::new();
     let mut explain = false;
-    let mut unattributed = std::env::var("CASUS_UNATTRIBUTED").is_ok();
+    let mut unattributed = std::env::var("CASUS_ATTRIBUTED_ONLY").is_err();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -18,7 +18,7 @@ fn main() {
                 args.next();
             }
             "--explain" => explain = true,
-            "--unattributed" => unattributed = true,
+            "--attributed-only" => unattributed = false,
             _ => files.push(a),
         }
     }

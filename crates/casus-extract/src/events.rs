@@ -325,22 +325,23 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.
             if prev_content(r, &toks, h.first).is_some_and(|k| {
-                matches!(
-                    toks[k].low.as_str(),
-                    "in" | "of"
-                        | "for"
-                        | "with"
-                        | "without"
-                        | "against"
-                        | "about"
-                        | "after"
-                        | "before"
-                        | "from"
-                        | "despite"
-                        | "regarding"
-                        | "on"
-                        | "at"
-                )
+                (toks[k].low != "of" || !t.noun)
+                    && matches!(
+                        toks[k].low.as_str(),
+                        "in" | "of"
+                            | "for"
+                            | "with"
+                            | "without"
+                            | "against"
+                            | "about"
+                            | "after"
+                            | "before"
+                            | "from"
+                            | "despite"
+                            | "regarding"
+                            | "on"
+                            | "at"
+                    )
             }) {
                 continue;
             }
@@ -717,15 +718,13 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 let negated = aux.iter().any(|a| a == "negation");
                 let conditional = toks[f.last..cend.max(f.last)]
                     .iter()
-                    .any(|t| t.low == "unless" || t.low == "if");
+                    .any(|t| t.low == "unless");
                 let cooperative = matches!(
                     kind.as_str(),
                     "AID" | "SUPPORT" | "CONSULT" | "COOPERATE" | "CONCEDE" | "RETREAT"
                 );
-                let hostile = matches!(
-                    kind.as_str(),
-                    "PROTEST" | "SANCTION" | "ASSAULT" | "COERCE" | "MOBILIZE"
-                );
+                let hostile = matches!(kind.as_str(), "PROTEST" | "ASSAULT" | "COERCE")
+                    || (conditional && matches!(kind.as_str(), "SANCTION" | "MOBILIZE"));
                 let new = if cooperative && negated {
                     Some("REJECT")
                 } else if (cooperative && conditional) || hostile {

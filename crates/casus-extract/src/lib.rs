@@ -154,12 +154,14 @@ impl Coder {
     pub fn embedded() -> Coder {
         Coder {
             rules: rules::Rules::embedded(),
-            unattributed: false,
+            unattributed: true,
         }
     }
 
     /// Whether to emit events whose actor could not be resolved (actor
-    /// `null`). Off by default: an event without an actor is rarely usable.
+    /// `null`). On by default: the action is still stated ("a minefield
+    /// explosion killed two youths"), and an analyst may attribute it later;
+    /// turn it off for actor-centred data sets.
     pub fn unattributed(mut self, yes: bool) -> Coder {
         self.unattributed = yes;
         self
@@ -239,6 +241,9 @@ pub(crate) fn dated_in<'a>(
 /// The narrative date in force at `offset`: the date of the last dated
 /// expression before it with day or month precision, else any dated one.
 pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+    if let Some(d) = casus_time::reference_at(timexes, offset) {
+        return Some(d);
+    }
     let before = timexes
         .iter()
         .filter(|t| t.end <= offset && t.date.is_some() && t.kind == casus_time::TimexType::Date);
@@ -367,6 +372,12 @@ pub(crate) mod testutil {
             value: value.into(),
             modifier: None,
             anchor: None,
+            narrative: Some(DateRange {
+                value: value.into(),
+                start: value.into(),
+                end: value.into(),
+                precision: "day",
+            }),
             date: Some(DateRange {
                 value: value.into(),
                 start: value.into(),
