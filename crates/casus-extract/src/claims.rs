@@ -189,6 +189,8 @@ struct Seg {
     q: Option<Quantity>,
     category: Option<String>,
     population: Option<String>,
+    /// The population was only implied by a community word ("Azerbaijanis").
+    weak_population: bool,
     item: Option<String>,
     subject: Option<String>,
     /// Token one past the evidence.
@@ -222,7 +224,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let toks = tokenize(text, start, end);
         let ms = place_mentions(doc.mentions, &toks, start, end);
         if label_line(line) {
-            block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(p.m));
+            block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
         if s.kind != SentenceKind::ListItem {
@@ -240,7 +242,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     .iter()
                     .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
                 {
-                    claimant = Some(owner_id(p.m));
+                    claimant = Some(owner_id(r, p.m));
                     claimant_rule = "according-to";
                     break;
                 }
@@ -270,7 +272,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             // "X stated/reported (that) ..." before the first number.
             for h in r.reporting.find_all(&toks, 0, qs[0].first) {
                 if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
-                    claimant = Some(owner_id(p.m));
+                    claimant = Some(owner_id(r, p.m));
                     claimant_rule = "reported";
                 }
             }
@@ -346,6 +348,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                         seg.end_tok = seg.end_tok.max(h.last);
                     } else if r.communities.contains(&toks[k].low) {
                         seg.population = Some("civilian".into());
+                        seg.weak_population = true;
                     }
                 }
                 k += 1;
@@ -361,7 +364,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             seg.subject = ms
                 .iter()
                 .find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m))
-                .map(|p| owner_id(p.m));
+                .map(|p| owner_id(r, p.m));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
@@ -372,8 +375,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     if n.category.is_some() {
                         segs[i].category = n.category.clone();
                         if segs[i].population.is_none()
-                            || segs[i].population.as_deref() == Some("civilian")
-                                && n.population.is_some()
+                            || (segs[i].weak_population && n.population.is_some())
                         {
                             segs[i].population = n.population.clone();
                             segs[i].item = n.item.clone();
@@ -681,5 +683,21 @@ mod tests {
                 .iter()
                 .all(|r| r.5 == Some(5))
         );
+    }
+
+    #[test]
+    fn explicit_population_is_not_overridden() {
+        let v = claims(
+            "  • 12 Azerbaijani civilians and 5 Armenian soldiers killed",
+            vec![],
+        );
+        assert_eq!(v[0].1, "civilian", "{v:?}");
+        assert_eq!(v[1].1, "military", "{v:?}");
+    }
+
+    #[test]
+    fn community_subjects_stand_for_their_state() {
+        let v = claims("  • 40,000 Azerbaijanis displaced", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("AZE"));
     }
 }

@@ -393,7 +393,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         let according = ms
             .iter()
             .find(|p| after_according(&toks, p) && is_actor(p.m))
-            .map(|p| owner_id(p.m));
+            .map(|p| owner_id(r, p.m));
         let location = ms
             .iter()
             .find(|p| {
@@ -760,7 +760,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && is_actor(p.m)
                             && !in_pp(r, &toks, p)
                     }) {
-                        claimed_by = Some(owner_id(p.m));
+                        claimed_by = Some(owner_id(r, p.m));
                     }
                 }
             }
@@ -845,7 +845,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     }
                     let claimed = claimed_by
                         .clone()
-                        .filter(|c| a.map(owner_id).as_ref() != Some(c));
+                        .filter(|c| a.map(|m| owner_id(r, m)).as_ref() != Some(c));
                     out.push(Event {
                         start,
                         end,

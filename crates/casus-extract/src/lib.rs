@@ -214,7 +214,14 @@ fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Vec<Mention> 
 
 /// The id to use for an entity as the owner of something: communities and
 /// persons stand for their country, states and organisations for themselves.
-pub(crate) fn owner_id(m: &casus_entities::Mention) -> String {
+/// A community with a state of its own in `grammar.toml` (`ARMENIANS` →
+/// `ARM`) stands for that state.
+pub(crate) fn owner_id(r: &rules::Rules, m: &casus_entities::Mention) -> String {
+    if m.entity.kind == "community" {
+        if let Some((state, _)) = r.community_of.iter().find(|(_, c)| **c == m.entity.id) {
+            return state.clone();
+        }
+    }
     match (m.entity.kind.as_str(), &m.entity.country) {
         ("state" | "unrecognised" | "igo" | "ngo", _) => m.entity.id.clone(),
         (_, Some(c)) if !c.is_empty() => c.clone(),
@@ -284,8 +291,13 @@ pub(crate) mod testutil {
             Some("ARM"),
         ),
         ("United States", "USA", "state", None),
-        ("Azerbaijanis", "AZERBAIJANIS", "community", Some("AZE")),
-        ("Armenians", "ARMENIANS", "community", Some("ARM")),
+        (
+            "Azerbaijanis",
+            "AZERBAIJANIS",
+            "community",
+            Some("AZERBAIJANIS"),
+        ),
+        ("Armenians", "ARMENIANS", "community", Some("ARMENIANS")),
         ("Azerbaijani", "AZE", "state", None),
         ("Azerbaijan", "AZE", "state", None),
         ("Armenian", "ARM", "state", None),
