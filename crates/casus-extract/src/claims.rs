@@ -404,9 +404,13 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             };
             let subject = seg.subject.clone().or_else(|| block.clone());
             let qstart = toks[q.first].start;
+            // As-of or event date: the last date before the number that sets the
+            // narrative, else the first in the sentence, else the narrative date.
+            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
             let date = dated_in(doc.timexes, start, qstart)
+                .filter(sets)
                 .last()
-                .or_else(|| dated_in(doc.timexes, start, end).next())
+                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
                 .and_then(|t| t.date.clone())
                 .or_else(|| reference_at(doc.timexes, start));
             let mut rule = vec![if claimant_rule.is_empty() {

@@ -161,11 +161,17 @@ fn list_of(
 }
 
 /// The actor record for a mention.
-pub(crate) fn actor_of(m: &Mention) -> Actor {
+pub(crate) fn actor_of(r: &Rules, m: &Mention) -> Actor {
+    // A community's country is its state ("ARMENIANS" belongs to ARM).
+    let country = if m.entity.kind == "community" {
+        Some(owner_id(r, m))
+    } else {
+        m.entity.country.clone()
+    };
     Actor {
         id: m.entity.id.clone(),
         name: m.entity.name.clone(),
-        country: m.entity.country.clone(),
+        country,
         sector: m.entity.sector.clone(),
         raw: m.text.clone(),
         person: m.person.clone(),
@@ -402,15 +408,23 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         .is_some_and(|k| r.prepositions.contains(&toks[k].low))
             })
             .map(|p| place_of(p.m));
-        let date = dated_in(doc.timexes, start, end)
-            .next()
-            .and_then(|t| t.date.clone())
-            .or_else(|| reference_at(doc.timexes, start));
+        let narrative = reference_at(doc.timexes, start);
         let mut prev_subject: Option<Vec<usize>> = None;
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(r, &toks, f.first);
+            // Date: the last date before the trigger in the sentence, else the
+            // first after it, else the narrative date in force. Look-backs and
+            // asides ("since 1992") that set no narrative date are skipped.
+            let tpos = toks[f.first].start;
+            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
+            let date = dated_in(doc.timexes, start, tpos)
+                .filter(sets)
+                .last()
+                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
+                .and_then(|t| t.date.clone())
+                .or_else(|| narrative.clone());
             let cend = clause_end(r, &toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
@@ -851,7 +865,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         end,
                         kind: kind.clone(),
                         mode: mode.clone(),
-                        actor: a.map(actor_of),
+                        actor: a.map(|m| actor_of(r, m)),
                         recipient: rc.map(|m| community_actor(r, &toks, &ms, m)),
                         date: date.clone(),
                         location: location.clone(),
@@ -900,18 +914,20 @@ fn antecedent(
 /// servicemen", "one Armenian activist") stands for the community, with the
 /// state as its country.
 fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor {
-    let mut a = actor_of(m);
+    let mut a = actor_of(r, m);
     let Some(p) = ms.iter().find(|p| std::ptr::eq(p.m, m)) else {
         return a;
     };
-    if m.entity.kind != "state" {
+    if m.entity.kind == "community" || m.entity.kind == "place" {
         return a;
     }
+    // People named inside the mention ("Armenian servicemen") or right after it.
     let people =
-        (p.last..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+        (p.first..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+    let state = owner_id(r, m);
     if people {
-        if let Some(c) = r.community_of.get(&m.entity.id) {
-            a.country = Some(m.entity.id.clone());
+        if let Some(c) = r.community_of.get(&state) {
+            a.country = Some(state.clone());
             a.id = c.clone();
             a.sector = Some("CVL".into());
         }
