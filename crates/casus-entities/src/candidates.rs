@@ -160,14 +160,16 @@ pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec
         {
             a += 1;
         }
+        // Keep a trailing organisation or place word ("... Foundation").
+        let keeps = |w: &str| rules.org_words.contains(w) || rules.place_words.contains(w);
         while b > a
-            && (rules.stop.contains(word(&ws[b - 1]))
+            && ((rules.stop.contains(word(&ws[b - 1])) && !(b - a > 1 && keeps(word(&ws[b - 1]))))
                 || rules.connectors.contains(word(&ws[b - 1])))
         {
             b -= 1;
         }
         i = run_end;
-        if a >= b {
+        if a >= b || (b - a == 1 && rules.stop.contains(word(&ws[a]))) {
             continue;
         }
         let first = word(&ws[a]);

@@ -968,12 +968,9 @@ mod tests {
     #[test]
     fn artsakh_rule() {
         let ms = run("the breakaway Republic of Artsakh; Artsakh authorities; the Nagorno-Karabakh Republic; the Nagorno-Karabakh region; Nagorno-Karabakh authorities", None);
-        assert_eq!(actor(get(&ms, "Republic of Artsakh")), ("NKR", Some("GOV")));
+        assert_eq!(actor(get(&ms, "Republic of Artsakh")), ("NKR", None));
         assert_eq!(actor(get(&ms, "Artsakh authorities")), ("NKR", Some("GOV")));
-        assert_eq!(
-            actor(get(&ms, "Nagorno-Karabakh Republic")),
-            ("NKR", Some("GOV"))
-        );
+        assert_eq!(actor(get(&ms, "Nagorno-Karabakh Republic")), ("NKR", None));
         assert_eq!(
             get(&ms, "Nagorno-Karabakh region").entity.id,
             "nagorno-karabakh"
