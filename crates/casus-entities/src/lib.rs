@@ -419,12 +419,18 @@ fn case_variants(phrase: &str) -> Vec<String> {
         })
         .collect();
     let title_all: Vec<String> = lower.split(' ').map(cap_first).collect();
+    // Hyphenated words capitalised part by part: "Secretary-General".
+    let title_hyphen: Vec<String> = lower
+        .split(' ')
+        .map(|w| w.split('-').map(cap_first).collect::<Vec<_>>().join("-"))
+        .collect();
     let mut v = vec![
         phrase.to_string(),
         lower.clone(),
         cap_first(&lower),
         title_small.join(" "),
         title_all.join(" "),
+        title_hyphen.join(" "),
     ];
     v.sort();
     v.dedup();
