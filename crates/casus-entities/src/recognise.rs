@@ -27,6 +27,15 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_word) && !after.is_some_and(is_word)
 }
 
+/// Spans of every known surface form in `text` (names, roles, titles),
+/// whether or not it became a mention.
+pub(crate) fn known_spans(kb: &Kb, text: &str) -> Vec<(usize, usize)> {
+    kb.ac
+        .as_ref()
+        .map(|ac| scan(ac, text).iter().map(|t| (t.start, t.end)).collect())
+        .unwrap_or_default()
+}
+
 /// All whole-word matches, leftmost-longest, non-overlapping.
 fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
