@@ -125,6 +125,8 @@ pub(crate) struct CandidateRules {
     pub place_words: Vec<String>,
     #[serde(default)]
     pub place_prepositions: Vec<String>,
+    #[serde(default)]
+    pub citation_markers: Vec<String>,
 }
 
 /// All rows of the knowledge base, before indexing.

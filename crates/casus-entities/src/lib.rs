@@ -314,10 +314,12 @@ impl Gazetteer {
         recognise::recognise(&self.kb, text, date_at)
     }
 
-    /// Capitalised names in `text` that no mention covers, with a type guess
+    /// Capitalised names in `text` that no mention (and no known word of the
+    /// knowledge base, such as a title) covers, with a type guess
     /// (`person`, `org`, `place`, `unknown`), so the knowledge base can grow.
     pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
-        candidates::candidates(&self.kb.cand, text, mentions)
+        let known = recognise::known_spans(&self.kb, text);
+        candidates::candidates(&self.kb.cand, text, mentions, &known)
     }
 
     /// The actor or place with this id.
@@ -419,12 +421,18 @@ fn case_variants(phrase: &str) -> Vec<String> {
         })
         .collect();
     let title_all: Vec<String> = lower.split(' ').map(cap_first).collect();
+    // Hyphenated words capitalised part by part: "Secretary-General".
+    let title_hyphen: Vec<String> = lower
+        .split(' ')
+        .map(|w| w.split('-').map(cap_first).collect::<Vec<_>>().join("-"))
+        .collect();
     let mut v = vec![
         phrase.to_string(),
         lower.clone(),
         cap_first(&lower),
         title_small.join(" "),
         title_all.join(" "),
+        title_hyphen.join(" "),
     ];
     v.sort();
     v.dedup();
