@@ -378,7 +378,7 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| w.to_ascii_lowercase())
 }
 
-fn is_ref_heading(title: &str) -> bool {
+pub(crate) fn is_ref_heading(title: &str) -> bool {
     let t = title.trim().trim_end_matches([':', '.']).to_lowercase();
     matches!(
         t.as_str(),
