@@ -559,10 +559,8 @@ impl<'a> Render<'a> {
                     self.b.newline(range.start);
                 }
             }
-            Tag::FootnoteDefinition(label) => {
-                if self.footnote.is_none() {
-                    self.footnote = Some((label.to_string(), String::new(), range.start));
-                }
+            Tag::FootnoteDefinition(label) if self.footnote.is_none() => {
+                self.footnote = Some((label.to_string(), String::new(), range.start));
             }
             Tag::Image { .. } => {
                 self.image_depth += 1;
@@ -669,10 +667,8 @@ impl<'a> Render<'a> {
                     self.remove(RemovedKind::Markup, range);
                 }
             }
-            TagEnd::TableCell => {
-                if self.collecting().is_none() {
-                    self.b.space(range.end..range.end);
-                }
+            TagEnd::TableCell if self.collecting().is_none() => {
+                self.b.space(range.end..range.end);
             }
             TagEnd::TableHead | TagEnd::TableRow => self.b.newline(range.end),
             TagEnd::Table | TagEnd::BlockQuote(_) => self.b.paragraph(range.end),
@@ -999,7 +995,9 @@ quoted line two
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("CASUS_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
+        ))]
         #[test]
         fn random_text_never_panics(s in any::<String>()) {
             let c = clean(&s);

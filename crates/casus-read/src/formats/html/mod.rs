@@ -43,6 +43,11 @@ use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section, Span};
 use entities::{decode_at, decode_collapse};
 use tokenize::{tokenize, Attr, Token, TokenKind};
 
+/// Collapses whitespace in already-decoded text.
+fn decode_collapse_plain(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Cleans an HTML page.
 pub fn clean(text: &str) -> Cleaned {
     let toks = tokenize(text);
@@ -237,11 +242,9 @@ fn structure(toks: &[Token]) -> Vec<usize> {
                 *open.entry(name).or_insert(0) += 1;
                 close[t] = toks.len();
             }
-            TokenKind::End { name } => {
-                if open.get(name.as_str()).is_some_and(|c| *c > 0) {
-                    if let Some(k) = stack.iter().rposition(|(_, n)| *n == name.as_str()) {
-                        pop_to(&mut stack, &mut open, &mut close, k, t);
-                    }
+            TokenKind::End { name } if open.get(name.as_str()).is_some_and(|c| *c > 0) => {
+                if let Some(k) = stack.iter().rposition(|(_, n)| *n == name.as_str()) {
+                    pop_to(&mut stack, &mut open, &mut close, k, t);
                 }
             }
             _ => {}
@@ -316,6 +319,7 @@ struct Frame {
     /// Whether the element was rendered as a block.
     block: bool,
     label: Option<String>,
+    collect: Collect,
 }
 
 /// Words in class names and ids that mark page chrome.
@@ -357,7 +361,6 @@ fn chrome_word(w: &str) -> Option<RemovedKind> {
                 | "skip"
                 | "jump"
                 | "sitenotice"
-                | "banner"
                 | "popup"
                 | "modal"
                 | "masthead"
@@ -438,6 +441,21 @@ struct Renderer<'a> {
     time_date: Option<String>,
     title: Option<String>,
     h1: Option<String>,
+    h1_buf: Option<String>,
+    infobox_depth: usize,
+    /// The infobox cell being read: whether it is a label, its text.
+    cell: Option<(bool, String)>,
+    row: (Option<String>, Option<String>),
+}
+
+/// What an element collects on the side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Collect {
+    None,
+    H1,
+    Infobox,
+    Row,
+    Cell,
 }
 
 fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> Cleaned {
@@ -461,6 +479,10 @@ fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> C
         time_date: None,
         title: None,
         h1: None,
+        h1_buf: None,
+        infobox_depth: 0,
+        cell: None,
+        row: (None, None),
     };
     let mut frames: Vec<Frame> = Vec::new();
     let mut last_start: Option<&str> = None;
@@ -540,12 +562,11 @@ impl<'a> Renderer<'a> {
                 if let Some(item) = self.ref_item.as_mut() {
                     item.push(' ');
                 }
-            }
-            "hr" => {
-                if self.layout() {
-                    self.b.paragraph(span.start);
+                if let Some((_, buf)) = self.cell.as_mut() {
+                    buf.push(' ');
                 }
             }
+            "hr" if self.layout() => self.b.paragraph(span.start),
             "meta" => {
                 let key = attr(self.raw, attrs, "name")
                     .or_else(|| attr(self.raw, attrs, "property"))
@@ -744,6 +765,31 @@ impl<'a> Renderer<'a> {
                 heading = Some((level, self.b.len()));
             }
         }
+        let mut collect = Collect::None;
+        if self.skip_depth == 0 {
+            if name == "h1" && self.h1.is_none() && self.h1_buf.is_none() {
+                self.h1_buf = Some(String::new());
+                collect = Collect::H1;
+            } else if name == "table"
+                && self.infobox_depth == 0
+                && !self.out.metadata.contains_key("infobox")
+                && words(class).any(|w| w == "infobox")
+            {
+                self.infobox_depth = 1;
+                collect = Collect::Infobox;
+            } else if self.infobox_depth > 0 && name == "tr" {
+                self.row = (None, None);
+                collect = Collect::Row;
+            } else if self.infobox_depth > 0 && matches!(name, "th" | "td") && self.cell.is_none() {
+                let label = name == "th" || words(class).any(|w| w == "label");
+                self.cell = Some((label, String::new()));
+                collect = Collect::Cell;
+            } else if is_block(name) {
+                if let Some((_, buf)) = self.cell.as_mut() {
+                    buf.push(' ');
+                }
+            }
+        }
         Frame {
             close,
             name: name.to_string(),
@@ -754,6 +800,7 @@ impl<'a> Renderer<'a> {
             list,
             block,
             label,
+            collect,
         }
     }
 
@@ -833,9 +880,6 @@ impl<'a> Renderer<'a> {
                 .replace('\n', " ");
             if !title.trim().is_empty() {
                 let title = title.trim().to_string();
-                if level == 1 && self.h1.is_none() {
-                    self.h1 = Some(title.clone());
-                }
                 if is_ref_heading(&title) {
                     self.ref_section = Some(level);
                 }
@@ -845,6 +889,48 @@ impl<'a> Renderer<'a> {
                     clean: Span::new(clean_start, clean_end),
                     raw: Span::new(span.start, span.end),
                 });
+            }
+        }
+        match f.collect {
+            Collect::None => {}
+            Collect::H1 => {
+                if let Some(buf) = self.h1_buf.take() {
+                    let t = decode_collapse_plain(&buf);
+                    if !t.is_empty() {
+                        self.h1 = Some(t);
+                    }
+                }
+            }
+            Collect::Cell => {
+                if let Some((label, buf)) = self.cell.take() {
+                    let t = decode_collapse_plain(&buf);
+                    let slot = if label {
+                        &mut self.row.0
+                    } else {
+                        &mut self.row.1
+                    };
+                    if slot.is_none() && !t.is_empty() {
+                        *slot = Some(t);
+                    }
+                }
+            }
+            Collect::Row => {
+                if let (Some(k), Some(v)) = std::mem::take(&mut self.row) {
+                    let entry = self
+                        .out
+                        .metadata
+                        .entry("infobox".to_string())
+                        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                    if let Some(map) = entry.as_object_mut() {
+                        if map.len() < 256 {
+                            map.entry(k).or_insert(serde_json::Value::String(v));
+                        }
+                    }
+                }
+            }
+            Collect::Infobox => {
+                self.infobox_depth = 0;
+                self.cell = None;
             }
         }
         match f.role {
@@ -935,9 +1021,15 @@ impl<'a> Renderer<'a> {
         let Some(s) = self.raw.get(range.clone()) else {
             return;
         };
+        if let Some(buf) = self.h1_buf.as_mut() {
+            buf.push_str(&entities::decode_str(s));
+        }
         if let Some((buf, _)) = self.cite.as_mut() {
             buf.push_str(&decode_collapse(s));
             return;
+        }
+        if let Some((_, buf)) = self.cell.as_mut() {
+            buf.push_str(&entities::decode_str(s));
         }
         if let Some(buf) = self.ref_item.as_mut() {
             buf.push_str(&entities::decode_str(s));
@@ -1041,7 +1133,13 @@ impl<'a> Renderer<'a> {
             .get("og:title")
             .and_then(|v| v.as_str())
             .map(str::to_string);
-        self.out.title = self.title.take().or(og).or(self.h1.take());
+        // The <title>, unless it is the first <h1> plus a site name.
+        let h1 = self.h1.take();
+        let title = match (self.title.take(), h1) {
+            (Some(t), Some(h)) if t.starts_with(&h) && t.len() > h.len() => Some(h),
+            (t, h) => t.or(og).or(h),
+        };
+        self.out.title = title;
         self.out
     }
 }
