@@ -423,6 +423,8 @@ pub(crate) fn text_marker(s: &str) -> Option<(&str, usize)> {
 
 struct Renderer<'a> {
     raw: &'a str,
+    /// Non-whitespace text bytes in the tokens before each token index.
+    text_before: Vec<usize>,
     b: CleanBuilder<'a>,
     out: Cleaned,
     main: Option<usize>,
@@ -459,8 +461,20 @@ enum Collect {
 }
 
 fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> Cleaned {
+    let mut text_before = Vec::with_capacity(toks.len() + 1);
+    let mut total = 0;
+    for tok in toks {
+        text_before.push(total);
+        if tok.kind == TokenKind::Text {
+            total += text.get(tok.span.clone()).map_or(0, |s| {
+                s.bytes().filter(|c| !c.is_ascii_whitespace()).count()
+            });
+        }
+    }
+    text_before.push(total);
     let mut r = Renderer {
         raw: text,
+        text_before,
         b: CleanBuilder::new(text),
         out: Cleaned::default(),
         main,
@@ -661,6 +675,29 @@ impl<'a> Renderer<'a> {
             role = Role::Main;
         } else if !contains_main && !matches!(name, "html" | "body" | "head") {
             role = self.classify(name, class, id, &role_attr, attrs);
+            // Chrome found by class, id, role or a page-wide <form> must not
+            // swallow most of the page's text (wrappers like
+            // `<div class="nav-open">` or ASP.NET's `<form id="aspnetForm">`).
+            let by_class = !matches!(
+                name,
+                "nav"
+                    | "footer"
+                    | "aside"
+                    | "header"
+                    | "button"
+                    | "select"
+                    | "textarea"
+                    | "dialog"
+                    | "menu"
+            );
+            if matches!(role, Role::Skip(RemovedKind::Chrome | RemovedKind::Navbox)) && by_class {
+                let total = self.text_before.last().copied().unwrap_or(0);
+                let at = |i: usize| self.text_before.get(i).copied().unwrap_or(total);
+                let inner = at(close).saturating_sub(at(t));
+                if total > 0 && inner * 2 > total {
+                    role = Role::Plain;
+                }
+            }
         }
         if name == "html" {
             if let Some(lang) = attr(raw, attrs, "lang") {

@@ -375,6 +375,19 @@ fn deep_nesting_is_iterative() {
 }
 
 #[test]
+fn page_wide_wrappers_are_not_chrome() {
+    let raw = "<body><form id=\"aspnetForm\"><div class=\"page nav-open\">\
+        <div class=\"menu\">Home News</div><p>Troops crossed the river at dawn.</p>\
+        <p>Officials confirmed the report on Monday.</p></div></form></body>";
+    let c = clean(raw);
+    check_map(raw, &c);
+    assert_eq!(
+        c.clean,
+        "Troops crossed the river at dawn.\n\nOfficials confirmed the report on Monday."
+    );
+}
+
+#[test]
 fn main_without_text_falls_back() {
     let raw = "<main> <div class=\"menu\">Home</div> </main><div><p>Real text here.</p></div>";
     let c = clean(raw);
