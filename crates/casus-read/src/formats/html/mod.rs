@@ -441,6 +441,7 @@ struct Renderer<'a> {
     lists: Vec<(bool, usize)>,
     meta_date: Option<String>,
     time_date: Option<String>,
+    ld_date: Option<String>,
     title: Option<String>,
     h1: Option<String>,
     h1_buf: Option<String>,
@@ -491,6 +492,7 @@ fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> C
         lists: Vec::new(),
         meta_date: None,
         time_date: None,
+        ld_date: None,
         title: None,
         h1: None,
         h1_buf: None,
@@ -521,6 +523,16 @@ fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> C
             }
             TokenKind::CData { inner } => r.text(inner.clone()),
             TokenKind::RawText => {
+                if let Some(Token {
+                    kind: TokenKind::Start { name, attrs, .. },
+                    ..
+                }) = t.checked_sub(1).and_then(|i| toks.get(i))
+                {
+                    let ty = attr(text, attrs, "type").unwrap_or("");
+                    if name == "script" && ty.to_ascii_lowercase().contains("ld+json") {
+                        r.json_ld(&text[tok.span.clone()]);
+                    }
+                }
                 if last_start == Some("title") && r.title.is_none() && r.svg_depth == 0 {
                     let title = decode_collapse(&text[tok.span.clone()]);
                     if !title.is_empty() {
@@ -604,6 +616,43 @@ impl<'a> Renderer<'a> {
             }
             "td" | "th" => {}
             _ => {}
+        }
+    }
+
+    /// Reads `datePublished`, `dateModified` and `headline` from JSON-LD.
+    fn json_ld(&mut self, src: &str) {
+        use serde_json::Value;
+        // serde_json limits nesting (128), so parsing cannot overflow.
+        let Ok(v) = serde_json::from_str::<Value>(src) else {
+            return;
+        };
+        let mut stack = vec![&v];
+        let mut seen = 0;
+        while let Some(v) = stack.pop() {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            match v {
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(map) => {
+                    for key in ["datePublished", "dateModified", "headline"] {
+                        if let Some(Value::String(s)) = map.get(key) {
+                            let s = s.trim();
+                            if !s.is_empty() && !self.out.metadata.contains_key(key) {
+                                self.out
+                                    .metadata
+                                    .insert(key.to_string(), Value::String(s.to_string()));
+                                if key == "datePublished" && self.ld_date.is_none() {
+                                    self.ld_date = Some(s.to_string());
+                                }
+                            }
+                        }
+                    }
+                    stack.extend(map.values().filter(|v| v.is_array() || v.is_object()));
+                }
+                _ => {}
+            }
         }
     }
 
@@ -1157,7 +1206,11 @@ impl<'a> Renderer<'a> {
             .citations
             .sort_by_key(|c| (c.clean_at, c.raw.start));
         self.out.removed.sort_by_key(|r| (r.raw.start, r.raw.end));
-        let date = self.meta_date.take().or(self.time_date.take());
+        let date = self
+            .meta_date
+            .take()
+            .or(self.ld_date.take())
+            .or(self.time_date.take());
         if let Some(d) = date {
             self.out
                 .metadata

@@ -375,6 +375,19 @@ fn deep_nesting_is_iterative() {
 }
 
 #[test]
+fn json_ld_gives_the_date() {
+    let raw = r#"<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","headline":"Drone strike in Tartus","datePublished":"2024-03-05T08:00:00+02:00"}]}</script>
+<script type="application/ld+json">{ broken json</script></head><body><article><p>Text.</p><time datetime="2020-01-01">old</time></article></body></html>"#;
+    let c = clean(raw);
+    check_map(raw, &c);
+    assert_eq!(c.clean, "Text.\n\nold");
+    assert_eq!(c.metadata["date"], "2024-03-05T08:00:00+02:00");
+    assert_eq!(c.metadata["headline"], "Drone strike in Tartus");
+    let raw = "<article><p>Text <time datetime=\"2020-01-01\">1 Jan</time>.</p></article>";
+    assert_eq!(clean(raw).metadata["date"], "2020-01-01");
+}
+
+#[test]
 fn page_wide_wrappers_are_not_chrome() {
     let raw = "<body><form id=\"aspnetForm\"><div class=\"page nav-open\">\
         <div class=\"menu\">Home News</div><p>Troops crossed the river at dawn.</p>\
