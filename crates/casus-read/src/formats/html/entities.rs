@@ -1,6 +1,8 @@
 //! HTML character references: named (a common subset) and numeric.
 
 /// Named references this reader decodes. Unknown names are kept verbatim.
+/// Invisible characters (soft hyphen, zero-width joiners, direction marks)
+/// decode to nothing, so words they split stay whole.
 const NAMED: &[(&str, &str)] = &[
     ("amp", "&"),
     ("lt", "<"),
@@ -11,11 +13,11 @@ const NAMED: &[(&str, &str)] = &[
     ("ensp", "\u{2002}"),
     ("emsp", "\u{2003}"),
     ("thinsp", "\u{2009}"),
-    ("zwnj", "\u{200c}"),
-    ("zwj", "\u{200d}"),
-    ("lrm", "\u{200e}"),
-    ("rlm", "\u{200f}"),
-    ("shy", "\u{ad}"),
+    ("zwnj", ""),
+    ("zwj", ""),
+    ("lrm", ""),
+    ("rlm", ""),
+    ("shy", ""),
     ("mdash", "\u{2014}"),
     ("ndash", "\u{2013}"),
     ("minus", "\u{2212}"),
@@ -194,7 +196,7 @@ impl Decoded {
     pub fn is_space(&self) -> bool {
         match self {
             Decoded::Char(c) => c.is_whitespace(),
-            Decoded::Str(t) => t.chars().all(char::is_whitespace),
+            Decoded::Str(t) => !t.is_empty() && t.chars().all(char::is_whitespace),
         }
     }
 }

@@ -1150,6 +1150,12 @@ impl<'a> Renderer<'a> {
                 self.b.space(base + i..base + j);
                 i = j;
                 run = i;
+            } else if c == 0xc2 && bytes.get(i + 1) == Some(&0xa0) {
+                // A literal no-break space is a space.
+                self.b.copy(base + run..base + i);
+                self.b.space(base + i..base + i + 2);
+                i += 2;
+                run = i;
             } else if c == b'&' {
                 match decode_at(&s[i..]) {
                     Some((d, len)) => {

@@ -300,10 +300,10 @@ fn references_section_by_heading() {
 
 #[test]
 fn entities_and_whitespace() {
-    let raw = "<p>  Fighting&nbsp;&nbsp;resumed &hellip; &lsquo;heavy&rsquo; losses &#8212; &#x41;&#65; &bogus; AT&T &amp</p>\n<p>x &lt;b&gt; &quot;y&quot; caf&eacute;</p>";
+    let raw = "<p>  Fighting&nbsp;\u{a0}resumed &hellip; &lsquo;heavy&rsquo; losses &#8212; &#x41;&#65; &bogus; AT&T &amp</p>\n<p>x &lt;b&gt; &quot;y&quot; caf&eacute; Nagorno&shy;Karabakh</p>";
     let c = clean(raw);
     check_map(raw, &c);
-    assert_eq!(c.clean, "Fighting resumed \u{2026} \u{2018}heavy\u{2019} losses \u{2014} AA &bogus; AT&T &\n\nx <b> \"y\" caf\u{e9}");
+    assert_eq!(c.clean, "Fighting resumed \u{2026} \u{2018}heavy\u{2019} losses \u{2014} AA &bogus; AT&T &\n\nx <b> \"y\" caf\u{e9} NagornoKarabakh");
 }
 
 #[test]
