@@ -21,8 +21,9 @@
 //!   reporting, and dropping quoted material silently is worse); inline code
 //!   keeps its text without backticks.
 //! * Links keep their text; images are dropped with their alt text
-//!   ([`RemovedKind::Markup`]); inline and block HTML is dropped (`<br>`
-//!   ends a line).
+//!   ([`RemovedKind::Markup`]); inline HTML tags are dropped (`<br>` ends a
+//!   line); HTML blocks are cleaned like an HTML fragment (text kept, tags
+//!   dropped, scripts and styles dropped, headings become sections).
 //! * Footnote references `[^1]` (defined or not) and plain markers like
 //!   `[12]` become citations; footnote definitions, and list items under a
 //!   "References"/"Notes"/"Sources" heading, become references and leave
@@ -256,6 +257,8 @@ struct Render<'a> {
     heading: Option<(u8, usize, Range<usize>)>,
     image_depth: usize,
     html_depth: usize,
+    /// The raw extent of the HTML block being read.
+    html_block: Option<Range<usize>>,
     in_code_block: bool,
     footnote: Option<(String, String, usize)>,
     ref_section: Option<u8>,
@@ -276,6 +279,7 @@ impl<'a> Render<'a> {
             heading: None,
             image_depth: 0,
             html_depth: 0,
+            html_block: None,
             in_code_block: false,
             footnote: None,
             ref_section: None,
@@ -489,6 +493,14 @@ impl<'a> Render<'a> {
                 self.flush();
                 self.b.newline(range.start);
             }
+            Event::Html(_) if self.html_depth > 0 => {
+                self.flush();
+                match self.html_block.as_mut() {
+                    Some(r) if r.end <= range.start => r.end = range.end,
+                    Some(_) => {}
+                    None => self.html_block = Some(range),
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.flush();
                 let lower = h.trim_start().get(..3).map(str::to_ascii_lowercase);
@@ -619,6 +631,18 @@ impl<'a> Render<'a> {
             }
             TagEnd::HtmlBlock => {
                 self.html_depth = self.html_depth.saturating_sub(1);
+                if let Some(block) = self.html_block.take() {
+                    if self.collecting().is_some()
+                        || self.image_depth > 0
+                        || block.start < self.b.raw_pos()
+                    {
+                        self.remove(RemovedKind::Markup, block);
+                    } else {
+                        self.b.newline(block.start);
+                        super::html::emit_fragment(&mut self.b, &mut self.out, block.clone());
+                        self.b.paragraph(block.end);
+                    }
+                }
             }
             TagEnd::List(_) => {
                 self.lists.pop();
@@ -752,7 +776,7 @@ Setext heading
 
 ![Map of the front](map.png)
 
-<div class=\"ad\">Buy now</div>
+<div class=\"note\"><p>Figures from the <b>ministry</b> &amp; <em>HRW</em>.</p><script>track()</script></div>
 
 ```
 quoted line one
@@ -781,9 +805,15 @@ quoted line two
             t.contains("quoted line one\nquoted line two\n\nSide Losses\nA 2,906\n\nReferences"),
             "{t}"
         );
+        assert!(
+            t.contains(
+                "Shusha fell on 8 November\n\nFigures from the ministry & HRW.\n\nquoted line one"
+            ),
+            "{t}"
+        );
         for bad in [
             "Map of the front",
-            "Buy now",
+            "track",
             "BBC",
             "Ministry",
             "---",

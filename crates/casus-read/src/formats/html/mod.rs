@@ -43,6 +43,220 @@ use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section, Span};
 use entities::{decode_at, decode_collapse};
 use tokenize::{tokenize, Attr, Token, TokenKind};
 
+/// Appends a text run of `b.raw()[range]`: whitespace collapsed (kept as
+/// line breaks with `pre`), entities decoded, plain citation markers
+/// (`[12]`) cut out into `out.citations`.
+pub(crate) fn emit_text(
+    b: &mut CleanBuilder<'_>,
+    out: &mut Cleaned,
+    range: Range<usize>,
+    pre: bool,
+) {
+    let base = range.start;
+    let Some(s) = b.raw().get(range) else {
+        return;
+    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut run = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+            b.copy(base + run..base + i);
+            let mut j = i;
+            while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+                if pre && bytes[j] == b'\n' {
+                    b.newline(base + j);
+                }
+                j += 1;
+            }
+            b.space(base + i..base + j);
+            i = j;
+            run = i;
+        } else if c == 0xc2 && bytes.get(i + 1) == Some(&0xa0) {
+            // A literal no-break space is a space.
+            b.copy(base + run..base + i);
+            b.space(base + i..base + i + 2);
+            i += 2;
+            run = i;
+        } else if c == b'&' {
+            match decode_at(&s[i..]) {
+                Some((d, len)) => {
+                    b.copy(base + run..base + i);
+                    if d.is_space() {
+                        b.space(base + i..base + i + len);
+                    } else {
+                        let mut t = String::new();
+                        d.push_to(&mut t);
+                        b.replace(base + i..base + i + len, &t);
+                    }
+                    i += len;
+                    run = i;
+                }
+                None => i += 1,
+            }
+        } else if c == b'[' {
+            match text_marker(&s[i..]) {
+                Some((label, len)) => {
+                    b.copy(base + run..base + i);
+                    let at = b.text().trim_end().len();
+                    out.citations.push(Citation {
+                        label: label.to_string(),
+                        clean_at: at,
+                        raw: Span::new(base + i, base + i + len),
+                    });
+                    out.removed.push(Removed {
+                        kind: RemovedKind::CitationMarker,
+                        raw: Span::new(base + i, base + i + len),
+                    });
+                    i += len;
+                    run = i;
+                }
+                None => i += 1,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    b.copy(base + run..base + bytes.len());
+}
+
+/// Cleans an HTML fragment embedded in another format (a Markdown HTML
+/// block), `b.raw()[range]`, into `b`: text kept with entities decoded,
+/// tags dropped, block tags ending lines, headings recorded as sections,
+/// and the contents of scripts, styles, navigation and forms dropped. No
+/// main-content extraction or class-based filtering: the fragment is
+/// assumed to be content.
+pub(crate) fn emit_fragment(b: &mut CleanBuilder<'_>, out: &mut Cleaned, range: Range<usize>) {
+    let Some(src) = b.raw().get(range.clone()) else {
+        return;
+    };
+    let base = range.start;
+    let mut skip = 0usize;
+    let mut pre = 0usize;
+    let mut heading: Option<(u8, usize, usize)> = None;
+    for tok in tokenize(src) {
+        let span = tok.span.start + base..tok.span.end + base;
+        match &tok.kind {
+            TokenKind::Text if skip == 0 => emit_text(b, out, span, pre > 0),
+            TokenKind::CData { inner } if skip == 0 => {
+                emit_text(b, out, inner.start + base..inner.end + base, false)
+            }
+            TokenKind::Start {
+                name, self_closing, ..
+            } => {
+                let skipped = matches!(
+                    name.as_str(),
+                    "script"
+                        | "style"
+                        | "noscript"
+                        | "template"
+                        | "svg"
+                        | "iframe"
+                        | "object"
+                        | "canvas"
+                        | "math"
+                        | "video"
+                        | "audio"
+                        | "map"
+                        | "nav"
+                        | "footer"
+                        | "aside"
+                        | "form"
+                        | "button"
+                        | "select"
+                        | "textarea"
+                        | "dialog"
+                        | "head"
+                );
+                if is_void(name) || *self_closing {
+                    if skip == 0 && name == "br" {
+                        b.newline(span.start);
+                    } else if skip == 0 && name == "hr" {
+                        b.paragraph(span.start);
+                    }
+                } else if skipped {
+                    skip += 1;
+                } else if skip == 0 {
+                    if is_block(name) {
+                        b.newline(span.start);
+                    } else if matches!(name.as_str(), "td" | "th") {
+                        b.space(span.start..span.start);
+                    }
+                    if name == "pre" {
+                        pre += 1;
+                    }
+                    if let Some(level) = heading_level(name) {
+                        heading = Some((level, b.len(), span.start));
+                    }
+                }
+            }
+            TokenKind::End { name } => {
+                let skipped = matches!(
+                    name.as_str(),
+                    "script"
+                        | "style"
+                        | "noscript"
+                        | "template"
+                        | "svg"
+                        | "iframe"
+                        | "object"
+                        | "canvas"
+                        | "math"
+                        | "video"
+                        | "audio"
+                        | "map"
+                        | "nav"
+                        | "footer"
+                        | "aside"
+                        | "form"
+                        | "button"
+                        | "select"
+                        | "textarea"
+                        | "dialog"
+                        | "head"
+                );
+                if skipped {
+                    skip = skip.saturating_sub(1);
+                } else if skip == 0 {
+                    if name == "pre" {
+                        pre = pre.saturating_sub(1);
+                    }
+                    if heading_level(name).is_some() {
+                        if let Some((level, clean_start, raw_start)) = heading.take() {
+                            b.trim_end_spaces();
+                            let clean_end = b.len();
+                            let title = b
+                                .text()
+                                .get(clean_start..clean_end)
+                                .unwrap_or("")
+                                .replace('\n', " ")
+                                .trim()
+                                .to_string();
+                            if !title.is_empty() && clean_start <= clean_end {
+                                out.sections.push(Section {
+                                    title,
+                                    level,
+                                    clean: Span::new(clean_start, clean_end),
+                                    raw: Span::new(raw_start, span.end),
+                                });
+                            }
+                        }
+                    }
+                    if is_block(name) {
+                        if is_paragraph_block(name) {
+                            b.paragraph(span.end);
+                        } else {
+                            b.newline(span.end);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Collapses whitespace in already-decoded text.
 fn decode_collapse_plain(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1130,69 +1344,7 @@ impl<'a> Renderer<'a> {
     /// Appends a text run: whitespace collapsed, entities decoded, plain
     /// citation markers removed.
     fn emit_text(&mut self, range: Range<usize>) {
-        let base = range.start;
-        let s = &self.raw[range];
-        let bytes = s.as_bytes();
-        let mut i = 0;
-        let mut run = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
-                self.b.copy(base + run..base + i);
-                let mut j = i;
-                while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-                {
-                    if self.pre_depth > 0 && bytes[j] == b'\n' {
-                        self.b.newline(base + j);
-                    }
-                    j += 1;
-                }
-                self.b.space(base + i..base + j);
-                i = j;
-                run = i;
-            } else if c == 0xc2 && bytes.get(i + 1) == Some(&0xa0) {
-                // A literal no-break space is a space.
-                self.b.copy(base + run..base + i);
-                self.b.space(base + i..base + i + 2);
-                i += 2;
-                run = i;
-            } else if c == b'&' {
-                match decode_at(&s[i..]) {
-                    Some((d, len)) => {
-                        self.b.copy(base + run..base + i);
-                        if d.is_space() {
-                            self.b.space(base + i..base + i + len);
-                        } else {
-                            let mut t = String::new();
-                            d.push_to(&mut t);
-                            self.b.replace(base + i..base + i + len, &t);
-                        }
-                        i += len;
-                        run = i;
-                    }
-                    None => i += 1,
-                }
-            } else if c == b'[' {
-                match text_marker(&s[i..]) {
-                    Some((label, len)) => {
-                        self.b.copy(base + run..base + i);
-                        let at = self.b.text().trim_end().len();
-                        self.out.citations.push(Citation {
-                            label: label.to_string(),
-                            clean_at: at,
-                            raw: Span::new(base + i, base + i + len),
-                        });
-                        self.remove(RemovedKind::CitationMarker, base + i..base + i + len);
-                        i += len;
-                        run = i;
-                    }
-                    None => i += 1,
-                }
-            } else {
-                i += 1;
-            }
-        }
-        self.b.copy(base + run..base + bytes.len());
+        emit_text(&mut self.b, &mut self.out, range, self.pre_depth > 0);
     }
 
     fn done(mut self) -> Cleaned {
