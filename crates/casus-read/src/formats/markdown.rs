@@ -878,6 +878,23 @@ quoted line two
     }
 
     #[test]
+    fn read_bytes_routes_markdown_here() {
+        let doc = crate::read_bytes("war.md", ARTICLE.as_bytes(), &crate::ReadOptions::default())
+            .unwrap();
+        assert_eq!(doc.format, crate::Format::Markdown);
+        assert_eq!(doc.title.as_deref(), Some("Second Nagorno-Karabakh War"));
+        assert_eq!(doc.metadata["date"], "2020-09-27");
+        let doc = crate::read_bytes(
+            "x",
+            b"---\ndate: 2021-01-02\n---\n# Hello\n\nWorld.",
+            &crate::ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(doc.format, crate::Format::Markdown);
+        assert_eq!(doc.clean, "Hello\n\nWorld.");
+    }
+
+    #[test]
     fn malformed_front_matter_keeps_body() {
         let raw = "---\ntitle: [unclosed\ndate: : :\n---\nBody text here.\n";
         let c = clean(raw);

@@ -455,3 +455,24 @@ proptest! {
         check_structure(&s, &c);
     }
 }
+
+#[test]
+fn read_bytes_routes_html_pages_here() {
+    let doc =
+        crate::read_bytes("news.html", NEWS.as_bytes(), &crate::ReadOptions::default()).unwrap();
+    assert_eq!(doc.format, crate::Format::Html);
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Ceasefire agreed in Nagorno-Karabakh")
+    );
+    assert!(doc.clean.contains("Armenia & Azerbaijan signed"));
+    let at = doc.clean.find("Terms of the deal").unwrap();
+    assert_eq!(
+        doc.section_at(at).map(|s| s.title.as_str()),
+        Some("Terms of the deal")
+    );
+    // Detected by content too.
+    let doc = crate::read_bytes("page", WIKI.as_bytes(), &crate::ReadOptions::default()).unwrap();
+    assert_eq!(doc.format, crate::Format::Html);
+    assert_eq!(doc.citations_in(Span::new(0, doc.clean.len())).count(), 5);
+}
