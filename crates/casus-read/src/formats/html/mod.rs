@@ -257,6 +257,23 @@ pub(crate) fn emit_fragment(b: &mut CleanBuilder<'_>, out: &mut Cleaned, range: 
     }
 }
 
+/// Whether the element started at token `t` holds nothing but a citation
+/// marker (`<sup>[<a>3</a>]</sup>`), looking at a few tokens only.
+fn sup_is_marker(text: &str, toks: &[Token], t: usize, close: &[usize]) -> bool {
+    let end = close.get(t).copied().unwrap_or(toks.len());
+    if end <= t + 1 || end - t > 16 {
+        return false;
+    }
+    let mut inner = String::new();
+    for tok in toks.get(t + 1..end).unwrap_or(&[]) {
+        if tok.kind == TokenKind::Text {
+            inner.push_str(text.get(tok.span.clone()).unwrap_or(""));
+        }
+    }
+    let inner = decode_collapse(&inner);
+    text_marker(&inner).is_some_and(|(_, len)| len == inner.len())
+}
+
 /// Collapses whitespace in already-decoded text.
 fn decode_collapse_plain(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -656,6 +673,8 @@ struct Renderer<'a> {
     meta_date: Option<String>,
     time_date: Option<String>,
     ld_date: Option<String>,
+    /// Whether the `<sup>` being started holds only a marker like `[3]`.
+    sup_is_marker: bool,
     title: Option<String>,
     h1: Option<String>,
     h1_buf: Option<String>,
@@ -707,6 +726,7 @@ fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> C
         meta_date: None,
         time_date: None,
         ld_date: None,
+        sup_is_marker: false,
         title: None,
         h1: None,
         h1_buf: None,
@@ -764,6 +784,7 @@ fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> C
                 if is_void(name) || *self_closing {
                     r.void(name, attrs, tok.span.clone());
                 } else {
+                    r.sup_is_marker = name == "sup" && sup_is_marker(text, toks, t, close);
                     let f = r.start(
                         t,
                         close.get(t).copied().unwrap_or(toks.len()),
@@ -938,6 +959,9 @@ impl<'a> Renderer<'a> {
             role = Role::Main;
         } else if !contains_main && !matches!(name, "html" | "body" | "head") {
             role = self.classify(name, class, id, &role_attr, attrs);
+            if name == "sup" && role == Role::Plain && self.sup_is_marker {
+                role = Role::Cite;
+            }
             // Chrome found by class, id, role or a page-wide <form> must not
             // swallow most of the page's text (wrappers like
             // `<div class="nav-open">` or ASP.NET's `<form id="aspnetForm">`).

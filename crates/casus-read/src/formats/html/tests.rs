@@ -213,7 +213,7 @@ const WIKI: &str = r##"<html><head><title>2020 Nagorno-Karabakh war - Wikipedia<
 <div class="hatnote">For the 2016 clashes, see ...</div>
 <table class="infobox"><tr><th colspan=2>2020 Nagorno-Karabakh war</th></tr><tr><th>Date</th><td>27 September &ndash; 10 November 2020</td></tr>
 <tr><th>Result</th><td>Azerbaijani<br>victory<sup class="reference">[4]</sup></td></tr></table>
-<p>The <b>2020 Nagorno-Karabakh war</b> was an armed conflict<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">&#91;1&#93;</a></sup> between Azerbaijan and Armenia.<sup class="reference"><a href="#cite_note-bbc-2">[2]</a></sup> It lasted 44 days.[3]</p>
+<p>The <b>2020 Nagorno-Karabakh war</b> was an armed conflict<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">&#91;1&#93;</a></sup> between Azerbaijan and Armenia.<sup class="reference"><a href="#cite_note-bbc-2">[2]</a></sup> It lasted 44 days.[3]<sup>[<a href="#n5">5</a>]</sup> Squared<sup>2</sup>.</p>
 <h2><span class="mw-headline" id="Background">Background</span><span class="mw-editsection"><span class="mw-editsection-bracket">[</span><a href="/edit">edit</a><span class="mw-editsection-bracket">]</span></span></h2>
 <p>The region is disputed.<sup class="noprint Inline-Template Template-Fact">[<i><a href="/wiki/Wikipedia:Citation_needed">citation needed</a></i>]</sup></p>
 <h2>References</h2>
@@ -231,7 +231,7 @@ fn wikipedia_page_citations_and_references() {
     let c = clean(WIKI);
     check_map(WIKI, &c);
     let t = &c.clean;
-    assert!(t.contains("The 2020 Nagorno-Karabakh war was an armed conflict between Azerbaijan and Armenia. It lasted 44 days.\n"), "{t}");
+    assert!(t.contains("The 2020 Nagorno-Karabakh war was an armed conflict between Azerbaijan and Armenia. It lasted 44 days. Squared2.\n"), "{t}");
     assert!(
         t.contains("\n\nBackground\n\nThe region is disputed.\n\nReferences"),
         "{t}"
@@ -263,7 +263,7 @@ fn wikipedia_page_citations_and_references() {
     );
     assert_eq!(c.metadata["infobox"]["Result"], "Azerbaijani victory");
     let labels: Vec<&str> = c.citations.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels, ["4", "1", "2", "3", "citation needed"]);
+    assert_eq!(labels, ["4", "1", "2", "3", "5", "citation needed"]);
     let conflict = t.find("armed conflict").unwrap() + "armed conflict".len();
     assert_eq!(c.citations[1].clean_at, conflict);
     assert_eq!(&t[..c.citations[2].clean_at].chars().last(), &Some('.'));
@@ -474,5 +474,5 @@ fn read_bytes_routes_html_pages_here() {
     // Detected by content too.
     let doc = crate::read_bytes("page", WIKI.as_bytes(), &crate::ReadOptions::default()).unwrap();
     assert_eq!(doc.format, crate::Format::Html);
-    assert_eq!(doc.citations_in(Span::new(0, doc.clean.len())).count(), 5);
+    assert_eq!(doc.citations_in(Span::new(0, doc.clean.len())).count(), 6);
 }
