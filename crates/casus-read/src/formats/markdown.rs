@@ -1012,6 +1012,17 @@ quoted line two
         deep.push_str("quote");
         let c = clean(&deep);
         check_structure(&deep, &c);
+        for deep in [
+            "- ".repeat(10_000) + "item",
+            "[".repeat(10_000) + "x" + &"](u)".repeat(10_000),
+            "*".repeat(10_000) + "x" + &"*".repeat(10_000),
+            "<div>".repeat(10_000) + "\n\ntext",
+            "1. ".repeat(5_000) + "x",
+            "[^".repeat(5_000),
+        ] {
+            let c = clean(&deep);
+            check_structure(&deep, &c);
+        }
     }
 
     fn fragment() -> impl Strategy<Value = String> {
