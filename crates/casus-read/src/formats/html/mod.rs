@@ -16,7 +16,11 @@
 //!   cookie banners, sharing, breadcrumbs or edit links are dropped as
 //!   [`RemovedKind::Chrome`] (a `<header>` is dropped only outside the main
 //!   container and outside `<article>`, where it usually holds the
-//!   headline); navigation boxes as [`RemovedKind::Navbox`].
+//!   headline); navigation boxes as [`RemovedKind::Navbox`]. As a simple
+//!   density rule, a `div`/`ul`/`ol`/`section`/`dl` with at least three
+//!   links whose text is 80% or more link text is chrome too. No rule based
+//!   on class, id, role or density may drop an element holding more than
+//!   half of the page's text.
 //! * `<sup class="reference">[12]</sup>` and plain-text markers like `[12]`,
 //!   `[a]`, `[citation needed]` become [`Citation`]s, removed from the text.
 //! * `<ol class="references">` (also `reflist`, `footnotes`) and list items
@@ -26,11 +30,16 @@
 //!   Images (and their `alt`) are dropped.
 //! * Entities are decoded with [`CleanBuilder::replace`]; `&nbsp;` and
 //!   other whitespace references count as whitespace.
-//! * Metadata: `<meta name|property|itemprop content>` (repeated keys become
+//! * Metadata: the first `table.infobox` as an `infobox` map (label cell to
+//!   value cell text), `datePublished`/`headline` from JSON-LD,
+//!   `<meta name|property|itemprop content>` (repeated keys become
 //!   arrays), `<html lang>` as `lang`, `<link rel=canonical>` as
 //!   `canonical`, and a `date` key taken from the first of
-//!   `article:published_time`, `date`, `dc.date`, ... or the first
-//!   `<time datetime>` in the content, when the page has no `date` meta.
+//!   `article:published_time`, `dc.date`, `pubdate`, ..., the first
+//!   JSON-LD `datePublished` or the first `<time datetime>` in the content,
+//!   when the page has no `date` meta.
+//! * Title: the `<title>`, or the first `<h1>` when the `<title>` is that
+//!   `<h1>` plus a site name; else `og:title`, else the first `<h1>`.
 
 pub mod entities;
 pub mod tokenize;
@@ -656,6 +665,8 @@ struct Renderer<'a> {
     raw: &'a str,
     /// Non-whitespace text bytes in the tokens before each token index.
     text_before: Vec<usize>,
+    /// Link text bytes and links before each token index.
+    links_before: Vec<(usize, usize)>,
     b: CleanBuilder<'a>,
     out: Cleaned,
     main: Option<usize>,
@@ -695,20 +706,42 @@ enum Collect {
 }
 
 fn render(text: &str, toks: &[Token], close: &[usize], main: Option<usize>) -> Cleaned {
+    // Prefix sums over tokens: text bytes, text bytes inside links, links.
     let mut text_before = Vec::with_capacity(toks.len() + 1);
-    let mut total = 0;
-    for tok in toks {
+    let mut links_before = Vec::with_capacity(toks.len() + 1);
+    let (mut total, mut link_text, mut links) = (0, 0, 0);
+    let mut open_links: Vec<usize> = Vec::new();
+    for (t, tok) in toks.iter().enumerate() {
+        while open_links.last().is_some_and(|c| *c <= t) {
+            open_links.pop();
+        }
         text_before.push(total);
-        if tok.kind == TokenKind::Text {
-            total += text.get(tok.span.clone()).map_or(0, |s| {
-                s.bytes().filter(|c| !c.is_ascii_whitespace()).count()
-            });
+        links_before.push((link_text, links));
+        match &tok.kind {
+            TokenKind::Text => {
+                let n = text.get(tok.span.clone()).map_or(0, |s| {
+                    s.bytes().filter(|c| !c.is_ascii_whitespace()).count()
+                });
+                total += n;
+                if !open_links.is_empty() {
+                    link_text += n;
+                }
+            }
+            TokenKind::Start {
+                name, self_closing, ..
+            } if name == "a" && !self_closing => {
+                links += 1;
+                open_links.push(close.get(t).copied().unwrap_or(toks.len()));
+            }
+            _ => {}
         }
     }
     text_before.push(total);
+    links_before.push((link_text, links));
     let mut r = Renderer {
         raw: text,
         text_before,
+        links_before,
         b: CleanBuilder::new(text),
         out: Cleaned::default(),
         main,
@@ -962,6 +995,13 @@ impl<'a> Renderer<'a> {
             if name == "sup" && role == Role::Plain && self.sup_is_marker {
                 role = Role::Cite;
             }
+            // Link lists: containers whose text is almost all link text.
+            if role == Role::Plain && matches!(name, "div" | "ul" | "ol" | "section" | "dl") {
+                let (inner, link_text, links) = self.link_density(t, close);
+                if links >= 3 && inner > 0 && link_text * 10 >= inner * 8 {
+                    role = Role::Skip(RemovedKind::Chrome);
+                }
+            }
             // Chrome found by class, id, role or a page-wide <form> must not
             // swallow most of the page's text (wrappers like
             // `<div class="nav-open">` or ASP.NET's `<form id="aspnetForm">`).
@@ -1126,6 +1166,21 @@ impl<'a> Renderer<'a> {
             label,
             collect,
         }
+    }
+
+    /// Text bytes, link text bytes and links inside tokens `(t, close)`.
+    fn link_density(&self, t: usize, close: usize) -> (usize, usize, usize) {
+        let total = self.text_before.last().copied().unwrap_or(0);
+        let text_at = |i: usize| self.text_before.get(i).copied().unwrap_or(total);
+        let last = self.links_before.last().copied().unwrap_or((0, 0));
+        let links_at = |i: usize| self.links_before.get(i).copied().unwrap_or(last);
+        let (lt0, l0) = links_at(t);
+        let (lt1, l1) = links_at(close);
+        (
+            text_at(close).saturating_sub(text_at(t)),
+            lt1.saturating_sub(lt0),
+            l1.saturating_sub(l0),
+        )
     }
 
     fn classify(&self, name: &str, class: &str, id: &str, role: &str, attrs: &[Attr]) -> Role {

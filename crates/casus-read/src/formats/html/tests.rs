@@ -388,6 +388,19 @@ fn json_ld_gives_the_date() {
 }
 
 #[test]
+fn link_lists_are_chrome() {
+    let raw = "<body><div><a href=/a>World</a> <a href=/b>Business</a> <a href=/c>Sport</a></div>\
+        <p>Artillery fire was reported near <a href=/t>Tartus</a> on Sunday.</p>\
+        <ul><li><a href=/1>Earlier: talks collapse</a></li><li><a href=/2>Analysis: what next</a></li><li><a href=/3>Video</a></li></ul></body>";
+    let c = clean(raw);
+    check_map(raw, &c);
+    assert_eq!(
+        c.clean,
+        "Artillery fire was reported near Tartus on Sunday."
+    );
+}
+
+#[test]
 fn page_wide_wrappers_are_not_chrome() {
     let raw = "<body><form id=\"aspnetForm\"><div class=\"page nav-open\">\
         <div class=\"menu\">Home News</div><p>Troops crossed the river at dawn.</p>\
