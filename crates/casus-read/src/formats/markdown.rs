@@ -32,7 +32,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde_json::{Map, Value};
 use yaml_rust2::parser::{Event as YEvent, Parser as YParser};
 use yaml_rust2::scanner::TScalarStyle;
@@ -260,6 +260,8 @@ struct Render<'a> {
     /// The raw extent of the HTML block being read.
     html_block: Option<Range<usize>>,
     in_code_block: bool,
+    /// Inside a shortcut reference link used as a citation marker: `[3]`.
+    in_cite_link: bool,
     footnote: Option<(String, String, usize)>,
     ref_section: Option<u8>,
     /// The reference item being collected: text, raw start, label, depth.
@@ -281,6 +283,7 @@ impl<'a> Render<'a> {
             html_depth: 0,
             html_block: None,
             in_code_block: false,
+            in_cite_link: false,
             footnote: None,
             ref_section: None,
             ref_item: None,
@@ -349,6 +352,12 @@ impl<'a> Render<'a> {
                         });
                         self.remove(RemovedKind::CitationMarker, base + i..base + i + len);
                         i += len;
+                        // `army [b] x`: one space, not two.
+                        if self.b.text().ends_with(' ') {
+                            while bytes.get(i) == Some(&b' ') {
+                                i += 1;
+                            }
+                        }
                         run = i;
                     } else {
                         i += 1;
@@ -372,7 +381,7 @@ impl<'a> Render<'a> {
 
     /// A text event: `text` is what the parser read from `range`.
     fn text(&mut self, range: Range<usize>, text: &str) {
-        if self.image_depth > 0 || self.html_depth > 0 {
+        if self.image_depth > 0 || self.html_depth > 0 || self.in_cite_link {
             return;
         }
         if let Some(buf) = self.collecting() {
@@ -457,7 +466,7 @@ impl<'a> Render<'a> {
         match ev {
             Event::Text(t) => self.text(range, &t),
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                if self.image_depth > 0 {
+                if self.image_depth > 0 || self.in_cite_link {
                     return;
                 }
                 if let Some(buf) = self.collecting() {
@@ -577,6 +586,25 @@ impl<'a> Render<'a> {
             Tag::Image { .. } => {
                 self.image_depth += 1;
             }
+            Tag::Link {
+                link_type: LinkType::Shortcut,
+                ..
+            } if self.collecting().is_none() && self.image_depth == 0 => {
+                // `said so [3]` with a `[3]: http://...` definition.
+                let slice = self.raw.get(range.clone()).unwrap_or("");
+                if let Some((label, len)) = text_marker(slice) {
+                    if len == slice.len() {
+                        let at = self.b.text().trim_end().len();
+                        self.out.citations.push(Citation {
+                            label: label.to_string(),
+                            clean_at: at,
+                            raw: Span::new(range.start, range.end),
+                        });
+                        self.remove(RemovedKind::CitationMarker, range);
+                        self.in_cite_link = true;
+                    }
+                }
+            }
             Tag::TableHead | Tag::TableRow | Tag::BlockQuote(_) | Tag::Table(_) => {
                 self.b.newline(range.start);
             }
@@ -685,6 +713,7 @@ impl<'a> Render<'a> {
                     self.remove(RemovedKind::References, start..range.end);
                 }
             }
+            TagEnd::Link => self.in_cite_link = false,
             TagEnd::Image => {
                 self.image_depth = self.image_depth.saturating_sub(1);
                 if self.image_depth == 0 {
@@ -991,6 +1020,7 @@ quoted line two
             "&#0; &#x110000; &bogus;",
             "caf\u{e9} \u{1f600} [\u{e9}]",
             "Text[1][2][^a]. More [sic].",
+            "Said so.[4] [t]he army [b] x\n\n[4]: http://example.org/4",
             "---\n- a\n- b\n---\n",
             "---\n: :\n...\ntext",
             "## References\n\n- [^1] one\n- two\n\n# Next\n- three",
@@ -1002,6 +1032,11 @@ quoted line two
             let c = clean(raw);
             check_map(raw, &c);
         }
+        let raw = "Said so.[4] [t]he army [b] x\n\n[4]: http://example.org/4";
+        let c = clean(raw);
+        assert_eq!(c.clean, "Said so. [t]he army x");
+        let labels: Vec<&str> = c.citations.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["4", "b"]);
         let c = clean("Text[1][2][^a]. More [sic].");
         assert_eq!(c.clean, "Text. More [sic].");
         assert_eq!(c.citations.len(), 3);

@@ -648,7 +648,11 @@ pub(crate) fn text_marker(s: &str) -> Option<(&str, usize)> {
     let end = memchr::memchr(b']', &b[1..b.len().min(24)])? + 1;
     let label = s.get(1..end)?;
     let ok = (!label.is_empty() && label.len() <= 3 && label.bytes().all(|c| c.is_ascii_digit()))
-        || (!label.is_empty() && label.len() <= 2 && label.bytes().all(|c| c.is_ascii_lowercase()))
+        // `[a]` but not the editorial `[t]he`.
+        || (!label.is_empty()
+            && label.len() <= 2
+            && label.bytes().all(|c| c.is_ascii_lowercase())
+            && !b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric))
         || label == "citation needed"
         || label == "clarification needed"
         || label == "better source needed"
