@@ -10,6 +10,9 @@
 //!   that would expand past [`MAX_YAML_NODES`] nodes (a billion-laughs bomb)
 //!   or nest deeper than [`MAX_YAML_DEPTH`] is dropped with a warning.
 //!   Malformed YAML is dropped with a warning; the body is always kept.
+//! * Hugo-style `+++` TOML front matter is removed too; only its top-level
+//!   `key = value` lines are read (strings, booleans, numbers, else the raw
+//!   value as a string), with a warning for what was skipped.
 //! * Body: parsed with pulldown-cmark (tables, footnotes, strikethrough,
 //!   task lists, heading attributes). Text is copied from its raw range when
 //!   the parser's text is verbatim there, otherwise (escapes, entities)
@@ -50,7 +53,20 @@ pub const MAX_YAML_DEPTH: usize = 64;
 pub fn clean(text: &str) -> Cleaned {
     let mut out = Cleaned::default();
     let mut body_start = 0;
-    if let Some(fm) = front_matter(text) {
+    if let Some(fm) = toml_front_matter(text) {
+        out.removed.push(Removed {
+            kind: RemovedKind::FrontMatter,
+            raw: Span::new(0, fm.end),
+        });
+        body_start = fm.end;
+        let (map, skipped) = simple_toml(&text[fm.yaml.clone()]);
+        out.metadata = map;
+        if skipped > 0 {
+            out.warnings.push(format!(
+                "TOML front matter: {skipped} lines (tables, arrays, multi-line values) not read"
+            ));
+        }
+    } else if let Some(fm) = front_matter(text) {
         out.removed.push(Removed {
             kind: RemovedKind::FrontMatter,
             raw: Span::new(0, fm.end),
@@ -116,6 +132,73 @@ fn front_matter(text: &str) -> Option<FrontMatter> {
         next = after;
     }
     None
+}
+
+/// A Hugo-style `+++` front matter block.
+fn toml_front_matter(text: &str) -> Option<FrontMatter> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let (first, mut next) = line_at(text, start);
+    if text[first].trim_end_matches([' ', '\t']) != "+++" {
+        return None;
+    }
+    let yaml_start = next;
+    while next < text.len() {
+        let (line, after) = line_at(text, next);
+        if text[line.clone()].trim_end_matches([' ', '\t']) == "+++" {
+            return Some(FrontMatter {
+                yaml: yaml_start..line.start,
+                end: after,
+            });
+        }
+        next = after;
+    }
+    None
+}
+
+/// Reads the top-level `key = value` lines of TOML front matter (strings,
+/// booleans, integers; anything else, dates included, as a string). Stops
+/// at the first `[table]`. Returns the map and the number of lines skipped.
+fn simple_toml(src: &str) -> (BTreeMap<String, Value>, usize) {
+    let mut map = BTreeMap::new();
+    let mut skipped = 0;
+    for (k, line) in src.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('[') {
+            skipped += src.lines().skip(k).filter(|l| !l.trim().is_empty()).count();
+            break;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            skipped += 1;
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        let value = value.trim();
+        if key.is_empty()
+            || value.is_empty()
+            || value.starts_with(['[', '{'])
+            || value.starts_with("\"\"\"")
+        {
+            skipped += 1;
+            continue;
+        }
+        let v = if let Some(q) = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        {
+            Value::String(q.replace("\\\"", "\""))
+        } else {
+            match plain_scalar(value) {
+                Value::Null => Value::String(value.to_string()),
+                v => v,
+            }
+        };
+        map.insert(key.to_string(), v);
+    }
+    (map, skipped)
 }
 
 enum Node {
@@ -989,6 +1072,19 @@ quoted line two
         assert_eq!(c.clean, "Title");
         assert_eq!(c.title.as_deref(), Some("Title"));
         assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let raw = "+++\ntitle = \"Shelling of Ganja\"\ndate = 2020-10-11\ndraft = false\ntags = [\"a\"]\n\n[params]\nx = 1\n+++\nBody.\n";
+        let c = clean(raw);
+        check_map(raw, &c);
+        assert_eq!(c.clean, "Body.");
+        assert_eq!(c.title.as_deref(), Some("Shelling of Ganja"));
+        assert_eq!(c.metadata["date"], "2020-10-11");
+        assert_eq!(c.metadata["draft"], false);
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert_eq!(c.removed[0].kind, RemovedKind::FrontMatter);
     }
 
     #[test]
