@@ -39,7 +39,8 @@
 //!   JSON-LD `datePublished` or the first `<time datetime>` in the content,
 //!   when the page has no `date` meta.
 //! * Title: the `<title>`, or the first `<h1>` when the `<title>` is that
-//!   `<h1>` plus a site name; else `og:title`, else the first `<h1>`.
+//!   `<h1>` plus a site name before or after it; else `og:title`, else the
+//!   first `<h1>`.
 
 pub mod entities;
 pub mod tokenize;
@@ -1464,10 +1465,13 @@ impl<'a> Renderer<'a> {
             .get("og:title")
             .and_then(|v| v.as_str())
             .map(str::to_string);
-        // The <title>, unless it is the first <h1> plus a site name.
+        // The <title>, unless it is the first <h1> plus a site name
+        // ("Headline - Site" or "Site | Headline").
         let h1 = self.h1.take();
         let title = match (self.title.take(), h1) {
-            (Some(t), Some(h)) if t.starts_with(&h) && t.len() > h.len() => Some(h),
+            (Some(t), Some(h)) if (t.starts_with(&h) || t.ends_with(&h)) && t.len() > h.len() => {
+                Some(h)
+            }
             (t, h) => t.or(og).or(h),
         };
         self.out.title = title;

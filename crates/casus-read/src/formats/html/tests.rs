@@ -349,6 +349,10 @@ fn malformed_html_does_not_panic() {
     }
     let c = clean("<div><p>unclosed <b>bold <i>italic");
     assert_eq!(c.clean, "unclosed bold italic");
+    let c = clean("<title>Site | Talks resume</title><h1>Talks resume</h1>");
+    assert_eq!(c.title.as_deref(), Some("Talks resume"));
+    let c = clean("<title>Talks resume in Moscow</title><h1>Other</h1>");
+    assert_eq!(c.title.as_deref(), Some("Talks resume in Moscow"));
     let c = clean("<h1>a<h2>b</h1>c");
     assert_eq!(c.sections.len(), 2);
 }
