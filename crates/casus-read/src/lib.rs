@@ -264,3 +264,50 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Docume
         raw_len: bytes.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600), f in 0usize..8) {
+            for format in [None, Some(Format::ALL[f])] {
+                let opts = ReadOptions { format, ..Default::default() };
+                if let Ok(d) = read_bytes("x", &bytes, &opts) {
+                    proptest::prop_assert!(d.map.check(d.clean.len(), bytes.len()).is_ok());
+                }
+            }
+        }
+
+        #[test]
+        fn truncated_seeds_never_panic(cut in 0usize..4000, f in 0usize..8) {
+            let seed = include_bytes!("../../../data/corpus/003_c541be4a485a1455.txt");
+            let bytes = &seed[..cut.min(seed.len())];
+            let opts = ReadOptions { format: Some(Format::ALL[f]), ..Default::default() };
+            if let Ok(d) = read_bytes("x", bytes, &opts) {
+                proptest::prop_assert!(d.map.check(d.clean.len(), bytes.len()).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_file() {
+        let o = ReadOptions {
+            max_bytes: 4,
+            ..Default::default()
+        };
+        assert_eq!(
+            read_bytes("a.txt", b"", &o).unwrap_err().to_string(),
+            "a.txt: empty file"
+        );
+        assert!(read_bytes("b.bin", b"\0\0", &o)
+            .unwrap_err()
+            .to_string()
+            .starts_with("b.bin: looks like a binary"));
+        assert!(read_bytes("c.txt", b"hello", &o)
+            .unwrap_err()
+            .to_string()
+            .contains("over the size limit of 4"));
+    }
+}

@@ -63,7 +63,7 @@ impl Profile {
 
 static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
     let pats: Vec<String> = data_lines(include_str!("../../../../data/read/chrome.txt"))
-        .map(|p| format!("(?i){p}"))
+        .map(|p| format!("(?i-u){p}"))
         .collect();
     RegexSet::new(pats).expect("data/read/chrome.txt holds valid patterns")
 });
@@ -72,38 +72,43 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
 static REF_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,4})\.\s+)?\^\s*(?:(?:[a-z]{1,2}\s+)+)?").unwrap());
 
-/// Text typical of a bibliographic reference.
-static REF_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+/// Reference shapes that need a pattern: "Surname, Given (2002).",
+/// "Surname, Given (" at the start, "p. 11." at the end. ASCII mode keeps
+/// the automaton small (names with accents are caught by other cues).
+static REF_SHAPES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"Retrieved\s\d|Retrieved on|Archived from|ISBN[\s:]*[\dX-]{9,}|doi:\s*10\.|JSTOR\s\d|ISSN\s\d|OCLC\s\d|",
-        r#"\(in [A-Z][a-z]+\)|\(PDF\)|^"[^"]{1,200}"\.?$|\(eds?\.\)|"#,
-        r"\p{Lu}[\p{L}'’-]+, \p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)?\s\((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2}\s\w+\s\d{4}|\w+\s\d{1,2},\s\d{4})\)\.?$|",
-        r"^\s*\p{Lu}[\p{L}'’-]+, \p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)?\.?\s\(|\bpp?\.\s?\d+(?:[–-]\d+)?\.?$"
-    ))
-    .unwrap()
-});
-
-/// The lead sentence of an encyclopedia article: the summaries that
-/// navigation boxes and "related articles" blocks append to a page.
-static DEFINITIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:(?:The|An?) )?[^.;:]{1,160}?\b(?:is|was|are|were) (?:an?|the|one|proposed|located|held)\b|",
-        r"^(?:Events of the year|This is a list of|List of|The following is a list)"
+        r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? \((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$|",
+        r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(|",
+        r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$|\(in [A-Z][a-z]+\)"
     ))
     .unwrap()
 });
 
 static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*\bhas generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
+    Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*has generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
 });
 
 /// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
-/// region …"), not like narrative ("On 22 November, X said that … is a …").
+/// region …", "The Y were proposed …"): the summaries that navigation boxes
+/// and "related articles" blocks append to a page. Narrative ("On 22
+/// November, X said that … is a …") is not.
 fn is_definitional(t: &str) -> bool {
-    let Some(m) = DEFINITIONAL.find(t) else {
-        return false;
-    };
-    let first = t.split(' ').next().unwrap_or("");
+    const LISTS: &[&str] = &[
+        "Events of the year",
+        "This is a list of",
+        "List of",
+        "The following is a list",
+    ];
+    const COPULAS: &[&str] = &[" is ", " was ", " are ", " were "];
+    const COMPLEMENTS: &[&str] = &[
+        "a ",
+        "an ",
+        "the ",
+        "one ",
+        "proposed ",
+        "located ",
+        "held ",
+    ];
     const NARRATIVE: &[&str] = &[
         "On",
         "In",
@@ -124,11 +129,64 @@ fn is_definitional(t: &str) -> bool {
         "If",
         "Despite",
     ];
-    let head = &t[..m.end()];
-    !NARRATIVE.contains(&first)
-        && !head.contains(" that ")
-        && !head.contains(" said")
-        && !head.contains(" stated")
+    if LISTS.iter().any(|l| t.starts_with(l)) {
+        return true;
+    }
+    let first = t.split(' ').next().unwrap_or("");
+    if NARRATIVE.contains(&first) {
+        return false;
+    }
+    let head = &t[..floor_char_boundary(t, 170)];
+    let stop = head.find(['.', ';', ':']).unwrap_or(head.len());
+    let head = &head[..stop];
+    for (i, _) in head.match_indices(' ') {
+        let rest = &head[i..];
+        if let Some(c) = COPULAS.iter().find(|c| rest.starts_with(*c)) {
+            let after = &rest[c.len()..];
+            if COMPLEMENTS.iter().any(|x| after.starts_with(x)) {
+                let subject = &head[..i];
+                return !subject.contains(" that ")
+                    && !subject.contains(" said")
+                    && !subject.contains(" stated");
+            }
+        }
+    }
+    false
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Literals that mark a bibliographic reference on their own.
+const REF_MARKS: &[&str] = &[
+    "Retrieved ",
+    "Retrieved\u{a0}",
+    "Archived from",
+    "ISBN",
+    "doi:",
+    "JSTOR",
+    "ISSN",
+    "OCLC",
+    "(PDF)",
+    "(eds.)",
+    "(ed.)",
+];
+
+/// Whether `t` reads like an entry of a reference list.
+fn ref_like(t: &str) -> bool {
+    if REF_MARKS.iter().any(|m| t.contains(m)) {
+        return true;
+    }
+    let quoted_title =
+        t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
+    quoted_title || ((t.contains(" (") || t.contains(". p")) && REF_SHAPES.is_match(t))
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -336,14 +394,14 @@ fn classify(line: &str) -> LineKind {
 
 /// A short line without final punctuation that stands alone: a heading.
 fn is_heading_like(t: &str) -> bool {
-    let words = t.split_whitespace().count();
+    if t.is_empty() || t.len() > 120 || t.starts_with('•') {
+        return false;
+    }
     let first = t.chars().next().unwrap_or(' ');
-    let last = t.chars().last().unwrap_or('.');
-    (1..=12).contains(&words)
-        && t.len() <= 120
-        && (first.is_uppercase() || first.is_ascii_digit())
+    let last = t.chars().next_back().unwrap_or('.');
+    (first.is_uppercase() || first.is_ascii_digit())
         && !matches!(last, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '”')
-        && !t.starts_with('•')
+        && t.split_whitespace().count() <= 12
 }
 
 const JOINING_WORDS: &[&str] = &[
@@ -617,29 +675,37 @@ fn tail_weight(t: &str) -> (i64, bool) {
     let t = t.trim();
     if t.is_empty() {
         (0, false)
-    } else if is_ref_entry(t) || DEBRIS.is_match(t) || REF_LIKE.is_match(t) {
+    } else if is_ref_entry(t) || DEBRIS.is_match(t) || ref_like(t) {
         (1, true)
     } else if is_definitional(t) {
         (1, false)
-    } else if is_heading_like(t) || t.split_whitespace().count() < 5 {
+    } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
         (0, false)
     } else {
         (-1, false)
     }
 }
 
+/// How far (in net prose units) the backward scan goes past the best start.
+const MAX_PROSE_RUN: i64 = 40;
+
 /// The suffix start (by units) where back matter outweighs prose, if it is
 /// clearly back matter: weight at least 3, and a reference or debris in it
 /// or at least three article summaries.
-fn best_suffix(weights: &[(i64, bool)]) -> Option<usize> {
+fn best_suffix(n: usize, weight: impl Fn(usize) -> (i64, bool)) -> Option<usize> {
     let mut best = None;
     let mut best_score = 0i64;
     let mut score = 0i64;
     let mut strong = 0usize;
     let mut weak = 0usize;
-    for i in (0..weights.len()).rev() {
-        let (w, s) = weights[i];
+    for i in (0..n).rev() {
+        let (w, s) = weight(i);
         score += w;
+        // Back matter sits at the end: once prose clearly dominates what
+        // follows, no earlier start can be back matter.
+        if score < best_score - MAX_PROSE_RUN {
+            break;
+        }
         if s {
             strong += 1;
         } else if w > 0 {
@@ -656,15 +722,15 @@ fn best_suffix(weights: &[(i64, bool)]) -> Option<usize> {
 /// Finds the back matter of a multi-line text; marks it and returns the raw
 /// offset where the body ends.
 fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize {
-    let weights: Vec<(i64, bool)> = found
-        .iter()
-        .map(|l| match l.kind {
+    let weight = |i: usize| {
+        let l = &found[i];
+        match l.kind {
             LineKind::Blank | LineKind::Chrome => (0, false),
             LineKind::RefEntry | LineKind::Debris => (1, true),
             LineKind::Text => tail_weight(&text[l.start..l.end]),
-        })
-        .collect();
-    let Some(cut) = best_suffix(&weights) else {
+        }
+    };
+    let Some(cut) = best_suffix(found.len(), weight) else {
         return text.len();
     };
     let start = found[cut].start;
@@ -686,7 +752,7 @@ fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize
             }),
             LineKind::Text => {
                 let t = &text[l.start..l.end];
-                let kind = if REF_LIKE.is_match(t) {
+                let kind = if ref_like(t) {
                     RemovedKind::References
                 } else if is_definitional(t) {
                     RemovedKind::Navbox
@@ -734,11 +800,7 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 /// on one line); records it and returns the raw offset where the body ends.
 fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
     let units = chunks(text);
-    let weights: Vec<(i64, bool)> = units
-        .iter()
-        .map(|&(s, e)| tail_weight(&text[s..e]))
-        .collect();
-    let Some(cut) = best_suffix(&weights) else {
+    let Some(cut) = best_suffix(units.len(), |i| tail_weight(&text[units[i].0..units[i].1])) else {
         return text.len();
     };
     let start = units[cut].0;
@@ -748,7 +810,7 @@ fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
     });
     for &(s, e) in &units[cut..] {
         let t = text[s..e].trim();
-        if REF_LIKE.is_match(t) {
+        if ref_like(t) {
             extras.references.push(Reference {
                 label: None,
                 text: t.to_string(),

@@ -1,0 +1,85 @@
+//! Ingest is idempotent, transactional, and searchable.
+
+use casus_pipeline::Pipeline;
+use casus_read::{read_bytes, ReadOptions};
+use casus_store::{Ingested, Store};
+
+fn process(name: &str, text: &str) -> casus_pipeline::Processed {
+    let doc = read_bytes(name, text.as_bytes(), &ReadOptions::default()).unwrap();
+    Pipeline::embedded().process(doc)
+}
+
+#[test]
+fn same_bytes_twice_is_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kb.db");
+    let text = "Azerbaijan shelled Stepanakert on 4 October 2020. Armenia denied it.";
+    {
+        let mut s = Store::open(&db).unwrap();
+        assert_eq!(
+            s.ingest(&process("a.txt", text), text.as_bytes()).unwrap(),
+            Ingested::New
+        );
+        assert_eq!(
+            s.ingest(&process("copy.txt", text), text.as_bytes())
+                .unwrap(),
+            Ingested::Duplicate
+        );
+    }
+    let s = Store::open(&db).unwrap();
+    let st = s.stats().unwrap();
+    assert_eq!(st.documents, 1);
+    assert_eq!(st.sentences, 2);
+    let docs = s.documents().unwrap();
+    assert_eq!(docs[0].name, "a.txt");
+    let full = s.find_document("a.txt").unwrap().unwrap();
+    assert_eq!(full.raw, text.as_bytes());
+    let sents = s.sentences(&docs[0].id).unwrap();
+    assert_eq!(
+        &text[sents[1].span[0] as usize..sents[1].span[1] as usize],
+        "Armenia denied it."
+    );
+}
+
+#[test]
+fn search_finds_sentences_with_snippets() {
+    let mut s = Store::memory().unwrap();
+    let text = "Talks were held in Moscow.\n\nThe ceasefire in Shusha collapsed within hours.";
+    s.ingest(&process("b.txt", text), text.as_bytes()).unwrap();
+    let hits = s.search("shusha ceasefire", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet.contains("[Shusha]"));
+    // FTS syntax in user input is quoted, not interpreted.
+    assert!(s.search("\"unbalanced OR (", 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_failed_document_leaves_nothing_behind() {
+    let mut s = Store::memory().unwrap();
+    let text = "One sentence here.";
+    let p = process("c.txt", text);
+    // A trigger makes the sentence insert fail half-way through the document.
+    s.conn()
+        .execute_batch("CREATE TRIGGER boom BEFORE INSERT ON sentences BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+        .unwrap();
+    assert!(s.ingest(&p, text.as_bytes()).is_err());
+    assert_eq!(
+        s.stats().unwrap().documents,
+        0,
+        "the document row was rolled back"
+    );
+    s.conn().execute_batch("DROP TRIGGER boom;").unwrap();
+    assert_eq!(s.ingest(&p, text.as_bytes()).unwrap(), Ingested::New);
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kb.db");
+    drop(Store::open(&db).unwrap());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.pragma_update(None, "user_version", 999).unwrap();
+    drop(c);
+    let err = Store::open(&db).err().unwrap().to_string();
+    assert!(err.contains("newer"), "{err}");
+}

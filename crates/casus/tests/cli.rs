@@ -1,0 +1,177 @@
+//! End-to-end tests of the `casus` command line.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn casus(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn records(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn extract_prints_documents_and_sentences_with_raw_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = "Fighting resumed.[3] Gen. Smith met U.S. envoys at 8:30 p.m. on Dec. 5.\n\nA ceasefire held.";
+    std::fs::write(dir.path().join("a.txt"), raw).unwrap();
+    let out = casus(&["extract", "--format", "jsonl", "a.txt"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&out);
+    assert_eq!(recs[0]["kind"], "document");
+    assert_eq!(recs[0]["format"], "text");
+    let sents: Vec<_> = recs.iter().filter(|r| r["kind"] == "sentence").collect();
+    assert_eq!(sents.len(), 3);
+    for s in &sents {
+        let (a, b) = (
+            s["span"][0].as_u64().unwrap() as usize,
+            s["span"][1].as_u64().unwrap() as usize,
+        );
+        let text = s["text"].as_str().unwrap();
+        assert!(raw[a..b].starts_with(&text[..5]) && raw[a..b].ends_with(&text[text.len() - 3..]));
+    }
+    assert_eq!(sents[0]["text"], "Fighting resumed.");
+    assert_eq!(sents[0]["citations"][0], "3");
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("good.txt"),
+        "Armenia and Azerbaijan signed a ceasefire.",
+    )
+    .unwrap();
+    std::fs::write(p.join("empty.txt"), "").unwrap();
+    std::fs::write(p.join("binary.bin"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    std::fs::write(p.join("latin1.txt"), b"Caf\xe9 talks in Baku ended.").unwrap();
+    std::fs::write(p.join("big.txt"), "x ".repeat(5000)).unwrap();
+    let out = casus(
+        &[
+            "extract",
+            "--max-bytes",
+            "4096",
+            "good.txt",
+            "empty.txt",
+            "binary.bin",
+            "latin1.txt",
+            "big.txt",
+            "missing.txt",
+        ],
+        p,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "some inputs were good: {err}");
+    assert!(err.contains("empty.txt: empty file"), "{err}");
+    assert!(
+        err.contains("binary.bin: looks like a binary file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("big.txt: 10000 bytes is over the size limit of 4096"),
+        "{err}"
+    );
+    assert!(err.contains("missing.txt: cannot read"), "{err}");
+    assert!(
+        err.contains("latin1.txt: 1 bytes of invalid UTF-8"),
+        "{err}"
+    );
+    let docs: Vec<_> = records(&out)
+        .into_iter()
+        .filter(|r| r["kind"] == "document")
+        .collect();
+    assert_eq!(docs.len(), 2);
+}
+
+#[test]
+fn ingest_is_idempotent_and_queryable() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("in")).unwrap();
+    std::fs::write(
+        p.join("in/a.txt"),
+        "The Minsk Group called for restraint.\n\nTalks followed in Moscow.",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("in/b.md"),
+        "---\ntitle: Notes\ndate: 2020-10-10\n---\n# Notes\n\nA truce began in Moscow.\n",
+    )
+    .unwrap();
+    let first = casus(&["ingest", "--db", "kb.db", "in"], p);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stderr).contains("2 new, 0 already stored"));
+    let again = casus(&["ingest", "--db", "kb.db", "in"], p);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 2 already stored"));
+    let docs = casus(&["docs", "--db", "kb.db"], p);
+    assert_eq!(String::from_utf8_lossy(&docs.stdout).lines().count(), 3);
+    let show = casus(&["show", "--db", "kb.db", "in/a.txt", "--sentences"], p);
+    assert!(String::from_utf8_lossy(&show.stdout)
+        .contains("0\t0-37\ttext\tThe Minsk Group called for restraint."));
+    let search = casus(&["search", "--db", "kb.db", "moscow"], p);
+    assert_eq!(String::from_utf8_lossy(&search.stdout).lines().count(), 2);
+    let missing = casus(&["show", "--db", "kb.db", "nope"], p);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no document matches \"nope\""));
+}
+
+#[test]
+fn extract_stdin_streams_records() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(["extract", "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(
+            stdin,
+            r#"{{"id": "n1", "text": "Baku accused Yerevan. Yerevan denied it."}}"#
+        )
+        .unwrap();
+        writeln!(stdin, "not json").unwrap();
+        writeln!(stdin, r#"{{"id": 7, "text": "Talks resumed."}}"#).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let recs = records(&out);
+    let docs: Vec<_> = recs
+        .iter()
+        .filter(|r| r["kind"] == "document")
+        .map(|r| r["doc"].clone())
+        .collect();
+    assert_eq!(docs, [serde_json::json!("n1"), serde_json::json!("7")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin line 2"));
+}
+
+#[test]
+fn extract_without_files_reads_the_embedded_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = casus(&["extract"], dir.path());
+    assert!(out.status.success());
+    let docs = records(&out)
+        .into_iter()
+        .filter(|r| r["kind"] == "document")
+        .count();
+    assert_eq!(docs, 5);
+}
