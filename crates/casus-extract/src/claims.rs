@@ -402,7 +402,21 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
                 continue;
             };
-            let subject = seg.subject.clone().or_else(|| block.clone());
+            let mut subject = seg.subject.clone().or_else(|| block.clone());
+            let mut seg_rule = seg.rule.clone();
+            if subject.is_none()
+                && seg.rule.contains(&"cue-before")
+                && matches!(
+                    seg.category.as_deref(),
+                    Some("destroyed" | "damaged" | "killed" | "captured")
+                )
+            {
+                // "Azerbaijan stated it had destroyed five tanks": the claimant's adversary lost them.
+                if let Some(adv) = claimant.as_ref().and_then(|c| r.adversaries.get(c)) {
+                    subject = Some(adv.clone());
+                    seg_rule.push("adversary");
+                }
+            }
             let qstart = toks[q.first].start;
             // As-of or event date: the last date before the number that sets the
             // narrative, else the first in the sentence, else the narrative date.
@@ -418,7 +432,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             } else {
                 claimant_rule
             }];
-            rule.extend(seg.rule.iter());
+            rule.extend(seg_rule.iter());
             let end_off = toks
                 .get(seg.end_tok.saturating_sub(1))
                 .map(|t| t.end)
@@ -664,6 +678,7 @@ mod tests {
         assert_eq!(v[0].0, "destroyed");
         assert_eq!(v[0].2.as_deref(), Some("tank"));
         assert_eq!(v[0].4.as_deref(), Some("AZE"));
+        assert_eq!(v[0].3.as_deref(), Some("ARM"));
         assert_eq!(v[0].5, Some(5));
     }
 

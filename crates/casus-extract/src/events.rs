@@ -73,6 +73,12 @@ pub(crate) fn place_mentions<'a>(
     out
 }
 
+/// Whether a mention is only the first part of a compound word
+/// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor.
+fn in_compound(toks: &[Tok], p: &Placed) -> bool {
+    p.last > p.first && toks[p.last - 1].end > p.m.end
+}
+
 /// The token before `i`, skipping determiners; its index.
 fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
     let mut k = i;
@@ -450,6 +456,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         p.last <= f.first
                             && p.first >= cstart
                             && is_actor(p.m)
+                            && !in_compound(&toks, p)
                             && !after_according(&toks, p)
                     })
                     .find(|(i, p)| {
@@ -470,6 +477,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && p.last <= lim.max(from)
                             && p.first.saturating_sub(from) <= 8
                             && is_actor(p.m)
+                            && !in_compound(&toks, p)
                             && !after_according(&toks, p)
                             && (allow_loc
                                 || !prev_content(r, &toks, p.first)
@@ -528,7 +536,13 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     rule.push_str("passive");
                 }
                 if let Some(l) = left_subject() {
-                    recipients = list_of(r, &toks, &ms, l, true, false);
+                    if actors.is_empty() && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT") {
+                        // "2,000 Russian soldiers were deployed": the forces' own side acts.
+                        actors = list_of(r, &toks, &ms, l, true, false);
+                        rule.push_str("-self");
+                    } else {
+                        recipients = list_of(r, &toks, &ms, l, true, false);
+                    }
                 }
             } else {
                 // "an Armenian attack": a demonym between a determiner and a nominal trigger.
@@ -1292,5 +1306,17 @@ mod tests {
             has(&v, "CONSULT", "RUS", Some("ARM")) && has(&v, "CONSULT", "RUS", Some("AZE")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn compound_modifiers_are_not_actors() {
+        let v = code("NATO urged NATO-member Turkey to help.", vec![]);
+        assert!(has(&v, "REQUEST", "NATO", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn deployed_forces_act_for_their_side() {
+        let v = code("Russian soldiers were deployed to Armenia.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "MOBILIZE" && e.2 == "RUS"), "{v:?}");
     }
 }

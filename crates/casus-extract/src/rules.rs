@@ -78,6 +78,8 @@ struct ClaimsFile {
     vague: HashMap<String, u64>,
     lower_bound: Vec<String>,
     claimant_before: Vec<String>,
+    #[serde(default)]
+    adversaries: HashMap<String, String>,
 }
 
 /// A trigger of the event lexicon.
@@ -137,6 +139,8 @@ pub struct Rules {
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
     pub claimant_before: PhraseSet<()>,
+    /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
+    pub adversaries: HashMap<String, String>,
 }
 
 fn set(v: Vec<String>) -> HashSet<String> {
@@ -180,6 +184,7 @@ impl Rules {
             vague: HashMap::new(),
             lower_bound: vec![],
             claimant_before: vec![],
+            adversaries: HashMap::new(),
         });
         let irr = &gr.irregular;
         let triggers = PhraseSet::new(
@@ -271,6 +276,7 @@ impl Rules {
             ),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
+            adversaries: cl.adversaries,
             triggers,
         }
     }
