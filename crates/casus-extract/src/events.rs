@@ -96,7 +96,10 @@ fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
     match prev_content(r, toks, p.first) {
         Some(k) => {
             let w = &toks[k].low;
-            w != "of" && r.prepositions.contains(w)
+            // "the President of Russia", "the National Assembly of Azerbaijan" name an
+            // actor; "the territories of Azerbaijan" do not.
+            let titled_of = w == "of" && k > 0 && toks[k - 1].upper;
+            !titled_of && r.prepositions.contains(w)
         }
         None => false,
     }
