@@ -451,7 +451,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
             let passive = is_passive(r, &toks, f.first);
-            let left_subject = || -> Option<usize> {
+            // The whole list decides: "from France, Russia, and the United States" is a
+            // phrase; "the co-chairs of the Group, France and the U.S." an apposition
+            // whose head is dropped.
+            let subject_list = |i: usize| -> Option<Vec<usize>> {
+                let list = list_of(r, &toks, &ms, i, true, false);
+                let head = list[0];
+                let free = !in_pp(r, &toks, &ms[head])
+                    || prev_content(r, &toks, ms[head].first)
+                        .is_some_and(|k| toks[k].low == "including");
+                if free {
+                    return Some(list);
+                }
+                let comma_only = list.len() >= 3
+                    && !toks[ms[list[0]].last..ms[list[1]].first]
+                        .iter()
+                        .any(|x| matches!(x.low.as_str(), "and" | "or" | "&"));
+                comma_only.then(|| list[1..].to_vec())
+            };
+            let left_subject = || -> Option<Vec<usize>> {
                 ms.iter()
                     .enumerate()
                     .rev()
@@ -462,15 +480,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && !in_compound(&toks, p)
                             && !after_according(&toks, p)
                     })
-                    .find(|(i, p)| {
-                        // The whole list decides: "from France, Russia, and the United States" is a phrase.
-                        let head = list_of(r, &toks, &ms, *i, true, false)[0];
-                        !in_pp(r, &toks, p)
-                            && (!in_pp(r, &toks, &ms[head])
-                                || prev_content(r, &toks, ms[head].first)
-                                    .is_some_and(|k| toks[k].low == "including"))
-                    })
-                    .map(|(i, _)| i)
+                    .filter(|(_, p)| !in_pp(r, &toks, p))
+                    .find_map(|(i, _)| subject_list(i))
             };
             let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
                 ms.iter()
@@ -517,7 +528,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
-                    recipients = list_of(r, &toks, &ms, l, true, false);
+                    recipients = l;
                 } else if let Some(&last) = actors.last() {
                     // "at the request of X, the Security Council held": the main subject receives it.
                     let end = ms[last].last;
@@ -541,10 +552,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 if let Some(l) = left_subject() {
                     if actors.is_empty() && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT") {
                         // "2,000 Russian soldiers were deployed": the forces' own side acts.
-                        actors = list_of(r, &toks, &ms, l, true, false);
+                        actors = l;
                         rule.push_str("-self");
                     } else {
-                        recipients = list_of(r, &toks, &ms, l, true, false);
+                        recipients = l;
                     }
                 }
             } else {
@@ -583,7 +594,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     actors = list_of(r, &toks, &ms, a, true, false);
                     rule.push_str("relative");
                 } else if let Some(l) = left_subject() {
-                    actors = list_of(r, &toks, &ms, l, true, false);
+                    actors = l;
                     rule.push_str("subject");
                 }
                 if actors.is_empty() {
@@ -1321,5 +1332,33 @@ mod tests {
     fn deployed_forces_act_for_their_side() {
         let v = code("Russian soldiers were deployed to Armenia.", vec![]);
         assert!(v.iter().any(|e| e.0 == "MOBILIZE" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn apposition_heads_are_dropped_from_subject_lists() {
+        let v = code("On Monday, Russia, along with the co-chairs of the Minsk Group, France and the United States, it called for a ceasefire.", vec![]);
+        assert!(
+            has(&v, "REQUEST", "FRA", None) && has(&v, "REQUEST", "USA", None),
+            "{v:?}"
+        );
+        assert!(!has(&v, "REQUEST", "OSCE_MG", None), "{v:?}");
+    }
+
+    #[test]
+    fn parenthetical_abbreviations_stay_in_lists() {
+        let v = code(
+            "NATO and the European Union (EU) have refused to criticize Turkey.",
+            vec![],
+        );
+        assert!(
+            has(&v, "REJECT", "NATO", Some("TUR")) && has(&v, "REJECT", "EU", Some("TUR")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn untitled_of_phrases_are_not_subjects() {
+        let v = code("The territories of Azerbaijan stood by Turkey.", vec![]);
+        assert!(!v.iter().any(|e| e.2 == "AZE"), "{v:?}");
     }
 }
