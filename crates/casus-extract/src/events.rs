@@ -331,10 +331,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             if in_mention(h.first) {
                 continue;
             }
-            if t.verb_only
-                && h.first > 0
-                && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s")
-            {
+            if t.verb_only && h.first > 0 && nominal(r, &toks, false, h.first) {
                 continue;
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
@@ -371,15 +368,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 // "condemned attacks on civilians", "expressed concern at the shelling":
                 // the object of a speech act is what it is about, not a second event.
                 let gap_toks = &toks[p.last..h.first];
-                let about = matches!(pk, "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN")
-                    && gap <= 3
+                let about = matches!(
+                    pk,
+                    "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN" | "AGREE" | "CONCEDE"
+                ) && gap <= 3
                     && !gap_toks
                         .iter()
                         .any(|x| matches!(x.low.as_str(), "and" | "," | ";" | "but" | "while"))
                     && !ms
                         .iter()
                         .any(|m| m.first >= p.last && m.last <= h.first && is_actor(m.m));
-                let content = content || about;
+                // "demanded that Turkey provide ...", "agreed that they should cooperate":
+                // the verb of a that-clause after a request or promise is its content.
+                let that_clause = matches!(pk, "REQUEST" | "AGREE" | "THREATEN" | "REJECT")
+                    && gap <= 12
+                    && gap_toks.iter().any(|x| x.low == "that")
+                    && !gap_toks
+                        .iter()
+                        .any(|x| r.clause_breaks.contains(&x.low) || x.low == ".");
+                let content = content || about || that_clause;
                 let between = r
                     .triggers
                     .phrase(h.entry)
@@ -1360,5 +1367,23 @@ mod tests {
     fn untitled_of_phrases_are_not_subjects() {
         let v = code("The territories of Azerbaijan stood by Turkey.", vec![]);
         assert!(!v.iter().any(|e| e.2 == "AZE"), "{v:?}");
+    }
+
+    #[test]
+    fn that_clauses_of_requests_are_content() {
+        let v = code("Russia demanded that Turkey provide information.", vec![]);
+        assert_eq!(
+            v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+            ["REQUEST"],
+            "{v:?}"
+        );
+        let v = code("Turkey stated that it backed Azerbaijan.", vec![]);
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+    }
+
+    #[test]
+    fn nouns_after_determiners_are_not_verbs() {
+        let v = code("Workers began an open-ended strike.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
     }
 }
