@@ -498,7 +498,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && p.last <= lim.max(from)
                             && p.first.saturating_sub(from) <= 8
                             && is_actor(p.m)
-                            && !in_compound(&toks, p)
+                            && !(in_compound(&toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
                             && !after_according(&toks, p)
                             && (allow_loc
                                 || !prev_content(r, &toks, p.first)
@@ -622,7 +622,13 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         }
                     }
                 }
-                let from = f.last;
+                // Words matched by a wildcard ("canceled a Novaya Gazeta correspondent's
+                // accreditation") may hold the recipient.
+                let from = if r.triggers.phrase(f.entry).words.iter().any(|w| w == "*") {
+                    f.first + 1
+                } else {
+                    f.last
+                };
                 if let Some(rc) = after(from, limit, false) {
                     if !actors.contains(&rc) {
                         recipients = list_of(r, &toks, &ms, rc, false, true);
