@@ -615,7 +615,7 @@ impl Kb {
             let existing = kb
                 .places
                 .iter()
-                .position(|p| p.entity.name == c || p.aliases.iter().any(|a| *a == c));
+                .position(|p| p.entity.name == c || p.aliases.contains(&c));
             match existing {
                 Some(pi) => {
                     if kb.places[pi].metonym_of.is_none() {
@@ -773,6 +773,18 @@ mod tests {
         assert!(shusha.lat.is_some() && shusha.lon.is_some());
         assert!(g.names("shusha").contains(&"Şuşa"));
         assert!(g.people().any(|p| p.person.id == "sergei-lavrov"));
+        // places of the conflict's states lie in the South Caucasus
+        for p in g.places() {
+            if matches!(p.country.as_deref(), Some("AZE" | "ARM" | "GEO")) {
+                if let (Some(la), Some(lo)) = (p.lat, p.lon) {
+                    assert!(
+                        (38.3..=43.6).contains(&la) && (40.0..=50.9).contains(&lo),
+                        "{}",
+                        p.id
+                    );
+                }
+            }
+        }
         // every place with coordinates has plausible ones
         for p in g.places() {
             if let (Some(la), Some(lo)) = (p.lat, p.lon) {

@@ -222,7 +222,7 @@ impl Ctx<'_> {
                 if office == Some(t.office.as_str()) {
                     score += 1;
                 }
-                if best.map_or(true, |(s, _, _)| score > s) {
+                if !matches!(best, Some((s, _, _)) if score <= s) {
                     best = Some((score, p, ti));
                 }
             }
@@ -245,7 +245,7 @@ impl Ctx<'_> {
             for (ti, t) in p.tenures.iter().enumerate() {
                 if t.country == country
                     && t.office == office
-                    && sector.map_or(true, |s| s == t.sector)
+                    && (sector.is_none() || sector == Some(t.sector.as_str()))
                     && tenure_covers(&t.from, &t.to, w)
                 {
                     match found {
@@ -428,8 +428,7 @@ impl Ctx<'_> {
     /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
     /// (up to four), the roles that follow the last of them.
     fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
-        let mut k = i;
-        for _ in 0..4 {
+        for k in i..i + 4 {
             let cur = self.toks.get(k)?;
             let next = self.toks.get(k + 1)?;
             let gap = self.text.get(cur.end..next.start)?;
@@ -445,7 +444,6 @@ impl Ctx<'_> {
             if !roles.is_empty() {
                 return Some(roles);
             }
-            k += 1;
         }
         None
     }
