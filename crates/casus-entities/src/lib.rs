@@ -175,6 +175,8 @@ pub(crate) enum Anaphor {
     Organisation,
     /// the council / the committee: the last IGO named so.
     Council,
+    /// it + statement verb: the last organisation or state before the sentence.
+    It,
 }
 
 /// The meaning of one automaton pattern (a surface form may have several).
@@ -239,6 +241,7 @@ pub(crate) struct Kb {
     pub ac: Option<AhoCorasick>,
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
+    pub it_verbs: std::collections::HashSet<String>,
     pub cand: candidates::Rules,
 }
 
@@ -452,6 +455,7 @@ impl Kb {
             ac: None,
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
+            it_verbs: t.it_verbs.iter().cloned().collect(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::new();
@@ -701,6 +705,7 @@ impl Kb {
         let anaphors: &[(&str, Anaphor)] = &[
             ("he", Anaphor::Person),
             ("she", Anaphor::Person),
+            ("it", Anaphor::It),
             ("ministry", Anaphor::Ministry),
             ("group", Anaphor::Group),
             ("organisation", Anaphor::Organisation),

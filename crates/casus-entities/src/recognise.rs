@@ -652,7 +652,12 @@ impl Ctx<'_> {
             return 1;
         }
         if let Some(an) = self.anaphor(i) {
-            if an == Anaphor::Person || preceded_by_the(self.text, t.start) {
+            let ok = match an {
+                Anaphor::Person => true,
+                Anaphor::It => self.it_before_verb(t.end),
+                _ => preceded_by_the(self.text, t.start),
+            };
+            if ok {
                 self.emit_anaphor(t, an);
             }
         }
@@ -684,6 +689,44 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the word after "it" at `end` is a statement or action verb
+    /// (`it_verbs`), possibly after an adverb or auxiliary.
+    fn it_before_verb(&self, end: usize) -> bool {
+        let rest = self.text.get(end..).unwrap_or("");
+        let mut words = rest
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take(2);
+        let Some(mut w) = words.next() else {
+            return false;
+        };
+        if !rest.starts_with(' ') {
+            return false;
+        }
+        if matches!(
+            w,
+            "also" | "further" | "then" | "later" | "subsequently" | "has" | "had"
+        ) {
+            match words.next() {
+                Some(n) => w = n,
+                None => return false,
+            }
+        }
+        self.kb.it_verbs.contains(w)
+    }
+
+    /// Start of the sentence containing `at` (after the last ". " or line
+    /// break), within the anaphora window.
+    fn sentence_start(&self, at: usize) -> usize {
+        let lo = window_start(self.text, at);
+        let s = self.text.get(lo..at).unwrap_or("");
+        [". ", ".\" ", "! ", "? "]
+            .iter()
+            .filter_map(|p| s.rfind(p).map(|i| lo + i + p.len()))
+            .max()
+            .unwrap_or(lo)
+    }
+
     fn emit_anaphor(&mut self, t: Tok, an: Anaphor) {
         let kind_is = |m: &Mention, k: &[&str]| -> bool {
             self.kb
@@ -705,6 +748,14 @@ impl Ctx<'_> {
                 })
                 .or_else(|| self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"]))),
             Anaphor::Organisation => self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"])),
+            Anaphor::It => {
+                let before = self.sentence_start(t.start);
+                self.antecedent(t.start, |m| {
+                    m.end <= before
+                        && m.person.is_none()
+                        && kind_is(m, &["state", "unrecognised", "igo", "ngo", "org"])
+                })
+            }
             Anaphor::Council => self.antecedent(t.start, |m| {
                 kind_is(m, &["igo"])
                     && (m.entity.name.contains("Council") || m.entity.name.contains("Committee"))
@@ -1040,6 +1091,13 @@ mod tests {
             ),
             ("UNSC", Some("IGO"))
         );
+        let t = "Following a closed council meeting, the Security Council issued a statement. It condemned the use of force. It was late.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "It")), ("UNSC", Some("IGO")));
+        assert_eq!(ms.iter().filter(|m| m.text == "It").count(), 1);
+        let t = "Russia's key role is that of a mediator. On 2 October 2020, along with France and the U.S., it called for immediate cessation of hostilities.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(actor(get(&ms, "it")).0, "RUS");
         let ms = run("UN Secretary-General said", Some("2020-10-01"));
         assert_eq!(
             get(&ms, "UN Secretary-General").person.as_ref().unwrap().id,
