@@ -27,9 +27,9 @@
 //!   "Artsakh/Karabakh/Nagorno-Karabakh + role" ("Nagorno-Karabakh authorities",
 //!   "Artsakh Defence Army") are the actor `NKR`;
 //! - short references ("he", "she", "the ministry", "the group", "the
-//!   organisation", "the government", "the army" ...) resolve to the last fitting
-//!   mention in the same paragraph (no line break between, at most
-//!   [`ANAPHORA_WINDOW`] bytes back).
+//!   organisation", "the government", "the army", "it" before a statement verb
+//!   ...) resolve to the last fitting mention in the same paragraph (no line
+//!   break between, at most [`ANAPHORA_WINDOW`] bytes back).
 
 mod candidates;
 mod data;
