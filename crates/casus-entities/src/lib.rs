@@ -816,6 +816,20 @@ mod tests {
         let m = g.recognise("Shelling hit Fooberd.", &|_| None);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].entity.id, "foo-village");
+        let people = dir.join("people.csv");
+        std::fs::write(
+            &people,
+            "id,name,aliases,country,office,sector,from,to\nanna-testyan,Anna Testyan,Testyan,ARM,foreign_minister,DIP,2030-01-01,\n",
+        )
+        .unwrap();
+        let g = Gazetteer::with_overrides(&[&people]).expect("people load");
+        let m = g.recognise("the Armenian Foreign Minister and Testyan", &|_| {
+            Some("2031".into())
+        });
+        assert_eq!(m.len(), 2);
+        assert!(m
+            .iter()
+            .all(|m| m.person.as_ref().is_some_and(|p| p.id == "anna-testyan")));
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "[[org]]\nid = \"X\"\nkind = 3\n").unwrap();
         let e = Gazetteer::with_overrides(&[&bad]).unwrap_err().to_string();

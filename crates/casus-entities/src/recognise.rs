@@ -230,7 +230,10 @@ impl Ctx<'_> {
         best.map(|(_, p, t)| (p, t))
     }
 
-    /// The holder of `office` for `country` at the date, if exactly one.
+    /// The holder of `office` for `country` at the date: the only person
+    /// whose tenure covers it, or, when several do (an open-ended tenure
+    /// not yet closed in the data), the one appointed last if the whole date
+    /// falls after that appointment.
     fn resolve_office(
         &self,
         country: &str,
@@ -239,8 +242,7 @@ impl Ctx<'_> {
         when: &When,
     ) -> Option<(usize, usize)> {
         let w = when.as_ref()?;
-        let mut found: Option<(usize, usize)> = None;
-        let mut ambiguous = false;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         for (pi, p) in self.kb.persons.iter().enumerate() {
             for (ti, t) in p.tenures.iter().enumerate() {
                 if t.country == country
@@ -248,19 +250,22 @@ impl Ctx<'_> {
                     && (sector.is_none() || sector == Some(t.sector.as_str()))
                     && tenure_covers(&t.from, &t.to, w)
                 {
-                    match found {
-                        Some((fp, _)) if fp != pi => ambiguous = true,
-                        Some(_) => {}
-                        None => found = Some((pi, ti)),
-                    }
+                    found.push((pi, ti));
                 }
             }
         }
-        if ambiguous {
-            None
-        } else {
-            found
+        let first = *found.first()?;
+        if found.iter().all(|&(p, _)| p == first.0) {
+            return Some(first);
         }
+        let from = |&(p, t): &(usize, usize)| self.kb.persons[p].tenures[t].from.as_str();
+        let latest = *found.iter().max_by(|a, b| from(a).cmp(from(b)))?;
+        let latest_from = from(&latest);
+        let unique = found
+            .iter()
+            .filter(|&&x| from(&x) == latest_from)
+            .all(|&(p, _)| p == latest.0);
+        (unique && !latest_from.is_empty() && w.0.as_str() >= latest_from).then_some(latest)
     }
 
     /// The entity for a person acting in a tenure.
@@ -1052,6 +1057,20 @@ mod tests {
             actor(get(&ms, "Nagorno-Karabakh authorities")),
             ("NKR", Some("GOV"))
         );
+    }
+
+    #[test]
+    fn capitals_as_subjects() {
+        let ms = run(
+            "Stepanakert authorities said Baku's army and Moscow's envoy",
+            None,
+        );
+        assert_eq!(
+            actor(get(&ms, "Stepanakert authorities")),
+            ("NKR", Some("GOV"))
+        );
+        assert_eq!(actor(get(&ms, "Baku's army")), ("AZE", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Moscow's envoy")), ("RUS", Some("DIP")));
     }
 
     #[test]
