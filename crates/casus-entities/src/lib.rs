@@ -237,6 +237,8 @@ pub(crate) struct Kb {
     pub places: Vec<Place>,
     pub place_ix: HashMap<String, usize>,
     pub persons: Vec<Person>,
+    /// country → office → (person, tenure) indices.
+    pub offices: HashMap<String, HashMap<String, Vec<(usize, usize)>>>,
     pub roles: Vec<Role>,
     pub ac: Option<AhoCorasick>,
     pub pats: Vec<Vec<Pat>>,
@@ -451,6 +453,7 @@ impl Kb {
             places: Vec::new(),
             place_ix: HashMap::new(),
             persons: Vec::new(),
+            offices: HashMap::new(),
             roles: Vec::new(),
             ac: None,
             pats: Vec::new(),
@@ -676,6 +679,13 @@ impl Kb {
                     add(&mut kb, a, Pat::Person { person: pi });
                 }
             }
+            let ti = kb.persons[pi].tenures.len();
+            kb.offices
+                .entry(r.country.clone())
+                .or_default()
+                .entry(r.office.clone())
+                .or_default()
+                .push((pi, ti));
             kb.persons[pi].tenures.push(Tenure {
                 country: r.country.clone(),
                 office: r.office.clone(),

@@ -52,7 +52,14 @@ fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
             });
             pos = m.end();
         } else {
-            pos = m.start() + 1;
+            // No whole-word match can start inside this word: skip to its end
+            // (this keeps "he" in "the" or "state" in "statement" cheap).
+            let word_end = text
+                .get(m.start()..)
+                .and_then(|rest| rest.char_indices().find(|&(_, c)| !is_word(c)))
+                .map(|(i, _)| m.start() + i)
+                .unwrap_or(text.len());
+            pos = word_end.max(m.start() + 1);
         }
     }
     toks
@@ -243,15 +250,15 @@ impl Ctx<'_> {
     ) -> Option<(usize, usize)> {
         let w = when.as_ref()?;
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for (pi, p) in self.kb.persons.iter().enumerate() {
-            for (ti, t) in p.tenures.iter().enumerate() {
-                if t.country == country
-                    && t.office == office
-                    && (sector.is_none() || sector == Some(t.sector.as_str()))
-                    && tenure_covers(&t.from, &t.to, w)
-                {
-                    found.push((pi, ti));
-                }
+        let holders = self.kb.offices.get(country).and_then(|o| o.get(office));
+        for &(pi, ti) in holders.map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(t) = self.kb.persons.get(pi).and_then(|p| p.tenures.get(ti)) else {
+                continue;
+            };
+            if (sector.is_none() || sector == Some(t.sector.as_str()))
+                && tenure_covers(&t.from, &t.to, w)
+            {
+                found.push((pi, ti));
             }
         }
         let first = *found.first()?;
