@@ -235,8 +235,8 @@ pub(crate) fn candidates(
         {
             continue;
         }
-        let names: Vec<&str> = ws[a..b].iter().map(|w| word(w)).collect();
-        let prev = (a > 0).then(|| word(&ws[a - 1])).unwrap_or("");
+        let names: Vec<&str> = ws[a..b].iter().map(&word).collect();
+        let prev = if a > 0 { word(&ws[a - 1]) } else { "" };
         let guess = if names.iter().any(|n| rules.org_words.contains(*n)) {
             "org"
         } else if names.iter().any(|n| rules.place_words.contains(*n)) {
