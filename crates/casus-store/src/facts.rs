@@ -85,8 +85,8 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let record = fact_record(r);
     tx.execute(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
-            date_start, date_end, place_id, lat, lon, claimed_by, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             s(r, &["type"]).unwrap_or("?"),
             s(r, &["mode"]),
@@ -102,6 +102,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             f(r, &["location", "lon"]),
             s(r, &["claimed_by"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -149,8 +150,8 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     }
     let record = fact_record(r);
     tx.execute(
-        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             s(r, &["category"]).unwrap_or("?"),
             s(r, &["population"]),
@@ -162,6 +163,7 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             s(r, &["date", "start"]),
             s(r, &["date", "end"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -186,7 +188,7 @@ fn find_duplicate(
     same: impl Fn(&Value) -> bool,
 ) -> Result<Option<i64>> {
     let sql = format!(
-        "SELECT DISTINCT f.id, f.text, f.record FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band = ?1"
+        "SELECT DISTINCT f.id, f.shingles, f.record FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band = ?1"
     );
     let mut st = tx.prepare_cached(&sql)?;
     let mut best: Option<(i64, f64)> = None;
@@ -194,16 +196,16 @@ fn find_duplicate(
         let rows = st.query_map([band as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(1)?,
                 r.get::<_, String>(2)?,
             ))
         })?;
         for row in rows {
-            let (id, text, record) = row?;
+            let (id, shingles, record) = row?;
             if best.is_some_and(|(b, _)| b == id) {
                 continue;
             }
-            let sim = Fingerprint::of(&text).similarity(fp);
+            let sim = Fingerprint::from_bytes(&shingles).similarity(fp);
             if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
                 let stored: Value = serde_json::from_str(&record)?;
                 if same(&stored) {
