@@ -308,20 +308,24 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 let from = q.first.saturating_sub(6);
                 let mut k = from;
                 while k < q.first {
-                    if let Some(h) = r
-                        .categories
-                        .longest_at(&toks, k)
-                        .or_else(|| r.before.longest_at(&toks, k))
-                    {
+                    let cat = r.categories.longest_at(&toks, k);
+                    let pre = r.before.longest_at(&toks, k);
+                    // The longer cue wins: "death toll" over "death".
+                    let verb = match (&cat, &pre) {
+                        (Some(c), Some(p)) => c.last >= p.last,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    if let Some(h) = if verb { cat } else { pre } {
                         if h.last + 4 >= q.first {
-                            let name = if r.categories.longest_at(&toks, k).is_some() {
+                            let name = if verb {
                                 r.categories.get(h.entry).clone()
                             } else {
                                 r.before.get(h.entry).clone()
                             };
                             seg.category = Some(name);
                             before = true;
-                            seg.rule.push("cue-before");
+                            seg.rule.push(if verb { "cue-before" } else { "toll" });
                         }
                         k = h.last;
                     } else {
@@ -356,14 +360,22 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             if seg.item.is_some() {
                 seg.population = Some("equipment".into());
             }
+            // "destroyed five Armenian tanks": the owner stands right after the number.
             let subj_end = if before {
-                win_end
+                win_end.min(q.last + 3)
             } else {
                 cat_at.unwrap_or(win_end.min(q.last + 4))
             };
             seg.subject = ms
                 .iter()
-                .find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m))
+                .find(|p| {
+                    p.first >= q.last
+                        && p.first < subj_end
+                        && is_actor(p.m)
+                        && !(p.first >= 2
+                            && toks[p.first - 1].low == "to"
+                            && toks[p.first - 2].low == "according")
+                })
                 .map(|p| owner_id(r, p.m));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
@@ -411,8 +423,28 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     Some("destroyed" | "damaged" | "killed" | "captured")
                 )
             {
-                // "Azerbaijan stated it had destroyed five tanks": the claimant's adversary lost them.
-                if let Some(adv) = claimant.as_ref().and_then(|c| r.adversaries.get(c)) {
+                // "Azerbaijan stated it had destroyed five tanks", "Azerbaijani forces shelled
+                // the town, killing two civilians": the agent's adversary lost them. The
+                // agent is the first actor of the reported clause, else the claimant.
+                let from = r
+                    .reporting
+                    .find_all(&toks, 0, q.first)
+                    .last()
+                    .map(|h| h.last)
+                    .unwrap_or(0);
+                let agent = ms
+                    .iter()
+                    .find(|p| {
+                        p.first >= from
+                            && p.last <= q.first
+                            && is_actor(p.m)
+                            && !(p.first >= 2
+                                && toks[p.first - 1].low == "to"
+                                && toks[p.first - 2].low == "according")
+                    })
+                    .map(|p| owner_id(r, p.m))
+                    .or_else(|| claimant.clone());
+                if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
                     subject = Some(adv.clone());
                     seg_rule.push("adversary");
                 }
@@ -718,5 +750,25 @@ mod tests {
     fn community_subjects_stand_for_their_state() {
         let v = claims("  • 40,000 Azerbaijanis displaced", vec![]);
         assert_eq!(v[0].3.as_deref(), Some("AZE"));
+    }
+
+    #[test]
+    fn victims_of_a_reported_attack_belong_to_the_other_side() {
+        let v = claims("The Armenian National Security Service stated that Azerbaijani forces had shelled the town, killing two civilians.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("ARM"), "{v:?}");
+        assert_eq!(v[0].4.as_deref(), Some("ARM"), "{v:?}");
+    }
+
+    #[test]
+    fn according_to_is_the_claimant_not_the_subject() {
+        let v = claims(
+            "The death toll rose to 1,221, according to the Azerbaijani authorities.",
+            vec![],
+        );
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (None, Some("AZE")),
+            "{v:?}"
+        );
     }
 }

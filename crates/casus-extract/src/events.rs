@@ -308,12 +308,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             memory.clear();
             continue;
         }
-        // A new paragraph (a line boundary between sentences) keeps the
-        // memory only across a single line break within a section.
+        // "It" and "the group" reach back within a paragraph only.
         if text
             .get(last_line_end..start)
-            .is_some_and(|g| g.contains("\n\n"))
-            && s.kind == SentenceKind::ListItem
+            .is_some_and(|g| g.contains('\n'))
         {
             memory.clear();
         }
@@ -603,6 +601,15 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 } else if let Some(l) = left_subject() {
                     actors = l;
                     rule.push_str("subject");
+                } else if let Some(b) = ms.iter().rposition(|p| {
+                    p.last <= f.first
+                        && p.first >= cstart
+                        && is_actor(p.m)
+                        && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "by")
+                }) {
+                    // "a decree by President Aliyev lifted the curfew": the agent in the subject phrase.
+                    actors = vec![b];
+                    rule.push_str("agent-of");
                 }
                 if actors.is_empty() {
                     // "Following a closed council meeting, the Security Council issued ...":
@@ -640,6 +647,22 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             }
             // Ellipsis: "X called for ..., as did Y", "..., and Z followed by W".
             let mut extra: Vec<usize> = Vec::new();
+            // "Russia, along with France and the U.S., called": the companions act too.
+            if let Some(w) = (cstart..f.first).find(|&k| {
+                matches!(toks[k].low.as_str(), "along" | "together")
+                    && toks.get(k + 1).is_some_and(|x| x.low == "with")
+            }) {
+                for (i, p) in ms.iter().enumerate() {
+                    if p.first > w
+                        && p.last <= f.first
+                        && is_actor(p.m)
+                        && !in_pp(r, &toks, p)
+                        && !actors.contains(&i)
+                    {
+                        extra.push(i);
+                    }
+                }
+            }
             if !actors.is_empty() {
                 let stop = found.get(fi + 1).map(|n| n.first).unwrap_or(toks.len());
                 for k in f.last..stop {
@@ -1391,5 +1414,22 @@ mod tests {
     fn nouns_after_determiners_are_not_verbs() {
         let v = code("Workers began an open-ended strike.", vec![]);
         assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
+    }
+
+    #[test]
+    fn companions_along_with() {
+        let v = code(
+            "Russia, along with France and the United States, called for a ceasefire.",
+            vec![],
+        );
+        for id in ["RUS", "FRA", "USA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn agent_in_the_subject_phrase() {
+        let v = code("A decree by Turkey lifted the curfew.", vec![]);
+        assert!(has(&v, "CONCEDE", "TUR", None), "{v:?}");
     }
 }
