@@ -656,7 +656,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     if p.first > w
                         && p.last <= f.first
                         && is_actor(p.m)
-                        && !in_pp(r, &toks, p)
+                        && !(in_pp(r, &toks, p)
+                            && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "of"))
                         && !actors.contains(&i)
                     {
                         extra.push(i);
