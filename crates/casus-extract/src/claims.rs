@@ -277,6 +277,13 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 }
             }
         }
+        if claimant.is_none() {
+            // "…, the Armenian Defence Ministry said."
+            if let Some(c) = crate::events::trailing_reporter(r, &toks, &ms, qs[0].last) {
+                claimant = Some(c);
+                claimant_rule = "reported";
+            }
+        }
         let mut segs: Vec<Seg> = Vec::new();
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
@@ -768,6 +775,16 @@ mod tests {
         assert_eq!(
             (v[0].3.as_deref(), v[0].4.as_deref()),
             (None, Some("AZE")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn trailing_attribution_names_the_claimant() {
+        let v = claims("Armenian forces shot down three Azerbaijani drones, the Armenian National Security Service said.", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("ARM")),
             "{v:?}"
         );
     }

@@ -843,6 +843,9 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     }
                 }
             }
+            if claimed_by.is_none() {
+                claimed_by = trailing_reporter(r, &toks, &ms, f.last);
+            }
             let trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
                 .unwrap_or("")
@@ -953,6 +956,26 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         }
     }
     out
+}
+
+/// The source of a sentence-final attribution: "…, the Armenian Defence
+/// Ministry said." (a comma, an actor, a reporting verb) after token `from`.
+pub(crate) fn trailing_reporter(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    from: usize,
+) -> Option<String> {
+    r.reporting
+        .find_all(toks, from, toks.len())
+        .into_iter()
+        .find_map(|h| {
+            let p = ms
+                .iter()
+                .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
+            let k = prev_content(r, toks, p.first)?;
+            (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
+        })
 }
 
 /// The antecedent of a relative clause that holds or precedes the trigger:
