@@ -704,7 +704,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 .chain(extra.iter())
                 .map(|&i| ms[i].m)
                 .collect();
-            if actor_ms.is_empty() && !passive {
+            // A bare noun ("the heaviest fighting", "the clashes") states no act of
+            // anyone in particular: it takes no actor from context.
+            let bare_noun = nominal(r, &toks, t.noun, f.first);
+            if actor_ms.is_empty() && !passive && !bare_noun {
                 {
                     // No subject in the clause: the sentence's subject comes before the paragraph's.
                     if let Some(s) = &sentence_subject {
@@ -1455,5 +1458,14 @@ mod tests {
     fn agent_in_the_subject_phrase() {
         let v = code("A decree by Turkey lifted the curfew.", vec![]);
         assert!(has(&v, "CONCEDE", "TUR", None), "{v:?}");
+    }
+
+    #[test]
+    fn bare_nouns_take_no_actor_from_context() {
+        let v = code("NATO condemned Armenia. The clashes continued.", vec![]);
+        assert!(
+            v.iter().any(|e| e.0 == "ASSAULT" && e.2.is_empty()),
+            "{v:?}"
+        );
     }
 }
