@@ -1462,7 +1462,7 @@ mod tests {
 
     #[test]
     fn bare_nouns_take_no_actor_from_context() {
-        let v = code("NATO condemned Armenia. The clashes continued.", vec![]);
+        let v = code("NATO condemned Armenia. The shelling continued.", vec![]);
         assert!(
             v.iter().any(|e| e.0 == "ASSAULT" && e.2.is_empty()),
             "{v:?}"
