@@ -514,7 +514,32 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     k -= 1;
                     let x = toks[k].low.as_str();
                     if (x.ends_with("ly") && x.len() > 4)
-                        || matches!(x, "also" | "further" | "then" | "again" | "later" | "once")
+                        || matches!(
+                            x,
+                            "also"
+                                | "further"
+                                | "then"
+                                | "again"
+                                | "later"
+                                | "once"
+                                | "would"
+                                | "will"
+                                | "could"
+                                | "should"
+                                | "can"
+                                | "may"
+                                | "might"
+                                | "not"
+                                | "n't"
+                                | "has"
+                                | "have"
+                                | "had"
+                                | "did"
+                                | "does"
+                                | "do"
+                                | "yet"
+                                | "still"
+                        )
                     {
                         continue;
                     }
@@ -599,8 +624,23 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     actors = list_of(r, &toks, &ms, a, true, false);
                     rule.push_str("relative");
                 } else if let Some(l) = left_subject() {
-                    actors = l;
-                    rule.push_str("subject");
+                    // A pronoun inside a sentence that already has a subject stands for it
+                    // ("Hungary stated that it backed ..., adding it supports ...").
+                    let pronoun = l.len() == 1
+                        && matches!(
+                            ms[l[0]].m.text.to_lowercase().as_str(),
+                            "it" | "he" | "she" | "they" | "its" | "his" | "her" | "their"
+                        );
+                    match (&prev_subject, pronoun) {
+                        (Some(ps), true) if !ps.is_empty() => {
+                            actors = ps.clone();
+                            rule.push_str("pronoun");
+                        }
+                        _ => {
+                            actors = l;
+                            rule.push_str("subject");
+                        }
+                    }
                 } else if let Some(b) = ms.iter().rposition(|p| {
                     p.last <= f.first
                         && p.first >= cstart
@@ -1467,5 +1507,15 @@ mod tests {
             v.iter().any(|e| e.0 == "ASSAULT" && e.2.is_empty()),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn coordinated_verb_phrases_with_modals() {
+        let v = code(
+            "Canada supports Armenia's integrity, would not provide weapons and condemned Turkey.",
+            vec![],
+        );
+        assert!(has(&v, "REJECT", "CAN", None), "{v:?}");
+        assert!(has(&v, "ACCUSE", "CAN", Some("TUR")), "{v:?}");
     }
 }
