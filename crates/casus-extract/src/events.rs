@@ -424,6 +424,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             .map(|p| place_of(p.m));
         let narrative = reference_at(doc.timexes, start);
         let mut prev_subject: Option<Vec<usize>> = None;
+        // Where the trigger that set `prev_subject` starts.
+        let mut prev_at = 0usize;
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
@@ -551,7 +553,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let coordinated = matches!(
                 prev_tok,
                 Some("and" | "," | "also" | "further" | "then" | "again")
-            ) && prev_subject.is_some();
+            ) && prev_subject.is_some()
+                && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
                     actors = list_of(r, &toks, &ms, a, false, true);
@@ -684,6 +687,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             }
             if !actors.is_empty() && !rule.starts_with("passive") {
                 prev_subject = Some(actors.clone());
+                prev_at = f.first;
             }
             // Ellipsis: "X called for ..., as did Y", "..., and Z followed by W".
             let mut extra: Vec<usize> = Vec::new();
@@ -1517,5 +1521,14 @@ mod tests {
         );
         assert!(has(&v, "REJECT", "CAN", None), "{v:?}");
         assert!(has(&v, "ACCUSE", "CAN", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_stops_at_a_clause_break() {
+        let v = code(
+            "Israel blamed Turkey, while the Russian minister, on a visit to Armenia, said so.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.0 == "CONSULT" && e.2 == "RUS"), "{v:?}");
     }
 }
