@@ -191,6 +191,10 @@ struct Seg {
     population: Option<String>,
     /// The population was only implied by a community word ("Azerbaijanis").
     weak_population: bool,
+    /// The counted belong to the speaker ("398 of its soldiers").
+    own: bool,
+    /// The cue before the number is a verb of loss ("Nagorno-Karabakh lost 14 tanks").
+    lost: bool,
     item: Option<String>,
     subject: Option<String>,
     /// Token one past the evidence.
@@ -333,6 +337,11 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                             seg.category = Some(name);
                             before = true;
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
+                            seg.lost = verb
+                                && matches!(
+                                    toks[k].low.as_str(),
+                                    "lost" | "lose" | "loses" | "losing"
+                                );
                         }
                         k = h.last;
                     } else {
@@ -383,7 +392,24 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                             && toks[p.first - 1].low == "to"
                             && toks[p.first - 2].low == "according")
                 })
-                .map(|p| owner_id(r, p.m));
+                .map(|p| owner_id(r, p.m))
+                .or_else(|| {
+                    // "34 fatalities on the Azerbaijani side"
+                    ms.iter()
+                        .find(|p| {
+                            p.first >= q.last
+                                && p.first < win_end
+                                && is_actor(p.m)
+                                && toks
+                                    .get(p.last)
+                                    .is_some_and(|x| x.low == "side" || x.low == "sides")
+                        })
+                        .map(|p| owner_id(r, p.m))
+                });
+            // "398 of its soldiers": the claimant's own.
+            seg.own = toks[q.last..(q.last + 3).min(toks.len())]
+                .iter()
+                .any(|x| matches!(x.low.as_str(), "its" | "our" | "their"));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
@@ -423,6 +449,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             };
             let mut subject = seg.subject.clone().or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
+            if subject.is_none() && seg.own && claimant.is_some() {
+                subject = claimant.clone();
+                seg_rule.push("own");
+            }
             if subject.is_none()
                 && seg.rule.contains(&"cue-before")
                 && matches!(
@@ -451,7 +481,11 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     })
                     .map(|p| owner_id(r, p.m))
                     .or_else(|| claimant.clone());
-                if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
+                if seg.lost {
+                    // "Nagorno-Karabakh lost 14 tanks": the agent's own losses.
+                    subject = agent.clone();
+                    seg_rule.push("loser");
+                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
                     subject = Some(adv.clone());
                     seg_rule.push("adversary");
                 }
@@ -787,5 +821,19 @@ mod tests {
             (Some("AZE"), Some("ARM")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn own_losses_and_sides() {
+        let v = claims("Armenia lost 14 tanks.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("ARM"), "{v:?}");
+        let v = claims("Azerbaijan stated 398 of its soldiers were killed.", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("AZE")),
+            "{v:?}"
+        );
+        let v = claims("There were 34 fatalities on the Azerbaijani side.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("AZE"), "{v:?}");
     }
 }
