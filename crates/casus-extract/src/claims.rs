@@ -449,7 +449,13 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             };
             let mut subject = seg.subject.clone().or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
-            if subject.is_none() && seg.own && claimant.is_some() {
+            // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
+            // killed": a party's report of losses without an owner counts its own.
+            let own_report = !seg.rule.contains(&"cue-before")
+                && claimant
+                    .as_ref()
+                    .is_some_and(|c| r.adversaries.contains_key(c));
+            if subject.is_none() && (seg.own || own_report) && claimant.is_some() {
                 subject = claimant.clone();
                 seg_rule.push("own");
             }
@@ -801,14 +807,15 @@ mod tests {
     }
 
     #[test]
-    fn according_to_is_the_claimant_not_the_subject() {
+    fn according_to_names_the_claimant() {
         let v = claims(
             "The death toll rose to 1,221, according to the Azerbaijani authorities.",
             vec![],
         );
+        // A side's running toll counts its own dead.
         assert_eq!(
             (v[0].3.as_deref(), v[0].4.as_deref()),
-            (None, Some("AZE")),
+            (Some("AZE"), Some("AZE")),
             "{v:?}"
         );
     }
@@ -835,5 +842,18 @@ mod tests {
         );
         let v = claims("There were 34 fatalities on the Azerbaijani side.", vec![]);
         assert_eq!(v[0].3.as_deref(), Some("AZE"), "{v:?}");
+    }
+
+    #[test]
+    fn a_party_reports_its_own_losses() {
+        let v = claims(
+            "The Azerbaijani Defense Ministry said 94 civilians had been killed.",
+            vec![],
+        );
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("AZE")),
+            "{v:?}"
+        );
     }
 }

@@ -1056,9 +1056,11 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
     if m.entity.kind == "community" || m.entity.kind == "place" {
         return a;
     }
-    // People named inside the mention ("Armenian servicemen") or right after it.
-    let people =
-        (p.first..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+    // People named inside the mention ("Armenian servicemen") or right after it,
+    // with at most one word between ("Armenian military official").
+    let people = (p.first..(p.last + 2).min(toks.len()))
+        .take_while(|&k| k < p.last || !r.prepositions.contains(&toks[k].low))
+        .any(|k| r.people_nouns.contains(&toks[k].low));
     let state = owner_id(r, m);
     if people {
         if let Some(c) = r.community_of.get(&state) {
