@@ -2,23 +2,47 @@
 //!
 //! For each sentence the coder finds the trigger phrases of `events.toml`
 //! (leftmost longest, lemmatised), drops the ones that are only the content
-//! of another (`urged X *to cooperate*`, `lifted *the curfew*`), and fills each
-//! remaining trigger by rules, each named in [`Event::rule`]:
+//! or object of another (`urged X *to cooperate*`, `demanded that Turkey
+//! *provide*`, `lifted *the curfew*`, `condemned *attacks*`, `for *violating*`),
+//! and fills each remaining trigger by rules, each named in [`Event::rule`]:
 //!
 //! * `subject`: the nearest actor mention to the left within the clause that
-//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X");
-//! * `coordination`: a trigger after "and" or a comma ("condemned X and called
-//!   for", "…, urging") shares the subject of the trigger before it;
-//! * `passive`: "was condemned by X" makes X the actor and the left mention the
-//!   recipient; `actor-after`: "at the request of X" likewise;
+//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X",
+//!   "the territories of X"; "the President of X" is kept), with its list;
+//! * `coordination`: a trigger after "and" or a comma, past adverbs and
+//!   modals ("condemned X and called for", "…, would not provide", "…,
+//!   urging") shares the subject of the trigger before it in the clause;
+//! * `participle`: "the United States calling for" — the phrase before it;
+//! * `relative`: "Aliyev, who is also …, thanked" — the antecedent;
+//! * `pronoun`: "it"/"he" inside a sentence that already has a subject;
+//! * `passive-by`: "was condemned by X" makes X the actor and the left mention
+//!   the recipient; `passive` without agent keeps the recipient only (or, for
+//!   MOBILIZE/RETREAT, makes the moved forces' side the actor);
+//! * `actor-after`: "at the request of X" (the main subject receives it);
 //! * `demonym`: a nominal trigger takes a demonym right before it ("an
-//!   Armenian attack");
+//!   Armenian attack", "U.S. military aid");
+//! * `main-clause`: a trigger in an opening phrase ("Following a closed
+//!   meeting, the Council …") takes the main clause's subject;
+//! * `agent-of`: "a decree by X lifted" — the agent in the subject phrase;
 //! * `anaphora`: with no mention in the clause ("It condemned", "The group
-//!   called"), the last subject of the paragraph;
+//!   called"), the sentence's subject, else the last one of the paragraph
+//!   (bare nouns like "the shelling" take none);
+//! * `ellipsis`: "…, as did X", "X followed by Y", "X, along with Y and Z";
 //! * recipients are the first actor mention after the trigger (not a
-//!   locative "in X"), up to the next trigger;
+//!   locative "in X", not past a comma), up to the next trigger not joined by
+//!   "and"; a demonym before a people noun is the community ("Armenian
+//!   servicemen" → `ARMENIANS`, country `ARM`); `between`: mediation between
+//!   two sides, and "talks between X and Y" codes both directions;
+//! * `future->AGREE|THREATEN|REJECT`: "will provide" is a promise, "will
+//!   boycott" or "will withdraw … unless" a threat, "would not provide" a
+//!   refusal;
 //! * lists ("Russia, the United States, and France") give one event per
 //!   member, on both sides.
+//!
+//! The date is the last narrative-setting date before the trigger in the
+//! sentence, else the first after it, else the narrative date in force;
+//! `claimed_by` comes from "according to X", "X said (that) …" or a final
+//! "…, X said".
 
 use std::collections::HashSet;
 
