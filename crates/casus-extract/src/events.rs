@@ -265,6 +265,16 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
     }
+    // A reduced relative: "the servicemen wounded during the clashes".
+    if w.ends_with("ed")
+        && first > 0
+        && r.people_nouns.contains(&toks[first - 1].low)
+        && toks
+            .get(first + 1)
+            .is_some_and(|x| r.prepositions.contains(&x.low))
+    {
+        return true;
+    }
     let mut k = first;
     for _ in 0..3 {
         if k == 0 {
@@ -355,6 +365,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             }
             if t.verb_only && h.first > 0 && nominal(r, &toks, false, h.first) {
                 continue;
+            }
+            // "the partially recognized countries", "internationally recognized borders":
+            // a participle between an adverb or determiner and a noun is an adjective.
+            if h.last == h.first + 1 && toks[h.first].low.ends_with("ed") && h.first > 0 {
+                let before = &toks[h.first - 1].low;
+                let modifier =
+                    (before.ends_with("ly") && before.len() > 4) || r.determiners.contains(before);
+                let noun_next = toks.get(h.last).is_some_and(|x| {
+                    x.word
+                        && !x.upper
+                        && !r.prepositions.contains(&x.low)
+                        && !r.determiners.contains(&x.low)
+                        && !r.be.contains(&x.low)
+                        && x.low != "and"
+                        && x.low != "or"
+                });
+                if modifier && noun_next {
+                    continue;
+                }
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.
@@ -1556,5 +1585,16 @@ mod tests {
             vec![],
         );
         assert!(v.iter().any(|e| e.0 == "CONSULT" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn participles_as_adjectives_and_reduced_relatives() {
+        let v = code("The partially recognized countries met.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "SUPPORT"), "{v:?}");
+        let v = code(
+            "Armenia paid the Armenian servicemen wounded during the clashes.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"), "{v:?}");
     }
 }
