@@ -370,8 +370,12 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             // a participle between an adverb or determiner and a noun is an adjective.
             if h.last == h.first + 1 && toks[h.first].low.ends_with("ed") && h.first > 0 {
                 let before = &toks[h.first - 1].low;
-                let modifier =
-                    (before.ends_with("ly") && before.len() > 4) || r.determiners.contains(before);
+                let modifier = r.determiners.contains(before)
+                    || (before.ends_with("ly")
+                        && before.len() > 4
+                        && h.first >= 2
+                        && (r.determiners.contains(&toks[h.first - 2].low)
+                            || matches!(toks[h.first - 2].low.as_str(), "or" | "and")));
                 let noun_next = toks.get(h.last).is_some_and(|x| {
                     x.word
                         && !x.upper
@@ -1589,7 +1593,10 @@ mod tests {
 
     #[test]
     fn participles_as_adjectives_and_reduced_relatives() {
-        let v = code("The partially recognized countries met.", vec![]);
+        let v = code(
+            "The unrecognized or partially recognized countries met.",
+            vec![],
+        );
         assert!(!v.iter().any(|e| e.0 == "SUPPORT"), "{v:?}");
         let v = code(
             "Armenia paid the Armenian servicemen wounded during the clashes.",
