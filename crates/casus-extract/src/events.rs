@@ -122,7 +122,8 @@ fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
             let w = &toks[k].low;
             // "the President of Russia", "the National Assembly of Azerbaijan" name an
             // actor; "the territories of Azerbaijan" do not.
-            let titled_of = w == "of" && k > 0 && toks[k - 1].upper;
+            let titled_of =
+                w == "of" && k > 0 && (toks[k - 1].upper || r.of_heads.contains(&toks[k - 1].low));
             !titled_of && r.prepositions.contains(w)
         }
         None => false,
@@ -655,7 +656,27 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     rule.push_str("passive");
                 }
                 if let Some(l) = left_subject() {
-                    if actors.is_empty() && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT") {
+                    let forces = l.last().is_some_and(|&m| {
+                        (ms[m].first..(ms[m].last + 2).min(toks.len())).any(|k| {
+                            matches!(
+                                toks[k].low.as_str(),
+                                "troops"
+                                    | "forces"
+                                    | "soldiers"
+                                    | "servicemen"
+                                    | "units"
+                                    | "peacekeepers"
+                                    | "peacekeeping"
+                                    | "army"
+                                    | "military"
+                                    | "reservists"
+                            )
+                        })
+                    });
+                    if actors.is_empty()
+                        && forces
+                        && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT")
+                    {
                         // "2,000 Russian soldiers were deployed": the forces' own side acts.
                         actors = l;
                         rule.push_str("-self");
@@ -1631,5 +1652,13 @@ mod tests {
             has(&v, "ACCUSE", "RUS", None) && has(&v, "ACCUSE", "IRN", None),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn of_phrases_after_group_heads_name_the_actor() {
+        let v = code("Members of NATO condemned Turkey.", vec![]);
+        assert!(has(&v, "ACCUSE", "NATO", Some("TUR")), "{v:?}");
+        let v = code("The draft statement of NATO was withdrawn.", vec![]);
+        assert!(!v.iter().any(|e| e.2 == "NATO"), "{v:?}");
     }
 }

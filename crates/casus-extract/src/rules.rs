@@ -57,6 +57,8 @@ struct GrammarFile {
     hypothetical: Vec<String>,
     historical: Vec<String>,
     people_nouns: Vec<String>,
+    #[serde(default)]
+    of_heads: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -120,6 +122,8 @@ pub struct Rules {
     pub historical: HashSet<String>,
     /// Nouns for people ("servicemen", "activists") after a demonym.
     pub people_nouns: HashSet<String>,
+    /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
+    pub of_heads: HashSet<String>,
     /// State id → community id (`ARM` → `ARMENIANS`).
     pub community_of: HashMap<String, String>,
     /// "be" and its forms.
@@ -171,6 +175,7 @@ impl Rules {
             hypothetical: vec![],
             historical: vec![],
             people_nouns: vec![],
+            of_heads: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -258,6 +263,7 @@ impl Rules {
             hypothetical: set(gr.hypothetical),
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
+            of_heads: set(gr.of_heads),
             community_of: gr.communities,
             be,
             categories: PhraseSet::new(words(cl.category), irr),
