@@ -152,6 +152,32 @@ impl Fingerprint {
         }
     }
 
+    /// Exact Jaccard similarity with a shingle set stored by
+    /// [`Fingerprint::to_bytes`], without rebuilding a fingerprint.
+    pub fn similarity_to_bytes(&self, bytes: &[u8]) -> f64 {
+        let a = &self.shingles;
+        let b = bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8")));
+        let n_b = bytes.len() / 8;
+        let (mut i, mut common) = (0, 0usize);
+        for x in b {
+            while i < a.len() && a[i] < x {
+                i += 1;
+            }
+            if i < a.len() && a[i] == x {
+                common += 1;
+                i += 1;
+            }
+        }
+        let union = a.len() + n_b - common;
+        if union == 0 {
+            1.0
+        } else {
+            common as f64 / union as f64
+        }
+    }
+
     /// The band keys used for candidate lookup (band index mixed in).
     pub fn bands(&self) -> impl Iterator<Item = u64> + '_ {
         self.signature
@@ -241,6 +267,8 @@ mod tests {
         let a = Fingerprint::of("The ceasefire was breached on 26 November in the village of Sor.");
         let b = Fingerprint::from_bytes(&a.to_bytes());
         assert_eq!(a.similarity(&b), 1.0);
+        let c = Fingerprint::of("The ceasefire was breached on 27 November in the village of Sor.");
+        assert_eq!(c.similarity_to_bytes(&a.to_bytes()), c.similarity(&a));
         assert!(a.bands().eq(b.bands()));
     }
 

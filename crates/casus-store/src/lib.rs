@@ -87,7 +87,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn, path };
         migrations::migrate(&mut store.conn, &store.path)?;
-        store.conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+        // A 64 MB page cache and memory-mapped reads keep bulk ingest and
+        // queries off the read syscalls.
+        store.conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")?;
         Ok(store)
     }
 

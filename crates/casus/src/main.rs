@@ -287,9 +287,13 @@ fn main() -> ExitCode {
         Command::Places { db } => cmd::facts::entities(&db.db, true),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
-        Command::GenCorpus { size, out, seed, mirrors, revisions } => {
-            cmd::gen_corpus::run(size, &out, seed, mirrors, revisions)
-        }
+        Command::GenCorpus {
+            size,
+            out,
+            seed,
+            mirrors,
+            revisions,
+        } => cmd::gen_corpus::run(size, &out, seed, mirrors, revisions),
         Command::Extract {
             files,
             format: _,

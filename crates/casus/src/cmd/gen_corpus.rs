@@ -47,7 +47,10 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     } else {
         (t.strip_suffix('B').unwrap_or(&t), 1)
     };
-    let n: f64 = num.trim().parse().map_err(|_| format!("not a size: {s:?} (try 100MB or 1GB)"))?;
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (try 100MB or 1GB)"))?;
     if n <= 0.0 {
         return Err(format!("size must be positive: {s:?}"));
     }
@@ -64,7 +67,9 @@ fn pools(gazetteer: &Gazetteer) -> Pools {
     let opts = casus_read::ReadOptions::default();
     let mut paragraphs = Vec::new();
     for (name, bytes) in crate::corpus::CORPUS {
-        let Ok(doc) = casus_read::read_bytes(name, bytes, &opts) else { continue };
+        let Ok(doc) = casus_read::read_bytes(name, bytes, &opts) else {
+            continue;
+        };
         for p in doc.clean.split('\n') {
             let p = p.trim();
             if p.len() > 120 && p.contains(". ") {
@@ -73,8 +78,16 @@ fn pools(gazetteer: &Gazetteer) -> Pools {
         }
     }
     let places = gazetteer.places().map(|p| p.name.clone()).collect();
-    let states = gazetteer.actors().filter(|a| a.kind == "state").map(|a| a.name.clone()).collect();
-    Pools { paragraphs, places, states }
+    let states = gazetteer
+        .actors()
+        .filter(|a| a.kind == "state")
+        .map(|a| a.name.clone())
+        .collect();
+    Pools {
+        paragraphs,
+        places,
+        states,
+    }
 }
 
 /// Rewrites a paragraph with other places, states, years and numbers.
@@ -88,8 +101,12 @@ fn vary(p: &str, rng: &mut Rng, pools: &Pools, gazetteer: &Gazetteer) -> String 
         }
         out.push_str(&p[pos..m.start]);
         let swap = match m.entity.kind.as_str() {
-            "place" if !pools.places.is_empty() && rng.chance(0.7) => Some(rng.pick(&pools.places).clone()),
-            "state" if m.text == m.entity.name && !pools.states.is_empty() && rng.chance(0.5) => Some(rng.pick(&pools.states).clone()),
+            "place" if !pools.places.is_empty() && rng.chance(0.7) => {
+                Some(rng.pick(&pools.places).clone())
+            }
+            "state" if m.text == m.entity.name && !pools.states.is_empty() && rng.chance(0.5) => {
+                Some(rng.pick(&pools.states).clone())
+            }
             _ => None,
         };
         out.push_str(swap.as_deref().unwrap_or(&m.text));
@@ -108,7 +125,10 @@ fn vary_numbers(p: &str, rng: &mut Rng) -> String {
     while i < b.len() {
         if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
             let mut j = i;
-            while j < b.len() && (b[j].is_ascii_digit() || (b[j] == b',' && j + 1 < b.len() && b[j + 1].is_ascii_digit())) {
+            while j < b.len()
+                && (b[j].is_ascii_digit()
+                    || (b[j] == b',' && j + 1 < b.len() && b[j + 1].is_ascii_digit()))
+            {
                 j += 1;
             }
             if j < b.len() && b[j].is_ascii_alphabetic() {
@@ -139,7 +159,13 @@ fn vary_numbers(p: &str, rng: &mut Rng) -> String {
 const FORMATS: &[&str] = &["txt", "webtext", "wiki", "oneline", "md", "html"];
 
 /// Renders a document's paragraphs in one of the input formats.
-fn render(format: &str, title: &str, paras: &[String], rng: &mut Rng, chrome: bool) -> (String, &'static str) {
+fn render(
+    format: &str,
+    title: &str,
+    paras: &[String],
+    rng: &mut Rng,
+    chrome: bool,
+) -> (String, &'static str) {
     let mut s = String::new();
     if chrome {
         s.push_str(&format!("{title}\nGet {title} essential facts below. View Videos or join the {title} discussion. Add {title} to your PopFlock.com topic list for future reference or share this resource on social media.\n\n"));
@@ -171,7 +197,10 @@ fn render(format: &str, title: &str, paras: &[String], rng: &mut Rng, chrome: bo
                 s.push('\n');
             }
             for k in 1..n {
-                s.push_str(&format!("  {k}. ^ \"Report {k}\". News Agency. {} October 2020. Retrieved 2020.\n", 1 + k % 28));
+                s.push_str(&format!(
+                    "  {k}. ^ \"Report {k}\". News Agency. {} October 2020. Retrieved 2020.\n",
+                    1 + k % 28
+                ));
             }
             (s, "txt")
         }
@@ -181,12 +210,19 @@ fn render(format: &str, title: &str, paras: &[String], rng: &mut Rng, chrome: bo
                 s.push(' ');
             }
             for k in 0..paras.len() {
-                s.push_str(&format!("Author{k}, Name ({}). \"Title {k}\". Publisher. Retrieved 4 March 2021. ", 1990 + k % 30));
+                s.push_str(&format!(
+                    "Author{k}, Name ({}). \"Title {k}\". Publisher. Retrieved 4 March 2021. ",
+                    1990 + k % 30
+                ));
             }
             (s.replace('\n', " "), "txt")
         }
         "md" => {
-            let md = format!("---\ntitle: \"{title}\"\ndate: 2020-{:02}-{:02}\n---\n# {title}\n\n", 1 + rng.below(12), 1 + rng.below(28));
+            let md = format!(
+                "---\ntitle: \"{title}\"\ndate: 2020-{:02}-{:02}\n---\n# {title}\n\n",
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
             let mut out = md;
             for (k, p) in paras.iter().enumerate() {
                 if k % 4 == 0 {
@@ -198,7 +234,11 @@ fn render(format: &str, title: &str, paras: &[String], rng: &mut Rng, chrome: bo
             (out, "md")
         }
         "html" => {
-            let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let esc = |t: &str| {
+                t.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            };
             let mut out = format!("<!DOCTYPE html><html lang=\"en\"><head><title>{}</title><script>var x = 1;</script></head><body><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav><main><h1>{}</h1>\n", esc(title), esc(title));
             for p in paras {
                 out.push_str(&format!("<p>{}</p>\n", esc(p)));
@@ -216,11 +256,18 @@ fn render(format: &str, title: &str, paras: &[String], rng: &mut Rng, chrome: bo
     }
 }
 
-pub fn run(size: u64, out_dir: &Path, seed: u64, mirrors: f64, revisions: f64) -> anyhow::Result<ExitCode> {
+pub fn run(
+    size: u64,
+    out_dir: &Path,
+    seed: u64,
+    mirrors: f64,
+    revisions: f64,
+) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&mirrors) || !(0.0..=1.0).contains(&revisions) {
         bail!("--mirrors and --revisions are shares between 0 and 1");
     }
-    std::fs::create_dir_all(out_dir).with_context(|| format!("{}: cannot create", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("{}: cannot create", out_dir.display()))?;
     let gazetteer = Gazetteer::embedded();
     let pools = pools(&gazetteer);
     if pools.paragraphs.is_empty() {
@@ -259,11 +306,14 @@ pub fn run(size: u64, out_dir: &Path, seed: u64, mirrors: f64, revisions: f64) -
         let (text, ext) = render(format, &title, &paras, &mut rng, chrome);
         let dir = out_dir.join(format!("{:04}", docs / 1000));
         if docs % 1000 == 0 {
-            std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cannot create", dir.display()))?;
         }
         let path = dir.join(format!("doc{docs:07}.{ext}"));
-        let mut f = std::fs::File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
-        f.write_all(text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+        let mut f = std::fs::File::create(&path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        f.write_all(text.as_bytes())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
         written += text.len() as u64;
         docs += 1;
         recent.push_back((title, paras));
@@ -294,7 +344,10 @@ mod tests {
     #[test]
     fn numbers_vary_but_words_stay() {
         let mut rng = Rng(7);
-        let v = vary_numbers("On 2 October 2020, 2,840 servicemen and T-72 tanks left.", &mut rng);
+        let v = vary_numbers(
+            "On 2 October 2020, 2,840 servicemen and T-72 tanks left.",
+            &mut rng,
+        );
         assert!(v.contains("servicemen and T-72 tanks left"));
         assert!(!v.contains("2020") || v.matches(char::is_numeric).count() > 0);
     }
