@@ -252,12 +252,19 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 }
             }
         }
-        // Quantities.
+        // Quantities (never inside a date: "27 September").
+        let lo = doc
+            .timexes
+            .partition_point(|t| t.start < start)
+            .saturating_sub(1);
+        let sentence_timexes: Vec<&casus_time::Timex> = doc.timexes[lo..]
+            .iter()
+            .take_while(|t| t.start < end)
+            .collect();
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let in_timex = doc
-                .timexes
+            let in_timex = sentence_timexes
                 .iter()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
