@@ -231,7 +231,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
-        if s.kind != SentenceKind::ListItem {
+        // A label governs the list under it: bulleted items, or bare lines that
+        // open with a count ("2,840 servicemen killed").
+        let counted_line = line.trim_start().starts_with(|c: char| c.is_ascii_digit());
+        if s.kind != SentenceKind::ListItem && !counted_line {
             block = None;
         }
         if toks.is_empty() {
@@ -862,5 +865,15 @@ mod tests {
             (Some("AZE"), Some("AZE")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn label_blocks_without_bullets() {
+        let v = claims(
+            "Per Azerbaijan:\n2,840 servicemen killed\nSee details.\n5 soldiers killed",
+            vec![],
+        );
+        assert_eq!(v[0].4.as_deref(), Some("AZE"), "{v:?}");
+        assert_eq!(v[1].4.as_deref(), None, "{v:?}");
     }
 }
