@@ -240,6 +240,17 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         if toks.is_empty() {
             continue;
         }
+        // "Armenia: 3,825 killed": a side named as the line's label owns its counts.
+        let line_side = ms
+            .iter()
+            .find(|p| {
+                is_actor(p.m)
+                    && toks.get(p.last).is_some_and(|x| x.low == ":")
+                    && toks[..p.first]
+                        .iter()
+                        .all(|x| !x.word || r.determiners.contains(&x.low))
+            })
+            .map(|p| owner_id(r, p.m));
         // Claimant in running text.
         let mut claimant = block.clone();
         let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
@@ -457,7 +468,11 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
                 continue;
             };
-            let mut subject = seg.subject.clone().or_else(|| block.clone());
+            let mut subject = seg
+                .subject
+                .clone()
+                .or_else(|| line_side.clone())
+                .or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
             // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
             // killed": a party's report of losses without an owner counts its own.
@@ -875,5 +890,16 @@ mod tests {
         );
         assert_eq!(v[0].4.as_deref(), Some("AZE"), "{v:?}");
         assert_eq!(v[1].4.as_deref(), None, "{v:?}");
+    }
+
+    #[test]
+    fn side_labels_own_their_counts() {
+        let v = claims("Armenia: 3,825 killed, 6 missing", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[1].3.as_deref()),
+            (Some("ARM"), Some("ARM")),
+            "{v:?}"
+        );
+        assert_eq!(v[0].4, None);
     }
 }
