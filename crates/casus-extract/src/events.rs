@@ -1085,6 +1085,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
             }
         }
+        merge_agentless(&mut out, start);
         if let Some(s) = sentence_subject {
             memory = s;
         } else if let Some(p) = ms
@@ -1096,6 +1097,37 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         }
     }
     out
+}
+
+/// "three servicemen were killed … in an Armenian attack": an agentless
+/// passive and a nominal trigger of the same type with a demonym actor in one
+/// sentence are one event, the actor from the noun, the recipient from the
+/// passive.
+fn merge_agentless(out: &mut Vec<Event>, start: usize) {
+    let first = out
+        .iter()
+        .position(|e| e.start == start)
+        .unwrap_or(out.len());
+    let mut drop = Vec::new();
+    for i in first..out.len() {
+        if out[i].actor.is_some() || !out[i].rule.contains("passive") || out[i].recipient.is_none()
+        {
+            continue;
+        }
+        if let Some(j) = (i + 1..out.len()).find(|&j| {
+            out[j].kind == out[i].kind
+                && out[j].actor.is_some()
+                && out[j].recipient.is_none()
+                && out[j].rule.contains("demonym")
+        }) {
+            out[j].recipient = out[i].recipient.clone();
+            out[j].rule.push_str("+patient");
+            drop.push(i);
+        }
+    }
+    for i in drop.into_iter().rev() {
+        out.remove(i);
+    }
 }
 
 /// The source of a sentence-final attribution: "…, the Armenian Defence
@@ -1660,5 +1692,30 @@ mod tests {
         assert!(has(&v, "ACCUSE", "NATO", Some("TUR")), "{v:?}");
         let v = code("The draft statement of NATO was withdrawn.", vec![]);
         assert!(!v.iter().any(|e| e.2 == "NATO"), "{v:?}");
+    }
+
+    #[test]
+    fn reported_attack_is_one_event() {
+        let text = "According to the Azerbaijani Defense Ministry, three Azerbaijani servicemen were killed in an Armenian attack.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        let e = &ev[0];
+        assert_eq!(e.kind, "ASSAULT");
+        assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
+        assert_eq!(
+            e.recipient.as_ref().and_then(|a| a.country.as_deref()),
+            Some("AZE")
+        );
+        assert_eq!(e.claimed_by.as_deref(), Some("AZE"));
     }
 }
