@@ -712,13 +712,21 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     // "the United States calling for": a participle's subject is the phrase before it.
                     actors = list_of(r, &toks, &ms, np, true, false);
                     rule.push_str("participle");
+                } else if let Some(a) = antecedent(
+                    r,
+                    &toks,
+                    &ms,
+                    cstart.max(if coordinated { prev_at } else { 0 }),
+                    f.first,
+                ) {
+                    // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
+                    // have stepped in and provided": the relative clause's antecedent
+                    // (when the clause opened after the previous trigger).
+                    actors = list_of(r, &toks, &ms, a, true, false);
+                    rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
                     rule.push_str("coordination");
-                } else if let Some(a) = antecedent(r, &toks, &ms, cstart, f.first) {
-                    // "Aliyev, who is also the Chairman of NAM, thanked": the relative clause is skipped.
-                    actors = list_of(r, &toks, &ms, a, true, false);
-                    rule.push_str("relative");
                 } else if let Some(l) = left_subject() {
                     // A pronoun inside a sentence that already has a subject stands for it
                     // ("Hungary stated that it backed ..., adding it supports ...").
@@ -1717,5 +1725,11 @@ mod tests {
             Some("AZE")
         );
         assert_eq!(e.claimed_by.as_deref(), Some("AZE"));
+    }
+
+    #[test]
+    fn relative_clause_after_a_coordinated_verb() {
+        let v = code("NATO urged restraint and said Turkey, who stepped in and provided weapons to Azerbaijan, must stop.", vec![]);
+        assert!(has(&v, "AID", "TUR", Some("AZE")), "{v:?}");
     }
 }
