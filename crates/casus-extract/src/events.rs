@@ -902,6 +902,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
             // Mode: the lexicon's, refined by cues after the trigger.
             let mut mode = t.mode.clone();
+            // Whether the cue asks to stop the fighting ("ceasefire", "cessation").
+            let mut stop_fighting = false;
             let mut k = f.last;
             let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
             while k < cue_lim {
@@ -909,6 +911,17 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     let (ty, m) = r.mode_cues.get(h.entry);
                     if ty == &t.kind {
                         mode = Some(m.clone());
+                        stop_fighting = r.mode_cues.phrase(h.entry).words.iter().any(|w| {
+                            matches!(
+                                w.as_str(),
+                                "ceasefire"
+                                    | "cease-fire"
+                                    | "cessation"
+                                    | "truce"
+                                    | "halt"
+                                    | "cease"
+                            )
+                        });
                         break;
                     }
                     k = h.last;
@@ -917,10 +930,20 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
             }
             let mut aux = aux_of(r, &toks, cstart, f.first);
+            let mut kind = t.kind.clone();
+            // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
+            // claims.toml) that calls for a ceasefire agrees to one.
+            let party = actor_ms
+                .iter()
+                .any(|m| r.adversaries.contains_key(&owner_id(r, m)));
+            if kind == "REQUEST" && stop_fighting && party && recipients.is_empty() {
+                kind = "AGREE".into();
+                mode = None;
+                rule.push_str("+party->AGREE");
+            }
             // A promised or threatened action (PLOVER): "will provide" is AGREE,
             // "will boycott" or "will withdraw ... unless" is THREATEN, "would not
             // provide" is REJECT.
-            let mut kind = t.kind.clone();
             let near_future = {
                 let mut k = f.first;
                 let mut hit = false;
@@ -1731,5 +1754,13 @@ mod tests {
     fn relative_clause_after_a_coordinated_verb() {
         let v = code("NATO urged restraint and said Turkey, who stepped in and provided weapons to Azerbaijan, must stop.", vec![]);
         assert!(has(&v, "AID", "TUR", Some("AZE")), "{v:?}");
+    }
+
+    #[test]
+    fn a_party_calling_for_a_ceasefire_agrees() {
+        let v = code("Armenia called for a ceasefire.", vec![]);
+        assert_eq!(v[0].0, "AGREE", "{v:?}");
+        let v = code("France called for a ceasefire.", vec![]);
+        assert_eq!(v[0].0, "REQUEST", "{v:?}");
     }
 }
