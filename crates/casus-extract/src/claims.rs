@@ -91,8 +91,11 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
     if !t.word {
         return None;
     }
-    // Citation markers "[62]" are not quantities.
-    if i > 0 && toks[i - 1].low == "[" {
+    // Citation markers "[62]" and numbered names ("Law 10/59") are not quantities.
+    if i > 0 && matches!(toks[i - 1].low.as_str(), "[" | "/" | "#" | "no") {
+        return None;
+    }
+    if toks.get(i + 1).is_some_and(|n| n.low == "/") {
         return None;
     }
     if let Some(h) = r.vague.longest_at(toks, i) {
@@ -312,9 +315,12 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let mut segs: Vec<Seg> = Vec::new();
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
-            if let Some(k) =
-                (q.last..seg_end).find(|&k| matches!(toks[k].low.as_str(), ";" | ":" | "("))
-            {
+            if let Some(k) = (q.last..seg_end).find(|&k| {
+                matches!(
+                    toks[k].low.as_str(),
+                    ";" | ":" | "(" | "which" | "whose" | "whereas" | "while"
+                )
+            }) {
                 seg_end = k;
             }
             let win_end = seg_end.min(q.last + 10);
@@ -901,5 +907,14 @@ mod tests {
             "{v:?}"
         );
         assert_eq!(v[0].4, None);
+    }
+
+    #[test]
+    fn numbered_names_and_relative_clauses_are_not_claims() {
+        assert!(claims(
+            "Law 10/59, which made violence punishable by death, passed.",
+            vec![]
+        )
+        .is_empty());
     }
 }
