@@ -173,7 +173,12 @@ fn event_query(f: &EventFilter) -> (String, String, &'static str, Vec<Sql>) {
         "e.date_key"
     };
     if let Some(v) = &f.kind {
-        push(&mut conds, " AND e.type = ?", v.to_uppercase());
+        let col = if date_col.starts_with('k') {
+            "k.type"
+        } else {
+            "e.type"
+        };
+        push(&mut conds, &format!(" AND {col} = ?"), v.to_uppercase());
     }
     if let Some(v) = &f.mode {
         push(&mut conds, " AND e.mode = ?", v.clone());
@@ -262,6 +267,12 @@ impl Store {
     /// Counts the events matching `f` (ignoring limit and offset).
     pub fn count_events(&self, f: &EventFilter) -> Result<i64> {
         let (from, cond, _, args) = event_query(f);
+        // Counting needs the events table only for conditions on it.
+        let from = if from.starts_with("event_keys") && !cond.contains("e.") {
+            "event_keys k".to_string()
+        } else {
+            from
+        };
         let sql = format!("SELECT count(*) FROM {from} WHERE 1=1{cond}");
         Ok(self
             .conn

@@ -84,14 +84,16 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE event_keys (
         role TEXT NOT NULL,               -- 'a' actor, 'r' recipient
         key TEXT NOT NULL,
+        type TEXT NOT NULL,
         date_key TEXT NOT NULL,
         event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
         PRIMARY KEY (role, key, date_key, event_id)
     ) WITHOUT ROWID;
     CREATE INDEX event_keys_event ON event_keys(event_id);
+    CREATE INDEX event_keys_type ON event_keys(role, key, type, date_key, event_id);
     CREATE TRIGGER events_keys_insert AFTER INSERT ON events BEGIN
-        INSERT OR IGNORE INTO event_keys SELECT 'a', k, NEW.date_key, NEW.id FROM (SELECT NEW.actor_id AS k UNION SELECT NEW.actor_country) WHERE k IS NOT NULL;
-        INSERT OR IGNORE INTO event_keys SELECT 'r', k, NEW.date_key, NEW.id FROM (SELECT NEW.recipient_id AS k UNION SELECT NEW.recipient_country) WHERE k IS NOT NULL;
+        INSERT OR IGNORE INTO event_keys SELECT 'a', k, NEW.type, NEW.date_key, NEW.id FROM (SELECT NEW.actor_id AS k UNION SELECT NEW.actor_country) WHERE k IS NOT NULL;
+        INSERT OR IGNORE INTO event_keys SELECT 'r', k, NEW.type, NEW.date_key, NEW.id FROM (SELECT NEW.recipient_id AS k UNION SELECT NEW.recipient_country) WHERE k IS NOT NULL;
     END;
     CREATE TRIGGER events_keys_date AFTER UPDATE OF date_start ON events BEGIN
         UPDATE event_keys SET date_key = NEW.date_key WHERE event_id = NEW.id;
