@@ -52,6 +52,13 @@ impl From<&CandidateRules> for Rules {
     }
 }
 
+impl Rules {
+    /// Whether `w` is a capitalised word that is not a name on its own.
+    pub(crate) fn is_stopword(&self, w: &str) -> bool {
+        self.stop.contains(w)
+    }
+}
+
 /// A word: `[start, end)`.
 #[derive(Clone, Copy, Debug)]
 struct Word {

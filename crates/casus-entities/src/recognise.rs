@@ -121,6 +121,32 @@ fn window_start(text: &str, at: usize) -> usize {
     line.max(lo)
 }
 
+/// The word right before `start`, separated from it by exactly one space:
+/// `[a, b)`. Words hold letters, digits, hyphens and apostrophes.
+fn word_before(text: &str, start: usize) -> Option<(usize, usize)> {
+    let s = text.get(..start)?.strip_suffix(' ')?;
+    let b = s.len();
+    let a = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word(c) || c == '-' || c == '\'' || c == '’')
+        .last()
+        .map(|(i, _)| i)?;
+    Some((a, b))
+}
+
+/// The word right after `end`, separated from it by exactly one space.
+fn word_after(text: &str, end: usize) -> Option<(usize, usize)> {
+    let s = text.get(end..)?.strip_prefix(' ')?;
+    let a = end + 1;
+    let n = s
+        .char_indices()
+        .find(|&(_, c)| !(is_word(c) || c == '-'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    (n > 0).then_some((a, a + n))
+}
+
 struct Ctx<'a> {
     kb: &'a Kb,
     text: &'a str,
@@ -197,6 +223,63 @@ impl Ctx<'_> {
 
     fn when(&self, at: usize) -> When {
         (self.date_at)(at).and_then(|d| date_interval(&d))
+    }
+
+    /// `[a, b)` is a capitalised word that no surface form of the knowledge
+    /// base covers and that is not a stopword: part of a name we do not know.
+    fn unknown_capitalised(&self, a: usize, b: usize) -> bool {
+        let Some(w) = self.text.get(a..b) else {
+            return false;
+        };
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .unwrap_or(w);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && !self.kb.cand.is_stopword(w)
+            && !self
+                .toks
+                .get(self.toks.partition_point(|t| t.end <= a))
+                .is_some_and(|t| t.start < b)
+    }
+
+    /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part
+    /// of a longer unknown name: "Michael Jordan", "Chad Smith", "Georgia
+    /// Tech", "Niger Delta", "Paris Hilton".
+    fn inside_unknown_name(&self, t: Tok) -> bool {
+        let surface = self.text.get(t.start..t.end).unwrap_or("");
+        if !self.kb.ambiguous.contains(surface) {
+            return false;
+        }
+        word_before(self.text, t.start).is_some_and(|(a, b)| self.unknown_capitalised(a, b))
+            || word_after(self.text, t.end).is_some_and(|(a, b)| self.unknown_capitalised(a, b))
+    }
+
+    /// A one-word surname after an unknown capitalised word that is no part
+    /// of any candidate's name: another person of that family ("Hunter
+    /// Biden", "Ivanka Trump", "Hafez al-Assad").
+    fn other_bearer_of_surname(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let surface = self.text.get(t.start..t.end).unwrap_or("");
+        if surface.contains(' ') {
+            return false;
+        }
+        let Some((a, b)) = word_before(self.text, t.start) else {
+            return false;
+        };
+        if !self.unknown_capitalised(a, b) {
+            return false;
+        }
+        let given = &self.text[a..b];
+        !self.persons(i).any(|p| {
+            self.kb.persons.get(p).is_some_and(|p| {
+                std::iter::once(&p.name)
+                    .chain(p.aliases.iter())
+                    .any(|n| n.split_whitespace().any(|w| w == given))
+            })
+        })
     }
 
     fn span_text(&self, a: usize, b: usize) -> String {
@@ -487,6 +570,10 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return 1;
         };
+        // 0. An ambiguous name inside a longer unknown name is no mention.
+        if self.inside_unknown_name(t) {
+            return 1;
+        }
         // 1. Title first: "President of Azerbaijan Ilham Aliyev",
         //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
         //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
@@ -540,14 +627,21 @@ impl Ctx<'_> {
                 );
                 return j - i;
             }
-            let anaphoric = self.kb.roles.get(role).is_some_and(|r| r.anaphoric);
-            if anaphoric && preceded_by_the(self.text, t.start) {
+            // "the army", "the State Border Service": a role phrase (its
+            // last role is the head noun) refers to the last state named.
+            let is_anaphoric = |r: usize| self.kb.roles.get(r).is_some_and(|r| r.anaphoric);
+            let (more, mut j, mut end) = self.role_chain(i + 1, t.end, false);
+            let mut head = more.last().copied().unwrap_or(role);
+            if !is_anaphoric(head) {
+                (head, j, end) = (role, i + 1, t.end);
+            }
+            if is_anaphoric(head) && preceded_by_the(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
                     if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
-                        self.emit_composed(t.start, t.end, a, &[role], None);
+                        self.emit_composed(t.start, end, a, &[head], None);
                     }
                 }
-                return 1;
+                return j - i;
             }
             if self.pats(i).len() == 1 {
                 return 1;
@@ -633,7 +727,9 @@ impl Ctx<'_> {
             return 1;
         }
         if self.has_person(i) {
-            self.emit_person(t.start, t.end, i, None);
+            if !self.other_bearer_of_surname(i) {
+                self.emit_person(t.start, t.end, i, None);
+            }
             return 1;
         }
         if let Some(p) = self.place(i) {
