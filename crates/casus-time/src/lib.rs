@@ -534,6 +534,23 @@ mod tests {
     }
 
     #[test]
+    fn positions_inside_a_unit() {
+        let t = tv("On 3 May 1945 the city fell. Early in the year, trade had grown; late in the day, fighting resumed. Late in the week, troops left. Early in the century, it was a village.");
+        let want = [
+            ("Early in the year", "1945"),
+            ("late in the day", "1945-05-03"),
+            ("Late in the week", "1945-W18"),
+            ("Early in the century", "19"),
+        ];
+        for (text, value) in want {
+            assert!(
+                t.iter().any(|(a, b)| a == text && b == value),
+                "{text}={value}: {t:?}"
+            );
+        }
+    }
+
+    #[test]
     fn winters_follow_the_autumn() {
         one(
             "The army gathered in the autumn of 481 BC and passed the winter at Sardis.",

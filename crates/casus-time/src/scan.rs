@@ -815,30 +815,22 @@ impl Scanner<'_, '_> {
             if self.is(j, "in") {
                 j += 1;
                 if self.is(j, "the") && self.table(&self.lx.seasons, j + 1).is_none() {
-                    // "early in the morning of ..." is a daypart
-                    if self.is(j + 1, "year") {
-                        return one(
-                            i,
-                            j + 2,
-                            What::Rel {
-                                unit: Unit::Year,
-                                offset: 0,
-                                pod: None,
-                            },
-                            modifier,
-                        );
-                    }
-                    if self.is(j + 1, "month") {
-                        return one(
-                            i,
-                            j + 2,
-                            What::Rel {
-                                unit: Unit::Month,
-                                offset: 0,
-                                pod: None,
-                            },
-                            modifier,
-                        );
+                    // "early in the year", "late in the day", "early in the
+                    // century": the narrative unit with the position's mod
+                    // ("early in the morning of ..." is a daypart, below)
+                    if let Some((ue, unit, 1, false)) = self.unit(j + 1) {
+                        if !matches!(unit, Unit::Hour | Unit::Minute) {
+                            return one(
+                                i,
+                                ue,
+                                What::Rel {
+                                    unit,
+                                    offset: 0,
+                                    pod: None,
+                                },
+                                modifier,
+                            );
+                        }
                     }
                 }
             }
