@@ -1802,15 +1802,11 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
 /// Whether token `i` is at most three tokens after a sentence or line start.
 fn opens_sentence(toks: &[Tok], i: usize) -> bool {
     let lo = i.saturating_sub(3);
-    if i <= 3 && lo == 0 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
+    if i <= 3 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
         return true;
     }
     (lo..=i).rev().any(|k| {
-        toks[k].newline_before
-            || (k > 0
-                && k < i + 1
-                && k != 0
-                && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
+        toks[k].newline_before || (k > 0 && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
     })
 }
 
