@@ -187,7 +187,10 @@ fn resolve_one(
             }
             (out, nr)
         }
-        What::Rel { unit, offset, pod } => resolve_rel(*unit, *offset, *pod, m.modifier, r),
+        What::Rel { unit, offset, pod } => {
+            let (out, nr) = resolve_rel(*unit, *offset, *pod, m.modifier, r);
+            (out, nr.filter(|_| !m.aside))
+        }
         What::Ref(v) => (
             res(TimexType::Date, v.to_string(), anchor, m.modifier),
             None,

@@ -123,7 +123,8 @@ pub struct Mention {
     pub lead: bool,
     /// Whether the expression names a time the narrative does not move to:
     /// the end point of a span ("until the fall of Budapest in February 1945") or the
-    /// date of a citation ("Retrieved 3 May 2021").
+    /// date of a citation ("Retrieved 3 May 2021"), or a day counted from
+    /// the time of speaking ("yesterday").
     pub aside: bool,
 }
 
@@ -1229,6 +1230,33 @@ impl Scanner<'_, '_> {
         one(i, e, What::Ref(v), None)
     }
 
+    /// "yesterday", "tomorrow" (with a part of the day: "yesterday
+    /// morning"): a day counted from the narrative (or writing) date.
+    fn deictic(&self, i: usize) -> Found {
+        let (mut e, v) = self.table(&self.lx.deictic, i)?;
+        let offset: i64 = v.parse().ok()?;
+        let mut pod = None;
+        if let Some((pe, p)) = self.table(&self.lx.dayparts, e) {
+            (e, pod) = (pe, Some(p));
+        }
+        let mut found = one(
+            i,
+            e,
+            What::Rel {
+                unit: Unit::Day,
+                offset,
+                pod,
+            },
+            None,
+        );
+        // counted from the time of speaking: the narrative stays put
+        // ("yesterday ... tomorrow" are two days apart)
+        for m in found.iter_mut().flat_map(|f| f.1.iter_mut()) {
+            m.aside = true;
+        }
+        found
+    }
+
     /// Durations and counted offsets: `44 days`, `two months`, `a few days`,
     /// `24-year`, `more than three years`, `two days later`, `a week after
     /// the ceasefire`, `nineteen years old`, `the next few months`.
@@ -1752,6 +1780,7 @@ impl Scanner<'_, '_> {
             self.decade_or_century(i),
             self.relative(i),
             self.reference(i),
+            self.deictic(i),
             self.counted(i),
             self.set(i),
             self.time(i),
@@ -1788,7 +1817,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
                         sc.bc.set(y <= 0);
                     }
                     m.lead = opens_sentence(toks, m.start);
-                    m.aside = closes_span(toks, m.start) || cites(toks, m.start);
+                    m.aside |= closes_span(toks, m.start) || cites(toks, m.start);
                 }
                 out.extend(ms);
                 i = e;
