@@ -293,12 +293,11 @@ impl Ctx<'_> {
             .strip_suffix("'s")
             .or_else(|| w.strip_suffix("’s"))
             .unwrap_or(w);
-        w.chars().next().is_some_and(char::is_uppercase)
-            && !self.kb.cand.is_stopword(w)
-            && !self
-                .toks
-                .get(self.toks.partition_point(|t| t.end <= a))
-                .is_some_and(|t| t.start < b)
+        let known = self
+            .toks
+            .get(self.toks.partition_point(|t| t.end <= a))
+            .is_some_and(|t| t.start < b);
+        w.chars().next().is_some_and(char::is_uppercase) && !self.kb.cand.is_stopword(w) && !known
     }
 
     /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part
