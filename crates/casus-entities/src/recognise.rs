@@ -297,7 +297,10 @@ impl Ctx<'_> {
             .toks
             .get(self.toks.partition_point(|t| t.end <= a))
             .is_some_and(|t| t.start < b);
-        w.chars().next().is_some_and(char::is_uppercase) && !self.kb.cand.is_stopword(w) && !known
+        w.chars().next().is_some_and(char::is_uppercase)
+            && !self.kb.cand.is_stopword(w)
+            && !self.kb.cand.is_person_title(w)
+            && !known
     }
 
     /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part

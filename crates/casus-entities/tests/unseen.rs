@@ -125,6 +125,27 @@ fn relatives_are_not_the_office_holder() {
 }
 
 #[test]
+fn titles_before_a_surname_are_not_given_names() {
+    let t = "Admiral Bagheri and Colonel-General Gerasimov met. Analyst Kofman and Commissioner Borrell disagreed.";
+    let ms = run(t, "2020-10-10");
+    let people: Vec<&str> = ms
+        .iter()
+        .filter_map(|m| m.person.as_ref().map(|p| p.id.as_str()))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            "mohammad-bagheri",
+            "valery-gerasimov",
+            "michael-kofman",
+            "josep-borrell"
+        ],
+        "{:?}",
+        texts(&ms)
+    );
+}
+
+#[test]
 fn generic_institutions_belong_to_the_state_named() {
     let t = "Ukraine's State Border Service said Russian troops shelled the Sumy region.";
     let ms = run(t, "2022-04-01");
