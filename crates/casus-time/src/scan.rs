@@ -1103,20 +1103,6 @@ impl Scanner<'_, '_> {
     /// `the following morning`, `earlier that year`, `later that month`,
     /// `the day before`, `this year`, `next summer`.
     fn relative(&self, i: usize) -> Found {
-        // "yesterday", "tomorrow": a day from the narrative day
-        if let Some((_, o)) = self.table(&self.lx.deictic, i) {
-            let offset: i64 = o.parse().ok()?;
-            return one(
-                i,
-                i + 1,
-                What::Rel {
-                    unit: Unit::Day,
-                    offset,
-                    pod: None,
-                },
-                None,
-            );
-        }
         let mut j = i;
         let mut later_earlier = false;
         if self.is_any(j, &["later", "earlier"]) && !self.is(j + 1, "than") {
