@@ -150,6 +150,9 @@ enum Command {
         filter: EventArgs,
         #[arg(long, value_enum, default_value = "table")]
         format: cmd::facts::ListFormat,
+        /// Show which rule coded each event, its trigger words and sources.
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -281,9 +284,12 @@ fn main() -> ExitCode {
             cmd::docs::show(&db.db, &doc, view)
         }
         Command::Search { query, limit, db } => cmd::docs::search(&db.db, &query, limit),
-        Command::Events { filter, format, db } => {
-            cmd::facts::events(&db.db, &filter.filter(), format)
-        }
+        Command::Events {
+            filter,
+            format,
+            explain,
+            db,
+        } => cmd::facts::events(&db.db, &filter.filter(), format, explain),
         Command::Claims {
             subject,
             claimant,

@@ -91,7 +91,12 @@ fn event_fields(e: &EventRow) -> Vec<String> {
     ]
 }
 
-pub fn events(db: &Path, f: &EventFilter, format: ListFormat) -> anyhow::Result<ExitCode> {
+pub fn events(
+    db: &Path,
+    f: &EventFilter,
+    format: ListFormat,
+    explain: bool,
+) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
     let rows = store.events(f)?;
     let mut out = std::io::stdout().lock();
@@ -123,6 +128,23 @@ pub fn events(db: &Path, f: &EventFilter, format: ListFormat) -> anyhow::Result<
                     "{:>5} {:<10} {:<9} {:<11} {:<9} {:<9} {:<14} {}",
                     f[0], f[1], f[2], f[3], f[4], f[5], f[6], text
                 )?;
+                if explain {
+                    let r = &e.record;
+                    writeln!(
+                        out,
+                        "        rule {} (trigger {:?}); evidence: {}",
+                        get(r, &["rule"]),
+                        get(r, &["trigger"]),
+                        get(r, &["text"])
+                    )?;
+                    for src in &e.sources {
+                        writeln!(
+                            out,
+                            "        source {} bytes {}-{}",
+                            src.doc, src.span[0], src.span[1]
+                        )?;
+                    }
+                }
             }
             eprintln!("casus: {} events of {}", rows.len(), store.count_events(f)?);
         }
