@@ -89,11 +89,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         &fp,
         |stored| same_event(stored, r),
     )? {
-        tx.execute(
-            "INSERT OR IGNORE INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-            params![id, doc_id, start, end],
-        )?;
-        if is_first_source(tx, "event", id, doc_id, start)? {
+        if add_source(tx, "event", id, doc_id, start, end)? {
             let record = fact_record(r);
             // The full-text index forgets the old evidence before it changes.
             tx.execute(
@@ -195,11 +191,7 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         &fp,
         |stored| same_claim(stored, r),
     )? {
-        tx.execute(
-            "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-            params![id, doc_id, start, end],
-        )?;
-        if is_first_source(tx, "claim", id, doc_id, start)? {
+        if add_source(tx, "claim", id, doc_id, start, end)? {
             let record = fact_record(r);
             tx.execute(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
@@ -240,19 +232,24 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Whether `(doc_id, start)` is now the first of the fact's sources: the
-/// canonical record of a fact is the one its first source states, so the
-/// knowledge base does not depend on the order documents arrive in.
-fn is_first_source(
+/// Adds a source to a stored fact; true when it is now the fact's first
+/// source. The canonical record of a fact is the one its first source
+/// (by document id, then offset) states, so the knowledge base does not
+/// depend on the order documents arrive in.
+fn add_source(
     tx: &Transaction,
     kind: &str,
     id: i64,
     doc_id: &str,
     start: i64,
+    end: i64,
 ) -> Result<bool> {
-    let sql = format!("SELECT doc_id, start FROM {kind}_sources WHERE {kind}_id = ?1 ORDER BY doc_id, start LIMIT 1");
+    let insert = format!("INSERT OR IGNORE INTO {kind}_sources ({kind}_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)");
+    tx.prepare_cached(&insert)?
+        .execute(params![id, doc_id, start, end])?;
+    let first = format!("SELECT doc_id, start FROM {kind}_sources WHERE {kind}_id = ?1 ORDER BY doc_id, start LIMIT 1");
     let (d, s): (String, i64) = tx
-        .prepare_cached(&sql)?
+        .prepare_cached(&first)?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(d == doc_id && s == start)
 }
