@@ -155,7 +155,9 @@ impl Segmenter {
         } else {
             start
         };
-        let mut i = start;
+        // Scan from the sentence start: a numbered item's marker ("92. ")
+        // is not a terminator (it made breaks_after slice backwards).
+        let mut i = sent_start;
         while i < end {
             let b = bytes[i];
             if matches!(b, b'.' | b'!' | b'?') {
