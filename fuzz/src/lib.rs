@@ -130,6 +130,7 @@ pub fn extract(data: &[u8]) {
     for c in &p.claims {
         check_clean_span(&p.doc, c.start, c.end, "claim");
     }
+    let utf8 = std::str::from_utf8(body).ok();
     let mut out = Vec::new();
     for r in casus_pipeline::records::records(&p) {
         serde_json::to_writer(&mut out, &r).expect("record serialises");
@@ -144,7 +145,7 @@ pub fn extract(data: &[u8]) {
             "{} record span {a}..{b} outside {raw_len} raw bytes",
             r["kind"]
         );
-        if let Ok(text) = std::str::from_utf8(body) {
+        if let Some(text) = utf8 {
             assert!(
                 text.is_char_boundary(a) && text.is_char_boundary(b),
                 "{} record span {a}..{b} not on UTF-8 boundaries",

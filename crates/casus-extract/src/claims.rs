@@ -250,10 +250,10 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let in_timex = doc
-                .timexes
-                .iter()
-                .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
+            // Timexes are sorted and disjoint: look at the one before
+            // (a scan of all of them per token was quadratic).
+            let k = doc.timexes.partition_point(|t| t.start <= toks[i].start);
+            let in_timex = k > 0 && toks[i].end <= doc.timexes[k - 1].end;
             if !in_timex {
                 if let Some(q) = parse_quantity(r, &toks, text, i) {
                     i = q.last.max(i + 1);

@@ -233,9 +233,13 @@ pub(crate) fn dated_in<'a>(
     from: usize,
     to: usize,
 ) -> impl Iterator<Item = &'a Timex> + 'a {
-    timexes
+    // Sorted by start: skip to `from` (a scan of all of them per call was
+    // quadratic in document size).
+    let lo = timexes.partition_point(|t| t.start < from);
+    timexes[lo..]
         .iter()
-        .filter(move |t| t.start >= from && t.end <= to && t.date.is_some())
+        .take_while(move |t| t.start < to)
+        .filter(move |t| t.end <= to && t.date.is_some())
 }
 
 /// The narrative date in force at `offset`: the date of the last dated

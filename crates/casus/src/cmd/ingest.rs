@@ -97,15 +97,26 @@ pub fn ingest_into(
                     s.duplicates += 1;
                 } else {
                     let format = doc.format.name().to_string();
+                    let name = doc.name.clone();
                     let p = pipeline.process(doc);
                     let n = p.sentences.len();
-                    match store.ingest(&p, &raw)? {
-                        Ingested::New => {
+                    // A failed write (a full disk) rolls back this document
+                    // only; it is named and the batch goes on.
+                    match store.ingest(&p, &raw) {
+                        Ok(Ingested::New) => {
                             s.new += 1;
                             s.sentences += n;
                             *s.formats.entry(format).or_default() += 1;
                         }
-                        Ingested::Duplicate => s.duplicates += 1,
+                        Ok(Ingested::Duplicate) => s.duplicates += 1,
+                        Err(e) => {
+                            s.failed += 1;
+                            let line = format!("casus: {name}: not stored: {e}");
+                            match &bar {
+                                Some(b) => b.println(line),
+                                None => eprintln!("{line}"),
+                            }
+                        }
                     }
                 }
             }
