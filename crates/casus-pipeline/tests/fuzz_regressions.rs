@@ -1,14 +1,14 @@
 //! Every input the fuzzers ever crashed on (`fuzz/regressions/TARGET/`),
-//! replayed through the stage it crashed: no panic, every span in bounds.
-//! Add a file there for each new finding.
+//! replayed through every reader and the whole pipeline: no panic, every
+//! span in bounds. Add a file there for each new finding.
 
 use std::path::PathBuf;
 
 use casus_pipeline::{records, Pipeline};
-use casus_read::{read_bytes, ReadOptions};
+use casus_read::{read_bytes, Format, ReadOptions};
 
-/// The drive/libFuzzer `extract` target's input layout: the first byte
-/// picks the file name, the rest is the file.
+/// The fuzz targets' input layout: the first byte picks the file name
+/// (and for `detect_clean` the forced format), the rest is the file.
 const NAMES: [&str; 8] = [
     "x",
     "a.txt",
@@ -39,7 +39,8 @@ fn fuzz_findings_stay_fixed() {
                 "markdown" => ("note.md", &data[..]),
                 _ => ("x.txt", &data[..]),
             };
-            for format in [None, Some(casus_read::Format::Text)] {
+            let formats = std::iter::once(None).chain(Format::ALL.into_iter().map(Some));
+            for format in formats {
                 let opts = ReadOptions {
                     format,
                     ..Default::default()
@@ -47,17 +48,31 @@ fn fuzz_findings_stay_fixed() {
                 let Ok(doc) = read_bytes(name, body, &opts) else {
                     continue;
                 };
+                let what = format!("{} as {format:?}", f.display());
+                assert!(doc.map.check(doc.clean.len(), body.len()).is_ok(), "{what}");
+                for c in &doc.citations {
+                    assert!(
+                        c.clean_at <= doc.clean.len(),
+                        "{what}: citation past the end"
+                    );
+                }
+                for s in &doc.sections {
+                    assert!(
+                        s.clean.end <= doc.clean.len(),
+                        "{what}: section past the end"
+                    );
+                }
                 let p = pipeline.process(doc);
                 for r in records::records(&p)
                     .iter()
                     .filter(|r| r["kind"] != "document")
                 {
                     let b = r["span"][1].as_u64().unwrap() as usize;
-                    assert!(b <= body.len(), "{}: span past the end", f.display());
+                    assert!(b <= body.len(), "{what}: span past the end");
                 }
             }
             n += 1;
         }
     }
-    assert!(n > 0, "no regression inputs in {}", dir.display());
+    assert!(n >= 3, "regression inputs missing from {}", dir.display());
 }

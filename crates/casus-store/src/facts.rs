@@ -75,18 +75,58 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    if let Some(id) = find_duplicate(tx, "event", &fp, |stored| same_event(stored, r))? {
+    let (kind, actor, recipient) = (
+        s(r, &["type"]),
+        s(r, &["actor", "id"]),
+        s(r, &["recipient", "id"]),
+    );
+    let key_sql = "f.type IS ?1 AND f.actor_id IS ?2 AND f.recipient_id IS ?3";
+    if let Some(id) = find_duplicate(
+        tx,
+        "event",
+        key_sql,
+        &[&kind, &actor, &recipient],
+        &fp,
+        |stored| same_event(stored, r),
+    )? {
         tx.execute(
             "INSERT OR IGNORE INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
         )?;
+        if is_first_source(tx, "event", id, doc_id, start)? {
+            let record = fact_record(r);
+            // The full-text index forgets the old evidence before it changes.
+            tx.execute(
+                "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', ?1, (SELECT text FROM events WHERE id = ?1))",
+                params![id],
+            )?;
+            tx.execute(
+                "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    s(r, &["date", "start"]),
+                    s(r, &["date", "end"]),
+                    s(r, &["location", "id"]),
+                    f(r, &["location", "lat"]),
+                    f(r, &["location", "lon"]),
+                    text,
+                    fp.to_bytes(),
+                    serde_json::to_string(&record)?,
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
+                params![id, text],
+            )?;
+            add_bands(tx, "event", id, &fp)?;
+        }
         return Ok(());
     }
     let record = fact_record(r);
     tx.execute(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
-            date_start, date_end, place_id, lat, lon, claimed_by, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             s(r, &["type"]).unwrap_or("?"),
             s(r, &["mode"]),
@@ -102,6 +142,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             f(r, &["location", "lon"]),
             s(r, &["claimed_by"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -140,17 +181,38 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    if let Some(id) = find_duplicate(tx, "claim", &fp, |stored| same_claim(stored, r))? {
+    let (category, subject, low) = (
+        s(r, &["category"]),
+        s(r, &["subject"]),
+        r["value"]["low"].as_i64(),
+    );
+    let key_sql = "f.category IS ?1 AND f.subject IS ?2 AND f.low IS ?3";
+    if let Some(id) = find_duplicate(
+        tx,
+        "claim",
+        key_sql,
+        &[&category, &subject, &low],
+        &fp,
+        |stored| same_claim(stored, r),
+    )? {
         tx.execute(
             "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
         )?;
+        if is_first_source(tx, "claim", id, doc_id, start)? {
+            let record = fact_record(r);
+            tx.execute(
+                "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
+                params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?],
+            )?;
+            add_bands(tx, "claim", id, &fp)?;
+        }
         return Ok(());
     }
     let record = fact_record(r);
     tx.execute(
-        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             s(r, &["category"]).unwrap_or("?"),
             s(r, &["population"]),
@@ -162,6 +224,7 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             s(r, &["date", "start"]),
             s(r, &["date", "end"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -177,38 +240,67 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     Ok(())
 }
 
-/// A stored fact of `kind` whose evidence is a near duplicate of `fp` and
-/// whose record satisfies `same`.
+/// Whether `(doc_id, start)` is now the first of the fact's sources: the
+/// canonical record of a fact is the one its first source states, so the
+/// knowledge base does not depend on the order documents arrive in.
+fn is_first_source(
+    tx: &Transaction,
+    kind: &str,
+    id: i64,
+    doc_id: &str,
+    start: i64,
+) -> Result<bool> {
+    let sql = format!("SELECT doc_id, start FROM {kind}_sources WHERE {kind}_id = ?1 ORDER BY doc_id, start LIMIT 1");
+    let (d, s): (String, i64) = tx
+        .prepare_cached(&sql)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(d == doc_id && s == start)
+}
+
+fn add_bands(tx: &Transaction, kind: &str, id: i64, fp: &Fingerprint) -> Result<()> {
+    let mut st = tx.prepare_cached(&format!(
+        "INSERT INTO {kind}_bands (band, {kind}_id) VALUES (?1, ?2)"
+    ))?;
+    for b in fp.bands() {
+        st.execute(params![b as i64, id])?;
+    }
+    Ok(())
+}
+
+/// A stored fact whose evidence is a near duplicate of `fp` and whose
+/// record satisfies `same`. `key_sql` narrows the candidates in SQL (the
+/// fact's identifying columns) before shingles are compared.
 fn find_duplicate(
     tx: &Transaction,
     kind: &str,
+    key_sql: &str,
+    key: &[&dyn rusqlite::ToSql],
     fp: &Fingerprint,
     same: impl Fn(&Value) -> bool,
 ) -> Result<Option<i64>> {
+    let bands: Vec<i64> = fp.bands().map(|b| b as i64).collect();
+    let marks: Vec<String> = (0..bands.len())
+        .map(|i| format!("?{}", i + 1 + key.len()))
+        .collect();
+    // Drive the lookup from the band index: few rows share a band.
     let sql = format!(
-        "SELECT DISTINCT f.id, f.text, f.record FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band = ?1"
+        "SELECT DISTINCT f.id, f.shingles, f.record FROM {kind}_bands b CROSS JOIN {kind}s f ON f.id = b.{kind}_id
+         WHERE b.band IN ({}) AND {key_sql}",
+        marks.join(", ")
     );
     let mut st = tx.prepare_cached(&sql)?;
+    let mut args: Vec<&dyn rusqlite::ToSql> = key.to_vec();
+    args.extend(bands.iter().map(|b| b as &dyn rusqlite::ToSql));
     let mut best: Option<(i64, f64)> = None;
-    for band in fp.bands() {
-        let rows = st.query_map([band as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, text, record) = row?;
-            if best.is_some_and(|(b, _)| b == id) {
-                continue;
-            }
-            let sim = Fingerprint::of(&text).similarity(fp);
-            if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
-                let stored: Value = serde_json::from_str(&record)?;
-                if same(&stored) {
-                    best = Some((id, sim));
-                }
+    let mut rows = st.query(args.as_slice())?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let shingles: Vec<u8> = r.get(1)?;
+        let sim = fp.similarity_to_bytes(&shingles);
+        if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
+            let stored: Value = serde_json::from_str(&r.get::<_, String>(2)?)?;
+            if same(&stored) {
+                best = Some((id, sim));
             }
         }
     }

@@ -77,7 +77,7 @@ proptest! {
         again.rotate_left(rot % docs.len());
         for (i, d) in again.iter().enumerate() {
             let r = ingest(&mut s, &format!("other{i}.md"), d);
-            prop_assert!(matches!(r, Some(Ingested::Duplicate)), "{r:?}");
+            prop_assert!(matches!(r, None | Some(Ingested::Duplicate)), "{r:?}");
         }
         prop_assert_eq!(table_counts(&s), before);
         let dump2: Vec<(String, String)> = s.conn()

@@ -205,6 +205,29 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Merge shards of `casus extract` output (JSON lines files, or - for
+    /// stdin) into the knowledge base, deduplicating facts.
+    Load {
+        shards: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write a deterministic scale corpus for benchmarks.
+    GenCorpus {
+        /// Total size to write (100MB, 1GB).
+        #[arg(long, value_parser = cmd::gen_corpus::parse_size)]
+        size: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Share of documents that are mirrors of a recent one.
+        #[arg(long, default_value_t = 0.1)]
+        mirrors: f64,
+        /// Share of documents that are revisions of a recent one.
+        #[arg(long, default_value_t = 0.1)]
+        revisions: f64,
+    },
     /// Run the pipeline on files without a database and print records.
     /// With no file, runs on the embedded corpus.
     Extract {
@@ -273,6 +296,14 @@ fn main() -> ExitCode {
         Command::Places { db } => cmd::facts::entities(&db.db, true),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
+        Command::Load { shards, db } => cmd::load::run(&shards, &db.db),
+        Command::GenCorpus {
+            size,
+            out,
+            seed,
+            mirrors,
+            revisions,
+        } => cmd::gen_corpus::run(size, &out, seed, mirrors, revisions),
         Command::Extract {
             files,
             format: _,

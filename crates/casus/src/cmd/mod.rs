@@ -2,7 +2,9 @@
 pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod gen_corpus;
 pub mod ingest;
+pub mod load;
 
 use std::path::Path;
 
