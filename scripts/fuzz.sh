@@ -6,6 +6,8 @@
 #   FUZZ_ENGINE=libfuzzer scripts/fuzz.sh   # use cargo-fuzz (needs cargo-fuzz;
 #                                           # nightly features via RUSTC_BOOTSTRAP=1)
 #
+# With libfuzzer, each target keeps its growing corpus in fuzz/corpus/TARGET
+# and crashes in fuzz/artifacts/TARGET (libFuzzer stops at the first).
 # The default engine is the libFuzzer-free driver (fuzz/src/bin/drive.rs):
 # seeded, deterministic mutation of the seed corpus (data/corpus plus
 # fuzz/seeds/TARGET), with panics caught and saved under
@@ -29,12 +31,13 @@ if [[ "$engine" == libfuzzer ]]; then
         log="$(mktemp)"
         status=0
         RUSTC_BOOTSTRAP=1 cargo fuzz run --features libfuzzer -s none "$t" "corpus/$t" -- \
-            -max_total_time="$secs" -seed="$seed" -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
+            -max_total_time="$secs" -seed="$seed" -max_len=65536 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
             >"$log" 2>&1 || status=$?
-        execs="$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)"
-        [[ -z "$execs" ]] && execs="$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')"
+        execs="$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)"
+        [[ -z "$execs" ]] && execs="$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)"
         crashes=0
         if [[ $status -ne 0 ]]; then crashes=1; tail -30 "$log"; fi
+        echo "$t execs=${execs:-?} crashes=$crashes engine=libfuzzer seconds=$secs"
         total_crashes=$((total_crashes + crashes))
         summary+=("$t execs=${execs:-?} crashes=$crashes engine=libfuzzer seconds=$secs")
         rm -f "$log"
