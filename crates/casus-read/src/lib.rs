@@ -230,6 +230,14 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Docume
     let (text, invalid) = text::decode_lossy(bytes);
     let format = opts.format.unwrap_or_else(|| detect::detect(name, &text));
     let mut cleaned = formats::clean(format, &text);
+    // Binary detection looks at the head only; NUL bytes further on are kept
+    // (offsets stay exact) but reported.
+    let nuls = memchr::memchr_iter(0, bytes).count();
+    if nuls > 0 {
+        cleaned
+            .warnings
+            .push(format!("{nuls} NUL bytes after the first 8 KiB kept"));
+    }
     if invalid > 0 {
         cleaned
             .warnings

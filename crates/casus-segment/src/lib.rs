@@ -155,7 +155,9 @@ impl Segmenter {
         } else {
             start
         };
-        let mut i = start;
+        // Scan from the sentence start: a numbered item's marker ("92. ")
+        // is not a terminator (it made breaks_after slice backwards).
+        let mut i = sent_start;
         while i < end {
             let b = bytes[i];
             if matches!(b, b'.' | b'!' | b'?') {
@@ -219,6 +221,12 @@ impl Segmenter {
             return true;
         }
         // The token that the period ends.
+        // Tokens are short: look back a bounded way (a long line of
+        // unbroken abbreviations would otherwise be quadratic).
+        let mut sent_start = sent_start.max(dot.saturating_sub(256));
+        while !text.is_char_boundary(sent_start) {
+            sent_start += 1;
+        }
         let tok_start = text[sent_start..dot]
             .rfind([' ', '(', '"', '“'])
             .map_or(sent_start, |k| sent_start + k + 1);
@@ -259,6 +267,11 @@ fn is_list_item(line: &str) -> bool {
     }
 }
 
+/// Sentences longer than this (bytes) are cut at a clause or word break:
+/// no prose sentence is this long, and every later stage works per
+/// sentence, so an unbroken 200 MB line must not become one sentence.
+const MAX_SENTENCE: usize = 2048;
+
 fn push(text: &str, start: usize, end: usize, list: bool, out: &mut Vec<Sentence>) {
     let s = &text[start..end];
     let lead = s.len() - s.trim_start().len();
@@ -266,16 +279,28 @@ fn push(text: &str, start: usize, end: usize, list: bool, out: &mut Vec<Sentence
     if lead + trail >= s.len() {
         return;
     }
+    let (start, end) = (start + lead, end - trail);
+    if end - start > MAX_SENTENCE {
+        let mut cut = start + MAX_SENTENCE;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let window = &text[start..cut];
+        let at = window
+            .rfind("; ")
+            .or_else(|| window.rfind(", "))
+            .or_else(|| window.rfind(' '))
+            .filter(|&k| k > MAX_SENTENCE / 4)
+            .map_or(cut, |k| start + k + 1);
+        push(text, start, at, list, out);
+        return push(text, at, end, false, out);
+    }
     let kind = if list {
         SentenceKind::ListItem
     } else {
         SentenceKind::Text
     };
-    out.push(Sentence {
-        start: start + lead,
-        end: end - trail,
-        kind,
-    });
+    out.push(Sentence { start, end, kind });
 }
 
 #[cfg(test)]

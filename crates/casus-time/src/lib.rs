@@ -128,12 +128,14 @@ impl Tagger {
 /// look-backs and durations set none). Event coders use it to date
 /// sentences that carry no date of their own.
 pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
-    timexes
+    // Sorted by start: search back from `offset` (a forward scan per call
+    // made the pipeline quadratic in document size).
+    let k = timexes.partition_point(|t| t.start < offset);
+    timexes[..k]
         .iter()
-        .take_while(|t| t.start < offset)
+        .rev()
         .filter(|t| t.end <= offset)
-        .filter_map(|t| t.narrative.as_ref())
-        .last()
+        .find_map(|t| t.narrative.as_ref())
         .cloned()
 }
 

@@ -34,8 +34,10 @@ pub struct ReadArgs {
     /// (text, wiki, web-text, one-line, tooltip-mirror, chrome-mirror, html, markdown).
     #[arg(long = "input-format", value_parser = parse_format)]
     pub input_format: Option<casus_read::Format>,
-    /// Refuse files larger than this many bytes.
-    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    /// Refuse files larger than this many bytes. Processing holds about
+    /// 170 bytes of memory per input byte at worst (entity-dense text), so
+    /// the default keeps one file under ~6 GB.
+    #[arg(long, default_value_t = 32 * 1024 * 1024)]
     pub max_bytes: usize,
     /// Add or override actors and places from this file (CSV or TOML in the
     /// formats of data/entities/; repeatable).

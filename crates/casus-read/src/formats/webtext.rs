@@ -358,6 +358,11 @@ pub fn clean(text: &str, profile: Profile) -> Cleaned {
     }
     let (clean, map) = b.finish();
     extras.removed.sort_by_key(|r| r.raw.start);
+    // finish() trims trailing breaks: a marker at the very end must not
+    // point past the clean text (as the HTML and Markdown readers clamp).
+    for c in &mut extras.citations {
+        c.clean_at = c.clean_at.min(clean.len());
+    }
     Cleaned {
         title,
         sections,

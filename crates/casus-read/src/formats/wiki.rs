@@ -142,6 +142,10 @@ pub fn clean(text: &str) -> Cleaned {
     }
     let (clean, map) = b.finish();
     extras.removed.sort_by_key(|r| r.raw.start);
+    // finish() trims trailing breaks: keep markers within the clean text.
+    for c in &mut extras.citations {
+        c.clean_at = c.clean_at.min(clean.len());
+    }
     Cleaned {
         title,
         sections,

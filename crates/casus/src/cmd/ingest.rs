@@ -146,16 +146,27 @@ pub fn ingest_into(
         }
         let items: Vec<(&casus_pipeline::Processed, &[u8])> =
             ok.iter().map(|(p, raw)| (p, raw.as_slice())).collect();
-        for ((p, _), result) in ok.iter().zip(store.ingest_batch(&items)?) {
+        let results: Vec<_> = match store.ingest_batch(&items) {
+            Ok(r) => r.into_iter().map(Ok).collect(),
+            // A failed write (a full disk) rolls the batch back: retry one
+            // document at a time, so each failure is named and the rest
+            // goes on.
+            Err(_) => items.iter().map(|(p, raw)| store.ingest(p, raw)).collect(),
+        };
+        for ((p, _), result) in ok.iter().zip(results) {
             match result {
-                Ingested::New => {
+                Ok(Ingested::New) => {
                     s.new += 1;
                     s.sentences += p.sentences.len();
                     *s.formats
                         .entry(p.doc.format.name().to_string())
                         .or_default() += 1;
                 }
-                Ingested::Duplicate => s.duplicates += 1,
+                Ok(Ingested::Duplicate) => s.duplicates += 1,
+                Err(e) => {
+                    s.failed += 1;
+                    say(format!("casus: {}: not stored: {e}", p.doc.name));
+                }
             }
         }
         docs_done += batch.len();
