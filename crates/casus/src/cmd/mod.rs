@@ -2,6 +2,7 @@
 pub mod docs;
 pub mod extract;
 pub mod ingest;
+pub mod serve;
 
 use std::path::Path;
 
