@@ -1,58 +1,802 @@
-//! Actors and places (scaffold: the knowledge base and recogniser are issue 4).
+//! Actors and places: the curated knowledge base and the recogniser that links
+//! mentions in a text to it.
+//!
+//! The knowledge base lives in `data/entities/` (see its README): states
+//! (`states.csv`), non-state actors (`orgs.toml`), role nouns and office titles
+//! (`roles.toml`), office holders with dates (`people.csv`), named institutions
+//! (`institutions.csv`), places (`places.csv`) and the rules for reporting
+//! unknown names (`candidates.toml`). All files are embedded in the binary;
+//! [`Gazetteer::with_overrides`] adds an analyst's own files on top.
+//!
+//! Linking rules (ids and sectors follow GUIDELINES §1):
+//! - a state's names, short names and its capital link to the state (`AZE`);
+//!   the capital is emitted as a place mention with [`Mention::metonym_of`] set;
+//! - a demonym adjective or a state name (possessive or not) followed by role
+//!   nouns ("Azerbaijani Defence Ministry", "Turkey's Foreign Minister",
+//!   "Armenian forces") is one mention of the state with the role's sector;
+//! - a role followed by `of <state>` ("President of Azerbaijan") likewise;
+//! - an office title resolves to its holder at the date in force
+//!   (`date_at`), and a name resolves to the person's office at that date;
+//!   people act for their office: the mention's entity is the state or
+//!   organisation, the person is in [`Mention::person`];
+//! - plural demonyms naming people ("Armenians", "ethnic Azerbaijanis") link to
+//!   the community (`ARMENIANS`, `AZERBAIJANIS`, `TURKS`) when one is defined,
+//!   otherwise to the state with sector `CVL`;
+//! - "Nagorno-Karabakh" / "Karabakh" alone is the **region** (a place);
+//!   "Artsakh", "Republic of Artsakh", "Nagorno-Karabakh Republic" and
+//!   "Artsakh/Karabakh/Nagorno-Karabakh + role" ("Nagorno-Karabakh authorities",
+//!   "Artsakh Defence Army") are the actor `NKR`;
+//! - short references ("he", "she", "the ministry", "the group", "the
+//!   organisation", "the government", "the army" ...) resolve to the last fitting
+//!   mention in the same paragraph (no line break between, at most
+//!   [`ANAPHORA_WINDOW`] bytes back).
+
+mod candidates;
+mod data;
+mod recognise;
 
 use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+pub use candidates::Candidate;
+use data::{split_list, Tables};
+
+/// How far back (bytes) a short reference looks for its antecedent.
+pub const ANAPHORA_WINDOW: usize = 1500;
 
 /// The entity a mention links to.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EntityRef {
     /// Canonical id: `AZE`, `OSCE_MG`, `NKR`, a place id like `shusha`.
     pub id: String,
-    /// `state`, `unrecognised`, `igo`, `ngo`, `community`, `person`, `org`, `place`.
+    /// `state`, `unrecognised`, `igo`, `ngo`, `community`, `media`, `org`
+    /// (a state's institution or role: "the Azerbaijani Defence Ministry"),
+    /// `person` (an office holder or private person; `name` is the person's
+    /// name, `id` the actor they act for), `place`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Canonical English name.
     pub name: String,
     /// The state or organisation the entity belongs to, as an id.
     pub country: Option<String>,
-    /// GUIDELINES §1 sector: `GOV`, `MIL`, `DIP`, `IGO`, ...
+    /// GUIDELINES §1 sector: `GOV`, `MIL`, `DIP`, `IGO`, ...; `None` for a
+    /// bare state name and for places.
     pub sector: Option<String>,
+    /// Latitude (places only).
     pub lat: Option<f64>,
+    /// Longitude (places only).
     pub lon: Option<f64>,
 }
 
 /// A person acting for an office.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PersonRef {
+    /// Slug id: `sergei-lavrov`.
     pub id: String,
+    /// Canonical name: `Sergei Lavrov`.
     pub name: String,
 }
 
 /// One mention found in a text; offsets are bytes into that text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mention {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset one past the last byte.
     pub end: usize,
+    /// `text[start..end]`.
     pub text: String,
+    /// What the mention links to.
     pub entity: EntityRef,
+    /// The office holder, when the mention names or implies a person.
     pub person: Option<PersonRef>,
+    /// For a capital or seat of government used as a place ("Baku",
+    /// "Stepanakert"): the actor it commonly stands for (`AZE`, `NKR`). The
+    /// mention itself links to the place; a caller that reads "Baku said" as
+    /// an actor uses this id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metonym_of: Option<String>,
+}
+
+/// One office held by a person, with its dates (`YYYY-MM-DD`, open when `None`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Office {
+    /// The state or organisation the office belongs to.
+    pub country: String,
+    /// Office key: `president`, `prime_minister`, `foreign_minister`, ...
+    pub office: String,
+    /// Sector the holder acts in.
+    pub sector: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A person of the knowledge base.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PersonEntry {
+    pub person: PersonRef,
+    /// Surface forms besides the name.
+    pub aliases: Vec<String>,
+    /// Offices, first the primary one (used when no date decides).
+    pub offices: Vec<Office>,
+}
+
+/// Errors loading knowledge-base files.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be read.
+    Io { file: String, message: String },
+    /// A file has a bad row or value; `line` is 1-based (0 when unknown).
+    Data {
+        file: String,
+        line: usize,
+        message: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { file, message } => write!(f, "{file}: {message}"),
+            Error::Data {
+                file,
+                line,
+                message,
+            } => write!(f, "{file}:{line}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A role noun or office title (`roles.toml`).
+#[derive(Clone, Debug)]
+pub(crate) struct Role {
+    pub sector: String,
+    pub office: Option<String>,
+    pub anaphoric: bool,
+}
+
+/// What a short reference refers to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Anaphor {
+    /// he / she: the last person.
+    Person,
+    /// the ministry: the last mention whose text says "ministry".
+    Ministry,
+    /// the group: the last organisation named "... Group", else the last IGO/NGO.
+    Group,
+    /// the organisation / the body / the alliance: the last IGO or NGO.
+    Organisation,
+    /// the council / the committee: the last IGO named so.
+    Council,
+}
+
+/// The meaning of one automaton pattern (a surface form may have several).
+#[derive(Clone, Debug)]
+pub(crate) enum Pat {
+    /// A name of an actor; `sector` overrides the actor's own.
+    Actor {
+        actor: usize,
+        sector: Option<String>,
+        institution: bool,
+    },
+    /// A demonym adjective or attributive form ("Azerbaijani", "Artsakh").
+    Adj { actor: usize },
+    /// A plural demonym naming people ("Russians"): the state, sector CVL.
+    People { actor: usize },
+    /// A place name.
+    Place { place: usize },
+    /// A person's name or alias.
+    Person { person: usize },
+    /// A role noun or title.
+    Role { role: usize },
+    /// A short reference.
+    Anaphor(Anaphor),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    pub entity: EntityRef,
+    pub aliases: Vec<String>,
+    pub place_type: String,
+    pub province: Option<String>,
+    pub metonym_of: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Tenure {
+    pub country: String,
+    pub office: String,
+    pub sector: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Person {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub tenures: Vec<Tenure>,
+}
+
+/// The indexed knowledge base.
+#[derive(Debug)]
+pub(crate) struct Kb {
+    pub actors: Vec<EntityRef>,
+    pub actor_aliases: Vec<Vec<String>>,
+    pub actor_ix: HashMap<String, usize>,
+    pub places: Vec<Place>,
+    pub place_ix: HashMap<String, usize>,
+    pub persons: Vec<Person>,
+    pub roles: Vec<Role>,
+    pub ac: Option<AhoCorasick>,
+    pub pats: Vec<Vec<Pat>>,
+    pub place_suffixes: Vec<String>,
+    pub cand: candidates::Rules,
 }
 
 /// The knowledge base of actors and places, with its recogniser.
-#[derive(Debug, Default)]
-pub struct Gazetteer {}
+#[derive(Clone, Debug)]
+pub struct Gazetteer {
+    kb: Arc<Kb>,
+}
+
+impl Default for Gazetteer {
+    fn default() -> Self {
+        Gazetteer::embedded()
+    }
+}
+
+static EMBEDDED: OnceLock<Arc<Kb>> = OnceLock::new();
 
 impl Gazetteer {
-    /// The knowledge base compiled into the binary.
+    /// The knowledge base compiled into the binary. The automaton is built
+    /// once per process and shared by every call.
     pub fn embedded() -> Gazetteer {
-        Gazetteer {}
+        let kb = EMBEDDED
+            .get_or_init(|| {
+                // The embedded data is checked by the tests; should it ever fail
+                // to load, recognise nothing rather than panic.
+                let tables = Tables::embedded().unwrap_or_default();
+                Arc::new(Kb::build(&tables))
+            })
+            .clone();
+        Gazetteer { kb }
     }
 
-    /// Finds mentions in `text`. `date_at(offset)` gives the date in force
-    /// at an offset (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), to resolve offices.
-    pub fn recognise(
-        &self,
-        _text: &str,
-        _date_at: &dyn Fn(usize) -> Option<String>,
-    ) -> Vec<Mention> {
+    /// The embedded knowledge base plus the given user files (CSV with the
+    /// header of `states.csv`, `people.csv`, `places.csv` or
+    /// `institutions.csv`; TOML with `[[org]]` and/or `[[role]]` tables).
+    /// Rows with an existing id replace the embedded row; people rows add
+    /// offices. Errors name the file and line.
+    pub fn with_overrides<P: AsRef<Path>>(paths: &[P]) -> Result<Gazetteer, Error> {
+        let mut t = Tables::embedded()?;
+        for p in paths {
+            let p = p.as_ref();
+            let name = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| Error::Io {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "csv" => t.add_csv(&name, &text)?,
+                "toml" => t.add_toml(&name, &text)?,
+                _ => {
+                    return Err(Error::Io {
+                        file: name,
+                        message: "expected a .csv or .toml file".into(),
+                    })
+                }
+            }
+        }
+        t.check()?;
+        Ok(Gazetteer {
+            kb: Arc::new(Kb::build(&t)),
+        })
+    }
+
+    /// Finds mentions in `text`, sorted by start and non-overlapping.
+    /// `date_at(offset)` gives the date in force at an offset (`YYYY`,
+    /// `YYYY-MM` or `YYYY-MM-DD`), to resolve offices and names by date.
+    pub fn recognise(&self, text: &str, date_at: &dyn Fn(usize) -> Option<String>) -> Vec<Mention> {
+        recognise::recognise(&self.kb, text, date_at)
+    }
+
+    /// Capitalised names in `text` that no mention covers, with a type guess
+    /// (`person`, `org`, `place`, `unknown`), so the knowledge base can grow.
+    pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+        candidates::candidates(&self.kb.cand, text, mentions)
+    }
+
+    /// The actor or place with this id.
+    pub fn entity(&self, id: &str) -> Option<&EntityRef> {
+        if let Some(&i) = self.kb.actor_ix.get(id) {
+            return self.kb.actors.get(i);
+        }
+        self.kb
+            .place_ix
+            .get(id)
+            .and_then(|&i| self.kb.places.get(i))
+            .map(|p| &p.entity)
+    }
+
+    /// Every surface form the knowledge base knows for an actor or place id
+    /// (name first).
+    pub fn names(&self, id: &str) -> Vec<&str> {
+        if let Some(&i) = self.kb.actor_ix.get(id) {
+            let mut v = vec![self.kb.actors[i].name.as_str()];
+            v.extend(self.kb.actor_aliases[i].iter().map(String::as_str));
+            return v;
+        }
+        if let Some(&i) = self.kb.place_ix.get(id) {
+            let p = &self.kb.places[i];
+            let mut v = vec![p.entity.name.as_str()];
+            v.extend(p.aliases.iter().map(String::as_str));
+            return v;
+        }
         Vec::new()
+    }
+
+    /// A place's type (`city`, `town`, `village`, `district`, `region`,
+    /// `river`, `mountain`, `corridor`, `line` ...), its Artsakh-era province
+    /// when it has one, and the actor it stands for when a capital.
+    pub fn place_detail(&self, id: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
+        let p = self.kb.places.get(*self.kb.place_ix.get(id)?)?;
+        Some((
+            p.place_type.as_str(),
+            p.province.as_deref(),
+            p.metonym_of.as_deref(),
+        ))
+    }
+
+    /// Every actor (states, unrecognised states, organisations, communities).
+    pub fn actors(&self) -> impl Iterator<Item = &EntityRef> {
+        self.kb.actors.iter()
+    }
+
+    /// Every place.
+    pub fn places(&self) -> impl Iterator<Item = &EntityRef> {
+        self.kb.places.iter().map(|p| &p.entity)
+    }
+
+    /// Every person with their offices.
+    pub fn people(&self) -> impl Iterator<Item = PersonEntry> + '_ {
+        self.kb.persons.iter().map(|p| PersonEntry {
+            person: PersonRef {
+                id: p.id.clone(),
+                name: p.name.clone(),
+            },
+            aliases: p.aliases.clone(),
+            offices: p
+                .tenures
+                .iter()
+                .map(|t| Office {
+                    country: t.country.clone(),
+                    office: t.office.clone(),
+                    sector: t.sector.clone(),
+                    from: (!t.from.is_empty()).then(|| t.from.clone()),
+                    to: (!t.to.is_empty()).then(|| t.to.clone()),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Upper-cases the first character.
+fn cap_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The phrase as written plus its lower-case, Capitalised and Title Case forms.
+fn case_variants(phrase: &str) -> Vec<String> {
+    const SMALL: &[&str] = &["of", "the", "and", "for", "to", "in", "on"];
+    let lower = phrase.to_lowercase();
+    let title_small: Vec<String> = lower
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i > 0 && SMALL.contains(&w) {
+                w.to_string()
+            } else {
+                cap_first(w)
+            }
+        })
+        .collect();
+    let title_all: Vec<String> = lower.split(' ').map(cap_first).collect();
+    let mut v = vec![
+        phrase.to_string(),
+        lower.clone(),
+        cap_first(&lower),
+        title_small.join(" "),
+        title_all.join(" "),
+    ];
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl Kb {
+    fn build(t: &Tables) -> Kb {
+        let mut kb = Kb {
+            actors: Vec::new(),
+            actor_aliases: Vec::new(),
+            actor_ix: HashMap::new(),
+            places: Vec::new(),
+            place_ix: HashMap::new(),
+            persons: Vec::new(),
+            roles: Vec::new(),
+            ac: None,
+            pats: Vec::new(),
+            place_suffixes: t.place_suffixes.clone(),
+            cand: candidates::Rules::from(&t.candidates),
+        };
+        let mut pat_ix: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut add = |kb: &mut Kb, s: &str, p: Pat| {
+            let s = s.trim();
+            if s.is_empty() {
+                return;
+            }
+            let i = *pat_ix.entry(s.to_string()).or_insert_with(|| {
+                patterns.push(s.to_string());
+                kb.pats.push(Vec::new());
+                patterns.len() - 1
+            });
+            kb.pats[i].push(p);
+        };
+
+        // States.
+        let mut capitals: Vec<(String, usize)> = Vec::new();
+        for s in &t.states {
+            let ai = kb.actors.len();
+            kb.actors.push(EntityRef {
+                id: s.id.clone(),
+                kind: "state".into(),
+                name: s.name.clone(),
+                country: Some(s.id.clone()),
+                sector: None,
+                lat: None,
+                lon: None,
+            });
+            kb.actor_ix.insert(s.id.clone(), ai);
+            let mut al: Vec<String> = split_list(&s.aliases).map(String::from).collect();
+            add(
+                &mut kb,
+                &s.name,
+                Pat::Actor {
+                    actor: ai,
+                    sector: None,
+                    institution: false,
+                },
+            );
+            for a in split_list(&s.aliases) {
+                add(
+                    &mut kb,
+                    a,
+                    Pat::Actor {
+                        actor: ai,
+                        sector: None,
+                        institution: false,
+                    },
+                );
+                if let Some(rest) = a.strip_prefix("The ") {
+                    add(
+                        &mut kb,
+                        &format!("the {rest}"),
+                        Pat::Actor {
+                            actor: ai,
+                            sector: None,
+                            institution: false,
+                        },
+                    );
+                }
+            }
+            for a in split_list(&s.adjectives) {
+                add(&mut kb, a, Pat::Adj { actor: ai });
+                al.push(a.to_string());
+            }
+            for a in split_list(&s.people) {
+                add(&mut kb, a, Pat::People { actor: ai });
+                al.push(a.to_string());
+            }
+            for c in split_list(&s.capital) {
+                capitals.push((c.to_string(), ai));
+            }
+            kb.actor_aliases.push(al);
+        }
+        // Organisations, unrecognised states, communities.
+        for o in &t.orgs {
+            let ai = kb.actors.len();
+            let country = o.country.clone().unwrap_or_else(|| o.id.clone());
+            kb.actors.push(EntityRef {
+                id: o.id.clone(),
+                kind: o.kind.clone(),
+                name: o.name.clone(),
+                country: Some(country),
+                sector: o.sector.clone(),
+                lat: None,
+                lon: None,
+            });
+            kb.actor_ix.insert(o.id.clone(), ai);
+            let mut al = o.aliases.clone();
+            add(
+                &mut kb,
+                &o.name,
+                Pat::Actor {
+                    actor: ai,
+                    sector: o.sector.clone(),
+                    institution: false,
+                },
+            );
+            for a in &o.aliases {
+                add(
+                    &mut kb,
+                    a,
+                    Pat::Actor {
+                        actor: ai,
+                        sector: o.sector.clone(),
+                        institution: false,
+                    },
+                );
+            }
+            for a in &o.adjectives {
+                add(&mut kb, a, Pat::Adj { actor: ai });
+                al.push(a.clone());
+            }
+            kb.actor_aliases.push(al);
+        }
+        // Institutions: a state's body with a fixed sector.
+        for i in &t.institutions {
+            let Some(&ai) = kb.actor_ix.get(&i.country) else {
+                continue;
+            };
+            let p = Pat::Actor {
+                actor: ai,
+                sector: Some(i.sector.clone()),
+                institution: true,
+            };
+            add(&mut kb, &i.name, p.clone());
+            for a in split_list(&i.aliases) {
+                add(&mut kb, a, p.clone());
+            }
+        }
+        // Places.
+        for p in &t.places {
+            let pi = kb.places.len();
+            let aliases: Vec<String> = split_list(&p.aliases).map(String::from).collect();
+            kb.places.push(Place {
+                entity: EntityRef {
+                    id: p.id.clone(),
+                    kind: "place".into(),
+                    name: p.name.clone(),
+                    country: (!p.country.is_empty()).then(|| p.country.clone()),
+                    sector: None,
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+                aliases: aliases.clone(),
+                place_type: p.kind.clone(),
+                province: (!p.province.is_empty()).then(|| p.province.clone()),
+                metonym_of: (!p.metonym_of.is_empty()).then(|| p.metonym_of.clone()),
+            });
+            kb.place_ix.insert(p.id.clone(), pi);
+            add(&mut kb, &p.name, Pat::Place { place: pi });
+            for a in &aliases {
+                add(&mut kb, a, Pat::Place { place: pi });
+            }
+        }
+        // Capitals not in places.csv become places without coordinates.
+        for (c, ai) in capitals {
+            let state = kb.actors[ai].id.clone();
+            let existing = kb
+                .places
+                .iter()
+                .position(|p| p.entity.name == c || p.aliases.iter().any(|a| *a == c));
+            match existing {
+                Some(pi) => {
+                    if kb.places[pi].metonym_of.is_none() {
+                        kb.places[pi].metonym_of = Some(state);
+                    }
+                }
+                None => {
+                    let id = slug(&c);
+                    if kb.place_ix.contains_key(&id) {
+                        continue;
+                    }
+                    let pi = kb.places.len();
+                    kb.places.push(Place {
+                        entity: EntityRef {
+                            id: id.clone(),
+                            kind: "place".into(),
+                            name: c.clone(),
+                            country: Some(state.clone()),
+                            sector: None,
+                            lat: None,
+                            lon: None,
+                        },
+                        aliases: Vec::new(),
+                        place_type: "city".into(),
+                        province: None,
+                        metonym_of: Some(state),
+                    });
+                    kb.place_ix.insert(id, pi);
+                    add(&mut kb, &c, Pat::Place { place: pi });
+                }
+            }
+        }
+        // People: rows with the same id are offices of one person.
+        let mut person_ix: HashMap<String, usize> = HashMap::new();
+        for r in &t.people {
+            let pi = match person_ix.get(&r.id) {
+                Some(&pi) => pi,
+                None => {
+                    let pi = kb.persons.len();
+                    kb.persons.push(Person {
+                        id: r.id.clone(),
+                        name: r.name.clone(),
+                        aliases: Vec::new(),
+                        tenures: Vec::new(),
+                    });
+                    person_ix.insert(r.id.clone(), pi);
+                    add(&mut kb, &r.name, Pat::Person { person: pi });
+                    pi
+                }
+            };
+            for a in split_list(&r.aliases) {
+                if !kb.persons[pi].aliases.iter().any(|x| x == a) {
+                    kb.persons[pi].aliases.push(a.to_string());
+                    add(&mut kb, a, Pat::Person { person: pi });
+                }
+            }
+            kb.persons[pi].tenures.push(Tenure {
+                country: r.country.clone(),
+                office: r.office.clone(),
+                sector: r.sector.clone(),
+                from: r.from.clone(),
+                to: r.to.clone(),
+            });
+        }
+        // Roles.
+        for r in &t.roles {
+            let ri = kb.roles.len();
+            kb.roles.push(Role {
+                sector: r.sector.clone(),
+                office: r.office.clone().filter(|o| !o.is_empty()),
+                anaphoric: r.anaphoric,
+            });
+            for ph in &r.phrases {
+                for v in case_variants(ph) {
+                    add(&mut kb, &v, Pat::Role { role: ri });
+                }
+            }
+        }
+        // Short references.
+        // Nouns are matched alone and count only after "the" (a pattern
+        // starting with "the" would hide longer names starting at the noun:
+        // "the Organization for Security and Co-operation in Europe").
+        let anaphors: &[(&str, Anaphor)] = &[
+            ("he", Anaphor::Person),
+            ("she", Anaphor::Person),
+            ("ministry", Anaphor::Ministry),
+            ("group", Anaphor::Group),
+            ("organisation", Anaphor::Organisation),
+            ("organization", Anaphor::Organisation),
+            ("alliance", Anaphor::Organisation),
+            ("bloc", Anaphor::Organisation),
+            ("council", Anaphor::Council),
+            ("committee", Anaphor::Council),
+        ];
+        for (ph, a) in anaphors {
+            for v in case_variants(ph) {
+                add(&mut kb, &v, Pat::Anaphor(*a));
+            }
+        }
+        kb.ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .ok();
+        kb
+    }
+}
+
+/// A lower-case ASCII-ish slug of a name: "Buenos Aires" → `buenos-aires`.
+pub(crate) fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_variants_of_roles() {
+        let v = case_variants("ministry of defence");
+        assert!(v.contains(&"Ministry of Defence".to_string()));
+        assert!(v.contains(&"ministry of defence".to_string()));
+        assert!(v.contains(&"Ministry of defence".to_string()));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Buenos Aires"), "buenos-aires");
+        assert_eq!(slug("St. John's"), "st-john-s");
+        assert_eq!(slug("Brasília"), "brasília");
+    }
+
+    #[test]
+    fn kb_counts_and_lookup() {
+        let g = Gazetteer::embedded();
+        let states = g.actors().filter(|a| a.kind == "state").count();
+        assert!(states >= 194, "{states}");
+        assert_eq!(g.entity("AZE").map(|e| e.name.as_str()), Some("Azerbaijan"));
+        assert_eq!(
+            g.entity("OSCE_MG").and_then(|e| e.country.as_deref()),
+            Some("OSCE")
+        );
+        let shusha = g.entity("shusha").expect("shusha");
+        assert!(shusha.lat.is_some() && shusha.lon.is_some());
+        assert!(g.names("shusha").contains(&"Şuşa"));
+        assert!(g.people().any(|p| p.person.id == "sergei-lavrov"));
+        // every place with coordinates has plausible ones
+        for p in g.places() {
+            if let (Some(la), Some(lo)) = (p.lat, p.lon) {
+                assert!(
+                    (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo),
+                    "{}",
+                    p.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn overrides_add_and_report_errors() {
+        let dir = std::env::temp_dir().join(format!("casus-entities-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let ok = dir.join("mine.csv");
+        std::fs::write(
+            &ok,
+            "id,name,aliases,type,country,province,lat,lon,metonym_of\nfoo-village,Fooville,Fooberd,village,AZE,,40.0,46.0,\n",
+        )
+        .unwrap();
+        let g = Gazetteer::with_overrides(&[&ok]).expect("loads");
+        let m = g.recognise("Shelling hit Fooberd.", &|_| None);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].entity.id, "foo-village");
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "[[org]]\nid = \"X\"\nkind = 3\n").unwrap();
+        let e = Gazetteer::with_overrides(&[&bad]).unwrap_err().to_string();
+        assert!(e.contains("bad.toml:3"), "{e}");
+        let missing = dir.join("nope.csv");
+        assert!(Gazetteer::with_overrides(&[&missing]).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

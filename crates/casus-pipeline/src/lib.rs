@@ -8,6 +8,7 @@
 //! way it enters.
 
 pub mod records;
+pub mod sources;
 
 use casus_entities::{Gazetteer, Mention};
 use casus_read::{Document, Span};

@@ -64,6 +64,11 @@ pub fn records(p: &Processed) -> Vec<Record> {
     out
 }
 
+/// The `event` and `claim` records of a processed document.
+pub fn fact_records(_p: &Processed) -> Vec<Record> {
+    Vec::new()
+}
+
 /// Puts `kind`, `doc` and `span` first, then the fields of `body`.
 pub fn with_kind(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> Value {
     let mut m = Map::new();

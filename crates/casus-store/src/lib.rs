@@ -7,8 +7,14 @@
 //! never leaves half a document behind, and the same bytes ingested twice
 //! are one document.
 
+pub mod facts;
+pub mod facts_query;
 pub mod migrations;
 pub mod query;
+
+pub use facts_query::{
+    ClaimFilter, ClaimRow, Disagreement, EntityCount, EventFilter, EventRow, SourceRow, Stance,
+};
 
 use std::path::Path;
 
@@ -116,6 +122,7 @@ impl Store {
             return Ok(Ingested::Duplicate);
         }
         write_document(&tx, p, raw)?;
+        facts::write_facts(&tx, &p.doc.id, &casus_pipeline::records::fact_records(p))?;
         tx.commit()?;
         Ok(Ingested::New)
     }

@@ -58,6 +58,56 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_entity ON mentions(entity_id);
     CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
     "#,
+    // 2: events and claims, each with every source that states it.
+    r#"
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL, mode TEXT,
+        actor_id TEXT, actor_country TEXT, actor_sector TEXT,
+        recipient_id TEXT, recipient_country TEXT,
+        date_start TEXT, date_end TEXT,
+        place_id TEXT, lat REAL, lon REAL,
+        claimed_by TEXT,
+        text TEXT NOT NULL,               -- evidence sentence of the first source
+        record TEXT NOT NULL              -- the full JSON record
+    );
+    CREATE INDEX events_actor ON events(actor_id, date_start);
+    CREATE INDEX events_actor_country ON events(actor_country, date_start);
+    CREATE INDEX events_recipient ON events(recipient_id, date_start);
+    CREATE INDEX events_type ON events(type, date_start);
+    CREATE INDEX events_date ON events(date_start);
+    CREATE INDEX events_place ON events(place_id, date_start);
+    CREATE TABLE event_sources (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (event_id, doc_id, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_sources_doc ON event_sources(doc_id, event_id);
+    CREATE TABLE event_bands (band INTEGER NOT NULL, event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE);
+    CREATE INDEX event_bands_band ON event_bands(band);
+    CREATE VIRTUAL TABLE events_fts USING fts5(text, content='events', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        category TEXT NOT NULL, population TEXT, item TEXT,
+        subject TEXT, claimant TEXT,
+        low INTEGER, high INTEGER,
+        date_start TEXT, date_end TEXT,
+        text TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX claims_subject ON claims(subject, category);
+    CREATE INDEX claims_claimant ON claims(claimant);
+    CREATE TABLE claim_sources (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (claim_id, doc_id, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_sources_doc ON claim_sources(doc_id, claim_id);
+    CREATE TABLE claim_bands (band INTEGER NOT NULL, claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE);
+    CREATE INDEX claim_bands_band ON claim_bands(band);
+    "#,
 ];
 
 /// The schema version this build writes.

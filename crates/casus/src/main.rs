@@ -46,6 +46,58 @@ fn parse_format(s: &str) -> Result<casus_read::Format, String> {
     })
 }
 
+/// Filters shared by `events` and `timeline`.
+#[derive(clap::Args, Clone, Default)]
+pub struct EventArgs {
+    /// Actor id, or the state/organisation it belongs to (AZE, OSCE_MG).
+    #[arg(long)]
+    pub actor: Option<String>,
+    #[arg(long)]
+    pub recipient: Option<String>,
+    /// PLOVER type (ASSAULT, ACCUSE, ...).
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Place id (shusha, ganja, ...).
+    #[arg(long)]
+    pub place: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Document id or id prefix among the sources.
+    #[arg(long)]
+    pub doc: Option<String>,
+    /// Words in the evidence.
+    #[arg(long)]
+    pub q: Option<String>,
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long)]
+    pub offset: Option<usize>,
+}
+
+impl EventArgs {
+    fn filter(&self) -> casus_store::EventFilter {
+        casus_store::EventFilter {
+            actor: self.actor.clone(),
+            recipient: self.recipient.clone(),
+            kind: self.kind.clone(),
+            mode: self.mode.clone(),
+            place: self.place.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            doc: self.doc.clone(),
+            q: self.q.clone(),
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Read, clean and store documents (files, directories, or - for stdin).
@@ -85,6 +137,69 @@ enum Command {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// List events (PLOVER), filtered.
+    Events {
+        #[command(flatten)]
+        filter: EventArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: cmd::facts::ListFormat,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// List numeric claims (losses, casualties, displaced) with their claimant.
+    Claims {
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long)]
+        claimant: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: cmd::facts::ListFormat,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Claims on the same subject and category from different claimants.
+    Disagreements {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Stances of outside actors toward Armenia, Azerbaijan and Artsakh.
+    Stances {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Events by day.
+    Timeline {
+        #[command(flatten)]
+        filter: EventArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Actors mentioned in the knowledge base, with counts.
+    Actors {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Places mentioned in the knowledge base, with counts.
+    Places {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Export events (and claims) for other tools.
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: cmd::facts::ExportFormat,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Which events one document (revision) states that another does not.
+    Diff {
+        a: String,
+        b: String,
         #[command(flatten)]
         db: DbArg,
     },
@@ -144,6 +259,31 @@ fn main() -> ExitCode {
             cmd::docs::show(&db.db, &doc, view)
         }
         Command::Search { query, limit, db } => cmd::docs::search(&db.db, &query, limit),
+        Command::Events { filter, format, db } => {
+            cmd::facts::events(&db.db, &filter.filter(), format)
+        }
+        Command::Claims {
+            subject,
+            claimant,
+            category,
+            format,
+            db,
+        } => {
+            let f = casus_store::ClaimFilter {
+                subject,
+                claimant,
+                category,
+                ..Default::default()
+            };
+            cmd::facts::claims(&db.db, &f, format)
+        }
+        Command::Disagreements { db } => cmd::facts::disagreements(&db.db),
+        Command::Stances { db } => cmd::facts::stances(&db.db),
+        Command::Timeline { filter, db } => cmd::facts::timeline(&db.db, &filter.filter()),
+        Command::Actors { db } => cmd::facts::entities(&db.db, false),
+        Command::Places { db } => cmd::facts::entities(&db.db, true),
+        Command::Export { format, db } => cmd::facts::export(&db.db, format),
+        Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
         Command::Extract {
             files,
             format: _,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 pub mod docs;
 pub mod extract;
+pub mod facts;
 pub mod ingest;
 pub mod serve;
 

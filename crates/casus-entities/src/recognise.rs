@@ -1,0 +1,1015 @@
+//! The recogniser: an Aho-Corasick scan for every surface form, then a
+//! left-to-right composition of adjacent tokens into mentions.
+
+use aho_corasick::{AhoCorasick, Input};
+
+use crate::data::{date_interval, tenure_covers};
+use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
+
+/// One surface form found in the text.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    start: usize,
+    end: usize,
+    pat: usize,
+}
+
+type When = Option<(String, String)>;
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Whether `[start, end)` stands as whole words in `text`.
+fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).and_then(|s| s.chars().next_back());
+    let after = text.get(end..).and_then(|s| s.chars().next());
+    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+}
+
+/// All whole-word matches, leftmost-longest, non-overlapping.
+fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(m) = ac.find(Input::new(text).span(pos..text.len())) else {
+            break;
+        };
+        if boundary_ok(text, m.start(), m.end()) {
+            toks.push(Tok {
+                start: m.start(),
+                end: m.end(),
+                pat: m.pattern().as_usize(),
+            });
+            pos = m.end();
+        } else {
+            pos = m.start() + 1;
+        }
+    }
+    toks
+}
+
+/// `text[a..b]` is a short run of spaces (no line break).
+fn gap_space(text: &str, a: usize, b: usize) -> bool {
+    b > a
+        && b - a <= 3
+        && text
+            .get(a..b)
+            .is_some_and(|g| g.bytes().all(|c| c == b' ' || c == b'\t'))
+}
+
+/// `text[a..b]` is `'s ` / `’s ` / `' ` (a possessive) followed by spaces.
+fn gap_possessive(text: &str, a: usize, b: usize) -> bool {
+    let Some(g) = text.get(a..b) else {
+        return false;
+    };
+    let rest = g
+        .strip_prefix("'s")
+        .or_else(|| g.strip_prefix("’s"))
+        .or_else(|| g.strip_prefix('\''))
+        .or_else(|| g.strip_prefix('’'));
+    rest.is_some_and(|r| !r.is_empty() && r.len() <= 3 && r.bytes().all(|c| c == b' '))
+}
+
+/// `text[a..b]` is ` of ` or ` of the `.
+fn gap_of(text: &str, a: usize, b: usize) -> bool {
+    matches!(text.get(a..b), Some(" of " | " of the "))
+}
+
+/// Separator between a title and a name: spaces, or a comma and a space.
+fn gap_name(text: &str, a: usize, b: usize) -> bool {
+    gap_space(text, a, b) || matches!(text.get(a..b), Some(", " | ",  "))
+}
+
+fn preceded_by_the(text: &str, start: usize) -> bool {
+    text.get(..start)
+        .is_some_and(|s| s.ends_with("the ") || s.ends_with("The "))
+}
+
+/// Start of the anaphora window for a reference at `at`: the line start, at
+/// most [`ANAPHORA_WINDOW`] bytes back.
+fn window_start(text: &str, at: usize) -> usize {
+    let lo = at.saturating_sub(ANAPHORA_WINDOW);
+    let line = text
+        .as_bytes()
+        .get(lo..at)
+        .and_then(|s| s.iter().rposition(|&b| b == b'\n'))
+        .map(|p| lo + p + 1)
+        .unwrap_or(lo);
+    line.max(lo)
+}
+
+struct Ctx<'a> {
+    kb: &'a Kb,
+    text: &'a str,
+    toks: Vec<Tok>,
+    date_at: &'a dyn Fn(usize) -> Option<String>,
+    out: Vec<Mention>,
+}
+
+impl Ctx<'_> {
+    fn pats(&self, i: usize) -> &[Pat] {
+        self.toks
+            .get(i)
+            .and_then(|t| self.kb.pats.get(t.pat))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn role(&self, i: usize) -> Option<usize> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::Role { role } => Some(*role),
+            _ => None,
+        })
+    }
+
+    fn actor_name(&self, i: usize) -> Option<(usize, Option<&str>, bool)> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::Actor {
+                actor,
+                sector,
+                institution,
+            } => Some((*actor, sector.as_deref(), *institution)),
+            _ => None,
+        })
+    }
+
+    fn adj(&self, i: usize) -> Option<usize> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::Adj { actor } => Some(*actor),
+            _ => None,
+        })
+    }
+
+    fn people(&self, i: usize) -> Option<usize> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::People { actor } => Some(*actor),
+            _ => None,
+        })
+    }
+
+    fn place(&self, i: usize) -> Option<usize> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::Place { place } => Some(*place),
+            _ => None,
+        })
+    }
+
+    fn anaphor(&self, i: usize) -> Option<Anaphor> {
+        self.pats(i).iter().find_map(|p| match p {
+            Pat::Anaphor(a) => Some(*a),
+            _ => None,
+        })
+    }
+
+    fn has_person(&self, i: usize) -> bool {
+        self.pats(i).iter().any(|p| matches!(p, Pat::Person { .. }))
+    }
+
+    fn persons(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.pats(i).iter().filter_map(|p| match p {
+            Pat::Person { person } => Some(*person),
+            _ => None,
+        })
+    }
+
+    fn when(&self, at: usize) -> When {
+        (self.date_at)(at).and_then(|d| date_interval(&d))
+    }
+
+    fn span_text(&self, a: usize, b: usize) -> String {
+        self.text.get(a..b).unwrap_or("").to_string()
+    }
+
+    /// The best (person, tenure) among the candidates for a name.
+    fn resolve_person(
+        &self,
+        tok: usize,
+        country: Option<&str>,
+        office: Option<&str>,
+        when: &When,
+    ) -> Option<(usize, usize)> {
+        let mut best: Option<(i32, usize, usize)> = None;
+        for p in self.persons(tok) {
+            let Some(person) = self.kb.persons.get(p) else {
+                continue;
+            };
+            for (ti, t) in person.tenures.iter().enumerate() {
+                let mut score = 0;
+                if let Some(w) = when {
+                    if tenure_covers(&t.from, &t.to, w) {
+                        score += 4;
+                    }
+                }
+                if country == Some(t.country.as_str()) {
+                    score += 2;
+                }
+                if office == Some(t.office.as_str()) {
+                    score += 1;
+                }
+                if best.map_or(true, |(s, _, _)| score > s) {
+                    best = Some((score, p, ti));
+                }
+            }
+        }
+        best.map(|(_, p, t)| (p, t))
+    }
+
+    /// The holder of `office` for `country` at the date, if exactly one.
+    fn resolve_office(
+        &self,
+        country: &str,
+        office: &str,
+        sector: Option<&str>,
+        when: &When,
+    ) -> Option<(usize, usize)> {
+        let w = when.as_ref()?;
+        let mut found: Option<(usize, usize)> = None;
+        let mut ambiguous = false;
+        for (pi, p) in self.kb.persons.iter().enumerate() {
+            for (ti, t) in p.tenures.iter().enumerate() {
+                if t.country == country
+                    && t.office == office
+                    && sector.map_or(true, |s| s == t.sector)
+                    && tenure_covers(&t.from, &t.to, w)
+                {
+                    match found {
+                        Some((fp, _)) if fp != pi => ambiguous = true,
+                        Some(_) => {}
+                        None => found = Some((pi, ti)),
+                    }
+                }
+            }
+        }
+        if ambiguous {
+            None
+        } else {
+            found
+        }
+    }
+
+    /// The entity for a person acting in a tenure.
+    fn person_entity(&self, p: usize, t: usize) -> Option<(EntityRef, PersonRef)> {
+        let person = self.kb.persons.get(p)?;
+        let ten = person.tenures.get(t)?;
+        let pref = PersonRef {
+            id: person.id.clone(),
+            name: person.name.clone(),
+        };
+        if ten.sector == "PER" {
+            return Some((
+                EntityRef {
+                    id: "PER".into(),
+                    kind: "person".into(),
+                    name: person.name.clone(),
+                    country: Some(ten.country.clone()),
+                    sector: Some("PER".into()),
+                    lat: None,
+                    lon: None,
+                },
+                pref,
+            ));
+        }
+        let country = self
+            .kb
+            .actor_ix
+            .get(&ten.country)
+            .and_then(|&a| self.kb.actors.get(a))
+            .and_then(|a| a.country.clone())
+            .unwrap_or_else(|| ten.country.clone());
+        Some((
+            EntityRef {
+                id: ten.country.clone(),
+                kind: "person".into(),
+                name: person.name.clone(),
+                country: Some(country),
+                sector: Some(ten.sector.clone()),
+                lat: None,
+                lon: None,
+            },
+            pref,
+        ))
+    }
+
+    fn push(
+        &mut self,
+        start: usize,
+        end: usize,
+        entity: EntityRef,
+        person: Option<PersonRef>,
+        metonym_of: Option<String>,
+    ) {
+        let text = self.span_text(start, end);
+        self.out.push(Mention {
+            start,
+            end,
+            text,
+            entity,
+            person,
+            metonym_of,
+        });
+    }
+
+    /// Emits an actor mention composed of a subject actor, role tokens and
+    /// an optional person token.
+    fn emit_composed(
+        &mut self,
+        start: usize,
+        end: usize,
+        actor: usize,
+        roles: &[usize],
+        person_tok: Option<usize>,
+    ) {
+        let Some(a) = self.kb.actors.get(actor).cloned() else {
+            return;
+        };
+        let when = self.when(start);
+        let first_sector = roles
+            .first()
+            .and_then(|&r| self.kb.roles.get(r))
+            .map(|r| r.sector.clone());
+        let office = roles
+            .iter()
+            .rev()
+            .find_map(|&r| self.kb.roles.get(r).and_then(|r| r.office.clone()));
+        let institutional = matches!(
+            a.sector.as_deref(),
+            Some("IGO" | "NGO" | "ETH" | "MED" | "LEG")
+        ) && a.kind != "state"
+            && a.kind != "unrecognised";
+        if let Some(pt) = person_tok {
+            if let Some((p, t)) = self.resolve_person(pt, Some(&a.id), office.as_deref(), &when) {
+                if let Some((mut e, pr)) = self.person_entity(p, t) {
+                    // The text names the actor: trust it when the person's
+                    // office there is not known.
+                    if e.id != a.id && e.id != "PER" {
+                        e.id = a.id.clone();
+                        e.country = a.country.clone();
+                        e.sector = if institutional {
+                            a.sector.clone()
+                        } else {
+                            first_sector.clone().or(e.sector)
+                        };
+                    }
+                    self.push(start, end, e, Some(pr), None);
+                    return;
+                }
+            }
+        }
+        let sector = if institutional {
+            a.sector.clone()
+        } else {
+            first_sector.clone().or(a.sector.clone())
+        };
+        let person = office.as_deref().and_then(|o| {
+            self.resolve_office(&a.id, o, None, &when)
+                .and_then(|(p, t)| self.person_entity(p, t))
+        });
+        let kind = match (&person, roles.is_empty()) {
+            (Some(_), _) => "person".to_string(),
+            (None, false) => "org".to_string(),
+            (None, true) => a.kind.clone(),
+        };
+        let (name, person) = match person {
+            Some((e, pr)) => (e.name, Some(pr)),
+            None => (a.name.clone(), None),
+        };
+        let e = EntityRef {
+            id: a.id.clone(),
+            kind,
+            name,
+            country: a.country.clone(),
+            sector,
+            lat: None,
+            lon: None,
+        };
+        self.push(start, end, e, person, None);
+    }
+
+    /// Roles following token `j` separated by spaces: returns the role ids
+    /// and the index after the last one.
+    fn role_chain(
+        &self,
+        mut j: usize,
+        mut end: usize,
+        possessive_ok: bool,
+    ) -> (Vec<usize>, usize, usize) {
+        let mut roles = Vec::new();
+        while roles.len() < 3 {
+            let Some(t) = self.toks.get(j) else { break };
+            let Some(r) = self.role(j) else { break };
+            let sep_ok = gap_space(self.text, end, t.start)
+                || (roles.is_empty() && possessive_ok && gap_possessive(self.text, end, t.start));
+            if !sep_ok {
+                break;
+            }
+            roles.push(r);
+            end = t.end;
+            j += 1;
+        }
+        (roles, j, end)
+    }
+
+    /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
+    /// (up to four), the roles that follow the last of them.
+    fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
+        let mut k = i;
+        for _ in 0..4 {
+            let cur = self.toks.get(k)?;
+            let next = self.toks.get(k + 1)?;
+            let gap = self.text.get(cur.end..next.start)?;
+            if !matches!(gap, ", " | " and " | ", and " | " or " | " & ") {
+                return None;
+            }
+            let subject_like =
+                self.adj(k + 1).is_some() || matches!(self.actor_name(k + 1), Some((_, _, false)));
+            if !subject_like {
+                return None;
+            }
+            let (roles, _, _) = self.role_chain(k + 2, next.end, true);
+            if !roles.is_empty() {
+                return Some(roles);
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The last earlier mention (same paragraph) satisfying `f`.
+    fn antecedent(&self, at: usize, f: impl Fn(&Mention) -> bool) -> Option<Mention> {
+        let lo = window_start(self.text, at);
+        self.out
+            .iter()
+            .rev()
+            .take_while(|m| m.start >= lo)
+            .find(|m| f(m))
+            .cloned()
+    }
+
+    fn is_state_like(&self, m: &Mention) -> bool {
+        if m.entity.kind == "place" || m.entity.id == "PER" {
+            return false;
+        }
+        self.kb
+            .actor_ix
+            .get(&m.entity.id)
+            .and_then(|&a| self.kb.actors.get(a))
+            .is_some_and(|a| a.kind == "state" || a.kind == "unrecognised")
+    }
+
+    /// Composes the mention starting at token `i`; returns tokens consumed.
+    fn step(&mut self, i: usize) -> usize {
+        let Some(t) = self.toks.get(i).copied() else {
+            return 1;
+        };
+        // 1. Title first: "President of Azerbaijan Ilham Aliyev",
+        //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
+        //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
+        if let Some(role) = self.role(i) {
+            let mut j = i + 1;
+            let mut end = t.end;
+            let mut actor = None;
+            if let Some(n) = self.toks.get(j).copied() {
+                if gap_of(self.text, end, n.start) {
+                    if let Some((a, _, false)) = self.actor_name(j) {
+                        actor = Some(a);
+                    } else if let Some(a) = self.adj(j).filter(|_| !self.has_person(j)) {
+                        // "Ministry of Defence of Artsakh"
+                        if self.place(j).is_none() {
+                            actor = Some(a);
+                        }
+                    }
+                    if actor.is_some() {
+                        end = n.end;
+                        j += 1;
+                    }
+                }
+            }
+            let mut person_tok = None;
+            if let Some(n) = self.toks.get(j).copied() {
+                if self.has_person(j) && gap_name(self.text, end, n.start) {
+                    person_tok = Some(j);
+                    end = n.end;
+                    j += 1;
+                }
+            }
+            if let Some(a) = actor {
+                self.emit_composed(t.start, end, a, &[role], person_tok);
+                return j - i;
+            }
+            if let Some(pt) = person_tok {
+                self.emit_person(
+                    t.start,
+                    end,
+                    pt,
+                    self.kb.roles.get(role).and_then(|r| r.office.clone()),
+                );
+                return j - i;
+            }
+            let anaphoric = self.kb.roles.get(role).is_some_and(|r| r.anaphoric);
+            if anaphoric && preceded_by_the(self.text, t.start) {
+                if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
+                    if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
+                        self.emit_composed(t.start, t.end, a, &[role], None);
+                    }
+                }
+                return 1;
+            }
+            if self.pats(i).len() == 1 {
+                return 1;
+            }
+        }
+        // 2. Subject + roles (+ person): "the Azerbaijani Defence Ministry",
+        //    "Turkey's Foreign Minister", "Russian Foreign Minister Sergei Lavrov".
+        let name = self.actor_name(i);
+        let metonym = self.place(i).and_then(|p| {
+            self.kb
+                .places
+                .get(p)?
+                .metonym_of
+                .as_ref()
+                .and_then(|m| self.kb.actor_ix.get(m).copied())
+        });
+        let subject = match name {
+            Some((a, _, false)) => Some((a, true)),
+            _ => self
+                .adj(i)
+                .map(|a| (a, false))
+                .or(metonym.map(|a| (a, true))),
+        };
+        if let Some((a, possessive_ok)) = subject {
+            let (roles, mut j, mut end) = self.role_chain(i + 1, t.end, possessive_ok);
+            // A named institution of the same actor: "US State Department".
+            let mut merged_institution = None;
+            if roles.is_empty() {
+                if let Some(n) = self.toks.get(i + 1).copied() {
+                    if let Some((b, sec, true)) = self.actor_name(i + 1) {
+                        if b == a && gap_space(self.text, t.end, n.start) {
+                            merged_institution = Some(sec.map(String::from));
+                            end = n.end;
+                            j = i + 2;
+                        }
+                    }
+                }
+            }
+            let mut person_tok = None;
+            if let Some(n) = self.toks.get(j).copied() {
+                if self.has_person(j)
+                    && (gap_name(self.text, end, n.start)
+                        && (!roles.is_empty() || gap_space(self.text, end, n.start)))
+                {
+                    person_tok = Some(j);
+                    end = n.end;
+                    j += 1;
+                }
+            }
+            if let Some(sec) = merged_institution {
+                if person_tok.is_none() {
+                    if let Some(mut e) = self.kb.actors.get(a).cloned() {
+                        e.kind = "org".into();
+                        e.sector = sec;
+                        self.push(t.start, end, e, None, None);
+                        return j - i;
+                    }
+                }
+            }
+            if !roles.is_empty() || person_tok.is_some() {
+                self.emit_composed(t.start, end, a, &roles, person_tok);
+                return j - i;
+            }
+            // Coordination: "Armenian and Azerbaijani Foreign Ministers",
+            // "Russian, French and US forces": this subject takes the roles
+            // of the last conjunct.
+            if let Some(roles) = self.coordinated_roles(i) {
+                self.emit_composed(t.start, t.end, a, &roles, None);
+                return 1;
+            }
+        }
+        // 3. A name alone.
+        if let Some((a, sector, institution)) = name {
+            if let Some(mut e) = self.kb.actors.get(a).cloned() {
+                if let Some(s) = sector {
+                    e.sector = Some(s.to_string());
+                }
+                if institution {
+                    e.kind = "org".into();
+                }
+                self.push(t.start, t.end, e, None, None);
+            }
+            return 1;
+        }
+        if self.has_person(i) {
+            self.emit_person(t.start, t.end, i, None);
+            return 1;
+        }
+        if let Some(p) = self.place(i) {
+            if let Some(pl) = self.kb.places.get(p) {
+                let (e, m) = (pl.entity.clone(), pl.metonym_of.clone());
+                let end = self.place_suffix_end(t.end);
+                self.push(t.start, end, e, None, m);
+                // Tokens swallowed by the suffix ("... River") are consumed.
+                let mut n = 1;
+                while self.toks.get(i + n).is_some_and(|x| x.start < end) {
+                    n += 1;
+                }
+                return n;
+            }
+            return 1;
+        }
+        if let Some(a) = self.people(i) {
+            if let Some(mut e) = self.kb.actors.get(a).cloned() {
+                e.sector = Some("CVL".into());
+                self.push(t.start, t.end, e, None, None);
+            }
+            return 1;
+        }
+        if let Some(a) = self.adj(i) {
+            if let Some(e) = self.kb.actors.get(a).cloned() {
+                self.push(t.start, t.end, e, None, None);
+            }
+            return 1;
+        }
+        if let Some(an) = self.anaphor(i) {
+            if an == Anaphor::Person || preceded_by_the(self.text, t.start) {
+                self.emit_anaphor(t, an);
+            }
+        }
+        1
+    }
+
+    /// The end of a place name extended over a following suffix word
+    /// ("Tovuz District", "Aras River").
+    fn place_suffix_end(&self, end: usize) -> usize {
+        let Some(rest) = self.text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
+            return end;
+        };
+        for w in &self.kb.place_suffixes {
+            if let Some(after) = rest.strip_prefix(w.as_str()) {
+                if !after.chars().next().is_some_and(char::is_alphanumeric) {
+                    return end + 1 + w.len();
+                }
+            }
+        }
+        end
+    }
+
+    fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<String>) {
+        let when = self.when(start);
+        if let Some((p, t)) = self.resolve_person(tok, None, office.as_deref(), &when) {
+            if let Some((e, pr)) = self.person_entity(p, t) {
+                self.push(start, end, e, Some(pr), None);
+            }
+        }
+    }
+
+    fn emit_anaphor(&mut self, t: Tok, an: Anaphor) {
+        let kind_is = |m: &Mention, k: &[&str]| -> bool {
+            self.kb
+                .actor_ix
+                .get(&m.entity.id)
+                .and_then(|&a| self.kb.actors.get(a))
+                .is_some_and(|a| k.contains(&a.kind.as_str()))
+                && m.person.is_none()
+        };
+        let found = match an {
+            Anaphor::Person => self.antecedent(t.start, |m| m.person.is_some()),
+            Anaphor::Ministry => self.antecedent(t.start, |m| {
+                m.entity.kind != "place"
+                    && (m.text.contains("Ministry") || m.text.contains("ministry"))
+            }),
+            Anaphor::Group => self
+                .antecedent(t.start, |m| {
+                    m.entity.kind != "place" && m.entity.name.contains("Group")
+                })
+                .or_else(|| self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"]))),
+            Anaphor::Organisation => self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"])),
+            Anaphor::Council => self.antecedent(t.start, |m| {
+                kind_is(m, &["igo"])
+                    && (m.entity.name.contains("Council") || m.entity.name.contains("Committee"))
+            }),
+        };
+        if let Some(m) = found {
+            self.push(t.start, t.end, m.entity, m.person, None);
+        }
+    }
+}
+
+/// See [`crate::Gazetteer::recognise`].
+pub(crate) fn recognise(
+    kb: &Kb,
+    text: &str,
+    date_at: &dyn Fn(usize) -> Option<String>,
+) -> Vec<Mention> {
+    let Some(ac) = kb.ac.as_ref() else {
+        return Vec::new();
+    };
+    let toks = scan(ac, text);
+    let mut cx = Ctx {
+        kb,
+        text,
+        toks,
+        date_at,
+        out: Vec::new(),
+    };
+    let mut i = 0;
+    while i < cx.toks.len() {
+        i += cx.step(i).max(1);
+    }
+    cx.out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Gazetteer, Mention};
+
+    fn run(text: &str, date: Option<&str>) -> Vec<Mention> {
+        let d = date.map(String::from);
+        let ms = Gazetteer::embedded().recognise(text, &move |_| d.clone());
+        // Invariants: sorted, non-overlapping, spans match text.
+        for w in ms.windows(2) {
+            assert!(
+                w[0].end <= w[1].start,
+                "overlap {:?} {:?}",
+                w[0].text,
+                w[1].text
+            );
+        }
+        for m in &ms {
+            assert_eq!(&text[m.start..m.end], m.text);
+        }
+        ms
+    }
+
+    fn get<'a>(ms: &'a [Mention], s: &str) -> &'a Mention {
+        ms.iter().find(|m| m.text == s).unwrap_or_else(|| {
+            panic!(
+                "no mention {s:?} in {:?}",
+                ms.iter().map(|m| &m.text).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    fn actor(m: &Mention) -> (&str, Option<&str>) {
+        (m.entity.id.as_str(), m.entity.sector.as_deref())
+    }
+
+    #[test]
+    fn issue_examples_reach_aze() {
+        let t = "Azerbaijan, Baku, the Azerbaijani Defence Ministry, Azeri forces and Aliyev.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "Azerbaijan")), ("AZE", None));
+        let baku = get(&ms, "Baku");
+        assert_eq!(baku.entity.kind, "place");
+        assert_eq!(baku.metonym_of.as_deref(), Some("AZE"));
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani Defence Ministry")),
+            ("AZE", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Azeri forces")), ("AZE", Some("MIL")));
+        let a = get(&ms, "Aliyev");
+        assert_eq!(actor(a), ("AZE", Some("GOV")));
+        assert_eq!(a.person.as_ref().unwrap().id, "ilham-aliyev");
+    }
+
+    #[test]
+    fn spellings_of_one_place() {
+        let ms = run("Shusha, Shushi and Şuşa; Stepanakert, Khankendi, Xankəndi; Fuzuli, Füzuli, Fizuli; Jabrayil, Jebrail, Cəbrayıl; Khojavend, Martuni; Agdam, Aghdam, Ağdam; Madagiz, Sugovushan; Lachin, Berdzor; Kalbajar, Karvachar; Tartar, Terter.", None);
+        let ids: Vec<&str> = ms.iter().map(|m| m.entity.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "shusha",
+                "shusha",
+                "shusha",
+                "stepanakert",
+                "stepanakert",
+                "stepanakert",
+                "fuzuli",
+                "fuzuli",
+                "fuzuli",
+                "jabrayil",
+                "jabrayil",
+                "jabrayil",
+                "martuni",
+                "martuni",
+                "agdam",
+                "agdam",
+                "agdam",
+                "madagiz",
+                "madagiz",
+                "lachin",
+                "lachin",
+                "kalbajar",
+                "kalbajar",
+                "tartar",
+                "tartar"
+            ]
+        );
+        assert!(ms.iter().all(|m| m.entity.kind == "place"
+            && m.entity.lat.is_some()
+            && m.entity.country.as_deref() == Some("AZE")));
+        assert_eq!(get(&ms, "Stepanakert").metonym_of.as_deref(), Some("NKR"));
+    }
+
+    #[test]
+    fn seed_lavrov_and_counterpart() {
+        let t = "On 6 October 2020, the Russian Foreign Minister Sergei Lavrov and his Iranian counterpart Mohammad Javad Zarif expressed concern about the involvement of Syrian and Libyan fighters in the Nagorno-Karabakh conflict, with the possible support of Turkey.";
+        let ms = run(t, Some("2020-10-06"));
+        let l = get(&ms, "Russian Foreign Minister Sergei Lavrov");
+        assert_eq!(actor(l), ("RUS", Some("DIP")));
+        assert_eq!(l.person.as_ref().unwrap().id, "sergei-lavrov");
+        assert_eq!(
+            actor(get(&ms, "Mohammad Javad Zarif")),
+            ("IRN", Some("DIP"))
+        );
+        assert_eq!(get(&ms, "Nagorno-Karabakh").entity.kind, "place");
+        assert_eq!(actor(get(&ms, "Turkey")), ("TUR", None));
+        let ms = run("On 9 October 2020, Lavrov mediated a ceasefire between Armenian and Azerbaijani Foreign Ministers in Moscow.", Some("2020-10-09"));
+        assert_eq!(actor(get(&ms, "Armenian")), ("ARM", Some("DIP")));
+        assert_eq!(
+            get(&ms, "Lavrov").person.as_ref().unwrap().name,
+            "Sergei Lavrov"
+        );
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani Foreign Ministers")),
+            ("AZE", Some("DIP"))
+        );
+        assert_eq!(get(&ms, "Moscow").metonym_of.as_deref(), Some("RUS"));
+    }
+
+    #[test]
+    fn seed_titles_resolve_by_date() {
+        let t = "After the declared ceasefire, the President of Artsakh admitted Azerbaijan had been able to achieve some success; the Armenian Prime Minister announced that Armenian forces had conducted a \"partial retreat\".";
+        let ms = run(t, Some("2020-11-10"));
+        let p = get(&ms, "President of Artsakh");
+        assert_eq!(actor(p), ("NKR", Some("GOV")));
+        assert_eq!(p.person.as_ref().unwrap().id, "arayik-harutyunyan");
+        let pm = get(&ms, "Armenian Prime Minister");
+        assert_eq!(actor(pm), ("ARM", Some("GOV")));
+        assert_eq!(pm.person.as_ref().unwrap().id, "nikol-pashinyan");
+        assert_eq!(actor(get(&ms, "Armenian forces")), ("ARM", Some("MIL")));
+        // The same title in 2010 is someone else; in 1995 Aliyev is Heydar.
+        let ms = run("the Armenian President said", Some("2010"));
+        assert_eq!(
+            get(&ms, "Armenian President").person.as_ref().unwrap().id,
+            "serzh-sargsyan"
+        );
+        let ms = run("Aliyev said", Some("1995-05"));
+        assert_eq!(
+            get(&ms, "Aliyev").person.as_ref().unwrap().id,
+            "heydar-aliyev"
+        );
+    }
+
+    #[test]
+    fn title_patterns() {
+        let ms = run("President of Azerbaijan Ilham Aliyev and Turkey's Foreign Minister met; Minister of Foreign Affairs of Russia, Sergey Lavrov, and the French Senate.", Some("2020-10"));
+        let a = get(&ms, "President of Azerbaijan Ilham Aliyev");
+        assert_eq!(
+            (actor(a), a.person.as_ref().unwrap().id.as_str()),
+            (("AZE", Some("GOV")), "ilham-aliyev")
+        );
+        let c = get(&ms, "Turkey's Foreign Minister");
+        assert_eq!(
+            (actor(c), c.person.as_ref().unwrap().id.as_str()),
+            (("TUR", Some("DIP")), "mevlut-cavusoglu")
+        );
+        assert_eq!(
+            actor(get(
+                &ms,
+                "Minister of Foreign Affairs of Russia, Sergey Lavrov"
+            )),
+            ("RUS", Some("DIP"))
+        );
+        assert_eq!(actor(get(&ms, "French Senate")), ("FRA", Some("LEG")));
+        let ms = run(
+            "Secretary General of NATO, Jens Stoltenberg, and Prime Minister Nikol Pashinyan",
+            Some("2020-10"),
+        );
+        assert_eq!(
+            actor(get(&ms, "Secretary General of NATO, Jens Stoltenberg")),
+            ("NATO", Some("IGO"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Prime Minister Nikol Pashinyan")),
+            ("ARM", Some("GOV"))
+        );
+    }
+
+    #[test]
+    fn sectors_from_roles() {
+        let ms = run("the Armenian Defence Ministry, Azerbaijani army, Turkish troops, Armenian government, Azerbaijani authorities, the Armenian Foreign Ministry, Armenian civilians, the Milli Majlis", None);
+        assert_eq!(
+            actor(get(&ms, "Armenian Defence Ministry")),
+            ("ARM", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Azerbaijani army")), ("AZE", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Turkish troops")), ("TUR", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Armenian government")), ("ARM", Some("GOV")));
+        assert_eq!(
+            actor(get(&ms, "Azerbaijani authorities")),
+            ("AZE", Some("GOV"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Armenian Foreign Ministry")),
+            ("ARM", Some("DIP"))
+        );
+        assert_eq!(actor(get(&ms, "Armenian civilians")), ("ARM", Some("CVL")));
+        assert_eq!(actor(get(&ms, "Milli Majlis")), ("AZE", Some("LEG")));
+    }
+
+    #[test]
+    fn seed_named_units() {
+        let t = "Over the course of 2 October, the Artsakh Defence Army said they had destroyed 39 Azerbaijani military vehicles.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(
+            actor(get(&ms, "Artsakh Defence Army")),
+            ("NKR", Some("MIL"))
+        );
+        let t = "President Ilham Aliyev congratulated Chief of the State Border Service (SBS), Colonel General Elchin Guliyev on raising the Azerbaijani flag over the Khudafarin bridge.";
+        let ms = run(t, Some("2020-10-18"));
+        assert_eq!(
+            actor(get(&ms, "State Border Service")),
+            ("AZE", Some("MIL"))
+        );
+        assert_eq!(actor(get(&ms, "Elchin Guliyev")), ("AZE", Some("MIL")));
+        assert_eq!(get(&ms, "Khudafarin bridge").entity.id, "khudafarin");
+        let ms = run("the YARASA Special Forces of Azerbaijan", None);
+        assert_eq!(
+            actor(get(&ms, "YARASA Special Forces")),
+            ("AZE", Some("MIL"))
+        );
+    }
+
+    #[test]
+    fn people_versus_state() {
+        let t = "The next day, Armenians in Samtskhe–Javakheti, in Georgia, expressed concern and their intention to send aid.";
+        let ms = run(t, Some("2020-09-28"));
+        assert_eq!(actor(get(&ms, "Armenians")), ("ARMENIANS", Some("ETH")));
+        assert_eq!(
+            get(&ms, "Samtskhe–Javakheti").entity.country.as_deref(),
+            Some("GEO")
+        );
+        assert_eq!(actor(get(&ms, "Georgia")), ("GEO", None));
+        let ms = run(
+            "inhabited mostly by ethnic Armenians, and by Azerbaijanis until their expulsion",
+            None,
+        );
+        assert_eq!(
+            actor(get(&ms, "ethnic Armenians")),
+            ("ARMENIANS", Some("ETH"))
+        );
+        assert_eq!(
+            actor(get(&ms, "Azerbaijanis")),
+            ("AZERBAIJANIS", Some("ETH"))
+        );
+    }
+
+    #[test]
+    fn artsakh_rule() {
+        let ms = run("the breakaway Republic of Artsakh; Artsakh authorities; the Nagorno-Karabakh Republic; the Nagorno-Karabakh region; Nagorno-Karabakh authorities", None);
+        assert_eq!(actor(get(&ms, "Republic of Artsakh")), ("NKR", None));
+        assert_eq!(actor(get(&ms, "Artsakh authorities")), ("NKR", Some("GOV")));
+        assert_eq!(actor(get(&ms, "Nagorno-Karabakh Republic")), ("NKR", None));
+        assert_eq!(
+            get(&ms, "Nagorno-Karabakh region").entity.id,
+            "nagorno-karabakh"
+        );
+        assert_eq!(
+            actor(get(&ms, "Nagorno-Karabakh authorities")),
+            ("NKR", Some("GOV"))
+        );
+    }
+
+    #[test]
+    fn hyphens_and_possessives() {
+        let ms = run("Russian-Armenian relations and the Armenia–Azerbaijan border; Turkey's support; pro-Armenian bias", None);
+        let ids: Vec<&str> = ms.iter().map(|m| m.entity.id.as_str()).collect();
+        assert_eq!(ids, ["RUS", "ARM", "ARM", "AZE", "TUR", "ARM"]);
+    }
+
+    #[test]
+    fn seed_minsk_group_short_references() {
+        let t = "On 2 October 2020, the OSCE Minsk Group, responsible for mediating the peace process, condemned the fighting. The Minsk Group stated that participation by \"external parties\" was working against the peace process. The group called for an immediate ceasefire.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(
+            actor(get(&ms, "OSCE Minsk Group")),
+            ("OSCE_MG", Some("IGO"))
+        );
+        assert_eq!(actor(get(&ms, "Minsk Group")), ("OSCE_MG", Some("IGO")));
+        assert_eq!(actor(get(&ms, "group")), ("OSCE_MG", Some("IGO")));
+        let ms = run("According to the Azerbaijani Defence Ministry, three servicemen were killed. The ministry added that Sergei Lavrov called. He said so.", Some("2020-09-27"));
+        assert_eq!(actor(get(&ms, "ministry")), ("AZE", Some("MIL")));
+        assert_eq!(get(&ms, "He").person.as_ref().unwrap().id, "sergei-lavrov");
+        // No antecedent across a paragraph break.
+        let ms = run("Sergei Lavrov spoke.\nHe left.", None);
+        assert!(ms.iter().all(|m| m.text != "He"));
+    }
+
+    #[test]
+    fn no_matches_inside_words_or_lowercase_names() {
+        let ms = run("pressure on statesmen; armenia; the Turkeys; Baku's", None);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].text, "Baku");
+    }
+}

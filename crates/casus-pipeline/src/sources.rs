@@ -1,0 +1,238 @@
+//! Near-duplicate detection: the same sentence reaching casus through a
+//! mirror, an older revision or a reprint is one statement with several
+//! sources.
+//!
+//! A sentence's [`Fingerprint`] is the set of hashed word 3-shingles of its
+//! normalised text (lower case, letters and digits only, citation markers
+//! already gone) plus a MinHash signature for candidate lookup: 32 hashes
+//! in 8 bands of 4, so pairs with Jaccard similarity 0.8 collide in some
+//! band with probability above 0.99, pairs at 0.3 rarely. Candidates are
+//! then checked with the exact Jaccard similarity of the shingle sets.
+//!
+//! ```
+//! use casus_pipeline::sources::{Fingerprint, NearDuplicates};
+//! let a = Fingerprint::of("On 2 October 2020, the OSCE Minsk Group condemned the fighting.");
+//! let b = Fingerprint::of("On 2 October 2020, the OSCE Minsk Group condemned the fighting. [1]");
+//! let c = Fingerprint::of("Azerbaijan announced the capture of Shusha.");
+//! assert!(a.similarity(&b) > 0.9 && a.similarity(&c) < 0.1);
+//! let mut idx = NearDuplicates::new(0.7);
+//! assert_eq!(idx.insert(a), 0);
+//! assert_eq!(idx.insert(c), 1);
+//! assert_eq!(idx.find(&b), Some(0));
+//! ```
+
+use std::collections::HashMap;
+
+const HASHES: usize = 32;
+const BAND: usize = 4;
+/// Default similarity above which two sentences are one statement.
+pub const SAME_STATEMENT: f64 = 0.7;
+
+/// The shingles and MinHash signature of one sentence.
+#[derive(Clone, Debug)]
+pub struct Fingerprint {
+    shingles: Vec<u64>,
+    signature: [u64; HASHES],
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser: cheap, well distributed.
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
+}
+
+fn word_hash(w: &str) -> u64 {
+    // FNV-1a over the bytes; stable across runs and platforms.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in w.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+impl Fingerprint {
+    /// The fingerprint of `text`.
+    pub fn of(text: &str) -> Fingerprint {
+        let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+        let mut cur = String::new();
+        let mut in_marker = false;
+        for c in text.chars() {
+            if c == '[' {
+                in_marker = true;
+            }
+            if c == ']' {
+                in_marker = false;
+                cur.clear();
+                continue;
+            }
+            if c.is_alphanumeric() && !in_marker {
+                cur.extend(c.to_lowercase());
+            } else if !cur.is_empty() {
+                words.push(word_hash(&cur));
+                cur.clear();
+            }
+        }
+        if !cur.is_empty() && !in_marker {
+            words.push(word_hash(&cur));
+        }
+        let mut shingles: Vec<u64> = if words.len() < 3 {
+            vec![words.iter().fold(0x9e3779b97f4a7c15u64, |h, w| mix(h ^ w))]
+        } else {
+            words
+                .windows(3)
+                .map(|w| mix(w[0] ^ mix(w[1] ^ mix(w[2]))))
+                .collect()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        let mut signature = [u64::MAX; HASHES];
+        for &s in &shingles {
+            for (i, slot) in signature.iter_mut().enumerate() {
+                let h = mix(s ^ (i as u64).wrapping_mul(0x9e3779b97f4a7c15));
+                if h < *slot {
+                    *slot = h;
+                }
+            }
+        }
+        Fingerprint {
+            shingles,
+            signature,
+        }
+    }
+
+    /// Exact Jaccard similarity of the shingle sets.
+    pub fn similarity(&self, other: &Fingerprint) -> f64 {
+        let (a, b) = (&self.shingles, &other.shingles);
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = a.len() + b.len() - common;
+        if union == 0 {
+            1.0
+        } else {
+            common as f64 / union as f64
+        }
+    }
+
+    /// The band keys used for candidate lookup (band index mixed in).
+    pub fn bands(&self) -> impl Iterator<Item = u64> + '_ {
+        self.signature
+            .chunks(BAND)
+            .enumerate()
+            .map(|(i, c)| c.iter().fold(mix(i as u64 + 1), |h, x| mix(h ^ x)))
+    }
+}
+
+/// An index of fingerprints that finds a near duplicate of a new one.
+#[derive(Debug)]
+pub struct NearDuplicates {
+    threshold: f64,
+    items: Vec<Fingerprint>,
+    bands: HashMap<u64, Vec<usize>>,
+}
+
+impl NearDuplicates {
+    pub fn new(threshold: f64) -> NearDuplicates {
+        NearDuplicates {
+            threshold,
+            items: Vec::new(),
+            bands: HashMap::new(),
+        }
+    }
+
+    /// The most similar stored fingerprint at or above the threshold.
+    pub fn find(&self, fp: &Fingerprint) -> Option<usize> {
+        let mut best: Option<(usize, f64)> = None;
+        for key in fp.bands() {
+            for &i in self.bands.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                let s = self.items[i].similarity(fp);
+                if s >= self.threshold && best.is_none_or(|(_, b)| s > b) {
+                    best = Some((i, s));
+                }
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Stores `fp` and returns its index.
+    pub fn insert(&mut self, fp: Fingerprint) -> usize {
+        let id = self.items.len();
+        for key in fp.bands() {
+            let v = self.bands.entry(key).or_default();
+            if v.last() != Some(&id) {
+                v.push(id);
+            }
+        }
+        self.items.push(fp);
+        id
+    }
+
+    /// The index of a near duplicate of `fp`, inserting it if there is none.
+    pub fn find_or_insert(&mut self, fp: Fingerprint) -> usize {
+        match self.find(&fp) {
+            Some(i) => i,
+            None => self.insert(fp),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revisions_are_near_duplicates() {
+        let a = Fingerprint::of("The group called for an immediate ceasefire, and \"substantive negotiations, in good faith and without preconditions\".");
+        let b = Fingerprint::of("The group called for an immediate ceasefire, and \"substantive negotiations, in good faith and without preconditions\". [1]");
+        let c =
+            Fingerprint::of("The group called for an immediate ceasefire and talks in good faith.");
+        assert!(a.similarity(&b) > 0.95);
+        assert!(a.similarity(&c) < 0.7);
+    }
+
+    #[test]
+    fn short_sentences_match_only_exactly() {
+        let a = Fingerprint::of("Armenia denied it.");
+        assert_eq!(a.similarity(&Fingerprint::of("armenia  denied it")), 1.0);
+        assert_eq!(a.similarity(&Fingerprint::of("Azerbaijan denied it.")), 0.0);
+    }
+
+    #[test]
+    fn index_finds_the_best_candidate() {
+        let mut idx = NearDuplicates::new(SAME_STATEMENT);
+        let base = "On 9 November 2020, in the aftermath of the capture of Shusha, a ceasefire agreement was signed by the President of Azerbaijan";
+        idx.insert(Fingerprint::of(
+            "Completely unrelated text about the weather in Baku today and tomorrow.",
+        ));
+        let id = idx.insert(Fingerprint::of(base));
+        assert_eq!(
+            idx.find(&Fingerprint::of(&format!("{base}, Ilham Aliyev."))),
+            Some(id)
+        );
+        assert_eq!(
+            idx.find(&Fingerprint::of(
+                "Nothing like it at all in any way whatsoever."
+            )),
+            None
+        );
+    }
+}

@@ -1,6 +1,0 @@
-//! HTML pages (scaffold).
-use crate::Cleaned;
-
-pub fn clean(text: &str) -> Cleaned {
-    super::webtext::clean(text, super::webtext::Profile::TEXT)
-}

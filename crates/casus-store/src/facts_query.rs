@@ -1,0 +1,467 @@
+//! Queries over events and claims: filtered lists, disagreements between
+//! claimants, stances of outside actors, and what is known of each actor
+//! and place.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{params, params_from_iter, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Result, Store};
+
+/// Filters for [`Store::events`]; every field is optional and they combine
+/// with AND.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EventFilter {
+    /// Actor id or the state/organisation it belongs to (`AZE`, `OSCE_MG`).
+    pub actor: Option<String>,
+    pub recipient: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub mode: Option<String>,
+    /// Place id.
+    pub place: Option<String>,
+    /// Events whose date range ends on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Events whose date range starts on or before this day.
+    pub to: Option<String>,
+    /// Document id (or id prefix) among the event's sources.
+    pub doc: Option<String>,
+    /// Words in the evidence (full-text).
+    pub q: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// One source of a fact.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    pub doc_id: String,
+    pub doc: String,
+    pub span: [i64; 2],
+    /// The sentence at that span.
+    pub text: Option<String>,
+}
+
+/// An event with all its sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub record: Value,
+    pub sources: Vec<SourceRow>,
+}
+
+/// A claim with all its sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub record: Value,
+    pub sources: Vec<SourceRow>,
+}
+
+/// Filters for [`Store::claims`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ClaimFilter {
+    pub subject: Option<String>,
+    pub claimant: Option<String>,
+    pub category: Option<String>,
+    pub doc: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// Claims on one subject, category and population from several claimants.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub subject: Option<String>,
+    pub category: String,
+    pub population: Option<String>,
+    pub item: Option<String>,
+    /// The lowest low, the median of the claimants' figures, the highest
+    /// figure (UCDP's low/best/high).
+    pub low: Option<i64>,
+    pub best: Option<i64>,
+    pub high: Option<i64>,
+    pub claims: Vec<ClaimRow>,
+}
+
+/// An outside actor's stance toward one party, from its events.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stance {
+    pub actor: String,
+    pub target: String,
+    /// Supportive minus hostile events.
+    pub score: i64,
+    pub supportive: i64,
+    pub hostile: i64,
+    pub neutral: i64,
+    /// `supportive`, `hostile`, `mixed` or `neutral`.
+    pub stance: &'static str,
+    pub evidence: Vec<i64>,
+}
+
+/// How often an entity is mentioned and acts.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCount {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub country: Option<String>,
+    pub mentions: i64,
+    pub events: i64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// The parties of the conflict; everyone else is an outside actor.
+pub const PARTIES: &[&str] = &["ARM", "AZE", "NKR"];
+const PARTY_PEOPLE: &[&str] = &["ARMENIANS", "AZERBAIJANIS"];
+
+/// PLOVER types by the stance they express toward their recipient.
+fn polarity(kind: &str) -> i8 {
+    match kind {
+        "SUPPORT" | "AGREE" | "AID" | "COOPERATE" | "CONSULT" | "CONCEDE" | "RETREAT" => 1,
+        "ACCUSE" | "REJECT" | "THREATEN" | "PROTEST" | "SANCTION" | "COERCE" | "ASSAULT"
+        | "MOBILIZE" => -1,
+        _ => 0,
+    }
+}
+
+/// The SQL conditions (each starting with ` AND`) and arguments of `f`.
+fn event_conditions(f: &EventFilter) -> (String, Vec<Sql>) {
+    let mut sql = String::new();
+    let mut args: Vec<Sql> = Vec::new();
+    let mut push = |cond: &str, v: String| {
+        args.push(Sql::Text(v));
+        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(v) = &f.actor {
+        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v.clone());
+    }
+    if let Some(v) = &f.recipient {
+        push(
+            " AND (e.recipient_id = ? OR e.recipient_country = ?)",
+            v.clone(),
+        );
+    }
+    if let Some(v) = &f.kind {
+        push(" AND e.type = ?", v.to_uppercase());
+    }
+    if let Some(v) = &f.mode {
+        push(" AND e.mode = ?", v.clone());
+    }
+    if let Some(v) = &f.place {
+        push(" AND e.place_id = ?", v.clone());
+    }
+    if let Some(v) = &f.from {
+        push(" AND e.date_end >= ?", v.clone());
+    }
+    if let Some(v) = &f.to {
+        push(" AND e.date_start <= ?", v.clone());
+    }
+    if let Some(v) = &f.doc {
+        push(
+            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id LIKE ? || '%')",
+            v.clone(),
+        );
+    }
+    if let Some(v) = &f.q {
+        let q = crate::query::fts_query(v);
+        if !q.is_empty() {
+            push(
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                q,
+            );
+        }
+    }
+    (sql, args)
+}
+
+impl Store {
+    fn sources(&self, table: &str, key: &str, id: i64) -> Result<Vec<SourceRow>> {
+        let sql = format!(
+            "SELECT s.doc_id, d.name, s.start, s.end,
+                (SELECT t.text FROM sentences t WHERE t.doc_id = s.doc_id AND t.start <= s.start AND t.end >= s.end LIMIT 1)
+             FROM {table} s JOIN documents d ON d.id = s.doc_id WHERE s.{key} = ?1 ORDER BY d.rowid, s.start"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(SourceRow {
+                    doc_id: r.get(0)?,
+                    doc: r.get(1)?,
+                    span: [r.get(2)?, r.get(3)?],
+                    text: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Events matching `f`, by date then id; `limit` defaults to 100.
+    pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
+        let (cond, args) = event_conditions(f);
+        let sql = format!(
+            "SELECT e.id, e.record FROM events e WHERE 1=1{cond} ORDER BY e.date_start IS NULL, e.date_start, e.id LIMIT {} OFFSET {}",
+            f.limit.unwrap_or(100).min(10_000),
+            f.offset.unwrap_or(0)
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, rec)| {
+                Ok(EventRow {
+                    id,
+                    record: serde_json::from_str(&rec)?,
+                    sources: self.sources("event_sources", "event_id", id)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts the events matching `f` (ignoring limit and offset).
+    pub fn count_events(&self, f: &EventFilter) -> Result<i64> {
+        let (cond, args) = event_conditions(f);
+        let sql = format!("SELECT count(*) FROM events e WHERE 1=1{cond}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+
+    /// One event with its sources.
+    pub fn event(&self, id: i64) -> Result<Option<EventRow>> {
+        let rec: Option<String> = self
+            .conn
+            .query_row("SELECT record FROM events WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match rec {
+            None => Ok(None),
+            Some(rec) => Ok(Some(EventRow {
+                id,
+                record: serde_json::from_str(&rec)?,
+                sources: self.sources("event_sources", "event_id", id)?,
+            })),
+        }
+    }
+
+    /// Claims matching `f`.
+    pub fn claims(&self, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+        let mut sql = String::from("SELECT c.id, c.record FROM claims c WHERE 1=1");
+        let mut args: Vec<Sql> = Vec::new();
+        for (cond, v) in [
+            (" AND c.subject = ?", &f.subject),
+            (" AND c.claimant = ?", &f.claimant),
+            (" AND c.category = ?", &f.category),
+            (
+                " AND c.id IN (SELECT claim_id FROM claim_sources WHERE doc_id LIKE ? || '%')",
+                &f.doc,
+            ),
+        ] {
+            if let Some(v) = v {
+                args.push(Sql::Text(v.clone()));
+                sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+            }
+        }
+        sql.push_str(&format!(
+            " ORDER BY c.subject, c.category, c.date_start, c.id LIMIT {} OFFSET {}",
+            f.limit.unwrap_or(1000).min(10_000),
+            f.offset.unwrap_or(0)
+        ));
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, rec)| {
+                Ok(ClaimRow {
+                    id,
+                    record: serde_json::from_str(&rec)?,
+                    sources: self.sources("claim_sources", "claim_id", id)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Subjects, categories and populations on which claimants disagree.
+    pub fn disagreements(&self) -> Result<Vec<Disagreement>> {
+        let claims = self.claims(&ClaimFilter {
+            limit: Some(10_000),
+            ..Default::default()
+        })?;
+        let mut groups: BTreeMap<
+            (Option<String>, String, Option<String>, Option<String>),
+            Vec<ClaimRow>,
+        > = BTreeMap::new();
+        for c in claims {
+            let g = |k: &str| c.record.get(k).and_then(Value::as_str).map(str::to_string);
+            let key = (
+                g("subject"),
+                g("category").unwrap_or_default(),
+                g("population"),
+                g("item"),
+            );
+            groups.entry(key).or_default().push(c);
+        }
+        let mut out = Vec::new();
+        for ((subject, category, population, item), claims) in groups {
+            let claimants: std::collections::BTreeSet<Option<String>> = claims
+                .iter()
+                .map(|c| {
+                    c.record
+                        .get("claimant")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect();
+            let figures: std::collections::BTreeSet<Option<i64>> = claims
+                .iter()
+                .map(|c| c.record["value"]["low"].as_i64())
+                .collect();
+            if claimants.len() < 2 || figures.len() < 2 {
+                continue;
+            }
+            let mut lows: Vec<i64> = claims
+                .iter()
+                .filter_map(|c| c.record["value"]["low"].as_i64())
+                .collect();
+            lows.sort_unstable();
+            let highs = claims.iter().filter_map(|c| {
+                c.record["value"]["high"]
+                    .as_i64()
+                    .or(c.record["value"]["low"].as_i64())
+            });
+            out.push(Disagreement {
+                subject,
+                category,
+                population,
+                item,
+                low: lows.first().copied(),
+                best: lows.get(lows.len() / 2).copied(),
+                high: highs.max(),
+                claims,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The stance of every outside actor toward each party, from the
+    /// events it directed at that party.
+    pub fn stances(&self) -> Result<Vec<Stance>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, coalesce(actor_country, actor_id), coalesce(recipient_country, recipient_id), type FROM events
+             WHERE recipient_id IS NOT NULL AND actor_id IS NOT NULL",
+        )?;
+        let mut cells: BTreeMap<(String, String), Stance> = BTreeMap::new();
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, actor, target, kind) = row?;
+            if PARTIES.contains(&actor.as_str())
+                || PARTY_PEOPLE.contains(&actor.as_str())
+                || !PARTIES.contains(&target.as_str())
+            {
+                continue;
+            }
+            let cell = cells
+                .entry((actor.clone(), target.clone()))
+                .or_insert_with(|| Stance {
+                    actor,
+                    target,
+                    score: 0,
+                    supportive: 0,
+                    hostile: 0,
+                    neutral: 0,
+                    stance: "neutral",
+                    evidence: Vec::new(),
+                });
+            match polarity(&kind) {
+                1 => cell.supportive += 1,
+                -1 => cell.hostile += 1,
+                _ => cell.neutral += 1,
+            }
+            cell.evidence.push(id);
+        }
+        Ok(cells
+            .into_values()
+            .map(|mut c| {
+                c.score = c.supportive - c.hostile;
+                c.stance = match (c.supportive > 0, c.hostile > 0) {
+                    (true, true) => "mixed",
+                    (true, false) => "supportive",
+                    (false, true) => "hostile",
+                    _ => "neutral",
+                };
+                c
+            })
+            .collect())
+    }
+
+    /// Actors (not places) with their mention and event counts.
+    pub fn actors(&self) -> Result<Vec<EntityCount>> {
+        self.entity_counts("m.entity_type <> 'place'", "actor_id")
+    }
+
+    /// Places with coordinates and mention and event counts.
+    pub fn places(&self) -> Result<Vec<EntityCount>> {
+        self.entity_counts("m.entity_type = 'place'", "place_id")
+    }
+
+    fn entity_counts(&self, cond: &str, event_col: &str) -> Result<Vec<EntityCount>> {
+        let sql = format!(
+            "SELECT m.entity_id, max(m.name), max(m.entity_type), max(m.country), count(*),
+                (SELECT count(*) FROM events e WHERE e.{event_col} = m.entity_id),
+                (SELECT lat FROM events e WHERE e.place_id = m.entity_id AND lat IS NOT NULL LIMIT 1),
+                (SELECT lon FROM events e WHERE e.place_id = m.entity_id AND lon IS NOT NULL LIMIT 1)
+             FROM mentions m WHERE {cond} GROUP BY m.entity_id ORDER BY count(*) DESC"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(EntityCount {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    country: r.get(3)?,
+                    mentions: r.get(4)?,
+                    events: r.get(5)?,
+                    lat: r.get(6)?,
+                    lon: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Counts of events and claims.
+    pub fn fact_counts(&self) -> Result<(i64, i64, i64)> {
+        let c =
+            |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, params![], |r| r.get(0))?) };
+        Ok((
+            c("SELECT count(*) FROM events")?,
+            c("SELECT count(*) FROM event_sources")?,
+            c("SELECT count(*) FROM claims")?,
+        ))
+    }
+}

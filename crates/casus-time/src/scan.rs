@@ -1,0 +1,1854 @@
+//! First pass: finds temporal expressions in a token stream and records what
+//! they say (year, month, day, relative offset, unit, modifier), without
+//! resolving anything against the narrative (see [`crate::resolve`]).
+//!
+//! At each token every matcher is tried; the longest match wins and scanning
+//! resumes after it. A matcher may return more than one mention (ranges such
+//! as `6-7 February` or `1995-96` give two expressions).
+
+use crate::lexicon::{Lexicon, Phrases};
+use crate::token::{Tok, TokKind};
+
+/// Duration and offset units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+    Century,
+    Hour,
+    Minute,
+}
+
+impl Unit {
+    fn parse(code: &str) -> Option<(Unit, u32)> {
+        let (mult, code) = match code.strip_prefix('2') {
+            Some(c) => (2, c),
+            None => (1, code),
+        };
+        let u = match code {
+            "D" => Unit::Day,
+            "W" => Unit::Week,
+            "M" => Unit::Month,
+            "Y" => Unit::Year,
+            "DE" => Unit::Decade,
+            "CE" => Unit::Century,
+            "H" => Unit::Hour,
+            "MIN" => Unit::Minute,
+            _ => return None,
+        };
+        Some((u, mult))
+    }
+
+    /// ISO 8601 duration of `n` units (`n` may be `X` or a decimal).
+    pub fn duration(self, n: &str) -> String {
+        match self {
+            Unit::Day => format!("P{n}D"),
+            Unit::Week => format!("P{n}W"),
+            Unit::Month => format!("P{n}M"),
+            Unit::Year => format!("P{n}Y"),
+            Unit::Decade => format!("P{n}DE"),
+            Unit::Century => format!("P{n}CE"),
+            Unit::Hour => format!("PT{n}H"),
+            Unit::Minute => format!("PT{n}M"),
+        }
+    }
+}
+
+/// A calendar date, possibly partial; missing parts come from the narrative.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DateSpec {
+    /// Astronomical year, when the text gives it.
+    pub year: Option<i64>,
+    /// Year relative to the narrative year ("the spring of next year").
+    pub rel_year: Option<i64>,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    /// `SP SU FA WI`.
+    pub season: Option<&'static str>,
+    /// `H1`, `H2`.
+    pub half: Option<&'static str>,
+    /// Part of day: `MO AF EV NI`.
+    pub pod: Option<&'static str>,
+}
+
+/// What an expression says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum What {
+    /// A calendar date (absolute or partial).
+    Date(DateSpec),
+    /// An offset from the narrative date: "the next day" (+1 day), "that
+    /// year" (0 years), "two days later" (+2 days).
+    Rel {
+        unit: Unit,
+        offset: i64,
+        pod: Option<&'static str>,
+    },
+    /// `PRESENT_REF`, `PAST_REF`, `FUTURE_REF`.
+    Ref(&'static str),
+    /// A decade: `198`, or `47` with `bc`.
+    Decade { bc: bool, decade: i64 },
+    /// A century, numbered as TIMEX does (`18` = the 19th century).
+    Century { bc: bool, century: i64 },
+    /// A duration value (`P24Y`).
+    Duration(String),
+    /// A set value (`XXXX`, `P1D`).
+    Set(String),
+    /// A clock time, on the day named right after it ("5:34 AM Baghdad
+    /// time on March 20, 2003") or else on the narrative day.
+    Time {
+        hour: u32,
+        minute: u32,
+        date: Option<DateSpec>,
+    },
+    /// A weekday (1 = Monday), on the narrative week.
+    Weekday(u32),
+    /// "the same time": the narrative date at its own granularity.
+    Same,
+    /// A value that needs no resolution ("at night": `XXXX-XX-XXTNI`).
+    Fixed(&'static str),
+}
+
+/// A temporal expression: token span `[start, end)`, content and modifier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub what: What,
+    pub modifier: Option<&'static str>,
+    /// Whether the expression opens its sentence or line (at most three
+    /// tokens after the boundary: "In June 1941,", "By early 1942,").
+    pub lead: bool,
+    /// Whether the expression names a time the narrative does not move to:
+    /// the end point of a span ("until the fall of Budapest in February 1945") or the
+    /// date of a citation ("Retrieved 3 May 2021").
+    pub aside: bool,
+}
+
+type Found = Option<(usize, Vec<Mention>)>;
+
+fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> Found {
+    Some((
+        end,
+        vec![Mention {
+            start,
+            end,
+            what,
+            modifier,
+            lead: false,
+            aside: false,
+        }],
+    ))
+}
+
+struct Scanner<'t, 'a> {
+    t: &'t [Tok<'a>],
+    lx: &'static Lexicon,
+    /// Whether the text has named a BC year so far: then "in 216" is 216 BC.
+    bc: std::cell::Cell<bool>,
+}
+
+const DASHES: [&str; 3] = ["-", "–", "—"];
+
+impl Scanner<'_, '_> {
+    fn w(&self, i: usize) -> &str {
+        match self.t.get(i) {
+            Some(t) => &t.lower,
+            None => "",
+        }
+    }
+
+    fn is(&self, i: usize, s: &str) -> bool {
+        self.w(i) == s
+    }
+
+    fn is_any(&self, i: usize, s: &[&str]) -> bool {
+        s.contains(&self.w(i))
+    }
+
+    fn adjacent(&self, i: usize) -> bool {
+        self.t.get(i).is_some_and(|t| !t.space_before)
+    }
+
+    fn is_dash(&self, i: usize) -> bool {
+        self.is_any(i, &DASHES)
+    }
+
+    fn table(&self, p: &Phrases, i: usize) -> Option<(usize, &'static str)> {
+        p.at(self.t, i)
+    }
+
+    fn num(&self, i: usize) -> Option<u64> {
+        self.t.get(i).and_then(|t| t.num)
+    }
+
+    /// An era marker (`BC`, `B.C.`, `AD`) at `i`: (end, is_bc).
+    fn era(&self, i: usize) -> Option<(usize, bool)> {
+        let (e, v) = self.table(&self.lx.eras, i)?;
+        // "AD" and "CE" only in upper case
+        if !self.t[i].text.chars().all(|c| c.is_uppercase() || c == '.') {
+            return None;
+        }
+        Some((e, v == "BC"))
+    }
+
+    /// A month name at `i` (with an optional abbreviation dot): (end, month).
+    fn month(&self, i: usize) -> Option<(usize, u32)> {
+        let t = self.t.get(i)?;
+        let (mut e, v) = self.table(&self.lx.months, i)?;
+        let m: u32 = v.parse().ok()?;
+        let full = t.lower.len() > 3 || t.lower == "may";
+        if !full {
+            // abbreviations must be capitalized
+            if !t.capitalized() {
+                return None;
+            }
+            if self.is(e, ".") && self.adjacent(e) {
+                e += 1;
+            }
+        } else if !t.capitalized() {
+            return None;
+        }
+        Some((e, m))
+    }
+
+    /// A day of month at `i`: `7`, `7th`, `3rd`: (end, day).
+    fn day(&self, i: usize) -> Option<(usize, u32)> {
+        let t = self.t.get(i)?;
+        if t.kind != TokKind::Num || t.digits > 2 {
+            return None;
+        }
+        let d = t.num? as u32;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        let mut e = i + 1;
+        if self.adjacent(e) && self.is_any(e, &["st", "nd", "rd", "th"]) {
+            e += 1;
+        }
+        // "7.5", "7:30", "7%" are not days
+        if self.adjacent(e) && self.is_any(e, &[":", "%"]) {
+            return None;
+        }
+        Some((e, d))
+    }
+
+    /// A year at `i`. Without an era only 4-digit years 1000-2099 count
+    /// (and 3-digit ones when `loose`). Returns (end, astronomical year).
+    fn year(&self, i: usize, loose: bool) -> Option<(usize, i64)> {
+        let t = self.t.get(i)?;
+        if t.kind != TokKind::Num || t.grouped || t.digits > 4 {
+            return None;
+        }
+        let y = t.num? as i64;
+        let mut e = i + 1;
+        if let Some((ee, bc)) = self.era(e) {
+            if y == 0 {
+                return None;
+            }
+            return Some((ee, if bc { 1 - y } else { y }));
+        }
+        if (t.digits == 4 && (1000..=2099).contains(&y)) || (loose && t.digits == 3 && y >= 100) {
+            // "1980s" is a decade, "1500m" a distance
+            if self.adjacent(e) && self.t.get(e).is_some_and(|t| t.kind == TokKind::Word) {
+                return None;
+            }
+            // "the 1970's" is a decade; "1969's Man of the Year" a year
+            if self.is(e, "'") && self.is(e + 1, "s") && self.adjacent(e + 1) && y % 10 == 0 {
+                return None;
+            }
+            e = i + 1;
+            Some((e, y))
+        } else {
+            None
+        }
+    }
+
+    /// Whether a number at `i..e` standing alone can be a year, given its
+    /// neighbours (`Resolution 884`, `T-72`, `1,500 men`, ISBNs are not).
+    fn year_context_ok(&self, i: usize, e: usize) -> bool {
+        self.year_before_ok(i) && self.year_after_ok(e)
+    }
+
+    /// The left half of [`Self::year_context_ok`].
+    fn year_before_ok(&self, i: usize) -> bool {
+        let lx = self.lx;
+        if i > 0 {
+            let mut p = i - 1;
+            if self.is(p, ".") && p > 0 {
+                p -= 1;
+            }
+            if lx.not_before.contains(self.w(p)) {
+                return false;
+            }
+            // T-72, Su-25, ISBN 0-19-...
+            if (self.is_dash(i - 1) || self.is(i - 1, "/"))
+                && self.adjacent(i)
+                && self.adjacent(i - 1)
+            {
+                return false;
+            }
+            if self.t[i - 1].kind != TokKind::Punct && self.adjacent(i) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The right half of [`Self::year_context_ok`].
+    fn year_after_ok(&self, e: usize) -> bool {
+        let lx = self.lx;
+        if let Some(n) = self.t.get(e) {
+            if lx.not_after.contains(n.lower.as_ref()) {
+                return false;
+            }
+            if (self.is_dash(e) || self.is(e, "/")) && self.adjacent(e) && self.adjacent(e + 1) {
+                // part of a chain like 0-8047-1234-5
+                if self.t.get(e + 1).is_some_and(|t| t.kind == TokKind::Num)
+                    && (self.is_dash(e + 2) || self.is(e + 2, "/"))
+                    && self.adjacent(e + 2)
+                {
+                    return false;
+                }
+            }
+            if self.adjacent(e)
+                && (self.is(e, "%")
+                    || (self.is(e, ":") && self.adjacent(e + 1) && self.num(e + 1).is_some()))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A count at `i`: digits, number words (`twenty-four`), `a`, or a vague
+    /// quantity (`a few`): (end, value text, vague).
+    fn count(&self, i: usize) -> Option<(usize, String, bool)> {
+        let t = self.t.get(i)?;
+        if t.kind == TokKind::Num {
+            if t.grouped {
+                let s: String = t.text.chars().filter(|c| *c != ',').collect();
+                return Some((i + 1, s, false));
+            }
+            return Some((i + 1, t.num?.to_string(), false));
+        }
+        if let Some((e, v)) = self.table(&self.lx.vague, i) {
+            // "some fifty years": let the number win
+            if self.table(&self.lx.numbers, e).is_none() || v != "X" {
+                return Some((e, v.to_string(), v == "X"));
+            }
+        }
+        let n = Lexicon::num(&self.lx.numbers, self.w(i))?;
+        let mut e = i + 1;
+        let mut n = n;
+        if (20..=90).contains(&n) && n % 10 == 0 {
+            // twenty-four, twenty four
+            let j = if self.is_dash(e) && self.adjacent(e) {
+                e + 1
+            } else {
+                e
+            };
+            if let Some(u) = Lexicon::num(&self.lx.numbers, self.w(j)) {
+                if (1..=9).contains(&u) && self.w(j) != "a" && self.w(j) != "an" {
+                    n += u;
+                    e = j + 1;
+                }
+            }
+        }
+        if self.is(i, "a") || self.is(i, "an") {
+            // "a hundred"
+            if self.is(e, "hundred") {
+                return Some((e + 1, "100".into(), false));
+            }
+        } else if self.is(e, "hundred") {
+            n *= 100;
+            e += 1;
+        }
+        Some((e, n.to_string(), false))
+    }
+
+    /// A unit at `i`: (end, unit, multiplier, plural).
+    fn unit(&self, i: usize) -> Option<(usize, Unit, u32, bool)> {
+        let (e, code) = self.table(&self.lx.units, i)?;
+        let (u, m) = Unit::parse(code)?;
+        Some((e, u, m, self.w(i).ends_with('s')))
+    }
+
+    /// An ordinal at `i`: `19th`, `nineteenth`, `twenty-first`: (end, n).
+    fn ordinal(&self, i: usize) -> Option<(usize, i64)> {
+        let t = self.t.get(i)?;
+        if t.kind == TokKind::Num {
+            let n = t.num? as i64;
+            if self.adjacent(i + 1) && self.is_any(i + 1, &["st", "nd", "rd", "th"]) {
+                return Some((i + 2, n));
+            }
+            return None;
+        }
+        if let Some(n) = Lexicon::num(&self.lx.ordinals, &t.lower) {
+            return Some((i + 1, n));
+        }
+        let tens = Lexicon::num(&self.lx.numbers, &t.lower)?;
+        if !(20..=90).contains(&tens) || tens % 10 != 0 {
+            return None;
+        }
+        let j = if self.is_dash(i + 1) { i + 2 } else { i + 1 };
+        let u = Lexicon::num(&self.lx.ordinals, self.w(j))?;
+        (u < 10).then_some((j + 1, tens + u))
+    }
+
+    // ---------------------------------------------------------------- dates
+
+    /// Core calendar dates: `2 October 2020`, `October 2, 2020`, `2020-10-02`,
+    /// `October 2020`, `October`, `1939`, `480 BC`, holidays and seasons.
+    fn date(&self, i: usize) -> Option<(usize, DateSpec)> {
+        self.date_in(i, true)
+    }
+
+    /// [`Self::date`]; `check_left` false when a prefix ("mid-") already
+    /// vouches for a bare year.
+    fn date_in(&self, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
+        let mut best: Option<(usize, DateSpec)> = None;
+        let mut take = |c: Option<(usize, DateSpec)>| {
+            if let Some(c) = c {
+                if best.as_ref().map_or(true, |b| c.0 > b.0) {
+                    best = Some(c);
+                }
+            }
+        };
+        take(self.iso(i));
+        take(self.day_month(i));
+        take(self.month_first(i));
+        take(self.season(i));
+        take(self.holiday(i));
+        // "AD 1066"
+        if let Some((e, false)) = self.era(i) {
+            if let Some(t) = self
+                .t
+                .get(e)
+                .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)
+            {
+                if let Some(y) = t.num.filter(|y| *y > 0) {
+                    take(Some((
+                        e + 1,
+                        DateSpec {
+                            year: Some(y as i64),
+                            ..Default::default()
+                        },
+                    )));
+                }
+            }
+        }
+        if let Some((e, y)) = self.year(i, false) {
+            let left = !check_left || self.year_before_ok(i);
+            if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
+                take(Some((
+                    e,
+                    DateSpec {
+                        year: Some(y),
+                        ..Default::default()
+                    },
+                )));
+            }
+        }
+        best
+    }
+
+    fn iso(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let t = self.t.get(i)?;
+        if t.digits != 4 || !self.is(i + 1, "-") || !self.is(i + 3, "-") {
+            return None;
+        }
+        if !(self.adjacent(i + 1)
+            && self.adjacent(i + 2)
+            && self.adjacent(i + 3)
+            && self.adjacent(i + 4))
+        {
+            return None;
+        }
+        let (y, m, d) = (
+            t.num? as i64,
+            self.num(i + 2)? as u32,
+            self.num(i + 4)? as u32,
+        );
+        if self.t[i + 2].digits != 2 || self.t[i + 4].digits != 2 || !(1..=12).contains(&m) {
+            return None;
+        }
+        if d == 0 || d > crate::value::month_len(y, m) {
+            return None;
+        }
+        Some((
+            i + 5,
+            DateSpec {
+                year: Some(y),
+                month: Some(m),
+                day: Some(d),
+                ..Default::default()
+            },
+        ))
+    }
+
+    /// A year after a month or day: `, 2020`, `2020`, `of 1940`, `of that year`.
+    fn trailing_year(&self, i: usize, allow_comma: bool) -> Option<(usize, DateSpec)> {
+        let mut j = i;
+        if allow_comma && self.is(j, ",") {
+            j += 1;
+        }
+        if self.is(j, "of") {
+            if let Some((e, off)) = self.that_year(j + 1) {
+                return Some((
+                    e,
+                    DateSpec {
+                        rel_year: Some(off),
+                        ..Default::default()
+                    },
+                ));
+            }
+            j += 1;
+        }
+        let (e, y) = self.year(j, true)?;
+        if self.t[j].digits == 3 && self.era(j + 1).is_none() {
+            return None;
+        }
+        if !self.year_context_ok(j, e) && self.era(j + 1).is_none() {
+            return None;
+        }
+        Some((
+            e,
+            DateSpec {
+                year: Some(y),
+                ..Default::default()
+            },
+        ))
+    }
+
+    /// `that year`, `the same year`, `the following year`: (end, offset).
+    fn that_year(&self, i: usize) -> Option<(usize, i64)> {
+        let mut j = i;
+        if self.is(j, "the") || self.is(j, "that") || self.is(j, "this") {
+            j += 1;
+        }
+        let off = if self.is(j, "year") {
+            if !self.is_any(i, &["that", "this"]) {
+                return None;
+            }
+            0
+        } else {
+            let off = Lexicon::num(&self.lx.relative, self.w(j))?;
+            j += 1;
+            if !self.is(j, "year") {
+                return None;
+            }
+            off
+        };
+        Some((j + 1, off))
+    }
+
+    fn day_month(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let (mut e, d) = self.day(i)?;
+        if self.is(e, "of") {
+            e += 1;
+        }
+        let (e, m) = self.month(e)?;
+        let mut spec = DateSpec {
+            month: Some(m),
+            day: Some(d),
+            ..Default::default()
+        };
+        if let Some((e2, y)) = self.trailing_year(e, true) {
+            spec.year = y.year;
+            spec.rel_year = y.rel_year;
+            return Some((e2, spec));
+        }
+        Some((e, spec))
+    }
+
+    /// `October 2, 2020`, `October 2`, `October 2020`, `February of 1940`,
+    /// `October`.
+    fn month_first(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let (e, m) = self.month(i)?;
+        let mut spec = DateSpec {
+            month: Some(m),
+            ..Default::default()
+        };
+        if let Some((e2, d)) = self.day(e) {
+            // "May 1943" is a year, "May 4" a day
+            if self.t[e].digits <= 2 {
+                spec.day = Some(d);
+                if let Some((e3, y)) = self.trailing_year(e2, true) {
+                    spec.year = y.year;
+                    spec.rel_year = y.rel_year;
+                    return Some((e3, spec));
+                }
+                return Some((e2, spec));
+            }
+        }
+        if let Some((e2, y)) = self.trailing_year(e, true) {
+            spec.year = y.year;
+            spec.rel_year = y.rel_year;
+            return Some((e2, spec));
+        }
+        // a bare month; "May" must look like a month here
+        if m == 5 && !self.month_context(i) {
+            return None;
+        }
+        // "the Long March", "along the March", "March to the Sea", "Bert-Jan"
+        if self.in_name(i)
+            || (i > 0 && self.is(i - 1, "the"))
+            || (i > 1
+                && self.is_dash(i - 1)
+                && self.adjacent(i)
+                && self.adjacent(i - 1)
+                && self.t[i - 2].kind == TokKind::Word
+                && self.lx.positions.word(self.w(i - 2)).is_none())
+            || (self.is(e, "to") && self.is(e + 1, "the"))
+        {
+            return None;
+        }
+        Some((e, spec))
+    }
+
+    /// Whether token `i` continues a capitalized name mid-sentence ("the
+    /// Long March", "White Christmas").
+    fn in_name(&self, i: usize) -> bool {
+        if i == 0 || !self.t[i - 1].capitalized() || self.t[i - 1].newline_before {
+            return false;
+        }
+        // the capitalized word before must not itself open the sentence
+        i >= 2
+            && !matches!(self.t[i - 2].text, "." | "!" | "?" | "\"" | "(" | ":" | ";")
+            && !self.t[i - 2].newline_before
+    }
+
+    /// Whether the word before `i` makes a bare "May" a month.
+    fn month_context(&self, i: usize) -> bool {
+        i > 0
+            && self.is_any(
+                i - 1,
+                &[
+                    "in", "of", "early", "late", "mid", "-", "(", "since", "until", "till", "by",
+                    "from", "to", "and", "between", "through", "during", "end", "last", "next",
+                    "that", "this",
+                ],
+            )
+    }
+
+    fn season(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let (e, s) = self.table(&self.lx.seasons, i)?;
+        let mut spec = DateSpec {
+            season: Some(s),
+            ..Default::default()
+        };
+        let mut j = e;
+        if self.is(j, "of") {
+            if let Some((e2, y)) = self.trailing_year(j, false) {
+                spec.year = y.year;
+                spec.rel_year = y.rel_year;
+                return Some((e2, spec));
+            }
+            if let Some((e2, off)) = self.rel_year_phrase(j + 1) {
+                spec.rel_year = Some(off);
+                return Some((e2, spec));
+            }
+        }
+        if let Some((e2, y)) = self.year(j, false) {
+            if self.year_context_ok(j, e2) || self.era(j + 1).is_some() {
+                spec.year = Some(y);
+                j = e2;
+                return Some((j, spec));
+            }
+        }
+        // "fall" is mostly a verb: require a determiner or a capital
+        let prev = if i > 0 { self.w(i - 1) } else { "" };
+        // "the fall of Atlanta" is an event
+        if s == "FA" && self.w(i) == "fall" && self.is(e, "of") {
+            return None;
+        }
+        if s == "FA"
+            && self.w(i) == "fall"
+            && ![
+                "the", "in", "that", "this", "next", "last", "early", "late", "of",
+            ]
+            .contains(&prev)
+        {
+            return None;
+        }
+        Some((e, spec))
+    }
+
+    /// `next year`, `the next year`, `that year`: (end, offset).
+    fn rel_year_phrase(&self, i: usize) -> Option<(usize, i64)> {
+        if let Some(r) = self.that_year(i) {
+            return Some(r);
+        }
+        let off = Lexicon::num(&self.lx.relative, self.w(i))?;
+        self.is(i + 1, "year").then_some((i + 2, off))
+    }
+
+    fn holiday(&self, i: usize) -> Option<(usize, DateSpec)> {
+        if !self.t.get(i)?.capitalized() {
+            return None;
+        }
+        if self.in_name(i) {
+            return None;
+        }
+        let (e, v) = self.table(&self.lx.holidays, i)?;
+        let (m, d) = v.split_once('-')?;
+        let mut spec = DateSpec {
+            month: m.parse().ok(),
+            day: d.parse().ok(),
+            ..Default::default()
+        };
+        if let Some((e2, y)) = self.trailing_year(e, true) {
+            spec.year = y.year;
+            return Some((e2, spec));
+        }
+        Some((e, spec))
+    }
+
+    /// Dates with a part of day: `the night of April 18, 1775`, `the morning
+    /// of 27 September`, `the early morning hours of 30 April`, `early in the
+    /// morning of 29 April 1975`.
+    fn daypart_of(&self, i: usize) -> Found {
+        let mut j = i;
+        if self.is(j, "early") && self.is(j + 1, "in") {
+            j += 2;
+        }
+        if self.is(j, "the") {
+            j += 1;
+        }
+        if self.is(j, "early") || self.is(j, "late") {
+            j += 1;
+        }
+        let (mut e, pod) = self.table(&self.lx.dayparts, j)?;
+        if self.is(e, "hours") {
+            e += 1;
+        }
+        if !self.is(e, "of") {
+            return None;
+        }
+        let (end, mut spec) = match self.day_month(e + 1).or_else(|| self.month_first(e + 1)) {
+            Some(x) => x,
+            // "the night of 3": a day of the narrative month
+            None => {
+                let (end, d) = self.day(e + 1)?;
+                // "the night of 3-4 May": the month comes after the range
+                let mut spec = DateSpec {
+                    day: Some(d),
+                    ..Default::default()
+                };
+                if self.is_dash(end) || self.is(end, "/") {
+                    if let Some((_, s2)) = self.day_month(end + 1) {
+                        spec.month = s2.month;
+                        spec.year = s2.year;
+                    }
+                }
+                (end, spec)
+            }
+        };
+        spec.day?;
+        spec.pod = Some(pod);
+        one(i, end, What::Date(spec), None)
+    }
+
+    // ------------------------------------------------- modifiers and ranges
+
+    /// `early 1920`, `late September`, `mid-1980s`, `the end of May 1941`,
+    /// `the second half of 2008`, `early the next year`, `about 1910`.
+    fn positioned(&self, i: usize) -> Found {
+        let mut j = i;
+        let modifier;
+        let mut half = None;
+        if self.is(j, "the") {
+            j += 1;
+            if self.is_any(j, &["first", "second", "latter"])
+                && self.is(j + 1, "half")
+                && self.is(j + 2, "of")
+            {
+                half = Some(if self.is(j, "first") { "H1" } else { "H2" });
+                modifier = None;
+                j += 3;
+            } else {
+                let (e, m) = self.table(&self.lx.positions, j)?;
+                modifier = Some(m);
+                j = e;
+                if !self.is(j, "of") {
+                    // "the late 1980s"
+                    let (e, mut ms) = self.decade_or_century(j)?;
+                    ms[0].start = i;
+                    ms[0].modifier = modifier;
+                    return Some((e, ms));
+                }
+                j += 1;
+            }
+        } else if let Some((e, q)) = self.table(&self.lx.quantifiers, j) {
+            if q != "APPROX" {
+                return None;
+            }
+            modifier = Some(q);
+            j = e;
+            // "about 1910": only years
+            let (e, y) = self.year(j, false)?;
+            if !self.year_context_ok(j, e) {
+                return None;
+            }
+            return one(
+                i,
+                e,
+                What::Date(DateSpec {
+                    year: Some(y),
+                    ..Default::default()
+                }),
+                modifier,
+            );
+        } else {
+            if !self.is_any(j, &["early", "late", "mid", "middle"]) {
+                return None;
+            }
+            let (e, m) = self.table(&self.lx.positions, j)?;
+            modifier = Some(m);
+            j = e;
+            if self.is_dash(j) {
+                j += 1;
+            }
+            if self.is(j, "in") {
+                j += 1;
+                if self.is(j, "the") && self.table(&self.lx.seasons, j + 1).is_none() {
+                    // "early in the morning of ..." is a daypart
+                    if self.is(j + 1, "year") {
+                        return one(
+                            i,
+                            j + 2,
+                            What::Rel {
+                                unit: Unit::Year,
+                                offset: 0,
+                                pod: None,
+                            },
+                            modifier,
+                        );
+                    }
+                    if self.is(j + 1, "month") {
+                        return one(
+                            i,
+                            j + 2,
+                            What::Rel {
+                                unit: Unit::Month,
+                                offset: 0,
+                                pod: None,
+                            },
+                            modifier,
+                        );
+                    }
+                }
+            }
+        }
+        // what the modifier applies to
+        if let Some((e, spec)) = self.date_in(j, false) {
+            let mut spec = spec;
+            if spec.day.is_some() && modifier.is_some() {
+                return None;
+            }
+            if half.is_some() {
+                if spec.month.is_some() || spec.season.is_some() {
+                    return None;
+                }
+                spec.half = half;
+            }
+            return one(i, e, What::Date(spec), modifier);
+        }
+        if let Some((e, mut ms)) = self.decade_or_century(j) {
+            if ms.len() == 1 {
+                ms[0].start = i;
+                ms[0].modifier = modifier;
+                return Some((e, ms));
+            }
+        }
+        if let Some((e, ms)) = self.relative(j) {
+            if let [m] = ms.as_slice() {
+                if matches!(
+                    m.what,
+                    What::Rel {
+                        unit: Unit::Year | Unit::Month | Unit::Day,
+                        ..
+                    }
+                ) {
+                    return one(i, e, m.what.clone(), modifier);
+                }
+            }
+        }
+        if half.is_none() && self.is(j, "the") {
+            if let Some((e, u)) = self.table(&self.lx.units, j + 1) {
+                let unit = match u {
+                    "Y" => Unit::Year,
+                    "M" => Unit::Month,
+                    _ => return None,
+                };
+                if !self.w(j + 1).ends_with('s') {
+                    return one(
+                        i,
+                        e,
+                        What::Rel {
+                            unit,
+                            offset: 0,
+                            pod: None,
+                        },
+                        modifier,
+                    );
+                }
+            }
+        }
+        None
+    }
+
+    /// Ranges written with a dash or "to": `6-7 February`, `April 6-7`,
+    /// `1995-96`, `499-493 BC`, `499 to 493 BC`.
+    fn range(&self, i: usize) -> Found {
+        let dash_like = |k: usize| self.is_dash(k) || self.is_any(k, &["to", "and"]);
+        // 6-7 February [1920]
+        if let Some((e1, d1)) = self.day(i) {
+            if self.is_dash(e1) {
+                if let Some((e2, mut spec)) = self.day_month(e1 + 1) {
+                    let first = DateSpec {
+                        day: Some(d1),
+                        ..spec.clone()
+                    };
+                    spec.day = spec.day.or(Some(d1));
+                    return Some((
+                        e2,
+                        vec![
+                            Mention {
+                                start: i,
+                                end: e1,
+                                what: What::Date(first),
+                                modifier: None,
+                                lead: false,
+                                aside: false,
+                            },
+                            Mention {
+                                start: e1 + 1,
+                                end: e2,
+                                what: What::Date(spec),
+                                modifier: None,
+                                lead: false,
+                                aside: false,
+                            },
+                        ],
+                    ));
+                }
+            }
+        }
+        // April 6-7[, 1915]
+        if let Some((e0, m)) = self.month(i) {
+            if let Some((e1, d1)) = self.day(e0) {
+                if self.is_dash(e1) {
+                    if let Some((e2, d2)) = self.day(e1 + 1) {
+                        let mut y = None;
+                        let mut e3 = e2;
+                        if let Some((e, s)) = self.trailing_year(e2, true) {
+                            y = s.year;
+                            e3 = e;
+                        }
+                        let a = DateSpec {
+                            year: y,
+                            month: Some(m),
+                            day: Some(d1),
+                            ..Default::default()
+                        };
+                        let b = DateSpec {
+                            day: Some(d2),
+                            ..a.clone()
+                        };
+                        return Some((
+                            e3,
+                            vec![
+                                Mention {
+                                    start: i,
+                                    end: e1,
+                                    what: What::Date(a),
+                                    modifier: None,
+                                    lead: false,
+                                    aside: false,
+                                },
+                                Mention {
+                                    start: e1 + 1,
+                                    end: e3,
+                                    what: What::Date(b),
+                                    modifier: None,
+                                    lead: false,
+                                    aside: false,
+                                },
+                            ],
+                        ));
+                    }
+                }
+            }
+        }
+        // years
+        let t = self.t.get(i)?;
+        if t.kind != TokKind::Num || t.grouped || !(3..=4).contains(&t.digits) {
+            return None;
+        }
+        let y1 = t.num? as i64;
+        if !dash_like(i + 1) {
+            return None;
+        }
+        let j = i + 2;
+        let t2 = self.t.get(j)?;
+        if t2.kind != TokKind::Num || t2.grouped {
+            return None;
+        }
+        let n2 = t2.num? as i64;
+        let mut e = j + 1;
+        let era = self.era(e);
+        if let Some((ee, _)) = era {
+            e = ee;
+        }
+        let bc = era.is_some_and(|(_, bc)| bc);
+        let tight = self.is_dash(i + 1);
+        let y2 = if t2.digits == 2 && tight && !bc {
+            y1 - y1 % 100 + n2
+        } else if (3..=4).contains(&t2.digits) {
+            n2
+        } else {
+            return None;
+        };
+        let ok = if bc {
+            y2 < y1
+        } else {
+            t.digits == 4
+                && (1000..=2099).contains(&y1)
+                && y2 > y1
+                && y2 - y1 < 200
+                && (era.is_some() || t2.digits == 2 || (1000..=2099).contains(&y2))
+        };
+        if !ok || !self.year_context_ok(i, i + 1) {
+            return None;
+        }
+        if !tight && !bc {
+            return None;
+        }
+        if !bc && !self.year_after_ok(j + 1) {
+            return None;
+        }
+        let astro = |y: i64| if bc { 1 - y } else { y };
+        Some((
+            e,
+            vec![
+                Mention {
+                    start: i,
+                    end: i + 1,
+                    what: What::Date(DateSpec {
+                        year: Some(astro(y1)),
+                        ..Default::default()
+                    }),
+                    modifier: None,
+                    lead: false,
+                    aside: false,
+                },
+                Mention {
+                    start: j,
+                    end: e,
+                    what: What::Date(DateSpec {
+                        year: Some(astro(y2)),
+                        ..Default::default()
+                    }),
+                    modifier: None,
+                    lead: false,
+                    aside: false,
+                },
+            ],
+        ))
+    }
+
+    /// `the 1990s`, `1980s`, `the 470s BC`, `the 19th century`, `21st century`.
+    fn decade_or_century(&self, i: usize) -> Found {
+        let mut j = i;
+        if self.is(j, "the") {
+            j += 1;
+        }
+        let t = self.t.get(j)?;
+        if t.kind == TokKind::Num && !t.grouped && (3..=4).contains(&t.digits) && t.num? % 10 == 0 {
+            let mut e = j + 1;
+            if self.is(e, "'") && self.adjacent(e) {
+                e += 1;
+            }
+            if self.is(e, "s") && self.adjacent(e) {
+                e += 1;
+                let mut bc = false;
+                if let Some((ee, b)) = self.era(e) {
+                    bc = b;
+                    e = ee;
+                }
+                let d = t.num? as i64 / 10;
+                return one(i, e, What::Decade { bc, decade: d }, None);
+            }
+        }
+        let (e, n) = self.ordinal(j)?;
+        let mut e = e;
+        if self.is_dash(e) {
+            e += 1;
+        }
+        if !self.is(e, "century") {
+            return None;
+        }
+        e += 1;
+        let mut bc = false;
+        if let Some((ee, b)) = self.era(e) {
+            bc = b;
+            e = ee;
+        }
+        if n < 1 {
+            return None;
+        }
+        one(i, e, What::Century { bc, century: n - 1 }, None)
+    }
+
+    // --------------------------------------------------- relative and vague
+
+    /// `the next day`, `that same day`, `the previous year`, `that month`,
+    /// `the following morning`, `earlier that year`, `later that month`,
+    /// `the day before`, `this year`, `next summer`.
+    fn relative(&self, i: usize) -> Found {
+        let mut j = i;
+        let mut later_earlier = false;
+        if self.is_any(j, &["later", "earlier"]) && !self.is(j + 1, "than") {
+            later_earlier = true;
+            j += 1;
+            if self.is(j, "in") {
+                j += 1;
+            }
+        }
+        let det = self.is_any(j, &["the", "that", "this"]);
+        let demonstrative = self.is_any(j, &["that", "this"]);
+        if det {
+            j += 1;
+        }
+        let mut off: Option<i64> = if demonstrative { Some(0) } else { None };
+        // "at the same time": the narrative date itself
+        if det && self.is(j, "same") && self.is(j + 1, "time") {
+            return one(i, j + 2, What::Same, None);
+        }
+        if let Some(o) = Lexicon::num(&self.lx.relative, self.w(j)) {
+            if !(self.is_any(j, &["that", "this"]) && det) {
+                off = Some(o);
+                j += 1;
+            }
+            if self.is(j, "same") {
+                off = Some(0);
+                j += 1;
+            }
+        }
+        // unit or part of day
+        let (e, unit, pod) = if let Some((e, pod)) = self.table(&self.lx.dayparts, j) {
+            if self.w(j).ends_with('s') {
+                return None;
+            }
+            (e, Unit::Day, Some(pod))
+        } else if let Some((e, s)) = self.table(&self.lx.seasons, j) {
+            // next summer, this spring, that winter
+            let o = off.or(later_earlier.then_some(0))?;
+            if !det && !["next", "last", "this", "that"].contains(&self.w(j - 1)) {
+                return None;
+            }
+            let spec = DateSpec {
+                season: Some(s),
+                rel_year: Some(if self.is(j - 1, "last") { -1 } else { o }),
+                ..Default::default()
+            };
+            return one(i, e, What::Date(spec), None);
+        } else if let Some((e, u, _, plural)) = self.unit(j) {
+            if plural {
+                return None;
+            }
+            (e, u, None)
+        } else {
+            return None;
+        };
+        let mut e = e;
+        let offset = match off {
+            Some(o) => o,
+            // "later in the year"
+            None if later_earlier && det => 0,
+            None => {
+                // "the day before", "the day after", "the year before"
+                if det && self.is_any(e, &["before", "after", "following"]) && !demonstrative {
+                    let o = if self.is(e, "before") { -1 } else { 1 };
+                    // not "the day after the attack"
+                    let nxt = self.w(e + 1);
+                    if self.is(e, "following")
+                        || !(nxt == "the" || self.t.get(e + 1).is_some_and(|t| t.capitalized()))
+                    {
+                        e += 1;
+                        o
+                    } else if unit == Unit::Day && pod.is_none() {
+                        // event-anchored: "the day before Obama's speech"
+                        e = self.event_np(e + 1)?;
+                        o
+                    } else {
+                        return None;
+                    }
+                } else {
+                    return None;
+                }
+            }
+        };
+        // bare "next"/"last" without determiner: "next year", "last year"
+        if !det && !later_earlier && !self.is_any(i, &["next", "last"]) {
+            return None;
+        }
+        if !det && later_earlier {
+            return None;
+        }
+        if matches!(unit, Unit::Hour | Unit::Minute) {
+            return None;
+        }
+        if self.is_any(i, &["the"]) && offset == -1 && self.is(i + 1, "last") {
+            // "the last day of ..." is not "the previous day"
+            return None;
+        }
+        if demonstrative && unit == Unit::Day && pod.is_none() && self.is(i, "this") {
+            // "this day" is often "to this day"
+            if i > 0 && self.is(i - 1, "to") {
+                return None;
+            }
+        }
+        one(i, e, What::Rel { unit, offset, pod }, None)
+    }
+
+    /// `now`, `currently`, `former`, `recently`, `the past`, `the future`.
+    fn reference(&self, i: usize) -> Found {
+        let (e, v) = self.table(&self.lx.refs, i)?;
+        // "the former" as a pronoun ("the former was ..."): no time at all
+        if self.is(i, "former") && i > 0 && self.is(i - 1, "the") {
+            let next = self.t.get(e);
+            if next.map_or(true, |t| t.kind == TokKind::Punct)
+                || self.is_any(
+                    e,
+                    &[
+                        "was", "were", "is", "are", "had", "has", "would", "could", "an", "a",
+                        "the", "and", "but", "being",
+                    ],
+                )
+            {
+                return None;
+            }
+        }
+        one(i, e, What::Ref(v), None)
+    }
+
+    /// Durations and counted offsets: `44 days`, `two months`, `a few days`,
+    /// `24-year`, `more than three years`, `two days later`, `a week after
+    /// the ceasefire`, `nineteen years old`, `the next few months`.
+    fn counted(&self, i: usize) -> Found {
+        // "weeks later", "months earlier"
+        if let Some((e, _, _, true)) = self.unit(i) {
+            if self.is_any(e, &["later", "earlier"]) {
+                let v = if self.is(e, "later") {
+                    "FUTURE_REF"
+                } else {
+                    "PAST_REF"
+                };
+                return one(i, e + 1, What::Ref(v), None);
+            }
+        }
+        let mut j = i;
+        let mut modifier = None;
+        let mut lead_the = false;
+        let mut lead_adj = false;
+        if self.is(j, "the") {
+            j += 1;
+            if self.is_any(
+                j,
+                &[
+                    "next",
+                    "following",
+                    "past",
+                    "last",
+                    "first",
+                    "previous",
+                    "final",
+                    "subsequent",
+                    "succeeding",
+                    "coming",
+                    "intervening",
+                    "preceding",
+                    "early",
+                    "closing",
+                    "opening",
+                ],
+            ) {
+                j += 1;
+                lead_the = true;
+                lead_adj = true;
+            } else {
+                lead_the = true;
+            }
+        }
+        if !lead_the {
+            if let Some((e, q)) = self.table(&self.lx.quantifiers, j) {
+                if self.count(e).is_some() {
+                    modifier = (q != "-").then_some(q);
+                    j = e;
+                }
+            }
+        }
+        let (mut e, n, vague) = match self.count(j) {
+            Some(c) => c,
+            None if lead_adj => (j, String::new(), true),
+            None => return None,
+        };
+        // "a few" etc. need a plural unit, numbers > 1 too; "a" a singular one
+        let hyphen = self.is_dash(e) && self.adjacent(e) && self.adjacent(e + 1);
+        if hyphen {
+            e += 1;
+        }
+        // "two bloody weeks", "the four previous weeks": one adjective between
+        let e = if self.unit(e).is_none()
+            && !vague
+            && !hyphen
+            && !self.is_any(j, &["a", "an"])
+            && self
+                .t
+                .get(e)
+                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
+            && self.unit(e + 1).is_some_and(|(_, _, _, plural)| plural)
+        {
+            e + 1
+        } else {
+            e
+        };
+        let (ue, unit, mult, plural) = self.unit(e)?;
+        // "the Seven Days", "the 46-day siege", "the ten year truce": the
+        // article belongs to the noun phrase, not to the duration
+        let i = if lead_the && !lead_adj && (hyphen || !plural || self.t[e].capitalized()) {
+            i + 1
+        } else {
+            i
+        };
+        // "the first year", "the past decade": one unit; "the next few months": X
+        let (n, vague) = if n.is_empty() {
+            if plural {
+                ("X".to_string(), true)
+            } else {
+                ("1".to_string(), false)
+            }
+        } else {
+            (n, vague)
+        };
+        if self.t[j].kind == TokKind::Num && self.t[j].num.is_some_and(|n| n == 0) {
+            return None;
+        }
+        let n = if mult > 1 && !vague {
+            n.parse::<f64>()
+                .map(|x| (x * mult as f64).to_string())
+                .unwrap_or(n)
+        } else {
+            n
+        };
+        let mut e = ue;
+        let is_a = !vague && self.is_any(j, &["a", "an", "one", "single"]);
+        if hyphen {
+            // 24-year, three-day: singular unit
+            if plural {
+                return None;
+            }
+            // "year-long", "13-year-old"
+            if self.is(e, "-") && self.is_any(e + 1, &["long", "old"]) && self.adjacent(e) {
+                e += 2;
+            }
+            let (s0, e) = self.period(i, e);
+            return one(s0, e, What::Duration(unit.duration(&n)), modifier);
+        }
+        // "years old", "years of age"
+        if self.is(e, "old") {
+            e += 1;
+        } else if self.is(e, "of") && self.is(e + 1, "age") {
+            e += 2;
+        }
+        if self.is(e, "long") && !plural {
+            e += 1;
+        }
+        // relative: two days later / earlier / ago / after X / before X
+        if !lead_the
+            && self.is_any(
+                e,
+                &[
+                    "later",
+                    "earlier",
+                    "ago",
+                    "afterwards",
+                    "afterward",
+                    "previously",
+                    "before",
+                    "after",
+                ],
+            )
+        {
+            let w = self.w(e).to_string();
+            let sign: i64 = if ["later", "afterwards", "afterward", "after"].contains(&w.as_str()) {
+                1
+            } else {
+                -1
+            };
+            let mut end = e + 1;
+            if w == "after" || w == "before" {
+                // event-based: "a week after the ceasefire"
+                if let Some(x) = self.event_np(e + 1) {
+                    end = x;
+                }
+            }
+            if vague || n == "X" {
+                return one(
+                    i,
+                    end,
+                    What::Ref(if sign > 0 { "FUTURE_REF" } else { "PAST_REF" }),
+                    None,
+                );
+            }
+            let k: f64 = n.parse().ok()?;
+            if k.fract() != 0.0 {
+                return None;
+            }
+            // "a decade earlier" is a year, not a decade
+            let (unit, k) = match unit {
+                Unit::Decade => (Unit::Year, k * 10.0),
+                Unit::Century => (Unit::Year, k * 100.0),
+                u => (u, k),
+            };
+            return one(
+                i,
+                end,
+                What::Rel {
+                    unit,
+                    offset: sign * k as i64,
+                    pod: None,
+                },
+                modifier,
+            );
+        }
+        if plural && is_a {
+            return None;
+        }
+        // "two months of fierce battles", "the first year of the war"
+        if self.is(e, "of")
+            && self.t.get(e + 1).is_some_and(|t| t.kind == TokKind::Word)
+            && !self.is_any(e + 1, &["age", "that", "this"])
+            && self.month(e + 1).is_none()
+        {
+            if let Some(x) = self.of_np(e + 1) {
+                e = x;
+            }
+        }
+        let (s0, e) = self.period(i, e);
+        one(s0, e, What::Duration(unit.duration(&n)), modifier)
+    }
+
+    /// In a text about BC years, a bare 2- or 3-digit year after "in", "by",
+    /// "until", "since", "from", "to", "of" ("In 216, Hannibal ...").
+    fn bc_year(&self, i: usize) -> Found {
+        if !self.bc.get() || i == 0 {
+            return None;
+        }
+        let t = &self.t[i];
+        if t.kind != TokKind::Num || t.grouped || !(2..=3).contains(&t.digits) {
+            return None;
+        }
+        let y = t.num? as i64;
+        if y < 10
+            || !self.is_any(
+                i - 1,
+                &[
+                    "in", "by", "until", "since", "from", "to", "of", "after", "before", "around",
+                    "about",
+                ],
+            )
+        {
+            return None;
+        }
+        let n = self.t.get(i + 1);
+        if n.is_some_and(|n| n.kind == TokKind::Word)
+            && !self.is_any(
+                i + 1,
+                &["and", "or", "when", "the", "he", "she", "they", "it"],
+            )
+        {
+            return None;
+        }
+        if !self.year_after_ok(i + 1)
+            || self.is_any(i + 1, &["%", "-", "–", ":", "."])
+                && self
+                    .t
+                    .get(i + 2)
+                    .is_some_and(|t| t.kind == TokKind::Num && !t.space_before)
+        {
+            return None;
+        }
+        one(
+            i,
+            i + 1,
+            What::Date(DateSpec {
+                year: Some(1 - y),
+                ..Default::default()
+            }),
+            None,
+        )
+    }
+
+    /// An age: "died at age seventy-nine", "aged 22": the number is a
+    /// duration in years.
+    fn age(&self, i: usize) -> Found {
+        if !self.is_any(i, &["age", "aged"]) {
+            return None;
+        }
+        let j = if self.is(i + 1, "of") { i + 2 } else { i + 1 };
+        let (e, n, vague) = self.count(j)?;
+        if vague || self.t[j].kind == TokKind::Word && self.is_any(j, &["a", "an"]) {
+            return None;
+        }
+        Some((
+            e,
+            vec![Mention {
+                start: j,
+                end: e,
+                what: What::Duration(Unit::Year.duration(&n)),
+                modifier: None,
+                lead: false,
+                aside: false,
+            }],
+        ))
+    }
+
+    /// The noun phrase after "after"/"before" in event-anchored expressions.
+    fn event_np(&self, i: usize) -> Option<usize> {
+        self.np(i, true)
+    }
+
+    /// The phrase after a duration's "of" ("two months of fierce battles").
+    fn of_np(&self, i: usize) -> Option<usize> {
+        self.np(i, false)
+    }
+
+    /// A short noun phrase from `i`, up to punctuation or a clause word;
+    /// with `det_start` it must open with a determiner or a name.
+    fn np(&self, i: usize, det_start: bool) -> Option<usize> {
+        let mut j = i;
+        let mut words = 0;
+        let stop = [
+            "and", "but", "was", "were", "had", "has", "when", "which", "who", "that", "to", "in",
+            "on", "at", "with", "as", "for", "by", "while", "he", "she", "they", "it", "his",
+            "their",
+        ];
+        while let Some(t) = self.t.get(j) {
+            if t.kind == TokKind::Punct && t.text != "'" && t.text != "’" {
+                break;
+            }
+            if words > 0 && stop.contains(&t.lower.as_ref()) {
+                break;
+            }
+            if words >= 6 {
+                break;
+            }
+            words += 1;
+            j += 1;
+        }
+        // an event starts with a determiner or a name, not a verb
+        let first = self.t.get(i)?;
+        let det = [
+            "the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my",
+        ];
+        if det_start && !first.capitalized() && !det.contains(&first.lower.as_ref()) {
+            return None;
+        }
+        while j > i && self.is_any(j - 1, &["the", "a", "an", "of", "in"]) {
+            j -= 1;
+        }
+        (j > i).then_some(j)
+    }
+
+    /// "a sixty-day period", "the same 28-day period": the duration takes in
+    /// the word "period" and the article before it. Returns (start, end).
+    fn period(&self, i: usize, e: usize) -> (usize, usize) {
+        if !self.is(e, "period") {
+            return (i, e);
+        }
+        let mut s = i;
+        if s >= 2 && self.is(s - 1, "same") && self.is(s - 2, "the") {
+            s -= 2;
+        } else if s >= 1 && self.is_any(s - 1, &["a", "an", "the"]) {
+            s -= 1;
+        }
+        (s, e + 1)
+    }
+
+    /// `every year`, `each day`, `daily`, `per week`.
+    fn set(&self, i: usize) -> Found {
+        if let Some((e, v)) = self.table(&self.lx.sets, i) {
+            // "Daily Sabah", "Weekly Standard": names
+            if self.t[i].capitalized() && self.t.get(e).is_some_and(|t| t.capitalized()) {
+                return None;
+            }
+            return one(i, e, What::Set(v.to_string()), None);
+        }
+        if self.is_any(i, &["every", "each"]) {
+            if let Some((e, u, _, false)) = self.unit(i + 1) {
+                let v = match u {
+                    Unit::Day => "XXXX-XX-XX",
+                    Unit::Week => "XXXX-WXX",
+                    Unit::Month => "XXXX-XX",
+                    Unit::Year => "XXXX",
+                    _ => return None,
+                };
+                return one(i, e, What::Set(v.into()), None);
+            }
+            if let Some((e, pod)) = self.table(&self.lx.dayparts, i + 1) {
+                return one(i, e, What::Set(format!("XXXX-XX-XXT{pod}")), None);
+            }
+        }
+        if self.is(i, "per") {
+            if let Some((e, u, _, false)) = self.unit(i + 1) {
+                return one(i, e, What::Set(u.duration("1")), None);
+            }
+        }
+        None
+    }
+
+    /// `9:34 p.m.`, `3:00 a.m.`, `5:34 AM`.
+    fn time(&self, i: usize) -> Found {
+        let h = self.num(i)? as u32;
+        if self.t[i].digits > 2 || h > 24 {
+            return None;
+        }
+        // "9:34", or "11 a.m." with the minutes left out
+        let (mut e, m, needs_ampm) =
+            if self.is(i + 1, ":") && self.adjacent(i + 1) && self.adjacent(i + 2) {
+                let m = self.num(i + 2)? as u32;
+                if self.t[i + 2].digits != 2 || m > 59 {
+                    return None;
+                }
+                (i + 3, m, false)
+            } else {
+                if !(1..=12).contains(&h) {
+                    return None;
+                }
+                (i + 1, 0, true)
+            };
+        let mut h = h;
+        let ampm = |k: usize| -> Option<(usize, bool)> {
+            let w = self.w(k);
+            if w == "am" || w == "pm" {
+                return Some((k + 1, w == "pm"));
+            }
+            if (w == "a" || w == "p") && self.is(k + 1, ".") && self.is(k + 2, "m") {
+                let mut e = k + 3;
+                if self.is(e, ".") && self.adjacent(e) {
+                    e += 1;
+                }
+                return Some((e, w == "p"));
+            }
+            None
+        };
+        match ampm(e) {
+            Some((ee, pm)) => {
+                e = ee;
+                if pm && h < 12 {
+                    h += 12;
+                } else if !pm && h == 12 {
+                    h = 0;
+                }
+            }
+            None if needs_ampm => return None,
+            None => {}
+        }
+        // the day it happened on may follow: "... Baghdad time on March 20"
+        let mut date = None;
+        for k in e..e + 4 {
+            if self.t.get(k).map_or(true, |t| t.kind == TokKind::Punct) {
+                break;
+            }
+            if self.is(k, "on") {
+                date = self.date(k + 1).map(|(_, d)| d).filter(|d| d.day.is_some());
+                break;
+            }
+        }
+        one(
+            i,
+            e,
+            What::Time {
+                hour: h,
+                minute: m,
+                date,
+            },
+            None,
+        )
+    }
+
+    /// "at night", "night attacks", "night-time": an unspecified night.
+    fn night(&self, i: usize) -> Found {
+        if !self.is(i, "night") {
+            return None;
+        }
+        let mut e = i + 1;
+        let dash = self.is_dash(e) && self.adjacent(e) && self.adjacent(e + 1);
+        if dash && self.is(e + 1, "time") {
+            e += 2;
+        }
+        let ok = (i > 0 && self.is(i - 1, "at"))
+            || dash
+            || self.is_any(
+                i + 1,
+                &[
+                    "attack", "attacks", "raid", "raids", "march", "marches", "assault", "assaults",
+                ],
+            );
+        if ok {
+            return one(i, e, What::Fixed("XXXX-XX-XXTNI"), None);
+        }
+        None
+    }
+
+    fn weekday(&self, i: usize) -> Found {
+        if !self.t.get(i)?.capitalized() {
+            return None;
+        }
+        let (e, v) = self.table(&self.lx.weekdays, i)?;
+        one(i, e, What::Weekday(v.parse().ok()?), None)
+    }
+
+    /// A calendar date on its own ([`Self::date`]).
+    fn plain_date(&self, i: usize) -> Found {
+        let (e, spec) = self.date(i)?;
+        if spec.year.is_none()
+            && spec.month.is_none()
+            && spec.season.is_none()
+            && spec.day.is_none()
+        {
+            return None;
+        }
+        one(i, e, What::Date(spec), None)
+    }
+
+    /// "the summer", "the early summer", "the winter of 1914".
+    fn the_season(&self, i: usize) -> Found {
+        if !self.is(i, "the") {
+            return None;
+        }
+        let mut j = i + 1;
+        let mut modifier = None;
+        if self.is_any(j, &["early", "late"]) {
+            modifier = self.lx.positions.word(self.w(j));
+            j += 1;
+        }
+        let (e, spec) = self.season(j)?;
+        one(i, e, What::Date(spec), modifier)
+    }
+
+    fn all(&self, i: usize) -> Found {
+        let t = self.t.get(i)?;
+        if t.kind == TokKind::Word && !self.lx.triggers.contains(t.lower.as_ref()) {
+            return None;
+        }
+        if t.kind == TokKind::Punct {
+            return None;
+        }
+        let mut best: Found = None;
+        let cands = [
+            self.range(i),
+            self.plain_date(i),
+            self.daypart_of(i),
+            self.positioned(i),
+            self.decade_or_century(i),
+            self.relative(i),
+            self.reference(i),
+            self.counted(i),
+            self.set(i),
+            self.time(i),
+            self.weekday(i),
+            self.night(i),
+            self.age(i),
+            self.bc_year(i),
+            self.the_season(i),
+        ];
+        for c in cands.into_iter().flatten() {
+            if best.as_ref().map_or(true, |b| c.0 > b.0) {
+                best = Some(c);
+            }
+        }
+        best
+    }
+}
+
+/// Scans a token stream for temporal expressions, left to right, longest
+/// match first.
+pub fn scan(toks: &[Tok]) -> Vec<Mention> {
+    let sc = Scanner {
+        t: toks,
+        lx: Lexicon::get(),
+        bc: std::cell::Cell::new(false),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match sc.all(i) {
+            Some((e, mut ms)) if e > i => {
+                for m in &mut ms {
+                    if let What::Date(DateSpec { year: Some(y), .. }) = m.what {
+                        sc.bc.set(y <= 0);
+                    }
+                    m.lead = opens_sentence(toks, m.start);
+                    m.aside = closes_span(toks, m.start) || cites(toks, m.start);
+                }
+                out.extend(ms);
+                i = e;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Whether token `i` is at most three tokens after a sentence or line start.
+fn opens_sentence(toks: &[Tok], i: usize) -> bool {
+    let lo = i.saturating_sub(3);
+    if i <= 3 && lo == 0 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
+        return true;
+    }
+    (lo..=i).rev().any(|k| {
+        toks[k].newline_before
+            || (k > 0
+                && k < i + 1
+                && k != 0
+                && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
+    })
+}
+
+/// Whether the expression at token `i` closes a span: within the clause
+/// opened by "until"/"till" ("until the fall of Budapest in February 1945").
+fn closes_span(toks: &[Tok], i: usize) -> bool {
+    // "since 513 BC" looks back from the narrative, it does not move it
+    if i > 0 && toks[i - 1].lower == "since" {
+        return true;
+    }
+    for k in (i.saturating_sub(7)..i).rev() {
+        let t = &toks[k];
+        if t.kind == TokKind::Punct && t.text != "'" {
+            return false;
+        }
+        if matches!(t.lower.as_ref(), "until" | "till") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the expression at token `i` dates a citation ("Retrieved 3 May
+/// 2021", "Archived from the original on ..."): it says nothing about the
+/// narrative.
+fn cites(toks: &[Tok], i: usize) -> bool {
+    toks[i.saturating_sub(5)..i].iter().any(|t| {
+        matches!(
+            t.lower.as_ref(),
+            "retrieved" | "archived" | "accessed" | "published"
+        )
+    })
+}

@@ -1,0 +1,244 @@
+//! TIMEX values: formatting years (including BC years), calendar arithmetic,
+//! and the calendar range a value covers.
+//!
+//! Years are held as astronomical years: 1 BC is 0, 490 BC is -489, so that
+//! "the following year" is always `+1`.
+
+use crate::DateRange;
+
+/// TIMEX2 year: `1939`, `BC0490` for astronomical year -489.
+pub fn fmt_year(y: i64) -> String {
+    if y <= 0 {
+        format!("BC{:04}", 1 - y)
+    } else {
+        format!("{y:04}")
+    }
+}
+
+/// TIMEX2 decade value: `198` for the 1980s, `BC047` for the 470s BC.
+pub fn fmt_decade(bc: bool, d: i64) -> String {
+    if bc {
+        format!("BC{d:03}")
+    } else {
+        format!("{d:03}")
+    }
+}
+
+/// TIMEX2 century value: `18` for the 19th century, `BC03` for the 4th century BC.
+pub fn fmt_century(bc: bool, c: i64) -> String {
+    if bc {
+        format!("BC{c:02}")
+    } else {
+        format!("{c:02}")
+    }
+}
+
+/// Whether `y` (astronomical) is a leap year.
+pub fn leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days in month `m` (1-12) of year `y`.
+pub fn month_len(y: i64, m: u32) -> u32 {
+    match m {
+        2 if leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// Inverse of [`days_from_civil`].
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// ISO weekday (1 = Monday) of a date.
+pub fn weekday(y: i64, m: u32, d: u32) -> u32 {
+    ((days_from_civil(y, m, d) + 3).rem_euclid(7) + 1) as u32
+}
+
+/// ISO week (year, week) of a date.
+pub fn iso_week(y: i64, m: u32, d: u32) -> (i64, u32) {
+    let days = days_from_civil(y, m, d);
+    let wd = weekday(y, m, d) as i64;
+    let thursday = days - wd + 4;
+    let (ty, _, _) = civil_from_days(thursday);
+    let jan1 = days_from_civil(ty, 1, 1);
+    (ty, ((thursday - jan1) / 7 + 1) as u32)
+}
+
+/// `YYYY-MM-DD` for an astronomical year (negative years get a sign).
+pub fn iso_day(y: i64, m: u32, d: u32) -> String {
+    if y < 0 {
+        format!("-{:04}-{m:02}-{d:02}", -y)
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+fn parse_year(s: &str) -> Option<i64> {
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The calendar range a TIMEX value covers, or `None` when the value is not
+/// a calendar date (durations, `PRESENT_REF`, values with `X`, weeks).
+///
+/// `2020-10` covers 2020-10-01..2020-10-31 (precision `month`), `198` the
+/// 1980s (`decade`), `18` the 19th century (`century`), seasons and halves
+/// their months, `BC0490` the astronomical year -489.
+pub fn date_range(value: &str) -> Option<DateRange> {
+    let (bc, v) = match value.strip_prefix("BC") {
+        Some(r) => (true, r),
+        None => (false, value),
+    };
+    let v = v.split('T').next().unwrap_or(v);
+    let astro = |y: i64| if bc { 1 - y } else { y };
+    let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| DateRange {
+        value: value.to_string(),
+        start: iso_day(y0, m0, d0),
+        end: iso_day(y1, m1, d1),
+        precision: p,
+    };
+    let parts: Vec<&str> = v.split('-').collect();
+    if parts.iter().any(|p| p.contains('X') || p.is_empty()) {
+        return None;
+    }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [c] if c.len() == 2 && digits(c) => {
+            let c: i64 = c.parse().ok()?;
+            if bc {
+                // BC03 = 400..301 BC
+                let (a, b) = (astro(c * 100 + 100), astro(c * 100 + 1));
+                Some(mk(a, 1, 1, b, 12, 31, "century"))
+            } else {
+                Some(mk(c * 100, 1, 1, c * 100 + 99, 12, 31, "century"))
+            }
+        }
+        [d] if d.len() == 3 && digits(d) => {
+            let d: i64 = d.parse().ok()?;
+            if bc {
+                let (a, b) = (astro(d * 10 + 9), astro(d * 10));
+                Some(mk(a, 1, 1, b, 12, 31, "decade"))
+            } else {
+                Some(mk(d * 10, 1, 1, d * 10 + 9, 12, 31, "decade"))
+            }
+        }
+        [y] => {
+            let y = astro(parse_year(y)?);
+            Some(mk(y, 1, 1, y, 12, 31, "year"))
+        }
+        [y, m] => {
+            let y = astro(parse_year(y)?);
+            let (m0, y1, m1) = match *m {
+                "SP" => (3, y, 5),
+                "SU" => (6, y, 8),
+                "FA" => (9, y, 11),
+                "WI" => (12, y + 1, 2),
+                "H1" => (1, y, 6),
+                "H2" => (7, y, 12),
+                "Q1" => (1, y, 3),
+                "Q2" => (4, y, 6),
+                "Q3" => (7, y, 9),
+                "Q4" => (10, y, 12),
+                _ if m.len() == 2 && digits(m) => {
+                    let m: u32 = m.parse().ok()?;
+                    if !(1..=12).contains(&m) {
+                        return None;
+                    }
+                    (m, y, m)
+                }
+                _ => return None,
+            };
+            Some(mk(y, m0, 1, y1, m1, month_len(y1, m1), "month"))
+        }
+        [y, m, d] if m.len() == 2 && d.len() == 2 && digits(m) && digits(d) => {
+            let y = astro(parse_year(y)?);
+            let m: u32 = m.parse().ok()?;
+            let d: u32 = d.parse().ok()?;
+            if !(1..=12).contains(&m) || d == 0 || d > month_len(y, m) {
+                return None;
+            }
+            Some(mk(y, m, d, y, m, d, "day"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years() {
+        assert_eq!(fmt_year(1939), "1939");
+        assert_eq!(fmt_year(-489), "BC0490");
+        assert_eq!(fmt_decade(true, 47), "BC047");
+        assert_eq!(fmt_century(false, 18), "18");
+    }
+
+    #[test]
+    fn calendar() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(
+            civil_from_days(days_from_civil(2020, 2, 29) + 1),
+            (2020, 3, 1)
+        );
+        assert_eq!(weekday(2020, 9, 27), 7);
+        assert_eq!(iso_week(2021, 1, 1), (2020, 53));
+    }
+
+    #[test]
+    fn ranges() {
+        let r = date_range("2020-10").unwrap();
+        assert_eq!(
+            (r.start.as_str(), r.end.as_str(), r.precision),
+            ("2020-10-01", "2020-10-31", "month")
+        );
+        let r = date_range("198").unwrap();
+        assert_eq!(
+            (r.start.as_str(), r.end.as_str(), r.precision),
+            ("1980-01-01", "1989-12-31", "decade")
+        );
+        let r = date_range("18").unwrap();
+        assert_eq!(
+            (r.start.as_str(), r.end.as_str()),
+            ("1800-01-01", "1899-12-31")
+        );
+        let r = date_range("1775-04-19TMO").unwrap();
+        assert_eq!((r.start.as_str(), r.precision), ("1775-04-19", "day"));
+        let r = date_range("BC0490").unwrap();
+        assert_eq!(r.start, "-0489-01-01");
+        assert_eq!(date_range("2008-H2").unwrap().start, "2008-07-01");
+        assert_eq!(date_range("1920-WI").unwrap().end, "1921-02-28");
+        assert!(date_range("P24Y").is_none());
+        assert!(date_range("XXXX-10").is_none());
+        assert!(date_range("PRESENT_REF").is_none());
+        assert!(date_range("2020-02-30").is_none());
+    }
+}
