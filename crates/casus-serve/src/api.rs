@@ -82,6 +82,17 @@ pub async fn run<T: Send + 'static>(
         .map_err(|e| ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 }
 
+/// Like [`run`], with the application state too.
+pub async fn run_with<T: Send + 'static>(
+    st: &Shared,
+    f: impl FnOnce(&crate::AppState, &Store) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || st.pool.with(|s| f(&st, s)))
+        .await
+        .map_err(|e| ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+}
+
 /// Query parameters, checked one by one; unknown names are refused.
 pub struct Params {
     map: HashMap<String, String>,

@@ -1,15 +1,18 @@
-//! The knowledge-base endpoints: events, claims, stances, actors, places,
-//! timeline. They return empty results on a knowledge base without those
-//! tables (schema version 1).
+//! The knowledge-base endpoints: events, timeline, claims, disagreements,
+//! stances, actors, places. A knowledge base without the fact tables
+//! (schema version 1) gives empty results.
+
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use casus_store::facts_query::{ClaimFilter, EventFilter};
 use casus_store::Store;
 use serde_json::{json, Value};
 
-use crate::api::{run, ApiError, ApiResult, Params};
-use crate::Shared;
+use crate::api::{run, run_with, ApiError, ApiResult, Params};
+use crate::{db, AppState, Shared};
 
 type Q = Query<Vec<(String, String)>>;
 
@@ -17,6 +20,7 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/events", get(events))
         .route("/events/{id}", get(event))
+        .route("/timeline", get(timeline))
         .route("/claims", get(claims))
         .route("/disagreements", get(disagreements))
         .route("/stances", get(stances))
@@ -24,7 +28,6 @@ pub fn routes() -> Router<Shared> {
         .route("/actors/{id}", get(actor))
         .route("/places", get(places))
         .route("/places/{id}", get(place))
-        .route("/timeline", get(timeline))
 }
 
 /// Whether the knowledge base has the event tables.
@@ -39,21 +42,40 @@ pub fn has_events(s: &Store) -> ApiResult<bool> {
 /// Counts of events and claims for `/api/stats`.
 pub fn kb_stats(s: &Store) -> ApiResult<Value> {
     if !has_events(s)? {
-        return Ok(json!({"events": 0, "claims": 0}));
+        return Ok(json!({"events": 0, "event_sources": 0, "claims": 0}));
     }
-    let c = |sql: &str| -> ApiResult<i64> { Ok(s.conn().query_row(sql, [], |r| r.get(0))?) };
+    let (events, sources, claims) = s.fact_counts()?;
+    let c =
+        |sql: &str| -> ApiResult<Option<String>> { Ok(s.conn().query_row(sql, [], |r| r.get(0))?) };
     Ok(json!({
-        "events": c("SELECT count(*) FROM events")?,
-        "claims": c("SELECT count(*) FROM claims")?,
+        "events": events,
+        "event_sources": sources,
+        "claims": claims,
+        "first_date": c("SELECT min(date_start) FROM events")?,
+        "last_date": c("SELECT max(date_end) FROM events")?,
     }))
 }
 
 /// The events sourced in a document: `{id, type, span}` per source span.
-pub fn doc_event_spans(s: &Store, _doc: &str) -> ApiResult<Vec<Value>> {
+pub fn doc_event_spans(s: &Store, doc: &str) -> ApiResult<Vec<Value>> {
     if !has_events(s)? {
         return Ok(Vec::new());
     }
-    Ok(Vec::new())
+    let mut st = s.conn().prepare_cached(
+        "SELECT es.event_id, e.type, es.start, es.end, e.date_start FROM event_sources es JOIN events e ON e.id = es.event_id
+         WHERE es.doc_id = ?1 ORDER BY es.start",
+    )?;
+    let rows = st
+        .query_map([doc], |r| {
+            Ok(json!({
+                "id": r.get::<_, i64>(0)?,
+                "type": r.get::<_, String>(1)?,
+                "span": [r.get::<_, i64>(2)?, r.get::<_, i64>(3)?],
+                "date": r.get::<_, Option<String>>(4)?,
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 pub const EVENT_PARAMS: &[&str] = &[
@@ -70,82 +92,447 @@ pub const EVENT_PARAMS: &[&str] = &[
     "offset",
 ];
 
-async fn events(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    let p = Params::new(q, EVENT_PARAMS)?;
-    let from = p.date("from")?;
-    let to = p.date("to")?;
+/// A date bound as a day: `2020` → `2020-01-01` (from) / `2020-12-31` (to).
+fn day(d: &str, end: bool) -> String {
+    match (d.len(), end) {
+        (4, false) => format!("{d}-01-01"),
+        (4, true) => format!("{d}-12-31"),
+        (7, false) => format!("{d}-01"),
+        (7, true) => format!("{d}-31"),
+        _ => d.to_string(),
+    }
+}
+
+fn id_param(p: &Params, name: &str) -> ApiResult<Option<String>> {
+    match p.str(name)? {
+        None => Ok(None),
+        Some(v)
+            if v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')) =>
+        {
+            Ok(Some(v))
+        }
+        Some(v) => Err(ApiError::bad(
+            name,
+            format!("expected an id (letters, digits, _ - . :), got {v:?}"),
+        )),
+    }
+}
+
+/// The event filter from query parameters; `max_limit` caps `limit`.
+fn event_filter(p: &Params, default_limit: i64, max_limit: i64) -> ApiResult<EventFilter> {
+    let from = p.date("from")?.map(|d| day(&d, false));
+    let to = p.date("to")?.map(|d| day(&d, true));
     if let (Some(a), Some(b)) = (&from, &to) {
         if a > b {
             return Err(ApiError::bad("to", "must not be before from"));
         }
     }
-    let limit = p.int("limit", 1, 1000, 100)?;
-    let offset = p.int("offset", 0, 10_000_000, 0)?;
+    let kind = match p.str("type")? {
+        Some(t) if t.len() <= 32 && t.chars().all(|c| c.is_ascii_alphabetic() || c == '_') => {
+            Some(t.to_uppercase())
+        }
+        Some(t) => {
+            return Err(ApiError::bad(
+                "type",
+                format!("expected a PLOVER type such as ASSAULT, got {t:?}"),
+            ))
+        }
+        None => None,
+    };
+    let q = p.str("q")?;
+    if let Some(q) = &q {
+        if casus_store::query::fts_query(q).is_empty() {
+            return Err(ApiError::bad("q", "contains no searchable word"));
+        }
+    }
+    Ok(EventFilter {
+        actor: id_param(p, "actor")?,
+        recipient: id_param(p, "recipient")?,
+        kind,
+        mode: id_param(p, "mode")?,
+        place: id_param(p, "place")?,
+        from,
+        to,
+        doc: p.str("document")?,
+        q,
+        limit: Some(p.int("limit", 1, max_limit, default_limit)? as usize),
+        offset: Some(p.int("offset", 0, 10_000_000, 0)? as usize),
+    })
+}
+
+/// Resolves the `document` filter (id, prefix or name) to an id.
+fn resolve_doc(s: &Store, f: &mut EventFilter) -> ApiResult<()> {
+    if let Some(d) = &f.doc {
+        match db::doc_id(s, d)? {
+            Some(id) => f.doc = Some(id),
+            None => return Err(ApiError::bad("document", format!("no document {d:?}"))),
+        }
+    }
+    Ok(())
+}
+
+async fn events(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    let p = Params::new(q, EVENT_PARAMS)?;
+    let mut f = event_filter(&p, 100, 1000)?;
     run(&st, move |s| {
-        let _ = has_events(s)?;
+        if !has_events(s)? {
+            return Ok(Json(
+                json!({"total": 0, "limit": f.limit, "offset": f.offset, "events": []}),
+            ));
+        }
+        resolve_doc(s, &mut f)?;
+        let total = s.count_events(&f)?;
+        let events = s.events(&f)?;
         Ok(Json(
-            json!({"total": 0, "limit": limit, "offset": offset, "events": []}),
+            json!({"total": total, "limit": f.limit, "offset": f.offset, "events": events}),
         ))
     })
     .await
 }
 
-async fn event(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let _ = id
+async fn event(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    let n = id
         .parse::<i64>()
         .map_err(|_| ApiError::bad("id", format!("expected an event number, got {id:?}")))?;
-    run(&st, move |_s| {
-        Err(ApiError::not_found(format!("no event {id}")))
-    })
-    .await
-}
-
-async fn claims(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    let p = Params::new(q, &["subject", "category", "claimant", "limit", "offset"])?;
-    let _ = p.int("limit", 1, 1000, 200)?;
-    let _ = p.int("offset", 0, 10_000_000, 0)?;
-    run(&st, |_s| Ok(Json(json!({"claims": []})))).await
-}
-
-async fn disagreements(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    Params::new(q, &[])?;
-    run(&st, |_s| Ok(Json(json!({"disagreements": []})))).await
-}
-
-async fn stances(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    Params::new(q, &[])?;
-    run(&st, |_s| Ok(Json(json!({"stances": []})))).await
-}
-
-async fn actors(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    Params::new(q, &[])?;
-    run(&st, |_s| Ok(Json(json!({"actors": []})))).await
-}
-
-async fn actor(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    run(&st, move |_s| {
-        Err(ApiError::not_found(format!("no actor {id:?}")))
-    })
-    .await
-}
-
-async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    let p = Params::new(q, &["from", "to"])?;
-    let _ = p.date("from")?;
-    let _ = p.date("to")?;
-    run(&st, |_s| Ok(Json(json!({"places": []})))).await
-}
-
-async fn place(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    run(&st, move |_s| {
-        Err(ApiError::not_found(format!("no place {id:?}")))
+    run(&st, move |s| {
+        if !has_events(s)? {
+            return Err(ApiError::not_found(format!("no event {n}")));
+        }
+        match s.event(n)? {
+            Some(e) => Ok(Json(serde_json::to_value(e).unwrap_or_default())),
+            None => Err(ApiError::not_found(format!("no event {n}"))),
+        }
     })
     .await
 }
 
 async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     let p = Params::new(q, EVENT_PARAMS)?;
-    let _ = p.date("from")?;
-    let _ = p.date("to")?;
-    run(&st, |_s| Ok(Json(json!({"days": []})))).await
+    let mut f = event_filter(&p, 2000, 5000)?;
+    run(&st, move |s| {
+        if !has_events(s)? {
+            return Ok(Json(json!({"total": 0, "days": []})));
+        }
+        resolve_doc(s, &mut f)?;
+        let total = s.count_events(&f)?;
+        let events = s.events(&f)?;
+        let mut days: Vec<(String, Vec<Value>)> = Vec::new();
+        for e in events {
+            let d = e.record["date"]["start"]
+                .as_str()
+                .map(|x| x.chars().take(10).collect::<String>())
+                .unwrap_or_else(|| "undated".to_string());
+            let v = serde_json::to_value(e).unwrap_or_default();
+            match days.last_mut() {
+                Some((k, list)) if *k == d => list.push(v),
+                _ => days.push((d, vec![v])),
+            }
+        }
+        let days: Vec<Value> = days
+            .into_iter()
+            .map(|(d, evs)| json!({"date": d, "count": evs.len(), "events": evs}))
+            .collect();
+        Ok(Json(
+            json!({"total": total, "shown": f.limit, "days": days}),
+        ))
+    })
+    .await
+}
+
+async fn claims(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    let p = Params::new(
+        q,
+        &[
+            "subject", "category", "claimant", "document", "limit", "offset",
+        ],
+    )?;
+    let mut f = ClaimFilter {
+        subject: id_param(&p, "subject")?,
+        category: id_param(&p, "category")?,
+        claimant: id_param(&p, "claimant")?,
+        doc: p.str("document")?,
+        limit: Some(p.int("limit", 1, 5000, 1000)? as usize),
+        offset: Some(p.int("offset", 0, 10_000_000, 0)? as usize),
+    };
+    run(&st, move |s| {
+        if !has_events(s)? {
+            return Ok(Json(json!({"claims": []})));
+        }
+        if let Some(d) = &f.doc {
+            f.doc = Some(
+                db::doc_id(s, d)?
+                    .ok_or_else(|| ApiError::bad("document", format!("no document {d:?}")))?,
+            );
+        }
+        Ok(Json(json!({"claims": s.claims(&f)?})))
+    })
+    .await
+}
+
+async fn disagreements(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run(&st, |s| {
+        if !has_events(s)? {
+            return Ok(Json(json!({"disagreements": []})));
+        }
+        Ok(Json(json!({"disagreements": s.disagreements()?})))
+    })
+    .await
+}
+
+fn name_of(app: &AppState, id: &str) -> String {
+    app.gazetteer
+        .entity(id)
+        .map(|e| e.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+async fn stances(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run_with(&st, |app, s| {
+        if !has_events(s)? {
+            return Ok(Json(
+                json!({"parties": casus_store::facts_query::PARTIES, "stances": [], "events": {}, "names": {}}),
+            ));
+        }
+        let stances = s.stances()?;
+        let mut events = serde_json::Map::new();
+        let mut names = BTreeMap::new();
+        for p in casus_store::facts_query::PARTIES {
+            names.insert(p.to_string(), name_of(app, p));
+        }
+        for c in &stances {
+            names
+                .entry(c.actor.clone())
+                .or_insert_with(|| name_of(app, &c.actor));
+            for id in c.evidence.iter().take(25) {
+                if !events.contains_key(&id.to_string()) {
+                    if let Some(e) = s.event(*id)? {
+                        events.insert(id.to_string(), serde_json::to_value(e).unwrap_or_default());
+                    }
+                }
+            }
+        }
+        Ok(Json(json!({
+            "parties": casus_store::facts_query::PARTIES,
+            "names": names,
+            "stances": stances,
+            "events": events,
+        })))
+    })
+    .await
+}
+
+async fn actors(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run(&st, |s| {
+        if !has_events(s)? {
+            return Ok(Json(json!({"actors": []})));
+        }
+        Ok(Json(json!({"actors": s.actors()?})))
+    })
+    .await
+}
+
+fn entity_json(app: &AppState, id: &str) -> Option<Value> {
+    app.gazetteer.entity(id).map(|e| {
+        let mut v = serde_json::to_value(e).unwrap_or_default();
+        if let Some((t, prov, met)) = app.gazetteer.place_detail(id) {
+            v["place_type"] = json!(t);
+            v["province"] = json!(prov);
+            v["stands_for"] = json!(met);
+        }
+        v["aliases"] = json!(app.gazetteer.names(id));
+        v
+    })
+}
+
+fn entity_mentions(s: &Store, id: &str) -> ApiResult<(i64, Option<(String, String, String)>)> {
+    Ok(s.conn().query_row(
+        "SELECT count(*), max(name), max(entity_type), max(coalesce(country, '')) FROM mentions WHERE entity_id = ?1",
+        [id],
+        |r| {
+            let n: i64 = r.get(0)?;
+            let name: Option<String> = r.get(1)?;
+            Ok((
+                n,
+                name.map(|nm| (nm, r.get(2).unwrap_or_default(), r.get(3).unwrap_or_default())),
+            ))
+        },
+    )?)
+}
+
+async fn actor(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run_with(&st, move |app, s| {
+        let (mentions, seen) = entity_mentions(s, &id)?;
+        let mut entity = entity_json(app, &id);
+        if entity.is_none() {
+            if let Some((name, kind, country)) = seen {
+                entity = Some(json!({"id": id, "name": name, "type": kind, "country": country}));
+            }
+        }
+        let facts = has_events(s)?;
+        let acting = if facts {
+            s.events(&EventFilter {
+                actor: Some(id.clone()),
+                limit: Some(200),
+                ..Default::default()
+            })?
+        } else {
+            Vec::new()
+        };
+        let receiving = if facts {
+            s.events(&EventFilter {
+                recipient: Some(id.clone()),
+                limit: Some(200),
+                ..Default::default()
+            })?
+        } else {
+            Vec::new()
+        };
+        let claims = if facts {
+            s.claims(&ClaimFilter {
+                claimant: Some(id.clone()),
+                limit: Some(200),
+                ..Default::default()
+            })?
+        } else {
+            Vec::new()
+        };
+        let Some(entity) = entity.or_else(|| {
+            (!acting.is_empty() || !receiving.is_empty())
+                .then(|| json!({"id": id, "name": id, "type": "actor"}))
+        }) else {
+            return Err(ApiError::not_found(format!("no actor {id:?}")));
+        };
+        Ok(Json(json!({
+            "actor": entity,
+            "mentions": mentions,
+            "events": acting,
+            "received": receiving,
+            "claims": claims,
+        })))
+    })
+    .await
+}
+
+async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    let p = Params::new(q, &["from", "to"])?;
+    let from = p.date("from")?.map(|d| day(&d, false));
+    let to = p.date("to")?.map(|d| day(&d, true));
+    if let (Some(a), Some(b)) = (&from, &to) {
+        if a > b {
+            return Err(ApiError::bad("to", "must not be before from"));
+        }
+    }
+    run_with(&st, move |app, s| {
+        let mut out: BTreeMap<String, Value> = BTreeMap::new();
+        // Every place mentioned, with the gazetteer's coordinates.
+        let mut stc = s.conn().prepare_cached(
+            "SELECT entity_id, max(name), count(*) FROM mentions WHERE entity_type = 'place' GROUP BY entity_id",
+        )?;
+        let rows = stc
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (id, name, n) in rows {
+            let e = app.gazetteer.entity(&id);
+            out.insert(
+                id.clone(),
+                json!({"id": id, "name": name, "mentions": n, "events": 0,
+                       "lat": e.and_then(|e| e.lat), "lon": e.and_then(|e| e.lon)}),
+            );
+        }
+        if has_events(s)? {
+            let mut st = s.conn().prepare_cached(
+                "SELECT place_id, count(*), avg(lat), avg(lon) FROM events
+                 WHERE place_id IS NOT NULL AND (?1 IS NULL OR date_end >= ?1) AND (?2 IS NULL OR date_start <= ?2)
+                 GROUP BY place_id",
+            )?;
+            let rows = st
+                .query_map(rusqlite::params![from, to], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<f64>>(2)?,
+                        r.get::<_, Option<f64>>(3)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (id, n, lat, lon) in rows {
+                let e = app.gazetteer.entity(&id);
+                let v = out.entry(id.clone()).or_insert_with(|| {
+                    json!({"id": id, "name": e.map(|e| e.name.clone()).unwrap_or_else(|| id.clone()),
+                           "mentions": 0, "lat": e.and_then(|e| e.lat), "lon": e.and_then(|e| e.lon)})
+                });
+                v["events"] = json!(n);
+                if v["lat"].is_null() {
+                    v["lat"] = json!(lat);
+                    v["lon"] = json!(lon);
+                }
+            }
+        }
+        let mut list: Vec<Value> = out.into_values().collect();
+        list.sort_by_key(|v| {
+            (
+                -v["events"].as_i64().unwrap_or(0),
+                -v["mentions"].as_i64().unwrap_or(0),
+            )
+        });
+        Ok(Json(json!({"from": from, "to": to, "places": list})))
+    })
+    .await
+}
+
+async fn place(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run_with(&st, move |app, s| {
+        let (mentions, seen) = entity_mentions(s, &id)?;
+        let facts = has_events(s)?;
+        let events = if facts {
+            s.events(&EventFilter {
+                place: Some(id.clone()),
+                limit: Some(500),
+                ..Default::default()
+            })?
+        } else {
+            Vec::new()
+        };
+        let entity = entity_json(app, &id)
+            .or_else(|| seen.map(|(name, kind, _)| json!({"id": id, "name": name, "type": kind})))
+            .or_else(|| {
+                events.first().map(|e| {
+                    json!({"id": id, "name": e.record["location"]["name"], "type": "place",
+                           "lat": e.record["location"]["lat"], "lon": e.record["location"]["lon"]})
+                })
+            });
+        let Some(entity) = entity else {
+            return Err(ApiError::not_found(format!("no place {id:?}")));
+        };
+        Ok(Json(
+            json!({"place": entity, "mentions": mentions, "events": events}),
+        ))
+    })
+    .await
 }

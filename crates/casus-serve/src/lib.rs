@@ -99,6 +99,8 @@ impl Pool {
 /// Shared state of the handlers.
 pub struct AppState {
     pub pool: Pool,
+    /// The embedded actor and place knowledge (names, coordinates).
+    pub gazetteer: casus_entities::Gazetteer,
     pub db: PathBuf,
     pub ingest: Option<Ingest>,
 }
@@ -124,6 +126,7 @@ impl AppState {
         };
         Ok(Arc::new(AppState {
             pool: Pool::open(&cfg.db, cfg.pool)?,
+            gazetteer: casus_entities::Gazetteer::embedded(),
             db: cfg.db.clone(),
             ingest,
         }))

@@ -12,7 +12,7 @@ pub fn run(db: &Path, addr: SocketAddr, allow_ingest: bool) -> anyhow::Result<Ex
         let token = std::env::var("CASUS_TOKEN")
             .ok()
             .filter(|t| t.len() >= 16)
-            .unwrap_or_else(|_| casus_serve::random_token());
+            .unwrap_or_else(casus_serve::random_token);
         eprintln!(
             "casus: ingest enabled: POST /api/documents with 'Authorization: Bearer {token}'"
         );
