@@ -21,6 +21,7 @@ pub fn routes() -> Router<Shared> {
         .route("/events", get(events))
         .route("/events/{id}", get(event))
         .route("/timeline", get(timeline))
+        .route("/facets", get(facets))
         .route("/claims", get(claims))
         .route("/disagreements", get(disagreements))
         .route("/stances", get(stances))
@@ -218,11 +219,15 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
     let mut f = event_filter(&p, 2000, 5000)?;
     run(&st, move |s| {
         if !has_events(s)? {
-            return Ok(Json(json!({"total": 0, "days": []})));
+            return Ok(Json(json!({"total": 0, "histogram": [], "days": []})));
         }
         resolve_doc(s, &mut f)?;
         let total = s.count_events(&f)?;
         let events = s.events(&f)?;
+        let histogram: Vec<Value> = db::day_counts(s, &f)?
+            .into_iter()
+            .map(|(d, n)| json!([d, n]))
+            .collect();
         let mut days: Vec<(String, Vec<Value>)> = Vec::new();
         for e in events {
             let d = e.record["date"]["start"]
@@ -240,8 +245,32 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
             .map(|(d, evs)| json!({"date": d, "count": evs.len(), "events": evs}))
             .collect();
         Ok(Json(
-            json!({"total": total, "shown": f.limit, "days": days}),
+            json!({"total": total, "limit": f.limit, "offset": f.offset, "histogram": histogram, "days": days}),
         ))
+    })
+    .await
+}
+
+/// Values for the filter menus, with names.
+async fn facets(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
+    Params::new(q, &[])?;
+    run_with(&st, |app, s| {
+        if !has_events(s)? {
+            return Ok(Json(
+                json!({"types": [], "modes": [], "actors": [], "recipients": [], "places": [], "names": {}}),
+            ));
+        }
+        let mut v = db::facets(s)?;
+        let mut names = serde_json::Map::new();
+        for k in ["actors", "recipients", "places"] {
+            for x in v[k].as_array().cloned().unwrap_or_default() {
+                if let Some(id) = x[0].as_str() {
+                    names.insert(id.to_string(), json!(name_of(app, id)));
+                }
+            }
+        }
+        v["names"] = Value::Object(names);
+        Ok(Json(v))
     })
     .await
 }

@@ -384,3 +384,67 @@ pub fn relations(store: &Store) -> Result<Vec<Relation>> {
     out.sort_by(|x, y| y.overlap.total_cmp(&x.overlap));
     Ok(out)
 }
+
+/// Events per day under the non-date filters of `f` (for the timeline's
+/// zoomable histogram): `(day, count)` in date order.
+pub fn day_counts(
+    store: &Store,
+    f: &casus_store::facts_query::EventFilter,
+) -> Result<Vec<(String, i64)>> {
+    let mut sql = String::from(
+        "SELECT substr(e.date_start, 1, 10) AS d, count(*) FROM events e WHERE e.date_start IS NOT NULL",
+    );
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |cond: &str, v: &str| {
+        args.push(v.to_string());
+        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(v) = &f.actor {
+        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v);
+    }
+    if let Some(v) = &f.recipient {
+        push(" AND (e.recipient_id = ? OR e.recipient_country = ?)", v);
+    }
+    if let Some(v) = &f.kind {
+        push(" AND e.type = ?", v);
+    }
+    if let Some(v) = &f.mode {
+        push(" AND e.mode = ?", v);
+    }
+    if let Some(v) = &f.place {
+        push(" AND e.place_id = ?", v);
+    }
+    if let Some(v) = &f.doc {
+        push(
+            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
+            v,
+        );
+    }
+    sql.push_str(" GROUP BY d ORDER BY d");
+    let mut st = store.conn().prepare_cached(&sql)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Distinct values for the filter menus: event types, modes, actors and
+/// places that occur in events, with counts.
+pub fn facets(store: &Store) -> Result<serde_json::Value> {
+    let q = |sql: &str| -> Result<Vec<(String, i64)>> {
+        let mut st = store.conn().prepare_cached(sql)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    };
+    Ok(serde_json::json!({
+        "types": q("SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC")?,
+        "modes": q("SELECT mode, count(*) FROM events WHERE mode IS NOT NULL GROUP BY mode ORDER BY count(*) DESC")?,
+        "actors": q("SELECT actor_id, count(*) FROM events WHERE actor_id IS NOT NULL GROUP BY actor_id ORDER BY count(*) DESC LIMIT 200")?,
+        "recipients": q("SELECT recipient_id, count(*) FROM events WHERE recipient_id IS NOT NULL GROUP BY recipient_id ORDER BY count(*) DESC LIMIT 200")?,
+        "places": q("SELECT place_id, count(*) FROM events WHERE place_id IS NOT NULL GROUP BY place_id ORDER BY count(*) DESC LIMIT 500")?,
+    }))
+}

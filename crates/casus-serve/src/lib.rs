@@ -14,6 +14,7 @@ pub mod api_kb;
 pub mod assets;
 pub mod db;
 pub mod openapi;
+pub mod synth;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -132,7 +132,7 @@ pub fn document() -> Value {
     add(
         "/api/timeline",
         op(
-            "Events grouped by day, with the same filters as /api/events",
+            "Events grouped by day plus a per-day histogram (ignoring the date filters), with the same filters as /api/events (limit up to 5000)",
             event_params(),
         ),
     );
