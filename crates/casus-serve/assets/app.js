@@ -185,8 +185,8 @@
 
   // A per-day bar chart; `range` = [from, to] highlights a window; click
   // on a bar calls onDay(day); drag selects a range (onRange).
-  function histogram(data, range, onDay, onRange) {
-    const W = 1000, H = 90, pad = 18;
+  function histogram(data, range, onDay, onRange, width) {
+    const W = Math.max(300, Math.round(width || main.clientWidth - 20 || 1000)), H = 90, pad = 18;
     const days = data.map((x) => x[0]);
     const max = Math.max(1, ...data.map((x) => x[1]));
     const t0 = Date.parse(days[0]), t1 = Date.parse(days[days.length - 1]);

@@ -130,6 +130,13 @@ pub fn document() -> Value {
         ),
     );
     add(
+        "/api/facets",
+        op(
+            "Event types, modes, actors, recipients and places that occur, with counts and names",
+            vec![],
+        ),
+    );
+    add(
         "/api/timeline",
         op(
             "Events grouped by day plus a per-day histogram (ignoring the date filters), with the same filters as /api/events (limit up to 5000)",
