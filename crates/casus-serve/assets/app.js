@@ -485,23 +485,27 @@
       st.parties.map((p) => {
         const c = cell.get(a + '|' + p);
         if (!c) return h('td', { class: 'st none' }, '·');
-        const ev = h('div', { class: 'evidence', hidden: true });
+        const item = (id) => {
+          const e = st.events[String(id)];
+          if (!e) return h('li', {}, h('span', { class: 'muted' }, 'event ' + id));
+          const src = e.sources && e.sources[0];
+          const line = (e.text || '').length > 110 ? e.text.slice(0, 110) + '…' : (e.text || '');
+          return h('li', {}, typeBadge(e.type, e.mode), ' ', h('span', { class: 'mono' }, dateText(e.date)), ' ',
+            src ? h('a', { href: docHref(src.doc_id, src.span), title: e.text || '' }, line) : line);
+        };
+        const shown = h('ul', { class: 'cellev' }, c.evidence.slice(0, 3).map(item));
+        const rest = h('ul', { class: 'cellev', hidden: true });
         const b = h('button', { type: 'button', class: 'cellbtn' },
           h('span', { class: 'stance' }, c.stance),
-          h('span', { class: 'counts' }, '+' + c.supportive + ' −' + c.hostile + ' ·' + c.neutral));
-        b.addEventListener('click', () => {
-          ev.hidden = !ev.hidden;
-          if (!ev.firstChild) {
-            ev.append(h('ul', { class: 'cellev' }, c.evidence.map((id) => {
-              const e = st.events[String(id)];
-              if (!e) return h('li', {}, h('a', { href: '/api/events/' + id }, 'event ' + id));
-              const src = e.sources && e.sources[0];
-              return h('li', {}, typeBadge(e.type, e.mode), ' ', h('span', { class: 'mono' }, dateText(e.date)), ' ',
-                h('span', {}, e.text || ''), ' ',
-                src ? h('a', { href: docHref(src.doc_id, src.span) }, 'source') : null);
-            })));
-          }
-        });
+          h('span', { class: 'counts', title: 'supportive, hostile, neutral events' }, '+' + c.supportive + ' −' + c.hostile + ' ·' + c.neutral));
+        const more = c.evidence.length > 3 ? h('button', { type: 'button', class: 'linkish more' }, 'all ' + c.evidence.length + ' events') : null;
+        const toggle = () => {
+          rest.hidden = !rest.hidden;
+          if (!rest.firstChild) add(rest, c.evidence.slice(3).map(item));
+        };
+        b.addEventListener('click', toggle);
+        if (more) more.addEventListener('click', toggle);
+        const ev = h('div', { class: 'cellbody' }, shown, rest, more);
         return h('td', { class: 'st s-' + c.stance }, b, ev);
       })));
     main.append(table(['', ...st.parties.map((p) => names[p] || p)], rows, 'grid matrix'));
@@ -732,7 +736,8 @@
     const nm = (id) => { const d = byId.get(id); return d ? (d.title || shortName(d.name)) : id.slice(0, 12); };
     const relOf = (d) => res.relations.filter((r) => r.a === d.id || r.b === d.id).map((r) => {
       const other = r.a === d.id ? r.b : r.a;
-      return h('div', { class: 'rel r-' + r.relation }, h('span', { class: 'badge' }, r.relation), ' of ',
+      const word = r.relation === 'excerpt' && r.b === d.id ? 'contains' : r.relation;
+      return h('div', { class: 'rel r-' + r.relation }, h('span', { class: 'badge' }, word), word === 'contains' ? ' an excerpt, ' : ' of ',
         h('a', { href: '/documents/' + enc(other) }, nm(other)));
     });
     main.append(docTable(res.documents, relOf));
@@ -743,7 +748,7 @@
         h('td', {}, h('a', { href: '/documents/' + enc(r.b) }, nm(r.b))),
         h('td', { class: 'r' }, fmt(r.shared) + ' (' + r.a_sentences + ' / ' + r.b_sentences + ')'),
         h('td', { class: 'r' }, Math.round(r.overlap * 100) + '%')))) : h('p', { class: 'muted' }, 'No document shares enough sentences with another.'),
-      h('p', { class: 'muted small' }, 'A copy shares at least 80% of the smaller document\'s sentences (of 40+ bytes); a revision at least 20%.')));
+      h('p', { class: 'muted small' }, 'Read each row as "document, relation of, document". A copy shares at least 80% of the smaller document\'s sentences (of 40+ bytes) and is of similar size; an excerpt is a smaller document whose sentences are nearly all in the larger; a revision shares at least 20%.')));
   };
 
   pages.notfound = async function () {

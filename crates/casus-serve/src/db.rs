@@ -320,7 +320,8 @@ pub struct Relation {
     /// The earlier-ingested document.
     pub a: String,
     pub b: String,
-    /// `copy` (nearly all sentences shared) or `revision` (many shared).
+    /// `copy` (nearly all sentences shared, similar sizes), `excerpt` (`a`'s
+    /// sentences nearly all in the larger `b`) or `revision` (many shared).
     pub relation: &'static str,
     /// Sentences shared (same text), and each side's sentence count.
     pub shared: i64,
@@ -360,12 +361,21 @@ pub fn relations(store: &Store) -> Result<Vec<Relation>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for (a, b, shared) in rows {
-        let na = counts.get(&a).copied().unwrap_or(0);
-        let nb = counts.get(&b).copied().unwrap_or(0);
+        let (mut a, mut b) = (a, b);
+        let mut na = counts.get(&a).copied().unwrap_or(0);
+        let mut nb = counts.get(&b).copied().unwrap_or(0);
         let min = na.min(nb).max(1);
         let overlap = shared as f64 / min as f64;
-        let relation = if overlap >= 0.8 {
+        let similar_size = na.min(nb) as f64 >= 0.8 * na.max(nb) as f64;
+        let relation = if overlap >= 0.8 && similar_size {
             "copy"
+        } else if overlap >= 0.8 {
+            // The smaller document is (nearly) contained in the larger.
+            if na > nb {
+                std::mem::swap(&mut a, &mut b);
+                std::mem::swap(&mut na, &mut nb);
+            }
+            "excerpt"
         } else if overlap >= 0.2 {
             "revision"
         } else {

@@ -337,7 +337,13 @@ async fn sources_find_copies() {
         "{rel:?}"
     );
     for r in rel {
-        assert!(["copy", "revision"].contains(&r["relation"].as_str().unwrap()));
+        assert!(["copy", "excerpt", "revision"].contains(&r["relation"].as_str().unwrap()));
+        if r["relation"] == "excerpt" {
+            assert!(
+                r["a_sentences"].as_i64() < r["b_sentences"].as_i64(),
+                "excerpt is the smaller"
+            );
+        }
     }
 }
 

@@ -377,7 +377,10 @@ fn pages_work_in_chromium() {
     b.goto("/search?q=ceasefire");
     assert!(b.count("ol.hits li mark") > 0, "search marks matches");
     b.goto("/sources");
-    assert!(b.count("tr.r-copy, tr.r-revision") > 0, "copies listed");
+    assert!(
+        b.count("tr.r-copy, tr.r-excerpt, tr.r-revision") > 0,
+        "copies listed"
+    );
 
     // Timeline: filter by actor and type through the form.
     b.goto("/timeline");
