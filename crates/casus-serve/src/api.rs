@@ -232,12 +232,13 @@ struct StatsOut {
 
 async fn stats(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     Params::new(q, &[])?;
-    run(&st, |s| {
-        let stats = s.stats()?;
-        let kb = crate::api_kb::kb_stats(s)?;
-        Ok(Json(
-            serde_json::to_value(StatsOut { stats, kb }).unwrap_or_default(),
-        ))
+    run_with(&st, |app, s| {
+        let v = app.cache.get_or(s, "stats", || {
+            let stats = s.stats()?;
+            let kb = crate::api_kb::kb_stats(s)?;
+            Ok(serde_json::to_value(StatsOut { stats, kb }).unwrap_or_default())
+        })?;
+        Ok(Json(v))
     })
     .await
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use casus_store::facts_query::{ClaimFilter, EventFilter};
+use casus_store::facts_query::{ClaimFilter, EventFilter, EventRow};
 use casus_store::Store;
 use serde_json::{json, Value};
 
@@ -174,18 +174,64 @@ fn resolve_doc(s: &Store, f: &mut EventFilter) -> ApiResult<()> {
     Ok(())
 }
 
+/// The longest event's span in days (bounds date-window scans).
+fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
+    let span = app.cache.get_or(s, "max_span", || {
+        Ok(json!(s.conn().query_row(
+            "SELECT coalesce(max(julianday(date_end) - julianday(date_start)), 0) FROM events",
+            [],
+            |r| r.get::<_, f64>(0)
+        )?))
+    })?;
+    Ok(span.as_f64().unwrap_or(0.0).ceil() as i64)
+}
+
+/// One page of events matching `f`, with their sources.
+pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
+    let ids = db::event_ids(s, f, span_days(app, s)?)?;
+    Ok(db::events_by_id(s, &app.spans, &ids)?)
+}
+
+/// How many events match `f` (kept until the knowledge base changes).
+pub fn event_count(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<i64> {
+    let key = format!(
+        "count:{:?}",
+        (
+            &f.actor,
+            &f.recipient,
+            &f.kind,
+            &f.mode,
+            &f.place,
+            &f.from,
+            &f.to,
+            &f.doc,
+            &f.q
+        )
+    );
+    let span = span_days(app, s)?;
+    let v = app.cache.get_or(s, &key, || {
+        let (cond, args) = db::event_conditions(f, span, true);
+        let n: i64 = s
+            .conn()
+            .prepare_cached(&format!("SELECT count(*) FROM events e WHERE 1=1{cond}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(json!(n))
+    })?;
+    Ok(v.as_i64().unwrap_or(0))
+}
+
 async fn events(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     let p = Params::new(q, EVENT_PARAMS)?;
     let mut f = event_filter(&p, 100, 1000)?;
-    run(&st, move |s| {
+    run_with(&st, move |app, s| {
         if !has_events(s)? {
             return Ok(Json(
                 json!({"total": 0, "limit": f.limit, "offset": f.offset, "events": []}),
             ));
         }
         resolve_doc(s, &mut f)?;
-        let total = s.count_events(&f)?;
-        let events = s.events(&f)?;
+        let total = event_count(app, s, &f)?;
+        let events = event_page(app, s, &f)?;
         Ok(Json(
             json!({"total": total, "limit": f.limit, "offset": f.offset, "events": events}),
         ))
@@ -217,17 +263,25 @@ async fn event(
 async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     let p = Params::new(q, EVENT_PARAMS)?;
     let mut f = event_filter(&p, 2000, 5000)?;
-    run(&st, move |s| {
+    run_with(&st, move |app, s| {
         if !has_events(s)? {
             return Ok(Json(json!({"total": 0, "histogram": [], "days": []})));
         }
         resolve_doc(s, &mut f)?;
-        let total = s.count_events(&f)?;
-        let events = s.events(&f)?;
-        let histogram: Vec<Value> = db::day_counts(s, &f)?
-            .into_iter()
-            .map(|(d, n)| json!([d, n]))
-            .collect();
+        let total = event_count(app, s, &f)?;
+        let events = event_page(app, s, &f)?;
+        let key = format!(
+            "hist:{:?}",
+            (&f.actor, &f.recipient, &f.kind, &f.mode, &f.place, &f.doc)
+        );
+        let histogram = app.cache.get_or(s, &key, || {
+            Ok(Value::Array(
+                db::day_counts(s, &f)?
+                    .into_iter()
+                    .map(|(d, n)| json!([d, n]))
+                    .collect(),
+            ))
+        })?;
         let mut days: Vec<(String, Vec<Value>)> = Vec::new();
         for e in events {
             let d = e.record["date"]["start"]
@@ -260,16 +314,19 @@ async fn facets(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
                 json!({"types": [], "modes": [], "actors": [], "recipients": [], "places": [], "names": {}}),
             ));
         }
-        let mut v = db::facets(s)?;
-        let mut names = serde_json::Map::new();
-        for k in ["actors", "recipients", "places"] {
-            for x in v[k].as_array().cloned().unwrap_or_default() {
-                if let Some(id) = x[0].as_str() {
-                    names.insert(id.to_string(), json!(name_of(app, id)));
+        let v = app.cache.get_or(s, "facets", || {
+            let mut v = db::facets(s)?;
+            let mut names = serde_json::Map::new();
+            for k in ["actors", "recipients", "places"] {
+                for x in v[k].as_array().cloned().unwrap_or_default() {
+                    if let Some(id) = x[0].as_str() {
+                        names.insert(id.to_string(), json!(name_of(app, id)));
+                    }
                 }
             }
-        }
-        v["names"] = Value::Object(names);
+            v["names"] = Value::Object(names);
+            Ok(v)
+        })?;
         Ok(Json(v))
     })
     .await
@@ -341,12 +398,15 @@ async fn stances(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>
             names
                 .entry(c.actor.clone())
                 .or_insert_with(|| name_of(app, &c.actor));
-            for id in c.evidence.iter().take(25) {
-                if !events.contains_key(&id.to_string()) {
-                    if let Some(e) = s.event(*id)? {
-                        events.insert(id.to_string(), serde_json::to_value(e).unwrap_or_default());
-                    }
-                }
+            let ids: Vec<i64> = c
+                .evidence
+                .iter()
+                .take(25)
+                .copied()
+                .filter(|id| !events.contains_key(&id.to_string()))
+                .collect();
+            for e in db::events_by_id(s, &app.spans, &ids)? {
+                events.insert(e.id.to_string(), serde_json::to_value(e).unwrap_or_default());
             }
         }
         Ok(Json(json!({
@@ -414,20 +474,28 @@ async fn actor(
         }
         let facts = has_events(s)?;
         let acting = if facts {
-            s.events(&EventFilter {
-                actor: Some(id.clone()),
-                limit: Some(200),
-                ..Default::default()
-            })?
+            event_page(
+                app,
+                s,
+                &EventFilter {
+                    actor: Some(id.clone()),
+                    limit: Some(200),
+                    ..Default::default()
+                },
+            )?
         } else {
             Vec::new()
         };
         let receiving = if facts {
-            s.events(&EventFilter {
-                recipient: Some(id.clone()),
-                limit: Some(200),
-                ..Default::default()
-            })?
+            event_page(
+                app,
+                s,
+                &EventFilter {
+                    recipient: Some(id.clone()),
+                    limit: Some(200),
+                    ..Default::default()
+                },
+            )?
         } else {
             Vec::new()
         };
@@ -490,13 +558,36 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
             );
         }
         if has_events(s)? {
-            let mut st = s.conn().prepare_cached(
-                "SELECT place_id, count(*), avg(lat), avg(lon) FROM events
-                 WHERE place_id IS NOT NULL AND (?1 IS NULL OR date_end >= ?1) AND (?2 IS NULL OR date_start <= ?2)
-                 GROUP BY place_id",
-            )?;
+            // An event is in the window when it starts before the window
+            // ends and ends after it starts; bounding the start from below
+            // by the longest event span lets the date index do the work.
+            let span = app.cache.get_or(s, "max_span", || {
+                Ok(json!(s.conn().query_row(
+                    "SELECT coalesce(max(julianday(date_end) - julianday(date_start)), 0) FROM events",
+                    [],
+                    |r| r.get::<_, f64>(0)
+                )?))
+            })?;
+            let span = span.as_f64().unwrap_or(0.0).ceil() as i64;
+            let mut sql = String::from(
+                "SELECT place_id, count(*), avg(lat), avg(lon) FROM events WHERE place_id IS NOT NULL",
+            );
+            let mut args: Vec<String> = Vec::new();
+            if let Some(t) = &to {
+                args.push(t.clone());
+                sql.push_str(&format!(" AND date_start <= ?{}", args.len()));
+            }
+            if let Some(fr) = &from {
+                args.push(fr.clone());
+                sql.push_str(&format!(
+                    " AND date_end >= ?{n} AND date_start >= date(?{n}, '-{span} days')",
+                    n = args.len()
+                ));
+            }
+            sql.push_str(" GROUP BY place_id");
+            let mut st = s.conn().prepare_cached(&sql)?;
             let rows = st
-                .query_map(rusqlite::params![from, to], |r| {
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, i64>(1)?,
@@ -540,11 +631,15 @@ async fn place(
         let (mentions, seen) = entity_mentions(s, &id)?;
         let facts = has_events(s)?;
         let events = if facts {
-            s.events(&EventFilter {
-                place: Some(id.clone()),
-                limit: Some(500),
-                ..Default::default()
-            })?
+            event_page(
+                app,
+                s,
+                &EventFilter {
+                    place: Some(id.clone()),
+                    limit: Some(500),
+                    ..Default::default()
+                },
+            )?
         } else {
             Vec::new()
         };

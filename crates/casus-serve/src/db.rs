@@ -395,15 +395,17 @@ pub fn relations(store: &Store) -> Result<Vec<Relation>> {
     Ok(out)
 }
 
-/// Events per day under the non-date filters of `f` (for the timeline's
-/// zoomable histogram): `(day, count)` in date order.
-pub fn day_counts(
-    store: &Store,
+/// SQL conditions (each starting with ` AND`) and arguments for an event
+/// filter, with the same meaning as the store's, written so the indexes
+/// serve them: `span_days` is the longest event's span, which bounds the
+/// start date from below when filtering on `from`. `dates` = false leaves
+/// the date range out.
+pub fn event_conditions(
     f: &casus_store::facts_query::EventFilter,
-) -> Result<Vec<(String, i64)>> {
-    let mut sql = String::from(
-        "SELECT substr(e.date_start, 1, 10) AS d, count(*) FROM events e WHERE e.date_start IS NOT NULL",
-    );
+    span_days: i64,
+    dates: bool,
+) -> (String, Vec<String>) {
+    let mut sql = String::new();
     let mut args: Vec<String> = Vec::new();
     let mut push = |cond: &str, v: &str| {
         args.push(v.to_string());
@@ -416,7 +418,7 @@ pub fn day_counts(
         push(" AND (e.recipient_id = ? OR e.recipient_country = ?)", v);
     }
     if let Some(v) = &f.kind {
-        push(" AND e.type = ?", v);
+        push(" AND e.type = ?", &v.to_uppercase());
     }
     if let Some(v) = &f.mode {
         push(" AND e.mode = ?", v);
@@ -424,13 +426,45 @@ pub fn day_counts(
     if let Some(v) = &f.place {
         push(" AND e.place_id = ?", v);
     }
+    if dates {
+        if let Some(v) = &f.from {
+            push(
+                &format!(" AND e.date_end >= ? AND e.date_start >= date(?, '-{span_days} days')"),
+                v,
+            );
+        }
+        if let Some(v) = &f.to {
+            push(" AND e.date_start <= ?", v);
+        }
+    }
     if let Some(v) = &f.doc {
         push(
             " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
             v,
         );
     }
-    sql.push_str(" GROUP BY d ORDER BY d");
+    if let Some(v) = &f.q {
+        let q = casus_store::query::fts_query(v);
+        if !q.is_empty() {
+            push(
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                &q,
+            );
+        }
+    }
+    (sql, args)
+}
+
+/// Events per day under the non-date filters of `f` (for the timeline's
+/// zoomable histogram): `(day, count)` in date order.
+pub fn day_counts(
+    store: &Store,
+    f: &casus_store::facts_query::EventFilter,
+) -> Result<Vec<(String, i64)>> {
+    let (cond, args) = event_conditions(f, 0, false);
+    let sql = format!(
+        "SELECT substr(e.date_start, 1, 10) AS d, count(*) FROM events e WHERE e.date_start IS NOT NULL{cond} GROUP BY d ORDER BY d"
+    );
     let mut st = store.conn().prepare_cached(&sql)?;
     let rows = st
         .query_map(rusqlite::params_from_iter(args.iter()), |r| {
@@ -438,6 +472,146 @@ pub fn day_counts(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// The ids of one page of events matching `f`, in the store's order (by
+/// start date, undated last, then id), read from the indexes alone.
+pub fn event_ids(
+    store: &Store,
+    f: &casus_store::facts_query::EventFilter,
+    span_days: i64,
+) -> Result<Vec<i64>> {
+    let (cond, args) = event_conditions(f, span_days, true);
+    let limit = f.limit.unwrap_or(100).min(10_000) as i64;
+    let offset = f.offset.unwrap_or(0) as i64;
+    let ids = |extra: &str, order: &str, limit: i64, offset: i64| -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT e.id FROM events e WHERE 1=1{cond}{extra} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        );
+        let mut st = store.conn().prepare_cached(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(rows)
+    };
+    let mut out = ids(
+        " AND e.date_start IS NOT NULL",
+        "e.date_start, e.id",
+        limit,
+        offset,
+    )?;
+    if (out.len() as i64) < limit && f.to.is_none() && f.from.is_none() {
+        // The page runs past the dated events into the undated ones.
+        let dated: i64 = store
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM events e WHERE 1=1{cond} AND e.date_start IS NOT NULL"
+            ))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let rest = ids(
+            " AND e.date_start IS NULL",
+            "e.id",
+            limit - out.len() as i64,
+            (offset - dated).max(0),
+        )?;
+        out.extend(rest);
+    }
+    Ok(out)
+}
+
+/// The sentences of each document, by raw span, kept in memory to find
+/// the sentence behind a source span (documents never change once stored).
+#[derive(Default)]
+pub struct SentenceSpans {
+    docs: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<(i64, i64, String)>>>>,
+}
+
+/// Sentences kept before the map starts over.
+const SPANS_MAX: usize = 2_000_000;
+
+impl SentenceSpans {
+    fn doc(&self, store: &Store, id: &str) -> Result<std::sync::Arc<Vec<(i64, i64, String)>>> {
+        if let Some(v) = self.docs.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return Ok(v.clone());
+        }
+        let mut st = store.conn().prepare_cached(
+            "SELECT start, end, text FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+        )?;
+        let mut v = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, i64, String)>>>()?;
+        v.sort_by_key(|x| x.0);
+        let v = std::sync::Arc::new(v);
+        let mut m = self.docs.lock().unwrap_or_else(|p| p.into_inner());
+        if m.values().map(|x| x.len()).sum::<usize>() + v.len() > SPANS_MAX {
+            m.clear();
+        }
+        m.insert(id.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// The text of the sentence containing `[start, end)` of document `id`.
+    pub fn sentence(
+        &self,
+        store: &Store,
+        id: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<Option<String>> {
+        let v = self.doc(store, id)?;
+        let i = v.partition_point(|x| x.0 <= start);
+        Ok(v[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|x| x.0 <= start && x.1 >= end)
+            .map(|x| x.2.clone()))
+    }
+}
+
+/// Events by id with all their sources, as the store gives them.
+pub fn events_by_id(
+    store: &Store,
+    spans: &SentenceSpans,
+    ids: &[i64],
+) -> Result<Vec<casus_store::facts_query::EventRow>> {
+    let mut rec = store
+        .conn()
+        .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
+    let mut src = store.conn().prepare_cached(
+        "SELECT s.doc_id, d.name, s.start, s.end FROM event_sources s JOIN documents d ON d.id = s.doc_id
+         WHERE s.event_id = ?1 ORDER BY d.rowid, s.start",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let r: String = rec.query_row([id], |r| r.get(0))?;
+        let rows = src
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut sources = Vec::with_capacity(rows.len());
+        for (doc_id, doc, a, b) in rows {
+            let text = spans.sentence(store, &doc_id, a, b)?;
+            sources.push(casus_store::facts_query::SourceRow {
+                doc_id,
+                doc,
+                span: [a, b],
+                text,
+            });
+        }
+        out.push(casus_store::facts_query::EventRow {
+            id,
+            record: serde_json::from_str(&r)?,
+            sources,
+        });
+    }
+    Ok(out)
 }
 
 /// Distinct values for the filter menus: event types, modes, actors and

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod api_kb;
 pub mod assets;
+pub mod cache;
 pub mod db;
 pub mod openapi;
 pub mod synth;
@@ -102,6 +103,10 @@ pub struct AppState {
     pub pool: Pool,
     /// The embedded actor and place knowledge (names, coordinates).
     pub gazetteer: casus_entities::Gazetteer,
+    /// Whole-knowledge-base answers, kept until it changes.
+    pub cache: cache::Cache,
+    /// Sentence spans per document, to quote sources quickly.
+    pub spans: db::SentenceSpans,
     pub db: PathBuf,
     pub ingest: Option<Ingest>,
 }
@@ -128,6 +133,8 @@ impl AppState {
         Ok(Arc::new(AppState {
             pool: Pool::open(&cfg.db, cfg.pool)?,
             gazetteer: casus_entities::Gazetteer::embedded(),
+            cache: cache::Cache::default(),
+            spans: db::SentenceSpans::default(),
             db: cfg.db.clone(),
             ingest,
         }))

@@ -716,3 +716,81 @@ fn dates_are_checked() {
         assert!(!valid_date(d), "{d}");
     }
 }
+
+/// The server's index-friendly event pages equal the store's own query.
+#[tokio::test]
+async fn event_pages_match_the_store() {
+    use casus_store::facts_query::EventFilter;
+    let store = casus_store::Store::open(common::db()).unwrap();
+    let hid = common::hostile_id();
+    let cases: Vec<(&str, EventFilter)> = vec![
+        (
+            "limit=1000",
+            EventFilter {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        ),
+        (
+            "limit=7&offset=390",
+            EventFilter {
+                limit: Some(7),
+                offset: Some(390),
+                ..Default::default()
+            },
+        ),
+        (
+            "actor=RUS&limit=1000",
+            EventFilter {
+                actor: Some("RUS".into()),
+                limit: Some(1000),
+                ..Default::default()
+            },
+        ),
+        (
+            "recipient=NKR&type=support",
+            EventFilter {
+                recipient: Some("NKR".into()),
+                kind: Some("SUPPORT".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "type=ASSAULT&from=2020-10-01&to=2020-10-09",
+            EventFilter {
+                kind: Some("ASSAULT".into()),
+                from: Some("2020-10-01".into()),
+                to: Some("2020-10-09".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "place=stepanakert",
+            EventFilter {
+                place: Some("stepanakert".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "q=ceasefire",
+            EventFilter {
+                q: Some("ceasefire".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut cases = cases;
+    cases.push((
+        Box::leak(format!("document={hid}").into_boxed_str()),
+        EventFilter {
+            doc: Some(hid.clone()),
+            ..Default::default()
+        },
+    ));
+    for (q, f) in cases {
+        let v = ok(&format!("/api/events?{q}")).await;
+        let want = serde_json::to_value(store.events(&f).unwrap()).unwrap();
+        assert_eq!(v["events"], want, "{q}");
+        assert_eq!(v["total"], store.count_events(&f).unwrap(), "{q}");
+    }
+}
