@@ -271,9 +271,15 @@
       lastHist = tl.histogram;
       clear(chart);
       if (tl.histogram.length) {
-        chart.append(histogram(tl.histogram, [state.from, state.to],
-          (d) => { state.from = d; state.to = d; sync(); load(); },
-          (a, b) => { state.from = a; state.to = b; sync(); load(); }));
+        const pick = (d) => { state.from = d; state.to = d; sync(); load(); };
+        const range = (a, b) => { state.from = a; state.to = b; sync(); load(); };
+        chart.append(histogram(tl.histogram, [state.from, state.to], pick, range));
+        // Zoomed: the window again, at full width.
+        const win = tl.histogram.filter(([d]) => (!state.from || d >= state.from) && (!state.to || d <= state.to));
+        if ((state.from || state.to) && win.length > 1) {
+          chart.append(h('div', { class: 'zoomlabel' }, 'Zoomed to ' + win[0][0] + ' – ' + win[win.length - 1][0]),
+            histogram(win, null, pick, range));
+        }
       }
       const shown = tl.days.reduce((n, d) => n + d.events.length, 0);
       summary.textContent = fmt(tl.total) + ' events match' + (shown < tl.total ? '; showing the first ' + fmt(shown) : '') +

@@ -188,7 +188,8 @@ fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
 
 /// One page of events matching `f`, with their sources.
 pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
-    let ids = db::event_ids(s, f, span_days(app, s)?)?;
+    let matches = event_count(app, s, f)?;
+    let ids = db::event_ids(s, f, span_days(app, s)?, matches)?;
     Ok(db::events_by_id(s, &app.spans, &ids)?)
 }
 

@@ -474,19 +474,30 @@ pub fn day_counts(
     Ok(rows)
 }
 
+/// Matches above which a page walks the date index in order (stopping at
+/// the page's end) instead of collecting every match and sorting it.
+pub const ORDERED_SCAN_ABOVE: i64 = 5_000;
+
 /// The ids of one page of events matching `f`, in the store's order (by
-/// start date, undated last, then id), read from the indexes alone.
+/// start date, undated last, then id). `matches` is how many events match
+/// (it picks the plan: see [`ORDERED_SCAN_ABOVE`]).
 pub fn event_ids(
     store: &Store,
     f: &casus_store::facts_query::EventFilter,
     span_days: i64,
+    matches: i64,
 ) -> Result<Vec<i64>> {
     let (cond, args) = event_conditions(f, span_days, true);
+    let dated_from = if matches > ORDERED_SCAN_ABOVE {
+        "events e INDEXED BY events_date"
+    } else {
+        "events e"
+    };
     let limit = f.limit.unwrap_or(100).min(10_000) as i64;
     let offset = f.offset.unwrap_or(0) as i64;
-    let ids = |extra: &str, order: &str, limit: i64, offset: i64| -> Result<Vec<i64>> {
+    let ids = |from: &str, extra: &str, order: &str, limit: i64, offset: i64| -> Result<Vec<i64>> {
         let sql = format!(
-            "SELECT e.id FROM events e WHERE 1=1{cond}{extra} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            "SELECT e.id FROM {from} WHERE 1=1{cond}{extra} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
         let mut st = store.conn().prepare_cached(&sql)?;
         let rows = st
@@ -495,6 +506,7 @@ pub fn event_ids(
         Ok(rows)
     };
     let mut out = ids(
+        dated_from,
         " AND e.date_start IS NOT NULL",
         "e.date_start, e.id",
         limit,
@@ -509,6 +521,7 @@ pub fn event_ids(
             ))?
             .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         let rest = ids(
+            "events e",
             " AND e.date_start IS NULL",
             "e.id",
             limit - out.len() as i64,

@@ -792,5 +792,13 @@ async fn event_pages_match_the_store() {
         let want = serde_json::to_value(store.events(&f).unwrap()).unwrap();
         assert_eq!(v["events"], want, "{q}");
         assert_eq!(v["total"], store.count_events(&f).unwrap(), "{q}");
+        // Both plans (sort the matches; walk the date index) agree.
+        let mut g = f.clone();
+        g.limit = g.limit.or(Some(100));
+        let want: Vec<i64> = store.events(&g).unwrap().iter().map(|e| e.id).collect();
+        for matches in [0, i64::MAX] {
+            let got = casus_serve::db::event_ids(&store, &g, 0, matches).unwrap();
+            assert_eq!(got, want, "{q} with matches={matches}");
+        }
     }
 }
