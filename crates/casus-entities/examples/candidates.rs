@@ -1,10 +1,11 @@
 //! Prints the unknown capitalised names of the files given on the command
 //! line, grouped by text with counts and a type guess, most frequent first.
 //!
-//! `cargo run -p casus-entities --example candidates -- [--context] data/corpus/*.txt`
+//! `cargo run -p casus-entities --example candidates -- [--context] [--narrative] data/corpus/*.txt`
 //!
 //! With `--context`, each group also shows the words around its first
-//! occurrence.
+//! occurrence; with `--narrative`, names inside bibliographic references are
+//! counted but not listed.
 
 use casus_entities::Gazetteer;
 use std::collections::HashMap;
@@ -13,9 +14,11 @@ fn main() {
     let g = Gazetteer::embedded();
     let mut groups: HashMap<(String, String), (usize, String)> = HashMap::new();
     let mut total = 0;
+    let mut cited = 0;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let context = args.iter().any(|a| a == "--context");
-    for path in args.into_iter().filter(|a| a != "--context") {
+    let narrative = args.iter().any(|a| a == "--narrative");
+    for path in args.into_iter().filter(|a| !a.starts_with("--")) {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
@@ -26,6 +29,12 @@ fn main() {
         let mentions = g.recognise(&text, &|_| None);
         for c in g.candidates(&text, &mentions) {
             total += 1;
+            if c.in_citation {
+                cited += 1;
+                if narrative {
+                    continue;
+                }
+            }
             let e = groups.entry((c.text, c.guess)).or_insert_with(|| {
                 let mut a = c.start.saturating_sub(40);
                 while !text.is_char_boundary(a) {
@@ -49,5 +58,11 @@ fn main() {
             println!("{n:5}  {guess:8} {text}");
         }
     }
-    println!("{} candidates, {} distinct", total, v.len());
+    println!(
+        "{} candidates, {} distinct; {} in citations, {} in the narrative",
+        total,
+        v.len(),
+        cited,
+        total - cited
+    );
 }

@@ -19,6 +19,9 @@ pub struct Candidate {
     pub text: String,
     /// `person`, `org`, `place` or `unknown`.
     pub guess: String,
+    /// Whether the name sits in a bibliographic reference (near "Retrieved",
+    /// "ISBN", a web domain ...) rather than in the narrative.
+    pub in_citation: bool,
 }
 
 #[derive(Debug, Default)]
@@ -30,6 +33,7 @@ pub(crate) struct Rules {
     org_words: HashSet<String>,
     place_words: HashSet<String>,
     place_preps: HashSet<String>,
+    citation_markers: Vec<String>,
 }
 
 impl From<&CandidateRules> for Rules {
@@ -43,6 +47,7 @@ impl From<&CandidateRules> for Rules {
             org_words: set(&r.org_words),
             place_words: set(&r.place_words),
             place_preps: set(&r.place_prepositions),
+            citation_markers: r.citation_markers.clone(),
         }
     }
 }
@@ -107,10 +112,36 @@ fn at_sentence_start(text: &str, start: usize) -> bool {
     }
 }
 
+/// Whether one of `markers` occurs within 150 bytes of `[start, end)` on the
+/// same line.
+fn near_marker(text: &str, start: usize, end: usize, markers: &[String]) -> bool {
+    let mut a = start.saturating_sub(150);
+    while a > 0 && !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (end + 150).min(text.len());
+    while b < text.len() && !text.is_char_boundary(b) {
+        b += 1;
+    }
+    let before = text.get(a..start).unwrap_or("");
+    let before = before.rsplit('\n').next().unwrap_or("");
+    let after = text.get(end..b).unwrap_or("");
+    let after = after.split('\n').next().unwrap_or("");
+    markers
+        .iter()
+        .any(|m| before.contains(m.as_str()) || after.contains(m.as_str()))
+}
+
 /// See [`crate::Gazetteer::candidates`].
-pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+pub(crate) fn candidates(
+    rules: &Rules,
+    text: &str,
+    mentions: &[Mention],
+    known: &[(usize, usize)],
+) -> Vec<Candidate> {
     let ws = words(text);
     let mut covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+    covered.extend_from_slice(known);
     covered.sort_unstable();
     let is_covered = |w: &Word| {
         let k = covered.partition_point(|&(s, _)| s < w.end);
@@ -204,8 +235,8 @@ pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec
         {
             continue;
         }
-        let names: Vec<&str> = ws[a..b].iter().map(|w| word(w)).collect();
-        let prev = (a > 0).then(|| word(&ws[a - 1])).unwrap_or("");
+        let names: Vec<&str> = ws[a..b].iter().map(&word).collect();
+        let prev = if a > 0 { word(&ws[a - 1]) } else { "" };
         let guess = if names.iter().any(|n| rules.org_words.contains(*n)) {
             "org"
         } else if names.iter().any(|n| rules.place_words.contains(*n)) {
@@ -226,11 +257,13 @@ pub(crate) fn candidates(rules: &Rules, text: &str, mentions: &[Mention]) -> Vec
         } else {
             "unknown"
         };
+        let in_citation = near_marker(text, start, end, &rules.citation_markers);
         out.push(Candidate {
             start,
             end,
             text: text.get(start..end).unwrap_or("").to_string(),
             guess: guess.to_string(),
+            in_citation,
         });
     }
     out

@@ -50,6 +50,8 @@ pub(crate) struct OrgFile {
     pub role: Vec<RoleRow>,
     #[serde(default)]
     pub place_suffixes: Vec<String>,
+    #[serde(default)]
+    pub it_verbs: Vec<String>,
 }
 
 /// One role group of `roles.toml`.
@@ -125,6 +127,8 @@ pub(crate) struct CandidateRules {
     pub place_words: Vec<String>,
     #[serde(default)]
     pub place_prepositions: Vec<String>,
+    #[serde(default)]
+    pub citation_markers: Vec<String>,
 }
 
 /// All rows of the knowledge base, before indexing.
@@ -137,6 +141,7 @@ pub(crate) struct Tables {
     pub institutions: Vec<InstitutionRow>,
     pub places: Vec<PlaceRow>,
     pub place_suffixes: Vec<String>,
+    pub it_verbs: Vec<String>,
     pub candidates: CandidateRules,
 }
 
@@ -274,6 +279,11 @@ impl Tables {
             self.orgs.push(r);
         }
         self.roles.extend(f.role);
+        for w in f.it_verbs {
+            if !self.it_verbs.contains(&w) {
+                self.it_verbs.push(w);
+            }
+        }
         for w in f.place_suffixes {
             if !self.place_suffixes.contains(&w) {
                 self.place_suffixes.push(w);

@@ -27,9 +27,9 @@
 //!   "Artsakh/Karabakh/Nagorno-Karabakh + role" ("Nagorno-Karabakh authorities",
 //!   "Artsakh Defence Army") are the actor `NKR`;
 //! - short references ("he", "she", "the ministry", "the group", "the
-//!   organisation", "the government", "the army" ...) resolve to the last fitting
-//!   mention in the same paragraph (no line break between, at most
-//!   [`ANAPHORA_WINDOW`] bytes back).
+//!   organisation", "the government", "the army", "it" before a statement verb
+//!   ...) resolve to the last fitting mention in the same paragraph (no line
+//!   break between, at most [`ANAPHORA_WINDOW`] bytes back).
 
 mod candidates;
 mod data;
@@ -175,6 +175,8 @@ pub(crate) enum Anaphor {
     Organisation,
     /// the council / the committee: the last IGO named so.
     Council,
+    /// it + statement verb: the last organisation or state before the sentence.
+    It,
 }
 
 /// The meaning of one automaton pattern (a surface form may have several).
@@ -235,10 +237,13 @@ pub(crate) struct Kb {
     pub places: Vec<Place>,
     pub place_ix: HashMap<String, usize>,
     pub persons: Vec<Person>,
+    /// country → office → (person, tenure) indices.
+    pub offices: HashMap<String, HashMap<String, Vec<(usize, usize)>>>,
     pub roles: Vec<Role>,
     pub ac: Option<AhoCorasick>,
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
+    pub it_verbs: std::collections::HashSet<String>,
     pub cand: candidates::Rules,
 }
 
@@ -314,10 +319,12 @@ impl Gazetteer {
         recognise::recognise(&self.kb, text, date_at)
     }
 
-    /// Capitalised names in `text` that no mention covers, with a type guess
+    /// Capitalised names in `text` that no mention (and no known word of the
+    /// knowledge base, such as a title) covers, with a type guess
     /// (`person`, `org`, `place`, `unknown`), so the knowledge base can grow.
     pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
-        candidates::candidates(&self.kb.cand, text, mentions)
+        let known = recognise::known_spans(&self.kb, text);
+        candidates::candidates(&self.kb.cand, text, mentions, &known)
     }
 
     /// The actor or place with this id.
@@ -419,12 +426,18 @@ fn case_variants(phrase: &str) -> Vec<String> {
         })
         .collect();
     let title_all: Vec<String> = lower.split(' ').map(cap_first).collect();
+    // Hyphenated words capitalised part by part: "Secretary-General".
+    let title_hyphen: Vec<String> = lower
+        .split(' ')
+        .map(|w| w.split('-').map(cap_first).collect::<Vec<_>>().join("-"))
+        .collect();
     let mut v = vec![
         phrase.to_string(),
         lower.clone(),
         cap_first(&lower),
         title_small.join(" "),
         title_all.join(" "),
+        title_hyphen.join(" "),
     ];
     v.sort();
     v.dedup();
@@ -440,10 +453,12 @@ impl Kb {
             places: Vec::new(),
             place_ix: HashMap::new(),
             persons: Vec::new(),
+            offices: HashMap::new(),
             roles: Vec::new(),
             ac: None,
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
+            it_verbs: t.it_verbs.iter().cloned().collect(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::new();
@@ -607,7 +622,7 @@ impl Kb {
             let existing = kb
                 .places
                 .iter()
-                .position(|p| p.entity.name == c || p.aliases.iter().any(|a| *a == c));
+                .position(|p| p.entity.name == c || p.aliases.contains(&c));
             match existing {
                 Some(pi) => {
                     if kb.places[pi].metonym_of.is_none() {
@@ -664,6 +679,13 @@ impl Kb {
                     add(&mut kb, a, Pat::Person { person: pi });
                 }
             }
+            let ti = kb.persons[pi].tenures.len();
+            kb.offices
+                .entry(r.country.clone())
+                .or_default()
+                .entry(r.office.clone())
+                .or_default()
+                .push((pi, ti));
             kb.persons[pi].tenures.push(Tenure {
                 country: r.country.clone(),
                 office: r.office.clone(),
@@ -693,6 +715,7 @@ impl Kb {
         let anaphors: &[(&str, Anaphor)] = &[
             ("he", Anaphor::Person),
             ("she", Anaphor::Person),
+            ("it", Anaphor::It),
             ("ministry", Anaphor::Ministry),
             ("group", Anaphor::Group),
             ("organisation", Anaphor::Organisation),
@@ -765,6 +788,18 @@ mod tests {
         assert!(shusha.lat.is_some() && shusha.lon.is_some());
         assert!(g.names("shusha").contains(&"Şuşa"));
         assert!(g.people().any(|p| p.person.id == "sergei-lavrov"));
+        // places of the conflict's states lie in the South Caucasus
+        for p in g.places() {
+            if matches!(p.country.as_deref(), Some("AZE" | "ARM" | "GEO")) {
+                if let (Some(la), Some(lo)) = (p.lat, p.lon) {
+                    assert!(
+                        (38.3..=43.6).contains(&la) && (40.0..=50.9).contains(&lo),
+                        "{}",
+                        p.id
+                    );
+                }
+            }
+        }
         // every place with coordinates has plausible ones
         for p in g.places() {
             if let (Some(la), Some(lo)) = (p.lat, p.lon) {
@@ -791,6 +826,20 @@ mod tests {
         let m = g.recognise("Shelling hit Fooberd.", &|_| None);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].entity.id, "foo-village");
+        let people = dir.join("people.csv");
+        std::fs::write(
+            &people,
+            "id,name,aliases,country,office,sector,from,to\nanna-testyan,Anna Testyan,Testyan,ARM,foreign_minister,DIP,2030-01-01,\n",
+        )
+        .unwrap();
+        let g = Gazetteer::with_overrides(&[&people]).expect("people load");
+        let m = g.recognise("the Armenian Foreign Minister and Testyan", &|_| {
+            Some("2031".into())
+        });
+        assert_eq!(m.len(), 2);
+        assert!(m
+            .iter()
+            .all(|m| m.person.as_ref().is_some_and(|p| p.id == "anna-testyan")));
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "[[org]]\nid = \"X\"\nkind = 3\n").unwrap();
         let e = Gazetteer::with_overrides(&[&bad]).unwrap_err().to_string();

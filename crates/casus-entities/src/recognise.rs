@@ -27,6 +27,15 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_word) && !after.is_some_and(is_word)
 }
 
+/// Spans of every known surface form in `text` (names, roles, titles),
+/// whether or not it became a mention.
+pub(crate) fn known_spans(kb: &Kb, text: &str) -> Vec<(usize, usize)> {
+    kb.ac
+        .as_ref()
+        .map(|ac| scan(ac, text).iter().map(|t| (t.start, t.end)).collect())
+        .unwrap_or_default()
+}
+
 /// All whole-word matches, leftmost-longest, non-overlapping.
 fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
@@ -43,7 +52,14 @@ fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
             });
             pos = m.end();
         } else {
-            pos = m.start() + 1;
+            // No whole-word match can start inside this word: skip to its end
+            // (this keeps "he" in "the" or "state" in "statement" cheap).
+            let word_end = text
+                .get(m.start()..)
+                .and_then(|rest| rest.char_indices().find(|&(_, c)| !is_word(c)))
+                .map(|(i, _)| m.start() + i)
+                .unwrap_or(text.len());
+            pos = word_end.max(m.start() + 1);
         }
     }
     toks
@@ -84,6 +100,12 @@ fn gap_name(text: &str, a: usize, b: usize) -> bool {
 fn preceded_by_the(text: &str, start: usize) -> bool {
     text.get(..start)
         .is_some_and(|s| s.ends_with("the ") || s.ends_with("The "))
+}
+
+/// `the country's ` / `the country’s ` right before `start`.
+fn preceded_by_country(text: &str, start: usize) -> bool {
+    text.get(..start)
+        .is_some_and(|s| s.ends_with("country's ") || s.ends_with("country’s "))
 }
 
 /// Start of the anaphora window for a reference at `at`: the line start, at
@@ -207,7 +229,7 @@ impl Ctx<'_> {
                 if office == Some(t.office.as_str()) {
                     score += 1;
                 }
-                if best.map_or(true, |(s, _, _)| score > s) {
+                if !matches!(best, Some((s, _, _)) if score <= s) {
                     best = Some((score, p, ti));
                 }
             }
@@ -215,7 +237,10 @@ impl Ctx<'_> {
         best.map(|(_, p, t)| (p, t))
     }
 
-    /// The holder of `office` for `country` at the date, if exactly one.
+    /// The holder of `office` for `country` at the date: the only person
+    /// whose tenure covers it, or, when several do (an open-ended tenure
+    /// not yet closed in the data), the one appointed last if the whole date
+    /// falls after that appointment.
     fn resolve_office(
         &self,
         country: &str,
@@ -224,28 +249,30 @@ impl Ctx<'_> {
         when: &When,
     ) -> Option<(usize, usize)> {
         let w = when.as_ref()?;
-        let mut found: Option<(usize, usize)> = None;
-        let mut ambiguous = false;
-        for (pi, p) in self.kb.persons.iter().enumerate() {
-            for (ti, t) in p.tenures.iter().enumerate() {
-                if t.country == country
-                    && t.office == office
-                    && sector.map_or(true, |s| s == t.sector)
-                    && tenure_covers(&t.from, &t.to, w)
-                {
-                    match found {
-                        Some((fp, _)) if fp != pi => ambiguous = true,
-                        Some(_) => {}
-                        None => found = Some((pi, ti)),
-                    }
-                }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let holders = self.kb.offices.get(country).and_then(|o| o.get(office));
+        for &(pi, ti) in holders.map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(t) = self.kb.persons.get(pi).and_then(|p| p.tenures.get(ti)) else {
+                continue;
+            };
+            if (sector.is_none() || sector == Some(t.sector.as_str()))
+                && tenure_covers(&t.from, &t.to, w)
+            {
+                found.push((pi, ti));
             }
         }
-        if ambiguous {
-            None
-        } else {
-            found
+        let first = *found.first()?;
+        if found.iter().all(|&(p, _)| p == first.0) {
+            return Some(first);
         }
+        let from = |&(p, t): &(usize, usize)| self.kb.persons[p].tenures[t].from.as_str();
+        let latest = *found.iter().max_by(|a, b| from(a).cmp(from(b)))?;
+        let latest_from = from(&latest);
+        let unique = found
+            .iter()
+            .filter(|&&x| from(&x) == latest_from)
+            .all(|&(p, _)| p == latest.0);
+        (unique && !latest_from.is_empty() && w.0.as_str() >= latest_from).then_some(latest)
     }
 
     /// The entity for a person acting in a tenure.
@@ -413,8 +440,7 @@ impl Ctx<'_> {
     /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
     /// (up to four), the roles that follow the last of them.
     fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
-        let mut k = i;
-        for _ in 0..4 {
+        for k in i..i + 4 {
             let cur = self.toks.get(k)?;
             let next = self.toks.get(k + 1)?;
             let gap = self.text.get(cur.end..next.start)?;
@@ -430,7 +456,6 @@ impl Ctx<'_> {
             if !roles.is_empty() {
                 return Some(roles);
             }
-            k += 1;
         }
         None
     }
@@ -466,6 +491,15 @@ impl Ctx<'_> {
         //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
         //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
         if let Some(role) = self.role(i) {
+            // "the country's Security Council": the last state named.
+            if preceded_by_country(self.text, t.start) {
+                if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
+                    if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
+                        self.emit_composed(t.start, t.end, a, &[role], None);
+                        return 1;
+                    }
+                }
+            }
             let mut j = i + 1;
             let mut end = t.end;
             let mut actor = None;
@@ -630,7 +664,12 @@ impl Ctx<'_> {
             return 1;
         }
         if let Some(an) = self.anaphor(i) {
-            if an == Anaphor::Person || preceded_by_the(self.text, t.start) {
+            let ok = match an {
+                Anaphor::Person => true,
+                Anaphor::It => self.it_before_verb(t.end),
+                _ => preceded_by_the(self.text, t.start),
+            };
+            if ok {
                 self.emit_anaphor(t, an);
             }
         }
@@ -662,6 +701,44 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the word after "it" at `end` is a statement or action verb
+    /// (`it_verbs`), possibly after an adverb or auxiliary.
+    fn it_before_verb(&self, end: usize) -> bool {
+        let rest = self.text.get(end..).unwrap_or("");
+        let mut words = rest
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take(2);
+        let Some(mut w) = words.next() else {
+            return false;
+        };
+        if !rest.starts_with(' ') {
+            return false;
+        }
+        if matches!(
+            w,
+            "also" | "further" | "then" | "later" | "subsequently" | "has" | "had"
+        ) {
+            match words.next() {
+                Some(n) => w = n,
+                None => return false,
+            }
+        }
+        self.kb.it_verbs.contains(w)
+    }
+
+    /// Start of the sentence containing `at` (after the last ". " or line
+    /// break), within the anaphora window.
+    fn sentence_start(&self, at: usize) -> usize {
+        let lo = window_start(self.text, at);
+        let s = self.text.get(lo..at).unwrap_or("");
+        [". ", ".\" ", "! ", "? "]
+            .iter()
+            .filter_map(|p| s.rfind(p).map(|i| lo + i + p.len()))
+            .max()
+            .unwrap_or(lo)
+    }
+
     fn emit_anaphor(&mut self, t: Tok, an: Anaphor) {
         let kind_is = |m: &Mention, k: &[&str]| -> bool {
             self.kb
@@ -683,6 +760,14 @@ impl Ctx<'_> {
                 })
                 .or_else(|| self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"]))),
             Anaphor::Organisation => self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"])),
+            Anaphor::It => {
+                let before = self.sentence_start(t.start);
+                self.antecedent(t.start, |m| {
+                    m.end <= before
+                        && m.person.is_none()
+                        && kind_is(m, &["state", "unrecognised", "igo", "ngo", "org"])
+                })
+            }
             Anaphor::Council => self.antecedent(t.start, |m| {
                 kind_is(m, &["igo"])
                     && (m.entity.name.contains("Council") || m.entity.name.contains("Committee"))
@@ -982,6 +1067,20 @@ mod tests {
     }
 
     #[test]
+    fn capitals_as_subjects() {
+        let ms = run(
+            "Stepanakert authorities said Baku's army and Moscow's envoy",
+            None,
+        );
+        assert_eq!(
+            actor(get(&ms, "Stepanakert authorities")),
+            ("NKR", Some("GOV"))
+        );
+        assert_eq!(actor(get(&ms, "Baku's army")), ("AZE", Some("MIL")));
+        assert_eq!(actor(get(&ms, "Moscow's envoy")), ("RUS", Some("DIP")));
+    }
+
+    #[test]
     fn hyphens_and_possessives() {
         let ms = run("Russian-Armenian relations and the Armenia–Azerbaijan border; Turkey's support; pro-Armenian bias", None);
         let ids: Vec<&str> = ms.iter().map(|m| m.entity.id.as_str()).collect();
@@ -1001,6 +1100,35 @@ mod tests {
         let ms = run("According to the Azerbaijani Defence Ministry, three servicemen were killed. The ministry added that Sergei Lavrov called. He said so.", Some("2020-09-27"));
         assert_eq!(actor(get(&ms, "ministry")), ("AZE", Some("MIL")));
         assert_eq!(get(&ms, "He").person.as_ref().unwrap().id, "sergei-lavrov");
+        let ms = run(
+            "President Ilham Aliyev met the country's Security Council. The Security Council met.",
+            Some("2020-10-01"),
+        );
+        assert_eq!(
+            actor(ms.iter().find(|m| m.text == "Security Council").unwrap()),
+            ("AZE", Some("GOV"))
+        );
+        assert_eq!(
+            actor(
+                ms.iter()
+                    .rev()
+                    .find(|m| m.text == "Security Council")
+                    .unwrap()
+            ),
+            ("UNSC", Some("IGO"))
+        );
+        let t = "Following a closed council meeting, the Security Council issued a statement. It condemned the use of force. It was late.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "It")), ("UNSC", Some("IGO")));
+        assert_eq!(ms.iter().filter(|m| m.text == "It").count(), 1);
+        let t = "Russia's key role is that of a mediator. On 2 October 2020, along with France and the U.S., it called for immediate cessation of hostilities.";
+        let ms = run(t, Some("2020-10-02"));
+        assert_eq!(actor(get(&ms, "it")).0, "RUS");
+        let ms = run("UN Secretary-General said", Some("2020-10-01"));
+        assert_eq!(
+            get(&ms, "UN Secretary-General").person.as_ref().unwrap().id,
+            "antonio-guterres"
+        );
         // No antecedent across a paragraph break.
         let ms = run("Sergei Lavrov spoke.\nHe left.", None);
         assert!(ms.iter().all(|m| m.text != "He"));

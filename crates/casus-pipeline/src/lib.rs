@@ -11,6 +11,7 @@ pub mod records;
 pub mod sources;
 
 use casus_entities::{Gazetteer, Mention};
+use casus_extract::{Claim, Coder, DocInput, Event};
 use casus_read::{Document, Span};
 use casus_segment::{Segmenter, Sentence};
 use casus_time::{Tagger, Timex};
@@ -22,6 +23,7 @@ pub struct Pipeline {
     pub segmenter: Segmenter,
     pub tagger: Tagger,
     pub gazetteer: Gazetteer,
+    pub coder: Coder,
 }
 
 /// What the stages found in one document. Offsets are clean-text offsets;
@@ -31,6 +33,8 @@ pub struct Processed {
     pub sentences: Vec<Sentence>,
     pub timexes: Vec<Timex>,
     pub mentions: Vec<Mention>,
+    pub events: Vec<Event>,
+    pub claims: Vec<Claim>,
 }
 
 impl Processed {
@@ -77,6 +81,7 @@ impl Pipeline {
             segmenter: Segmenter::embedded(),
             tagger: Tagger::new(),
             gazetteer: Gazetteer::embedded(),
+            coder: Coder::embedded(),
         }
     }
 
@@ -85,20 +90,28 @@ impl Pipeline {
         let sentences = self.segmenter.split(&doc.clean);
         let doc_date = document_date(&doc);
         let timexes = self.tagger.tag(&doc.clean, doc_date.as_deref());
+        // Offices resolve by the date the narrative has reached.
         let date_at = |offset: usize| -> Option<String> {
-            let i = timexes.partition_point(|t| t.start <= offset);
-            timexes[..i]
-                .iter()
-                .rev()
-                .find_map(|t| t.date.as_ref().map(|d| d.start.clone()))
+            casus_time::reference_at(&timexes, offset)
+                .map(|d| d.start)
                 .or_else(|| doc_date.clone())
         };
         let mentions = self.gazetteer.recognise(&doc.clean, &date_at);
+        let extraction = self.coder.code(&DocInput {
+            name: &doc.name,
+            text: &doc.clean,
+            sentences: &sentences,
+            mentions: &mentions,
+            timexes: &timexes,
+            doc_date: doc_date.as_deref(),
+        });
         Processed {
             doc,
             sentences,
             timexes,
             mentions,
+            events: extraction.events,
+            claims: extraction.claims,
         }
     }
 }

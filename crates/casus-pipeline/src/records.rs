@@ -47,6 +47,7 @@ pub fn records(p: &Processed) -> Vec<Record> {
         }
         out.push(r);
     }
+    out.extend(fact_records(p));
     for m in &p.mentions {
         let span = p.raw(m.start, m.end);
         let mut r = with_kind(
@@ -64,9 +65,41 @@ pub fn records(p: &Processed) -> Vec<Record> {
     out
 }
 
-/// The `event` and `claim` records of a processed document.
-pub fn fact_records(_p: &Processed) -> Vec<Record> {
-    Vec::new()
+/// The `event` and `claim` records of a processed document. Each carries
+/// its evidence as `text` (the clean sentence or clause it was coded from).
+pub fn fact_records(p: &Processed) -> Vec<Record> {
+    let name = &p.doc.name;
+    let mut out = Vec::with_capacity(p.events.len() + p.claims.len());
+    let mut push = |kind: &str, start: usize, end: usize, body: Value| {
+        let span = p.raw(start, end);
+        let mut r = with_kind(kind, name, span, body);
+        if let Some(o) = r.as_object_mut() {
+            o.remove("start");
+            o.remove("end");
+            o.insert(
+                "text".into(),
+                json!(p.doc.clean.get(start..end).unwrap_or("")),
+            );
+        }
+        out.push(r);
+    };
+    for e in &p.events {
+        push(
+            "event",
+            e.start,
+            e.end,
+            serde_json::to_value(e).unwrap_or_default(),
+        );
+    }
+    for c in &p.claims {
+        push(
+            "claim",
+            c.start,
+            c.end,
+            serde_json::to_value(c).unwrap_or_default(),
+        );
+    }
+    out
 }
 
 /// Puts `kind`, `doc` and `span` first, then the fields of `body`.

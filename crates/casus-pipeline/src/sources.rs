@@ -42,40 +42,46 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn word_hash(w: &str) -> u64 {
-    // FNV-1a over the bytes; stable across runs and platforms.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in w.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
+const FNV_OFFSET: u64 = 0xcbf29ce484222325;
+const FNV_PRIME: u64 = 0x100000001b3;
 
 impl Fingerprint {
     /// The fingerprint of `text`.
     pub fn of(text: &str) -> Fingerprint {
+        // Words are hashed as they are read (FNV-1a over lower-cased
+        // characters): no allocation per word.
         let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
-        let mut cur = String::new();
+        let mut h: u64 = FNV_OFFSET;
+        let mut in_word = false;
         let mut in_marker = false;
         for c in text.chars() {
-            if c == '[' {
-                in_marker = true;
-            }
-            if c == ']' {
-                in_marker = false;
-                cur.clear();
-                continue;
+            match c {
+                '[' => in_marker = true,
+                ']' => {
+                    in_marker = false;
+                    in_word = false;
+                    h = FNV_OFFSET;
+                    continue;
+                }
+                _ => {}
             }
             if c.is_alphanumeric() && !in_marker {
-                cur.extend(c.to_lowercase());
-            } else if !cur.is_empty() {
-                words.push(word_hash(&cur));
-                cur.clear();
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    for &b in l.encode_utf8(&mut buf).as_bytes() {
+                        h ^= b as u64;
+                        h = h.wrapping_mul(FNV_PRIME);
+                    }
+                }
+                in_word = true;
+            } else if in_word {
+                words.push(h);
+                h = FNV_OFFSET;
+                in_word = false;
             }
         }
-        if !cur.is_empty() && !in_marker {
-            words.push(word_hash(&cur));
+        if in_word && !in_marker {
+            words.push(h);
         }
         let mut shingles: Vec<u64> = if words.len() < 3 {
             vec![words.iter().fold(0x9e3779b97f4a7c15u64, |h, w| mix(h ^ w))]
@@ -87,6 +93,10 @@ impl Fingerprint {
         };
         shingles.sort_unstable();
         shingles.dedup();
+        Fingerprint::from_shingles(shingles)
+    }
+
+    fn from_shingles(shingles: Vec<u64>) -> Fingerprint {
         let mut signature = [u64::MAX; HASHES];
         for &s in &shingles {
             for (i, slot) in signature.iter_mut().enumerate() {
@@ -100,6 +110,23 @@ impl Fingerprint {
             shingles,
             signature,
         }
+    }
+
+    /// The shingle set as bytes, for storage ([`Fingerprint::from_bytes`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.shingles.iter().flat_map(|s| s.to_le_bytes()).collect()
+    }
+
+    /// A fingerprint from [`Fingerprint::to_bytes`]; trailing bytes that
+    /// do not make a whole shingle are ignored.
+    pub fn from_bytes(bytes: &[u8]) -> Fingerprint {
+        let mut shingles: Vec<u64> = bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8")))
+            .collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        Fingerprint::from_shingles(shingles)
     }
 
     /// Exact Jaccard similarity of the shingle sets.
@@ -118,6 +145,32 @@ impl Fingerprint {
             }
         }
         let union = a.len() + b.len() - common;
+        if union == 0 {
+            1.0
+        } else {
+            common as f64 / union as f64
+        }
+    }
+
+    /// Exact Jaccard similarity with a shingle set stored by
+    /// [`Fingerprint::to_bytes`], without rebuilding a fingerprint.
+    pub fn similarity_to_bytes(&self, bytes: &[u8]) -> f64 {
+        let a = &self.shingles;
+        let b = bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8")));
+        let n_b = bytes.len() / 8;
+        let (mut i, mut common) = (0, 0usize);
+        for x in b {
+            while i < a.len() && a[i] < x {
+                i += 1;
+            }
+            if i < a.len() && a[i] == x {
+                common += 1;
+                i += 1;
+            }
+        }
+        let union = a.len() + n_b - common;
         if union == 0 {
             1.0
         } else {
@@ -207,6 +260,16 @@ mod tests {
             Fingerprint::of("The group called for an immediate ceasefire and talks in good faith.");
         assert!(a.similarity(&b) > 0.95);
         assert!(a.similarity(&c) < 0.7);
+    }
+
+    #[test]
+    fn bytes_round_trip() {
+        let a = Fingerprint::of("The ceasefire was breached on 26 November in the village of Sor.");
+        let b = Fingerprint::from_bytes(&a.to_bytes());
+        assert_eq!(a.similarity(&b), 1.0);
+        let c = Fingerprint::of("The ceasefire was breached on 27 November in the village of Sor.");
+        assert_eq!(c.similarity_to_bytes(&a.to_bytes()), c.similarity(&a));
+        assert!(a.bands().eq(b.bands()));
     }
 
     #[test]

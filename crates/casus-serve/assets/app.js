@@ -365,9 +365,23 @@
     const W = 960, H = 560;
     const svg = s('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'map', id: 'map', role: 'img', 'aria-label': 'map of the conflict zone' });
     const first = (st.first_date || '2020-09-27').slice(0, 10), last = (st.last_date || '2020-11-10').slice(0, 10);
-    const t0 = Date.parse(first), t1 = Date.parse(last);
-    const nd = Math.max(0, Math.round((t1 - t0) / 864e5));
-    const slider = h('input', { type: 'range', min: 0, max: nd, value: nd, id: 'map-day', 'aria-label': 'date' });
+    const periods = [
+      ['war2020', '2020 war (27 Sep – 10 Nov 2020)', '2020-09-27', '2020-11-10'],
+      ['war2016', 'April 2016 clashes', '2016-04-01', '2016-04-06'],
+      ['war1988', 'First war (1988–1994)', '1988-02-20', '1994-05-12'],
+      ['sep2023', 'September 2023 offensive', '2023-09-19', '2023-09-30'],
+      ['all', 'Everything (' + first.slice(0, 4) + '–' + last.slice(0, 4) + ')', first, last],
+    ];
+    let t0 = 0, nd = 0;
+    const slider = h('input', { type: 'range', min: 0, max: 1, value: 1, id: 'map-day', 'aria-label': 'date' });
+    const periodSel = h('select', { id: 'map-period', 'aria-label': 'period' }, periods.map(([id, label]) => option(id, label, id === 'war2020')));
+    function setPeriod() {
+      const p = periods.find((x) => x[0] === periodSel.value) || periods[0];
+      t0 = Date.parse(p[2]);
+      nd = Math.max(1, Math.round((Date.parse(p[3]) - t0) / 864e5));
+      slider.max = nd; slider.value = nd;
+    }
+    setPeriod();
     const windowSel = h('select', { id: 'map-window' },
       option('all', 'cumulative to date', true), option('1', 'that day'), option('7', 'week to date'), option('30', '30 days to date'));
     const label = h('span', { class: 'mono', id: 'map-date' });
@@ -376,7 +390,7 @@
     const legend = h('div', { class: 'legend' },
       h('span', {}, h('i', { class: 'dot ev' }), ' events in the window (area ∝ count)'),
       h('span', {}, h('i', { class: 'dot men' }), ' place mentioned, no events in the window'));
-    main.append(h('div', { class: 'mapctl' }, h('label', {}, 'Date ', slider), label, windowSel, play), svg, legend, info);
+    main.append(h('div', { class: 'mapctl' }, periodSel, h('label', {}, 'Date ', slider), label, windowSel, play), svg, legend, info);
     const P = await drawBase(svg, W, H);
     const layer = s('g', { class: 'points', id: 'points' });
     svg.append(layer);
@@ -414,6 +428,7 @@
     }
     let timer = null;
     slider.addEventListener('input', load);
+    periodSel.addEventListener('change', () => { setPeriod(); load(); });
     windowSel.addEventListener('change', load);
     play.addEventListener('click', () => {
       if (timer) { clearInterval(timer); timer = null; play.textContent = 'Play'; return; }

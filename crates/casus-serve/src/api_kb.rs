@@ -285,10 +285,7 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
         })?;
         let mut days: Vec<(String, Vec<Value>)> = Vec::new();
         for e in events {
-            let d = e.record["date"]["start"]
-                .as_str()
-                .map(|x| x.chars().take(10).collect::<String>())
-                .unwrap_or_else(|| "undated".to_string());
+            let d = group_label(&e.record["date"]);
             let v = serde_json::to_value(e).unwrap_or_default();
             match days.last_mut() {
                 Some((k, list)) if *k == d => list.push(v),
@@ -331,6 +328,26 @@ async fn facets(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
         Ok(Json(v))
     })
     .await
+}
+
+/// The timeline group of an event's date: the day for a one-day event,
+/// else the date as written (`2020`, `2020-10`) or its range, or
+/// `undated`.
+pub fn group_label(d: &Value) -> String {
+    let day = |k: &str| {
+        d[k].as_str()
+            .map(|x| x.chars().take(10).collect::<String>())
+            .filter(|x| !x.is_empty())
+    };
+    match (day("start"), day("end")) {
+        (Some(a), Some(b)) if a != b => d["value"]
+            .as_str()
+            .filter(|v| !v.is_empty() && v.len() < 40)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{a} – {b}")),
+        (Some(a), _) => a,
+        _ => "undated".to_string(),
+    }
 }
 
 async fn claims(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {

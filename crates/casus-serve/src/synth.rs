@@ -113,8 +113,8 @@ pub fn synthesize(
     {
         let mut ev = conn.prepare_cached(
             "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
-                date_start, date_end, place_id, lat, lon, claimed_by, text, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, X'', ?15)",
         )?;
         let mut fts =
             conn.prepare_cached("INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)")?;
@@ -179,8 +179,8 @@ pub fn synthesize(
             }
         }
         let mut cl = conn.prepare_cached(
-            "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, X'', ?11)",
         )?;
         let mut csrc = conn.prepare_cached(
             "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",

@@ -196,8 +196,9 @@ async fn stats_count_everything() {
     let v = ok("/api/stats").await;
     assert_eq!(v["documents"], 6);
     assert!(v["sentences"].as_i64().unwrap() > 1000);
-    assert_eq!(v["events"], 401);
-    assert_eq!(v["claims"], 90);
+    // The corpus's own events and claims, plus the synthetic ones.
+    assert!(v["events"].as_i64().unwrap() >= 401);
+    assert!(v["claims"].as_i64().unwrap() >= 90);
     assert!(v["mentions"].as_i64().unwrap() > 0);
     assert!(v["first_date"].as_str().unwrap() <= v["last_date"].as_str().unwrap());
 }
@@ -350,13 +351,15 @@ async fn sources_find_copies() {
 #[tokio::test]
 async fn events_filters_and_paging() {
     let all = ok("/api/events?limit=1000").await;
-    assert_eq!(all["total"], 401);
+    let total = all["total"].as_i64().unwrap();
+    assert!(total >= 401);
     let evs = all["events"].as_array().unwrap();
-    assert_eq!(evs.len(), 401);
+    assert_eq!(evs.len() as i64, total.min(1000));
     for e in evs {
         assert!(!e["sources"].as_array().unwrap().is_empty());
     }
     let page = ok("/api/events?limit=10&offset=10").await;
+    assert_eq!(page["total"], total);
     assert_eq!(page["events"].as_array().unwrap().len(), 10);
     assert_eq!(page["events"][0]["id"], evs[10]["id"]);
     let v = ok("/api/events?actor=RUS&limit=1000").await;
@@ -365,13 +368,13 @@ async fn events_filters_and_paging() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|e| e["actor"]["id"] == "RUS"));
+        .all(|e| e["actor"]["id"] == "RUS" || e["actor"]["country"] == "RUS"));
     let v = ok("/api/events?recipient=NKR&limit=1000").await;
     assert!(v["events"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|e| e["recipient"]["id"] == "NKR"));
+        .all(|e| e["recipient"]["id"] == "NKR" || e["recipient"]["country"] == "NKR"));
     let v = ok("/api/events?type=assault&mode=artillery&limit=1000").await;
     assert!(v["total"].as_i64().unwrap() > 0);
     assert!(v["events"]
@@ -387,16 +390,22 @@ async fn events_filters_and_paging() {
         .all(|e| e["location"]["id"] == "stepanakert"));
     let v = ok("/api/events?from=2020-10-01&to=2020-10-07&limit=1000").await;
     assert!(v["total"].as_i64().unwrap() > 0);
+    // An event is in a date range when its own dates overlap it.
     for e in v["events"].as_array().unwrap() {
-        let d = e["date"]["start"].as_str().unwrap();
-        assert!(("2020-10-01"..="2020-10-07").contains(&d), "{d}");
+        let (a, b) = (
+            e["date"]["start"].as_str().unwrap(),
+            e["date"]["end"].as_str().unwrap(),
+        );
+        assert!(a <= "2020-10-07" && b >= "2020-10-01", "{a} {b}");
     }
     let v = ok("/api/events?from=2020-10&to=2020-10&limit=1000").await;
-    assert!(v["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["date"]["start"].as_str().unwrap().starts_with("2020-10")));
+    for e in v["events"].as_array().unwrap() {
+        let (a, b) = (
+            e["date"]["start"].as_str().unwrap(),
+            e["date"]["end"].as_str().unwrap(),
+        );
+        assert!(a <= "2020-10-31" && b >= "2020-10-01", "{a} {b}");
+    }
     let hid = common::hostile_id();
     let v = ok(&format!("/api/events?document={}", &hid[..10])).await;
     let n = v["total"].as_i64().unwrap();
@@ -458,20 +467,29 @@ async fn timeline_groups_by_day() {
     let days = v["days"].as_array().unwrap();
     assert!(days.len() > 5);
     let mut prev = String::new();
-    let mut n = 0;
+    let (mut n, mut dated) = (0, 0);
     for d in days {
-        let date = d["date"].as_str().unwrap().to_string();
-        assert!(date > prev, "days in order");
+        let label = d["date"].as_str().unwrap().to_string();
         for e in d["events"].as_array().unwrap() {
-            assert!(e["date"]["start"].as_str().unwrap().starts_with(&date));
+            // Events come in start-date order; one-day events are grouped
+            // under their day, longer ones under their written date.
+            let start = e["date"]["start"].as_str().unwrap_or("").to_string();
+            if !start.is_empty() {
+                assert!(start >= prev, "events in date order");
+                prev = start.clone();
+                dated += 1;
+            }
+            assert_eq!(casus_serve::api_kb::group_label(&e["date"]), label);
+            if label.len() == 10 {
+                assert!(start.starts_with(&label));
+            }
             n += 1;
         }
         assert_eq!(d["count"], d["events"].as_array().unwrap().len());
-        prev = date;
     }
     assert_eq!(v["total"], n);
     let h = v["histogram"].as_array().unwrap();
-    assert_eq!(h.iter().map(|x| x[1].as_i64().unwrap()).sum::<i64>(), n);
+    assert_eq!(h.iter().map(|x| x[1].as_i64().unwrap()).sum::<i64>(), dated);
     // The histogram ignores the date filters, so a zoomed view keeps context.
     let z = ok("/api/timeline?actor=AZE&from=2020-10-01&to=2020-10-02").await;
     assert_eq!(z["histogram"], v["histogram"]);
@@ -493,7 +511,7 @@ async fn facets_list_filter_values() {
 async fn claims_and_disagreements() {
     let v = ok("/api/claims").await;
     let cl = v["claims"].as_array().unwrap();
-    assert_eq!(cl.len(), 90);
+    assert!(cl.len() >= 90);
     assert!(cl
         .iter()
         .all(|c| !c["sources"].as_array().unwrap().is_empty()));
@@ -512,14 +530,16 @@ async fn claims_and_disagreements() {
     let d = d["disagreements"].as_array().unwrap();
     assert!(!d.is_empty());
     for x in d {
-        let claimants: std::collections::BTreeSet<&str> = x["claims"]
+        let claimants: std::collections::BTreeSet<Option<&str>> = x["claims"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| c["claimant"].as_str().unwrap())
+            .map(|c| c["claimant"].as_str())
             .collect();
         assert!(claimants.len() >= 2);
-        assert!(x["low"].as_i64().unwrap() <= x["high"].as_i64().unwrap());
+        if let (Some(lo), Some(hi)) = (x["low"].as_i64(), x["high"].as_i64()) {
+            assert!(lo <= hi);
+        }
     }
     bad("/api/disagreements?x=1", "x").await;
 }
@@ -796,8 +816,16 @@ async fn event_pages_match_the_store() {
         let mut g = f.clone();
         g.limit = g.limit.or(Some(100));
         let want: Vec<i64> = store.events(&g).unwrap().iter().map(|e| e.id).collect();
+        let span: f64 = store
+            .conn()
+            .query_row(
+                "SELECT coalesce(max(julianday(date_end) - julianday(date_start)), 0) FROM events",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         for matches in [0, i64::MAX] {
-            let got = casus_serve::db::event_ids(&store, &g, 0, matches).unwrap();
+            let got = casus_serve::db::event_ids(&store, &g, span.ceil() as i64, matches).unwrap();
             assert_eq!(got, want, "{q} with matches={matches}");
         }
     }

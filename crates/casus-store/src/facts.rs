@@ -75,7 +75,20 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    if let Some(id) = find_duplicate(tx, "event", &fp, |stored| same_event(stored, r))? {
+    let (kind, actor, recipient) = (
+        s(r, &["type"]),
+        s(r, &["actor", "id"]),
+        s(r, &["recipient", "id"]),
+    );
+    let key_sql = "f.type IS ?1 AND f.actor_id IS ?2 AND f.recipient_id IS ?3";
+    if let Some(id) = find_duplicate(
+        tx,
+        "event",
+        key_sql,
+        &[&kind, &actor, &recipient],
+        &fp,
+        |stored| same_event(stored, r),
+    )? {
         tx.execute(
             "INSERT OR IGNORE INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
@@ -85,8 +98,8 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let record = fact_record(r);
     tx.execute(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
-            date_start, date_end, place_id, lat, lon, claimed_by, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             s(r, &["type"]).unwrap_or("?"),
             s(r, &["mode"]),
@@ -102,6 +115,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             f(r, &["location", "lon"]),
             s(r, &["claimed_by"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -140,7 +154,20 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    if let Some(id) = find_duplicate(tx, "claim", &fp, |stored| same_claim(stored, r))? {
+    let (category, subject, low) = (
+        s(r, &["category"]),
+        s(r, &["subject"]),
+        r["value"]["low"].as_i64(),
+    );
+    let key_sql = "f.category IS ?1 AND f.subject IS ?2 AND f.low IS ?3";
+    if let Some(id) = find_duplicate(
+        tx,
+        "claim",
+        key_sql,
+        &[&category, &subject, &low],
+        &fp,
+        |stored| same_claim(stored, r),
+    )? {
         tx.execute(
             "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
@@ -149,8 +176,8 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     }
     let record = fact_record(r);
     tx.execute(
-        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             s(r, &["category"]).unwrap_or("?"),
             s(r, &["population"]),
@@ -162,6 +189,7 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             s(r, &["date", "start"]),
             s(r, &["date", "end"]),
             text,
+            fp.to_bytes(),
             serde_json::to_string(&record)?,
         ],
     )?;
@@ -177,38 +205,40 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     Ok(())
 }
 
-/// A stored fact of `kind` whose evidence is a near duplicate of `fp` and
-/// whose record satisfies `same`.
+/// A stored fact whose evidence is a near duplicate of `fp` and whose
+/// record satisfies `same`. `key_sql` narrows the candidates in SQL (the
+/// fact's identifying columns) before shingles are compared.
 fn find_duplicate(
     tx: &Transaction,
     kind: &str,
+    key_sql: &str,
+    key: &[&dyn rusqlite::ToSql],
     fp: &Fingerprint,
     same: impl Fn(&Value) -> bool,
 ) -> Result<Option<i64>> {
+    let bands: Vec<i64> = fp.bands().map(|b| b as i64).collect();
+    let marks: Vec<String> = (0..bands.len())
+        .map(|i| format!("?{}", i + 1 + key.len()))
+        .collect();
+    // Drive the lookup from the band index: few rows share a band.
     let sql = format!(
-        "SELECT DISTINCT f.id, f.text, f.record FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band = ?1"
+        "SELECT DISTINCT f.id, f.shingles, f.record FROM {kind}_bands b CROSS JOIN {kind}s f ON f.id = b.{kind}_id
+         WHERE b.band IN ({}) AND {key_sql}",
+        marks.join(", ")
     );
     let mut st = tx.prepare_cached(&sql)?;
+    let mut args: Vec<&dyn rusqlite::ToSql> = key.to_vec();
+    args.extend(bands.iter().map(|b| b as &dyn rusqlite::ToSql));
     let mut best: Option<(i64, f64)> = None;
-    for band in fp.bands() {
-        let rows = st.query_map([band as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, text, record) = row?;
-            if best.is_some_and(|(b, _)| b == id) {
-                continue;
-            }
-            let sim = Fingerprint::of(&text).similarity(fp);
-            if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
-                let stored: Value = serde_json::from_str(&record)?;
-                if same(&stored) {
-                    best = Some((id, sim));
-                }
+    let mut rows = st.query(args.as_slice())?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let shingles: Vec<u8> = r.get(1)?;
+        let sim = fp.similarity_to_bytes(&shingles);
+        if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
+            let stored: Value = serde_json::from_str(&r.get::<_, String>(2)?)?;
+            if same(&stored) {
+                best = Some((id, sim));
             }
         }
     }

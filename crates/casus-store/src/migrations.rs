@@ -69,6 +69,7 @@ pub const MIGRATIONS: &[&str] = &[
         place_id TEXT, lat REAL, lon REAL,
         claimed_by TEXT,
         text TEXT NOT NULL,               -- evidence sentence of the first source
+        shingles BLOB NOT NULL,           -- its near-duplicate fingerprint
         record TEXT NOT NULL              -- the full JSON record
     );
     CREATE INDEX events_actor ON events(actor_id, date_start);
@@ -94,6 +95,7 @@ pub const MIGRATIONS: &[&str] = &[
         low INTEGER, high INTEGER,
         date_start TEXT, date_end TEXT,
         text TEXT NOT NULL,
+        shingles BLOB NOT NULL,
         record TEXT NOT NULL
     );
     CREATE INDEX claims_subject ON claims(subject, category);

@@ -91,7 +91,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id FROM documents WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id LIKE ?1 || '%')
-                 OR name LIKE '%/' || ?1 ORDER BY (id = ?1) DESC LIMIT 1",
+                 OR name LIKE '%/' || ?1 OR name LIKE ?1 || '%' OR name LIKE '%/' || ?1 || '%'
+                 ORDER BY (id = ?1) DESC, (name = ?1) DESC LIMIT 1",
                 [key],
                 |r| r.get(0),
             )

@@ -83,3 +83,52 @@ fn newer_schema_is_refused() {
     let err = Store::open(&db).err().unwrap().to_string();
     assert!(err.contains("newer"), "{err}");
 }
+
+/// Seeds 000 and 001 are two revisions of one article: every event whose
+/// evidence sentence appears in both is stored once, with both sources.
+#[test]
+fn revisions_share_their_events() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+    let mut s = Store::memory().unwrap();
+    let pipeline = Pipeline::embedded();
+    let mut cleans = Vec::new();
+    for name in ["000_11ab58990416844a.txt", "001_d125bb33a2d17896.txt"] {
+        let raw = std::fs::read(dir.join(name)).unwrap();
+        let doc = read_bytes(name, &raw, &ReadOptions::default()).unwrap();
+        cleans.push(doc.clean.split_whitespace().collect::<Vec<_>>().join(" "));
+        s.ingest(&pipeline.process(doc), &raw).unwrap();
+    }
+    let events = s
+        .events(&casus_store::EventFilter {
+            limit: Some(10_000),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut seen: std::collections::HashMap<String, i64> = Default::default();
+    let mut shared = 0;
+    for e in &events {
+        let r = &e.record;
+        let text = r["text"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let key = format!(
+            "{}|{}|{}|{}|{}|{text}",
+            r["type"], r["mode"], r["actor"]["id"], r["recipient"]["id"], r["claimed_by"]
+        );
+        if let Some(other) = seen.insert(key, e.id) {
+            panic!(
+                "events {other} and {} are the same statement stored twice: {text}",
+                e.id
+            );
+        }
+        let docs: std::collections::BTreeSet<&str> =
+            e.sources.iter().map(|s| s.doc_id.as_str()).collect();
+        if cleans[0].contains(&text) && cleans[1].contains(&text) && docs.len() == 2 {
+            shared += 1;
+        }
+    }
+    assert!(shared > 100, "only {shared} shared events");
+}

@@ -11,15 +11,6 @@ pub enum Input {
     Bytes { name: String, bytes: Vec<u8> },
 }
 
-impl Input {
-    pub fn name(&self) -> String {
-        match self {
-            Input::File(p) => p.display().to_string(),
-            Input::Bytes { name, .. } => name.clone(),
-        }
-    }
-}
-
 /// Expands `paths`; problems (unreadable directories, loops) are returned
 /// as warnings naming the path, and the rest goes on.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
@@ -66,11 +57,22 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
     (out, warnings)
 }
 
-/// Reads an input into a document.
-pub fn read(
+impl Input {
+    /// The input's size in bytes, 0 when unknown.
+    pub fn size(&self) -> u64 {
+        match self {
+            Input::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Input::Bytes { bytes, .. } => bytes.len() as u64,
+        }
+    }
+}
+
+/// Reads an input's bytes, refusing what is not a regular file or over the
+/// size limit. Returns its name and bytes.
+pub fn read_raw(
     input: &Input,
     opts: &casus_read::ReadOptions,
-) -> Result<(casus_read::Document, Vec<u8>), casus_read::ReadError> {
+) -> Result<(String, Vec<u8>), casus_read::ReadError> {
     match input {
         Input::File(p) => {
             let name = p.display().to_string();
@@ -92,14 +94,20 @@ pub fn read(
                 name: name.clone(),
                 source: e,
             })?;
-            let doc = casus_read::read_bytes(&name, &bytes, opts)?;
-            Ok((doc, bytes))
+            Ok((name, bytes))
         }
-        Input::Bytes { name, bytes } => {
-            let doc = casus_read::read_bytes(name, bytes, opts)?;
-            Ok((doc, bytes.clone()))
-        }
+        Input::Bytes { name, bytes } => Ok((name.clone(), bytes.clone())),
     }
+}
+
+/// Reads an input into a document.
+pub fn read(
+    input: &Input,
+    opts: &casus_read::ReadOptions,
+) -> Result<(casus_read::Document, Vec<u8>), casus_read::ReadError> {
+    let (name, bytes) = read_raw(input, opts)?;
+    let doc = casus_read::read_bytes(&name, &bytes, opts)?;
+    Ok((doc, bytes))
 }
 
 impl crate::ReadArgs {

@@ -203,6 +203,22 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Write a deterministic scale corpus for benchmarks.
+    GenCorpus {
+        /// Total size to write (100MB, 1GB).
+        #[arg(long, value_parser = cmd::gen_corpus::parse_size)]
+        size: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Share of documents that are mirrors of a recent one.
+        #[arg(long, default_value_t = 0.1)]
+        mirrors: f64,
+        /// Share of documents that are revisions of a recent one.
+        #[arg(long, default_value_t = 0.1)]
+        revisions: f64,
+    },
     /// Run the pipeline on files without a database and print records.
     /// With no file, runs on the embedded corpus.
     Extract {
@@ -284,6 +300,13 @@ fn main() -> ExitCode {
         Command::Places { db } => cmd::facts::entities(&db.db, true),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
+        Command::GenCorpus {
+            size,
+            out,
+            seed,
+            mirrors,
+            revisions,
+        } => cmd::gen_corpus::run(size, &out, seed, mirrors, revisions),
         Command::Extract {
             files,
             format: _,
@@ -298,6 +321,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`casus events | head`) is the reader's choice, not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("casus: {e:#}");
             ExitCode::from(2)

@@ -71,8 +71,8 @@ pub fn build(path: &Path, events: usize, claims: usize) -> PathBuf {
         .conn()
         .execute(
             "INSERT INTO events (type, mode, actor_id, actor_country, recipient_id, recipient_country, date_start, date_end,
-                place_id, lat, lon, text, record) VALUES ('ASSAULT', 'artillery', 'AZE', 'AZE', 'NKR', 'NKR', '2020-10-03', '2020-10-03',
-                'stepanakert', 39.8153, 46.7519, ?1, ?2)",
+                place_id, lat, lon, text, shingles, record) VALUES ('ASSAULT', 'artillery', 'AZE', 'AZE', 'NKR', 'NKR', '2020-10-03', '2020-10-03',
+                'stepanakert', 39.8153, 46.7519, ?1, X'', ?2)",
             rusqlite::params![text, rec.to_string()],
         )
         .unwrap();

@@ -19,12 +19,15 @@ pub enum View {
 pub fn list(db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
     let docs = store.documents()?;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{:<12} {:<15} {:>9} {:>9}  {}",
         "ID", "FORMAT", "BYTES", "SENTENCES", "NAME / TITLE"
-    );
+    )?;
     for d in docs {
-        println!(
+        writeln!(
+            out,
             "{:<12} {:<15} {:>9} {:>9}  {} / {}",
             &d.id[..12],
             d.format,
@@ -32,7 +35,7 @@ pub fn list(db: &Path) -> anyhow::Result<ExitCode> {
             d.sentences,
             d.name,
             d.title.as_deref().unwrap_or("-")
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -95,11 +98,13 @@ pub fn search(db: &Path, query: &str, limit: usize) -> anyhow::Result<ExitCode> 
         eprintln!("casus: no sentence matches {query:?}");
         return Ok(ExitCode::from(1));
     }
+    let mut out = std::io::stdout().lock();
     for h in hits {
-        println!(
+        writeln!(
+            out,
             "{}\t{}-{}\t{:.2}\t{}",
             h.doc, h.span[0], h.span[1], h.score, h.snippet
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,22 +21,41 @@ pub fn run(files: &[PathBuf], stdin: bool, read: &crate::ReadArgs) -> anyhow::Re
     for w in &warnings {
         eprintln!("casus: warning: {w}");
     }
+    // Documents are processed in parallel a batch at a time and written in
+    // input order, so memory stays bounded and output is deterministic.
+    use rayon::prelude::*;
     let mut failed = 0;
-    for input in &inputs {
-        match inputs::read(input, &opts) {
-            Ok((doc, _)) => {
-                for w in &doc.warnings {
-                    eprintln!("casus: warning: {}: {w}", doc.name);
-                }
+    for batch in inputs.chunks(64) {
+        let outputs: Vec<Result<(Vec<u8>, Vec<String>), casus_read::ReadError>> = batch
+            .par_iter()
+            .map(|input| {
+                let (doc, _) = inputs::read(input, &opts)?;
+                let warnings = doc
+                    .warnings
+                    .iter()
+                    .map(|w| format!("casus: warning: {}: {w}", doc.name))
+                    .collect();
                 let p = pipeline.process(doc);
+                let mut buf = Vec::with_capacity(p.doc.clean.len() * 2);
                 for r in records::records(&p) {
-                    serde_json::to_writer(&mut out, &r)?;
-                    out.write_all(b"\n")?;
+                    serde_json::to_writer(&mut buf, &r).expect("records serialise");
+                    buf.push(b'\n');
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("casus: {e}");
+                Ok((buf, warnings))
+            })
+            .collect();
+        for o in outputs {
+            match o {
+                Ok((buf, warnings)) => {
+                    for w in warnings {
+                        eprintln!("{w}");
+                    }
+                    out.write_all(&buf)?;
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("casus: {e}");
+                }
             }
         }
     }

@@ -48,14 +48,23 @@ pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Resu
     })
 }
 
-/// Ingests `paths` (the embedded corpus when empty) into `store`. Each
-/// document commits on its own; a refused file is reported and skipped.
+/// Documents and bytes per write transaction: enough to amortise the
+/// commit, small enough to bound memory whatever the corpus size.
+const BATCH_DOCS: usize = 256;
+const BATCH_BYTES: u64 = 64 << 20;
+
+/// Ingests `paths` (the embedded corpus when empty) into `store`. Files
+/// are read, cleaned and extracted in parallel, batch by batch; one writer
+/// stores each batch in one transaction, so a crash loses at most the batch
+/// in flight and never part of a document. A refused file is reported and
+/// skipped.
 pub fn ingest_into(
     store: &mut Store,
     paths: &[PathBuf],
     read: &crate::ReadArgs,
     progress: bool,
 ) -> anyhow::Result<Summary> {
+    use rayon::prelude::*;
     let pipeline = Pipeline::embedded();
     let opts = read.options();
     let (inputs, warnings) = inputs::expand(paths);
@@ -66,61 +75,96 @@ pub fn ingest_into(
     for w in &warnings {
         eprintln!("casus: warning: {w}");
     }
-    let bar = if progress {
-        let b = indicatif::ProgressBar::new(inputs.len() as u64);
+    let sizes: Vec<u64> = inputs.iter().map(inputs::Input::size).collect();
+    let total: u64 = sizes.iter().sum();
+    let bar = progress.then(|| {
+        let b = indicatif::ProgressBar::new(total);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} docs {binary_bytes_per_sec} eta {eta} {msg}",
+                "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta} {msg}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        Some(b)
-    } else {
-        None
+        b
+    });
+    let say = |line: String| match &bar {
+        Some(b) => b.println(line),
+        None => eprintln!("{line}"),
     };
-    for input in &inputs {
-        if let Some(b) = &bar {
-            b.set_message(input.name());
+    let mut i = 0;
+    let mut docs_done = 0usize;
+    while i < inputs.len() {
+        let mut j = i;
+        let mut bytes = 0u64;
+        while j < inputs.len() && j - i < BATCH_DOCS && (bytes < BATCH_BYTES || j == i) {
+            bytes += sizes[j];
+            j += 1;
         }
-        match inputs::read(input, &opts) {
-            Ok((doc, raw)) => {
-                s.bytes += raw.len();
-                for w in &doc.warnings {
-                    s.warnings += 1;
-                    let line = format!("casus: warning: {}: {w}", doc.name);
-                    match &bar {
-                        Some(b) => b.println(line),
-                        None => eprintln!("{line}"),
+        let batch = &inputs[i..j];
+        // Read and hash in parallel; skip what is stored before the costly stages.
+        let read: Vec<_> = batch
+            .par_iter()
+            .map(|input| inputs::read_raw(input, &opts))
+            .collect();
+        let mut todo = Vec::new();
+        for r in read {
+            match r {
+                Ok((name, raw)) => {
+                    s.bytes += raw.len();
+                    if store.has_document(&casus_read::content_id(&raw))? {
+                        s.duplicates += 1;
+                    } else {
+                        todo.push((name, raw));
                     }
                 }
-                if store.has_document(&doc.id)? {
-                    s.duplicates += 1;
-                } else {
-                    let format = doc.format.name().to_string();
-                    let p = pipeline.process(doc);
-                    let n = p.sentences.len();
-                    match store.ingest(&p, &raw)? {
-                        Ingested::New => {
-                            s.new += 1;
-                            s.sentences += n;
-                            *s.formats.entry(format).or_default() += 1;
-                        }
-                        Ingested::Duplicate => s.duplicates += 1,
-                    }
-                }
-            }
-            Err(e) => {
-                s.failed += 1;
-                let line = format!("casus: {e}");
-                match &bar {
-                    Some(b) => b.println(line),
-                    None => eprintln!("{line}"),
+                Err(e) => {
+                    s.failed += 1;
+                    say(format!("casus: {e}"));
                 }
             }
         }
-        if let Some(b) = &bar {
-            b.inc(1);
+        let processed: Vec<_> = todo
+            .par_iter()
+            .map(|(name, raw)| {
+                casus_read::read_bytes(name, raw, &opts).map(|doc| (pipeline.process(doc), raw))
+            })
+            .collect();
+        let mut ok = Vec::new();
+        for r in processed {
+            match r {
+                Ok((p, raw)) => {
+                    for w in &p.doc.warnings {
+                        s.warnings += 1;
+                        say(format!("casus: warning: {}: {w}", p.doc.name));
+                    }
+                    ok.push((p, raw));
+                }
+                Err(e) => {
+                    s.failed += 1;
+                    say(format!("casus: {e}"));
+                }
+            }
         }
+        let items: Vec<(&casus_pipeline::Processed, &[u8])> =
+            ok.iter().map(|(p, raw)| (p, raw.as_slice())).collect();
+        for ((p, _), result) in ok.iter().zip(store.ingest_batch(&items)?) {
+            match result {
+                Ingested::New => {
+                    s.new += 1;
+                    s.sentences += p.sentences.len();
+                    *s.formats
+                        .entry(p.doc.format.name().to_string())
+                        .or_default() += 1;
+                }
+                Ingested::Duplicate => s.duplicates += 1,
+            }
+        }
+        docs_done += batch.len();
+        if let Some(b) = &bar {
+            b.inc(bytes);
+            b.set_message(format!("{docs_done}/{} docs", inputs.len()));
+        }
+        i = j;
     }
     if let Some(b) = bar {
         b.finish_and_clear();

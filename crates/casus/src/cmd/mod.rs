@@ -2,6 +2,7 @@
 pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod gen_corpus;
 pub mod ingest;
 pub mod serve;
 

@@ -1,0 +1,685 @@
+//! The claims extractor: numbers about losses and people.
+//!
+//! A claim is anchored on a quantity ([`parse_quantity`]): digits (`2,840`,
+//! `2.5 million`), open-ended (`60+`, `more than 100`), ranges
+//! (`300,000-500,000`, `300 to 500`), number words (`three`, `an` before a
+//! population word) and vague words (`dozens` → 24, `hundreds` → 200). The
+//! words after it, up to the next quantity, are its segment; in it the rules
+//! look for:
+//!
+//! * a category cue (`killed`, `injured`, `shot down`…), else a cue right
+//!   before the number (`destroyed five tanks`, `the death toll rose to 1,221`);
+//! * a population word (`servicemen`, `civilians`, `journalists`), an
+//!   equipment item (`T-72`, `Mi-24`), or a community (`Armenians`: civilians);
+//! * the subject: a demonym or actor before the category word.
+//!
+//! Coordinated numbers share what they lack: in "100 Azerbaijani and 65
+//! Armenian civilians killed" the first takes category and population from
+//! the second (`distributive`); in "three servicemen were killed and two were
+//! wounded" the second takes population and subject from the first (`carry`).
+//!
+//! The claimant is the actor of a "Per Azerbaijan:" label line for the list
+//! items under it, else "according to X" or "X stated/reported (that)".
+
+use casus_segment::SentenceKind;
+
+use crate::events::place_mentions;
+use crate::rules::Rules;
+use crate::text::{tokenize, Tok};
+use crate::{dated_in, is_actor, owner_id, reference_at, Claim, ClaimValue, DocInput};
+
+/// A quantity found in the tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    pub low: u64,
+    pub high: Option<u64>,
+    /// The words of the number itself (`2,840`, `60+`, `three`).
+    pub raw: String,
+}
+
+fn parse_digits(s: &str) -> Option<f64> {
+    let c: String = s.chars().filter(|&c| c != ',').collect();
+    if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || c.starts_with('.') {
+        return None;
+    }
+    c.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e13)
+}
+
+/// A number word, possibly hyphenated ("twenty-five").
+fn word_number(r: &Rules, w: &str) -> Option<u64> {
+    if let Some(v) = r.numbers.get(w) {
+        return Some(*v);
+    }
+    let parts: Vec<&str> = w.split('-').collect();
+    if parts.len() == 2 {
+        if let (Some(a), Some(b)) = (r.numbers.get(parts[0]), r.numbers.get(parts[1])) {
+            if *a >= 20 && *b < 10 {
+                return Some(a + b);
+            }
+        }
+    }
+    None
+}
+
+/// A plain number (digits or words, with a multiplier) at token `i`: (value, one past last token).
+fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, usize, bool)> {
+    let t = toks.get(i)?;
+    let (mut v, mut j, digits) = if let Some(f) = parse_digits(&t.low) {
+        (f, i + 1, true)
+    } else if let Some(n) = word_number(r, &t.low) {
+        (n as f64, i + 1, false)
+    } else {
+        return None;
+    };
+    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&n.low)) {
+        v *= *m as f64;
+        j += 1;
+    }
+    let _ = text;
+    Some((v.round() as u64, j, digits))
+}
+
+/// Parses the quantity that starts at token `i`, if any.
+pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
+    let t = toks.get(i)?;
+    if !t.word {
+        return None;
+    }
+    // Citation markers "[62]" are not quantities.
+    if i > 0 && toks[i - 1].low == "[" {
+        return None;
+    }
+    if let Some(h) = r.vague.longest_at(toks, i) {
+        let v = *r.vague.get(h.entry);
+        let mut last = h.last;
+        if toks.get(last).is_some_and(|t| t.low == "of") {
+            last += 1;
+        }
+        let raw = text
+            .get(t.start..toks[h.last - 1].end)
+            .unwrap_or("")
+            .to_string();
+        return Some(Quantity {
+            first: i,
+            last,
+            low: v,
+            high: None,
+            raw,
+        });
+    }
+    // "300,000-500,000" is one token.
+    if let Some((a, b)) = t.low.split_once('-') {
+        if let (Some(lo), Some(hi)) = (parse_digits(a), parse_digits(b)) {
+            if hi > lo && !(a.len() == 4 && b.len() == 4 && !a.contains(',')) {
+                let raw = text.get(t.start..t.end).unwrap_or("").to_string();
+                return Some(Quantity {
+                    first: i,
+                    last: i + 1,
+                    low: lo.round() as u64,
+                    high: Some(hi.round() as u64),
+                    raw,
+                });
+            }
+        }
+    }
+    let (low, mut j, digits) = plain_number(r, toks, text, i)?;
+    // Years and ordinal-like tokens are not counts.
+    if digits && t.low.len() == 4 && !t.low.contains(',') && (1800..=2100).contains(&low) {
+        return None;
+    }
+    if !digits && (t.low == "a" || t.low == "an" || t.low == "one") {
+        // "a"/"an"/"one" count only before a population word or item.
+        let near = (i + 1..(i + 4).min(toks.len())).any(|k| {
+            r.populations.longest_at(toks, k).is_some() || r.items.longest_at(toks, k).is_some()
+        });
+        if !near {
+            return None;
+        }
+    }
+    let mut high = Some(low);
+    let mut raw_end = toks[j - 1].end;
+    if toks.get(j).is_some_and(|n| n.low == "+") {
+        high = None;
+        raw_end = toks[j].end;
+        j += 1;
+    } else if toks.get(j).is_some_and(|n| {
+        n.low == "-" || n.low == "to" || n.low == "and" && j >= 2 && toks[j - 2].low == "between"
+    }) {
+        if let Some((h, k, _)) = plain_number(r, toks, text, j + 1) {
+            if h > low {
+                high = Some(h);
+                raw_end = toks[k - 1].end;
+                j = k;
+            }
+        }
+    }
+    // "more than 100", "at least 5": open upper bound.
+    for back in 1..=3 {
+        if i >= back {
+            if let Some(h) = r.lower_bound.longest_at(toks, i - back) {
+                if h.last == i {
+                    let w = &toks[i - back].low;
+                    if matches!(w.as_str(), "more" | "over" | "at") {
+                        high = None;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    let raw = text.get(t.start..raw_end).unwrap_or("").to_string();
+    Some(Quantity {
+        first: i,
+        last: j,
+        low,
+        high,
+        raw,
+    })
+}
+
+/// What one segment said.
+#[derive(Debug, Clone, Default)]
+struct Seg {
+    q: Option<Quantity>,
+    category: Option<String>,
+    population: Option<String>,
+    item: Option<String>,
+    subject: Option<String>,
+    /// Token one past the evidence.
+    end_tok: usize,
+    rule: Vec<&'static str>,
+}
+
+/// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
+fn label_line(line: &str) -> bool {
+    let l = line.trim();
+    let low = l.to_lowercase();
+    l.ends_with(':')
+        && l.len() < 80
+        && (low.starts_with("per ")
+            || low.starts_with("according to ")
+            || low.starts_with("claimed by "))
+}
+
+/// Extracts the claims of one document.
+pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
+    let text = doc.text;
+    let mut out = Vec::new();
+    // Claimant of a "Per X:" block and its default subject.
+    let mut block: Option<String> = None;
+    for s in doc.sentences {
+        let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
+        if start >= end {
+            continue;
+        }
+        let line = text.get(start..end).unwrap_or("");
+        let toks = tokenize(text, start, end);
+        let ms = place_mentions(doc.mentions, &toks, start, end);
+        if label_line(line) {
+            block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(p.m));
+            continue;
+        }
+        if s.kind != SentenceKind::ListItem {
+            block = None;
+        }
+        if toks.is_empty() {
+            continue;
+        }
+        // Claimant in running text.
+        let mut claimant = block.clone();
+        let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
+        if claimant.is_none() {
+            for h in r.claimant_before.find_all(&toks, 0, toks.len()) {
+                if let Some(p) = ms
+                    .iter()
+                    .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
+                {
+                    claimant = Some(owner_id(p.m));
+                    claimant_rule = "according-to";
+                    break;
+                }
+            }
+        }
+        // Quantities.
+        let mut qs: Vec<Quantity> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let in_timex = doc
+                .timexes
+                .iter()
+                .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
+            if !in_timex {
+                if let Some(q) = parse_quantity(r, &toks, text, i) {
+                    i = q.last.max(i + 1);
+                    qs.push(q);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if qs.is_empty() {
+            continue;
+        }
+        if claimant.is_none() {
+            // "X stated/reported (that) ..." before the first number.
+            for h in r.reporting.find_all(&toks, 0, qs[0].first) {
+                if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
+                    claimant = Some(owner_id(p.m));
+                    claimant_rule = "reported";
+                }
+            }
+        }
+        let mut segs: Vec<Seg> = Vec::new();
+        for (qi, q) in qs.iter().enumerate() {
+            let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
+            if let Some(k) =
+                (q.last..seg_end).find(|&k| matches!(toks[k].low.as_str(), ";" | ":" | "("))
+            {
+                seg_end = k;
+            }
+            let win_end = seg_end.min(q.last + 10);
+            let mut seg = Seg {
+                q: Some(q.clone()),
+                end_tok: q.last,
+                ..Seg::default()
+            };
+            let mut cat_at = None;
+            let mut k = q.last;
+            while k < win_end {
+                if let Some(h) = r.categories.longest_at(&toks, k) {
+                    seg.category = Some(r.categories.get(h.entry).clone());
+                    cat_at = Some(k);
+                    seg.end_tok = h.last;
+                    break;
+                }
+                k += 1;
+            }
+            let mut before = false;
+            if seg.category.is_none() {
+                // Cue before the number: "destroyed five tanks", "the death toll rose to 1,221".
+                let from = q.first.saturating_sub(6);
+                let mut k = from;
+                while k < q.first {
+                    if let Some(h) = r
+                        .categories
+                        .longest_at(&toks, k)
+                        .or_else(|| r.before.longest_at(&toks, k))
+                    {
+                        if h.last + 4 >= q.first {
+                            let name = if r.categories.longest_at(&toks, k).is_some() {
+                                r.categories.get(h.entry).clone()
+                            } else {
+                                r.before.get(h.entry).clone()
+                            };
+                            seg.category = Some(name);
+                            before = true;
+                            seg.rule.push("cue-before");
+                        }
+                        k = h.last;
+                    } else {
+                        k += 1;
+                    }
+                }
+            }
+            let pop_end = cat_at.unwrap_or(if before {
+                win_end
+            } else {
+                win_end.min(q.last + 4)
+            });
+            let mut k = q.last;
+            while k < pop_end {
+                if seg.item.is_none() {
+                    if let Some(h) = r.items.longest_at(&toks, k) {
+                        seg.item = Some(r.items.get(h.entry).clone());
+                        seg.end_tok = seg.end_tok.max(h.last);
+                    }
+                }
+                if seg.population.is_none() {
+                    if let Some(h) = r.populations.longest_at(&toks, k) {
+                        seg.population = Some(r.populations.get(h.entry).clone());
+                        seg.end_tok = seg.end_tok.max(h.last);
+                    } else if r.communities.contains(&toks[k].low) {
+                        seg.population = Some("civilian".into());
+                    }
+                }
+                k += 1;
+            }
+            if seg.item.is_some() {
+                seg.population = Some("equipment".into());
+            }
+            let subj_end = if before {
+                win_end
+            } else {
+                cat_at.unwrap_or(win_end.min(q.last + 4))
+            };
+            seg.subject = ms
+                .iter()
+                .find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m))
+                .map(|p| owner_id(p.m));
+            seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
+            segs.push(seg);
+        }
+        // Distributive: a number without category takes the next one's.
+        for i in (0..segs.len()).rev() {
+            if segs[i].category.is_none() {
+                if let Some(n) = segs.get(i + 1).cloned() {
+                    if n.category.is_some() {
+                        segs[i].category = n.category.clone();
+                        if segs[i].population.is_none()
+                            || segs[i].population.as_deref() == Some("civilian")
+                                && n.population.is_some()
+                        {
+                            segs[i].population = n.population.clone();
+                            segs[i].item = n.item.clone();
+                        }
+                        segs[i].rule.push("distributive");
+                    }
+                }
+            }
+        }
+        // Carry: population and subject from the previous number.
+        for i in 1..segs.len() {
+            let prev = segs[i - 1].clone();
+            if segs[i].population.is_none() && prev.category.is_some() {
+                segs[i].population = prev.population.clone();
+                segs[i].item = prev.item.clone();
+                segs[i].rule.push("carry-population");
+            }
+            if segs[i].subject.is_none() && prev.subject.is_some() {
+                segs[i].subject = prev.subject.clone();
+                segs[i].rule.push("carry-subject");
+            }
+        }
+        for seg in segs {
+            let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
+                continue;
+            };
+            let subject = seg.subject.clone().or_else(|| block.clone());
+            let qstart = toks[q.first].start;
+            let date = dated_in(doc.timexes, start, qstart)
+                .last()
+                .or_else(|| dated_in(doc.timexes, start, end).next())
+                .and_then(|t| t.date.clone())
+                .or_else(|| reference_at(doc.timexes, start));
+            let mut rule = vec![if claimant_rule.is_empty() {
+                "number"
+            } else {
+                claimant_rule
+            }];
+            rule.extend(seg.rule.iter());
+            let end_off = toks
+                .get(seg.end_tok.saturating_sub(1))
+                .map(|t| t.end)
+                .unwrap_or(end)
+                .max(qstart);
+            out.push(Claim {
+                start: qstart,
+                end: end_off,
+                category,
+                population: seg.population.clone().unwrap_or_else(|| "unknown".into()),
+                item: seg.item.clone(),
+                subject,
+                claimant: claimant.clone(),
+                value: ClaimValue {
+                    low: Some(q.low),
+                    high: q.high,
+                    raw: q.raw.clone(),
+                },
+                date,
+                rule: rule.join("+"),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{mentions, sentences, timex};
+    use crate::Coder;
+
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<u64>,
+        Option<u64>,
+    );
+
+    fn claims(text: &str, tx: Vec<casus_time::Timex>) -> Vec<Row> {
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &tx,
+            doc_date: None,
+        };
+        Coder::embedded()
+            .code(&doc)
+            .claims
+            .into_iter()
+            .map(|c| {
+                (
+                    c.category,
+                    c.population,
+                    c.item,
+                    c.subject,
+                    c.claimant,
+                    c.value.low,
+                    c.value.high,
+                )
+            })
+            .collect()
+    }
+
+    fn row(
+        c: &str,
+        p: &str,
+        item: Option<&str>,
+        s: Option<&str>,
+        cl: Option<&str>,
+        lo: u64,
+        hi: Option<u64>,
+    ) -> Row {
+        (
+            c.into(),
+            p.into(),
+            item.map(String::from),
+            s.map(String::from),
+            cl.map(String::from),
+            Some(lo),
+            hi,
+        )
+    }
+
+    #[test]
+    fn per_label_blocks() {
+        let v = claims("Per Azerbaijan:\n  • 2,840 servicemen killed\n  • 60+ servicemen captured\nSee details", vec![]);
+        assert_eq!(
+            v,
+            [
+                row(
+                    "killed",
+                    "military",
+                    None,
+                    Some("AZE"),
+                    Some("AZE"),
+                    2840,
+                    Some(2840)
+                ),
+                row(
+                    "captured",
+                    "military",
+                    None,
+                    Some("AZE"),
+                    Some("AZE"),
+                    60,
+                    None
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn distributive_coordination() {
+        let v = claims(
+            "  • 100 Azerbaijani and 65 Armenian civilians killed",
+            vec![],
+        );
+        assert_eq!(
+            v,
+            [
+                row(
+                    "killed",
+                    "civilian",
+                    None,
+                    Some("AZE"),
+                    None,
+                    100,
+                    Some(100)
+                ),
+                row("killed", "civilian", None, Some("ARM"), None, 65, Some(65))
+            ]
+        );
+        let v = claims(
+            "  • 40,000 Azerbaijanis and 100,000 Armenians displaced",
+            vec![],
+        );
+        assert_eq!(
+            v[0],
+            row(
+                "displaced",
+                "civilian",
+                None,
+                Some("AZE"),
+                None,
+                40000,
+                Some(40000)
+            )
+        );
+        assert_eq!(v[1].3.as_deref(), Some("ARM"));
+    }
+
+    #[test]
+    fn equipment_and_carry() {
+        let v = claims(
+            "  • 1 Russian Mi-24 shot down, 2 crew members killed, 1 injured",
+            vec![],
+        );
+        assert_eq!(
+            v[0],
+            row(
+                "destroyed",
+                "equipment",
+                Some("helicopter"),
+                Some("RUS"),
+                None,
+                1,
+                Some(1)
+            )
+        );
+        assert_eq!(
+            v[1],
+            row("killed", "military", None, Some("RUS"), None, 2, Some(2))
+        );
+        assert_eq!(
+            v[2],
+            row("wounded", "military", None, Some("RUS"), None, 1, Some(1))
+        );
+    }
+
+    #[test]
+    fn according_to_in_prose() {
+        let text = "According to the Azerbaijani Defense Ministry, the ceasefire was breached on 26 November, and reported that three Azerbaijani servicemen were killed and two were wounded in an Armenian attack.";
+        let v = claims(text, vec![timex(text, "26 November", "2020-11-26")]);
+        assert_eq!(
+            v[0],
+            row(
+                "killed",
+                "military",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                3,
+                Some(3)
+            )
+        );
+        assert_eq!(
+            v[1],
+            row(
+                "wounded",
+                "military",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                2,
+                Some(2)
+            )
+        );
+    }
+
+    #[test]
+    fn article_counts_before_a_population_word() {
+        let text = "Also, according to the Azerbaijani authorities, one Azerbaijani serviceman was killed and an Azercell employee was seriously injured near Hadrut.";
+        let v = claims(text, vec![]);
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(
+            v[1],
+            row(
+                "wounded",
+                "civilian",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                1,
+                Some(1)
+            )
+        );
+    }
+
+    #[test]
+    fn stated_it_destroyed() {
+        let v = claims(
+            "Azerbaijan stated it had destroyed five T-72 tanks.",
+            vec![],
+        );
+        assert_eq!(v[0].0, "destroyed");
+        assert_eq!(v[0].2.as_deref(), Some("tank"));
+        assert_eq!(v[0].4.as_deref(), Some("AZE"));
+        assert_eq!(v[0].5, Some(5));
+    }
+
+    #[test]
+    fn ranges_vague_and_tolls() {
+        let v = claims("Between 300,000-500,000 people were displaced.", vec![]);
+        assert_eq!((v[0].5, v[0].6), (Some(300000), Some(500000)));
+        let v = claims("Dozens of soldiers were killed.", vec![]);
+        assert_eq!(
+            (v[0].0.as_str(), v[0].5, v[0].6),
+            ("killed", Some(24), None)
+        );
+        let v = claims("The death toll rose to 1,221.", vec![]);
+        assert_eq!((v[0].0.as_str(), v[0].5), ("killed", Some(1221)));
+    }
+
+    #[test]
+    fn years_and_citations_are_not_counts() {
+        assert!(
+            claims("In 1994 the war ended[62] and 5 were killed", vec![])
+                .iter()
+                .all(|r| r.5 == Some(5))
+        );
+    }
+}

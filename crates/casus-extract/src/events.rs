@@ -1,0 +1,1280 @@
+//! The event coder: trigger phrases, then actor, recipient, date, place.
+//!
+//! For each sentence the coder finds the trigger phrases of `events.toml`
+//! (leftmost longest, lemmatised), drops the ones that are only the content
+//! of another (`urged X *to cooperate*`, `lifted *the curfew*`), and fills each
+//! remaining trigger by rules, each named in [`Event::rule`]:
+//!
+//! * `subject`: the nearest actor mention to the left within the clause that
+//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X");
+//! * `coordination`: a trigger after "and" or a comma ("condemned X and called
+//!   for", "…, urging") shares the subject of the trigger before it;
+//! * `passive`: "was condemned by X" makes X the actor and the left mention the
+//!   recipient; `actor-after`: "at the request of X" likewise;
+//! * `demonym`: a nominal trigger takes a demonym right before it ("an
+//!   Armenian attack");
+//! * `anaphora`: with no mention in the clause ("It condemned", "The group
+//!   called"), the last subject of the paragraph;
+//! * recipients are the first actor mention after the trigger (not a
+//!   locative "in X"), up to the next trigger;
+//! * lists ("Russia, the United States, and France") give one event per
+//!   member, on both sides.
+
+use std::collections::HashSet;
+
+use casus_entities::Mention;
+use casus_segment::SentenceKind;
+
+use crate::rules::Rules;
+use crate::text::{tok_at_or_after, tokenize, Tok};
+use crate::{dated_in, is_actor, owner_id, reference_at, Actor, DocInput, Event, Place};
+
+/// A mention placed on the tokens of a sentence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed<'a> {
+    pub m: &'a Mention,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+}
+
+/// Places the mentions of `[from, to)` on `toks`.
+pub(crate) fn place_mentions<'a>(
+    mentions: &'a [Mention],
+    toks: &[Tok],
+    from: usize,
+    to: usize,
+) -> Vec<Placed<'a>> {
+    let lo = mentions.partition_point(|m| m.start < from);
+    let mut out = Vec::new();
+    for m in &mentions[lo..] {
+        if m.start >= to {
+            break;
+        }
+        if m.end > to {
+            continue;
+        }
+        let first = tok_at_or_after(toks, m.start).min(toks.len());
+        // A mention that starts inside a token ("Azerbaijani-backed") takes that token.
+        let first = if first > 0 && toks[first - 1].end > m.start {
+            first - 1
+        } else {
+            first
+        };
+        let mut last = first;
+        while last < toks.len() && toks[last].start < m.end {
+            last += 1;
+        }
+        if last > first {
+            out.push(Placed { m, first, last });
+        }
+    }
+    out
+}
+
+/// The token before `i`, skipping determiners; its index.
+fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if !r.determiners.contains(&toks[k].low) {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// Whether a placed mention sits in a prepositional phrase (other than "of").
+fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
+    match prev_content(r, toks, p.first) {
+        Some(k) => {
+            let w = &toks[k].low;
+            w != "of" && r.prepositions.contains(w)
+        }
+        None => false,
+    }
+}
+
+/// Whether the mention follows "according to".
+fn after_according(toks: &[Tok], p: &Placed) -> bool {
+    let k = p.first;
+    (k >= 2 && toks[k - 1].low == "to" && toks[k - 2].low == "according")
+        || (k >= 3 && toks[k - 2].low == "to" && toks[k - 3].low == "according")
+}
+
+/// Extends a list member to every member of its list: mentions separated only
+/// by list joiners ("Russia, the United States, and France").
+fn list_of(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    i: usize,
+    left: bool,
+    right: bool,
+) -> Vec<usize> {
+    let joined = |a: &Placed, b: &Placed| -> bool {
+        if b.first < a.last {
+            return false;
+        }
+        let gap = &toks[a.last..b.first];
+        gap.len() <= 6 && gap.iter().all(|t| r.list_joiners.contains(&t.low))
+    };
+    // A member may open the list with "including"; otherwise a mention in a
+    // prepositional phrase or after "according to" is not part of it.
+    let member = |p: &Placed| -> bool { is_actor(p.m) && !after_according(toks, p) };
+    let conj = |a: &Placed, b: &Placed| {
+        toks[a.last..b.first]
+            .iter()
+            .any(|t| matches!(t.low.as_str(), "and" | "or" | "&" | "well" | "with" | "nor"))
+    };
+    let mut out = vec![i];
+    let mut has_conj = false;
+    // Going left from the last member, the first gap holds the conjunction
+    // ("A, B, and C"); going right, the gap with the conjunction is the last.
+    if left && i > 0 && member(&ms[i - 1]) && joined(&ms[i - 1], &ms[i]) && conj(&ms[i - 1], &ms[i])
+    {
+        has_conj = true;
+        let mut k = i;
+        while k > 0
+            && member(&ms[k - 1])
+            && joined(&ms[k - 1], &ms[k])
+            && (k == i || !conj(&ms[k - 1], &ms[k]))
+        {
+            k -= 1;
+            out.insert(0, k);
+        }
+    }
+    if right {
+        let mut k = i;
+        while !has_conj && k + 1 < ms.len() && member(&ms[k + 1]) && joined(&ms[k], &ms[k + 1]) {
+            has_conj |= conj(&ms[k], &ms[k + 1]);
+            k += 1;
+            out.push(k);
+        }
+    }
+    // "X, Y" without a conjunction is an apposition, not a list.
+    if !has_conj {
+        return vec![i];
+    }
+    out
+}
+
+/// The actor record for a mention.
+pub(crate) fn actor_of(m: &Mention) -> Actor {
+    Actor {
+        id: m.entity.id.clone(),
+        name: m.entity.name.clone(),
+        country: m.entity.country.clone(),
+        sector: m.entity.sector.clone(),
+        raw: m.text.clone(),
+        person: m.person.clone(),
+    }
+}
+
+fn place_of(m: &Mention) -> Place {
+    Place {
+        id: m.entity.id.clone(),
+        name: m.entity.name.clone(),
+        country: m.entity.country.clone(),
+        lat: m.entity.lat,
+        lon: m.entity.lon,
+        raw: m.text.clone(),
+    }
+}
+
+/// A trigger kept for coding.
+struct Found {
+    entry: usize,
+    first: usize,
+    last: usize,
+}
+
+/// Index of the first token of the clause holding token `i`.
+fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
+    let mut k = i;
+    while k > 0 {
+        let w = toks[k - 1].low.as_str();
+        if r.clause_breaks.contains(w) && w != "who" && w != "which" {
+            return k;
+        }
+        k -= 1;
+    }
+    0
+}
+
+/// Index one past the last token of the clause holding token `i`.
+fn clause_end(r: &Rules, toks: &[Tok], i: usize) -> usize {
+    let mut k = i;
+    while k < toks.len() {
+        if toks[k].low == ";"
+            || (k > i
+                && r.clause_breaks.contains(&toks[k].low)
+                && toks[k].low != "who"
+                && toks[k].low != "which")
+        {
+            return k;
+        }
+        k += 1;
+    }
+    toks.len()
+}
+
+/// Whether the trigger at `first` is a passive participle ("was condemned").
+fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
+    let w = &toks[first].low;
+    if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
+        return false;
+    }
+    let mut k = first;
+    for _ in 0..3 {
+        if k == 0 {
+            return false;
+        }
+        k -= 1;
+        let t = &toks[k].low;
+        if r.be.contains(t) && t != "'s" {
+            return true;
+        }
+        if !(t.ends_with("ly")
+            || matches!(
+                t.as_str(),
+                "also" | "again" | "not" | "reportedly" | "later"
+            ))
+        {
+            return false;
+        }
+    }
+    false
+}
+
+/// aux markers from the few words before a trigger.
+fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
+    let from = first.saturating_sub(4).max(cstart);
+    let mut aux = Vec::new();
+    let window = &toks[from..first];
+    if window.iter().any(|t| r.negation.contains(&t.low)) {
+        aux.push("negation".to_string());
+    }
+    if window.iter().any(|t| r.future.contains(&t.low)) {
+        aux.push("future".to_string());
+    }
+    let hyp_from = first.saturating_sub(8).max(cstart);
+    if toks[hyp_from..first]
+        .iter()
+        .any(|t| r.hypothetical.contains(&t.low))
+    {
+        aux.push("hypothetical".to_string());
+    }
+    if window.iter().any(|t| r.historical.contains(&t.low)) {
+        aux.push("historical".to_string());
+    }
+    aux
+}
+
+/// Codes the events of one document.
+pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
+    let text = doc.text;
+    let mut out: Vec<Event> = Vec::new();
+    let mut seen: HashSet<(usize, usize, String, String, String)> = HashSet::new();
+    // The last subject group of the paragraph, for anaphora.
+    let mut memory: Vec<&Mention> = Vec::new();
+    let mut last_line_end = 0usize;
+    let doc_year: Option<i32> = doc
+        .doc_date
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok());
+    for s in doc.sentences {
+        let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
+        if start >= end {
+            continue;
+        }
+        if s.kind == SentenceKind::Heading {
+            memory.clear();
+            continue;
+        }
+        // A new paragraph (a line boundary between sentences) keeps the
+        // memory only across a single line break within a section.
+        if text
+            .get(last_line_end..start)
+            .is_some_and(|g| g.contains("\n\n"))
+            && s.kind == SentenceKind::ListItem
+        {
+            memory.clear();
+        }
+        last_line_end = end;
+        let toks = tokenize(text, start, end);
+        if toks.is_empty() {
+            continue;
+        }
+        let ms = place_mentions(doc.mentions, &toks, start, end);
+        let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
+        // 1. Triggers, minus those that are the content of another.
+        let mut found: Vec<Found> = Vec::new();
+        for h in r.triggers.find_all(&toks, 0, toks.len()) {
+            let t = r.triggers.get(h.entry);
+            if in_mention(h.first) {
+                continue;
+            }
+            if t.verb_only
+                && h.first > 0
+                && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s")
+            {
+                continue;
+            }
+            // "for violating", "in support of", "in the mobilization reserve": a trigger
+            // governed by a preposition is a circumstance, not an event.
+            if prev_content(r, &toks, h.first).is_some_and(|k| {
+                (toks[k].low != "of" || !t.noun)
+                    && matches!(
+                        toks[k].low.as_str(),
+                        "in" | "of"
+                            | "for"
+                            | "with"
+                            | "without"
+                            | "against"
+                            | "about"
+                            | "after"
+                            | "before"
+                            | "from"
+                            | "despite"
+                            | "regarding"
+                            | "on"
+                            | "at"
+                    )
+            }) {
+                continue;
+            }
+            let governed = found.last().is_some_and(|p| {
+                let gap = h.first.saturating_sub(p.last);
+                let to_before = (h.first.saturating_sub(3)..h.first).any(|k| toks[k].low == "to");
+                let pk = r.triggers.get(p.entry).kind.as_str();
+                // "must agree", "prohibited criticizing": the verb is the content.
+                let content = gap == 0
+                    && (matches!(pk, "REQUEST" | "THREATEN" | "AGREE" | "REJECT")
+                        || toks[h.first].low.ends_with("ing"));
+                // "condemned attacks on civilians", "expressed concern at the shelling":
+                // the object of a speech act is what it is about, not a second event.
+                let gap_toks = &toks[p.last..h.first];
+                let about = matches!(pk, "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN")
+                    && gap <= 3
+                    && !gap_toks
+                        .iter()
+                        .any(|x| matches!(x.low.as_str(), "and" | "," | ";" | "but" | "while"))
+                    && !ms
+                        .iter()
+                        .any(|m| m.first >= p.last && m.last <= h.first && is_actor(m.m));
+                let content = content || about;
+                let between = r
+                    .triggers
+                    .phrase(h.entry)
+                    .words
+                    .last()
+                    .is_some_and(|w| w == "between");
+                (to_before && gap <= 10)
+                    || (nominal(r, &toks, t.noun, h.first)
+                        && gap <= 3
+                        && !between
+                        && !toks[p.last..h.first]
+                            .iter()
+                            .any(|x| r.locatives.contains(&x.low)))
+                    || content
+            });
+            if governed {
+                continue;
+            }
+            found.push(Found {
+                entry: h.entry,
+                first: h.first,
+                last: h.last,
+            });
+        }
+        // claimed_by from "according to X".
+        let according = ms
+            .iter()
+            .find(|p| after_according(&toks, p) && is_actor(p.m))
+            .map(|p| owner_id(p.m));
+        let location = ms
+            .iter()
+            .find(|p| {
+                p.m.entity.kind == "place"
+                    && prev_content(r, &toks, p.first)
+                        .is_some_and(|k| r.prepositions.contains(&toks[k].low))
+            })
+            .map(|p| place_of(p.m));
+        let date = dated_in(doc.timexes, start, end)
+            .next()
+            .and_then(|t| t.date.clone())
+            .or_else(|| reference_at(doc.timexes, start));
+        let mut prev_subject: Option<Vec<usize>> = None;
+        let mut sentence_subject: Option<Vec<&Mention>> = None;
+        for (fi, f) in found.iter().enumerate() {
+            let t = r.triggers.get(f.entry);
+            let cstart = clause_start(r, &toks, f.first);
+            let cend = clause_end(r, &toks, f.first);
+            // "arrested and charged X": verbs joined by "and" share their object.
+            let mut next = fi + 1;
+            while let Some(n) = found.get(next) {
+                let gap = &toks[found[next - 1].last..n.first];
+                if !gap.is_empty() && gap.iter().all(|x| x.low == "and" || x.low == ",") {
+                    next += 1;
+                } else {
+                    break;
+                }
+            }
+            let limit = found.get(next).map(|n| n.first).unwrap_or(cend).min(cend);
+            let mut rule = String::new();
+            // Actor.
+            let mut actors: Vec<usize> = Vec::new();
+            let mut recipients: Vec<usize> = Vec::new();
+            let passive = is_passive(r, &toks, f.first);
+            let left_subject = || -> Option<usize> {
+                ms.iter()
+                    .enumerate()
+                    .rev()
+                    .filter(|(_, p)| {
+                        p.last <= f.first
+                            && p.first >= cstart
+                            && is_actor(p.m)
+                            && !after_according(&toks, p)
+                    })
+                    .find(|(i, p)| {
+                        // The whole list decides: "from France, Russia, and the United States" is a phrase.
+                        let head = list_of(r, &toks, &ms, *i, true, false)[0];
+                        !in_pp(r, &toks, p)
+                            && (!in_pp(r, &toks, &ms[head])
+                                || prev_content(r, &toks, ms[head].first)
+                                    .is_some_and(|k| toks[k].low == "including"))
+                    })
+                    .map(|(i, _)| i)
+            };
+            let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
+                ms.iter()
+                    .enumerate()
+                    .find(|(_, p)| {
+                        p.first >= from
+                            && p.last <= lim.max(from)
+                            && p.first.saturating_sub(from) <= 8
+                            && is_actor(p.m)
+                            && !after_according(&toks, p)
+                            && (allow_loc
+                                || !prev_content(r, &toks, p.first)
+                                    .is_some_and(|k| r.locatives.contains(&toks[k].low)))
+                            // An object does not lie beyond a comma or a second verb ("…, as did X").
+                            && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
+                    })
+                    .map(|(i, _)| i)
+            };
+            // The word before the trigger, skipping adverbs ("and subsequently expressed").
+            let prev_tok = {
+                let mut k = f.first;
+                let mut w = None;
+                while k > 0 {
+                    k -= 1;
+                    let x = toks[k].low.as_str();
+                    if (x.ends_with("ly") && x.len() > 4)
+                        || matches!(x, "also" | "further" | "then" | "again" | "later" | "once")
+                    {
+                        continue;
+                    }
+                    w = Some(x);
+                    break;
+                }
+                w
+            };
+            let coordinated = matches!(
+                prev_tok,
+                Some("and" | "," | "also" | "further" | "then" | "again")
+            ) && prev_subject.is_some();
+            if t.actor_after {
+                if let Some(a) = after(f.last, cend, true) {
+                    actors = list_of(r, &toks, &ms, a, false, true);
+                    rule.push_str("actor-after");
+                }
+                if let Some(l) = left_subject() {
+                    recipients = list_of(r, &toks, &ms, l, true, false);
+                } else if let Some(&last) = actors.last() {
+                    // "at the request of X, the Security Council held": the main subject receives it.
+                    let end = ms[last].last;
+                    recipients = ms
+                        .iter()
+                        .position(|p| p.first > end && p.first <= end + 3 && is_actor(p.m))
+                        .into_iter()
+                        .collect();
+                }
+            } else if passive {
+                let by = (f.last..(f.last + 4).min(toks.len())).find(|&k| toks[k].low == "by");
+                if let Some(a) = by.and_then(|k| {
+                    ms.iter()
+                        .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                }) {
+                    actors = list_of(r, &toks, &ms, a, false, true);
+                    rule.push_str("passive-by");
+                } else {
+                    rule.push_str("passive");
+                }
+                if let Some(l) = left_subject() {
+                    recipients = list_of(r, &toks, &ms, l, true, false);
+                }
+            } else {
+                // "an Armenian attack": a demonym between a determiner and a nominal trigger.
+                let demonym = ms.iter().position(|p| {
+                    let w = &toks[f.first].low;
+                    let adj_gap = t.noun
+                        && p.last + 1 == f.first
+                        && toks[p.last].word
+                        && !r.prepositions.contains(&toks[p.last].low)
+                        && !r.determiners.contains(&toks[p.last].low);
+                    (p.last == f.first || adj_gap)
+                        && is_actor(p.m)
+                        && (t.noun
+                            || (nominal(r, &toks, false, p.first)
+                                && !w.ends_with("ing")
+                                && !w.ends_with("ed")))
+                });
+                if let Some(d) = demonym {
+                    actors = vec![d];
+                    rule.push_str("demonym");
+                } else if let Some(np) = toks[f.first]
+                    .low
+                    .ends_with("ing")
+                    .then(|| ms.iter().position(|p| p.last == f.first && is_actor(p.m)))
+                    .flatten()
+                {
+                    // "the United States calling for": a participle's subject is the phrase before it.
+                    actors = list_of(r, &toks, &ms, np, true, false);
+                    rule.push_str("participle");
+                } else if coordinated {
+                    actors = prev_subject.clone().unwrap_or_default();
+                    rule.push_str("coordination");
+                } else if let Some(a) = antecedent(r, &toks, &ms, cstart, f.first) {
+                    // "Aliyev, who is also the Chairman of NAM, thanked": the relative clause is skipped.
+                    actors = list_of(r, &toks, &ms, a, true, false);
+                    rule.push_str("relative");
+                } else if let Some(l) = left_subject() {
+                    actors = list_of(r, &toks, &ms, l, true, false);
+                    rule.push_str("subject");
+                }
+                if actors.is_empty() {
+                    // "Following a closed council meeting, the Security Council issued ...":
+                    // a trigger in an opening phrase takes the main clause's subject.
+                    if let Some(comma) = (f.last..cend).find(|&k| toks[k].low == ",") {
+                        let opening = !toks[cstart..f.first].iter().any(|x| x.low == ",");
+                        if opening {
+                            if let Some(a) = ms.iter().position(|p| {
+                                p.first > comma
+                                    && p.first <= comma + 3
+                                    && is_actor(p.m)
+                                    && !in_pp(r, &toks, p)
+                            }) {
+                                actors = list_of(r, &toks, &ms, a, false, true);
+                                rule.push_str("main-clause");
+                            }
+                        }
+                    }
+                }
+                let from = f.last;
+                if let Some(rc) = after(from, limit, false) {
+                    if !actors.contains(&rc) {
+                        recipients = list_of(r, &toks, &ms, rc, false, true);
+                    }
+                }
+            }
+            if !actors.is_empty() && !rule.starts_with("passive") {
+                prev_subject = Some(actors.clone());
+            }
+            // Ellipsis: "X called for ..., as did Y", "..., and Z followed by W".
+            let mut extra: Vec<usize> = Vec::new();
+            if !actors.is_empty() {
+                let stop = found.get(fi + 1).map(|n| n.first).unwrap_or(toks.len());
+                for k in f.last..stop {
+                    let two = (
+                        toks[k].low.as_str(),
+                        toks.get(k + 1).map(|x| x.low.as_str()).unwrap_or(""),
+                    );
+                    let opens = matches!(
+                        two,
+                        ("as", "did" | "has" | "have" | "does" | "do" | "had") | ("followed", "by")
+                    );
+                    if !opens {
+                        continue;
+                    }
+                    if two.0 == "followed" {
+                        // The one before "followed by" acted too, if it opens a new conjunct.
+                        if let Some(b) = ms
+                            .iter()
+                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(r, &toks, p))
+                        {
+                            extra.extend(list_of(r, &toks, &ms, b, true, false));
+                        }
+                    }
+                    if let Some(a) = ms
+                        .iter()
+                        .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
+                    {
+                        extra.extend(list_of(r, &toks, &ms, a, false, true));
+                    }
+                }
+                if !extra.is_empty() {
+                    rule.push_str("+ellipsis");
+                }
+            }
+            // Resolve actor mentions; anaphora when none.
+            let mut actor_ms: Vec<&Mention> = actors
+                .iter()
+                .chain(extra.iter())
+                .map(|&i| ms[i].m)
+                .collect();
+            if actor_ms.is_empty() && !passive {
+                {
+                    // No subject in the clause: the sentence's subject comes before the paragraph's.
+                    if let Some(s) = &sentence_subject {
+                        actor_ms = s.clone();
+                        rule.push_str("coordination");
+                    }
+                }
+                if actor_ms.is_empty() && !memory.is_empty() {
+                    actor_ms = memory.clone();
+                    rule.push_str("anaphora");
+                }
+            } else if !actor_ms.is_empty() && !passive {
+                // The last one named is the topic that "it" continues.
+                let topic = if extra.is_empty() {
+                    actor_ms.clone()
+                } else {
+                    vec![ms[extra[extra.len() - 1]].m]
+                };
+                sentence_subject = Some(topic);
+            }
+            // "affirmed Russia's good relations with Armenia": the actor's own possessive is not the recipient.
+            if let Some(&r0) = recipients.first() {
+                let own = actor_ms.iter().any(|a| a.entity.id == ms[r0].m.entity.id);
+                if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
+                    let lim = limit.max(ms[r0].last);
+                    recipients = after(ms[r0].last + 1, lim, false)
+                        .map(|i| list_of(r, &toks, &ms, i, false, true))
+                        .unwrap_or_default();
+                }
+            }
+            // "mediated ... talks between X and Y": X and Y receive the mediation.
+            let between_list: Vec<usize> = (f.last..cend)
+                .find(|&k| toks[k].low == "between")
+                .and_then(|k| {
+                    ms.iter()
+                        .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                })
+                .map(|i| list_of(r, &toks, &ms, i, false, true))
+                .unwrap_or_default();
+            if t.mode.as_deref() == Some("mediate")
+                && recipients.is_empty()
+                && between_list.len() >= 2
+            {
+                recipients = between_list.clone();
+                rule.push_str("+between");
+            }
+            let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
+            // Mode: the lexicon's, refined by cues after the trigger.
+            let mut mode = t.mode.clone();
+            let mut k = f.last;
+            let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
+            while k < cue_lim {
+                if let Some(h) = r.mode_cues.longest_at(&toks, k) {
+                    let (ty, m) = r.mode_cues.get(h.entry);
+                    if ty == &t.kind {
+                        mode = Some(m.clone());
+                        break;
+                    }
+                    k = h.last;
+                } else {
+                    k += 1;
+                }
+            }
+            let mut aux = aux_of(r, &toks, cstart, f.first);
+            // A promised or threatened action (PLOVER): "will provide" is AGREE,
+            // "will boycott" or "will withdraw ... unless" is THREATEN, "would not
+            // provide" is REJECT.
+            let mut kind = t.kind.clone();
+            let near_future = {
+                let mut k = f.first;
+                let mut hit = false;
+                for _ in 0..3 {
+                    if k == 0 {
+                        break;
+                    }
+                    k -= 1;
+                    let w = toks[k].low.as_str();
+                    if matches!(w, "will" | "would" | "shall" | "'ll") {
+                        hit = true;
+                        break;
+                    }
+                    if !(w == "not" || w == "also" || w == "then" || w.ends_with("ly") || w == "be")
+                    {
+                        break;
+                    }
+                }
+                hit
+            };
+            if near_future {
+                let negated = aux.iter().any(|a| a == "negation");
+                let conditional = toks[f.last..cend.max(f.last)]
+                    .iter()
+                    .any(|t| t.low == "unless");
+                let cooperative = matches!(
+                    kind.as_str(),
+                    "AID" | "SUPPORT" | "CONSULT" | "COOPERATE" | "CONCEDE" | "RETREAT"
+                );
+                let hostile = matches!(kind.as_str(), "PROTEST" | "ASSAULT" | "COERCE")
+                    || (conditional && matches!(kind.as_str(), "SANCTION" | "MOBILIZE"));
+                let new = if cooperative && negated {
+                    Some("REJECT")
+                } else if (cooperative && conditional) || hostile {
+                    Some("THREATEN")
+                } else if cooperative {
+                    Some("AGREE")
+                } else {
+                    None
+                };
+                if let Some(n) = new {
+                    rule.push_str(&format!("+future->{n}"));
+                    kind = n.to_string();
+                    mode = None;
+                }
+            }
+            if let (Some(y), Some(d)) = (doc_year, date.as_ref()) {
+                if d.end
+                    .get(..4)
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .is_some_and(|dy| dy + 2 < y)
+                    && !aux.iter().any(|a| a == "historical")
+                {
+                    aux.push("historical".into());
+                }
+            }
+            // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
+            let mut claimed_by = according.clone();
+            if claimed_by.is_none() {
+                for h in r.reporting.find_all(&toks, cstart, f.first) {
+                    if let Some(p) = ms.iter().rev().find(|p| {
+                        p.last <= h.first
+                            && p.first >= cstart
+                            && is_actor(p.m)
+                            && !in_pp(r, &toks, p)
+                    }) {
+                        claimed_by = Some(owner_id(p.m));
+                    }
+                }
+            }
+            let trigger = text
+                .get(toks[f.first].start..toks[f.last - 1].end)
+                .unwrap_or("")
+                .to_string();
+            let rule = format!(
+                "{}:{}{}",
+                t.phrase,
+                if rule.is_empty() { "no-actor" } else { &rule },
+                if recipient_ms.is_empty() {
+                    ""
+                } else {
+                    "+recipient"
+                }
+            );
+            let mut actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
+                vec![None]
+            } else {
+                dedup(actor_ms).into_iter().map(Some).collect()
+            };
+            let mut recipient_list: Vec<Option<&Mention>> = if recipient_ms.is_empty() {
+                vec![None]
+            } else {
+                dedup(recipient_ms).into_iter().map(Some).collect()
+            };
+            // "talks between Armenian and Azerbaijani ministers": each side acts on the other.
+            let between = toks.get(f.last - 1).is_some_and(|t| t.low == "between")
+                || toks.get(f.last).is_some_and(|t| t.low == "between");
+            let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+            if between && actor_list.len() + recipient_list.len() >= 2 {
+                let recips: Vec<&Mention> = recipient_list.iter().flatten().copied().collect();
+                let sides: Vec<&Mention> = if recips.len() >= 2 {
+                    recips
+                } else {
+                    actor_list
+                        .iter()
+                        .chain(recipient_list.iter())
+                        .flatten()
+                        .copied()
+                        .collect()
+                };
+                let sides = dedup(sides);
+                if sides.len() >= 2 {
+                    for a in &sides {
+                        for b in &sides {
+                            if a.entity.id != b.entity.id {
+                                pairs.push((Some(*a), Some(*b)));
+                            }
+                        }
+                    }
+                    actor_list.clear();
+                    recipient_list.clear();
+                }
+            }
+            for a in &actor_list {
+                for rc in &recipient_list {
+                    pairs.push((*a, *rc));
+                }
+            }
+            let recipient_list_len = recipient_list.len();
+            {
+                for (a, rc) in pairs.iter().copied() {
+                    let recipient_list = vec![(); recipient_list_len];
+                    let (aid, rid) = (
+                        a.map(|m| m.entity.id.clone()).unwrap_or_default(),
+                        rc.map(|m| m.entity.id.clone()).unwrap_or_default(),
+                    );
+                    if a.is_none() && !unattributed {
+                        continue;
+                    }
+                    let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id))
+                        && recipient_list.len() > 1
+                    {
+                        continue;
+                    } else {
+                        rc
+                    };
+                    if !seen.insert((start, f.first, kind.clone(), aid.clone(), rid)) {
+                        continue;
+                    }
+                    let claimed = claimed_by
+                        .clone()
+                        .filter(|c| a.map(owner_id).as_ref() != Some(c));
+                    out.push(Event {
+                        start,
+                        end,
+                        kind: kind.clone(),
+                        mode: mode.clone(),
+                        actor: a.map(actor_of),
+                        recipient: rc.map(|m| community_actor(r, &toks, &ms, m)),
+                        date: date.clone(),
+                        location: location.clone(),
+                        aux: aux.clone(),
+                        claimed_by: claimed,
+                        trigger: trigger.clone(),
+                        rule: rule.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(s) = sentence_subject {
+            memory = s;
+        } else if let Some(p) = ms
+            .iter()
+            .find(|p| is_actor(p.m) && !in_pp(r, &toks, p) && !after_according(&toks, p))
+        {
+            // No event: the sentence's first subject-like mention still sets the topic.
+            memory = vec![p.m];
+        }
+    }
+    out
+}
+
+/// The antecedent of a relative clause that holds or precedes the trigger:
+/// in "Aliyev, who is also the Chairman of NAM, thanked", the actor mention
+/// right before ", who".
+fn antecedent(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    cstart: usize,
+    first: usize,
+) -> Option<usize> {
+    let w = (cstart..first)
+        .rev()
+        .find(|&k| matches!(toks[k].low.as_str(), "who" | "which"))?;
+    if w == 0 || toks[w - 1].low != "," {
+        return None;
+    }
+    let a = ms.iter().rposition(|p| p.last == w - 1 && is_actor(p.m))?;
+    (!in_pp(r, toks, &ms[a])).then_some(a)
+}
+
+/// The recipient record: a state demonym before a people noun ("Armenian
+/// servicemen", "one Armenian activist") stands for the community, with the
+/// state as its country.
+fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor {
+    let mut a = actor_of(m);
+    let Some(p) = ms.iter().find(|p| std::ptr::eq(p.m, m)) else {
+        return a;
+    };
+    if m.entity.kind != "state" {
+        return a;
+    }
+    let people =
+        (p.last..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+    if people {
+        if let Some(c) = r.community_of.get(&m.entity.id) {
+            a.country = Some(m.entity.id.clone());
+            a.id = c.clone();
+            a.sector = Some("CVL".into());
+        }
+    }
+    a
+}
+
+/// Whether the trigger at `first` is used as a noun: marked so in the
+/// lexicon, or preceded by a determiner within two words ("the joint demands",
+/// "an Armenian attack").
+fn nominal(r: &Rules, toks: &[Tok], noun: bool, first: usize) -> bool {
+    noun || (first.saturating_sub(2)..first)
+        .any(|k| r.determiners.contains(&toks[k].low) || toks[k].low == "'s")
+}
+
+/// Mentions with distinct ids, in order.
+fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
+    let mut ids = HashSet::new();
+    v.into_iter()
+        .filter(|m| ids.insert(m.entity.id.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{mentions, sentences, timex};
+    use crate::Coder;
+
+    fn code(
+        text: &str,
+        timexes: Vec<casus_time::Timex>,
+    ) -> Vec<(String, Option<String>, String, Option<String>)> {
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &timexes,
+            doc_date: None,
+        };
+        Coder::embedded()
+            .code(&doc)
+            .events
+            .into_iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.mode,
+                    e.actor.map(|a| a.id).unwrap_or_default(),
+                    e.recipient.map(|a| a.id),
+                )
+            })
+            .collect()
+    }
+
+    fn has(
+        v: &[(String, Option<String>, String, Option<String>)],
+        kind: &str,
+        actor: &str,
+        rec: Option<&str>,
+    ) -> bool {
+        v.iter()
+            .any(|e| e.0 == kind && e.2 == actor && e.3.as_deref() == rec)
+    }
+
+    #[test]
+    fn subject_verb_object() {
+        let v = code("Turkey blamed Armenia for violating the ceasefire.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+        assert_eq!(v[0].1.as_deref(), Some("allege"));
+    }
+
+    #[test]
+    fn request_modes_from_cues() {
+        let v = code("The Minsk Group called for an immediate ceasefire.", vec![]);
+        assert_eq!(
+            v,
+            [(
+                "REQUEST".to_string(),
+                Some("yield".to_string()),
+                "OSCE_MG".to_string(),
+                None
+            )]
+        );
+        let v = code("NATO urged both sides to resume talks.", vec![]);
+        assert_eq!(v[0].1.as_deref(), Some("meet"));
+    }
+
+    #[test]
+    fn compound_subjects_give_one_event_each() {
+        let v = code(
+            "Russia, the United States, and France called for a ceasefire.",
+            vec![],
+        );
+        for id in ["RUS", "USA", "FRA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn recipient_lists_give_one_event_each() {
+        let v = code(
+            "Lavrov called on Armenia and Azerbaijan to respect the truce.",
+            vec![],
+        );
+        assert!(
+            has(&v, "REQUEST", "RUS", Some("ARM")) && has(&v, "REQUEST", "RUS", Some("AZE")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn prepositional_mentions_are_not_subjects() {
+        let v = code(
+            "In Azerbaijan, the European Union expressed deep concern.",
+            vec![],
+        );
+        assert!(has(&v, "ACCUSE", "EU", None), "{v:?}");
+        assert!(!v.iter().any(|e| e.2 == "AZE"));
+    }
+
+    #[test]
+    fn passive_with_agent() {
+        let v = code("Armenia was condemned by Turkey.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+    }
+
+    #[test]
+    fn actor_after_request_of() {
+        let v = code(
+            "At the request of Russia, the United Nations Security Council met.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.0 == "REQUEST" && e.2 == "RUS"), "{v:?}");
+        assert!(
+            has(&v, "CONSULT", "UNSC", None) || v.iter().any(|e| e.0 == "CONSULT" && e.2 == "UNSC"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn anaphora_takes_the_last_subject() {
+        let v = code("NATO met on Monday. It condemned the use of force.", vec![]);
+        assert!(has(&v, "ACCUSE", "NATO", None), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_shares_the_subject() {
+        let v = code(
+            "Turkey voiced support for Azerbaijan, condemning Armenia.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+        assert!(has(&v, "ACCUSE", "TUR", Some("ARM")), "{v:?}");
+    }
+
+    #[test]
+    fn complements_are_not_events() {
+        let v = code("NATO urged Turkey to cooperate with the OSCE.", vec![]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        let v = code("Israel threatened to ban voting.", vec![]);
+        assert_eq!(
+            v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+            ["THREATEN"]
+        );
+    }
+
+    #[test]
+    fn nominal_trigger_with_demonym() {
+        let v = code("Two were wounded in an Armenian attack.", vec![]);
+        assert!(has(&v, "ASSAULT", "ARM", None), "{v:?}");
+    }
+
+    #[test]
+    fn sanctions_and_coercion() {
+        let v = code("Armenia has recalled its ambassador to Israel.", vec![]);
+        assert!(has(&v, "SANCTION", "ARM", Some("ISR")), "{v:?}");
+        let v = code("The Armenian National Security Service stated that it had arrested several foreign citizens.", vec![]);
+        assert!(has(&v, "COERCE", "ARM", None), "{v:?}");
+    }
+
+    #[test]
+    fn dates_from_the_sentence_or_the_narrative() {
+        let text = "On 2 October 2020, NATO met. It condemned the fighting.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let tx = vec![timex(text, "2 October 2020", "2020-10-02")];
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &tx,
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        assert!(
+            ev.iter()
+                .all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn aux_negation_and_according_to() {
+        let text =
+            "According to the Azerbaijani Defense Ministry, Armenia did not withdraw from Hadrut.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        let e = ev.iter().find(|e| e.kind == "RETREAT").expect("retreat");
+        assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
+        assert!(e.aux.contains(&"negation".to_string()));
+        assert_eq!(e.claimed_by.as_deref(), Some("AZE"));
+        assert_eq!(e.location.as_ref().map(|p| p.id.as_str()), Some("hadrut"));
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for t in ["", "\n\n", "called for", "é,;:", "by by by", "Armenia"] {
+            let _ = code(t, vec![]);
+        }
+    }
+
+    #[test]
+    fn future_actions_are_promises_or_threats() {
+        let v = code("France will provide aid to Armenia.", vec![]);
+        assert!(has(&v, "AGREE", "FRA", Some("ARM")), "{v:?}");
+        let v = code("Israel would boycott the talks unless Turkey left.", vec![]);
+        assert_eq!(v[0].0, "THREATEN", "{v:?}");
+        let v = code("Canada would not provide weapons.", vec![]);
+        assert_eq!(v[0].0, "REJECT", "{v:?}");
+    }
+
+    #[test]
+    fn participle_subject_is_the_phrase_before() {
+        let v = code("Turkey dismissed the demands from France, Russia, and the United States calling for a ceasefire.", vec![]);
+        assert!(has(&v, "REJECT", "TUR", Some("FRA")), "{v:?}");
+        for id in ["FRA", "RUS", "USA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn talks_between_two_sides() {
+        let v = code(
+            "Lavrov hosted talks between Armenian and Azerbaijani ministers.",
+            vec![],
+        );
+        assert!(
+            has(&v, "CONSULT", "ARM", Some("AZE")) && has(&v, "CONSULT", "AZE", Some("ARM")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn capitals_stand_for_their_state() {
+        let v = code("Baku accused Armenia of shelling.", vec![]);
+        assert!(has(&v, "ACCUSE", "AZE", Some("ARM")), "{v:?}");
+        let v = code("NATO met in Baku.", vec![]);
+        assert!(
+            !v.iter()
+                .any(|e| e.3.as_deref() == Some("AZE") || e.2 == "AZE"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn relative_clauses_are_skipped() {
+        let v = code(
+            "Lavrov, who is also the envoy of NATO thanked Turkey.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "RUS", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn ellipsis_as_did() {
+        let v = code("The European Union called for a ceasefire, as did the OSCE on Monday, and NATO followed by the United Nations Security Council.", vec![]);
+        for id in ["EU", "OSCE", "NATO", "UNSC"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn opening_phrase_takes_the_main_subject() {
+        let v = code(
+            "Following a closed meeting, NATO issued a statement. It condemned the use of force.",
+            vec![],
+        );
+        assert!(has(&v, "CONSULT", "NATO", None), "{v:?}");
+        assert!(has(&v, "ACCUSE", "NATO", None), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_skips_adverbs() {
+        let v = code("Turkey initially condemned Armenia and subsequently expressed concern regarding Russia.", vec![]);
+        assert!(has(&v, "ACCUSE", "TUR", Some("RUS")), "{v:?}");
+    }
+
+    #[test]
+    fn request_of_list_then_main_subject() {
+        let v = code("On Monday, at the request of Russia, the United States, and France, the United Nations Security Council met.", vec![]);
+        for id in ["RUS", "USA", "FRA"] {
+            assert!(has(&v, "REQUEST", id, Some("UNSC")), "{id} {v:?}");
+        }
+        assert!(
+            !v.iter().any(|e| e.0 == "REQUEST" && e.2 == "UNSC"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn demonym_before_people_is_the_community() {
+        let text = "Armenia fined one Armenian activist.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        let rc = ev[0].recipient.as_ref().expect("recipient");
+        assert_eq!(
+            (rc.id.as_str(), rc.country.as_deref()),
+            ("ARMENIANS", Some("ARM"))
+        );
+    }
+
+    #[test]
+    fn verbs_joined_by_and_share_the_object() {
+        let v = code("Turkey arrested and charged an Armenian official.", vec![]);
+        assert!(
+            v.iter()
+                .any(|e| e.0 == "COERCE" && e.3.as_deref() == Some("ARMENIANS")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn mediation_between_sides() {
+        let v = code(
+            "Lavrov mediated a ceasefire after talks between Armenia and Azerbaijan.",
+            vec![],
+        );
+        assert!(
+            has(&v, "CONSULT", "RUS", Some("ARM")) && has(&v, "CONSULT", "RUS", Some("AZE")),
+            "{v:?}"
+        );
+    }
+}

@@ -1,0 +1,344 @@
+//! Light lemmatisation and phrase matching over tokens.
+//!
+//! Lexicon phrases are written with lemmas ("call for", "express * concern").
+//! [`Forms`] expands every lemma into its regular inflections (`-s`, `-es`,
+//! `-ed`, `-d`, `-ing`, `-ies`, `-ied`, doubled final consonant) and the
+//! irregular forms listed in `grammar.toml`; British `-ise` spellings are
+//! folded into `-ize` on both sides by [`norm`]. A [`PhraseSet`] then finds
+//! the longest phrase starting at a token.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::text::Tok;
+
+/// Folds British spellings into American ones so that both match one lemma:
+/// `criticise`/`criticised`/`criticising` → `criticize...`,
+/// `mobilisation` → `mobilization`, `defence` → `defense`.
+pub fn norm(w: &str) -> String {
+    let mut s = w.to_string();
+    for (a, b) in [
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("ence", "ense"),
+        ("our", "or"),
+    ] {
+        if let Some(stem) = s.strip_suffix(a) {
+            if stem.len() >= 3 {
+                s = format!("{stem}{b}");
+                break;
+            }
+        }
+    }
+    s
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// Regular inflections of a lemma, the lemma included.
+pub fn inflect(lemma: &str) -> Vec<String> {
+    let mut v = vec![
+        lemma.to_string(),
+        format!("{lemma}s"),
+        format!("{lemma}es"),
+        format!("{lemma}ed"),
+        format!("{lemma}ing"),
+    ];
+    let chars: Vec<char> = lemma.chars().collect();
+    let n = chars.len();
+    if let Some(stem) = lemma.strip_suffix('e') {
+        v.push(format!("{lemma}d"));
+        v.push(format!("{stem}ing"));
+    }
+    if n >= 2 && chars[n - 1] == 'y' && !is_vowel(chars[n - 2]) {
+        let stem = &lemma[..lemma.len() - 1];
+        v.push(format!("{stem}ies"));
+        v.push(format!("{stem}ied"));
+    }
+    if n >= 3 {
+        let (a, b, c) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+        if !is_vowel(a) && is_vowel(b) && !is_vowel(c) && !matches!(c, 'w' | 'x' | 'y') {
+            v.push(format!("{lemma}{c}ed"));
+            v.push(format!("{lemma}{c}ing"));
+        }
+    }
+    v
+}
+
+/// Word forms to lemmas.
+#[derive(Debug, Default, Clone)]
+pub struct Forms {
+    map: HashMap<String, Vec<String>>,
+    irregular: HashMap<String, Vec<String>>,
+}
+
+impl Forms {
+    /// Empty table with the given irregular forms (lemma → forms).
+    pub fn new(irregular: HashMap<String, Vec<String>>) -> Forms {
+        Forms {
+            map: HashMap::new(),
+            irregular,
+        }
+    }
+
+    /// Registers a lemma and all its forms.
+    pub fn add(&mut self, lemma: &str) {
+        let lemma = norm(lemma);
+        let mut forms = inflect(&lemma);
+        if let Some(irr) = self.irregular.get(&lemma) {
+            forms.extend(irr.iter().cloned());
+        }
+        for f in forms {
+            let e = self.map.entry(norm(&f)).or_default();
+            if !e.contains(&lemma) {
+                e.push(lemma.clone());
+            }
+        }
+    }
+
+    /// Whether the token `low` is a form of `lemma`; with `inflected_only`
+    /// the bare lemma itself does not count.
+    pub fn is_form(&self, low: &str, lemma: &str, inflected_only: bool) -> bool {
+        let n = norm(low);
+        if n == lemma {
+            return !inflected_only;
+        }
+        self.map
+            .get(&n)
+            .is_some_and(|ls| ls.iter().any(|l| l == lemma))
+    }
+
+    /// The lemmas a token may be a form of (itself included).
+    pub fn lemmas(&self, low: &str) -> Vec<String> {
+        let n = norm(low);
+        let mut v = vec![n.clone()];
+        if let Some(ls) = self.map.get(&n) {
+            for l in ls {
+                if !v.contains(l) {
+                    v.push(l.clone());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// A phrase of a lexicon, compiled.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    /// Lemmas (normalised), or `*` for up to four free words.
+    pub words: Vec<String>,
+    /// The bare lemma alone does not match the first word (`fine` vs `fined`).
+    pub inflected_only: bool,
+}
+
+impl Phrase {
+    /// Compiles `"express * concern"`.
+    pub fn parse(s: &str, inflected_only: bool) -> Phrase {
+        Phrase {
+            words: s
+                .split_whitespace()
+                .map(|w| {
+                    if w == "*" {
+                        w.to_string()
+                    } else {
+                        norm(&w.to_lowercase())
+                    }
+                })
+                .collect(),
+            inflected_only,
+        }
+    }
+}
+
+/// A set of phrases with a payload each, matched over tokens.
+#[derive(Debug, Clone)]
+pub struct PhraseSet<T> {
+    entries: Vec<(Phrase, T)>,
+    by_first: HashMap<String, Vec<usize>>,
+    /// Lemmas known to the set, for lemmatising tokens.
+    pub forms: Forms,
+}
+
+/// A phrase found in a token list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the entry in its set.
+    pub entry: usize,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+}
+
+impl<T> PhraseSet<T> {
+    /// Builds a set; `irregular` gives irregular verb forms.
+    pub fn new(items: Vec<(Phrase, T)>, irregular: &HashMap<String, Vec<String>>) -> PhraseSet<T> {
+        let mut forms = Forms::new(irregular.clone());
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (p, _)) in items.iter().enumerate() {
+            for w in &p.words {
+                if w != "*" {
+                    forms.add(w);
+                }
+            }
+            if let Some(f) = p.words.first().filter(|f| *f != "*") {
+                by_first.entry(f.clone()).or_default().push(i);
+            }
+        }
+        PhraseSet {
+            entries: items,
+            by_first,
+            forms,
+        }
+    }
+
+    /// The payload of entry `i`.
+    pub fn get(&self, i: usize) -> &T {
+        &self.entries[i].1
+    }
+
+    /// The phrase of entry `i`.
+    pub fn phrase(&self, i: usize) -> &Phrase {
+        &self.entries[i].0
+    }
+
+    fn match_from(&self, toks: &[Tok], p: &Phrase, at: usize, w: usize) -> Option<usize> {
+        if w == p.words.len() {
+            return Some(at);
+        }
+        let word = &p.words[w];
+        if word == "*" {
+            // Longest continuation first would over-reach; try the shortest gap.
+            let mut k = at;
+            for _ in 0..=4 {
+                if let Some(e) = self.match_from(toks, p, k, w + 1) {
+                    return Some(e);
+                }
+                if k < toks.len() && toks[k].word {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            return None;
+        }
+        let t = toks.get(at)?;
+        if !t.word {
+            return None;
+        }
+        let inflected_only = w == 0 && p.inflected_only;
+        if self.forms.is_form(&t.low, word, inflected_only) {
+            self.match_from(toks, p, at + 1, w + 1)
+        } else {
+            None
+        }
+    }
+
+    /// The longest phrase that starts at token `at`.
+    pub fn longest_at(&self, toks: &[Tok], at: usize) -> Option<Hit> {
+        let t = toks.get(at)?;
+        if !t.word {
+            return None;
+        }
+        let mut best: Option<Hit> = None;
+        let mut seen = HashSet::new();
+        for lemma in self.forms.lemmas(&t.low) {
+            for &i in self
+                .by_first
+                .get(&lemma)
+                .map(|v| v.as_slice())
+                .unwrap_or(&[])
+            {
+                if !seen.insert(i) {
+                    continue;
+                }
+                if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
+                    if best.as_ref().map_or(true, |b| end > b.last) {
+                        best = Some(Hit {
+                            entry: i,
+                            first: at,
+                            last: end,
+                        });
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// All non-overlapping hits in `toks[from..to]`, leftmost longest first.
+    pub fn find_all(&self, toks: &[Tok], from: usize, to: usize) -> Vec<Hit> {
+        let to = to.min(toks.len());
+        let mut out = Vec::new();
+        let mut i = from;
+        while i < to {
+            match self.longest_at(toks, i) {
+                Some(h) if h.last <= to => {
+                    i = h.last.max(i + 1);
+                    out.push(h);
+                }
+                _ => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    #[test]
+    fn inflections() {
+        let f = inflect("call");
+        assert!(f.contains(&"called".to_string()) && f.contains(&"calling".to_string()));
+        assert!(inflect("urge").contains(&"urging".to_string()));
+        assert!(inflect("deny").contains(&"denied".to_string()));
+        assert!(inflect("ban").contains(&"banned".to_string()));
+    }
+
+    #[test]
+    fn british_spellings_fold() {
+        assert_eq!(norm("criticised"), norm("criticized"));
+        assert_eq!(norm("mobilisation"), "mobilization");
+    }
+
+    #[test]
+    fn phrases_with_gaps_and_irregulars() {
+        let mut irr = HashMap::new();
+        irr.insert("meet".to_string(), vec!["met".to_string()]);
+        let set = PhraseSet::new(
+            vec![
+                (Phrase::parse("express * concern", false), 1),
+                (Phrase::parse("call for", false), 2),
+                (Phrase::parse("call", false), 3),
+                (Phrase::parse("meet", false), 4),
+            ],
+            &irr,
+        );
+        let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
+        let toks = tokenize(s, 0, s.len());
+        let hits: Vec<i32> = set
+            .find_all(&toks, 0, toks.len())
+            .iter()
+            .map(|h| *set.get(h.entry))
+            .collect();
+        assert_eq!(hits, [1, 2, 4]);
+    }
+
+    #[test]
+    fn inflected_only_skips_the_bare_form() {
+        let set = PhraseSet::new(vec![(Phrase::parse("fine", true), ())], &HashMap::new());
+        let s = "a fine day; he was fined";
+        let toks = tokenize(s, 0, s.len());
+        assert_eq!(set.find_all(&toks, 0, toks.len()).len(), 1);
+    }
+}

@@ -1,0 +1,425 @@
+//! Event coding and claims extraction: the fifth stage of casus.
+//!
+//! Input is one document already read, segmented, time-tagged and linked to
+//! the knowledge base ([`DocInput`]); output is an [`Extraction`]: PLOVER
+//! events ([`Event`]) and numeric claims about losses and people ([`Claim`]).
+//!
+//! The coder is a transparent rule engine driven by data files in
+//! `data/extract/` (compiled into the binary):
+//!
+//! * `events.toml`: trigger phrases → PLOVER type and mode, with mode cues;
+//! * `grammar.toml`: prepositions, pronouns, reporting verbs, list joiners,
+//!   aux markers and irregular verb forms;
+//! * `claims.toml`: category cues, population words, equipment items, number
+//!   words, vague quantities and claimant cues.
+//!
+//! Every event and claim names the `rule` that produced it, for `--explain`.
+//! No input makes it panic: offsets are clamped to the text and to character
+//! boundaries.
+
+use serde::Serialize;
+
+pub mod claims;
+pub mod events;
+pub mod lexicon;
+pub mod rules;
+pub mod text;
+
+pub use casus_entities::{Mention, PersonRef};
+pub use casus_time::{DateRange, Timex};
+
+/// One document, as the earlier stages left it.
+#[derive(Clone, Copy, Debug)]
+pub struct DocInput<'a> {
+    /// Document name, for messages.
+    pub name: &'a str,
+    /// The clean text (one block per line).
+    pub text: &'a str,
+    /// Sentences of `text`, in order.
+    pub sentences: &'a [casus_segment::Sentence],
+    /// Knowledge-base mentions in `text`, sorted by start.
+    pub mentions: &'a [casus_entities::Mention],
+    /// Temporal expressions in `text`, sorted by start.
+    pub timexes: &'a [casus_time::Timex],
+    /// The document date (`YYYY-MM-DD`), when known.
+    pub doc_date: Option<&'a str>,
+}
+
+/// What the coder found in one document.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Extraction {
+    pub events: Vec<Event>,
+    pub claims: Vec<Claim>,
+}
+
+/// An actor of an event (GUIDELINES §1).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Actor {
+    /// Canonical id (`AZE`, `OSCE_MG`, `PER`...).
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// The state or organisation the actor belongs to.
+    pub country: Option<String>,
+    /// GUIDELINES sector (`GOV`, `MIL`, `DIP`...).
+    pub sector: Option<String>,
+    /// The words of the text.
+    pub raw: String,
+    /// The office holder, when a person acts for the actor.
+    pub person: Option<casus_entities::PersonRef>,
+}
+
+/// Where an event happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The words of the text.
+    pub raw: String,
+}
+
+/// One coded event: (actor, action, recipient) stated in a sentence.
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    /// Clean-text offset where the evidence (the sentence) starts.
+    pub start: usize,
+    /// Clean-text offset one past the evidence.
+    pub end: usize,
+    /// PLOVER 2.0 type (`REQUEST`, `ACCUSE`...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// PLOVER mode (`yield`, `disapprove`...), when the text says it.
+    pub mode: Option<String>,
+    pub actor: Option<Actor>,
+    pub recipient: Option<Actor>,
+    /// The date in force: a timex of the sentence, else the narrative date.
+    pub date: Option<casus_time::DateRange>,
+    pub location: Option<Place>,
+    /// `negation`, `future`, `hypothetical`, `historical`.
+    pub aux: Vec<String>,
+    /// The actor id of whoever reports the event ("according to X").
+    pub claimed_by: Option<String>,
+    /// The words that fired.
+    pub trigger: String,
+    /// Which rule fired.
+    pub rule: String,
+}
+
+/// A number someone asserts about losses or people (GUIDELINES §4).
+#[derive(Clone, Debug, Serialize)]
+pub struct Claim {
+    /// Clean-text offset of the claim's evidence (number to category word).
+    pub start: usize,
+    /// Clean-text offset one past the evidence.
+    pub end: usize,
+    /// `killed`, `wounded`, `missing`, `captured`, `displaced`, `destroyed`, `damaged`, `strength`.
+    pub category: String,
+    /// `military`, `civilian`, `mercenary`, `journalist`, `equipment`, `unknown`.
+    pub population: String,
+    /// Equipment item (`tank`, `drone`...), for population `equipment`.
+    pub item: Option<String>,
+    /// Whose people or equipment: an actor id.
+    pub subject: Option<String>,
+    /// Who asserts it: an actor id.
+    pub claimant: Option<String>,
+    pub value: ClaimValue,
+    /// The as-of or event date.
+    pub date: Option<casus_time::DateRange>,
+    /// Which rule fired.
+    pub rule: String,
+}
+
+/// A claimed quantity: `60+` is low 60, high none; `300,000-500,000` a range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClaimValue {
+    pub low: Option<u64>,
+    pub high: Option<u64>,
+    /// The words of the text.
+    pub raw: String,
+}
+
+/// The event coder and claims extractor, with its lexicons.
+#[derive(Debug, Clone)]
+pub struct Coder {
+    rules: rules::Rules,
+    /// Also emit events whose actor could not be found (see [`Coder::unattributed`]).
+    pub unattributed: bool,
+}
+
+impl Coder {
+    /// The coder with the lexicons compiled into the binary.
+    pub fn embedded() -> Coder {
+        Coder {
+            rules: rules::Rules::embedded(),
+            unattributed: true,
+        }
+    }
+
+    /// Whether to emit events whose actor could not be resolved (actor
+    /// `null`). On by default: the action is still stated ("a minefield
+    /// explosion killed two youths"), and an analyst may attribute it later;
+    /// turn it off for actor-centred data sets.
+    pub fn unattributed(mut self, yes: bool) -> Coder {
+        self.unattributed = yes;
+        self
+    }
+
+    /// Codes one document.
+    pub fn code(&self, doc: &DocInput) -> Extraction {
+        let mentions = metonyms(&self.rules, doc.text, doc.mentions);
+        let doc = &DocInput {
+            mentions: &mentions,
+            ..*doc
+        };
+        Extraction {
+            events: events::code_events(&self.rules, doc, self.unattributed),
+            claims: claims::extract_claims(&self.rules, doc),
+        }
+    }
+}
+
+/// Capitals used as actors: a place mention with `metonym_of` that is not
+/// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
+/// of the state it stands for.
+fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Vec<Mention> {
+    mentions
+        .iter()
+        .map(|m| {
+            let Some(state) = m.metonym_of.as_ref().filter(|s| !s.is_empty()) else {
+                return m.clone();
+            };
+            let before = text.get(..m.start.min(text.len())).unwrap_or("");
+            let prev = before
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if r.prepositions.contains(&prev) {
+                return m.clone();
+            }
+            let mut a = m.clone();
+            a.entity.id = state.clone();
+            a.entity.kind = "state".into();
+            a.entity.country = Some(state.clone());
+            a.entity.lat = None;
+            a.entity.lon = None;
+            a
+        })
+        .collect()
+}
+
+/// The id to use for an entity as the owner of something: communities and
+/// persons stand for their country, states and organisations for themselves.
+pub(crate) fn owner_id(m: &casus_entities::Mention) -> String {
+    match (m.entity.kind.as_str(), &m.entity.country) {
+        ("state" | "unrecognised" | "igo" | "ngo", _) => m.entity.id.clone(),
+        (_, Some(c)) if !c.is_empty() => c.clone(),
+        _ => m.entity.id.clone(),
+    }
+}
+
+/// Whether a mention names an actor (anything but a place).
+pub(crate) fn is_actor(m: &casus_entities::Mention) -> bool {
+    m.entity.kind != "place" && !m.entity.id.is_empty()
+}
+
+/// The timexes with a resolved calendar date that lie in `[from, to)`.
+pub(crate) fn dated_in<'a>(
+    timexes: &'a [Timex],
+    from: usize,
+    to: usize,
+) -> impl Iterator<Item = &'a Timex> + 'a {
+    timexes
+        .iter()
+        .filter(move |t| t.start >= from && t.end <= to && t.date.is_some())
+}
+
+/// The narrative date in force at `offset`: the date of the last dated
+/// expression before it with day or month precision, else any dated one.
+pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+    if let Some(d) = casus_time::reference_at(timexes, offset) {
+        return Some(d);
+    }
+    let before = timexes
+        .iter()
+        .filter(|t| t.end <= offset && t.date.is_some() && t.kind == casus_time::TimexType::Date);
+    let mut any = None;
+    let mut fine = None;
+    for t in before {
+        let d = t.date.as_ref();
+        if let Some(d) = d {
+            if matches!(d.precision, "day" | "month") {
+                fine = Some(d.clone());
+            }
+            any = Some(d.clone());
+        }
+    }
+    fine.or(any)
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Hand-built mentions and timexes for unit tests.
+    use casus_entities::{EntityRef, Mention, PersonRef};
+    use casus_segment::{Sentence, SentenceKind};
+    use casus_time::{DateRange, Timex, TimexType};
+
+    /// Tiny gazetteer: (surface, id, kind, country).
+    const KB: &[(&str, &str, &str, Option<&str>)] = &[
+        ("Minsk Group", "OSCE_MG", "igo", None),
+        ("OSCE", "OSCE", "igo", None),
+        ("United Nations Security Council", "UNSC", "igo", None),
+        ("NATO", "NATO", "igo", None),
+        ("European Union", "EU", "igo", None),
+        ("Azerbaijani Defense Ministry", "AZE", "state", Some("AZE")),
+        ("Azerbaijani authorities", "AZE", "state", Some("AZE")),
+        (
+            "Armenian National Security Service",
+            "ARM",
+            "state",
+            Some("ARM"),
+        ),
+        ("United States", "USA", "state", None),
+        ("Azerbaijanis", "AZERBAIJANIS", "community", Some("AZE")),
+        ("Armenians", "ARMENIANS", "community", Some("ARM")),
+        ("Azerbaijani", "AZE", "state", None),
+        ("Azerbaijan", "AZE", "state", None),
+        ("Armenian", "ARM", "state", None),
+        ("Armenia", "ARM", "state", None),
+        ("Russian", "RUS", "state", None),
+        ("Russia", "RUS", "state", None),
+        ("France", "FRA", "state", None),
+        ("French", "FRA", "state", None),
+        ("Turkey", "TUR", "state", None),
+        ("Canada", "CAN", "state", None),
+        ("Iranian", "IRN", "state", None),
+        ("Syrian", "SYR", "state", None),
+        ("Israel", "ISR", "state", None),
+        ("Lavrov", "RUS", "state", Some("RUS")),
+        ("Baku", "baku", "place", Some("AZE")),
+        ("Hadrut", "hadrut", "place", Some("AZE")),
+    ];
+
+    /// Finds the KB surfaces in `text` (longest first, word-bounded).
+    pub fn mentions(text: &str) -> Vec<Mention> {
+        let mut taken = vec![false; text.len()];
+        let mut out = Vec::new();
+        let mut kb: Vec<_> = KB.to_vec();
+        kb.sort_by_key(|k| std::cmp::Reverse(k.0.len()));
+        for (surf, id, kind, country) in kb {
+            let mut from = 0;
+            while let Some(i) = text[from..].find(surf) {
+                let s = from + i;
+                let e = s + surf.len();
+                from = e;
+                let before_ok = s == 0
+                    || !text[..s]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_alphanumeric());
+                let after_ok = !text[e..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric());
+                if before_ok && after_ok && !taken[s..e].iter().any(|&t| t) {
+                    taken[s..e].iter_mut().for_each(|t| *t = true);
+                    out.push(Mention {
+                        start: s,
+                        end: e,
+                        text: surf.to_string(),
+                        entity: EntityRef {
+                            id: id.into(),
+                            kind: kind.into(),
+                            name: surf.into(),
+                            country: country.map(String::from),
+                            sector: None,
+                            lat: None,
+                            lon: None,
+                        },
+                        metonym_of: if kind == "place" && surf == "Baku" {
+                            Some("AZE".into())
+                        } else {
+                            None
+                        },
+                        person: if surf == "Lavrov" {
+                            Some(PersonRef {
+                                id: "sergei-lavrov".into(),
+                                name: "Sergei Lavrov".into(),
+                            })
+                        } else {
+                            None
+                        },
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    /// A dated timex over the first occurrence of `surface`.
+    pub fn timex(text: &str, surface: &str, value: &str) -> Timex {
+        let s = text.find(surface).unwrap_or(0);
+        Timex {
+            start: s,
+            end: s + surface.len(),
+            text: surface.into(),
+            kind: TimexType::Date,
+            value: value.into(),
+            modifier: None,
+            anchor: None,
+            narrative: Some(DateRange {
+                value: value.into(),
+                start: value.into(),
+                end: value.into(),
+                precision: "day",
+            }),
+            date: Some(DateRange {
+                value: value.into(),
+                start: value.into(),
+                end: value.into(),
+                precision: "day",
+            }),
+        }
+    }
+
+    /// One sentence per line, split again after ". ".
+    pub fn sentences(text: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        let mut off = 0;
+        for line in text.split('\n') {
+            let kind = if line.trim_start().starts_with('•') {
+                SentenceKind::ListItem
+            } else if !line.trim_end().ends_with('.') {
+                SentenceKind::Heading
+            } else {
+                SentenceKind::Text
+            };
+            let mut s = 0;
+            let bytes = line.as_bytes();
+            for i in 0..bytes.len() {
+                if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1] == b' ' {
+                    out.push(Sentence {
+                        start: off + s,
+                        end: off + i + 1,
+                        kind,
+                    });
+                    s = i + 2;
+                }
+            }
+            if s < line.len() {
+                out.push(Sentence {
+                    start: off + s,
+                    end: off + line.len(),
+                    kind,
+                });
+            }
+            off += line.len() + 1;
+        }
+        out
+    }
+}

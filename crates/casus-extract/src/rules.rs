@@ -1,0 +1,292 @@
+//! The lexicons, loaded from the TOML data files in `data/extract/`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::lexicon::{Phrase, PhraseSet};
+
+const EVENTS: &str = include_str!("../../../data/extract/events.toml");
+const GRAMMAR: &str = include_str!("../../../data/extract/grammar.toml");
+const CLAIMS: &str = include_str!("../../../data/extract/claims.toml");
+
+#[derive(Deserialize)]
+struct EventsFile {
+    trigger: Vec<TriggerDef>,
+    #[serde(default)]
+    mode_cue: Vec<ModeCueDef>,
+}
+
+#[derive(Deserialize)]
+struct TriggerDef {
+    phrase: String,
+    #[serde(rename = "type")]
+    kind: String,
+    mode: Option<String>,
+    #[serde(default)]
+    noun: bool,
+    #[serde(default)]
+    verb_only: bool,
+    #[serde(default)]
+    inflected_only: bool,
+    #[serde(default)]
+    actor_after: bool,
+}
+
+#[derive(Deserialize)]
+struct ModeCueDef {
+    #[serde(rename = "type")]
+    kind: String,
+    mode: String,
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct GrammarFile {
+    irregular: HashMap<String, Vec<String>>,
+    prepositions: Vec<String>,
+    locatives: Vec<String>,
+    recipient_preps: Vec<String>,
+    list_joiners: Vec<String>,
+    pronouns: Vec<String>,
+    determiners: Vec<String>,
+    reporting: Vec<String>,
+    clause_breaks: Vec<String>,
+    negation: Vec<String>,
+    future: Vec<String>,
+    hypothetical: Vec<String>,
+    historical: Vec<String>,
+    people_nouns: Vec<String>,
+    communities: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct CatDef {
+    name: String,
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ClaimsFile {
+    category: Vec<CatDef>,
+    before: Vec<CatDef>,
+    population: HashMap<String, Vec<String>>,
+    communities: Vec<String>,
+    item: HashMap<String, Vec<String>>,
+    numbers: HashMap<String, u64>,
+    multipliers: HashMap<String, u64>,
+    vague: HashMap<String, u64>,
+    lower_bound: Vec<String>,
+    claimant_before: Vec<String>,
+}
+
+/// A trigger of the event lexicon.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    /// The phrase as written in the lexicon.
+    pub phrase: String,
+    /// PLOVER type.
+    pub kind: String,
+    /// Default mode.
+    pub mode: Option<String>,
+    /// A nominal trigger: a demonym right before it is its actor.
+    pub noun: bool,
+    /// Only a verb: not after a determiner.
+    pub verb_only: bool,
+    /// The actor follows the trigger ("at the request of X").
+    pub actor_after: bool,
+}
+
+/// All lexicons, compiled.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub triggers: PhraseSet<Trigger>,
+    /// (type, mode) per cue phrase.
+    pub mode_cues: PhraseSet<(String, String)>,
+    pub prepositions: HashSet<String>,
+    pub locatives: HashSet<String>,
+    pub recipient_preps: HashSet<String>,
+    pub list_joiners: HashSet<String>,
+    pub pronouns: HashSet<String>,
+    pub determiners: HashSet<String>,
+    /// Reporting verbs ("say", "state").
+    pub reporting: PhraseSet<()>,
+    pub clause_breaks: HashSet<String>,
+    pub negation: HashSet<String>,
+    pub future: HashSet<String>,
+    pub hypothetical: HashSet<String>,
+    pub historical: HashSet<String>,
+    /// Nouns for people ("servicemen", "activists") after a demonym.
+    pub people_nouns: HashSet<String>,
+    /// State id → community id (`ARM` → `ARMENIANS`).
+    pub community_of: HashMap<String, String>,
+    /// "be" and its forms.
+    pub be: HashSet<String>,
+    /// Claim category cues after a number.
+    pub categories: PhraseSet<String>,
+    /// Claim category cues before a number.
+    pub before: PhraseSet<String>,
+    /// Population words → population.
+    pub populations: PhraseSet<String>,
+    pub communities: HashSet<String>,
+    /// Equipment words → item.
+    pub items: PhraseSet<String>,
+    pub numbers: HashMap<String, u64>,
+    pub multipliers: HashMap<String, u64>,
+    /// Vague quantity phrases → low value.
+    pub vague: PhraseSet<u64>,
+    pub lower_bound: PhraseSet<()>,
+    pub claimant_before: PhraseSet<()>,
+}
+
+fn set(v: Vec<String>) -> HashSet<String> {
+    v.into_iter().map(|s| s.to_lowercase()).collect()
+}
+
+impl Rules {
+    /// The lexicons compiled into the binary. The data files are checked by
+    /// the unit tests, so a parse failure here cannot reach a user; should it
+    /// happen anyway, the affected lexicon is empty rather than a panic.
+    pub fn embedded() -> Rules {
+        let ev: EventsFile = toml::from_str(EVENTS).unwrap_or(EventsFile {
+            trigger: Vec::new(),
+            mode_cue: Vec::new(),
+        });
+        let gr: GrammarFile = toml::from_str(GRAMMAR).unwrap_or_else(|_| GrammarFile {
+            irregular: HashMap::new(),
+            prepositions: vec![],
+            locatives: vec![],
+            recipient_preps: vec![],
+            list_joiners: vec![],
+            pronouns: vec![],
+            determiners: vec![],
+            reporting: vec![],
+            clause_breaks: vec![],
+            negation: vec![],
+            future: vec![],
+            hypothetical: vec![],
+            historical: vec![],
+            people_nouns: vec![],
+            communities: HashMap::new(),
+        });
+        let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
+            category: vec![],
+            before: vec![],
+            population: HashMap::new(),
+            communities: vec![],
+            item: HashMap::new(),
+            numbers: HashMap::new(),
+            multipliers: HashMap::new(),
+            vague: HashMap::new(),
+            lower_bound: vec![],
+            claimant_before: vec![],
+        });
+        let irr = &gr.irregular;
+        let triggers = PhraseSet::new(
+            ev.trigger
+                .into_iter()
+                .map(|t| {
+                    (
+                        Phrase::parse(&t.phrase, t.inflected_only),
+                        Trigger {
+                            phrase: t.phrase,
+                            kind: t.kind,
+                            mode: t.mode,
+                            noun: t.noun,
+                            verb_only: t.verb_only,
+                            actor_after: t.actor_after,
+                        },
+                    )
+                })
+                .collect(),
+            irr,
+        );
+        let mut cues = Vec::new();
+        for c in ev.mode_cue {
+            for w in c.words {
+                cues.push((Phrase::parse(&w, false), (c.kind.clone(), c.mode.clone())));
+            }
+        }
+        let words = |v: Vec<CatDef>| -> Vec<(Phrase, String)> {
+            let mut out = Vec::new();
+            for c in v {
+                for w in c.words {
+                    out.push((Phrase::parse(&w, false), c.name.clone()));
+                }
+            }
+            out
+        };
+        let table = |m: HashMap<String, Vec<String>>| -> Vec<(Phrase, String)> {
+            let mut out = Vec::new();
+            for (k, ws) in m {
+                for w in ws {
+                    out.push((Phrase::parse(&w, false), k.clone()));
+                }
+            }
+            out
+        };
+        let plain = |v: Vec<String>| -> Vec<(Phrase, ())> {
+            v.into_iter()
+                .map(|w| (Phrase::parse(&w, false), ()))
+                .collect()
+        };
+        let mut be: HashSet<String> = gr
+            .irregular
+            .get("be")
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        be.insert("be".into());
+        Rules {
+            mode_cues: PhraseSet::new(cues, irr),
+            prepositions: set(gr.prepositions),
+            locatives: set(gr.locatives),
+            recipient_preps: set(gr.recipient_preps),
+            list_joiners: set(gr.list_joiners),
+            pronouns: set(gr.pronouns),
+            determiners: set(gr.determiners),
+            reporting: PhraseSet::new(plain(gr.reporting), irr),
+            clause_breaks: set(gr.clause_breaks),
+            negation: set(gr.negation),
+            future: set(gr.future),
+            hypothetical: set(gr.hypothetical),
+            historical: set(gr.historical),
+            people_nouns: set(gr.people_nouns),
+            community_of: gr.communities,
+            be,
+            categories: PhraseSet::new(words(cl.category), irr),
+            before: PhraseSet::new(words(cl.before), irr),
+            populations: PhraseSet::new(table(cl.population), &HashMap::new()),
+            communities: set(cl.communities),
+            items: PhraseSet::new(table(cl.item), &HashMap::new()),
+            numbers: cl.numbers,
+            multipliers: cl.multipliers,
+            vague: PhraseSet::new(
+                cl.vague
+                    .into_iter()
+                    .map(|(k, v)| (Phrase::parse(&k, false), v))
+                    .collect(),
+                &HashMap::new(),
+            ),
+            lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
+            claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
+            triggers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse() {
+        assert!(toml::from_str::<EventsFile>(EVENTS).is_ok());
+        assert!(toml::from_str::<GrammarFile>(GRAMMAR).is_ok());
+        assert!(toml::from_str::<ClaimsFile>(CLAIMS).is_ok());
+        let r = Rules::embedded();
+        assert!(r.prepositions.contains("in"));
+        assert_eq!(r.numbers.get("three"), Some(&3));
+    }
+}

@@ -1,0 +1,163 @@
+//! Tokens: the words and punctuation of a sentence, with byte offsets.
+//!
+//! A word is a run of letters and digits that may carry inner hyphens,
+//! apostrophes, dots and digit-group commas (`cease-fire`, `U.S`, `2,840`,
+//! `2.5`). A possessive `'s` is split off as its own token. Every other
+//! non-space character is a one-character punctuation token.
+
+/// One token of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tok {
+    /// Byte offset of the first byte, into the text given to [`tokenize`].
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// The token, lower case, with curly apostrophes made straight.
+    pub low: String,
+    /// Whether the token is a word (letters or digits), not punctuation.
+    pub word: bool,
+}
+
+fn joins(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\'' | '\u{2019}' | '.' | ',' | '\u{2010}' | '\u{2011}'
+    )
+}
+
+/// Splits `text[from..to]` into tokens. Out-of-range or non-boundary limits
+/// are clamped, so this never panics.
+pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
+    let to = to.min(text.len());
+    let mut from = from.min(to);
+    while from < to && !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = to;
+    while to > from && !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let s = &text[from..to];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let c2 = chars[j].1;
+                if c2.is_alphanumeric() {
+                    j += 1;
+                } else if joins(c2) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
+                    // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
+                    if c2 == ','
+                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
+                    {
+                        break;
+                    }
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            let end = if j < chars.len() { chars[j].0 } else { s.len() };
+            let word = &s[b..end];
+            let low: String = word.to_lowercase().replace('\u{2019}', "'");
+            if let Some(stem) = low.strip_suffix("'s").filter(|st| !st.is_empty()) {
+                let cut = b + stem.len().min(word.len());
+                // Offsets of the stem are taken on the original bytes: find the apostrophe.
+                let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
+                out.push(Tok {
+                    start: from + b,
+                    end: from + apos,
+                    low: stem.to_string(),
+                    word: true,
+                });
+                out.push(Tok {
+                    start: from + apos,
+                    end: from + end,
+                    low: "'s".into(),
+                    word: true,
+                });
+            } else {
+                out.push(Tok {
+                    start: from + b,
+                    end: from + end,
+                    low,
+                    word: true,
+                });
+            }
+            i = j;
+        } else {
+            let end = b + c.len_utf8();
+            let low = match c {
+                '\u{2019}' | '\u{2018}' => "'".to_string(),
+                '\u{201c}' | '\u{201d}' => "\"".to_string(),
+                '\u{2013}' | '\u{2014}' => "-".to_string(),
+                _ => c.to_string(),
+            };
+            out.push(Tok {
+                start: from + b,
+                end: from + end,
+                low,
+                word: false,
+            });
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Index of the first token that starts at or after `offset`.
+pub fn tok_at_or_after(toks: &[Tok], offset: usize) -> usize {
+    toks.partition_point(|t| t.start < offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lows(s: &str) -> Vec<String> {
+        tokenize(s, 0, s.len()).into_iter().map(|t| t.low).collect()
+    }
+
+    #[test]
+    fn words_numbers_and_punctuation() {
+        assert_eq!(
+            lows("Russia's 2,840 cease-fire, U.S. 60+"),
+            [
+                "russia",
+                "'s",
+                "2,840",
+                "cease-fire",
+                ",",
+                "u.s",
+                ".",
+                "60",
+                "+"
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_point_at_the_bytes() {
+        let s = "Turkey’s call – “now”";
+        for t in tokenize(s, 0, s.len()) {
+            assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+        }
+        let t = tokenize(s, 0, s.len());
+        assert_eq!(&s[t[0].start..t[0].end], "Turkey");
+        assert_eq!(t[1].low, "'s");
+    }
+
+    #[test]
+    fn clamps_bad_ranges() {
+        assert!(tokenize("abc", 5, 10).is_empty());
+        assert_eq!(tokenize("é a", 1, 4).len(), 1);
+    }
+}
