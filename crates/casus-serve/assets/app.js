@@ -162,7 +162,7 @@
       statCard('dates found', st.timexes, null)));
     if (st.first_date) main.append(h('p', { class: 'span' }, 'Events from ', h('b', {}, st.first_date), ' to ', h('b', {}, st.last_date), '.'));
     if (tl.histogram && tl.histogram.length) {
-      main.append(h('section', {}, h('h2', {}, 'Events per day'), histogram(tl.histogram, null, (d) => { location.href = '/timeline?from=' + d + '&to=' + d; })));
+      main.append(h('section', {}, h('h2', {}, 'Events over time'), histogram(tl.histogram, null, (a, b) => { location.href = '/timeline?from=' + a + '&to=' + b; })));
     }
     const cols = h('div', { class: 'cols' });
     const names = fac.names || {};
@@ -183,45 +183,63 @@
           h('td', {}, d.format), h('td', { class: 'r' }, fmt(d.sentences)), h('td', { class: 'r' }, fmt(d.bytes)))))));
   };
 
-  // A per-day bar chart; `range` = [from, to] highlights a window; click
-  // on a bar calls onDay(day); drag selects a range (onRange).
+  // A bar chart of events over time, by day, month or year depending on
+  // the span; `range` = [from, to] highlights a window; a click on a bar
+  // calls onDay(first, last) with its days; a drag calls onRange(from, to).
   function histogram(data, range, onDay, onRange, width) {
     const W = Math.max(300, Math.round(width || main.clientWidth - 20 || 1000)), H = 90, pad = 18;
-    const days = data.map((x) => x[0]);
-    const max = Math.max(1, ...data.map((x) => x[1]));
-    const t0 = Date.parse(days[0]), t1 = Date.parse(days[days.length - 1]);
-    const span = Math.max(1, (t1 - t0) / 864e5 + 1);
-    const bw = Math.max(1, (W - 2 * pad) / span);
-    const x = (d) => pad + ((Date.parse(d) - t0) / 864e5) * bw;
-    const svg = s('svg', { viewBox: '0 0 ' + W + ' ' + (H + 20), class: 'hist', role: 'img', 'aria-label': 'events per day' });
-    if (range && range[0]) {
-      const a = x(range[0]), b = range[1] ? x(range[1]) + bw : W - pad;
+    const first = data[0][0], last = data[data.length - 1][0];
+    const spanDays = (Date.parse(last) - Date.parse(first)) / 864e5 + 1;
+    const unit = spanDays <= 400 ? 'day' : spanDays <= 366 * 30 ? 'month' : 'year';
+    const keyOf = (d) => unit === 'day' ? d : unit === 'month' ? d.slice(0, 7) : d.slice(0, 4);
+    // Bucket index from the first bucket, and each bucket's first/last day.
+    const y0 = +first.slice(0, 4), m0 = +first.slice(5, 7);
+    const t0 = Date.parse(first);
+    const index = (d) => unit === 'day' ? Math.round((Date.parse(d) - t0) / 864e5)
+      : unit === 'month' ? (+d.slice(0, 4) - y0) * 12 + (+d.slice(5, 7) - m0) : +d.slice(0, 4) - y0;
+    const bounds = (i) => {
+      if (unit === 'day') { const d = new Date(t0 + i * 864e5).toISOString().slice(0, 10); return [d, d]; }
+      if (unit === 'month') {
+        const y = y0 + Math.floor((m0 - 1 + i) / 12), m = (m0 - 1 + i) % 12 + 1;
+        const mm = String(m).padStart(2, '0');
+        const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        return [y + '-' + mm + '-01', y + '-' + mm + '-' + String(lastDay).padStart(2, '0')];
+      }
+      return [(y0 + i) + '-01-01', (y0 + i) + '-12-31'];
+    };
+    const counts = new Map();
+    for (const [d, n] of data) counts.set(index(d), (counts.get(index(d)) || 0) + n);
+    const nb = index(last) + 1;
+    const max = Math.max(1, ...counts.values());
+    const bw = (W - 2 * pad) / nb;
+    const x = (i) => pad + i * bw;
+    const svg = s('svg', { viewBox: '0 0 ' + W + ' ' + (H + 20), class: 'hist', role: 'img', 'aria-label': 'events per ' + unit });
+    if (range && (range[0] || range[1])) {
+      const a = range[0] ? x(Math.max(0, index(range[0] < first ? first : range[0]))) : pad;
+      const b = range[1] ? x(Math.min(nb - 1, index(range[1] > last ? last : range[1]))) + bw : W - pad;
       svg.append(s('rect', { x: a, y: 0, width: Math.max(1, b - a), height: H, class: 'win' }));
     }
-    for (const [d, n] of data) {
-      const bh = Math.max(1, (n / max) * (H - 4));
-      const r = s('rect', { x: x(d), y: H - bh, width: Math.max(0.8, bw - 0.5), height: bh, class: 'bar', 'data-day': d },
-        s('title', {}, d + ': ' + n + ' events'));
-      svg.append(r);
+    for (const [i, n] of counts) {
+      const bh = Math.max(1.5, (n / max) * (H - 4));
+      svg.append(s('rect', { x: x(i), y: H - bh, width: Math.max(1.2, bw - (bw > 3 ? 0.6 : 0)), height: bh, class: 'bar', 'data-day': bounds(i)[0] },
+        s('title', {}, keyOf(bounds(i)[0]) + ': ' + n + ' events')));
     }
-    svg.append(s('text', { x: pad, y: H + 15, class: 'axis' }, days[0]));
-    svg.append(s('text', { x: W - pad, y: H + 15, class: 'axis', 'text-anchor': 'end' }, days[days.length - 1]));
-    svg.append(s('text', { x: W - pad, y: 10, class: 'axis', 'text-anchor': 'end' }, 'max ' + max + '/day'));
-    const dayAt = (ev) => {
+    svg.append(s('text', { x: pad, y: H + 15, class: 'axis' }, keyOf(first)));
+    svg.append(s('text', { x: W - pad, y: H + 15, class: 'axis', 'text-anchor': 'end' }, keyOf(last)));
+    svg.append(s('text', { x: W - pad, y: 10, class: 'axis', 'text-anchor': 'end' }, 'max ' + max + '/' + unit));
+    const at = (ev) => {
       const pt = svg.getBoundingClientRect();
       const px = (ev.clientX - pt.left) / pt.width * W;
-      const i = Math.floor((px - pad) / bw);
-      const t = new Date(t0 + Math.max(0, Math.min(span - 1, i)) * 864e5);
-      return t.toISOString().slice(0, 10);
+      return Math.max(0, Math.min(nb - 1, Math.floor((px - pad) / bw)));
     };
     let down = null;
-    svg.addEventListener('mousedown', (ev) => { down = dayAt(ev); ev.preventDefault(); });
+    svg.addEventListener('mousedown', (ev) => { down = at(ev); ev.preventDefault(); });
     svg.addEventListener('mouseup', (ev) => {
       if (down === null) return;
-      const up = dayAt(ev);
-      const a = down < up ? down : up, b = down < up ? up : down;
+      const up = at(ev);
+      const a = Math.min(down, up), b = Math.max(down, up);
       down = null;
-      if (a === b) { if (onDay) onDay(a); } else if (onRange) onRange(a, b);
+      if (a === b) { if (onDay) onDay(bounds(a)[0], bounds(a)[1]); } else if (onRange) onRange(bounds(a)[0], bounds(b)[1]);
     });
     return svg;
   }
@@ -271,7 +289,7 @@
       lastHist = tl.histogram;
       clear(chart);
       if (tl.histogram.length) {
-        const pick = (d) => { state.from = d; state.to = d; sync(); load(); };
+        const pick = (a, b) => { state.from = a; state.to = b || a; sync(); load(); };
         const range = (a, b) => { state.from = a; state.to = b; sync(); load(); };
         chart.append(histogram(tl.histogram, [state.from, state.to], pick, range));
         // Zoomed: the window again, at full width.

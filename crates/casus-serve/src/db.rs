@@ -405,6 +405,17 @@ pub fn event_conditions(
     span_days: i64,
     dates: bool,
 ) -> (String, Vec<String>) {
+    conditions(f, span_days, dates, false)
+}
+
+/// [`event_conditions`]; `probe` writes the document filter as a per-row
+/// lookup, for plans that walk the date index and stop early.
+fn conditions(
+    f: &casus_store::facts_query::EventFilter,
+    span_days: i64,
+    dates: bool,
+    probe: bool,
+) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut args: Vec<String> = Vec::new();
     let mut push = |cond: &str, v: &str| {
@@ -438,10 +449,17 @@ pub fn event_conditions(
         }
     }
     if let Some(v) = &f.doc {
-        push(
-            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
-            v,
-        );
+        if probe {
+            push(
+                " AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.doc_id = ?)",
+                v,
+            );
+        } else {
+            push(
+                " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
+                v,
+            );
+        }
     }
     if let Some(v) = &f.q {
         let q = casus_store::query::fts_query(v);
@@ -487,8 +505,18 @@ pub fn event_ids(
     span_days: i64,
     matches: i64,
 ) -> Result<Vec<i64>> {
-    let (cond, args) = event_conditions(f, span_days, true);
-    let dated_from = if matches > ORDERED_SCAN_ABOVE {
+    // A lone equality on the place or the type has an index that both
+    // filters and orders; anything else with many matches walks the date
+    // index instead of sorting every match.
+    let lone_indexed = (f.place.is_some() != f.kind.is_some())
+        && f.actor.is_none()
+        && f.recipient.is_none()
+        && f.mode.is_none()
+        && f.doc.is_none()
+        && f.q.is_none();
+    let walk = matches > ORDERED_SCAN_ABOVE && !lone_indexed;
+    let (cond, args) = conditions(f, span_days, true, walk);
+    let dated_from = if walk {
         "events e INDEXED BY events_date"
     } else {
         "events e"

@@ -386,7 +386,7 @@ fn pages_work_in_chromium() {
     b.goto("/timeline");
     let all = b.count(".event");
     assert!(all > 50, "timeline shows events ({all})");
-    assert!(b.count("svg.hist rect.bar") > 10, "histogram drawn");
+    assert!(b.count("svg.hist rect.bar") > 3, "histogram drawn");
     b.js("document.getElementById('f-actor').value = 'RUS'; document.getElementById('f-type').value = ''; document.getElementById('f-apply').click();");
     b.wait_for("actor filter", "return location.search.includes('actor=RUS') && !document.getElementById('summary').textContent.startsWith('Loading')");
     // Each actor link's title is "id · country · sector".
