@@ -226,7 +226,7 @@
     }
     svg.append(s('text', { x: pad, y: H + 15, class: 'axis' }, keyOf(first)));
     svg.append(s('text', { x: W - pad, y: H + 15, class: 'axis', 'text-anchor': 'end' }, keyOf(last)));
-    svg.append(s('text', { x: W - pad, y: 10, class: 'axis', 'text-anchor': 'end' }, 'max ' + max + '/' + unit));
+    svg.append(s('text', { x: pad, y: 10, class: 'axis' }, 'max ' + max + ' events/' + unit));
     const at = (ev) => {
       const pt = svg.getBoundingClientRect();
       const px = (ev.clientX - pt.left) / pt.width * W;

@@ -130,7 +130,8 @@ fn main() -> anyhow::Result<()> {
         "{:<58} {:>9} {:>8} {:>8} {:>8}",
         "query", "req/s", "p50 ms", "p99 ms", "errors"
     );
-    let queries: Vec<(String, Box<dyn Fn(u64) -> String + Send + Sync>)> = vec![
+    type Query = Box<dyn Fn(u64) -> String + Send + Sync>;
+    let queries: Vec<(String, Query)> = vec![
         (
             "event by id".into(),
             Box::new(move |i| format!("/api/events/{}", 1 + (i * 7919) as i64 % max_id)),

@@ -230,17 +230,18 @@ struct StatsOut {
     kb: Value,
 }
 
+/// The counts of `/api/stats` (kept until the knowledge base changes).
+pub fn stats_value(app: &crate::AppState, s: &Store) -> ApiResult<Value> {
+    app.cache.get_or(s, "stats", || {
+        let stats = s.stats()?;
+        let kb = crate::api_kb::kb_stats(s)?;
+        Ok(serde_json::to_value(StatsOut { stats, kb }).unwrap_or_default())
+    })
+}
+
 async fn stats(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     Params::new(q, &[])?;
-    run_with(&st, |app, s| {
-        let v = app.cache.get_or(s, "stats", || {
-            let stats = s.stats()?;
-            let kb = crate::api_kb::kb_stats(s)?;
-            Ok(serde_json::to_value(StatsOut { stats, kb }).unwrap_or_default())
-        })?;
-        Ok(Json(v))
-    })
-    .await
+    run_with(&st, |app, s| Ok(Json(stats_value(app, s)?))).await
 }
 
 async fn documents(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {

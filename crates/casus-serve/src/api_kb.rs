@@ -271,18 +271,7 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
         resolve_doc(s, &mut f)?;
         let total = event_count(app, s, &f)?;
         let events = event_page(app, s, &f)?;
-        let key = format!(
-            "hist:{:?}",
-            (&f.actor, &f.recipient, &f.kind, &f.mode, &f.place, &f.doc)
-        );
-        let histogram = app.cache.get_or(s, &key, || {
-            Ok(Value::Array(
-                db::day_counts(s, &f)?
-                    .into_iter()
-                    .map(|(d, n)| json!([d, n]))
-                    .collect(),
-            ))
-        })?;
+        let histogram = histogram_value(app, s, &f)?;
         let mut days: Vec<(String, Vec<Value>)> = Vec::new();
         for e in events {
             let d = group_label(&e.record["date"]);
@@ -303,6 +292,59 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
     .await
 }
 
+/// Events per day under the non-date filters of `f` (kept).
+pub fn histogram_value(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Value> {
+    let key = format!(
+        "hist:{:?}",
+        (
+            &f.actor,
+            &f.recipient,
+            &f.kind,
+            &f.mode,
+            &f.place,
+            &f.doc,
+            &f.q
+        )
+    );
+    app.cache.get_or(s, &key, || {
+        Ok(Value::Array(
+            db::day_counts(s, f)?
+                .into_iter()
+                .map(|(d, n)| json!([d, n]))
+                .collect(),
+        ))
+    })
+}
+
+/// The filter menus with names (kept).
+pub fn facets_value(app: &AppState, s: &Store) -> ApiResult<Value> {
+    app.cache.get_or(s, "facets", || {
+        let mut v = db::facets(s)?;
+        let mut names = serde_json::Map::new();
+        for k in ["actors", "recipients", "places"] {
+            for x in v[k].as_array().cloned().unwrap_or_default() {
+                if let Some(id) = x[0].as_str() {
+                    names.insert(id.to_string(), json!(name_of(app, id)));
+                }
+            }
+        }
+        v["names"] = Value::Object(names);
+        Ok(v)
+    })
+}
+
+/// Computes the answers every first page load needs, so the first visitor
+/// does not wait for whole-knowledge-base scans.
+pub fn warm(app: &AppState, s: &Store) -> ApiResult<()> {
+    crate::api::stats_value(app, s)?;
+    if has_events(s)? {
+        facets_value(app, s)?;
+        histogram_value(app, s, &EventFilter::default())?;
+        event_count(app, s, &EventFilter::default())?;
+    }
+    Ok(())
+}
+
 /// Values for the filter menus, with names.
 async fn facets(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     Params::new(q, &[])?;
@@ -312,19 +354,7 @@ async fn facets(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
                 json!({"types": [], "modes": [], "actors": [], "recipients": [], "places": [], "names": {}}),
             ));
         }
-        let v = app.cache.get_or(s, "facets", || {
-            let mut v = db::facets(s)?;
-            let mut names = serde_json::Map::new();
-            for k in ["actors", "recipients", "places"] {
-                for x in v[k].as_array().cloned().unwrap_or_default() {
-                    if let Some(id) = x[0].as_str() {
-                        names.insert(id.to_string(), json!(name_of(app, id)));
-                    }
-                }
-            }
-            v["names"] = Value::Object(names);
-            Ok(v)
-        })?;
+        let v = facets_value(app, s)?;
         Ok(Json(v))
     })
     .await
@@ -461,7 +491,11 @@ fn entity_json(app: &AppState, id: &str) -> Option<Value> {
     })
 }
 
-fn entity_mentions(s: &Store, id: &str) -> ApiResult<(i64, Option<(String, String, String)>)> {
+/// How often an entity is mentioned, and its name, type and country as
+/// mentioned.
+type Mentioned = (i64, Option<(String, String, String)>);
+
+fn entity_mentions(s: &Store, id: &str) -> ApiResult<Mentioned> {
     Ok(s.conn().query_row(
         "SELECT count(*), max(name), max(entity_type), max(coalesce(country, '')) FROM mentions WHERE entity_id = ?1",
         [id],

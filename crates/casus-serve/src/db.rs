@@ -560,18 +560,21 @@ pub fn event_ids(
     Ok(out)
 }
 
+/// A document's sentences as `(start, end, text)`, by raw start.
+type Spans = std::sync::Arc<Vec<(i64, i64, String)>>;
+
 /// The sentences of each document, by raw span, kept in memory to find
 /// the sentence behind a source span (documents never change once stored).
 #[derive(Default)]
 pub struct SentenceSpans {
-    docs: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<(i64, i64, String)>>>>,
+    docs: std::sync::Mutex<HashMap<String, Spans>>,
 }
 
 /// Sentences kept before the map starts over.
 const SPANS_MAX: usize = 2_000_000;
 
 impl SentenceSpans {
-    fn doc(&self, store: &Store, id: &str) -> Result<std::sync::Arc<Vec<(i64, i64, String)>>> {
+    fn doc(&self, store: &Store, id: &str) -> Result<Spans> {
         if let Some(v) = self.docs.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
             return Ok(v.clone());
         }

@@ -194,6 +194,14 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = AppState::open(&cfg)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    {
+        let st = state.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = st.pool.with(|s| api_kb::warm(&st, s)) {
+                eprintln!("casus: warming caches: {}", e.message);
+            }
+        });
+    }
     ready(listener.local_addr()?);
     axum::serve(listener, app(state, cfg.timeout))
         .with_graceful_shutdown(async {
