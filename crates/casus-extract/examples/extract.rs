@@ -46,12 +46,8 @@ fn main() {
             .map(String::from);
         let timexes = tagger.tag(text, doc_date.as_deref());
         let date_at = |off: usize| -> Option<String> {
-            timexes
-                .iter()
-                .filter(|t| t.end <= off)
-                .filter_map(|t| t.date.as_ref())
-                .last()
-                .map(|d| d.value.clone())
+            casus_time::reference_at(&timexes, off)
+                .map(|d| d.start)
                 .or_else(|| doc_date.clone())
         };
         let mentions = gaz.recognise(text, &date_at);

@@ -91,8 +91,11 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
     if !t.word {
         return None;
     }
-    // Citation markers "[62]" are not quantities.
-    if i > 0 && toks[i - 1].low == "[" {
+    // Citation markers "[62]" and numbered names ("Law 10/59") are not quantities.
+    if i > 0 && matches!(toks[i - 1].low.as_str(), "[" | "/" | "#" | "no") {
+        return None;
+    }
+    if toks.get(i + 1).is_some_and(|n| n.low == "/") {
         return None;
     }
     if let Some(h) = r.vague.longest_at(toks, i) {
@@ -189,6 +192,12 @@ struct Seg {
     q: Option<Quantity>,
     category: Option<String>,
     population: Option<String>,
+    /// The population was only implied by a community word ("Azerbaijanis").
+    weak_population: bool,
+    /// The counted belong to the speaker ("398 of its soldiers").
+    own: bool,
+    /// The cue before the number is a verb of loss ("Nagorno-Karabakh lost 14 tanks").
+    lost: bool,
     item: Option<String>,
     subject: Option<String>,
     /// Token one past the evidence.
@@ -222,15 +231,29 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
         let toks = tokenize(text, start, end);
         let ms = place_mentions(doc.mentions, &toks, start, end);
         if label_line(line) {
-            block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(p.m));
+            block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
-        if s.kind != SentenceKind::ListItem {
+        // A label governs the list under it: bulleted items, or bare lines that
+        // open with a count ("2,840 servicemen killed").
+        let counted_line = line.trim_start().starts_with(|c: char| c.is_ascii_digit());
+        if s.kind != SentenceKind::ListItem && !counted_line {
             block = None;
         }
         if toks.is_empty() {
             continue;
         }
+        // "Armenia: 3,825 killed": a side named as the line's label owns its counts.
+        let line_side = ms
+            .iter()
+            .find(|p| {
+                is_actor(p.m)
+                    && toks.get(p.last).is_some_and(|x| x.low == ":")
+                    && toks[..p.first]
+                        .iter()
+                        .all(|x| !x.word || r.determiners.contains(&x.low))
+            })
+            .map(|p| owner_id(r, p.m));
         // Claimant in running text.
         let mut claimant = block.clone();
         let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
@@ -240,18 +263,25 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     .iter()
                     .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
                 {
-                    claimant = Some(owner_id(p.m));
+                    claimant = Some(owner_id(r, p.m));
                     claimant_rule = "according-to";
                     break;
                 }
             }
         }
-        // Quantities.
+        // Quantities (never inside a date: "27 September").
+        let lo = doc
+            .timexes
+            .partition_point(|t| t.start < start)
+            .saturating_sub(1);
+        let sentence_timexes: Vec<&casus_time::Timex> = doc.timexes[lo..]
+            .iter()
+            .take_while(|t| t.start < end)
+            .collect();
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let in_timex = doc
-                .timexes
+            let in_timex = sentence_timexes
                 .iter()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
@@ -270,17 +300,27 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             // "X stated/reported (that) ..." before the first number.
             for h in r.reporting.find_all(&toks, 0, qs[0].first) {
                 if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
-                    claimant = Some(owner_id(p.m));
+                    claimant = Some(owner_id(r, p.m));
                     claimant_rule = "reported";
                 }
+            }
+        }
+        if claimant.is_none() {
+            // "…, the Armenian Defence Ministry said."
+            if let Some(c) = crate::events::trailing_reporter(r, &toks, &ms, qs[0].last) {
+                claimant = Some(c);
+                claimant_rule = "reported";
             }
         }
         let mut segs: Vec<Seg> = Vec::new();
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
-            if let Some(k) =
-                (q.last..seg_end).find(|&k| matches!(toks[k].low.as_str(), ";" | ":" | "("))
-            {
+            if let Some(k) = (q.last..seg_end).find(|&k| {
+                matches!(
+                    toks[k].low.as_str(),
+                    ";" | ":" | "(" | "which" | "whose" | "whereas" | "while"
+                )
+            }) {
                 seg_end = k;
             }
             let win_end = seg_end.min(q.last + 10);
@@ -306,20 +346,29 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                 let from = q.first.saturating_sub(6);
                 let mut k = from;
                 while k < q.first {
-                    if let Some(h) = r
-                        .categories
-                        .longest_at(&toks, k)
-                        .or_else(|| r.before.longest_at(&toks, k))
-                    {
+                    let cat = r.categories.longest_at(&toks, k);
+                    let pre = r.before.longest_at(&toks, k);
+                    // The longer cue wins: "death toll" over "death".
+                    let verb = match (&cat, &pre) {
+                        (Some(c), Some(p)) => c.last >= p.last,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    if let Some(h) = if verb { cat } else { pre } {
                         if h.last + 4 >= q.first {
-                            let name = if r.categories.longest_at(&toks, k).is_some() {
+                            let name = if verb {
                                 r.categories.get(h.entry).clone()
                             } else {
                                 r.before.get(h.entry).clone()
                             };
                             seg.category = Some(name);
                             before = true;
-                            seg.rule.push("cue-before");
+                            seg.rule.push(if verb { "cue-before" } else { "toll" });
+                            seg.lost = verb
+                                && matches!(
+                                    toks[k].low.as_str(),
+                                    "lost" | "lose" | "loses" | "losing"
+                                );
                         }
                         k = h.last;
                     } else {
@@ -346,6 +395,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                         seg.end_tok = seg.end_tok.max(h.last);
                     } else if r.communities.contains(&toks[k].low) {
                         seg.population = Some("civilian".into());
+                        seg.weak_population = true;
                     }
                 }
                 k += 1;
@@ -353,15 +403,40 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             if seg.item.is_some() {
                 seg.population = Some("equipment".into());
             }
+            // "destroyed five Armenian tanks": the owner stands right after the number.
             let subj_end = if before {
-                win_end
+                win_end.min(q.last + 3)
             } else {
                 cat_at.unwrap_or(win_end.min(q.last + 4))
             };
             seg.subject = ms
                 .iter()
-                .find(|p| p.first >= q.last && p.first < subj_end && is_actor(p.m))
-                .map(|p| owner_id(p.m));
+                .find(|p| {
+                    p.first >= q.last
+                        && p.first < subj_end
+                        && is_actor(p.m)
+                        && !(p.first >= 2
+                            && toks[p.first - 1].low == "to"
+                            && toks[p.first - 2].low == "according")
+                })
+                .map(|p| owner_id(r, p.m))
+                .or_else(|| {
+                    // "34 fatalities on the Azerbaijani side"
+                    ms.iter()
+                        .find(|p| {
+                            p.first >= q.last
+                                && p.first < win_end
+                                && is_actor(p.m)
+                                && toks
+                                    .get(p.last)
+                                    .is_some_and(|x| x.low == "side" || x.low == "sides")
+                        })
+                        .map(|p| owner_id(r, p.m))
+                });
+            // "398 of its soldiers": the claimant's own.
+            seg.own = toks[q.last..(q.last + 3).min(toks.len())]
+                .iter()
+                .any(|x| matches!(x.low.as_str(), "its" | "our" | "their"));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
@@ -372,8 +447,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
                     if n.category.is_some() {
                         segs[i].category = n.category.clone();
                         if segs[i].population.is_none()
-                            || segs[i].population.as_deref() == Some("civilian")
-                                && n.population.is_some()
+                            || (segs[i].weak_population && n.population.is_some())
                         {
                             segs[i].population = n.population.clone();
                             segs[i].item = n.item.clone();
@@ -400,11 +474,67 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
                 continue;
             };
-            let subject = seg.subject.clone().or_else(|| block.clone());
+            let mut subject = seg
+                .subject
+                .clone()
+                .or_else(|| line_side.clone())
+                .or_else(|| block.clone());
+            let mut seg_rule = seg.rule.clone();
+            // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
+            // killed": a party's report of losses without an owner counts its own.
+            let own_report = !seg.rule.contains(&"cue-before")
+                && claimant
+                    .as_ref()
+                    .is_some_and(|c| r.adversaries.contains_key(c));
+            if subject.is_none() && (seg.own || own_report) && claimant.is_some() {
+                subject = claimant.clone();
+                seg_rule.push("own");
+            }
+            if subject.is_none()
+                && seg.rule.contains(&"cue-before")
+                && matches!(
+                    seg.category.as_deref(),
+                    Some("destroyed" | "damaged" | "killed" | "captured")
+                )
+            {
+                // "Azerbaijan stated it had destroyed five tanks", "Azerbaijani forces shelled
+                // the town, killing two civilians": the agent's adversary lost them. The
+                // agent is the first actor of the reported clause, else the claimant.
+                let from = r
+                    .reporting
+                    .find_all(&toks, 0, q.first)
+                    .last()
+                    .map(|h| h.last)
+                    .unwrap_or(0);
+                let agent = ms
+                    .iter()
+                    .find(|p| {
+                        p.first >= from
+                            && p.last <= q.first
+                            && is_actor(p.m)
+                            && !(p.first >= 2
+                                && toks[p.first - 1].low == "to"
+                                && toks[p.first - 2].low == "according")
+                    })
+                    .map(|p| owner_id(r, p.m))
+                    .or_else(|| claimant.clone());
+                if seg.lost {
+                    // "Nagorno-Karabakh lost 14 tanks": the agent's own losses.
+                    subject = agent.clone();
+                    seg_rule.push("loser");
+                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
+                    subject = Some(adv.clone());
+                    seg_rule.push("adversary");
+                }
+            }
             let qstart = toks[q.first].start;
+            // As-of or event date: the last date before the number that sets the
+            // narrative, else the first in the sentence, else the narrative date.
+            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
             let date = dated_in(doc.timexes, start, qstart)
+                .filter(sets)
                 .last()
-                .or_else(|| dated_in(doc.timexes, start, end).next())
+                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
                 .and_then(|t| t.date.clone())
                 .or_else(|| reference_at(doc.timexes, start));
             let mut rule = vec![if claimant_rule.is_empty() {
@@ -412,7 +542,7 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
             } else {
                 claimant_rule
             }];
-            rule.extend(seg.rule.iter());
+            rule.extend(seg_rule.iter());
             let end_off = toks
                 .get(seg.end_tok.saturating_sub(1))
                 .map(|t| t.end)
@@ -658,6 +788,7 @@ mod tests {
         assert_eq!(v[0].0, "destroyed");
         assert_eq!(v[0].2.as_deref(), Some("tank"));
         assert_eq!(v[0].4.as_deref(), Some("AZE"));
+        assert_eq!(v[0].3.as_deref(), Some("ARM"));
         assert_eq!(v[0].5, Some(5));
     }
 
@@ -681,5 +812,109 @@ mod tests {
                 .iter()
                 .all(|r| r.5 == Some(5))
         );
+    }
+
+    #[test]
+    fn explicit_population_is_not_overridden() {
+        let v = claims(
+            "  • 12 Azerbaijani civilians and 5 Armenian soldiers killed",
+            vec![],
+        );
+        assert_eq!(v[0].1, "civilian", "{v:?}");
+        assert_eq!(v[1].1, "military", "{v:?}");
+    }
+
+    #[test]
+    fn community_subjects_stand_for_their_state() {
+        let v = claims("  • 40,000 Azerbaijanis displaced", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("AZE"));
+    }
+
+    #[test]
+    fn victims_of_a_reported_attack_belong_to_the_other_side() {
+        let v = claims("The Armenian National Security Service stated that Azerbaijani forces had shelled the town, killing two civilians.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("ARM"), "{v:?}");
+        assert_eq!(v[0].4.as_deref(), Some("ARM"), "{v:?}");
+    }
+
+    #[test]
+    fn according_to_names_the_claimant() {
+        let v = claims(
+            "The death toll rose to 1,221, according to the Azerbaijani authorities.",
+            vec![],
+        );
+        // A side's running toll counts its own dead.
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("AZE")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn trailing_attribution_names_the_claimant() {
+        let v = claims("Armenian forces shot down three Azerbaijani drones, the Armenian National Security Service said.", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("ARM")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn own_losses_and_sides() {
+        let v = claims("Armenia lost 14 tanks.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("ARM"), "{v:?}");
+        let v = claims("Azerbaijan stated 398 of its soldiers were killed.", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("AZE")),
+            "{v:?}"
+        );
+        let v = claims("There were 34 fatalities on the Azerbaijani side.", vec![]);
+        assert_eq!(v[0].3.as_deref(), Some("AZE"), "{v:?}");
+    }
+
+    #[test]
+    fn a_party_reports_its_own_losses() {
+        let v = claims(
+            "The Azerbaijani Defense Ministry said 94 civilians had been killed.",
+            vec![],
+        );
+        assert_eq!(
+            (v[0].3.as_deref(), v[0].4.as_deref()),
+            (Some("AZE"), Some("AZE")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn label_blocks_without_bullets() {
+        let v = claims(
+            "Per Azerbaijan:\n2,840 servicemen killed\nSee details.\n5 soldiers killed",
+            vec![],
+        );
+        assert_eq!(v[0].4.as_deref(), Some("AZE"), "{v:?}");
+        assert_eq!(v[1].4.as_deref(), None, "{v:?}");
+    }
+
+    #[test]
+    fn side_labels_own_their_counts() {
+        let v = claims("Armenia: 3,825 killed, 6 missing", vec![]);
+        assert_eq!(
+            (v[0].3.as_deref(), v[1].3.as_deref()),
+            (Some("ARM"), Some("ARM")),
+            "{v:?}"
+        );
+        assert_eq!(v[0].4, None);
+    }
+
+    #[test]
+    fn numbered_names_and_relative_clauses_are_not_claims() {
+        assert!(claims(
+            "Law 10/59, which made violence punishable by death, passed.",
+            vec![]
+        )
+        .is_empty());
     }
 }

@@ -2,23 +2,47 @@
 //!
 //! For each sentence the coder finds the trigger phrases of `events.toml`
 //! (leftmost longest, lemmatised), drops the ones that are only the content
-//! of another (`urged X *to cooperate*`, `lifted *the curfew*`), and fills each
-//! remaining trigger by rules, each named in [`Event::rule`]:
+//! or object of another (`urged X *to cooperate*`, `demanded that Turkey
+//! *provide*`, `lifted *the curfew*`, `condemned *attacks*`, `for *violating*`),
+//! and fills each remaining trigger by rules, each named in [`Event::rule`]:
 //!
 //! * `subject`: the nearest actor mention to the left within the clause that
-//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X");
-//! * `coordination`: a trigger after "and" or a comma ("condemned X and called
-//!   for", "…, urging") shares the subject of the trigger before it;
-//! * `passive`: "was condemned by X" makes X the actor and the left mention the
-//!   recipient; `actor-after`: "at the request of X" likewise;
+//!   is not inside a prepositional phrase ("in Azerbaijan", "according to X",
+//!   "the territories of X"; "the President of X" is kept), with its list;
+//! * `coordination`: a trigger after "and" or a comma, past adverbs and
+//!   modals ("condemned X and called for", "…, would not provide", "…,
+//!   urging") shares the subject of the trigger before it in the clause;
+//! * `participle`: "the United States calling for" — the phrase before it;
+//! * `relative`: "Aliyev, who is also …, thanked" — the antecedent;
+//! * `pronoun`: "it"/"he" inside a sentence that already has a subject;
+//! * `passive-by`: "was condemned by X" makes X the actor and the left mention
+//!   the recipient; `passive` without agent keeps the recipient only (or, for
+//!   MOBILIZE/RETREAT, makes the moved forces' side the actor);
+//! * `actor-after`: "at the request of X" (the main subject receives it);
 //! * `demonym`: a nominal trigger takes a demonym right before it ("an
-//!   Armenian attack");
+//!   Armenian attack", "U.S. military aid");
+//! * `main-clause`: a trigger in an opening phrase ("Following a closed
+//!   meeting, the Council …") takes the main clause's subject;
+//! * `agent-of`: "a decree by X lifted" — the agent in the subject phrase;
 //! * `anaphora`: with no mention in the clause ("It condemned", "The group
-//!   called"), the last subject of the paragraph;
+//!   called"), the sentence's subject, else the last one of the paragraph
+//!   (bare nouns like "the shelling" take none);
+//! * `ellipsis`: "…, as did X", "X followed by Y", "X, along with Y and Z";
 //! * recipients are the first actor mention after the trigger (not a
-//!   locative "in X"), up to the next trigger;
+//!   locative "in X", not past a comma), up to the next trigger not joined by
+//!   "and"; a demonym before a people noun is the community ("Armenian
+//!   servicemen" → `ARMENIANS`, country `ARM`); `between`: mediation between
+//!   two sides, and "talks between X and Y" codes both directions;
+//! * `future->AGREE|THREATEN|REJECT`: "will provide" is a promise, "will
+//!   boycott" or "will withdraw … unless" a threat, "would not provide" a
+//!   refusal;
 //! * lists ("Russia, the United States, and France") give one event per
 //!   member, on both sides.
+//!
+//! The date is the last narrative-setting date before the trigger in the
+//! sentence, else the first after it, else the narrative date in force;
+//! `claimed_by` comes from "according to X", "X said (that) …" or a final
+//! "…, X said".
 
 use std::collections::HashSet;
 
@@ -73,6 +97,12 @@ pub(crate) fn place_mentions<'a>(
     out
 }
 
+/// Whether a mention is only the first part of a compound word
+/// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor.
+fn in_compound(toks: &[Tok], p: &Placed) -> bool {
+    p.last > p.first && toks[p.last - 1].end > p.m.end
+}
+
 /// The token before `i`, skipping determiners; its index.
 fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
     let mut k = i;
@@ -90,7 +120,11 @@ fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
     match prev_content(r, toks, p.first) {
         Some(k) => {
             let w = &toks[k].low;
-            w != "of" && r.prepositions.contains(w)
+            // "the President of Russia", "the National Assembly of Azerbaijan" name an
+            // actor; "the territories of Azerbaijan" do not.
+            let titled_of =
+                w == "of" && k > 0 && (toks[k - 1].upper || r.of_heads.contains(&toks[k - 1].low));
+            !titled_of && r.prepositions.contains(w)
         }
         None => false,
     }
@@ -130,11 +164,29 @@ fn list_of(
     };
     let mut out = vec![i];
     let mut has_conj = false;
+    // One member may be named twice in a row: "the European Union (EU)",
+    // "his Iranian counterpart Mohammad Javad Zarif".
+    let mut i0 = i;
+    while left
+        && i0 > 0
+        && member(&ms[i0 - 1])
+        && joined(&ms[i0 - 1], &ms[i0])
+        && ms[i0 - 1].m.entity.id == ms[i0].m.entity.id
+        && !conj(&ms[i0 - 1], &ms[i0])
+    {
+        i0 -= 1;
+        out.insert(0, i0);
+    }
     // Going left from the last member, the first gap holds the conjunction
     // ("A, B, and C"); going right, the gap with the conjunction is the last.
-    if left && i > 0 && member(&ms[i - 1]) && joined(&ms[i - 1], &ms[i]) && conj(&ms[i - 1], &ms[i])
+    if left
+        && i0 > 0
+        && member(&ms[i0 - 1])
+        && joined(&ms[i0 - 1], &ms[i0])
+        && conj(&ms[i0 - 1], &ms[i0])
     {
         has_conj = true;
+        let i = i0;
         let mut k = i;
         while k > 0
             && member(&ms[k - 1])
@@ -155,17 +207,23 @@ fn list_of(
     }
     // "X, Y" without a conjunction is an apposition, not a list.
     if !has_conj {
-        return vec![i];
+        return out.into_iter().filter(|&k| k == i).collect();
     }
     out
 }
 
 /// The actor record for a mention.
-pub(crate) fn actor_of(m: &Mention) -> Actor {
+pub(crate) fn actor_of(r: &Rules, m: &Mention) -> Actor {
+    // A community's country is its state ("ARMENIANS" belongs to ARM).
+    let country = if m.entity.kind == "community" {
+        Some(owner_id(r, m))
+    } else {
+        m.entity.country.clone()
+    };
     Actor {
         id: m.entity.id.clone(),
         name: m.entity.name.clone(),
-        country: m.entity.country.clone(),
+        country,
         sector: m.entity.sector.clone(),
         raw: m.text.clone(),
         person: m.person.clone(),
@@ -225,6 +283,16 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
     let w = &toks[first].low;
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
+    }
+    // A reduced relative: "the servicemen wounded during the clashes".
+    if w.ends_with("ed")
+        && first > 0
+        && r.people_nouns.contains(&toks[first - 1].low)
+        && toks
+            .get(first + 1)
+            .is_some_and(|x| r.prepositions.contains(&x.low))
+    {
+        return true;
     }
     let mut k = first;
     for _ in 0..3 {
@@ -293,12 +361,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             memory.clear();
             continue;
         }
-        // A new paragraph (a line boundary between sentences) keeps the
-        // memory only across a single line break within a section.
+        // "It" and "the group" reach back within a paragraph only.
         if text
             .get(last_line_end..start)
-            .is_some_and(|g| g.contains("\n\n"))
-            && s.kind == SentenceKind::ListItem
+            .is_some_and(|g| g.contains('\n'))
         {
             memory.clear();
         }
@@ -316,11 +382,31 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             if in_mention(h.first) {
                 continue;
             }
-            if t.verb_only
-                && h.first > 0
-                && (r.determiners.contains(&toks[h.first - 1].low) || toks[h.first - 1].low == "'s")
-            {
+            if t.verb_only && h.first > 0 && nominal(r, &toks, false, h.first) {
                 continue;
+            }
+            // "the partially recognized countries", "internationally recognized borders":
+            // a participle between an adverb or determiner and a noun is an adjective.
+            if h.last == h.first + 1 && toks[h.first].low.ends_with("ed") && h.first > 0 {
+                let before = &toks[h.first - 1].low;
+                let modifier = r.determiners.contains(before)
+                    || (before.ends_with("ly")
+                        && before.len() > 4
+                        && h.first >= 2
+                        && (r.determiners.contains(&toks[h.first - 2].low)
+                            || matches!(toks[h.first - 2].low.as_str(), "or" | "and")));
+                let noun_next = toks.get(h.last).is_some_and(|x| {
+                    x.word
+                        && !x.upper
+                        && !r.prepositions.contains(&x.low)
+                        && !r.determiners.contains(&x.low)
+                        && !r.be.contains(&x.low)
+                        && x.low != "and"
+                        && x.low != "or"
+                });
+                if modifier && noun_next {
+                    continue;
+                }
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.
@@ -356,15 +442,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 // "condemned attacks on civilians", "expressed concern at the shelling":
                 // the object of a speech act is what it is about, not a second event.
                 let gap_toks = &toks[p.last..h.first];
-                let about = matches!(pk, "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN")
-                    && gap <= 3
+                let about = matches!(
+                    pk,
+                    "REQUEST" | "ACCUSE" | "SUPPORT" | "REJECT" | "THREATEN" | "AGREE" | "CONCEDE"
+                ) && gap <= 3
                     && !gap_toks
                         .iter()
                         .any(|x| matches!(x.low.as_str(), "and" | "," | ";" | "but" | "while"))
                     && !ms
                         .iter()
                         .any(|m| m.first >= p.last && m.last <= h.first && is_actor(m.m));
-                let content = content || about;
+                // "demanded that Turkey provide ...", "agreed that they should cooperate":
+                // the verb of a that-clause after a request or promise is its content.
+                let that_clause = matches!(pk, "REQUEST" | "AGREE" | "THREATEN" | "REJECT")
+                    && gap <= 12
+                    && gap_toks.iter().any(|x| x.low == "that")
+                    && !gap_toks
+                        .iter()
+                        .any(|x| r.clause_breaks.contains(&x.low) || x.low == ".");
+                let content = content || about || that_clause;
                 let between = r
                     .triggers
                     .phrase(h.entry)
@@ -393,7 +489,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         let according = ms
             .iter()
             .find(|p| after_according(&toks, p) && is_actor(p.m))
-            .map(|p| owner_id(p.m));
+            .map(|p| owner_id(r, p.m));
         let location = ms
             .iter()
             .find(|p| {
@@ -402,15 +498,25 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         .is_some_and(|k| r.prepositions.contains(&toks[k].low))
             })
             .map(|p| place_of(p.m));
-        let date = dated_in(doc.timexes, start, end)
-            .next()
-            .and_then(|t| t.date.clone())
-            .or_else(|| reference_at(doc.timexes, start));
+        let narrative = reference_at(doc.timexes, start);
         let mut prev_subject: Option<Vec<usize>> = None;
+        // Where the trigger that set `prev_subject` starts.
+        let mut prev_at = 0usize;
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(r, &toks, f.first);
+            // Date: the last date before the trigger in the sentence, else the
+            // first after it, else the narrative date in force. Look-backs and
+            // asides ("since 1992") that set no narrative date are skipped.
+            let tpos = toks[f.first].start;
+            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
+            let date = dated_in(doc.timexes, start, tpos)
+                .filter(sets)
+                .last()
+                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
+                .and_then(|t| t.date.clone())
+                .or_else(|| narrative.clone());
             let cend = clause_end(r, &toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
@@ -428,7 +534,22 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
             let passive = is_passive(r, &toks, f.first);
-            let left_subject = || -> Option<usize> {
+            // The whole list decides: "from France, Russia, and the United States" is a
+            // phrase; "the co-chairs of the Group, France and the U.S." an apposition
+            // whose head is dropped.
+            let subject_list = |i: usize| -> Option<Vec<usize>> {
+                let list = list_of(r, &toks, &ms, i, true, false);
+                let head = list[0];
+                let free = !in_pp(r, &toks, &ms[head])
+                    || prev_content(r, &toks, ms[head].first)
+                        .is_some_and(|k| toks[k].low == "including");
+                // "the countries of Transnistria, Abkhazia and South Ossetia": the
+                // members of an "of" phrase are the ones meant.
+                let of =
+                    prev_content(r, &toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
+                (free || (of && list.len() >= 2)).then_some(list)
+            };
+            let left_subject = || -> Option<Vec<usize>> {
                 ms.iter()
                     .enumerate()
                     .rev()
@@ -436,17 +557,11 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         p.last <= f.first
                             && p.first >= cstart
                             && is_actor(p.m)
+                            && !in_compound(&toks, p)
                             && !after_according(&toks, p)
                     })
-                    .find(|(i, p)| {
-                        // The whole list decides: "from France, Russia, and the United States" is a phrase.
-                        let head = list_of(r, &toks, &ms, *i, true, false)[0];
-                        !in_pp(r, &toks, p)
-                            && (!in_pp(r, &toks, &ms[head])
-                                || prev_content(r, &toks, ms[head].first)
-                                    .is_some_and(|k| toks[k].low == "including"))
-                    })
-                    .map(|(i, _)| i)
+                    .filter(|(_, p)| !in_pp(r, &toks, p))
+                    .find_map(|(i, _)| subject_list(i))
             };
             let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
                 ms.iter()
@@ -456,6 +571,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && p.last <= lim.max(from)
                             && p.first.saturating_sub(from) <= 8
                             && is_actor(p.m)
+                            && !(in_compound(&toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
                             && !after_according(&toks, p)
                             && (allow_loc
                                 || !prev_content(r, &toks, p.first)
@@ -473,7 +589,32 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     k -= 1;
                     let x = toks[k].low.as_str();
                     if (x.ends_with("ly") && x.len() > 4)
-                        || matches!(x, "also" | "further" | "then" | "again" | "later" | "once")
+                        || matches!(
+                            x,
+                            "also"
+                                | "further"
+                                | "then"
+                                | "again"
+                                | "later"
+                                | "once"
+                                | "would"
+                                | "will"
+                                | "could"
+                                | "should"
+                                | "can"
+                                | "may"
+                                | "might"
+                                | "not"
+                                | "n't"
+                                | "has"
+                                | "have"
+                                | "had"
+                                | "did"
+                                | "does"
+                                | "do"
+                                | "yet"
+                                | "still"
+                        )
                     {
                         continue;
                     }
@@ -485,14 +626,15 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let coordinated = matches!(
                 prev_tok,
                 Some("and" | "," | "also" | "further" | "then" | "again")
-            ) && prev_subject.is_some();
+            ) && prev_subject.is_some()
+                && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
                     actors = list_of(r, &toks, &ms, a, false, true);
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
-                    recipients = list_of(r, &toks, &ms, l, true, false);
+                    recipients = l;
                 } else if let Some(&last) = actors.last() {
                     // "at the request of X, the Security Council held": the main subject receives it.
                     let end = ms[last].last;
@@ -514,7 +656,33 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     rule.push_str("passive");
                 }
                 if let Some(l) = left_subject() {
-                    recipients = list_of(r, &toks, &ms, l, true, false);
+                    let forces = l.last().is_some_and(|&m| {
+                        (ms[m].first..(ms[m].last + 2).min(toks.len())).any(|k| {
+                            matches!(
+                                toks[k].low.as_str(),
+                                "troops"
+                                    | "forces"
+                                    | "soldiers"
+                                    | "servicemen"
+                                    | "units"
+                                    | "peacekeepers"
+                                    | "peacekeeping"
+                                    | "army"
+                                    | "military"
+                                    | "reservists"
+                            )
+                        })
+                    });
+                    if actors.is_empty()
+                        && forces
+                        && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT")
+                    {
+                        // "2,000 Russian soldiers were deployed": the forces' own side acts.
+                        actors = l;
+                        rule.push_str("-self");
+                    } else {
+                        recipients = l;
+                    }
                 }
             } else {
                 // "an Armenian attack": a demonym between a determiner and a nominal trigger.
@@ -544,16 +712,48 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     // "the United States calling for": a participle's subject is the phrase before it.
                     actors = list_of(r, &toks, &ms, np, true, false);
                     rule.push_str("participle");
+                } else if let Some(a) = antecedent(
+                    r,
+                    &toks,
+                    &ms,
+                    cstart.max(if coordinated { prev_at } else { 0 }),
+                    f.first,
+                ) {
+                    // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
+                    // have stepped in and provided": the relative clause's antecedent
+                    // (when the clause opened after the previous trigger).
+                    actors = list_of(r, &toks, &ms, a, true, false);
+                    rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
                     rule.push_str("coordination");
-                } else if let Some(a) = antecedent(r, &toks, &ms, cstart, f.first) {
-                    // "Aliyev, who is also the Chairman of NAM, thanked": the relative clause is skipped.
-                    actors = list_of(r, &toks, &ms, a, true, false);
-                    rule.push_str("relative");
                 } else if let Some(l) = left_subject() {
-                    actors = list_of(r, &toks, &ms, l, true, false);
-                    rule.push_str("subject");
+                    // A pronoun inside a sentence that already has a subject stands for it
+                    // ("Hungary stated that it backed ..., adding it supports ...").
+                    let pronoun = l.len() == 1
+                        && matches!(
+                            ms[l[0]].m.text.to_lowercase().as_str(),
+                            "it" | "he" | "she" | "they" | "its" | "his" | "her" | "their"
+                        );
+                    match (&prev_subject, pronoun) {
+                        (Some(ps), true) if !ps.is_empty() => {
+                            actors = ps.clone();
+                            rule.push_str("pronoun");
+                        }
+                        _ => {
+                            actors = l;
+                            rule.push_str("subject");
+                        }
+                    }
+                } else if let Some(b) = ms.iter().rposition(|p| {
+                    p.last <= f.first
+                        && p.first >= cstart
+                        && is_actor(p.m)
+                        && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "by")
+                }) {
+                    // "a decree by President Aliyev lifted the curfew": the agent in the subject phrase.
+                    actors = vec![b];
+                    rule.push_str("agent-of");
                 }
                 if actors.is_empty() {
                     // "Following a closed council meeting, the Security Council issued ...":
@@ -573,7 +773,13 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                         }
                     }
                 }
-                let from = f.last;
+                // Words matched by a wildcard ("canceled a Novaya Gazeta correspondent's
+                // accreditation") may hold the recipient.
+                let from = if r.triggers.phrase(f.entry).words.iter().any(|w| w == "*") {
+                    f.first + 1
+                } else {
+                    f.last
+                };
                 if let Some(rc) = after(from, limit, false) {
                     if !actors.contains(&rc) {
                         recipients = list_of(r, &toks, &ms, rc, false, true);
@@ -582,9 +788,27 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             }
             if !actors.is_empty() && !rule.starts_with("passive") {
                 prev_subject = Some(actors.clone());
+                prev_at = f.first;
             }
             // Ellipsis: "X called for ..., as did Y", "..., and Z followed by W".
             let mut extra: Vec<usize> = Vec::new();
+            // "Russia, along with France and the U.S., called": the companions act too.
+            if let Some(w) = (cstart..f.first).find(|&k| {
+                matches!(toks[k].low.as_str(), "along" | "together")
+                    && toks.get(k + 1).is_some_and(|x| x.low == "with")
+            }) {
+                for (i, p) in ms.iter().enumerate() {
+                    if p.first > w
+                        && p.last <= f.first
+                        && is_actor(p.m)
+                        && !(in_pp(r, &toks, p)
+                            && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "of"))
+                        && !actors.contains(&i)
+                    {
+                        extra.push(i);
+                    }
+                }
+            }
             if !actors.is_empty() {
                 let stop = found.get(fi + 1).map(|n| n.first).unwrap_or(toks.len());
                 for k in f.last..stop {
@@ -625,7 +849,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 .chain(extra.iter())
                 .map(|&i| ms[i].m)
                 .collect();
-            if actor_ms.is_empty() && !passive {
+            // A bare noun ("the heaviest fighting", "the clashes") states no act of
+            // anyone in particular: it takes no actor from context.
+            let bare_noun = nominal(r, &toks, t.noun, f.first);
+            if actor_ms.is_empty() && !passive && !bare_noun {
                 {
                     // No subject in the clause: the sentence's subject comes before the paragraph's.
                     if let Some(s) = &sentence_subject {
@@ -675,6 +902,8 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
             // Mode: the lexicon's, refined by cues after the trigger.
             let mut mode = t.mode.clone();
+            // Whether the cue asks to stop the fighting ("ceasefire", "cessation").
+            let mut stop_fighting = false;
             let mut k = f.last;
             let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
             while k < cue_lim {
@@ -682,6 +911,17 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     let (ty, m) = r.mode_cues.get(h.entry);
                     if ty == &t.kind {
                         mode = Some(m.clone());
+                        stop_fighting = r.mode_cues.phrase(h.entry).words.iter().any(|w| {
+                            matches!(
+                                w.as_str(),
+                                "ceasefire"
+                                    | "cease-fire"
+                                    | "cessation"
+                                    | "truce"
+                                    | "halt"
+                                    | "cease"
+                            )
+                        });
                         break;
                     }
                     k = h.last;
@@ -690,10 +930,20 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
             }
             let mut aux = aux_of(r, &toks, cstart, f.first);
+            let mut kind = t.kind.clone();
+            // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
+            // claims.toml) that calls for a ceasefire agrees to one.
+            let party = actor_ms
+                .iter()
+                .any(|m| r.adversaries.contains_key(&owner_id(r, m)));
+            if kind == "REQUEST" && stop_fighting && party && recipients.is_empty() {
+                kind = "AGREE".into();
+                mode = None;
+                rule.push_str("+party->AGREE");
+            }
             // A promised or threatened action (PLOVER): "will provide" is AGREE,
             // "will boycott" or "will withdraw ... unless" is THREATEN, "would not
             // provide" is REJECT.
-            let mut kind = t.kind.clone();
             let near_future = {
                 let mut k = f.first;
                 let mut hit = false;
@@ -760,9 +1010,12 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                             && is_actor(p.m)
                             && !in_pp(r, &toks, p)
                     }) {
-                        claimed_by = Some(owner_id(p.m));
+                        claimed_by = Some(owner_id(r, p.m));
                     }
                 }
+            }
+            if claimed_by.is_none() {
+                claimed_by = trailing_reporter(r, &toks, &ms, f.last);
             }
             let trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
@@ -845,13 +1098,13 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                     }
                     let claimed = claimed_by
                         .clone()
-                        .filter(|c| a.map(owner_id).as_ref() != Some(c));
+                        .filter(|c| a.map(|m| owner_id(r, m)).as_ref() != Some(c));
                     out.push(Event {
                         start,
                         end,
                         kind: kind.clone(),
                         mode: mode.clone(),
-                        actor: a.map(actor_of),
+                        actor: a.map(|m| actor_of(r, m)),
                         recipient: rc.map(|m| community_actor(r, &toks, &ms, m)),
                         date: date.clone(),
                         location: location.clone(),
@@ -863,6 +1116,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
                 }
             }
         }
+        merge_agentless(&mut out, start);
         if let Some(s) = sentence_subject {
             memory = s;
         } else if let Some(p) = ms
@@ -874,6 +1128,57 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         }
     }
     out
+}
+
+/// "three servicemen were killed … in an Armenian attack": an agentless
+/// passive and a nominal trigger of the same type with a demonym actor in one
+/// sentence are one event, the actor from the noun, the recipient from the
+/// passive.
+fn merge_agentless(out: &mut Vec<Event>, start: usize) {
+    let first = out
+        .iter()
+        .position(|e| e.start == start)
+        .unwrap_or(out.len());
+    let mut drop = Vec::new();
+    for i in first..out.len() {
+        if out[i].actor.is_some() || !out[i].rule.contains("passive") || out[i].recipient.is_none()
+        {
+            continue;
+        }
+        if let Some(j) = (i + 1..out.len()).find(|&j| {
+            out[j].kind == out[i].kind
+                && out[j].actor.is_some()
+                && out[j].recipient.is_none()
+                && out[j].rule.contains("demonym")
+        }) {
+            out[j].recipient = out[i].recipient.clone();
+            out[j].rule.push_str("+patient");
+            drop.push(i);
+        }
+    }
+    for i in drop.into_iter().rev() {
+        out.remove(i);
+    }
+}
+
+/// The source of a sentence-final attribution: "…, the Armenian Defence
+/// Ministry said." (a comma, an actor, a reporting verb) after token `from`.
+pub(crate) fn trailing_reporter(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    from: usize,
+) -> Option<String> {
+    r.reporting
+        .find_all(toks, from, toks.len())
+        .into_iter()
+        .find_map(|h| {
+            let p = ms
+                .iter()
+                .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
+            let k = prev_content(r, toks, p.first)?;
+            (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
+        })
 }
 
 /// The antecedent of a relative clause that holds or precedes the trigger:
@@ -900,18 +1205,22 @@ fn antecedent(
 /// servicemen", "one Armenian activist") stands for the community, with the
 /// state as its country.
 fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor {
-    let mut a = actor_of(m);
+    let mut a = actor_of(r, m);
     let Some(p) = ms.iter().find(|p| std::ptr::eq(p.m, m)) else {
         return a;
     };
-    if m.entity.kind != "state" {
+    if m.entity.kind == "community" || m.entity.kind == "place" {
         return a;
     }
-    let people =
-        (p.last..(p.last + 3).min(toks.len())).any(|k| r.people_nouns.contains(&toks[k].low));
+    // People named inside the mention ("Armenian servicemen") or right after it,
+    // with at most one word between ("Armenian military official").
+    let people = (p.first..(p.last + 2).min(toks.len()))
+        .take_while(|&k| k < p.last || !r.prepositions.contains(&toks[k].low))
+        .any(|k| r.people_nouns.contains(&toks[k].low));
+    let state = owner_id(r, m);
     if people {
-        if let Some(c) = r.community_of.get(&m.entity.id) {
-            a.country = Some(m.entity.id.clone());
+        if let Some(c) = r.community_of.get(&state) {
+            a.country = Some(state.clone());
             a.id = c.clone();
             a.sector = Some("CVL".into());
         }
@@ -1276,5 +1585,182 @@ mod tests {
             has(&v, "CONSULT", "RUS", Some("ARM")) && has(&v, "CONSULT", "RUS", Some("AZE")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn compound_modifiers_are_not_actors() {
+        let v = code("NATO urged NATO-member Turkey to help.", vec![]);
+        assert!(has(&v, "REQUEST", "NATO", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn deployed_forces_act_for_their_side() {
+        let v = code("Russian soldiers were deployed to Armenia.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "MOBILIZE" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn members_of_an_of_phrase_are_subjects() {
+        let v = code(
+            "The partially recognized countries of Armenia, France and Turkey condemned Russia.",
+            vec![],
+        );
+        for id in ["ARM", "FRA", "TUR"] {
+            assert!(has(&v, "ACCUSE", id, Some("RUS")), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn parenthetical_abbreviations_stay_in_lists() {
+        let v = code(
+            "NATO and the European Union (EU) have refused to criticize Turkey.",
+            vec![],
+        );
+        assert!(
+            has(&v, "REJECT", "NATO", Some("TUR")) && has(&v, "REJECT", "EU", Some("TUR")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn untitled_of_phrases_are_not_subjects() {
+        let v = code("The territories of Azerbaijan stood by Turkey.", vec![]);
+        assert!(!v.iter().any(|e| e.2 == "AZE"), "{v:?}");
+    }
+
+    #[test]
+    fn that_clauses_of_requests_are_content() {
+        let v = code("Russia demanded that Turkey provide information.", vec![]);
+        assert_eq!(
+            v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+            ["REQUEST"],
+            "{v:?}"
+        );
+        let v = code("Turkey stated that it backed Azerbaijan.", vec![]);
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+    }
+
+    #[test]
+    fn nouns_after_determiners_are_not_verbs() {
+        let v = code("Workers began an open-ended strike.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
+    }
+
+    #[test]
+    fn companions_along_with() {
+        let v = code(
+            "Russia, along with France and the United States, called for a ceasefire.",
+            vec![],
+        );
+        for id in ["RUS", "FRA", "USA"] {
+            assert!(has(&v, "REQUEST", id, None), "{id} {v:?}");
+        }
+    }
+
+    #[test]
+    fn agent_in_the_subject_phrase() {
+        let v = code("A decree by Turkey lifted the curfew.", vec![]);
+        assert!(has(&v, "CONCEDE", "TUR", None), "{v:?}");
+    }
+
+    #[test]
+    fn bare_nouns_take_no_actor_from_context() {
+        let v = code("NATO condemned Armenia. The shelling continued.", vec![]);
+        assert!(
+            v.iter().any(|e| e.0 == "ASSAULT" && e.2.is_empty()),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn coordinated_verb_phrases_with_modals() {
+        let v = code(
+            "Canada supports Armenia's integrity, would not provide weapons and condemned Turkey.",
+            vec![],
+        );
+        assert!(has(&v, "REJECT", "CAN", None), "{v:?}");
+        assert!(has(&v, "ACCUSE", "CAN", Some("TUR")), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_stops_at_a_clause_break() {
+        let v = code(
+            "Israel blamed Turkey, while the Russian minister, on a visit to Armenia, said so.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.0 == "CONSULT" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn participles_as_adjectives_and_reduced_relatives() {
+        let v = code(
+            "The unrecognized or partially recognized countries met.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "SUPPORT"), "{v:?}");
+        let v = code(
+            "Armenia paid the Armenian servicemen wounded during the clashes.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"), "{v:?}");
+    }
+
+    #[test]
+    fn a_member_named_twice_stays_one_list_member() {
+        let v = code(
+            "Lavrov and his Iranian counterpart expressed concern.",
+            vec![],
+        );
+        assert!(
+            has(&v, "ACCUSE", "RUS", None) && has(&v, "ACCUSE", "IRN", None),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn of_phrases_after_group_heads_name_the_actor() {
+        let v = code("Members of NATO condemned Turkey.", vec![]);
+        assert!(has(&v, "ACCUSE", "NATO", Some("TUR")), "{v:?}");
+        let v = code("The draft statement of NATO was withdrawn.", vec![]);
+        assert!(!v.iter().any(|e| e.2 == "NATO"), "{v:?}");
+    }
+
+    #[test]
+    fn reported_attack_is_one_event() {
+        let text = "According to the Azerbaijani Defense Ministry, three Azerbaijani servicemen were killed in an Armenian attack.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        let e = &ev[0];
+        assert_eq!(e.kind, "ASSAULT");
+        assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
+        assert_eq!(
+            e.recipient.as_ref().and_then(|a| a.country.as_deref()),
+            Some("AZE")
+        );
+        assert_eq!(e.claimed_by.as_deref(), Some("AZE"));
+    }
+
+    #[test]
+    fn relative_clause_after_a_coordinated_verb() {
+        let v = code("NATO urged restraint and said Turkey, who stepped in and provided weapons to Azerbaijan, must stop.", vec![]);
+        assert!(has(&v, "AID", "TUR", Some("AZE")), "{v:?}");
+    }
+
+    #[test]
+    fn a_party_calling_for_a_ceasefire_agrees() {
+        let v = code("Armenia called for a ceasefire.", vec![]);
+        assert_eq!(v[0].0, "AGREE", "{v:?}");
+        let v = code("France called for a ceasefire.", vec![]);
+        assert_eq!(v[0].0, "REQUEST", "{v:?}");
     }
 }

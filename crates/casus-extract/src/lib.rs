@@ -214,7 +214,14 @@ fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Vec<Mention> 
 
 /// The id to use for an entity as the owner of something: communities and
 /// persons stand for their country, states and organisations for themselves.
-pub(crate) fn owner_id(m: &casus_entities::Mention) -> String {
+/// A community with a state of its own in `grammar.toml` (`ARMENIANS` →
+/// `ARM`) stands for that state.
+pub(crate) fn owner_id(r: &rules::Rules, m: &casus_entities::Mention) -> String {
+    if m.entity.kind == "community" {
+        if let Some((state, _)) = r.community_of.iter().find(|(_, c)| **c == m.entity.id) {
+            return state.clone();
+        }
+    }
     match (m.entity.kind.as_str(), &m.entity.country) {
         ("state" | "unrecognised" | "igo" | "ngo", _) => m.entity.id.clone(),
         (_, Some(c)) if !c.is_empty() => c.clone(),
@@ -233,32 +240,45 @@ pub(crate) fn dated_in<'a>(
     from: usize,
     to: usize,
 ) -> impl Iterator<Item = &'a Timex> + 'a {
-    timexes
+    // Timexes are sorted by start: skip to the first one at or after `from`.
+    let lo = timexes.partition_point(|t| t.start < from);
+    timexes[lo..]
         .iter()
-        .filter(move |t| t.start >= from && t.end <= to && t.date.is_some())
+        .take_while(move |t| t.start < to)
+        .filter(move |t| t.end <= to && t.date.is_some())
 }
 
 /// The narrative date in force at `offset`: the date of the last dated
 /// expression before it with day or month precision, else any dated one.
 pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
-    if let Some(d) = casus_time::reference_at(timexes, offset) {
+    // The same answer as `casus_time::reference_at` (the last narrative-setting
+    // expression ending before `offset`), found from the end in sorted input.
+    let hi = timexes.partition_point(|t| t.start < offset);
+    if let Some(d) = timexes[..hi]
+        .iter()
+        .rev()
+        .filter(|t| t.end <= offset)
+        .find_map(|t| t.narrative.clone())
+    {
         return Some(d);
     }
-    let before = timexes
+    // Without narrative marks: the last dated expression, day or month first.
+    let before = timexes[..hi]
         .iter()
-        .filter(|t| t.end <= offset && t.date.is_some() && t.kind == casus_time::TimexType::Date);
+        .rev()
+        .filter(|t| t.end <= offset && t.kind == casus_time::TimexType::Date);
     let mut any = None;
-    let mut fine = None;
     for t in before {
-        let d = t.date.as_ref();
-        if let Some(d) = d {
+        if let Some(d) = t.date.as_ref() {
             if matches!(d.precision, "day" | "month") {
-                fine = Some(d.clone());
+                return Some(d.clone());
             }
-            any = Some(d.clone());
+            if any.is_none() {
+                any = Some(d.clone());
+            }
         }
     }
-    fine.or(any)
+    any
 }
 
 #[cfg(test)]
@@ -284,8 +304,13 @@ pub(crate) mod testutil {
             Some("ARM"),
         ),
         ("United States", "USA", "state", None),
-        ("Azerbaijanis", "AZERBAIJANIS", "community", Some("AZE")),
-        ("Armenians", "ARMENIANS", "community", Some("ARM")),
+        (
+            "Azerbaijanis",
+            "AZERBAIJANIS",
+            "community",
+            Some("AZERBAIJANIS"),
+        ),
+        ("Armenians", "ARMENIANS", "community", Some("ARMENIANS")),
         ("Azerbaijani", "AZE", "state", None),
         ("Azerbaijan", "AZE", "state", None),
         ("Armenian", "ARM", "state", None),

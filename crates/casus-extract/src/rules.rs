@@ -57,6 +57,8 @@ struct GrammarFile {
     hypothetical: Vec<String>,
     historical: Vec<String>,
     people_nouns: Vec<String>,
+    #[serde(default)]
+    of_heads: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -78,6 +80,8 @@ struct ClaimsFile {
     vague: HashMap<String, u64>,
     lower_bound: Vec<String>,
     claimant_before: Vec<String>,
+    #[serde(default)]
+    adversaries: HashMap<String, String>,
 }
 
 /// A trigger of the event lexicon.
@@ -118,6 +122,8 @@ pub struct Rules {
     pub historical: HashSet<String>,
     /// Nouns for people ("servicemen", "activists") after a demonym.
     pub people_nouns: HashSet<String>,
+    /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
+    pub of_heads: HashSet<String>,
     /// State id → community id (`ARM` → `ARMENIANS`).
     pub community_of: HashMap<String, String>,
     /// "be" and its forms.
@@ -137,6 +143,8 @@ pub struct Rules {
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
     pub claimant_before: PhraseSet<()>,
+    /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
+    pub adversaries: HashMap<String, String>,
 }
 
 fn set(v: Vec<String>) -> HashSet<String> {
@@ -167,6 +175,7 @@ impl Rules {
             hypothetical: vec![],
             historical: vec![],
             people_nouns: vec![],
+            of_heads: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -180,6 +189,7 @@ impl Rules {
             vague: HashMap::new(),
             lower_bound: vec![],
             claimant_before: vec![],
+            adversaries: HashMap::new(),
         });
         let irr = &gr.irregular;
         let triggers = PhraseSet::new(
@@ -253,6 +263,7 @@ impl Rules {
             hypothetical: set(gr.hypothetical),
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
+            of_heads: set(gr.of_heads),
             community_of: gr.communities,
             be,
             categories: PhraseSet::new(words(cl.category), irr),
@@ -271,6 +282,7 @@ impl Rules {
             ),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
+            adversaries: cl.adversaries,
             triggers,
         }
     }

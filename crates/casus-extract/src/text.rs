@@ -16,6 +16,8 @@ pub struct Tok {
     pub low: String,
     /// Whether the token is a word (letters or digits), not punctuation.
     pub word: bool,
+    /// Whether the token starts with an upper-case letter in the text.
+    pub upper: bool,
 }
 
 fn joins(c: char) -> bool {
@@ -77,12 +79,14 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                     end: from + apos,
                     low: stem.to_string(),
                     word: true,
+                    upper: c.is_uppercase(),
                 });
                 out.push(Tok {
                     start: from + apos,
                     end: from + end,
                     low: "'s".into(),
                     word: true,
+                    upper: false,
                 });
             } else {
                 out.push(Tok {
@@ -90,6 +94,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                     end: from + end,
                     low,
                     word: true,
+                    upper: c.is_uppercase(),
                 });
             }
             i = j;
@@ -106,6 +111,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 end: from + end,
                 low,
                 word: false,
+                upper: false,
             });
             i += 1;
         }

@@ -93,6 +93,33 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             "INSERT OR IGNORE INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
         )?;
+        if is_first_source(tx, "event", id, doc_id, start)? {
+            let record = fact_record(r);
+            // The full-text index forgets the old evidence before it changes.
+            tx.execute(
+                "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', ?1, (SELECT text FROM events WHERE id = ?1))",
+                params![id],
+            )?;
+            tx.execute(
+                "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    s(r, &["date", "start"]),
+                    s(r, &["date", "end"]),
+                    s(r, &["location", "id"]),
+                    f(r, &["location", "lat"]),
+                    f(r, &["location", "lon"]),
+                    text,
+                    fp.to_bytes(),
+                    serde_json::to_string(&record)?,
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
+                params![id, text],
+            )?;
+            add_bands(tx, "event", id, &fp)?;
+        }
         return Ok(());
     }
     let record = fact_record(r);
@@ -172,6 +199,14 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
             params![id, doc_id, start, end],
         )?;
+        if is_first_source(tx, "claim", id, doc_id, start)? {
+            let record = fact_record(r);
+            tx.execute(
+                "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
+                params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?],
+            )?;
+            add_bands(tx, "claim", id, &fp)?;
+        }
         return Ok(());
     }
     let record = fact_record(r);
@@ -199,6 +234,33 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         params![id, doc_id, start, end],
     )?;
     let mut st = tx.prepare_cached("INSERT INTO claim_bands (band, claim_id) VALUES (?1, ?2)")?;
+    for b in fp.bands() {
+        st.execute(params![b as i64, id])?;
+    }
+    Ok(())
+}
+
+/// Whether `(doc_id, start)` is now the first of the fact's sources: the
+/// canonical record of a fact is the one its first source states, so the
+/// knowledge base does not depend on the order documents arrive in.
+fn is_first_source(
+    tx: &Transaction,
+    kind: &str,
+    id: i64,
+    doc_id: &str,
+    start: i64,
+) -> Result<bool> {
+    let sql = format!("SELECT doc_id, start FROM {kind}_sources WHERE {kind}_id = ?1 ORDER BY doc_id, start LIMIT 1");
+    let (d, s): (String, i64) = tx
+        .prepare_cached(&sql)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(d == doc_id && s == start)
+}
+
+fn add_bands(tx: &Transaction, kind: &str, id: i64, fp: &Fingerprint) -> Result<()> {
+    let mut st = tx.prepare_cached(&format!(
+        "INSERT INTO {kind}_bands (band, {kind}_id) VALUES (?1, ?2)"
+    ))?;
     for b in fp.bands() {
         st.execute(params![b as i64, id])?;
     }

@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod facts_query;
+pub mod load;
 pub mod migrations;
 pub mod query;
 
@@ -39,6 +40,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("knowledge base: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("loading records: {0}")]
+    Load(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

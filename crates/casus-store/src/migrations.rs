@@ -17,7 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
         format TEXT NOT NULL,
         title TEXT,
         bytes INTEGER NOT NULL,
-        raw BLOB NOT NULL,
+        raw BLOB,                         -- NULL for documents loaded from extracted records
         clean TEXT NOT NULL,
         metadata TEXT NOT NULL,           -- JSON object
         sections TEXT NOT NULL,           -- JSON array

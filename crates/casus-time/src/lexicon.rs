@@ -126,6 +126,8 @@ pub struct Lexicon {
     pub weekdays: Phrases,
     pub holidays: Phrases,
     pub eras: Phrases,
+    pub directions: Phrases,
+    pub deictic: Phrases,
     pub not_before: HashSet<String>,
     pub not_after: HashSet<String>,
     /// Every word that starts an entry of a table the scanner starts from.
@@ -160,6 +162,8 @@ impl Lexicon {
             weekdays: Phrases::parse(data!("weekdays.tsv")),
             holidays: Phrases::parse(data!("holidays.tsv")),
             eras: Phrases::parse(data!("eras.tsv")),
+            directions: Phrases::parse(data!("directions.tsv")),
+            deictic: Phrases::parse(data!("deictic.tsv")),
             not_before: words(data!("not_year_before.tsv")),
             not_after: words(data!("not_year_after.tsv")),
             triggers: HashSet::default(),
@@ -181,6 +185,7 @@ impl Lexicon {
             &lx.weekdays,
             &lx.holidays,
             &lx.eras,
+            &lx.deictic,
         ] {
             trig.extend(p.by_first.keys().cloned());
         }

@@ -564,6 +564,16 @@ mod tests {
             "1918-11-11T11:00",
         );
         none("He had 11 apples.");
+        one(
+            "On 1 July 1916 at 7 o'clock the attack began.",
+            "7 o'clock",
+            "1916-07-01T07:00",
+        );
+        one(
+            "On 1 July 1916 he wrote: yesterday was quiet.",
+            "yesterday",
+            "1916-06-30",
+        );
     }
 
     #[test]

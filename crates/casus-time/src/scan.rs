@@ -1110,6 +1110,20 @@ impl Scanner<'_, '_> {
     /// `the following morning`, `earlier that year`, `later that month`,
     /// `the day before`, `this year`, `next summer`.
     fn relative(&self, i: usize) -> Found {
+        // "yesterday", "tomorrow": a day from the narrative day
+        if let Some((_, o)) = self.table(&self.lx.deictic, i) {
+            let offset: i64 = o.parse().ok()?;
+            return one(
+                i,
+                i + 1,
+                What::Rel {
+                    unit: Unit::Day,
+                    offset,
+                    pod: None,
+                },
+                None,
+            );
+        }
         let mut j = i;
         let mut later_earlier = false;
         if self.is_any(j, &["later", "earlier"]) && !self.is(j + 1, "than") {
@@ -1370,29 +1384,16 @@ impl Scanner<'_, '_> {
             e += 1;
         }
         // relative: two days later / earlier / ago / after X / before X
-        if !lead_the
-            && self.is_any(
-                e,
-                &[
-                    "later",
-                    "earlier",
-                    "ago",
-                    "afterwards",
-                    "afterward",
-                    "previously",
-                    "before",
-                    "after",
-                ],
-            )
-        {
-            let w = self.w(e).to_string();
-            let sign: i64 = if ["later", "afterwards", "afterward", "after"].contains(&w.as_str()) {
-                1
-            } else {
-                -1
-            };
+        let direction = if lead_the {
+            None
+        } else {
+            self.table(&self.lx.directions, e)
+        };
+        if let Some((_, dir)) = direction {
+            let event = dir.ends_with('E');
+            let sign: i64 = if dir.starts_with('-') { -1 } else { 1 };
             let mut end = e + 1;
-            if w == "after" || w == "before" {
+            if event {
                 // event-based: "a week after the ceasefire"
                 if let Some(x) = self.event_np(e + 1) {
                     end = x;
@@ -1630,6 +1631,21 @@ impl Scanner<'_, '_> {
             } else {
                 if !(1..=12).contains(&h) {
                     return None;
+                }
+                // "11 o'clock"
+                if self.is(i + 1, "o") && self.is_any(i + 2, &["'", "’"]) && self.is(i + 3, "clock")
+                {
+                    let (e, d) = (i + 4, None);
+                    return one(
+                        i,
+                        e,
+                        What::Time {
+                            hour: h,
+                            minute: 0,
+                            date: d,
+                        },
+                        None,
+                    );
                 }
                 (i + 1, 0, true)
             };

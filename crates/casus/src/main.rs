@@ -203,6 +203,13 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Merge shards of `casus extract` output (JSON lines files, or - for
+    /// stdin) into the knowledge base, deduplicating facts.
+    Load {
+        shards: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Write a deterministic scale corpus for benchmarks.
     GenCorpus {
         /// Total size to write (100MB, 1GB).
@@ -300,6 +307,7 @@ fn main() -> ExitCode {
         Command::Places { db } => cmd::facts::entities(&db.db, true),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
+        Command::Load { shards, db } => cmd::load::run(&shards, &db.db),
         Command::GenCorpus {
             size,
             out,

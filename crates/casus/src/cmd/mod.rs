@@ -4,6 +4,7 @@ pub mod extract;
 pub mod facts;
 pub mod gen_corpus;
 pub mod ingest;
+pub mod load;
 pub mod serve;
 
 use std::path::Path;
