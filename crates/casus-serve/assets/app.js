@@ -479,31 +479,36 @@
       if (!g.by.has(cm)) g.by.set(cm, []);
       g.by.get(cm).push(c);
     }
-    const cols = [...claimants].sort();
     const only = h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'only-dis' }), ' only disagreements');
-    main.append(h('p', { class: 'summary' }, fmt(cl.claims.length) + ' claims in ' + groups.size + ' groups; ' + disagree.size + ' disagreements. ', only));
+    main.append(h('p', { class: 'summary' }, fmt(cl.claims.length) + ' claims in ' + groups.size + ' groups from ' + claimants.size + ' claimants; ' + disagree.size + ' disagreements. ', only));
+    const disOf = new Map(dis.disagreements.map((x) => [[x.subject || '', x.category || '', x.population || '', x.item || ''].join('|'), x]));
+    // Disagreements first, then the groups with the most claims.
+    const order = [...groups.entries()].sort((x, y) => (disagree.has(y[0]) - disagree.has(x[0])) ||
+      ([...y[1].by.values()].flat().length - [...x[1].by.values()].flat().length));
+    const figure = (x) => {
+      const ev = h('div', { class: 'evidence', hidden: true });
+      const b = h('button', { type: 'button', class: 'linkish' }, (x.sources || []).length + ' src');
+      b.addEventListener('click', () => { ev.hidden = !ev.hidden; if (!ev.firstChild) ev.append(sourcesList(x.sources)); });
+      return h('div', { class: 'claim' },
+        h('span', { class: 'n' }, (x.value && x.value.raw) || fmt(x.value && x.value.low)),
+        h('span', { class: 'muted mono' }, ' ' + ((x.date && x.date.value) || '')), ' ', b, ev);
+    };
     const rows = [];
-    for (const [k, g] of groups) {
+    for (const [k, g] of order) {
       const c = g.c;
       const isDis = disagree.has(k);
-      const d = dis.disagreements.find((x) => [x.subject || '', x.category || '', x.population || '', x.item || ''].join('|') === k);
+      const d = disOf.get(k);
+      const boxes = [...g.by.entries()].sort((x, y) => ((x[0] === 'unattributed') - (y[0] === 'unattributed')) || x[0].localeCompare(y[0])).map(([cm, list]) =>
+        h('div', { class: 'claimant' },
+          h('div', { class: 'who' }, cm === 'unattributed' ? h('span', { class: 'muted' }, 'unattributed') : h('a', { href: actorHref(cm) }, cm)),
+          list.map(figure)));
       rows.push(h('tr', { class: isDis ? 'dis' : null, 'data-dis': isDis ? '1' : '0' },
-        h('td', {}, c.subject ? h('a', { href: actorHref(c.subject) }, c.subject) : '—'),
+        h('td', {}, c.subject ? h('a', { href: actorHref(c.subject) }, c.subject) : h('span', { class: 'muted' }, '—')),
         h('td', {}, c.category, c.population ? h('span', { class: 'muted' }, ' · ' + c.population) : null, c.item ? h('span', { class: 'muted' }, ' · ' + c.item) : null,
           isDis ? h('div', { class: 'range' }, 'low ' + fmt(d && d.low) + ' · best ' + fmt(d && d.best) + ' · high ' + fmt(d && d.high)) : null),
-        cols.map((cm) => {
-          const list = g.by.get(cm) || [];
-          return h('td', { class: 'fig' }, list.map((x) => {
-            const ev = h('div', { class: 'evidence', hidden: true });
-            const b = h('button', { type: 'button', class: 'linkish' }, (x.sources || []).length + ' src');
-            b.addEventListener('click', () => { ev.hidden = !ev.hidden; if (!ev.firstChild) ev.append(sourcesList(x.sources)); });
-            return h('div', { class: 'claim' },
-              h('span', { class: 'n' }, (x.value && x.value.raw) || fmt(x.value && x.value.low)),
-              h('span', { class: 'muted mono' }, ' ' + ((x.date && x.date.value) || '')), ' ', b, ev);
-          }));
-        })));
+        h('td', {}, h('div', { class: 'claimants' }, boxes))));
     }
-    const tbl = table(['subject', 'category', ...cols.map((c) => 'claimed by ' + c)], rows, 'grid ledger');
+    const tbl = table(['subject', 'category', 'figures, by claimant'], rows, 'grid ledger');
     main.append(rows.length ? tbl : h('p', { class: 'muted' }, 'No claims recorded.'));
     document.getElementById('only-dis').addEventListener('change', (ev) => {
       for (const r of rows) r.hidden = ev.target.checked && r.getAttribute('data-dis') !== '1';
