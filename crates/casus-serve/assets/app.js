@@ -521,7 +521,10 @@
     clear(main);
     main.append(title('Stance matrix', 'Outside actors against Armenia, Azerbaijan and Artsakh, from the events they directed at each. Open a cell to read its evidence.'));
     const names = st.names || {};
-    const actors = [...new Set(st.stances.map((x) => x.actor))].sort((a, b) => (names[a] || a).localeCompare(names[b] || b));
+    // Most evidence first.
+    const weight = new Map();
+    for (const x of st.stances) weight.set(x.actor, (weight.get(x.actor) || 0) + x.evidence.length);
+    const actors = [...weight.keys()].sort((a, b) => (weight.get(b) - weight.get(a)) || (names[a] || a).localeCompare(names[b] || b));
     const cell = new Map(st.stances.map((x) => [x.actor + '|' + x.target, x]));
     if (!actors.length) { main.append(h('p', { class: 'muted' }, 'No stances recorded.')); return; }
     const rows = actors.map((a) => h('tr', {},
