@@ -187,10 +187,8 @@ fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
 }
 
 /// One page of events matching `f`, with their sources.
-pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
-    let matches = event_count(app, s, f)?;
-    let ids = db::event_ids(s, f, span_days(app, s)?, matches)?;
-    Ok(db::events_by_id(s, &app.spans, &ids)?)
+pub fn event_page(_app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
+    Ok(s.events(f)?)
 }
 
 /// How many events match `f` (kept until the knowledge base changes).
@@ -209,15 +207,9 @@ pub fn event_count(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<i64>
             &f.q
         )
     );
-    let span = span_days(app, s)?;
-    let v = app.cache.get_or(s, &key, || {
-        let (cond, args) = db::event_conditions(f, span, true);
-        let n: i64 = s
-            .conn()
-            .prepare_cached(&format!("SELECT count(*) FROM events e WHERE 1=1{cond}"))?
-            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        Ok(json!(n))
-    })?;
+    let v = app
+        .cache
+        .get_or(s, &key, || Ok(json!(s.count_events(f)?)))?;
     Ok(v.as_i64().unwrap_or(0))
 }
 
@@ -613,26 +605,21 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
             // An event is in the window when it starts before the window
             // ends and ends after it starts; bounding the start from below
             // by the longest event span lets the date index do the work.
-            let span = app.cache.get_or(s, "max_span", || {
-                Ok(json!(s.conn().query_row(
-                    "SELECT coalesce(max(julianday(date_end) - julianday(date_start)), 0) FROM events",
-                    [],
-                    |r| r.get::<_, f64>(0)
-                )?))
-            })?;
-            let span = span.as_f64().unwrap_or(0.0).ceil() as i64;
+            let span = span_days(app, s)?;
             let mut sql = String::from(
                 "SELECT place_id, count(*), avg(lat), avg(lon) FROM events WHERE place_id IS NOT NULL",
             );
             let mut args: Vec<String> = Vec::new();
+            // `date_key` is the start date (undated events sort last) and
+            // carries the date index.
             if let Some(t) = &to {
                 args.push(t.clone());
-                sql.push_str(&format!(" AND date_start <= ?{}", args.len()));
+                sql.push_str(&format!(" AND date_key <= ?{}", args.len()));
             }
             if let Some(fr) = &from {
                 args.push(fr.clone());
                 sql.push_str(&format!(
-                    " AND date_end >= ?{n} AND date_start >= date(?{n}, '-{span} days')",
+                    " AND date_end >= ?{n} AND date_key >= date(?{n}, '-{span} days')",
                     n = args.len()
                 ));
             }

@@ -405,17 +405,6 @@ pub fn event_conditions(
     span_days: i64,
     dates: bool,
 ) -> (String, Vec<String>) {
-    conditions(f, span_days, dates, false)
-}
-
-/// [`event_conditions`]; `probe` writes the document filter as a per-row
-/// lookup, for plans that walk the date index and stop early.
-fn conditions(
-    f: &casus_store::facts_query::EventFilter,
-    span_days: i64,
-    dates: bool,
-    probe: bool,
-) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut args: Vec<String> = Vec::new();
     let mut push = |cond: &str, v: &str| {
@@ -449,17 +438,10 @@ fn conditions(
         }
     }
     if let Some(v) = &f.doc {
-        if probe {
-            push(
-                " AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.doc_id = ?)",
-                v,
-            );
-        } else {
-            push(
-                " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
-                v,
-            );
-        }
+        push(
+            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
+            v,
+        );
     }
     if let Some(v) = &f.q {
         let q = casus_store::query::fts_query(v);
@@ -490,74 +472,6 @@ pub fn day_counts(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
-}
-
-/// Matches above which a page walks the date index in order (stopping at
-/// the page's end) instead of collecting every match and sorting it.
-pub const ORDERED_SCAN_ABOVE: i64 = 5_000;
-
-/// The ids of one page of events matching `f`, in the store's order (by
-/// start date, undated last, then id). `matches` is how many events match
-/// (it picks the plan: see [`ORDERED_SCAN_ABOVE`]).
-pub fn event_ids(
-    store: &Store,
-    f: &casus_store::facts_query::EventFilter,
-    span_days: i64,
-    matches: i64,
-) -> Result<Vec<i64>> {
-    // A lone equality on the place or the type has an index that both
-    // filters and orders; anything else with many matches walks the date
-    // index instead of sorting every match.
-    let lone_indexed = (f.place.is_some() != f.kind.is_some())
-        && f.actor.is_none()
-        && f.recipient.is_none()
-        && f.mode.is_none()
-        && f.doc.is_none()
-        && f.q.is_none();
-    let walk = matches > ORDERED_SCAN_ABOVE && !lone_indexed;
-    let (cond, args) = conditions(f, span_days, true, walk);
-    let dated_from = if walk {
-        "events e INDEXED BY events_date"
-    } else {
-        "events e"
-    };
-    let limit = f.limit.unwrap_or(100).min(10_000) as i64;
-    let offset = f.offset.unwrap_or(0) as i64;
-    let ids = |from: &str, extra: &str, order: &str, limit: i64, offset: i64| -> Result<Vec<i64>> {
-        let sql = format!(
-            "SELECT e.id FROM {from} WHERE 1=1{cond}{extra} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-        );
-        let mut st = store.conn().prepare_cached(&sql)?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(rows)
-    };
-    let mut out = ids(
-        dated_from,
-        " AND e.date_start IS NOT NULL",
-        "e.date_start, e.id",
-        limit,
-        offset,
-    )?;
-    if (out.len() as i64) < limit && f.to.is_none() && f.from.is_none() {
-        // The page runs past the dated events into the undated ones.
-        let dated: i64 = store
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM events e WHERE 1=1{cond} AND e.date_start IS NOT NULL"
-            ))?
-            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        let rest = ids(
-            "events e",
-            " AND e.date_start IS NULL",
-            "e.id",
-            limit - out.len() as i64,
-            (offset - dated).max(0),
-        )?;
-        out.extend(rest);
-    }
-    Ok(out)
 }
 
 /// A document's sentences as `(start, end, text)`, by raw start.

@@ -11,10 +11,45 @@ use std::time::Instant;
 use casus_store::{EventFilter, Store};
 use rusqlite::params;
 
-const ACTORS: &[&str] = &["ARM", "AZE", "NKR", "RUS", "TUR", "USA", "FRA", "IRN", "GEO", "UN", "OSCE_MG", "EU", "ISR", "UKR", "GBR"];
-const TYPES: &[&str] = &["ASSAULT", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "REJECT", "AGREE", "SANCTION", "MOBILIZE", "COERCE", "RETREAT", "THREATEN"];
-const PLACES: &[&str] = &["shusha", "stepanakert", "ganja", "hadrut", "fuzuli", "jabrayil", "lachin", "kalbajar", "agdam", "tartar", "martuni", "barda"];
-const WORDS: &[&str] = &["shelled", "ceasefire", "artillery", "drone", "village", "condemned", "talks", "civilians", "positions", "border", "statement", "ministry", "forces", "attack", "humanitarian"];
+const ACTORS: &[&str] = &[
+    "ARM", "AZE", "NKR", "RUS", "TUR", "USA", "FRA", "IRN", "GEO", "UN", "OSCE_MG", "EU", "ISR",
+    "UKR", "GBR",
+];
+const TYPES: &[&str] = &[
+    "ASSAULT", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "REJECT", "AGREE", "SANCTION",
+    "MOBILIZE", "COERCE", "RETREAT", "THREATEN",
+];
+const PLACES: &[&str] = &[
+    "shusha",
+    "stepanakert",
+    "ganja",
+    "hadrut",
+    "fuzuli",
+    "jabrayil",
+    "lachin",
+    "kalbajar",
+    "agdam",
+    "tartar",
+    "martuni",
+    "barda",
+];
+const WORDS: &[&str] = &[
+    "shelled",
+    "ceasefire",
+    "artillery",
+    "drone",
+    "village",
+    "condemned",
+    "talks",
+    "civilians",
+    "positions",
+    "border",
+    "statement",
+    "ministry",
+    "forces",
+    "attack",
+    "humanitarian",
+];
 
 struct Rng(u64);
 impl Rng {
@@ -27,7 +62,9 @@ impl Rng {
 }
 
 fn build(store: &Store, n: usize) -> rusqlite::Result<()> {
-    let have: i64 = store.conn().query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    let have: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
     if have as usize >= n {
         return Ok(());
     }
@@ -48,9 +85,29 @@ fn build(store: &Store, n: usize) -> rusqlite::Result<()> {
         let mut src = conn.prepare("INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, 'synthetic', ?2, ?3)")?;
         let mut fts = conn.prepare("INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)")?;
         for i in (have as usize)..n {
-            let (a, r, t, p) = (ACTORS[rng.next() % ACTORS.len()], ACTORS[rng.next() % ACTORS.len()], TYPES[rng.next() % TYPES.len()], PLACES[rng.next() % PLACES.len()]);
-            let day = format!("{}-{:02}-{:02}", 1988 + rng.next() % 36, 1 + rng.next() % 12, 1 + rng.next() % 28);
-            let text: Vec<&str> = (0..12).map(|_| WORDS[rng.next() % WORDS.len()]).collect();
+            let (a, r, t, p) = (
+                ACTORS[rng.next() % ACTORS.len()],
+                ACTORS[rng.next() % ACTORS.len()],
+                TYPES[rng.next() % TYPES.len()],
+                PLACES[rng.next() % PLACES.len()],
+            );
+            let day = format!(
+                "{}-{:02}-{:02}",
+                1988 + rng.next() % 36,
+                1 + rng.next() % 12,
+                1 + rng.next() % 28
+            );
+            // A 500-word vocabulary: each real word is in about 2% of events.
+            let text: Vec<String> = (0..12)
+                .map(|_| {
+                    let w = rng.next() % 500;
+                    if w < WORDS.len() {
+                        WORDS[w].to_string()
+                    } else {
+                        format!("w{w}")
+                    }
+                })
+                .collect();
             let text = text.join(" ");
             let record = serde_json::json!({"type": t, "actor": {"id": a}, "recipient": {"id": r}, "date": {"value": day, "start": day, "end": day}, "location": {"id": p}, "text": text});
             ev.execute(params![t, a, r, day, p, text, record.to_string()])?;
@@ -73,44 +130,119 @@ fn time(name: &str, runs: usize, mut f: impl FnMut(usize) -> usize) {
     }
     ms.sort_by(|a, b| a.total_cmp(b));
     let p = |q: f64| ms[((ms.len() as f64 * q) as usize).min(ms.len() - 1)];
-    println!("{name:<40} p50 {:>7.2} ms  p99 {:>7.2} ms  ({} rows/query)", p(0.5), p(0.99), rows / runs);
+    println!(
+        "{name:<40} p50 {:>7.2} ms  p99 {:>7.2} ms  ({} rows/query)",
+        p(0.5),
+        p(0.99),
+        rows / runs
+    );
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
-    let path = std::env::args().nth(2).unwrap_or_else(|| format!("target/query-bench-{n}.db"));
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| format!("target/query-bench-{n}.db"));
     let store = Store::open(std::path::Path::new(&path)).expect("open the bench knowledge base");
     let t = Instant::now();
     build(&store, n).expect("build synthetic events");
-    eprintln!("knowledge base ready in {:.1}s: {path}", t.elapsed().as_secs_f64());
+    eprintln!(
+        "knowledge base ready in {:.1}s: {path}",
+        t.elapsed().as_secs_f64()
+    );
     let runs = 200;
     let page = Some(50);
-    time("events (first page, no filter)", runs, |_| store.events(&EventFilter { limit: page, ..Default::default() }).unwrap().len());
+    time("events (first page, no filter)", runs, |_| {
+        store
+            .events(&EventFilter {
+                limit: page,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    });
     time("events --actor", runs, |i| {
-        store.events(&EventFilter { actor: Some(ACTORS[i % ACTORS.len()].into()), limit: page, ..Default::default() }).unwrap().len()
+        store
+            .events(&EventFilter {
+                actor: Some(ACTORS[i % ACTORS.len()].into()),
+                limit: page,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
     });
     time("events --actor --type", runs, |i| {
-        let f = EventFilter { actor: Some(ACTORS[i % ACTORS.len()].into()), kind: Some(TYPES[i % TYPES.len()].into()), limit: page, ..Default::default() };
+        let f = EventFilter {
+            actor: Some(ACTORS[i % ACTORS.len()].into()),
+            kind: Some(TYPES[i % TYPES.len()].into()),
+            limit: page,
+            ..Default::default()
+        };
         store.events(&f).unwrap().len()
     });
     time("events --recipient --from --to (1 year)", runs, |i| {
         let y = 1990 + i % 30;
-        let f = EventFilter { recipient: Some(ACTORS[i % ACTORS.len()].into()), from: Some(format!("{y}-01-01")), to: Some(format!("{y}-12-31")), limit: page, ..Default::default() };
+        let f = EventFilter {
+            recipient: Some(ACTORS[i % ACTORS.len()].into()),
+            from: Some(format!("{y}-01-01")),
+            to: Some(format!("{y}-12-31")),
+            limit: page,
+            ..Default::default()
+        };
         store.events(&f).unwrap().len()
     });
-    time("events --place", runs, |i| store.events(&EventFilter { place: Some(PLACES[i % PLACES.len()].into()), limit: page, ..Default::default() }).unwrap().len());
+    time("events --place", runs, |i| {
+        store
+            .events(&EventFilter {
+                place: Some(PLACES[i % PLACES.len()].into()),
+                limit: page,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    });
     time("events --from --to (1 month)", runs, |i| {
         let (y, m) = (1990 + i % 30, 1 + i % 12);
-        let f = EventFilter { from: Some(format!("{y}-{m:02}-01")), to: Some(format!("{y}-{m:02}-28")), limit: page, ..Default::default() };
+        let f = EventFilter {
+            from: Some(format!("{y}-{m:02}-01")),
+            to: Some(format!("{y}-{m:02}-28")),
+            limit: page,
+            ..Default::default()
+        };
         store.events(&f).unwrap().len()
     });
-    time("events --q (full text)", runs, |i| store.events(&EventFilter { q: Some(WORDS[i % WORDS.len()].into()), limit: page, ..Default::default() }).unwrap().len());
+    time("events --q (full text)", runs, |i| {
+        store
+            .events(&EventFilter {
+                q: Some(WORDS[i % WORDS.len()].into()),
+                limit: page,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    });
     time("events --actor --q", runs, |i| {
-        let f = EventFilter { actor: Some(ACTORS[i % ACTORS.len()].into()), q: Some(format!("{} {}", WORDS[i % WORDS.len()], WORDS[(i + 3) % WORDS.len()])), limit: page, ..Default::default() };
+        let f = EventFilter {
+            actor: Some(ACTORS[i % ACTORS.len()].into()),
+            q: Some(format!(
+                "{} {}",
+                WORDS[i % WORDS.len()],
+                WORDS[(i + 3) % WORDS.len()]
+            )),
+            limit: page,
+            ..Default::default()
+        };
         store.events(&f).unwrap().len()
     });
     time("count_events --actor --type", runs, |i| {
-        let f = EventFilter { actor: Some(ACTORS[i % ACTORS.len()].into()), kind: Some(TYPES[i % TYPES.len()].into()), ..Default::default() };
+        let f = EventFilter {
+            actor: Some(ACTORS[i % ACTORS.len()].into()),
+            kind: Some(TYPES[i % TYPES.len()].into()),
+            ..Default::default()
+        };
         store.count_events(&f).unwrap() as usize
     });
 }

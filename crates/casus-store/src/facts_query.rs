@@ -134,40 +134,72 @@ fn polarity(kind: &str) -> i8 {
     }
 }
 
-/// The SQL conditions (each starting with ` AND`) and arguments of `f`.
-fn event_conditions(f: &EventFilter) -> (String, Vec<Sql>) {
-    let mut sql = String::new();
+/// The FROM clause, conditions (each starting with ` AND`), ordering
+/// columns and arguments of `f`. An actor or recipient filter drives the
+/// query from its posting list in `event_keys`; otherwise the events table
+/// is scanned in date order through the index that fits the filters.
+fn event_query(f: &EventFilter) -> (String, String, &'static str, Vec<Sql>) {
+    let mut conds = String::new();
     let mut args: Vec<Sql> = Vec::new();
-    let mut push = |cond: &str, v: String| {
+    let mut push = |conds: &mut String, cond: &str, v: String| {
         args.push(Sql::Text(v));
-        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+        conds.push_str(&cond.replace('?', &format!("?{}", args.len())));
     };
-    if let Some(v) = &f.actor {
-        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v.clone());
-    }
-    if let Some(v) = &f.recipient {
-        push(
-            " AND (e.recipient_id = ? OR e.recipient_country = ?)",
-            v.clone(),
-        );
-    }
+    let (from, order) = if let Some(a) = &f.actor {
+        push(&mut conds, " AND k.role = 'a' AND k.key = ?", a.clone());
+        if let Some(r) = &f.recipient {
+            push(
+                &mut conds,
+                " AND e.id IN (SELECT event_id FROM event_keys WHERE role = 'r' AND key = ?)",
+                r.clone(),
+            );
+        }
+        (
+            "event_keys k JOIN events e ON e.id = k.event_id",
+            "k.date_key, k.event_id",
+        )
+    } else if let Some(r) = &f.recipient {
+        push(&mut conds, " AND k.role = 'r' AND k.key = ?", r.clone());
+        (
+            "event_keys k JOIN events e ON e.id = k.event_id",
+            "k.date_key, k.event_id",
+        )
+    } else {
+        ("events e", "e.date_key, e.id")
+    };
+    let date_col = if order.starts_with('k') {
+        "k.date_key"
+    } else {
+        "e.date_key"
+    };
     if let Some(v) = &f.kind {
-        push(" AND e.type = ?", v.to_uppercase());
+        let col = if date_col.starts_with('k') {
+            "k.type"
+        } else {
+            "e.type"
+        };
+        push(&mut conds, &format!(" AND {col} = ?"), v.to_uppercase());
     }
     if let Some(v) = &f.mode {
-        push(" AND e.mode = ?", v.clone());
+        push(&mut conds, " AND e.mode = ?", v.clone());
     }
     if let Some(v) = &f.place {
-        push(" AND e.place_id = ?", v.clone());
+        push(&mut conds, " AND e.place_id = ?", v.clone());
     }
+    // Date filters select events that start within the range.
     if let Some(v) = &f.from {
-        push(" AND e.date_end >= ?", v.clone());
+        push(&mut conds, &format!(" AND {date_col} >= ?"), v.clone());
     }
     if let Some(v) = &f.to {
-        push(" AND e.date_start <= ?", v.clone());
+        push(
+            &mut conds,
+            &format!(" AND {date_col} <= ?"),
+            format!("{v}\u{10FFFF}"),
+        );
     }
     if let Some(v) = &f.doc {
         push(
+            &mut conds,
             " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id LIKE ? || '%')",
             v.clone(),
         );
@@ -176,12 +208,13 @@ fn event_conditions(f: &EventFilter) -> (String, Vec<Sql>) {
         let q = crate::query::fts_query(v);
         if !q.is_empty() {
             push(
+                &mut conds,
                 " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
                 q,
             );
         }
     }
-    (sql, args)
+    (from.to_string(), conds, order, args)
 }
 
 impl Store {
@@ -205,11 +238,12 @@ impl Store {
         Ok(rows)
     }
 
-    /// Events matching `f`, by date then id; `limit` defaults to 100.
+    /// Events matching `f`, by date (undated last) then id; `limit`
+    /// defaults to 100.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
-        let (cond, args) = event_conditions(f);
+        let (from, cond, order, args) = event_query(f);
         let sql = format!(
-            "SELECT e.id, e.record FROM events e WHERE 1=1{cond} ORDER BY e.date_start IS NULL, e.date_start, e.id LIMIT {} OFFSET {}",
+            "SELECT e.id, e.record FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.unwrap_or(100).min(10_000),
             f.offset.unwrap_or(0)
         );
@@ -232,8 +266,14 @@ impl Store {
 
     /// Counts the events matching `f` (ignoring limit and offset).
     pub fn count_events(&self, f: &EventFilter) -> Result<i64> {
-        let (cond, args) = event_conditions(f);
-        let sql = format!("SELECT count(*) FROM events e WHERE 1=1{cond}");
+        let (from, cond, _, args) = event_query(f);
+        // Counting needs the events table only for conditions on it.
+        let from = if from.starts_with("event_keys") && !cond.contains("e.") {
+            "event_keys k".to_string()
+        } else {
+            from
+        };
+        let sql = format!("SELECT count(*) FROM {from} WHERE 1=1{cond}");
         Ok(self
             .conn
             .prepare_cached(&sql)?

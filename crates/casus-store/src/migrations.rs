@@ -66,18 +66,38 @@ pub const MIGRATIONS: &[&str] = &[
         actor_id TEXT, actor_country TEXT, actor_sector TEXT,
         recipient_id TEXT, recipient_country TEXT,
         date_start TEXT, date_end TEXT,
+        date_key TEXT NOT NULL GENERATED ALWAYS AS (coalesce(date_start, '9999-12-31')) STORED,
         place_id TEXT, lat REAL, lon REAL,
         claimed_by TEXT,
         text TEXT NOT NULL,               -- evidence sentence of the first source
         shingles BLOB NOT NULL,           -- its near-duplicate fingerprint
         record TEXT NOT NULL              -- the full JSON record
     );
-    CREATE INDEX events_actor ON events(actor_id, date_start);
-    CREATE INDEX events_actor_country ON events(actor_country, date_start);
-    CREATE INDEX events_recipient ON events(recipient_id, date_start);
-    CREATE INDEX events_type ON events(type, date_start);
-    CREATE INDEX events_date ON events(date_start);
-    CREATE INDEX events_place ON events(place_id, date_start);
+    -- Events are listed by date: every index ends in (date_key, id) so a
+    -- filtered page is an index range scan, not a sort.
+    CREATE INDEX events_type ON events(type, date_key, id);
+    CREATE INDEX events_date ON events(date_key, id);
+    CREATE INDEX events_place ON events(place_id, date_key, id);
+    -- Posting lists: one row per (role, actor key) of an event, so "events of
+    -- AZE" finds both its own and its people's and institutions' events
+    -- (actor id and actor country) through one index.
+    CREATE TABLE event_keys (
+        role TEXT NOT NULL,               -- 'a' actor, 'r' recipient
+        key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        date_key TEXT NOT NULL,
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        PRIMARY KEY (role, key, date_key, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_keys_event ON event_keys(event_id);
+    CREATE INDEX event_keys_type ON event_keys(role, key, type, date_key, event_id);
+    CREATE TRIGGER events_keys_insert AFTER INSERT ON events BEGIN
+        INSERT OR IGNORE INTO event_keys SELECT 'a', k, NEW.type, NEW.date_key, NEW.id FROM (SELECT NEW.actor_id AS k UNION SELECT NEW.actor_country) WHERE k IS NOT NULL;
+        INSERT OR IGNORE INTO event_keys SELECT 'r', k, NEW.type, NEW.date_key, NEW.id FROM (SELECT NEW.recipient_id AS k UNION SELECT NEW.recipient_country) WHERE k IS NOT NULL;
+    END;
+    CREATE TRIGGER events_keys_date AFTER UPDATE OF date_start ON events BEGIN
+        UPDATE event_keys SET date_key = NEW.date_key WHERE event_id = NEW.id;
+    END;
     CREATE TABLE event_sources (
         event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
         doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,

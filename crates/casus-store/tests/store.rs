@@ -132,3 +132,111 @@ fn revisions_share_their_events() {
     }
     assert!(shared > 100, "only {shared} shared events");
 }
+
+/// Every event filter returns only matching events, in date order, and
+/// counts what it lists.
+#[test]
+fn event_filters_hold() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+    let name = "004_4f7bc46e43dfedfd.txt";
+    let raw = std::fs::read(dir.join(name)).unwrap();
+    let doc = read_bytes(name, &raw, &ReadOptions::default()).unwrap();
+    let mut s = Store::memory().unwrap();
+    s.ingest(&Pipeline::embedded().process(doc), &raw).unwrap();
+    use casus_store::EventFilter;
+    let all = s
+        .events(&EventFilter {
+            limit: Some(10_000),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(all.len() > 200);
+    let key = |e: &casus_store::EventRow| {
+        e.record["date"]["start"]
+            .as_str()
+            .unwrap_or("9999-12-31")
+            .to_string()
+    };
+    assert!(
+        all.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+        "date order"
+    );
+    let filters = [
+        EventFilter {
+            actor: Some("AZE".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            recipient: Some("ARM".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            actor: Some("ARM".into()),
+            kind: Some("assault".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            kind: Some("ACCUSE".into()),
+            from: Some("2020-10-01".into()),
+            to: Some("2020-10-31".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            q: Some("ceasefire".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            actor: Some("TUR".into()),
+            q: Some("Azerbaijan".into()),
+            ..Default::default()
+        },
+    ];
+    for f in filters {
+        let rows = s
+            .events(&EventFilter {
+                limit: Some(10_000),
+                ..f.clone()
+            })
+            .unwrap();
+        assert!(!rows.is_empty(), "no events for {f:?}");
+        assert_eq!(
+            s.count_events(&f).unwrap() as usize,
+            rows.len(),
+            "count for {f:?}"
+        );
+        for e in &rows {
+            let r = &e.record;
+            let ids = |k: &str| [r[k]["id"].as_str(), r[k]["country"].as_str()];
+            if let Some(a) = &f.actor {
+                assert!(ids("actor").contains(&Some(a.as_str())), "{f:?}: {r}");
+            }
+            if let Some(a) = &f.recipient {
+                assert!(ids("recipient").contains(&Some(a.as_str())), "{f:?}: {r}");
+            }
+            if let Some(t) = &f.kind {
+                assert_eq!(r["type"].as_str().unwrap(), t.to_uppercase());
+            }
+            if let (Some(from), Some(to)) = (&f.from, &f.to) {
+                let d = r["date"]["start"].as_str().unwrap();
+                assert!(d >= from.as_str() && d <= to.as_str(), "{d}");
+            }
+            if let Some(q) = &f.q {
+                assert!(r["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains(&q.to_lowercase()));
+            }
+        }
+        // Paging walks the same list.
+        let page2 = s
+            .events(&EventFilter {
+                limit: Some(3),
+                offset: Some(1),
+                ..f.clone()
+            })
+            .unwrap();
+        let ids: Vec<i64> = rows.iter().skip(1).take(3).map(|e| e.id).collect();
+        assert_eq!(page2.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
+    }
+}
