@@ -186,8 +186,15 @@ fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
     Ok(span.as_f64().unwrap_or(0.0).ceil() as i64)
 }
 
-/// One page of events matching `f`, with their sources.
-pub fn event_page(_app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
+/// One page of events matching `f`, with their sources: the store's
+/// indexed query, except that a document or words filter matching many
+/// events walks the date index and stops at the page's end (the store's
+/// plan collects and sorts every match).
+pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
+    if (f.doc.is_some() || f.q.is_some()) && event_count(app, s, f)? > db::WALK_ABOVE {
+        let ids = db::walk_ids(s, f)?;
+        return Ok(db::events_by_id(s, &app.spans, &ids)?);
+    }
     Ok(s.events(f)?)
 }
 
@@ -605,7 +612,10 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
             // An event is in the window when it starts before the window
             // ends and ends after it starts; bounding the start from below
             // by the longest event span lets the date index do the work.
-            let span = span_days(app, s)?;
+            // Events that began more than a year before the window are dated
+            // too loosely to place on a moving map; bounding the start keeps
+            // the scan on the date index.
+            let span = span_days(app, s)?.min(366);
             let mut sql = String::from(
                 "SELECT place_id, count(*), avg(lat), avg(lon) FROM events WHERE place_id IS NOT NULL",
             );

@@ -474,6 +474,67 @@ pub fn day_counts(
     Ok(rows)
 }
 
+/// Matches above which a document or words filter walks the date index.
+pub const WALK_ABOVE: i64 = 5_000;
+
+/// One page of event ids matching `f` in the store's order (`date_key`,
+/// then id), found by walking the date index and testing each event, so a
+/// page of a large result costs about a page of rows.
+pub fn walk_ids(store: &Store, f: &casus_store::facts_query::EventFilter) -> Result<Vec<i64>> {
+    let mut sql = String::from("SELECT e.id FROM events e INDEXED BY events_date WHERE 1=1");
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |cond: &str, v: &str| {
+        args.push(v.to_string());
+        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(v) = &f.actor {
+        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v);
+    }
+    if let Some(v) = &f.recipient {
+        push(" AND (e.recipient_id = ? OR e.recipient_country = ?)", v);
+    }
+    if let Some(v) = &f.kind {
+        push(" AND e.type = ?", &v.to_uppercase());
+    }
+    if let Some(v) = &f.mode {
+        push(" AND e.mode = ?", v);
+    }
+    if let Some(v) = &f.place {
+        push(" AND e.place_id = ?", v);
+    }
+    if let Some(v) = &f.from {
+        push(" AND e.date_end >= ?", v);
+    }
+    if let Some(v) = &f.to {
+        push(" AND e.date_key <= ?", v);
+    }
+    if let Some(v) = &f.doc {
+        push(
+            " AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.doc_id LIKE ? || '%')",
+            v,
+        );
+    }
+    if let Some(v) = &f.q {
+        let q = casus_store::query::fts_query(v);
+        if !q.is_empty() {
+            push(
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                &q,
+            );
+        }
+    }
+    sql.push_str(&format!(
+        " ORDER BY e.date_key, e.id LIMIT {} OFFSET {}",
+        f.limit.unwrap_or(100).min(10_000),
+        f.offset.unwrap_or(0)
+    ));
+    let mut st = store.conn().prepare_cached(&sql)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
 /// A document's sentences as `(start, end, text)`, by raw start.
 type Spans = std::sync::Arc<Vec<(i64, i64, String)>>;
 
