@@ -612,10 +612,11 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
             // An event is in the window when it starts before the window
             // ends and ends after it starts; bounding the start from below
             // by the longest event span lets the date index do the work.
-            // Events that began more than a year before the window are dated
-            // too loosely to place on a moving map; bounding the start keeps
-            // the scan on the date index.
-            let span = span_days(app, s)?.min(366);
+            // An event that began more than a month before the window is
+            // dated too loosely (a year, a decade) to place in a moving
+            // window; bounding the start keeps the scan short on the date
+            // index. Cumulative views (no `from`) count every event.
+            let span = span_days(app, s)?.min(31);
             let mut sql = String::from(
                 "SELECT place_id, count(*), avg(lat), avg(lon) FROM events WHERE place_id IS NOT NULL",
             );

@@ -180,7 +180,7 @@ pub fn document() -> Value {
         op(
             "Places with coordinates and event counts",
             vec![
-                q("from", "string", "Count events from this date"),
+                q("from", "string", "Count events overlapping the window from this date (events begun over 31 days earlier are not counted)"),
                 q("to", "string", "Count events up to this date"),
             ],
         ),
