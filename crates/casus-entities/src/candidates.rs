@@ -52,6 +52,22 @@ impl From<&CandidateRules> for Rules {
     }
 }
 
+impl Rules {
+    /// Whether `w` is a capitalised word that is not a name on its own.
+    pub(crate) fn is_stopword(&self, w: &str) -> bool {
+        self.stop.contains(w)
+    }
+
+    /// Whether `w` is a person's title or role noun in any case
+    /// ("Admiral", "Analyst", "Colonel-General").
+    pub(crate) fn is_person_title(&self, w: &str) -> bool {
+        let last = w.rsplit('-').next().unwrap_or(w);
+        [w, last].iter().any(|x| {
+            self.person_titles.contains(*x) || self.person_titles.contains(&x.to_lowercase())
+        })
+    }
+}
+
 /// A word: `[start, end)`.
 #[derive(Clone, Copy, Debug)]
 struct Word {

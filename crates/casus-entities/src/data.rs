@@ -52,6 +52,8 @@ pub(crate) struct OrgFile {
     pub place_suffixes: Vec<String>,
     #[serde(default)]
     pub it_verbs: Vec<String>,
+    #[serde(default)]
+    pub ambiguous_names: Vec<String>,
 }
 
 /// One role group of `roles.toml`.
@@ -142,6 +144,7 @@ pub(crate) struct Tables {
     pub places: Vec<PlaceRow>,
     pub place_suffixes: Vec<String>,
     pub it_verbs: Vec<String>,
+    pub ambiguous_names: Vec<String>,
     pub candidates: CandidateRules,
 }
 
@@ -287,6 +290,11 @@ impl Tables {
         for w in f.place_suffixes {
             if !self.place_suffixes.contains(&w) {
                 self.place_suffixes.push(w);
+            }
+        }
+        for w in f.ambiguous_names {
+            if !self.ambiguous_names.contains(&w) {
+                self.ambiguous_names.push(w);
             }
         }
         Ok(())

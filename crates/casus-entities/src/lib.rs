@@ -244,6 +244,9 @@ pub(crate) struct Kb {
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
     pub it_verbs: std::collections::HashSet<String>,
+    /// Names that are also common given names or first words of other
+    /// names (`roles.toml` `ambiguous_names`).
+    pub ambiguous: std::collections::HashSet<String>,
     pub cand: candidates::Rules,
 }
 
@@ -459,6 +462,7 @@ impl Kb {
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             it_verbs: t.it_verbs.iter().cloned().collect(),
+            ambiguous: t.ambiguous_names.iter().cloned().collect(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::new();

@@ -121,6 +121,90 @@ fn window_start(text: &str, at: usize) -> usize {
     line.max(lo)
 }
 
+/// The word right before `start`, separated from it by exactly one space:
+/// `[a, b)`. Words hold letters, digits, hyphens and apostrophes.
+fn word_before(text: &str, start: usize) -> Option<(usize, usize)> {
+    let s = text.get(..start)?.strip_suffix(' ')?;
+    let b = s.len();
+    let a = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word(c) || c == '-' || c == '\'' || c == '’')
+        .last()
+        .map(|(i, _)| i)?;
+    Some((a, b))
+}
+
+/// The word right after `end`, separated from it by exactly one space.
+fn word_after(text: &str, end: usize) -> Option<(usize, usize)> {
+    let s = text.get(end..)?.strip_prefix(' ')?;
+    let a = end + 1;
+    let n = s
+        .char_indices()
+        .find(|&(_, c)| !(is_word(c) || c == '-'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    (n > 0).then_some((a, a + n))
+}
+
+/// Whether most words around `[start, end)` (three each side) are
+/// capitalised: a Title Case headline or title, where a capitalised
+/// neighbour says nothing about names ("Turkey Vows Support for Azerbaijan").
+fn title_case_around(text: &str, start: usize, end: usize) -> bool {
+    // words without numbers; quotes and possessive endings do not count
+    let words = |s: &str| -> Vec<bool> {
+        s.split(|c: char| !(is_word(c) || c == '-'))
+            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
+            .map(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .collect()
+    };
+    let lo = floor_boundary(text, start.saturating_sub(80));
+    let hi = ceil_boundary(text, (end + 80).min(text.len()));
+    let before = words(text.get(lo..start).unwrap_or(""));
+    let after = words(text.get(end..hi).unwrap_or(""));
+    let caps = before.iter().rev().take(3).filter(|&&c| c).count()
+        + after.iter().take(3).filter(|&&c| c).count();
+    caps >= 4
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Two spellings of one given name: equal, or (for names of four letters
+/// or more) the same initial and at most two letters apart.
+fn same_name(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() < 4 || b.len() < 4 || a[0] != b[0] || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Levenshtein distance, two rows
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 2
+}
+
 struct Ctx<'a> {
     kb: &'a Kb,
     text: &'a str,
@@ -197,6 +281,83 @@ impl Ctx<'_> {
 
     fn when(&self, at: usize) -> When {
         (self.date_at)(at).and_then(|d| date_interval(&d))
+    }
+
+    /// `[a, b)` is a capitalised word that no surface form of the knowledge
+    /// base covers and that is not a stopword: part of a name we do not know.
+    fn unknown_capitalised(&self, a: usize, b: usize) -> bool {
+        let Some(w) = self.text.get(a..b) else {
+            return false;
+        };
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .unwrap_or(w);
+        let known = self
+            .toks
+            .get(self.toks.partition_point(|t| t.end <= a))
+            .is_some_and(|t| t.start < b);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && !self.kb.cand.is_stopword(w)
+            && !self.kb.cand.is_person_title(w)
+            && !known
+    }
+
+    /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part
+    /// of a longer unknown name: "Michael Jordan", "Chad Smith", "Georgia
+    /// Tech", "Niger Delta", "Paris Hilton".
+    fn inside_unknown_name(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i).copied() else {
+            return false;
+        };
+        let surface = self.text.get(t.start..t.end).unwrap_or("");
+        if !self.kb.ambiguous.contains(surface) || title_case_around(self.text, t.start, t.end) {
+            return false;
+        }
+        // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
+        let suffix = |(a, b): (usize, usize)| {
+            self.place(i).is_some()
+                && self
+                    .text
+                    .get(a..b)
+                    .is_some_and(|w| self.kb.place_suffixes.iter().any(|s| s == w))
+        };
+        word_before(self.text, t.start).is_some_and(|(a, b)| self.unknown_capitalised(a, b))
+            || word_after(self.text, t.end)
+                .is_some_and(|w| !suffix(w) && self.unknown_capitalised(w.0, w.1))
+    }
+
+    /// A one-word surname after an unknown capitalised word that is no part
+    /// of any candidate's name: another person of that family ("Hunter
+    /// Biden", "Ivanka Trump", "Hafez al-Assad").
+    fn other_bearer_of_surname(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let surface = self.text.get(t.start..t.end).unwrap_or("");
+        if surface.contains(' ') {
+            return false;
+        }
+        let Some((a, b)) = word_before(self.text, t.start) else {
+            return false;
+        };
+        if !self.unknown_capitalised(a, b) {
+            return false;
+        }
+        // the given name, or a patronymic after it ("Bako Sahaki Sahakyan"),
+        // in any transliteration ("Hikmat"/"Hikmet", "Vyacheslav"/"Viacheslav")
+        let mut given = vec![&self.text[a..b]];
+        if let Some((a2, b2)) = word_before(self.text, a) {
+            given.push(&self.text[a2..b2]);
+        }
+        !self.persons(i).any(|p| {
+            self.kb.persons.get(p).is_some_and(|p| {
+                std::iter::once(&p.name)
+                    .chain(p.aliases.iter())
+                    .flat_map(|n| n.split_whitespace())
+                    .any(|w| given.iter().any(|g| same_name(w, g)))
+            })
+        })
     }
 
     fn span_text(&self, a: usize, b: usize) -> String {
@@ -487,6 +648,10 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return 1;
         };
+        // 0. An ambiguous name inside a longer unknown name is no mention.
+        if self.inside_unknown_name(i) {
+            return 1;
+        }
         // 1. Title first: "President of Azerbaijan Ilham Aliyev",
         //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
         //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
@@ -540,14 +705,21 @@ impl Ctx<'_> {
                 );
                 return j - i;
             }
-            let anaphoric = self.kb.roles.get(role).is_some_and(|r| r.anaphoric);
-            if anaphoric && preceded_by_the(self.text, t.start) {
+            // "the army", "the State Border Service": a role phrase (its
+            // last role is the head noun) refers to the last state named.
+            let is_anaphoric = |r: usize| self.kb.roles.get(r).is_some_and(|r| r.anaphoric);
+            let (more, mut j, mut end) = self.role_chain(i + 1, t.end, false);
+            let mut head = more.last().copied().unwrap_or(role);
+            if !is_anaphoric(head) {
+                (head, j, end) = (role, i + 1, t.end);
+            }
+            if is_anaphoric(head) && preceded_by_the(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
                     if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
-                        self.emit_composed(t.start, t.end, a, &[role], None);
+                        self.emit_composed(t.start, end, a, &[head], None);
                     }
                 }
-                return 1;
+                return j - i;
             }
             if self.pats(i).len() == 1 {
                 return 1;
@@ -633,7 +805,9 @@ impl Ctx<'_> {
             return 1;
         }
         if self.has_person(i) {
-            self.emit_person(t.start, t.end, i, None);
+            if !self.other_bearer_of_surname(i) {
+                self.emit_person(t.start, t.end, i, None);
+            }
             return 1;
         }
         if let Some(p) = self.place(i) {
@@ -800,7 +974,66 @@ pub(crate) fn recognise(
     while i < cx.toks.len() {
         i += cx.step(i).max(1);
     }
-    cx.out
+    let mut out = cx.out;
+    add_abbreviations(text, &mut out);
+    out
+}
+
+/// At most this many abbreviations are defined per text (each costs a scan).
+const MAX_ABBREVIATIONS: usize = 32;
+
+/// An abbreviation defined in the text right after an actor mention, "the
+/// Armenian National Security Service (NSS)", "the Azerbaijani State
+/// Security Service (SSS)", stands for that actor wherever it occurs later
+/// and no other mention covers it. This keeps short names that many
+/// countries share out of the knowledge base without losing them.
+fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
+    let mut defs: Vec<(&str, usize, EntityRef)> = Vec::new();
+    for m in out.iter() {
+        if m.person.is_some() || m.entity.kind == "place" || defs.len() >= MAX_ABBREVIATIONS {
+            continue;
+        }
+        let Some(inner) = text.get(m.end..).and_then(|r| r.strip_prefix(" (")) else {
+            continue;
+        };
+        let Some(close) = inner.find(')').filter(|&c| (2..=8).contains(&c)) else {
+            continue;
+        };
+        let abbr = &inner[..close];
+        let ok = abbr
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '&')
+            && abbr.chars().filter(|c| c.is_uppercase()).count() >= 2;
+        if ok && !defs.iter().any(|d| d.0 == abbr) {
+            defs.push((abbr, m.end + 2 + close + 1, m.entity.clone()));
+        }
+    }
+    let mut found = Vec::new();
+    for (abbr, from, entity) in defs {
+        for (at, _) in text.get(from..).unwrap_or("").match_indices(abbr) {
+            let (a, b) = (from + at, from + at + abbr.len());
+            let covered = out
+                .get(out.partition_point(|m| m.end <= a))
+                .is_some_and(|m| m.start < b);
+            if boundary_ok(text, a, b) && !covered {
+                found.push(Mention {
+                    start: a,
+                    end: b,
+                    text: abbr.to_string(),
+                    entity: entity.clone(),
+                    person: None,
+                    metonym_of: None,
+                });
+            }
+        }
+    }
+    if !found.is_empty() {
+        out.extend(found);
+        out.sort_by_key(|m| m.start);
+        // two abbreviations can not overlap (whole words), but keep the
+        // invariant explicit
+        out.dedup_by(|b, a| b.start < a.end);
+    }
 }
 
 #[cfg(test)]

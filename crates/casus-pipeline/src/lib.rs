@@ -85,6 +85,15 @@ impl Pipeline {
         }
     }
 
+    /// The embedded pipeline with another actor and place knowledge base
+    /// (for example the embedded one plus an analyst's files).
+    pub fn with_gazetteer(gazetteer: Gazetteer) -> Pipeline {
+        Pipeline {
+            gazetteer,
+            ..Pipeline::embedded()
+        }
+    }
+
     /// Runs every stage after reading.
     pub fn process(&self, doc: Document) -> Processed {
         let sentences = self.segmenter.split(&doc.clean);

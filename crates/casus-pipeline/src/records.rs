@@ -102,6 +102,20 @@ pub fn fact_records(p: &Processed) -> Vec<Record> {
     out
 }
 
+/// `candidate` records: capitalised names the knowledge base does not know,
+/// with a guess of their type, so that it can grow.
+pub fn candidate_records(p: &Processed, gazetteer: &casus_entities::Gazetteer) -> Vec<Record> {
+    gazetteer
+        .candidates(&p.doc.clean, &p.mentions)
+        .into_iter()
+        .map(|c| {
+            let span = p.raw(c.start, c.end);
+            json!({"kind": "candidate", "doc": p.doc.name, "span": [span.start, span.end], "text": c.text,
+                   "guess": c.guess, "in_citation": c.in_citation})
+        })
+        .collect()
+}
+
 /// Puts `kind`, `doc` and `span` first, then the fields of `body`.
 pub fn with_kind(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> Value {
     let mut m = Map::new();

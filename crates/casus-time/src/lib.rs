@@ -534,6 +534,39 @@ mod tests {
     }
 
     #[test]
+    fn yesterday_and_tomorrow() {
+        let t = tv("On 3 May 2022 officials said forces had shelled Kherson yesterday morning and would attack again tomorrow. The day before yesterday was quiet.");
+        assert_eq!(
+            t,
+            [
+                ("3 May 2022".into(), "2022-05-03".into()),
+                ("yesterday morning".into(), "2022-05-02TMO".into()),
+                ("tomorrow".into(), "2022-05-04".into()),
+                ("The day before yesterday".into(), "2022-05-01".into()),
+            ]
+        );
+        let t = Tagger::new().tag("Yesterday the ministry said so.", Some("2020-10-05"));
+        assert_eq!(t[0].value, "2020-10-04");
+    }
+
+    #[test]
+    fn positions_inside_a_unit() {
+        let t = tv("On 3 May 1945 the city fell. Early in the year, trade had grown; late in the day, fighting resumed. Late in the week, troops left. Early in the century, it was a village.");
+        let want = [
+            ("Early in the year", "1945"),
+            ("late in the day", "1945-05-03"),
+            ("Late in the week", "1945-W18"),
+            ("Early in the century", "19"),
+        ];
+        for (text, value) in want {
+            assert!(
+                t.iter().any(|(a, b)| a == text && b == value),
+                "{text}={value}: {t:?}"
+            );
+        }
+    }
+
+    #[test]
     fn winters_follow_the_autumn() {
         one(
             "The army gathered in the autumn of 481 BC and passed the winter at Sardis.",

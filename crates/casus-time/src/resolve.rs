@@ -74,7 +74,8 @@ impl Reference {
 
 /// A month named without a year is taken to be in the next year when it
 /// lies this many months or more before the reference month ("January"
-/// after "December 1941" is January 1942; "March" after "October" is too).
+/// after "December 1941" is January 1942, "March" after "December" too;
+/// "March" after "October" stays in the reference year).
 pub const ROLL_FORWARD_MONTHS: u32 = 9;
 
 /// A bare "winter" after a reference in this month or later (or after the
@@ -186,7 +187,10 @@ fn resolve_one(
             }
             (out, nr)
         }
-        What::Rel { unit, offset, pod } => resolve_rel(*unit, *offset, *pod, m.modifier, r),
+        What::Rel { unit, offset, pod } => {
+            let (out, nr) = resolve_rel(*unit, *offset, *pod, m.modifier, r);
+            (out, nr.filter(|_| !m.aside))
+        }
         What::Ref(v) => (
             res(TimexType::Date, v.to_string(), anchor, m.modifier),
             None,

@@ -123,7 +123,8 @@ pub struct Mention {
     pub lead: bool,
     /// Whether the expression names a time the narrative does not move to:
     /// the end point of a span ("until the fall of Budapest in February 1945") or the
-    /// date of a citation ("Retrieved 3 May 2021").
+    /// date of a citation ("Retrieved 3 May 2021"), or a day counted from
+    /// the time of speaking ("yesterday").
     pub aside: bool,
 }
 
@@ -815,30 +816,22 @@ impl Scanner<'_, '_> {
             if self.is(j, "in") {
                 j += 1;
                 if self.is(j, "the") && self.table(&self.lx.seasons, j + 1).is_none() {
-                    // "early in the morning of ..." is a daypart
-                    if self.is(j + 1, "year") {
-                        return one(
-                            i,
-                            j + 2,
-                            What::Rel {
-                                unit: Unit::Year,
-                                offset: 0,
-                                pod: None,
-                            },
-                            modifier,
-                        );
-                    }
-                    if self.is(j + 1, "month") {
-                        return one(
-                            i,
-                            j + 2,
-                            What::Rel {
-                                unit: Unit::Month,
-                                offset: 0,
-                                pod: None,
-                            },
-                            modifier,
-                        );
+                    // "early in the year", "late in the day", "early in the
+                    // century": the narrative unit with the position's mod
+                    // ("early in the morning of ..." is a daypart, below)
+                    if let Some((ue, unit, 1, false)) = self.unit(j + 1) {
+                        if !matches!(unit, Unit::Hour | Unit::Minute) {
+                            return one(
+                                i,
+                                ue,
+                                What::Rel {
+                                    unit,
+                                    offset: 0,
+                                    pod: None,
+                                },
+                                modifier,
+                            );
+                        }
                     }
                 }
             }
@@ -1110,20 +1103,6 @@ impl Scanner<'_, '_> {
     /// `the following morning`, `earlier that year`, `later that month`,
     /// `the day before`, `this year`, `next summer`.
     fn relative(&self, i: usize) -> Found {
-        // "yesterday", "tomorrow": a day from the narrative day
-        if let Some((_, o)) = self.table(&self.lx.deictic, i) {
-            let offset: i64 = o.parse().ok()?;
-            return one(
-                i,
-                i + 1,
-                What::Rel {
-                    unit: Unit::Day,
-                    offset,
-                    pod: None,
-                },
-                None,
-            );
-        }
         let mut j = i;
         let mut later_earlier = false;
         if self.is_any(j, &["later", "earlier"]) && !self.is(j + 1, "than") {
@@ -1249,6 +1228,33 @@ impl Scanner<'_, '_> {
             }
         }
         one(i, e, What::Ref(v), None)
+    }
+
+    /// "yesterday", "tomorrow" (with a part of the day: "yesterday
+    /// morning"): a day counted from the narrative (or writing) date.
+    fn deictic(&self, i: usize) -> Found {
+        let (mut e, v) = self.table(&self.lx.deictic, i)?;
+        let offset: i64 = v.parse().ok()?;
+        let mut pod = None;
+        if let Some((pe, p)) = self.table(&self.lx.dayparts, e) {
+            (e, pod) = (pe, Some(p));
+        }
+        let mut found = one(
+            i,
+            e,
+            What::Rel {
+                unit: Unit::Day,
+                offset,
+                pod,
+            },
+            None,
+        );
+        // counted from the time of speaking: the narrative stays put
+        // ("yesterday ... tomorrow" are two days apart)
+        for m in found.iter_mut().flat_map(|f| f.1.iter_mut()) {
+            m.aside = true;
+        }
+        found
     }
 
     /// Durations and counted offsets: `44 days`, `two months`, `a few days`,
@@ -1776,6 +1782,7 @@ impl Scanner<'_, '_> {
             self.decade_or_century(i),
             self.relative(i),
             self.reference(i),
+            self.deictic(i),
             self.counted(i),
             self.set(i),
             self.time(i),
@@ -1812,7 +1819,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
                         sc.bc.set(y <= 0);
                     }
                     m.lead = opens_sentence(toks, m.start);
-                    m.aside = closes_span(toks, m.start) || cites(toks, m.start);
+                    m.aside |= closes_span(toks, m.start) || cites(toks, m.start);
                 }
                 out.extend(ms);
                 i = e;
@@ -1826,15 +1833,11 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
 /// Whether token `i` is at most three tokens after a sentence or line start.
 fn opens_sentence(toks: &[Tok], i: usize) -> bool {
     let lo = i.saturating_sub(3);
-    if i <= 3 && lo == 0 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
+    if i <= 3 && !toks[..i].iter().any(|t| matches!(t.text, "." | "!" | "?")) {
         return true;
     }
     (lo..=i).rev().any(|k| {
-        toks[k].newline_before
-            || (k > 0
-                && k < i + 1
-                && k != 0
-                && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
+        toks[k].newline_before || (k > 0 && matches!(toks[k - 1].text, "." | "!" | "?" | ";" | ":"))
     })
 }
 

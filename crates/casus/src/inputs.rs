@@ -117,4 +117,13 @@ impl crate::ReadArgs {
             format: self.input_format,
         }
     }
+
+    /// The pipeline, with the user's entity files when given.
+    pub fn pipeline(&self) -> anyhow::Result<casus_pipeline::Pipeline> {
+        if self.entities.is_empty() {
+            return Ok(casus_pipeline::Pipeline::embedded());
+        }
+        let g = casus_entities::Gazetteer::with_overrides(&self.entities)?;
+        Ok(casus_pipeline::Pipeline::with_gazetteer(g))
+    }
 }

@@ -37,6 +37,10 @@ pub struct ReadArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = 256 * 1024 * 1024)]
     pub max_bytes: usize,
+    /// Add or override actors and places from this file (CSV or TOML in the
+    /// formats of data/entities/; repeatable).
+    #[arg(long = "entities", value_name = "FILE")]
+    pub entities: Vec<PathBuf>,
 }
 
 fn parse_format(s: &str) -> Result<casus_read::Format, String> {
@@ -146,6 +150,9 @@ enum Command {
         filter: EventArgs,
         #[arg(long, value_enum, default_value = "table")]
         format: cmd::facts::ListFormat,
+        /// Show which rule coded each event, its trigger words and sources.
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -179,15 +186,19 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
-    /// Actors mentioned in the knowledge base, with counts.
+    /// The actors the knowledge base knows, with mention and event counts.
     Actors {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        read: ReadArgs,
     },
-    /// Places mentioned in the knowledge base, with counts.
+    /// The places the knowledge base knows, with coordinates and counts.
     Places {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Export events (and claims) for other tools.
     Export {
@@ -237,6 +248,10 @@ enum Command {
         /// records as they go (a map stage for Spark, Hadoop or GNU parallel).
         #[arg(long)]
         stdin: bool,
+        /// Also print `candidate` records: capitalised names the knowledge
+        /// base does not know, with a type guess.
+        #[arg(long)]
+        candidates: bool,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -282,9 +297,12 @@ fn main() -> ExitCode {
             cmd::docs::show(&db.db, &doc, view)
         }
         Command::Search { query, limit, db } => cmd::docs::search(&db.db, &query, limit),
-        Command::Events { filter, format, db } => {
-            cmd::facts::events(&db.db, &filter.filter(), format)
-        }
+        Command::Events {
+            filter,
+            format,
+            explain,
+            db,
+        } => cmd::facts::events(&db.db, &filter.filter(), format, explain),
         Command::Claims {
             subject,
             claimant,
@@ -303,8 +321,8 @@ fn main() -> ExitCode {
         Command::Disagreements { db } => cmd::facts::disagreements(&db.db),
         Command::Stances { db } => cmd::facts::stances(&db.db),
         Command::Timeline { filter, db } => cmd::facts::timeline(&db.db, &filter.filter()),
-        Command::Actors { db } => cmd::facts::entities(&db.db, false),
-        Command::Places { db } => cmd::facts::entities(&db.db, true),
+        Command::Actors { db, read } => cmd::facts::entities(&db.db, false, &read),
+        Command::Places { db, read } => cmd::facts::entities(&db.db, true, &read),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
         Command::Load { shards, db } => cmd::load::run(&shards, &db.db),
@@ -319,8 +337,9 @@ fn main() -> ExitCode {
             files,
             format: _,
             stdin,
+            candidates,
             read,
-        } => cmd::extract::run(&files, stdin, &read),
+        } => cmd::extract::run(&files, stdin, candidates, &read),
         Command::Serve {
             addr,
             allow_ingest,

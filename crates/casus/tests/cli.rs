@@ -175,3 +175,49 @@ fn extract_without_files_reads_the_embedded_corpus() {
         .count();
     assert_eq!(docs, 5);
 }
+
+#[test]
+fn analyst_entity_files_and_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("a.txt"),
+        "Shelling hit Zarnikend on Monday. Qazvinoglu Brigade units were seen.",
+    )
+    .unwrap();
+    let without = casus(&["extract", "--candidates", "a.txt"], p);
+    let recs = records(&without);
+    assert!(!recs
+        .iter()
+        .any(|r| r["kind"] == "mention" && r["text"] == "Zarnikend"));
+    assert!(
+        recs.iter()
+            .any(|r| r["kind"] == "candidate" && r["text"].as_str().unwrap().contains("Zarnikend")),
+        "{recs:?}"
+    );
+    std::fs::write(
+        p.join("mine.csv"),
+        "id,name,aliases,type,country,province,lat,lon,metonym_of\nzarnikend,Zarnikend,Zarnikand,village,AZE,,39.70,46.80,\n",
+    )
+    .unwrap();
+    let with = casus(&["extract", "--entities", "mine.csv", "a.txt"], p);
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let m = records(&with)
+        .into_iter()
+        .find(|r| r["kind"] == "mention" && r["text"] == "Zarnikend")
+        .expect("the analyst's place is recognised");
+    assert_eq!(m["entity"]["id"], "zarnikend");
+    assert_eq!(m["entity"]["lat"], 39.70);
+    std::fs::write(p.join("bad.csv"), "id,name\nonly-two-columns\n").unwrap();
+    let bad = casus(&["extract", "--entities", "bad.csv", "a.txt"], p);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("bad.csv"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

@@ -9,13 +9,18 @@ use casus_pipeline::{records, Pipeline};
 
 use crate::inputs;
 
-pub fn run(files: &[PathBuf], stdin: bool, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
-    let pipeline = Pipeline::embedded();
+pub fn run(
+    files: &[PathBuf],
+    stdin: bool,
+    candidates: bool,
+    read: &crate::ReadArgs,
+) -> anyhow::Result<ExitCode> {
+    let pipeline = read.pipeline()?;
     let opts = read.options();
     let out = std::io::stdout();
     let mut out = BufWriter::new(out.lock());
     if stdin {
-        return run_stdin(&pipeline, &opts, &mut out);
+        return run_stdin(&pipeline, &opts, candidates, &mut out);
     }
     let (inputs, warnings) = inputs::expand(files);
     for w in &warnings {
@@ -37,8 +42,13 @@ pub fn run(files: &[PathBuf], stdin: bool, read: &crate::ReadArgs) -> anyhow::Re
                     .collect();
                 let p = pipeline.process(doc);
                 let mut buf = Vec::with_capacity(p.doc.clean.len() * 2);
-                for r in records::records(&p) {
-                    serde_json::to_writer(&mut buf, &r).expect("records serialise");
+                let extra = if candidates {
+                    records::candidate_records(&p, &pipeline.gazetteer)
+                } else {
+                    Vec::new()
+                };
+                for r in records::records(&p).iter().chain(&extra) {
+                    serde_json::to_writer(&mut buf, r).expect("records serialise");
                     buf.push(b'\n');
                 }
                 Ok((buf, warnings))
@@ -72,6 +82,7 @@ pub fn run(files: &[PathBuf], stdin: bool, read: &crate::ReadArgs) -> anyhow::Re
 fn run_stdin(
     pipeline: &Pipeline,
     opts: &casus_read::ReadOptions,
+    candidates: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     #[derive(serde::Deserialize)]
@@ -102,8 +113,13 @@ fn run_stdin(
         match casus_read::read_bytes(&id, parsed.text.as_bytes(), opts) {
             Ok(doc) => {
                 let p = pipeline.process(doc);
-                for r in records::records(&p) {
-                    serde_json::to_writer(&mut *out, &r)?;
+                let extra = if candidates {
+                    records::candidate_records(&p, &pipeline.gazetteer)
+                } else {
+                    Vec::new()
+                };
+                for r in records::records(&p).iter().chain(&extra) {
+                    serde_json::to_writer(&mut *out, r)?;
                     out.write_all(b"\n")?;
                 }
                 out.flush()?;

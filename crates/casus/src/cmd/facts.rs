@@ -91,7 +91,12 @@ fn event_fields(e: &EventRow) -> Vec<String> {
     ]
 }
 
-pub fn events(db: &Path, f: &EventFilter, format: ListFormat) -> anyhow::Result<ExitCode> {
+pub fn events(
+    db: &Path,
+    f: &EventFilter,
+    format: ListFormat,
+    explain: bool,
+) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
     let rows = store.events(f)?;
     let mut out = std::io::stdout().lock();
@@ -123,6 +128,23 @@ pub fn events(db: &Path, f: &EventFilter, format: ListFormat) -> anyhow::Result<
                     "{:>5} {:<10} {:<9} {:<11} {:<9} {:<9} {:<14} {}",
                     f[0], f[1], f[2], f[3], f[4], f[5], f[6], text
                 )?;
+                if explain {
+                    let r = &e.record;
+                    writeln!(
+                        out,
+                        "        rule {} (trigger {:?}); evidence: {}",
+                        get(r, &["rule"]),
+                        get(r, &["trigger"]),
+                        get(r, &["text"])
+                    )?;
+                    for src in &e.sources {
+                        writeln!(
+                            out,
+                            "        source {} bytes {}-{}",
+                            src.doc, src.span[0], src.span[1]
+                        )?;
+                    }
+                }
             }
             eprintln!("casus: {} events of {}", rows.len(), store.count_events(f)?);
         }
@@ -324,30 +346,70 @@ pub fn timeline(db: &Path, f: &EventFilter) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn entities(db: &Path, places: bool) -> anyhow::Result<ExitCode> {
+/// Lists what the knowledge base holds (actors or places), with how often
+/// each is mentioned and acts in the store; the most mentioned first.
+pub fn entities(db: &Path, places: bool, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
-    let rows = if places {
+    let counts: std::collections::HashMap<String, (i64, i64)> = (if places {
         store.places()?
     } else {
         store.actors()?
+    })
+    .into_iter()
+    .map(|r| (r.id, (r.mentions, r.events)))
+    .collect();
+    let pipeline = read.pipeline()?;
+    let g = &pipeline.gazetteer;
+    let mut rows: Vec<(&casus_entities::EntityRef, (i64, i64))> = if places {
+        g.places()
+            .map(|e| (e, counts.get(&e.id).copied().unwrap_or_default()))
+            .collect()
+    } else {
+        g.actors()
+            .map(|e| (e, counts.get(&e.id).copied().unwrap_or_default()))
+            .collect()
     };
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{:<22} {:<12} {:<8} {:>8} {:>6}  NAME",
-        "ID", "TYPE", "COUNTRY", "MENTIONS", "EVENTS"
-    )?;
-    for r in rows {
+    if places {
         writeln!(
             out,
-            "{:<22} {:<12} {:<8} {:>8} {:>6}  {}",
-            r.id,
-            r.kind,
-            r.country.as_deref().unwrap_or("-"),
-            r.mentions,
-            r.events,
-            r.name
+            "{:<24} {:<8} {:>9} {:>9} {:>8} {:>6}  NAME",
+            "ID", "COUNTRY", "LAT", "LON", "MENTIONS", "EVENTS"
         )?;
+        for (e, (m, ev)) in rows {
+            let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
+            writeln!(
+                out,
+                "{:<24} {:<8} {:>9} {:>9} {:>8} {:>6}  {}",
+                e.id,
+                e.country.as_deref().unwrap_or("-"),
+                f(e.lat),
+                f(e.lon),
+                m,
+                ev,
+                e.name
+            )?;
+        }
+    } else {
+        writeln!(
+            out,
+            "{:<16} {:<13} {:<8} {:<6} {:>8} {:>6}  NAME",
+            "ID", "TYPE", "COUNTRY", "SECTOR", "MENTIONS", "EVENTS"
+        )?;
+        for (e, (m, ev)) in rows {
+            writeln!(
+                out,
+                "{:<16} {:<13} {:<8} {:<6} {:>8} {:>6}  {}",
+                e.id,
+                e.kind,
+                e.country.as_deref().unwrap_or("-"),
+                e.sector.as_deref().unwrap_or("-"),
+                m,
+                ev,
+                e.name
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use casus_pipeline::Pipeline;
 use casus_store::{Ingested, Store};
 
 use crate::inputs;
@@ -65,7 +64,7 @@ pub fn ingest_into(
     progress: bool,
 ) -> anyhow::Result<Summary> {
     use rayon::prelude::*;
-    let pipeline = Pipeline::embedded();
+    let pipeline = read.pipeline()?;
     let opts = read.options();
     let (inputs, warnings) = inputs::expand(paths);
     let mut s = Summary {

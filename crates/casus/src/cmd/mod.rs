@@ -27,6 +27,7 @@ pub fn open_or_seed(db: &Path) -> anyhow::Result<Store> {
             &crate::ReadArgs {
                 input_format: None,
                 max_bytes: 256 << 20,
+                entities: Vec::new(),
             },
             false,
         )?;
