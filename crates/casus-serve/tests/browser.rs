@@ -256,7 +256,7 @@ fn start_server(db: &Path) -> SocketAddr {
 fn start_browser(chromium: &Path, driver: &Path, base: String) -> Browser {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(driver)
+    let mut child = Command::new(driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -267,10 +267,11 @@ fn start_browser(chromium: &Path, driver: &Path, base: String) -> Browser {
         .map(|(s, _)| s != 200)
         .unwrap_or(true)
     {
-        assert!(
-            t.elapsed() < Duration::from_secs(30),
-            "chromedriver did not start"
-        );
+        if t.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromedriver did not start");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
     let profile = tempfile::tempdir().unwrap().keep();
@@ -284,9 +285,13 @@ fn start_browser(chromium: &Path, driver: &Path, base: String) -> Browser {
                      format!("--user-data-dir={}", profile.display())]
         }
     }}});
-    let (status, b) = http(&addr, "POST", "/session", Some(&caps)).expect("new session");
+    let (status, b) = http(&addr, "POST", "/session", Some(&caps)).unwrap_or((0, Vec::new()));
     let v: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
-    assert_eq!(status, 200, "new session: {v}");
+    if status != 200 {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("new session: {status} {v}");
+    }
     let session = v["value"]["sessionId"]
         .as_str()
         .expect("session id")
