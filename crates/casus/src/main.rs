@@ -257,6 +257,19 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Serve the knowledge base as a web application and JSON API.
+    /// With no database, builds one from the embedded corpus first.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Accept documents on POST /api/documents, behind a bearer token
+        /// (CASUS_TOKEN, or a random one printed at start).
+        #[arg(long)]
+        allow_ingest: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 fn main() -> ExitCode {
@@ -329,6 +342,11 @@ fn main() -> ExitCode {
             candidates,
             read,
         } => cmd::extract::run(&files, stdin, candidates, &read),
+        Command::Serve {
+            addr,
+            allow_ingest,
+            db,
+        } => cmd::serve::run(&db.db, addr, allow_ingest),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ pub mod facts;
 pub mod gen_corpus;
 pub mod ingest;
 pub mod load;
+pub mod serve;
 
 use std::path::Path;
 

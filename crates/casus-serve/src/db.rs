@@ -1,0 +1,653 @@
+//! Queries the pages need that `casus-store` does not offer yet: a
+//! document's annotations laid over its clean text, raw byte ranges, and the
+//! copy/revision relation between documents. They use the store's
+//! connection read-only; they belong in `casus-store` once it grows them.
+
+use std::collections::HashMap;
+
+use casus_store::{Result, Store};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// Resolves a document key (id, id prefix, name) to its id.
+pub fn doc_id(store: &Store, key: &str) -> Result<Option<String>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT id FROM documents WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id LIKE ?1 || '%')
+             ORDER BY (id = ?1) DESC LIMIT 1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A document's raw length and date.
+pub fn doc_extra(store: &Store, id: &str) -> Result<(i64, Option<String>)> {
+    Ok(store.conn().query_row(
+        "SELECT bytes, doc_date FROM documents WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Raw bytes `[start, end)` of a document, or `None` if it does not exist.
+pub fn raw_slice(store: &Store, id: &str, start: i64, end: i64) -> Result<Option<Vec<u8>>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT substr(raw, ?2 + 1, ?3) FROM documents WHERE id = ?1",
+            params![id, start, (end - start).max(0)],
+            |r| r.get::<_, Option<Vec<u8>>>(0),
+        )
+        .optional()?
+        .map(|v| v.unwrap_or_default()))
+}
+
+/// A mention as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionRow {
+    pub span: [i64; 2],
+    pub text: String,
+    pub entity_id: String,
+    pub entity_type: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+}
+
+/// A temporal expression as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimexRow {
+    pub span: [i64; 2],
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    pub date_start: Option<String>,
+    pub date_end: Option<String>,
+}
+
+/// A span cleaning removed from the raw file.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedRow {
+    pub kind: String,
+    pub span: [i64; 2],
+}
+
+pub fn mentions(store: &Store, id: &str) -> Result<Vec<MentionRow>> {
+    let mut st = store.conn().prepare_cached(
+        "SELECT start, end, text, entity_id, entity_type, name, country, sector FROM mentions WHERE doc_id = ?1 ORDER BY start",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(MentionRow {
+                span: [r.get(0)?, r.get(1)?],
+                text: r.get(2)?,
+                entity_id: r.get(3)?,
+                entity_type: r.get(4)?,
+                name: r.get(5)?,
+                country: r.get(6)?,
+                sector: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn timexes(store: &Store, id: &str) -> Result<Vec<TimexRow>> {
+    let mut st = store.conn().prepare_cached(
+        "SELECT start, end, text, type, value, date_start, date_end FROM timexes WHERE doc_id = ?1 ORDER BY start",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(TimexRow {
+                span: [r.get(0)?, r.get(1)?],
+                text: r.get(2)?,
+                kind: r.get(3)?,
+                value: r.get(4)?,
+                date_start: r.get(5)?,
+                date_end: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn removed(store: &Store, id: &str) -> Result<Vec<RemovedRow>> {
+    let mut st = store
+        .conn()
+        .prepare_cached("SELECT kind, start, end FROM removed WHERE doc_id = ?1 ORDER BY start")?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(RemovedRow {
+                kind: r.get(0)?,
+                span: [r.get(1)?, r.get(2)?],
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A sentence with both its raw and clean offsets.
+#[derive(Debug, Clone)]
+struct Sent {
+    idx: i64,
+    raw: [i64; 2],
+    clean: [usize; 2],
+    kind: String,
+    section: Option<String>,
+}
+
+fn sents(store: &Store, id: &str) -> Result<Vec<Sent>> {
+    let mut st = store.conn().prepare_cached(
+        "SELECT idx, start, end, clean_start, clean_end, kind, section FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(Sent {
+                idx: r.get(0)?,
+                raw: [r.get(1)?, r.get(2)?],
+                clean: [r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize],
+                kind: r.get(5)?,
+                section: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Something to highlight, by raw span and the text it covers.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub raw: [i64; 2],
+    pub text: String,
+    /// `mention`, `timex`, `event`.
+    pub kind: &'static str,
+    /// What the mark stands for (entity id, date value, event id).
+    pub label: String,
+    /// A link target, if any.
+    pub href: Option<String>,
+}
+
+/// One run of the rendered document: plain text, or an annotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Piece {
+    pub t: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+/// One block of the rendered document: either text between sentences
+/// (`sentence` is `None`) or a sentence with its pieces.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[i64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    pub pieces: Vec<Piece>,
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Lays the clean text out as blocks: the text between sentences, and each
+/// sentence with its marks placed by finding the mark's text nearest the
+/// position its raw offset suggests.
+pub fn annotate(store: &Store, id: &str, clean: &str, marks: &[Mark]) -> Result<Vec<Block>> {
+    let ss = sents(store, id)?;
+    let mut out = Vec::with_capacity(ss.len() * 2 + 1);
+    let mut at = 0usize;
+    let mut mi = 0usize;
+    let mut sorted: Vec<&Mark> = marks.iter().collect();
+    sorted.sort_by_key(|m| (m.raw[0], -(m.raw[1])));
+    for s in &ss {
+        let cs = floor_char(clean, s.clean[0].max(at));
+        let ce = floor_char(clean, s.clean[1].max(cs));
+        if cs > at {
+            out.push(Block {
+                sentence: None,
+                span: None,
+                kind: None,
+                section: None,
+                pieces: vec![Piece {
+                    t: clean[at..cs].to_string(),
+                    k: None,
+                    label: None,
+                    href: None,
+                }],
+            });
+        }
+        let text = &clean[cs..ce];
+        // Marks within this sentence's raw span.
+        while mi < sorted.len() && sorted[mi].raw[0] < s.raw[0] {
+            mi += 1;
+        }
+        let mut placed: Vec<(usize, usize, &Mark)> = Vec::new();
+        let mut j = mi;
+        while j < sorted.len() && sorted[j].raw[0] < s.raw[1] {
+            let m = sorted[j];
+            j += 1;
+            if m.kind == "event" {
+                continue;
+            }
+            let guess = (m.raw[0] - s.raw[0]).max(0) as usize;
+            if m.text.is_empty() {
+                continue;
+            }
+            let best = text
+                .match_indices(m.text.as_str())
+                .map(|(p, _)| p)
+                .min_by_key(|p| p.abs_diff(guess));
+            if let Some(p) = best {
+                let e = p + m.text.len();
+                if placed.iter().all(|(a, b, _)| e <= *a || p >= *b) {
+                    placed.push((p, e, m));
+                }
+            }
+        }
+        placed.sort_by_key(|x| x.0);
+        let mut pieces = Vec::new();
+        let mut k = 0;
+        for (a, b, m) in placed {
+            if a > k {
+                pieces.push(Piece {
+                    t: text[k..a].to_string(),
+                    k: None,
+                    label: None,
+                    href: None,
+                });
+            }
+            pieces.push(Piece {
+                t: text[a..b].to_string(),
+                k: Some(m.kind),
+                label: Some(m.label.clone()),
+                href: m.href.clone(),
+            });
+            k = b;
+        }
+        if k < text.len() || pieces.is_empty() {
+            pieces.push(Piece {
+                t: text[k..].to_string(),
+                k: None,
+                label: None,
+                href: None,
+            });
+        }
+        out.push(Block {
+            sentence: Some(s.idx),
+            span: Some(s.raw),
+            kind: Some(s.kind.clone()),
+            section: s.section.clone(),
+            pieces,
+        });
+        at = ce;
+    }
+    if at < clean.len() {
+        out.push(Block {
+            sentence: None,
+            span: None,
+            kind: None,
+            section: None,
+            pieces: vec![Piece {
+                t: clean[at..].to_string(),
+                k: None,
+                label: None,
+                href: None,
+            }],
+        });
+    }
+    Ok(out)
+}
+
+/// How two documents relate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    /// The earlier-ingested document.
+    pub a: String,
+    pub b: String,
+    /// `copy` (nearly all sentences shared, similar sizes), `excerpt` (`a`'s
+    /// sentences nearly all in the larger `b`) or `revision` (many shared).
+    pub relation: &'static str,
+    /// Sentences shared (same text), and each side's sentence count.
+    pub shared: i64,
+    pub a_sentences: i64,
+    pub b_sentences: i64,
+    /// Shared / the smaller document's sentences.
+    pub overlap: f64,
+}
+
+/// Which documents are copies or revisions of which, by shared sentence
+/// text (sentences of at least 40 bytes, so headings do not count).
+pub fn relations(store: &Store) -> Result<Vec<Relation>> {
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    {
+        let mut st = store.conn().prepare_cached(
+            "SELECT doc_id, count(DISTINCT text) FROM sentences WHERE length(text) >= 40 GROUP BY doc_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for r in rows {
+            let (d, n) = r?;
+            counts.insert(d, n);
+        }
+    }
+    let mut st = store.conn().prepare_cached(
+        "WITH t AS (SELECT DISTINCT s.doc_id, s.text, d.rowid AS o FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE length(s.text) >= 40)
+         SELECT a.doc_id, b.doc_id, count(*) FROM t a JOIN t b ON a.text = b.text AND a.o < b.o
+         GROUP BY a.doc_id, b.doc_id",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (a, b, shared) in rows {
+        let (mut a, mut b) = (a, b);
+        let mut na = counts.get(&a).copied().unwrap_or(0);
+        let mut nb = counts.get(&b).copied().unwrap_or(0);
+        let min = na.min(nb).max(1);
+        let overlap = shared as f64 / min as f64;
+        let similar_size = na.min(nb) as f64 >= 0.8 * na.max(nb) as f64;
+        let relation = if overlap >= 0.8 && similar_size {
+            "copy"
+        } else if overlap >= 0.8 {
+            // The smaller document is (nearly) contained in the larger.
+            if na > nb {
+                std::mem::swap(&mut a, &mut b);
+                std::mem::swap(&mut na, &mut nb);
+            }
+            "excerpt"
+        } else if overlap >= 0.2 {
+            "revision"
+        } else {
+            continue;
+        };
+        out.push(Relation {
+            a,
+            b,
+            relation,
+            shared,
+            a_sentences: na,
+            b_sentences: nb,
+            overlap: (overlap * 1000.0).round() / 1000.0,
+        });
+    }
+    out.sort_by(|x, y| y.overlap.total_cmp(&x.overlap));
+    Ok(out)
+}
+
+/// SQL conditions (each starting with ` AND`) and arguments for an event
+/// filter, with the same meaning as the store's, written so the indexes
+/// serve them: `span_days` is the longest event's span, which bounds the
+/// start date from below when filtering on `from`. `dates` = false leaves
+/// the date range out.
+pub fn event_conditions(
+    f: &casus_store::facts_query::EventFilter,
+    span_days: i64,
+    dates: bool,
+) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |cond: &str, v: &str| {
+        args.push(v.to_string());
+        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(v) = &f.actor {
+        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v);
+    }
+    if let Some(v) = &f.recipient {
+        push(" AND (e.recipient_id = ? OR e.recipient_country = ?)", v);
+    }
+    if let Some(v) = &f.kind {
+        push(" AND e.type = ?", &v.to_uppercase());
+    }
+    if let Some(v) = &f.mode {
+        push(" AND e.mode = ?", v);
+    }
+    if let Some(v) = &f.place {
+        push(" AND e.place_id = ?", v);
+    }
+    if dates {
+        if let Some(v) = &f.from {
+            push(
+                &format!(" AND e.date_end >= ? AND e.date_start >= date(?, '-{span_days} days')"),
+                v,
+            );
+        }
+        if let Some(v) = &f.to {
+            push(" AND e.date_start <= ?", v);
+        }
+    }
+    if let Some(v) = &f.doc {
+        push(
+            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
+            v,
+        );
+    }
+    if let Some(v) = &f.q {
+        let q = casus_store::query::fts_query(v);
+        if !q.is_empty() {
+            push(
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                &q,
+            );
+        }
+    }
+    (sql, args)
+}
+
+/// Events per day under the non-date filters of `f` (for the timeline's
+/// zoomable histogram): `(day, count)` in date order.
+pub fn day_counts(
+    store: &Store,
+    f: &casus_store::facts_query::EventFilter,
+) -> Result<Vec<(String, i64)>> {
+    let (cond, args) = event_conditions(f, 0, false);
+    let sql = format!(
+        "SELECT substr(e.date_start, 1, 10) AS d, count(*) FROM events e WHERE e.date_start IS NOT NULL{cond} GROUP BY d ORDER BY d"
+    );
+    let mut st = store.conn().prepare_cached(&sql)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Matches above which a document or words filter walks the date index.
+pub const WALK_ABOVE: i64 = 5_000;
+
+/// One page of event ids matching `f` in the store's order (`date_key`,
+/// then id), found by walking the date index and testing each event, so a
+/// page of a large result costs about a page of rows.
+pub fn walk_ids(store: &Store, f: &casus_store::facts_query::EventFilter) -> Result<Vec<i64>> {
+    let mut sql = String::from("SELECT e.id FROM events e INDEXED BY events_date WHERE 1=1");
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |cond: &str, v: &str| {
+        args.push(v.to_string());
+        sql.push_str(&cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(v) = &f.actor {
+        push(" AND (e.actor_id = ? OR e.actor_country = ?)", v);
+    }
+    if let Some(v) = &f.recipient {
+        push(" AND (e.recipient_id = ? OR e.recipient_country = ?)", v);
+    }
+    if let Some(v) = &f.kind {
+        push(" AND e.type = ?", &v.to_uppercase());
+    }
+    if let Some(v) = &f.mode {
+        push(" AND e.mode = ?", v);
+    }
+    if let Some(v) = &f.place {
+        push(" AND e.place_id = ?", v);
+    }
+    if let Some(v) = &f.from {
+        push(" AND e.date_end >= ?", v);
+    }
+    if let Some(v) = &f.to {
+        push(" AND e.date_key <= ?", v);
+    }
+    if let Some(v) = &f.doc {
+        push(
+            " AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.doc_id LIKE ? || '%')",
+            v,
+        );
+    }
+    if let Some(v) = &f.q {
+        let q = casus_store::query::fts_query(v);
+        if !q.is_empty() {
+            push(
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                &q,
+            );
+        }
+    }
+    sql.push_str(&format!(
+        " ORDER BY e.date_key, e.id LIMIT {} OFFSET {}",
+        f.limit.unwrap_or(100).min(10_000),
+        f.offset.unwrap_or(0)
+    ));
+    let mut st = store.conn().prepare_cached(&sql)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// A document's sentences as `(start, end, text)`, by raw start.
+type Spans = std::sync::Arc<Vec<(i64, i64, String)>>;
+
+/// The sentences of each document, by raw span, kept in memory to find
+/// the sentence behind a source span (documents never change once stored).
+#[derive(Default)]
+pub struct SentenceSpans {
+    docs: std::sync::Mutex<HashMap<String, Spans>>,
+}
+
+/// Sentences kept before the map starts over.
+const SPANS_MAX: usize = 2_000_000;
+
+impl SentenceSpans {
+    fn doc(&self, store: &Store, id: &str) -> Result<Spans> {
+        if let Some(v) = self.docs.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return Ok(v.clone());
+        }
+        let mut st = store.conn().prepare_cached(
+            "SELECT start, end, text FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+        )?;
+        let mut v = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, i64, String)>>>()?;
+        v.sort_by_key(|x| x.0);
+        let v = std::sync::Arc::new(v);
+        let mut m = self.docs.lock().unwrap_or_else(|p| p.into_inner());
+        if m.values().map(|x| x.len()).sum::<usize>() + v.len() > SPANS_MAX {
+            m.clear();
+        }
+        m.insert(id.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// The text of the sentence containing `[start, end)` of document `id`.
+    pub fn sentence(
+        &self,
+        store: &Store,
+        id: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<Option<String>> {
+        let v = self.doc(store, id)?;
+        let i = v.partition_point(|x| x.0 <= start);
+        Ok(v[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|x| x.0 <= start && x.1 >= end)
+            .map(|x| x.2.clone()))
+    }
+}
+
+/// Events by id with all their sources, as the store gives them.
+pub fn events_by_id(
+    store: &Store,
+    spans: &SentenceSpans,
+    ids: &[i64],
+) -> Result<Vec<casus_store::facts_query::EventRow>> {
+    let mut rec = store
+        .conn()
+        .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
+    let mut src = store.conn().prepare_cached(
+        "SELECT s.doc_id, d.name, s.start, s.end FROM event_sources s JOIN documents d ON d.id = s.doc_id
+         WHERE s.event_id = ?1 ORDER BY d.rowid, s.start",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let r: String = rec.query_row([id], |r| r.get(0))?;
+        let rows = src
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut sources = Vec::with_capacity(rows.len());
+        for (doc_id, doc, a, b) in rows {
+            let text = spans.sentence(store, &doc_id, a, b)?;
+            sources.push(casus_store::facts_query::SourceRow {
+                doc_id,
+                doc,
+                span: [a, b],
+                text,
+            });
+        }
+        out.push(casus_store::facts_query::EventRow {
+            id,
+            record: serde_json::from_str(&r)?,
+            sources,
+        });
+    }
+    Ok(out)
+}
+
+/// Distinct values for the filter menus: event types, modes, actors and
+/// places that occur in events, with counts.
+pub fn facets(store: &Store) -> Result<serde_json::Value> {
+    let q = |sql: &str| -> Result<Vec<(String, i64)>> {
+        let mut st = store.conn().prepare_cached(sql)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    };
+    Ok(serde_json::json!({
+        "types": q("SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC")?,
+        "modes": q("SELECT mode, count(*) FROM events WHERE mode IS NOT NULL GROUP BY mode ORDER BY count(*) DESC")?,
+        "actors": q("SELECT actor_id, count(*) FROM events WHERE actor_id IS NOT NULL GROUP BY actor_id ORDER BY count(*) DESC LIMIT 200")?,
+        "recipients": q("SELECT recipient_id, count(*) FROM events WHERE recipient_id IS NOT NULL GROUP BY recipient_id ORDER BY count(*) DESC LIMIT 200")?,
+        "places": q("SELECT place_id, count(*) FROM events WHERE place_id IS NOT NULL GROUP BY place_id ORDER BY count(*) DESC LIMIT 500")?,
+    }))
+}
