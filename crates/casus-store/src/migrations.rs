@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[&str] = &[
         kind TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL
     );
     CREATE INDEX removed_doc ON removed(doc_id, start);
+    CREATE INDEX sentences_doc_start ON sentences(doc_id, start);
     CREATE TABLE timexes (
         doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
         start INTEGER NOT NULL, end INTEGER NOT NULL,
