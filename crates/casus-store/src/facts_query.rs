@@ -83,6 +83,8 @@ pub struct Disagreement {
     pub category: String,
     pub population: Option<String>,
     pub item: Option<String>,
+    /// The year the claims are about (from their dates), when dated.
+    pub period: Option<String>,
     /// The lowest low, the median of the claimants' figures, the highest
     /// figure (UCDP's low/best/high).
     pub low: Option<i64>,
@@ -344,36 +346,42 @@ impl Store {
             limit: Some(10_000),
             ..Default::default()
         })?;
-        let mut groups: BTreeMap<
-            (Option<String>, String, Option<String>, Option<String>),
-            Vec<ClaimRow>,
-        > = BTreeMap::new();
+        type Key = (
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut groups: BTreeMap<Key, Vec<ClaimRow>> = BTreeMap::new();
         for c in claims {
             let g = |k: &str| c.record.get(k).and_then(Value::as_str).map(str::to_string);
+            // Same subject, category, population and period (year).
+            let period = c.record["date"]["start"]
+                .as_str()
+                .and_then(|d| d.get(..4))
+                .map(str::to_string);
             let key = (
                 g("subject"),
                 g("category").unwrap_or_default(),
                 g("population"),
                 g("item"),
+                period,
             );
             groups.entry(key).or_default().push(c);
         }
         let mut out = Vec::new();
-        for ((subject, category, population, item), claims) in groups {
-            let claimants: std::collections::BTreeSet<Option<String>> = claims
+        for ((subject, category, population, item, period), claims) in groups {
+            // A disagreement is between named claimants.
+            let claimants: std::collections::BTreeSet<&str> = claims
                 .iter()
-                .map(|c| {
-                    c.record
-                        .get("claimant")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
+                .filter_map(|c| c.record.get("claimant").and_then(Value::as_str))
                 .collect();
             let figures: std::collections::BTreeSet<Option<i64>> = claims
                 .iter()
                 .map(|c| c.record["value"]["low"].as_i64())
                 .collect();
-            if claimants.len() < 2 || figures.len() < 2 {
+            if subject.is_none() || claimants.len() < 2 || figures.len() < 2 {
                 continue;
             }
             let mut lows: Vec<i64> = claims
@@ -390,6 +398,7 @@ impl Store {
                 subject,
                 category,
                 population,
+                period,
                 item,
                 low: lows.first().copied(),
                 best: lows.get(lows.len() / 2).copied(),

@@ -244,7 +244,7 @@ pub fn disagreements(db: &Path) -> anyhow::Result<ExitCode> {
     for d in store.disagreements()? {
         writeln!(
             out,
-            "{} {} {}{}: low {} best {} high {}",
+            "{} {} {}{} in {}: low {} best {} high {}",
             d.subject.as_deref().unwrap_or("?"),
             d.category,
             d.population.as_deref().unwrap_or(""),
@@ -252,6 +252,7 @@ pub fn disagreements(db: &Path) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|i| format!(" ({i})"))
                 .unwrap_or_default(),
+            d.period.as_deref().unwrap_or("undated"),
             d.low.map_or("-".into(), |n| n.to_string()),
             d.best.map_or("-".into(), |n| n.to_string()),
             d.high.map_or("-".into(), |n| n.to_string()),
