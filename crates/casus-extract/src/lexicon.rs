@@ -7,7 +7,10 @@
 //! folded into `-ize` on both sides by [`norm`]. A [`PhraseSet`] then finds
 //! the longest phrase starting at a token.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::fx::FxHashMap;
 
 use crate::text::Tok;
 
@@ -15,7 +18,12 @@ use crate::text::Tok;
 /// `criticise`/`criticised`/`criticising` → `criticize...`,
 /// `mobilisation` → `mobilization`, `defence` → `defense`.
 pub fn norm(w: &str) -> String {
-    let mut s = w.to_string();
+    normed(w).into_owned()
+}
+
+/// [`norm`] without an allocation when nothing changes.
+#[inline]
+pub fn normed(w: &str) -> Cow<'_, str> {
     for (a, b) in [
         ("isation", "ization"),
         ("ising", "izing"),
@@ -27,14 +35,16 @@ pub fn norm(w: &str) -> String {
         ("ence", "ense"),
         ("our", "or"),
     ] {
-        if let Some(stem) = s.strip_suffix(a) {
+        if let Some(stem) = w.strip_suffix(a) {
             if stem.len() >= 3 {
-                s = format!("{stem}{b}");
-                break;
+                let mut s = String::with_capacity(stem.len() + b.len());
+                s.push_str(stem);
+                s.push_str(b);
+                return Cow::Owned(s);
             }
         }
     }
-    s
+    Cow::Borrowed(w)
 }
 
 fn is_vowel(c: char) -> bool {
@@ -74,7 +84,7 @@ pub fn inflect(lemma: &str) -> Vec<String> {
 /// Word forms to lemmas.
 #[derive(Debug, Default, Clone)]
 pub struct Forms {
-    map: HashMap<String, Vec<String>>,
+    map: FxHashMap<String, Vec<String>>,
     irregular: HashMap<String, Vec<String>>,
 }
 
@@ -82,7 +92,7 @@ impl Forms {
     /// Empty table with the given irregular forms (lemma → forms).
     pub fn new(irregular: HashMap<String, Vec<String>>) -> Forms {
         Forms {
-            map: HashMap::new(),
+            map: FxHashMap::default(),
             irregular,
         }
     }
@@ -105,12 +115,12 @@ impl Forms {
     /// Whether the token `low` is a form of `lemma`; with `inflected_only`
     /// the bare lemma itself does not count.
     pub fn is_form(&self, low: &str, lemma: &str, inflected_only: bool) -> bool {
-        let n = norm(low);
+        let n = normed(low);
         if n == lemma {
             return !inflected_only;
         }
         self.map
-            .get(&n)
+            .get(n.as_ref())
             .is_some_and(|ls| ls.iter().any(|l| l == lemma))
     }
 
@@ -126,6 +136,19 @@ impl Forms {
             }
         }
         v
+    }
+
+    /// The lemmas `n` (a normalised token) may be a form of, besides itself,
+    /// in the order of [`Forms::lemmas`].
+    #[inline]
+    fn other_lemmas<'s>(&'s self, n: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.map
+            .get(n)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.as_str())
+            .filter(move |l| *l != n)
     }
 }
 
@@ -161,7 +184,7 @@ impl Phrase {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
     entries: Vec<(Phrase, T)>,
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: FxHashMap<String, Vec<usize>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
 }
@@ -181,7 +204,7 @@ impl<T> PhraseSet<T> {
     /// Builds a set; `irregular` gives irregular verb forms.
     pub fn new(items: Vec<(Phrase, T)>, irregular: &HashMap<String, Vec<String>>) -> PhraseSet<T> {
         let mut forms = Forms::new(irregular.clone());
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, (p, _)) in items.iter().enumerate() {
             for w in &p.words {
                 if w != "*" {
@@ -248,17 +271,17 @@ impl<T> PhraseSet<T> {
             return None;
         }
         let mut best: Option<Hit> = None;
-        let mut seen = HashSet::new();
-        for lemma in self.forms.lemmas(&t.low) {
+        // The lemmas are distinct and every entry is listed under its first
+        // word only, so no entry is tried twice.
+        let n = normed(&t.low);
+        let n = n.as_ref();
+        for lemma in std::iter::once(n).chain(self.forms.other_lemmas(n)) {
             for &i in self
                 .by_first
-                .get(&lemma)
+                .get(lemma)
                 .map(|v| v.as_slice())
                 .unwrap_or(&[])
             {
-                if !seen.insert(i) {
-                    continue;
-                }
                 if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
                     if best.as_ref().map_or(true, |b| end > b.last) {
                         best = Some(Hit {

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 pub mod claims;
 pub mod events;
+pub mod fx;
 pub mod lexicon;
 pub mod rules;
 pub mod text;

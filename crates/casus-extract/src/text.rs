@@ -41,7 +41,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
     }
     let s = &text[from..to];
     let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(chars.len() / 4 + 1);
     let mut i = 0;
     while i < chars.len() {
         let (b, c) = chars[i];
@@ -69,15 +69,26 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
             }
             let end = if j < chars.len() { chars[j].0 } else { s.len() };
             let word = &s[b..end];
-            let low: String = word.to_lowercase().replace('\u{2019}', "'");
-            if let Some(stem) = low.strip_suffix("'s").filter(|st| !st.is_empty()) {
-                let cut = b + stem.len().min(word.len());
+            let mut low: String = if word.is_ascii() {
+                word.to_ascii_lowercase()
+            } else {
+                let l = word.to_lowercase();
+                if l.contains('\u{2019}') {
+                    l.replace('\u{2019}', "'")
+                } else {
+                    l
+                }
+            };
+            if low.len() > 2 && low.ends_with("'s") {
+                let stem_len = low.len() - 2;
+                let cut = b + stem_len.min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
                 let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
+                low.truncate(stem_len);
                 out.push(Tok {
                     start: from + b,
                     end: from + apos,
-                    low: stem.to_string(),
+                    low,
                     word: true,
                     upper: c.is_uppercase(),
                 });
