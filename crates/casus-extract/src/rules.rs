@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::fx::FxHashSet;
+use crate::fx::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
@@ -139,8 +139,8 @@ pub struct Rules {
     pub communities: FxHashSet<String>,
     /// Equipment words → item.
     pub items: PhraseSet<String>,
-    pub numbers: HashMap<String, u64>,
-    pub multipliers: HashMap<String, u64>,
+    pub numbers: FxHashMap<String, u64>,
+    pub multipliers: FxHashMap<String, u64>,
     /// Vague quantity phrases → low value.
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
@@ -273,8 +273,8 @@ impl Rules {
             populations: PhraseSet::new(table(cl.population), &HashMap::new()),
             communities: set(cl.communities),
             items: PhraseSet::new(table(cl.item), &HashMap::new()),
-            numbers: cl.numbers,
-            multipliers: cl.multipliers,
+            numbers: cl.numbers.into_iter().collect(),
+            multipliers: cl.multipliers.into_iter().collect(),
             vague: PhraseSet::new(
                 cl.vague
                     .into_iter()
