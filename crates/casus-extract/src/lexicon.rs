@@ -24,6 +24,16 @@ pub fn norm(w: &str) -> String {
 /// [`norm`] without an allocation when nothing changes.
 #[inline]
 pub fn normed(w: &str) -> Cow<'_, str> {
+    // Every suffix below is at least three bytes after a stem of three, and
+    // ends in one of these letters: most words are rejected here.
+    if w.len() < 6
+        || !matches!(
+            w.as_bytes()[w.len() - 1],
+            b'n' | b'g' | b'd' | b's' | b'e' | b'r'
+        )
+    {
+        return Cow::Borrowed(w);
+    }
     for (a, b) in [
         ("isation", "ization"),
         ("ising", "izing"),
