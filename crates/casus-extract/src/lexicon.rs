@@ -194,7 +194,9 @@ impl Phrase {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
     entries: Vec<(Phrase, T)>,
-    by_first: FxHashMap<String, Vec<usize>>,
+    /// Normalised token → the entries to try at it, in the order of its
+    /// lemmas ([`Forms::lemmas`]) then of the entries: one lookup per token.
+    starts: FxHashMap<String, Vec<usize>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
 }
@@ -225,9 +227,24 @@ impl<T> PhraseSet<T> {
                 by_first.entry(f.clone()).or_default().push(i);
             }
         }
+        let mut starts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for n in forms.map.keys().chain(by_first.keys()) {
+            if starts.contains_key(n) {
+                continue;
+            }
+            let mut v = Vec::new();
+            for lemma in std::iter::once(n.as_str()).chain(forms.other_lemmas(n)) {
+                if let Some(is) = by_first.get(lemma) {
+                    v.extend_from_slice(is);
+                }
+            }
+            if !v.is_empty() {
+                starts.insert(n.clone(), v);
+            }
+        }
         PhraseSet {
             entries: items,
-            by_first,
+            starts,
             forms,
         }
     }
@@ -281,25 +298,22 @@ impl<T> PhraseSet<T> {
             return None;
         }
         let mut best: Option<Hit> = None;
-        // The lemmas are distinct and every entry is listed under its first
-        // word only, so no entry is tried twice.
+        // The lemmas of a token are distinct and every entry is listed under
+        // its first word only, so no entry is tried twice.
         let n = normed(&t.low);
-        let n = n.as_ref();
-        for lemma in std::iter::once(n).chain(self.forms.other_lemmas(n)) {
-            for &i in self
-                .by_first
-                .get(lemma)
-                .map(|v| v.as_slice())
-                .unwrap_or(&[])
-            {
-                if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
-                    if best.as_ref().map_or(true, |b| end > b.last) {
-                        best = Some(Hit {
-                            entry: i,
-                            first: at,
-                            last: end,
-                        });
-                    }
+        for &i in self
+            .starts
+            .get(n.as_ref())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
+                if best.as_ref().map_or(true, |b| end > b.last) {
+                    best = Some(Hit {
+                        entry: i,
+                        first: at,
+                        last: end,
+                    });
                 }
             }
         }
