@@ -44,7 +44,7 @@
 //! `claimed_by` comes from "according to X", "X said (that) …" or a final
 //! "…, X said".
 
-use std::collections::HashSet;
+use crate::fx::FxHashSet;
 
 use casus_entities::Mention;
 use casus_segment::SentenceKind;
@@ -354,7 +354,7 @@ pub(crate) fn code_events_with(
 ) -> Vec<Event> {
     let text = doc.text;
     let mut out: Vec<Event> = Vec::new();
-    let mut seen: HashSet<(usize, usize, String, String, String)> = HashSet::new();
+    let mut seen: FxHashSet<(usize, usize, String, String, String)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     let mut last_line_end = 0usize;
@@ -1248,9 +1248,9 @@ fn nominal(r: &Rules, toks: &[Tok], noun: bool, first: usize) -> bool {
 
 /// Mentions with distinct ids, in order.
 fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
-    let mut ids = HashSet::new();
+    let mut ids: FxHashSet<&str> = FxHashSet::default();
     v.into_iter()
-        .filter(|m| ids.insert(m.entity.id.clone()))
+        .filter(|m| ids.insert(m.entity.id.as_str()))
         .collect()
 }
 
