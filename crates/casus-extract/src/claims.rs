@@ -214,12 +214,11 @@ struct Seg {
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
     let l = line.trim();
+    if !(l.ends_with(':') && l.len() < 80) {
+        return false;
+    }
     let low = l.to_lowercase();
-    l.ends_with(':')
-        && l.len() < 80
-        && (low.starts_with("per ")
-            || low.starts_with("according to ")
-            || low.starts_with("claimed by "))
+    (low.starts_with("per ") || low.starts_with("according to ") || low.starts_with("claimed by "))
 }
 
 /// Extracts the claims of one document.
