@@ -218,7 +218,7 @@ fn label_line(line: &str) -> bool {
         return false;
     }
     let low = l.to_lowercase();
-    (low.starts_with("per ") || low.starts_with("according to ") || low.starts_with("claimed by "))
+    low.starts_with("per ") || low.starts_with("according to ") || low.starts_with("claimed by ")
 }
 
 /// Extracts the claims of one document.
