@@ -40,34 +40,42 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
         to -= 1;
     }
     let s = &text[from..to];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = Vec::with_capacity(chars.len() / 4 + 1);
-    let mut i = 0;
-    while i < chars.len() {
-        let (b, c) = chars[i];
+    // The character at byte `p` of `s` (`p` is always a boundary here).
+    let at = |p: usize| -> Option<char> { s.get(p..).and_then(|r| r.chars().next()) };
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    let mut p = 0;
+    while let Some(c) = at(p) {
+        let b = p;
         if c.is_whitespace() {
-            i += 1;
+            p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < chars.len() {
-                let c2 = chars[j].1;
+            // `prev` is the last character taken into the word.
+            let mut prev = c;
+            let mut q = p + c.len_utf8();
+            while let Some(c2) = at(q) {
                 if c2.is_alphanumeric() {
-                    j += 1;
-                } else if joins(c2) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
-                    // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
-                    if c2 == ','
-                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
-                    {
-                        break;
+                    prev = c2;
+                    q += c2.len_utf8();
+                } else if joins(c2) {
+                    let q2 = q + c2.len_utf8();
+                    match at(q2) {
+                        Some(c3) if c3.is_alphanumeric() => {
+                            // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
+                            if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
+                                break;
+                            }
+                            prev = c3;
+                            q = q2 + c3.len_utf8();
+                        }
+                        _ => break,
                     }
-                    j += 2;
                 } else {
                     break;
                 }
             }
-            let end = if j < chars.len() { chars[j].0 } else { s.len() };
+            let end = q;
             let word = &s[b..end];
             let mut low: String = if word.is_ascii() {
                 word.to_ascii_lowercase()
@@ -108,7 +116,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                     upper: c.is_uppercase(),
                 });
             }
-            i = j;
+            p = end;
         } else {
             let end = b + c.len_utf8();
             let low = match c {
@@ -124,7 +132,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 word: false,
                 upper: false,
             });
-            i += 1;
+            p = end;
         }
     }
     out
