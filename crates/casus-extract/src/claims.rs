@@ -25,7 +25,7 @@ use casus_segment::SentenceKind;
 
 use crate::events::place_mentions;
 use crate::rules::Rules;
-use crate::text::{tokenize, Tok};
+use crate::text::Tok;
 use crate::{dated_in, is_actor, owner_id, reference_at, Claim, ClaimValue, DocInput};
 
 /// A quantity found in the tokens.
@@ -42,6 +42,13 @@ pub struct Quantity {
 }
 
 fn parse_digits(s: &str) -> Option<f64> {
+    // Only digits, dots and commas can make a number: skip words without allocating.
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return None;
+    }
     let c: String = s.chars().filter(|&c| c != ',').collect();
     if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || c.starts_with('.') {
         return None;
@@ -56,9 +63,8 @@ fn word_number(r: &Rules, w: &str) -> Option<u64> {
     if let Some(v) = r.numbers.get(w) {
         return Some(*v);
     }
-    let parts: Vec<&str> = w.split('-').collect();
-    if parts.len() == 2 {
-        if let (Some(a), Some(b)) = (r.numbers.get(parts[0]), r.numbers.get(parts[1])) {
+    if let Some((p0, p1)) = w.split_once('-').filter(|(_, b)| !b.contains('-')) {
+        if let (Some(a), Some(b)) = (r.numbers.get(p0), r.numbers.get(p1)) {
             if *a >= 20 && *b < 10 {
                 return Some(a + b);
             }
@@ -208,27 +214,31 @@ struct Seg {
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
     let l = line.trim();
+    if !(l.ends_with(':') && l.len() < 80) {
+        return false;
+    }
     let low = l.to_lowercase();
-    l.ends_with(':')
-        && l.len() < 80
-        && (low.starts_with("per ")
-            || low.starts_with("according to ")
-            || low.starts_with("claimed by "))
+    low.starts_with("per ") || low.starts_with("according to ") || low.starts_with("claimed by ")
 }
 
 /// Extracts the claims of one document.
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
+    extract_claims_with(r, doc, &crate::sentence_tokens(doc))
+}
+
+/// [`extract_claims`] over the tokens of every sentence of `doc`.
+pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<Tok>]) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
     let mut block: Option<String> = None;
-    for s in doc.sentences {
+    for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
             continue;
         }
         let line = text.get(start..end).unwrap_or("");
-        let toks = tokenize(text, start, end);
+        let toks: &[Tok] = &sent_toks[si];
         let ms = place_mentions(doc.mentions, &toks, start, end);
         if label_line(line) {
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));

@@ -44,13 +44,13 @@
 //! `claimed_by` comes from "according to X", "X said (that) …" or a final
 //! "…, X said".
 
-use std::collections::HashSet;
+use crate::fx::FxHashSet;
 
 use casus_entities::Mention;
 use casus_segment::SentenceKind;
 
 use crate::rules::Rules;
-use crate::text::{tok_at_or_after, tokenize, Tok};
+use crate::text::{tok_at_or_after, Tok};
 use crate::{dated_in, is_actor, owner_id, reference_at, Actor, DocInput, Event, Place};
 
 /// A mention placed on the tokens of a sentence.
@@ -342,9 +342,19 @@ fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 
 /// Codes the events of one document.
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
+    code_events_with(r, doc, unattributed, &crate::sentence_tokens(doc))
+}
+
+/// [`code_events`] over the tokens of every sentence of `doc`.
+pub(crate) fn code_events_with(
+    r: &Rules,
+    doc: &DocInput,
+    unattributed: bool,
+    sent_toks: &[Vec<Tok>],
+) -> Vec<Event> {
     let text = doc.text;
     let mut out: Vec<Event> = Vec::new();
-    let mut seen: HashSet<(usize, usize, String, String, String)> = HashSet::new();
+    let mut seen: FxHashSet<(usize, usize, String, String, String)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     let mut last_line_end = 0usize;
@@ -352,7 +362,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
         .doc_date
         .and_then(|d| d.get(..4))
         .and_then(|y| y.parse().ok());
-    for s in doc.sentences {
+    for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
             continue;
@@ -369,7 +379,7 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
             memory.clear();
         }
         last_line_end = end;
-        let toks = tokenize(text, start, end);
+        let toks: &[Tok] = &sent_toks[si];
         if toks.is_empty() {
             continue;
         }
@@ -1238,9 +1248,9 @@ fn nominal(r: &Rules, toks: &[Tok], noun: bool, first: usize) -> bool {
 
 /// Mentions with distinct ids, in order.
 fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
-    let mut ids = HashSet::new();
+    let mut ids: FxHashSet<&str> = FxHashSet::default();
     v.into_iter()
-        .filter(|m| ids.insert(m.entity.id.clone()))
+        .filter(|m| ids.insert(m.entity.id.as_str()))
         .collect()
 }
 

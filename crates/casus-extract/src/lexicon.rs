@@ -7,7 +7,10 @@
 //! folded into `-ize` on both sides by [`norm`]. A [`PhraseSet`] then finds
 //! the longest phrase starting at a token.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::fx::FxHashMap;
 
 use crate::text::Tok;
 
@@ -15,7 +18,22 @@ use crate::text::Tok;
 /// `criticise`/`criticised`/`criticising` → `criticize...`,
 /// `mobilisation` → `mobilization`, `defence` → `defense`.
 pub fn norm(w: &str) -> String {
-    let mut s = w.to_string();
+    normed(w).into_owned()
+}
+
+/// [`norm`] without an allocation when nothing changes.
+#[inline]
+pub fn normed(w: &str) -> Cow<'_, str> {
+    // Every suffix below is at least three bytes after a stem of three, and
+    // ends in one of these letters: most words are rejected here.
+    if w.len() < 6
+        || !matches!(
+            w.as_bytes()[w.len() - 1],
+            b'n' | b'g' | b'd' | b's' | b'e' | b'r'
+        )
+    {
+        return Cow::Borrowed(w);
+    }
     for (a, b) in [
         ("isation", "ization"),
         ("ising", "izing"),
@@ -27,14 +45,16 @@ pub fn norm(w: &str) -> String {
         ("ence", "ense"),
         ("our", "or"),
     ] {
-        if let Some(stem) = s.strip_suffix(a) {
+        if let Some(stem) = w.strip_suffix(a) {
             if stem.len() >= 3 {
-                s = format!("{stem}{b}");
-                break;
+                let mut s = String::with_capacity(stem.len() + b.len());
+                s.push_str(stem);
+                s.push_str(b);
+                return Cow::Owned(s);
             }
         }
     }
-    s
+    Cow::Borrowed(w)
 }
 
 fn is_vowel(c: char) -> bool {
@@ -74,7 +94,7 @@ pub fn inflect(lemma: &str) -> Vec<String> {
 /// Word forms to lemmas.
 #[derive(Debug, Default, Clone)]
 pub struct Forms {
-    map: HashMap<String, Vec<String>>,
+    map: FxHashMap<String, Vec<String>>,
     irregular: HashMap<String, Vec<String>>,
 }
 
@@ -82,7 +102,7 @@ impl Forms {
     /// Empty table with the given irregular forms (lemma → forms).
     pub fn new(irregular: HashMap<String, Vec<String>>) -> Forms {
         Forms {
-            map: HashMap::new(),
+            map: FxHashMap::default(),
             irregular,
         }
     }
@@ -105,12 +125,12 @@ impl Forms {
     /// Whether the token `low` is a form of `lemma`; with `inflected_only`
     /// the bare lemma itself does not count.
     pub fn is_form(&self, low: &str, lemma: &str, inflected_only: bool) -> bool {
-        let n = norm(low);
+        let n = normed(low);
         if n == lemma {
             return !inflected_only;
         }
         self.map
-            .get(&n)
+            .get(n.as_ref())
             .is_some_and(|ls| ls.iter().any(|l| l == lemma))
     }
 
@@ -126,6 +146,19 @@ impl Forms {
             }
         }
         v
+    }
+
+    /// The lemmas `n` (a normalised token) may be a form of, besides itself,
+    /// in the order of [`Forms::lemmas`].
+    #[inline]
+    fn other_lemmas<'s>(&'s self, n: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.map
+            .get(n)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.as_str())
+            .filter(move |l| *l != n)
     }
 }
 
@@ -161,7 +194,9 @@ impl Phrase {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
     entries: Vec<(Phrase, T)>,
-    by_first: HashMap<String, Vec<usize>>,
+    /// Normalised token → the entries to try at it, in the order of its
+    /// lemmas ([`Forms::lemmas`]) then of the entries: one lookup per token.
+    starts: FxHashMap<String, Vec<usize>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
 }
@@ -181,7 +216,7 @@ impl<T> PhraseSet<T> {
     /// Builds a set; `irregular` gives irregular verb forms.
     pub fn new(items: Vec<(Phrase, T)>, irregular: &HashMap<String, Vec<String>>) -> PhraseSet<T> {
         let mut forms = Forms::new(irregular.clone());
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, (p, _)) in items.iter().enumerate() {
             for w in &p.words {
                 if w != "*" {
@@ -192,9 +227,24 @@ impl<T> PhraseSet<T> {
                 by_first.entry(f.clone()).or_default().push(i);
             }
         }
+        let mut starts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for n in forms.map.keys().chain(by_first.keys()) {
+            if starts.contains_key(n) {
+                continue;
+            }
+            let mut v = Vec::new();
+            for lemma in std::iter::once(n.as_str()).chain(forms.other_lemmas(n)) {
+                if let Some(is) = by_first.get(lemma) {
+                    v.extend_from_slice(is);
+                }
+            }
+            if !v.is_empty() {
+                starts.insert(n.clone(), v);
+            }
+        }
         PhraseSet {
             entries: items,
-            by_first,
+            starts,
             forms,
         }
     }
@@ -248,25 +298,22 @@ impl<T> PhraseSet<T> {
             return None;
         }
         let mut best: Option<Hit> = None;
-        let mut seen = HashSet::new();
-        for lemma in self.forms.lemmas(&t.low) {
-            for &i in self
-                .by_first
-                .get(&lemma)
-                .map(|v| v.as_slice())
-                .unwrap_or(&[])
-            {
-                if !seen.insert(i) {
-                    continue;
-                }
-                if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
-                    if best.as_ref().map_or(true, |b| end > b.last) {
-                        best = Some(Hit {
-                            entry: i,
-                            first: at,
-                            last: end,
-                        });
-                    }
+        // The lemmas of a token are distinct and every entry is listed under
+        // its first word only, so no entry is tried twice.
+        let n = normed(&t.low);
+        for &i in self
+            .starts
+            .get(n.as_ref())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
+                if best.as_ref().map_or(true, |b| end > b.last) {
+                    best = Some(Hit {
+                        entry: i,
+                        first: at,
+                        last: end,
+                    });
                 }
             }
         }

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 pub mod claims;
 pub mod events;
+pub mod fx;
 pub mod lexicon;
 pub mod rules;
 pub mod text;
@@ -174,42 +175,76 @@ impl Coder {
             mentions: &mentions,
             ..*doc
         };
+        // Both passes read the same tokens: tokenise every sentence once.
+        let toks = sentence_tokens(doc);
         Extraction {
-            events: events::code_events(&self.rules, doc, self.unattributed),
-            claims: claims::extract_claims(&self.rules, doc),
+            events: events::code_events_with(&self.rules, doc, self.unattributed, &toks),
+            claims: claims::extract_claims_with(&self.rules, doc, &toks),
         }
     }
+}
+
+/// The tokens of every sentence of `doc` (none for an empty or out-of-range one).
+pub(crate) fn sentence_tokens(doc: &DocInput) -> Vec<Vec<text::Tok>> {
+    let text = doc.text;
+    doc.sentences
+        .iter()
+        .map(|s| {
+            let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
+            if start >= end {
+                Vec::new()
+            } else {
+                text::tokenize(text, start, end)
+            }
+        })
+        .collect()
 }
 
 /// Capitals used as actors: a place mention with `metonym_of` that is not
 /// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
 /// of the state it stands for.
-fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Vec<Mention> {
-    mentions
-        .iter()
-        .map(|m| {
-            let Some(state) = m.metonym_of.as_ref().filter(|s| !s.is_empty()) else {
-                return m.clone();
-            };
-            let before = text.get(..m.start.min(text.len())).unwrap_or("");
-            let prev = before
-                .trim_end()
-                .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            if r.prepositions.contains(&prev) {
-                return m.clone();
-            }
-            let mut a = m.clone();
-            a.entity.id = state.clone();
-            a.entity.kind = "state".into();
-            a.entity.country = Some(state.clone());
-            a.entity.lat = None;
-            a.entity.lon = None;
-            a
-        })
-        .collect()
+fn metonyms<'a>(
+    r: &rules::Rules,
+    text: &str,
+    mentions: &'a [Mention],
+) -> std::borrow::Cow<'a, [Mention]> {
+    let state_of = |m: &Mention| -> Option<String> {
+        let state = m.metonym_of.as_ref().filter(|s| !s.is_empty())?;
+        let before = text.get(..m.start.min(text.len())).unwrap_or("");
+        let prev = before
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if r.prepositions.contains(&prev) {
+            return None;
+        }
+        Some(state.clone())
+    };
+    let states: Vec<Option<String>> = mentions.iter().map(state_of).collect();
+    if states.iter().all(|s| s.is_none()) {
+        // Nothing stands for a state: the mentions as they are, uncopied.
+        return std::borrow::Cow::Borrowed(mentions);
+    }
+    std::borrow::Cow::Owned(
+        mentions
+            .iter()
+            .zip(states)
+            .map(|(m, state)| {
+                let Some(state) = state else {
+                    return m.clone();
+                };
+                let mut a = m.clone();
+                a.entity.id = state.clone();
+                a.entity.kind = "state".into();
+                a.entity.country = Some(state);
+                a.entity.lat = None;
+                a.entity.lon = None;
+                a
+            })
+            .collect(),
+    )
 }
 
 /// The id to use for an entity as the owner of something: communities and

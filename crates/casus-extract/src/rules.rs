@@ -1,6 +1,8 @@
 //! The lexicons, loaded from the TOML data files in `data/extract/`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::fx::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
@@ -107,38 +109,38 @@ pub struct Rules {
     pub triggers: PhraseSet<Trigger>,
     /// (type, mode) per cue phrase.
     pub mode_cues: PhraseSet<(String, String)>,
-    pub prepositions: HashSet<String>,
-    pub locatives: HashSet<String>,
-    pub recipient_preps: HashSet<String>,
-    pub list_joiners: HashSet<String>,
-    pub pronouns: HashSet<String>,
-    pub determiners: HashSet<String>,
+    pub prepositions: FxHashSet<String>,
+    pub locatives: FxHashSet<String>,
+    pub recipient_preps: FxHashSet<String>,
+    pub list_joiners: FxHashSet<String>,
+    pub pronouns: FxHashSet<String>,
+    pub determiners: FxHashSet<String>,
     /// Reporting verbs ("say", "state").
     pub reporting: PhraseSet<()>,
-    pub clause_breaks: HashSet<String>,
-    pub negation: HashSet<String>,
-    pub future: HashSet<String>,
-    pub hypothetical: HashSet<String>,
-    pub historical: HashSet<String>,
+    pub clause_breaks: FxHashSet<String>,
+    pub negation: FxHashSet<String>,
+    pub future: FxHashSet<String>,
+    pub hypothetical: FxHashSet<String>,
+    pub historical: FxHashSet<String>,
     /// Nouns for people ("servicemen", "activists") after a demonym.
-    pub people_nouns: HashSet<String>,
+    pub people_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
-    pub of_heads: HashSet<String>,
+    pub of_heads: FxHashSet<String>,
     /// State id → community id (`ARM` → `ARMENIANS`).
     pub community_of: HashMap<String, String>,
     /// "be" and its forms.
-    pub be: HashSet<String>,
+    pub be: FxHashSet<String>,
     /// Claim category cues after a number.
     pub categories: PhraseSet<String>,
     /// Claim category cues before a number.
     pub before: PhraseSet<String>,
     /// Population words → population.
     pub populations: PhraseSet<String>,
-    pub communities: HashSet<String>,
+    pub communities: FxHashSet<String>,
     /// Equipment words → item.
     pub items: PhraseSet<String>,
-    pub numbers: HashMap<String, u64>,
-    pub multipliers: HashMap<String, u64>,
+    pub numbers: FxHashMap<String, u64>,
+    pub multipliers: FxHashMap<String, u64>,
     /// Vague quantity phrases → low value.
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
@@ -147,7 +149,7 @@ pub struct Rules {
     pub adversaries: HashMap<String, String>,
 }
 
-fn set(v: Vec<String>) -> HashSet<String> {
+fn set(v: Vec<String>) -> FxHashSet<String> {
     v.into_iter().map(|s| s.to_lowercase()).collect()
 }
 
@@ -240,7 +242,7 @@ impl Rules {
                 .map(|w| (Phrase::parse(&w, false), ()))
                 .collect()
         };
-        let mut be: HashSet<String> = gr
+        let mut be: FxHashSet<String> = gr
             .irregular
             .get("be")
             .cloned()
@@ -271,8 +273,8 @@ impl Rules {
             populations: PhraseSet::new(table(cl.population), &HashMap::new()),
             communities: set(cl.communities),
             items: PhraseSet::new(table(cl.item), &HashMap::new()),
-            numbers: cl.numbers,
-            multipliers: cl.multipliers,
+            numbers: cl.numbers.into_iter().collect(),
+            multipliers: cl.multipliers.into_iter().collect(),
             vague: PhraseSet::new(
                 cl.vague
                     .into_iter()

@@ -40,44 +40,63 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
         to -= 1;
     }
     let s = &text[from..to];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (b, c) = chars[i];
+    // The character at byte `p` of `s` (`p` is always a boundary here).
+    let at = |p: usize| -> Option<char> { s.get(p..).and_then(|r| r.chars().next()) };
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    let mut p = 0;
+    while let Some(c) = at(p) {
+        let b = p;
         if c.is_whitespace() {
-            i += 1;
+            p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < chars.len() {
-                let c2 = chars[j].1;
+            // `prev` is the last character taken into the word.
+            let mut prev = c;
+            let mut q = p + c.len_utf8();
+            while let Some(c2) = at(q) {
                 if c2.is_alphanumeric() {
-                    j += 1;
-                } else if joins(c2) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
-                    // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
-                    if c2 == ','
-                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
-                    {
-                        break;
+                    prev = c2;
+                    q += c2.len_utf8();
+                } else if joins(c2) {
+                    let q2 = q + c2.len_utf8();
+                    match at(q2) {
+                        Some(c3) if c3.is_alphanumeric() => {
+                            // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
+                            if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
+                                break;
+                            }
+                            prev = c3;
+                            q = q2 + c3.len_utf8();
+                        }
+                        _ => break,
                     }
-                    j += 2;
                 } else {
                     break;
                 }
             }
-            let end = if j < chars.len() { chars[j].0 } else { s.len() };
+            let end = q;
             let word = &s[b..end];
-            let low: String = word.to_lowercase().replace('\u{2019}', "'");
-            if let Some(stem) = low.strip_suffix("'s").filter(|st| !st.is_empty()) {
-                let cut = b + stem.len().min(word.len());
+            let mut low: String = if word.is_ascii() {
+                word.to_ascii_lowercase()
+            } else {
+                let l = word.to_lowercase();
+                if l.contains('\u{2019}') {
+                    l.replace('\u{2019}', "'")
+                } else {
+                    l
+                }
+            };
+            if low.len() > 2 && low.ends_with("'s") {
+                let stem_len = low.len() - 2;
+                let cut = b + stem_len.min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
                 let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
+                low.truncate(stem_len);
                 out.push(Tok {
                     start: from + b,
                     end: from + apos,
-                    low: stem.to_string(),
+                    low,
                     word: true,
                     upper: c.is_uppercase(),
                 });
@@ -97,7 +116,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                     upper: c.is_uppercase(),
                 });
             }
-            i = j;
+            p = end;
         } else {
             let end = b + c.len_utf8();
             let low = match c {
@@ -113,7 +132,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 word: false,
                 upper: false,
             });
-            i += 1;
+            p = end;
         }
     }
     out

@@ -35,32 +35,22 @@ pub fn records(p: &Processed) -> Vec<Record> {
     }
     for t in &p.timexes {
         let span = p.raw(t.start, t.end);
-        let mut r = with_kind(
+        out.push(kinded(
             "timex",
             name,
             span,
             serde_json::to_value(t).unwrap_or_default(),
-        );
-        if let Some(o) = r.as_object_mut() {
-            o.remove("start");
-            o.remove("end");
-        }
-        out.push(r);
+        ));
     }
     out.extend(fact_records(p));
     for m in &p.mentions {
         let span = p.raw(m.start, m.end);
-        let mut r = with_kind(
+        out.push(kinded(
             "mention",
             name,
             span,
             serde_json::to_value(m).unwrap_or_default(),
-        );
-        if let Some(o) = r.as_object_mut() {
-            o.remove("start");
-            o.remove("end");
-        }
-        out.push(r);
+        ));
     }
     out
 }
@@ -72,10 +62,8 @@ pub fn fact_records(p: &Processed) -> Vec<Record> {
     let mut out = Vec::with_capacity(p.events.len() + p.claims.len());
     let mut push = |kind: &str, start: usize, end: usize, body: Value| {
         let span = p.raw(start, end);
-        let mut r = with_kind(kind, name, span, body);
+        let mut r = kinded(kind, name, span, body);
         if let Some(o) = r.as_object_mut() {
-            o.remove("start");
-            o.remove("end");
             o.insert(
                 "text".into(),
                 json!(p.doc.clean.get(start..end).unwrap_or("")),
@@ -128,6 +116,30 @@ pub fn with_kind(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> 
         }
     }
     Value::Object(m)
+}
+
+/// [`with_kind`] without `start` and `end`, built in the map of `body`
+/// itself rather than copied into a new one: `kind`, `doc` and `span`
+/// replace any fields of those names, as they do in [`with_kind`].
+fn kinded(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> Value {
+    match body {
+        Value::Object(mut o) => {
+            o.remove("start");
+            o.remove("end");
+            o.insert("kind".into(), Value::String(kind.to_string()));
+            o.insert("doc".into(), Value::String(doc.to_string()));
+            o.insert("span".into(), json!([span.start, span.end]));
+            Value::Object(o)
+        }
+        body => {
+            let mut r = with_kind(kind, doc, span, body);
+            if let Some(o) = r.as_object_mut() {
+                o.remove("start");
+                o.remove("end");
+            }
+            r
+        }
+    }
 }
 
 /// The `document` record: metadata, sections, what cleaning removed.
