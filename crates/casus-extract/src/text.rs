@@ -30,15 +30,17 @@ fn joins(c: char) -> bool {
 /// Splits `text[from..to]` into tokens. Out-of-range or non-boundary limits
 /// are clamped, so this never panics.
 pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
-    let to = to.min(text.len());
-    let mut from = from.min(to);
-    while from < to && !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let mut to = to;
-    while to > from && !text.is_char_boundary(to) {
+    // Offsets that are not on character boundaries move inward; when both
+    // fall inside one character the range is empty.
+    let mut to = to.min(text.len());
+    while !text.is_char_boundary(to) {
         to -= 1;
     }
+    let mut from = from.min(to);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let from = from.min(to);
     let s = &text[from..to];
     // The character at byte `p` of `s` (`p` is always a boundary here).
     let at = |p: usize| -> Option<char> { s.get(p..).and_then(|r| r.chars().next()) };
@@ -184,5 +186,15 @@ mod tests {
     fn clamps_bad_ranges() {
         assert!(tokenize("abc", 5, 10).is_empty());
         assert_eq!(tokenize("é a", 1, 4).len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    #[test]
+    fn offsets_inside_a_character_do_not_panic() {
+        assert!(super::tokenize("é", 1, 1).is_empty());
+        assert!(super::tokenize("aé b", 2, 2).is_empty());
+        assert_eq!(super::tokenize("aé b", 2, 5).len(), 1);
     }
 }
