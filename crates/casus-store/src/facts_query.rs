@@ -46,23 +46,20 @@ pub struct SourceRow {
     pub text: Option<String>,
 }
 
-/// An event with all its sources.
+/// An event or a claim, with all its sources.
 #[derive(Debug, Clone, Serialize)]
-pub struct EventRow {
+pub struct FactRow {
     pub id: i64,
     #[serde(flatten)]
     pub record: Value,
     pub sources: Vec<SourceRow>,
 }
 
+/// An event with all its sources.
+pub type EventRow = FactRow;
+
 /// A claim with all its sources.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClaimRow {
-    pub id: i64,
-    #[serde(flatten)]
-    pub record: Value,
-    pub sources: Vec<SourceRow>,
-}
+pub type ClaimRow = FactRow;
 
 /// Filters for [`Store::claims`].
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -220,6 +217,26 @@ fn event_query(f: &EventFilter) -> (String, String, &'static str, Vec<Sql>) {
 }
 
 impl Store {
+    /// Runs `sql` (selecting `id, record`) and attaches each fact's sources.
+    fn fact_rows(&self, sql: &str, args: &[Sql], kind: &str) -> Result<Vec<FactRow>> {
+        let mut st = self.conn.prepare_cached(sql)?;
+        let rows = st
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let (table, key) = (format!("{kind}_sources"), format!("{kind}_id"));
+        rows.into_iter()
+            .map(|(id, rec)| {
+                Ok(FactRow {
+                    id,
+                    record: serde_json::from_str(&rec)?,
+                    sources: self.sources(&table, &key, id)?,
+                })
+            })
+            .collect()
+    }
+
     fn sources(&self, table: &str, key: &str, id: i64) -> Result<Vec<SourceRow>> {
         let sql = format!(
             "SELECT s.doc_id, d.name, s.start, s.end,
@@ -249,21 +266,7 @@ impl Store {
             f.limit.unwrap_or(100).min(10_000),
             f.offset.unwrap_or(0)
         );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st
-            .query_map(params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, rec)| {
-                Ok(EventRow {
-                    id,
-                    record: serde_json::from_str(&rec)?,
-                    sources: self.sources("event_sources", "event_id", id)?,
-                })
-            })
-            .collect()
+        self.fact_rows(&sql, &args, "event")
     }
 
     /// Counts the events matching `f` (ignoring limit and offset).
@@ -323,21 +326,7 @@ impl Store {
             f.limit.unwrap_or(1000).min(10_000),
             f.offset.unwrap_or(0)
         ));
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st
-            .query_map(params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, rec)| {
-                Ok(ClaimRow {
-                    id,
-                    record: serde_json::from_str(&rec)?,
-                    sources: self.sources("claim_sources", "claim_id", id)?,
-                })
-            })
-            .collect()
+        self.fact_rows(&sql, &args, "claim")
     }
 
     /// Subjects, categories and populations on which claimants disagree.

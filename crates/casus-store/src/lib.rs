@@ -14,7 +14,8 @@ pub mod migrations;
 pub mod query;
 
 pub use facts_query::{
-    ClaimFilter, ClaimRow, Disagreement, EntityCount, EventFilter, EventRow, SourceRow, Stance,
+    ClaimFilter, ClaimRow, Disagreement, EntityCount, EventFilter, EventRow, FactRow, SourceRow,
+    Stance,
 };
 
 use std::path::Path;
