@@ -58,37 +58,25 @@ pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, records: &[Value]) -> 
     Ok(())
 }
 
-fn same_event(a: &Value, b: &Value) -> bool {
-    let key = |v: &Value| {
-        (
-            s(v, &["type"]).map(str::to_string),
-            s(v, &["mode"]).map(str::to_string),
-            s(v, &["actor", "id"]).map(str::to_string),
-            s(v, &["recipient", "id"]).map(str::to_string),
-            s(v, &["claimed_by"]).map(str::to_string),
-        )
-    };
-    key(a) == key(b)
+/// What makes two events the same statement, besides their evidence.
+fn event_key(v: &Value) -> String {
+    let f = |p: &[&str]| s(v, p).unwrap_or("");
+    format!(
+        "{}|{}|{}|{}|{}",
+        f(&["type"]),
+        f(&["mode"]),
+        f(&["actor", "id"]),
+        f(&["recipient", "id"]),
+        f(&["claimed_by"])
+    )
 }
 
 fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    let (kind, actor, recipient) = (
-        s(r, &["type"]),
-        s(r, &["actor", "id"]),
-        s(r, &["recipient", "id"]),
-    );
-    let key_sql = "f.type IS ?1 AND f.actor_id IS ?2 AND f.recipient_id IS ?3";
-    if let Some(id) = find_duplicate(
-        tx,
-        "event",
-        key_sql,
-        &[&kind, &actor, &recipient],
-        &fp,
-        |stored| same_event(stored, r),
-    )? {
+    let bands = keyed_bands(&fp, &event_key(r));
+    if let Some(id) = find_duplicate(tx, "event", &bands, &fp)? {
         if add_source(tx, "event", id, doc_id, start, end)? {
             let record = fact_record(r);
             // The full-text index forgets the old evidence before it changes.
@@ -114,7 +102,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
                 "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
                 params![id, text],
             )?;
-            add_bands(tx, "event", id, &fp)?;
+            add_bands(tx, "event", id, &bands)?;
         }
         return Ok(());
     }
@@ -151,53 +139,43 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
         params![id, doc_id, start, end],
     )?;
-    let mut st = tx.prepare_cached("INSERT INTO event_bands (band, event_id) VALUES (?1, ?2)")?;
-    for b in fp.bands() {
-        st.execute(params![b as i64, id])?;
-    }
-    Ok(())
+    add_bands(tx, "event", id, &bands)
 }
 
-fn same_claim(a: &Value, b: &Value) -> bool {
-    let key = |v: &Value| {
-        (
-            s(v, &["category"]).map(str::to_string),
-            s(v, &["population"]).map(str::to_string),
-            s(v, &["item"]).map(str::to_string),
-            s(v, &["subject"]).map(str::to_string),
-            s(v, &["claimant"]).map(str::to_string),
-            v["value"]["low"].as_i64(),
-            v["value"]["high"].as_i64(),
-        )
+/// What makes two claims the same statement, besides their evidence.
+fn claim_key(v: &Value) -> String {
+    let f = |p: &[&str]| s(v, p).unwrap_or("");
+    let n = |k: &str| {
+        v["value"][k]
+            .as_i64()
+            .map(|x| x.to_string())
+            .unwrap_or_default()
     };
-    key(a) == key(b)
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}",
+        f(&["category"]),
+        f(&["population"]),
+        f(&["item"]),
+        f(&["subject"]),
+        f(&["claimant"]),
+        n("low"),
+        n("high")
+    )
 }
 
 fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     let text = s(r, &["text"]).unwrap_or("");
     let fp = Fingerprint::of(text);
     let (start, end) = span(r);
-    let (category, subject, low) = (
-        s(r, &["category"]),
-        s(r, &["subject"]),
-        r["value"]["low"].as_i64(),
-    );
-    let key_sql = "f.category IS ?1 AND f.subject IS ?2 AND f.low IS ?3";
-    if let Some(id) = find_duplicate(
-        tx,
-        "claim",
-        key_sql,
-        &[&category, &subject, &low],
-        &fp,
-        |stored| same_claim(stored, r),
-    )? {
+    let bands = keyed_bands(&fp, &claim_key(r));
+    if let Some(id) = find_duplicate(tx, "claim", &bands, &fp)? {
         if add_source(tx, "claim", id, doc_id, start, end)? {
             let record = fact_record(r);
             tx.execute(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
                 params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?],
             )?;
-            add_bands(tx, "claim", id, &fp)?;
+            add_bands(tx, "claim", id, &bands)?;
         }
         return Ok(());
     }
@@ -225,11 +203,7 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         "INSERT INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
         params![id, doc_id, start, end],
     )?;
-    let mut st = tx.prepare_cached("INSERT INTO claim_bands (band, claim_id) VALUES (?1, ?2)")?;
-    for b in fp.bands() {
-        st.execute(params![b as i64, id])?;
-    }
-    Ok(())
+    add_bands(tx, "claim", id, &bands)
 }
 
 /// Adds a source to a stored fact; true when it is now the fact's first
@@ -254,51 +228,57 @@ fn add_source(
     Ok(d == doc_id && s == start)
 }
 
-fn add_bands(tx: &Transaction, kind: &str, id: i64, fp: &Fingerprint) -> Result<()> {
+/// The fingerprint's MinHash bands, each mixed with the fact's identity
+/// key: candidates must share both a band of their evidence and their
+/// coding, so one index lookup finds them however many facts share the
+/// sentence.
+fn keyed_bands(fp: &Fingerprint, key: &str) -> Vec<i64> {
+    // FNV-1a of the key, then each band mixed in (splitmix64 finaliser).
+    let k = key.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
+    fp.bands()
+        .map(|b| {
+            let mut z = b ^ k.rotate_left(17);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+            (z ^ (z >> 31)) as i64
+        })
+        .collect()
+}
+
+fn add_bands(tx: &Transaction, kind: &str, id: i64, bands: &[i64]) -> Result<()> {
     let mut st = tx.prepare_cached(&format!(
         "INSERT INTO {kind}_bands (band, {kind}_id) VALUES (?1, ?2)"
     ))?;
-    for b in fp.bands() {
-        st.execute(params![b as i64, id])?;
+    for b in bands {
+        st.execute(params![b, id])?;
     }
     Ok(())
 }
 
-/// A stored fact whose evidence is a near duplicate of `fp` and whose
-/// record satisfies `same`. `key_sql` narrows the candidates in SQL (the
-/// fact's identifying columns) before shingles are compared.
+/// The stored fact of `kind` that shares one of `bands` (evidence band and
+/// coding) and whose evidence is the most similar to `fp`, at or above
+/// [`SAME_STATEMENT`].
 fn find_duplicate(
     tx: &Transaction,
     kind: &str,
-    key_sql: &str,
-    key: &[&dyn rusqlite::ToSql],
+    bands: &[i64],
     fp: &Fingerprint,
-    same: impl Fn(&Value) -> bool,
 ) -> Result<Option<i64>> {
-    let bands: Vec<i64> = fp.bands().map(|b| b as i64).collect();
-    let marks: Vec<String> = (0..bands.len())
-        .map(|i| format!("?{}", i + 1 + key.len()))
-        .collect();
-    // Drive the lookup from the band index: few rows share a band.
+    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
-        "SELECT DISTINCT f.id, f.shingles, f.record FROM {kind}_bands b CROSS JOIN {kind}s f ON f.id = b.{kind}_id
-         WHERE b.band IN ({}) AND {key_sql}",
+        "SELECT DISTINCT f.id, f.shingles FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band IN ({})",
         marks.join(", ")
     );
     let mut st = tx.prepare_cached(&sql)?;
-    let mut args: Vec<&dyn rusqlite::ToSql> = key.to_vec();
-    args.extend(bands.iter().map(|b| b as &dyn rusqlite::ToSql));
     let mut best: Option<(i64, f64)> = None;
-    let mut rows = st.query(args.as_slice())?;
+    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let shingles: Vec<u8> = r.get(1)?;
-        let sim = fp.similarity_to_bytes(&shingles);
+        let sim = fp.similarity_to_bytes(&r.get::<_, Vec<u8>>(1)?);
         if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
-            let stored: Value = serde_json::from_str(&r.get::<_, String>(2)?)?;
-            if same(&stored) {
-                best = Some((id, sim));
-            }
+            best = Some((id, sim));
         }
     }
     Ok(best.map(|(id, _)| id))
