@@ -239,7 +239,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         }
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
-        let ms = place_mentions(doc.mentions, &toks, start, end);
+        let ms = place_mentions(doc.mentions, toks, start, end);
         if label_line(line) {
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
@@ -268,7 +268,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         let mut claimant = block.clone();
         let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
         if claimant.is_none() {
-            for h in r.claimant_before.find_all(&toks, 0, toks.len()) {
+            for h in r.claimant_before.find_all(toks, 0, toks.len()) {
                 if let Some(p) = ms
                     .iter()
                     .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
@@ -295,7 +295,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                 .iter()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
-                if let Some(q) = parse_quantity(r, &toks, text, i) {
+                if let Some(q) = parse_quantity(r, toks, text, i) {
                     i = q.last.max(i + 1);
                     qs.push(q);
                     continue;
@@ -308,7 +308,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         }
         if claimant.is_none() {
             // "X stated/reported (that) ..." before the first number.
-            for h in r.reporting.find_all(&toks, 0, qs[0].first) {
+            for h in r.reporting.find_all(toks, 0, qs[0].first) {
                 if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
                     claimant = Some(owner_id(r, p.m));
                     claimant_rule = "reported";
@@ -317,7 +317,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         }
         if claimant.is_none() {
             // "…, the Armenian Defence Ministry said."
-            if let Some(c) = crate::events::trailing_reporter(r, &toks, &ms, qs[0].last) {
+            if let Some(c) = crate::events::trailing_reporter(r, toks, &ms, qs[0].last) {
                 claimant = Some(c);
                 claimant_rule = "reported";
             }
@@ -342,7 +342,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             let mut cat_at = None;
             let mut k = q.last;
             while k < win_end {
-                if let Some(h) = r.categories.longest_at(&toks, k) {
+                if let Some(h) = r.categories.longest_at(toks, k) {
                     seg.category = Some(r.categories.get(h.entry).clone());
                     cat_at = Some(k);
                     seg.end_tok = h.last;
@@ -356,8 +356,8 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                 let from = q.first.saturating_sub(6);
                 let mut k = from;
                 while k < q.first {
-                    let cat = r.categories.longest_at(&toks, k);
-                    let pre = r.before.longest_at(&toks, k);
+                    let cat = r.categories.longest_at(toks, k);
+                    let pre = r.before.longest_at(toks, k);
                     // The longer cue wins: "death toll" over "death".
                     let verb = match (&cat, &pre) {
                         (Some(c), Some(p)) => c.last >= p.last,
@@ -394,13 +394,13 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             let mut k = q.last;
             while k < pop_end {
                 if seg.item.is_none() {
-                    if let Some(h) = r.items.longest_at(&toks, k) {
+                    if let Some(h) = r.items.longest_at(toks, k) {
                         seg.item = Some(r.items.get(h.entry).clone());
                         seg.end_tok = seg.end_tok.max(h.last);
                     }
                 }
                 if seg.population.is_none() {
-                    if let Some(h) = r.populations.longest_at(&toks, k) {
+                    if let Some(h) = r.populations.longest_at(toks, k) {
                         seg.population = Some(r.populations.get(h.entry).clone());
                         seg.end_tok = seg.end_tok.max(h.last);
                     } else if r.communities.contains(&toks[k].low) {
@@ -512,7 +512,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                 // agent is the first actor of the reported clause, else the claimant.
                 let from = r
                     .reporting
-                    .find_all(&toks, 0, q.first)
+                    .find_all(toks, 0, q.first)
                     .last()
                     .map(|h| h.last)
                     .unwrap_or(0);

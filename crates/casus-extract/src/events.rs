@@ -383,16 +383,16 @@ pub(crate) fn code_events_with(
         if toks.is_empty() {
             continue;
         }
-        let ms = place_mentions(doc.mentions, &toks, start, end);
+        let ms = place_mentions(doc.mentions, toks, start, end);
         let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
         // 1. Triggers, minus those that are the content of another.
         let mut found: Vec<Found> = Vec::new();
-        for h in r.triggers.find_all(&toks, 0, toks.len()) {
+        for h in r.triggers.find_all(toks, 0, toks.len()) {
             let t = r.triggers.get(h.entry);
             if in_mention(h.first) {
                 continue;
             }
-            if t.verb_only && h.first > 0 && nominal(r, &toks, false, h.first) {
+            if t.verb_only && h.first > 0 && nominal(r, toks, false, h.first) {
                 continue;
             }
             // "the partially recognized countries", "internationally recognized borders":
@@ -420,7 +420,7 @@ pub(crate) fn code_events_with(
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.
-            if prev_content(r, &toks, h.first).is_some_and(|k| {
+            if prev_content(r, toks, h.first).is_some_and(|k| {
                 (toks[k].low != "of" || !t.noun)
                     && matches!(
                         toks[k].low.as_str(),
@@ -478,7 +478,7 @@ pub(crate) fn code_events_with(
                     .last()
                     .is_some_and(|w| w == "between");
                 (to_before && gap <= 10)
-                    || (nominal(r, &toks, t.noun, h.first)
+                    || (nominal(r, toks, t.noun, h.first)
                         && gap <= 3
                         && !between
                         && !toks[p.last..h.first]
@@ -498,13 +498,13 @@ pub(crate) fn code_events_with(
         // claimed_by from "according to X".
         let according = ms
             .iter()
-            .find(|p| after_according(&toks, p) && is_actor(p.m))
+            .find(|p| after_according(toks, p) && is_actor(p.m))
             .map(|p| owner_id(r, p.m));
         let location = ms
             .iter()
             .find(|p| {
                 p.m.entity.kind == "place"
-                    && prev_content(r, &toks, p.first)
+                    && prev_content(r, toks, p.first)
                         .is_some_and(|k| r.prepositions.contains(&toks[k].low))
             })
             .map(|p| place_of(p.m));
@@ -515,7 +515,7 @@ pub(crate) fn code_events_with(
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
-            let cstart = clause_start(r, &toks, f.first);
+            let cstart = clause_start(r, toks, f.first);
             // Date: the last date before the trigger in the sentence, else the
             // first after it, else the narrative date in force. Look-backs and
             // asides ("since 1992") that set no narrative date are skipped.
@@ -527,7 +527,7 @@ pub(crate) fn code_events_with(
                 .or_else(|| dated_in(doc.timexes, start, end).find(sets))
                 .and_then(|t| t.date.clone())
                 .or_else(|| narrative.clone());
-            let cend = clause_end(r, &toks, f.first);
+            let cend = clause_end(r, toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
             while let Some(n) = found.get(next) {
@@ -543,20 +543,19 @@ pub(crate) fn code_events_with(
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
-            let passive = is_passive(r, &toks, f.first);
+            let passive = is_passive(r, toks, f.first);
             // The whole list decides: "from France, Russia, and the United States" is a
             // phrase; "the co-chairs of the Group, France and the U.S." an apposition
             // whose head is dropped.
             let subject_list = |i: usize| -> Option<Vec<usize>> {
-                let list = list_of(r, &toks, &ms, i, true, false);
+                let list = list_of(r, toks, &ms, i, true, false);
                 let head = list[0];
-                let free = !in_pp(r, &toks, &ms[head])
-                    || prev_content(r, &toks, ms[head].first)
+                let free = !in_pp(r, toks, &ms[head])
+                    || prev_content(r, toks, ms[head].first)
                         .is_some_and(|k| toks[k].low == "including");
                 // "the countries of Transnistria, Abkhazia and South Ossetia": the
                 // members of an "of" phrase are the ones meant.
-                let of =
-                    prev_content(r, &toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
+                let of = prev_content(r, toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
                 (free || (of && list.len() >= 2)).then_some(list)
             };
             let left_subject = || -> Option<Vec<usize>> {
@@ -567,10 +566,10 @@ pub(crate) fn code_events_with(
                         p.last <= f.first
                             && p.first >= cstart
                             && is_actor(p.m)
-                            && !in_compound(&toks, p)
-                            && !after_according(&toks, p)
+                            && !in_compound(toks, p)
+                            && !after_according(toks, p)
                     })
-                    .filter(|(_, p)| !in_pp(r, &toks, p))
+                    .filter(|(_, p)| !in_pp(r, toks, p))
                     .find_map(|(i, _)| subject_list(i))
             };
             let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
@@ -581,10 +580,10 @@ pub(crate) fn code_events_with(
                             && p.last <= lim.max(from)
                             && p.first.saturating_sub(from) <= 8
                             && is_actor(p.m)
-                            && !(in_compound(&toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
-                            && !after_according(&toks, p)
+                            && !(in_compound(toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
+                            && !after_according(toks, p)
                             && (allow_loc
-                                || !prev_content(r, &toks, p.first)
+                                || !prev_content(r, toks, p.first)
                                     .is_some_and(|k| r.locatives.contains(&toks[k].low)))
                             // An object does not lie beyond a comma or a second verb ("…, as did X").
                             && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
@@ -640,7 +639,7 @@ pub(crate) fn code_events_with(
                 && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
-                    actors = list_of(r, &toks, &ms, a, false, true);
+                    actors = list_of(r, toks, &ms, a, false, true);
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
@@ -660,7 +659,7 @@ pub(crate) fn code_events_with(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 }) {
-                    actors = list_of(r, &toks, &ms, a, false, true);
+                    actors = list_of(r, toks, &ms, a, false, true);
                     rule.push_str("passive-by");
                 } else {
                     rule.push_str("passive");
@@ -706,7 +705,7 @@ pub(crate) fn code_events_with(
                     (p.last == f.first || adj_gap)
                         && is_actor(p.m)
                         && (t.noun
-                            || (nominal(r, &toks, false, p.first)
+                            || (nominal(r, toks, false, p.first)
                                 && !w.ends_with("ing")
                                 && !w.ends_with("ed")))
                 });
@@ -720,11 +719,11 @@ pub(crate) fn code_events_with(
                     .flatten()
                 {
                     // "the United States calling for": a participle's subject is the phrase before it.
-                    actors = list_of(r, &toks, &ms, np, true, false);
+                    actors = list_of(r, toks, &ms, np, true, false);
                     rule.push_str("participle");
                 } else if let Some(a) = antecedent(
                     r,
-                    &toks,
+                    toks,
                     &ms,
                     cstart.max(if coordinated { prev_at } else { 0 }),
                     f.first,
@@ -732,7 +731,7 @@ pub(crate) fn code_events_with(
                     // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
                     // have stepped in and provided": the relative clause's antecedent
                     // (when the clause opened after the previous trigger).
-                    actors = list_of(r, &toks, &ms, a, true, false);
+                    actors = list_of(r, toks, &ms, a, true, false);
                     rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
@@ -759,7 +758,7 @@ pub(crate) fn code_events_with(
                     p.last <= f.first
                         && p.first >= cstart
                         && is_actor(p.m)
-                        && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "by")
+                        && prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "by")
                 }) {
                     // "a decree by President Aliyev lifted the curfew": the agent in the subject phrase.
                     actors = vec![b];
@@ -775,9 +774,9 @@ pub(crate) fn code_events_with(
                                 p.first > comma
                                     && p.first <= comma + 3
                                     && is_actor(p.m)
-                                    && !in_pp(r, &toks, p)
+                                    && !in_pp(r, toks, p)
                             }) {
-                                actors = list_of(r, &toks, &ms, a, false, true);
+                                actors = list_of(r, toks, &ms, a, false, true);
                                 rule.push_str("main-clause");
                             }
                         }
@@ -792,7 +791,7 @@ pub(crate) fn code_events_with(
                 };
                 if let Some(rc) = after(from, limit, false) {
                     if !actors.contains(&rc) {
-                        recipients = list_of(r, &toks, &ms, rc, false, true);
+                        recipients = list_of(r, toks, &ms, rc, false, true);
                     }
                 }
             }
@@ -811,8 +810,8 @@ pub(crate) fn code_events_with(
                     if p.first > w
                         && p.last <= f.first
                         && is_actor(p.m)
-                        && !(in_pp(r, &toks, p)
-                            && prev_content(r, &toks, p.first).is_some_and(|k| toks[k].low == "of"))
+                        && !(in_pp(r, toks, p)
+                            && prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "of"))
                         && !actors.contains(&i)
                     {
                         extra.push(i);
@@ -837,16 +836,16 @@ pub(crate) fn code_events_with(
                         // The one before "followed by" acted too, if it opens a new conjunct.
                         if let Some(b) = ms
                             .iter()
-                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(r, &toks, p))
+                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(r, toks, p))
                         {
-                            extra.extend(list_of(r, &toks, &ms, b, true, false));
+                            extra.extend(list_of(r, toks, &ms, b, true, false));
                         }
                     }
                     if let Some(a) = ms
                         .iter()
                         .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
                     {
-                        extra.extend(list_of(r, &toks, &ms, a, false, true));
+                        extra.extend(list_of(r, toks, &ms, a, false, true));
                     }
                 }
                 if !extra.is_empty() {
@@ -861,7 +860,7 @@ pub(crate) fn code_events_with(
                 .collect();
             // A bare noun ("the heaviest fighting", "the clashes") states no act of
             // anyone in particular: it takes no actor from context.
-            let bare_noun = nominal(r, &toks, t.noun, f.first);
+            let bare_noun = nominal(r, toks, t.noun, f.first);
             if actor_ms.is_empty() && !passive && !bare_noun {
                 {
                     // No subject in the clause: the sentence's subject comes before the paragraph's.
@@ -889,7 +888,7 @@ pub(crate) fn code_events_with(
                 if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
                     let lim = limit.max(ms[r0].last);
                     recipients = after(ms[r0].last + 1, lim, false)
-                        .map(|i| list_of(r, &toks, &ms, i, false, true))
+                        .map(|i| list_of(r, toks, &ms, i, false, true))
                         .unwrap_or_default();
                 }
             }
@@ -900,7 +899,7 @@ pub(crate) fn code_events_with(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 })
-                .map(|i| list_of(r, &toks, &ms, i, false, true))
+                .map(|i| list_of(r, toks, &ms, i, false, true))
                 .unwrap_or_default();
             if t.mode.as_deref() == Some("mediate")
                 && recipients.is_empty()
@@ -917,7 +916,7 @@ pub(crate) fn code_events_with(
             let mut k = f.last;
             let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
             while k < cue_lim {
-                if let Some(h) = r.mode_cues.longest_at(&toks, k) {
+                if let Some(h) = r.mode_cues.longest_at(toks, k) {
                     let (ty, m) = r.mode_cues.get(h.entry);
                     if ty == &t.kind {
                         mode = Some(m.clone());
@@ -939,7 +938,7 @@ pub(crate) fn code_events_with(
                     k += 1;
                 }
             }
-            let mut aux = aux_of(r, &toks, cstart, f.first);
+            let mut aux = aux_of(r, toks, cstart, f.first);
             let mut kind = t.kind.clone();
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
@@ -1013,19 +1012,19 @@ pub(crate) fn code_events_with(
             // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
-                for h in r.reporting.find_all(&toks, cstart, f.first) {
+                for h in r.reporting.find_all(toks, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
                         p.last <= h.first
                             && p.first >= cstart
                             && is_actor(p.m)
-                            && !in_pp(r, &toks, p)
+                            && !in_pp(r, toks, p)
                     }) {
                         claimed_by = Some(owner_id(r, p.m));
                     }
                 }
             }
             if claimed_by.is_none() {
-                claimed_by = trailing_reporter(r, &toks, &ms, f.last);
+                claimed_by = trailing_reporter(r, toks, &ms, f.last);
             }
             let trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
@@ -1115,7 +1114,7 @@ pub(crate) fn code_events_with(
                         kind: kind.clone(),
                         mode: mode.clone(),
                         actor: a.map(|m| actor_of(r, m)),
-                        recipient: rc.map(|m| community_actor(r, &toks, &ms, m)),
+                        recipient: rc.map(|m| community_actor(r, toks, &ms, m)),
                         date: date.clone(),
                         location: location.clone(),
                         aux: aux.clone(),
@@ -1131,7 +1130,7 @@ pub(crate) fn code_events_with(
             memory = s;
         } else if let Some(p) = ms
             .iter()
-            .find(|p| is_actor(p.m) && !in_pp(r, &toks, p) && !after_according(&toks, p))
+            .find(|p| is_actor(p.m) && !in_pp(r, toks, p) && !after_according(toks, p))
         {
             // No event: the sentence's first subject-like mention still sets the topic.
             memory = vec![p.m];

@@ -22,8 +22,8 @@ pub fn list(db: &Path) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{:<12} {:<15} {:>9} {:>9}  {}",
-        "ID", "FORMAT", "BYTES", "SENTENCES", "NAME / TITLE"
+        "{:<12} {:<15} {:>9} {:>9}  NAME / TITLE",
+        "ID", "FORMAT", "BYTES", "SENTENCES"
     )?;
     for d in docs {
         writeln!(

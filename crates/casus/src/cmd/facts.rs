@@ -117,8 +117,8 @@ pub fn events(
         ListFormat::Table => {
             writeln!(
                 out,
-                "{:>5} {:<10} {:<9} {:<11} {:<9} {:<9} {:<14} {}",
-                "ID", "DATE", "TYPE", "MODE", "ACTOR", "RECIPIENT", "PLACE", "EVIDENCE"
+                "{:>5} {:<10} {:<9} {:<11} {:<9} {:<9} {:<14} EVIDENCE",
+                "ID", "DATE", "TYPE", "MODE", "ACTOR", "RECIPIENT", "PLACE"
             )?;
             for e in &rows {
                 let f = event_fields(e);
@@ -213,16 +213,8 @@ pub fn claims(db: &Path, f: &ClaimFilter, format: ListFormat) -> anyhow::Result<
         ListFormat::Table => {
             writeln!(
                 out,
-                "{:>4} {:<8} {:<10} {:<10} {:>8} {:>8} {:<10} {:<10} {}",
-                "ID",
-                "SUBJECT",
-                "CATEGORY",
-                "POPULATION",
-                "LOW",
-                "HIGH",
-                "CLAIMANT",
-                "DATE",
-                "EVIDENCE"
+                "{:>4} {:<8} {:<10} {:<10} {:>8} {:>8} {:<10} {:<10} EVIDENCE",
+                "ID", "SUBJECT", "CATEGORY", "POPULATION", "LOW", "HIGH", "CLAIMANT", "DATE"
             )?;
             for c in &rows {
                 let f = fields(c);
