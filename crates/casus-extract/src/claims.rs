@@ -26,7 +26,7 @@ use casus_segment::SentenceKind;
 use crate::events::place_mentions;
 use crate::rules::Rules;
 use crate::text::Tok;
-use crate::{dated_in, is_actor, owner_id, reference_at, Claim, ClaimValue, DocInput};
+use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput};
 
 /// A quantity found in the tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -538,15 +538,8 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                 }
             }
             let qstart = toks[q.first].start;
-            // As-of or event date: the last date before the number that sets the
-            // narrative, else the first in the sentence, else the narrative date.
-            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
-            let date = dated_in(doc.timexes, start, qstart)
-                .filter(sets)
-                .last()
-                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
-                .and_then(|t| t.date.clone())
-                .or_else(|| reference_at(doc.timexes, start));
+            // As-of or event date.
+            let date = crate::fact_date(doc.timexes, start, qstart, end);
             let mut rule = vec![if claimant_rule.is_empty() {
                 "number"
             } else {

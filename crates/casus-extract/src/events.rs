@@ -51,7 +51,7 @@ use casus_segment::SentenceKind;
 
 use crate::rules::Rules;
 use crate::text::{tok_at_or_after, Tok};
-use crate::{dated_in, is_actor, owner_id, reference_at, Actor, DocInput, Event, Place};
+use crate::{is_actor, owner_id, Actor, DocInput, Event, Place};
 
 /// A mention placed on the tokens of a sentence.
 #[derive(Debug, Clone, Copy)]
@@ -508,7 +508,6 @@ pub(crate) fn code_events_with(
                         .is_some_and(|k| r.prepositions.contains(&toks[k].low))
             })
             .map(|p| place_of(p.m));
-        let narrative = reference_at(doc.timexes, start);
         let mut prev_subject: Option<Vec<usize>> = None;
         // Where the trigger that set `prev_subject` starts.
         let mut prev_at = 0usize;
@@ -516,17 +515,7 @@ pub(crate) fn code_events_with(
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(r, toks, f.first);
-            // Date: the last date before the trigger in the sentence, else the
-            // first after it, else the narrative date in force. Look-backs and
-            // asides ("since 1992") that set no narrative date are skipped.
-            let tpos = toks[f.first].start;
-            let sets = |t: &&casus_time::Timex| t.narrative.is_some();
-            let date = dated_in(doc.timexes, start, tpos)
-                .filter(sets)
-                .last()
-                .or_else(|| dated_in(doc.timexes, start, end).find(sets))
-                .and_then(|t| t.date.clone())
-                .or_else(|| narrative.clone());
+            let date = crate::fact_date(doc.timexes, start, toks[f.first].start, end);
             let cend = clause_end(r, toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;

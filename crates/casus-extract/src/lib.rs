@@ -269,6 +269,26 @@ pub(crate) fn is_actor(m: &casus_entities::Mention) -> bool {
     m.entity.kind != "place" && !m.entity.id.is_empty()
 }
 
+/// The date of a fact whose words start at `at` in the sentence
+/// `[start, end)`: the last date before `at` that sets the narrative, else
+/// the first such date in the sentence, else the narrative date in force at
+/// the sentence. Look-backs and asides ("since 1992") that set no narrative
+/// date are skipped.
+pub(crate) fn fact_date(
+    timexes: &[Timex],
+    start: usize,
+    at: usize,
+    end: usize,
+) -> Option<DateRange> {
+    let sets = |t: &&Timex| t.narrative.is_some();
+    dated_in(timexes, start, at)
+        .filter(sets)
+        .last()
+        .or_else(|| dated_in(timexes, start, end).find(sets))
+        .and_then(|t| t.date.clone())
+        .or_else(|| reference_at(timexes, start))
+}
+
 /// The timexes with a resolved calendar date that lie in `[from, to)`.
 pub(crate) fn dated_in<'a>(
     timexes: &'a [Timex],
