@@ -86,8 +86,10 @@ pub struct PersonRef {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mention {
     /// Byte offset of the first byte.
+    #[serde(skip_serializing)]
     pub start: usize,
     /// Byte offset one past the last byte.
+    #[serde(skip_serializing)]
     pub end: usize,
     /// `text[start..end]`.
     pub text: String,

@@ -86,8 +86,10 @@ pub struct Place {
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
     /// Clean-text offset where the evidence (the sentence) starts.
+    #[serde(skip_serializing)]
     pub start: usize,
     /// Clean-text offset one past the evidence.
+    #[serde(skip_serializing)]
     pub end: usize,
     /// PLOVER 2.0 type (`REQUEST`, `ACCUSE`...).
     #[serde(rename = "type")]
@@ -113,8 +115,10 @@ pub struct Event {
 #[derive(Clone, Debug, Serialize)]
 pub struct Claim {
     /// Clean-text offset of the claim's evidence (number to category word).
+    #[serde(skip_serializing)]
     pub start: usize,
     /// Clean-text offset one past the evidence.
+    #[serde(skip_serializing)]
     pub end: usize,
     /// `killed`, `wounded`, `missing`, `captured`, `displaced`, `destroyed`, `damaged`, `strength`.
     pub category: String,

@@ -1,156 +1,250 @@
 //! The JSON records of `casus extract --format jsonl`: one per line, each
 //! with `kind`, `doc` (the file name as given) and `span` (raw byte offsets,
 //! half-open).
+//!
+//! Every record is a borrowed struct serialised straight to its output:
+//! [`write_records`] streams JSON lines, [`records`] and [`fact_records`]
+//! build [`serde_json::Value`]s from the same structs, so the shape of a
+//! record is defined once.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::Processed;
 
-/// One output record.
+/// One output record, as a JSON value.
 pub type Record = Value;
 
-/// Every record of a processed document, in order: the document, then its
-/// sentences, temporal expressions and mentions.
-pub fn records(p: &Processed) -> Vec<Record> {
-    let mut out = Vec::with_capacity(1 + p.sentences.len() + p.timexes.len() + p.mentions.len());
-    out.push(document_record(p));
-    let name = &p.doc.name;
-    for s in &p.sentences {
-        let span = p.raw(s.start, s.end);
-        let section = p.doc.section_at(s.start).map(|sec| sec.title.clone());
-        let cites: Vec<&str> = p
-            .doc
-            .citations_in(casus_read::Span::new(s.start, s.end))
-            .map(|c| c.label.as_str())
-            .filter(|l| !l.is_empty())
-            .collect();
-        let mut r = json!({
-            "kind": "sentence", "doc": name, "span": [span.start, span.end],
-            "text": &p.doc.clean[s.start..s.end], "section": section, "block": s.kind,
-        });
-        if !cites.is_empty() {
-            r["citations"] = json!(cites);
-        }
-        out.push(r);
-    }
-    for t in &p.timexes {
-        let span = p.raw(t.start, t.end);
-        out.push(kinded(
-            "timex",
-            name,
-            span,
-            serde_json::to_value(t).unwrap_or_default(),
-        ));
-    }
-    out.extend(fact_records(p));
-    for m in &p.mentions {
-        let span = p.raw(m.start, m.end);
-        out.push(kinded(
-            "mention",
-            name,
-            span,
-            serde_json::to_value(m).unwrap_or_default(),
-        ));
-    }
-    out
+/// Receives the records of a document one at a time.
+pub trait RecordSink {
+    type Error;
+    fn record<T: Serialize>(&mut self, record: &T) -> Result<(), Self::Error>;
 }
 
-/// The `event` and `claim` records of a processed document. Each carries
-/// its evidence as `text` (the clean sentence or clause it was coded from).
-pub fn fact_records(p: &Processed) -> Vec<Record> {
-    let name = &p.doc.name;
-    let mut out = Vec::with_capacity(p.events.len() + p.claims.len());
-    let mut push = |kind: &str, start: usize, end: usize, body: Value| {
-        let span = p.raw(start, end);
-        let mut r = kinded(kind, name, span, body);
-        if let Some(o) = r.as_object_mut() {
-            o.insert(
-                "text".into(),
-                json!(p.doc.clean.get(start..end).unwrap_or("")),
-            );
-        }
-        out.push(r);
-    };
+/// Writes each record as one JSON line.
+pub struct JsonLines<W: Write>(pub W);
+
+impl<W: Write> RecordSink for JsonLines<W> {
+    type Error = std::io::Error;
+    fn record<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.0, record)?;
+        self.0.write_all(b"\n")
+    }
+}
+
+/// Collects the records as JSON values.
+struct Values(Vec<Value>);
+
+impl RecordSink for Values {
+    type Error = serde_json::Error;
+    fn record<T: Serialize>(&mut self, record: &T) -> serde_json::Result<()> {
+        self.0.push(serde_json::to_value(record)?);
+        Ok(())
+    }
+}
+
+/// Something found at a place in a document: `kind`, `doc` and the raw
+/// `span`, then the fields of `body` (whose own clean-text offsets are not
+/// serialised), then the evidence `text` for events and claims.
+#[derive(Serialize)]
+struct Located<'a, T> {
+    kind: &'static str,
+    doc: &'a str,
+    span: [usize; 2],
+    #[serde(flatten)]
+    body: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SentenceRecord<'a> {
+    kind: &'static str,
+    doc: &'a str,
+    span: [usize; 2],
+    text: &'a str,
+    section: Option<&'a str>,
+    block: casus_segment::SentenceKind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SectionRecord<'a> {
+    title: &'a str,
+    level: u8,
+    span: [usize; 2],
+}
+
+#[derive(Serialize)]
+struct DocumentRecord<'a> {
+    kind: &'static str,
+    doc: &'a str,
+    id: &'a str,
+    format: casus_read::Format,
+    title: Option<&'a str>,
+    bytes: usize,
+    clean_bytes: usize,
+    sections: Vec<SectionRecord<'a>>,
+    metadata: &'a BTreeMap<String, Value>,
+    sentences: usize,
+    citations: usize,
+    references: usize,
+    removed_bytes: BTreeMap<String, usize>,
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CandidateRecord<'a> {
+    kind: &'static str,
+    doc: &'a str,
+    span: [usize; 2],
+    text: &'a str,
+    guess: &'a str,
+    in_citation: bool,
+}
+
+fn span_of(p: &Processed, start: usize, end: usize) -> [usize; 2] {
+    let s = p.raw(start, end);
+    [s.start, s.end]
+}
+
+/// Streams every record of a processed document to `sink`, in order: the
+/// document, then its sentences, temporal expressions, events, claims and
+/// mentions.
+pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
+    sink.record(&document_record(p))?;
+    let doc = p.doc.name.as_str();
+    for s in &p.sentences {
+        sink.record(&SentenceRecord {
+            kind: "sentence",
+            doc,
+            span: span_of(p, s.start, s.end),
+            text: &p.doc.clean[s.start..s.end],
+            section: p.doc.section_at(s.start).map(|sec| sec.title.as_str()),
+            block: s.kind,
+            citations: p
+                .doc
+                .citations_in(casus_read::Span::new(s.start, s.end))
+                .map(|c| c.label.as_str())
+                .filter(|l| !l.is_empty())
+                .collect(),
+        })?;
+    }
+    for t in &p.timexes {
+        sink.record(&Located {
+            kind: "timex",
+            doc,
+            span: span_of(p, t.start, t.end),
+            body: t,
+            text: None,
+        })?;
+    }
+    emit_fact_records(p, sink)?;
+    for m in &p.mentions {
+        sink.record(&Located {
+            kind: "mention",
+            doc,
+            span: span_of(p, m.start, m.end),
+            body: m,
+            text: None,
+        })?;
+    }
+    Ok(())
+}
+
+/// Streams the `event` and `claim` records of a processed document. Each
+/// carries its evidence as `text` (the clean sentence or clause it was
+/// coded from).
+pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
+    let doc = p.doc.name.as_str();
+    let evidence = |start: usize, end: usize| Some(p.doc.clean.get(start..end).unwrap_or(""));
     for e in &p.events {
-        push(
-            "event",
-            e.start,
-            e.end,
-            serde_json::to_value(e).unwrap_or_default(),
-        );
+        sink.record(&Located {
+            kind: "event",
+            doc,
+            span: span_of(p, e.start, e.end),
+            body: e,
+            text: evidence(e.start, e.end),
+        })?;
     }
     for c in &p.claims {
-        push(
-            "claim",
-            c.start,
-            c.end,
-            serde_json::to_value(c).unwrap_or_default(),
-        );
+        sink.record(&Located {
+            kind: "claim",
+            doc,
+            span: span_of(p, c.start, c.end),
+            body: c,
+            text: evidence(c.start, c.end),
+        })?;
     }
-    out
+    Ok(())
+}
+
+/// Writes every record of a processed document as JSON lines, followed by
+/// its `candidate` records when `candidates` is given.
+pub fn write_records<W: Write>(
+    p: &Processed,
+    candidates: Option<&casus_entities::Gazetteer>,
+    out: W,
+) -> std::io::Result<()> {
+    let mut sink = JsonLines(out);
+    emit_records(p, &mut sink)?;
+    if let Some(g) = candidates {
+        emit_candidate_records(p, g, &mut sink)?;
+    }
+    Ok(())
+}
+
+/// Every record of a processed document, as JSON values (see
+/// [`emit_records`] for the order).
+pub fn records(p: &Processed) -> Vec<Record> {
+    let mut v = Values(Vec::new());
+    // Serialising these structs to a Value cannot fail: every map key is a string.
+    let _ = emit_records(p, &mut v);
+    v.0
+}
+
+/// The `event` and `claim` records of a processed document, as JSON values.
+pub fn fact_records(p: &Processed) -> Vec<Record> {
+    let mut v = Values(Vec::with_capacity(p.events.len() + p.claims.len()));
+    let _ = emit_fact_records(p, &mut v);
+    v.0
 }
 
 /// `candidate` records: capitalised names the knowledge base does not know,
 /// with a guess of their type, so that it can grow.
+pub fn emit_candidate_records<S: RecordSink>(
+    p: &Processed,
+    gazetteer: &casus_entities::Gazetteer,
+    sink: &mut S,
+) -> Result<(), S::Error> {
+    for c in gazetteer.candidates(&p.doc.clean, &p.mentions) {
+        sink.record(&CandidateRecord {
+            kind: "candidate",
+            doc: &p.doc.name,
+            span: span_of(p, c.start, c.end),
+            text: &c.text,
+            guess: &c.guess,
+            in_citation: c.in_citation,
+        })?;
+    }
+    Ok(())
+}
+
+/// The `candidate` records of a processed document, as JSON values.
 pub fn candidate_records(p: &Processed, gazetteer: &casus_entities::Gazetteer) -> Vec<Record> {
-    gazetteer
-        .candidates(&p.doc.clean, &p.mentions)
-        .into_iter()
-        .map(|c| {
-            let span = p.raw(c.start, c.end);
-            json!({"kind": "candidate", "doc": p.doc.name, "span": [span.start, span.end], "text": c.text,
-                   "guess": c.guess, "in_citation": c.in_citation})
-        })
-        .collect()
-}
-
-/// Puts `kind`, `doc` and `span` first, then the fields of `body`.
-pub fn with_kind(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> Value {
-    let mut m = Map::new();
-    m.insert("kind".into(), json!(kind));
-    m.insert("doc".into(), json!(doc));
-    m.insert("span".into(), json!([span.start, span.end]));
-    if let Value::Object(o) = body {
-        for (k, v) in o {
-            m.entry(k).or_insert(v);
-        }
-    }
-    Value::Object(m)
-}
-
-/// [`with_kind`] without `start` and `end`, built in the map of `body`
-/// itself rather than copied into a new one: `kind`, `doc` and `span`
-/// replace any fields of those names, as they do in [`with_kind`].
-fn kinded(kind: &str, doc: &str, span: casus_read::Span, body: Value) -> Value {
-    match body {
-        Value::Object(mut o) => {
-            o.remove("start");
-            o.remove("end");
-            o.insert("kind".into(), Value::String(kind.to_string()));
-            o.insert("doc".into(), Value::String(doc.to_string()));
-            o.insert("span".into(), json!([span.start, span.end]));
-            Value::Object(o)
-        }
-        body => {
-            let mut r = with_kind(kind, doc, span, body);
-            if let Some(o) = r.as_object_mut() {
-                o.remove("start");
-                o.remove("end");
-            }
-            r
-        }
-    }
+    let mut v = Values(Vec::new());
+    let _ = emit_candidate_records(p, gazetteer, &mut v);
+    v.0
 }
 
 /// The `document` record: metadata, sections, what cleaning removed.
-pub fn document_record(p: &Processed) -> Record {
+fn document_record(p: &Processed) -> DocumentRecord<'_> {
     let d = &p.doc;
-    let sections: Vec<Value> = d
-        .sections
-        .iter()
-        .map(|s| json!({"title": s.title, "level": s.level, "span": [s.raw.start, s.raw.end]}))
-        .collect();
-    let mut removed: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut removed: BTreeMap<String, usize> = BTreeMap::new();
     for r in &d.removed {
         let k = serde_json::to_value(r.kind)
             .ok()
@@ -158,10 +252,28 @@ pub fn document_record(p: &Processed) -> Record {
             .unwrap_or_default();
         *removed.entry(k).or_default() += r.raw.len();
     }
-    json!({
-        "kind": "document", "doc": d.name, "id": d.id, "format": d.format, "title": d.title,
-        "bytes": d.raw_len, "clean_bytes": d.clean.len(), "sections": sections, "metadata": d.metadata,
-        "sentences": p.sentences.len(), "citations": d.citations.len(), "references": d.references.len(),
-        "removed_bytes": removed, "warnings": d.warnings,
-    })
+    DocumentRecord {
+        kind: "document",
+        doc: &d.name,
+        id: &d.id,
+        format: d.format,
+        title: d.title.as_deref(),
+        bytes: d.raw_len,
+        clean_bytes: d.clean.len(),
+        sections: d
+            .sections
+            .iter()
+            .map(|s| SectionRecord {
+                title: &s.title,
+                level: s.level,
+                span: [s.raw.start, s.raw.end],
+            })
+            .collect(),
+        metadata: &d.metadata,
+        sentences: p.sentences.len(),
+        citations: d.citations.len(),
+        references: d.references.len(),
+        removed_bytes: removed,
+        warnings: &d.warnings,
+    }
 }

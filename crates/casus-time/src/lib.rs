@@ -56,7 +56,9 @@ pub struct DateRange {
 /// One temporal expression found in a text; offsets are bytes into that text.
 #[derive(Clone, Debug, Serialize)]
 pub struct Timex {
+    #[serde(skip_serializing)]
     pub start: usize,
+    #[serde(skip_serializing)]
     pub end: usize,
     pub text: String,
     #[serde(rename = "type")]

@@ -42,15 +42,8 @@ pub fn run(
                     .collect();
                 let p = pipeline.process(doc);
                 let mut buf = Vec::with_capacity(p.doc.clean.len() * 2);
-                let extra = if candidates {
-                    records::candidate_records(&p, &pipeline.gazetteer)
-                } else {
-                    Vec::new()
-                };
-                for r in records::records(&p).iter().chain(&extra) {
-                    serde_json::to_writer(&mut buf, r).expect("records serialise");
-                    buf.push(b'\n');
-                }
+                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut buf)
+                    .expect("writing to memory cannot fail");
                 Ok((buf, warnings))
             })
             .collect();
@@ -113,15 +106,7 @@ fn run_stdin(
         match casus_read::read_bytes(&id, parsed.text.as_bytes(), opts) {
             Ok(doc) => {
                 let p = pipeline.process(doc);
-                let extra = if candidates {
-                    records::candidate_records(&p, &pipeline.gazetteer)
-                } else {
-                    Vec::new()
-                };
-                for r in records::records(&p).iter().chain(&extra) {
-                    serde_json::to_writer(&mut *out, r)?;
-                    out.write_all(b"\n")?;
-                }
+                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut *out)?;
                 out.flush()?;
             }
             Err(e) => eprintln!("casus: stdin line {}: {e}", n + 1),
