@@ -57,6 +57,15 @@ pub fn normed(w: &str) -> Cow<'_, str> {
     Cow::Borrowed(w)
 }
 
+/// The lookup key of a token or lexicon word: a hash of its [`normed`]
+/// form. Distinct words may share a key; every lookup by key is confirmed
+/// on the words themselves.
+#[inline]
+pub fn word_key(w: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::fx::FxHasher>::default().hash_one(normed(w).as_ref())
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
 }
@@ -194,9 +203,12 @@ impl Phrase {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
     entries: Vec<(Phrase, T)>,
-    /// Normalised token → the entries to try at it, in the order of its
-    /// lemmas ([`Forms::lemmas`]) then of the entries: one lookup per token.
-    starts: FxHashMap<String, Vec<usize>>,
+    /// [`word_key`] of a normalised token → the entries to try at it, in
+    /// the order of its lemmas ([`Forms::lemmas`]) then of the entries: one
+    /// lookup per token. Words that share a key share a list; the first
+    /// word of every entry is still matched against the token, so an entry
+    /// of another word never fires.
+    starts: FxHashMap<u64, Vec<usize>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
 }
@@ -227,9 +239,10 @@ impl<T> PhraseSet<T> {
                 by_first.entry(f.clone()).or_default().push(i);
             }
         }
-        let mut starts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut starts: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut done: std::collections::HashSet<&str> = Default::default();
         for n in forms.map.keys().chain(by_first.keys()) {
-            if starts.contains_key(n) {
+            if !done.insert(n.as_str()) {
                 continue;
             }
             let mut v = Vec::new();
@@ -239,7 +252,7 @@ impl<T> PhraseSet<T> {
                 }
             }
             if !v.is_empty() {
-                starts.insert(n.clone(), v);
+                starts.entry(word_key(n)).or_default().extend(v);
             }
         }
         PhraseSet {
@@ -300,10 +313,9 @@ impl<T> PhraseSet<T> {
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
-        let n = normed(&t.low);
         for &i in self
             .starts
-            .get(n.as_ref())
+            .get(&t.key)
             .map(|v| v.as_slice())
             .unwrap_or(&[])
         {

@@ -18,6 +18,23 @@ pub struct Tok {
     pub word: bool,
     /// Whether the token starts with an upper-case letter in the text.
     pub upper: bool,
+    /// [`crate::lexicon::word_key`] of `low`: phrase sets look tokens up by
+    /// it, so a token is normalised and hashed once, not once per lexicon.
+    pub key: u64,
+}
+
+impl Tok {
+    fn new(start: usize, end: usize, low: String, word: bool, upper: bool) -> Tok {
+        let key = crate::lexicon::word_key(&low);
+        Tok {
+            start,
+            end,
+            low,
+            word,
+            upper,
+            key,
+        }
+    }
 }
 
 fn joins(c: char) -> bool {
@@ -95,28 +112,10 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
                 let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
                 low.truncate(stem_len);
-                out.push(Tok {
-                    start: from + b,
-                    end: from + apos,
-                    low,
-                    word: true,
-                    upper: c.is_uppercase(),
-                });
-                out.push(Tok {
-                    start: from + apos,
-                    end: from + end,
-                    low: "'s".into(),
-                    word: true,
-                    upper: false,
-                });
+                out.push(Tok::new(from + b, from + apos, low, true, c.is_uppercase()));
+                out.push(Tok::new(from + apos, from + end, "'s".into(), true, false));
             } else {
-                out.push(Tok {
-                    start: from + b,
-                    end: from + end,
-                    low,
-                    word: true,
-                    upper: c.is_uppercase(),
-                });
+                out.push(Tok::new(from + b, from + end, low, true, c.is_uppercase()));
             }
             p = end;
         } else {
@@ -127,13 +126,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
                 '\u{2013}' | '\u{2014}' => "-".to_string(),
                 _ => c.to_string(),
             };
-            out.push(Tok {
-                start: from + b,
-                end: from + end,
-                low,
-                word: false,
-                upper: false,
-            });
+            out.push(Tok::new(from + b, from + end, low, false, false));
             p = end;
         }
     }
