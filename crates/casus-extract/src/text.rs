@@ -60,7 +60,13 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
     let from = from.min(to);
     let s = &text[from..to];
     // The character at byte `p` of `s` (`p` is always a boundary here).
-    let at = |p: usize| -> Option<char> { s.get(p..).and_then(|r| r.chars().next()) };
+    // ASCII, most of any text, is read without decoding.
+    let at = |p: usize| -> Option<char> {
+        match *s.as_bytes().get(p)? {
+            b if b < 0x80 => Some(b as char),
+            _ => s.get(p..).and_then(|r| r.chars().next()),
+        }
+    };
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut p = 0;
     while let Some(c) = at(p) {
