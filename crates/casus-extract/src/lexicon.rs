@@ -313,12 +313,7 @@ impl<T> PhraseSet<T> {
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
-        for &i in self
-            .starts
-            .get(&t.key)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-        {
+        for &i in self.starts.get(&t.key).map(|v| v.as_slice()).unwrap_or(&[]) {
             if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
                 if best.as_ref().map_or(true, |b| end > b.last) {
                     best = Some(Hit {

@@ -260,13 +260,47 @@ impl Store {
     /// Events matching `f`, by date (undated last) then id; `limit`
     /// defaults to 100.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
-        let (from, cond, order, args) = event_query(f);
+        let (mut from, cond, order, args) = event_query(f);
+        if self.walk_dates_for_text(f)? {
+            from = "events e INDEXED BY events_date".to_string();
+        }
         let sql = format!(
             "SELECT e.id, e.record FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.unwrap_or(100).min(10_000),
             f.offset.unwrap_or(0)
         );
         self.fact_rows(&sql, &args, "event")
+    }
+
+    /// Whether a full-text listing should walk events in date order and
+    /// test each against the matches, rather than fetch every match and
+    /// sort: true when the words match many events and nothing but dates
+    /// narrows them, so that a page fills after a short walk. (SQLite's
+    /// planner cannot know how many rows a MATCH returns; it always fetches
+    /// and sorts, which costs ~2 µs per match: 40 ms for a word in 2% of a
+    /// million events.)
+    fn walk_dates_for_text(&self, f: &EventFilter) -> Result<bool> {
+        /// Matches above which a date walk is the cheaper plan.
+        const WALK_ABOVE: i64 = 2000;
+        let only_text = f.actor.is_none()
+            && f.recipient.is_none()
+            && f.kind.is_none()
+            && f.mode.is_none()
+            && f.place.is_none()
+            && f.doc.is_none();
+        let Some(q) = f.q.as_deref().map(crate::query::fts_query) else {
+            return Ok(false);
+        };
+        if !only_text || q.is_empty() {
+            return Ok(false);
+        }
+        let matches: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![q, WALK_ABOVE + 1], |r| r.get(0))?;
+        Ok(matches > WALK_ABOVE)
     }
 
     /// Counts the events matching `f` (ignoring limit and offset).

@@ -240,3 +240,75 @@ fn event_filters_hold() {
         assert_eq!(page2.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
     }
 }
+
+/// A full-text listing gives the same page whichever plan runs: above
+/// 2,000 matches the store walks events in date order instead of fetching
+/// every match and sorting.
+#[test]
+fn text_listing_is_the_same_by_either_plan() {
+    use casus_store::EventFilter;
+    let store = casus_store::Store::memory().unwrap();
+    let conn = store.conn();
+    conn.execute_batch("BEGIN").unwrap();
+    // 3,000 events; "shelling" in every other one (1,500 matches: sorted
+    // plan), "village" in all of them (3,000: date walk).
+    for i in 0..3000i64 {
+        let day = format!(
+            "{}-{:02}-{:02}",
+            1990 + (i * 7919) % 30,
+            1 + i % 12,
+            1 + i % 28
+        );
+        let text = if i % 2 == 0 {
+            "shelling of the village"
+        } else {
+            "talks in the village"
+        };
+        conn.execute(
+            "INSERT INTO events (type, date_start, date_end, text, shingles, record) VALUES ('ASSAULT', ?1, ?1, ?2, x'', '{}')",
+            rusqlite::params![if i % 10 == 0 { None } else { Some(day) }, text],
+        )
+        .unwrap();
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
+            rusqlite::params![id, text],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    let expected = |word: &str, from: Option<&str>| -> Vec<i64> {
+        let mut ids: Vec<(String, i64)> = conn
+            .prepare("SELECT coalesce(date_start, '9999-12-31'), id FROM events WHERE text LIKE '%' || ?1 || '%' AND (?2 IS NULL OR coalesce(date_start, '9999-12-31') >= ?2)")
+            .unwrap()
+            .query_map(rusqlite::params![word, from], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        ids.sort();
+        ids.into_iter()
+            .skip(40)
+            .take(50)
+            .map(|(_, id)| id)
+            .collect()
+    };
+    for (word, from) in [
+        ("shelling", None),
+        ("village", None),
+        ("village", Some("2015-01-01")),
+    ] {
+        let got: Vec<i64> = store
+            .events(&EventFilter {
+                q: Some(word.into()),
+                from: from.map(str::to_string),
+                limit: Some(50),
+                offset: Some(40),
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(got, expected(word, from), "{word} from {from:?}");
+    }
+}
