@@ -6,8 +6,8 @@
 //! override file with an id that already exists replace the embedded row
 //! (people: add tenures to the person).
 
+use crate::fx::FxHashMap as HashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 use crate::Error;
 
@@ -302,7 +302,7 @@ impl Tables {
 
     /// Checks cross-references; reports the first problem.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        let mut actors: HashMap<&str, ()> = HashMap::new();
+        let mut actors: HashMap<&str, ()> = HashMap::default();
         for s in &self.states {
             actors.insert(&s.id, ());
         }

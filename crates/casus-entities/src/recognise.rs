@@ -1,9 +1,10 @@
 //! The recogniser: an Aho-Corasick scan for every surface form, then a
 //! left-to-right composition of adjacent tokens into mentions.
 
-use aho_corasick::{AhoCorasick, Input};
+use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use crate::data::{date_interval, tenure_covers};
+use crate::fx::FxHashMap;
 use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
 
 /// One surface form found in the text.
@@ -30,39 +31,202 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
 /// Spans of every known surface form in `text` (names, roles, titles),
 /// whether or not it became a mention.
 pub(crate) fn known_spans(kb: &Kb, text: &str) -> Vec<(usize, usize)> {
-    kb.ac
-        .as_ref()
-        .map(|ac| scan(ac, text).iter().map(|t| (t.start, t.end)).collect())
-        .unwrap_or_default()
+    scan(kb, text).iter().map(|t| (t.start, t.end)).collect()
+}
+
+/// The character starting at byte `p` of `text` (a char boundary) and its
+/// length, with a fast path for ASCII.
+fn char_at(text: &str, p: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(p)?;
+    if b.is_ascii() {
+        return Some((char::from(b), 1));
+    }
+    let c = text.get(p..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// The end of the run of word characters starting at byte `p` (`p` itself
+/// when none starts there).
+fn word_end(text: &str, mut p: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(p) {
+        if b.is_ascii_alphanumeric() {
+            p += 1;
+        } else if b.is_ascii() {
+            break;
+        } else {
+            match text.get(p..).and_then(|s| s.chars().next()) {
+                Some(c) if is_word(c) => p += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    p
+}
+
+/// The leading run of word characters of `s` ("Nagorno" for
+/// "Nagorno-Karabakh", empty for "(SBS)").
+fn first_word(s: &str) -> &str {
+    &s[..word_end(s, 0)]
+}
+
+/// What the surface forms starting with one word are.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FirstWord {
+    /// The surface form that is this word alone.
+    alone: Option<usize>,
+    /// Whether some surface form goes on after this word ("Nagorno" of
+    /// "Nagorno-Karabakh"): only the automaton finds the longest.
+    longer: bool,
+}
+
+/// Bits of the [`FirstWords`] filter.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The first words of all surface forms, with a bit filter keyed by the
+/// first and last byte and the length of a word that rules most text words
+/// out before any hashing.
+#[derive(Debug)]
+pub(crate) struct FirstWords {
+    words: FxHashMap<String, FirstWord>,
+    filter: Vec<u64>,
+}
+
+impl Default for FirstWords {
+    fn default() -> Self {
+        FirstWords {
+            words: FxHashMap::default(),
+            filter: vec![0; FILTER_BITS / 64],
+        }
+    }
+}
+
+/// The filter bit of a word.
+fn filter_bit(w: &[u8]) -> usize {
+    let a = w.first().copied().unwrap_or(0);
+    let z = w.last().copied().unwrap_or(0);
+    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
+        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
+        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
+    (h >> 16) as usize % FILTER_BITS
+}
+
+impl FirstWords {
+    /// Adds surface form `pattern` (number `pat`); false when it does not
+    /// start with a word character.
+    pub(crate) fn add(&mut self, pattern: &str, pat: usize) -> bool {
+        let w = first_word(pattern);
+        if w.is_empty() {
+            return false;
+        }
+        let bit = filter_bit(w.as_bytes());
+        self.filter[bit / 64] |= 1 << (bit % 64);
+        let e = self.words.entry(w.to_string()).or_default();
+        if w.len() == pattern.len() {
+            e.alone = Some(pat);
+        } else {
+            e.longer = true;
+        }
+        true
+    }
+
+    /// The entry of text word `w`.
+    fn get(&self, w: &str) -> Option<FirstWord> {
+        let bit = filter_bit(w.as_bytes());
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.words.get(w).copied()
+    }
 }
 
 /// All whole-word matches, leftmost-longest, non-overlapping.
-fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
+///
+/// A whole-word match can only start where no word character precedes, and
+/// its first word must then be the whole text word there: a surface form
+/// whose first word is only a prefix of the text word fails the boundary
+/// test, and is shorter than any form whose first word is the text word. So
+/// only words that start some surface form are looked at, and the automaton
+/// runs (anchored) only for words that start a longer form, instead of
+/// searching unanchored and restarting after every match inside a word
+/// ("he" in "the"). At such a start the longest surface form counts, and
+/// only if it also ends at a word boundary: exactly the tokens that a
+/// leftmost-longest search skipping matches that fail the boundary test
+/// finds.
+fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
+    let Some(ac) = kb.ac.as_ref() else {
+        return Vec::new();
+    };
     let mut toks = Vec::new();
+    // `pos` follows no word character
     let mut pos = 0;
-    while pos < text.len() {
-        let Some(m) = ac.find(Input::new(text).span(pos..text.len())) else {
-            break;
+    while let Some((_, len)) = char_at(text, pos) {
+        let end = word_end(text, pos);
+        let Some(t) = token_at(kb, ac, text, pos, end) else {
+            // no match can start inside the word
+            pos = if end > pos {
+                next_start(text, end)
+            } else {
+                pos + len
+            };
+            continue;
         };
-        if boundary_ok(text, m.start(), m.end()) {
-            toks.push(Tok {
-                start: m.start(),
-                end: m.end(),
-                pat: m.pattern().as_usize(),
-            });
-            pos = m.end();
-        } else {
-            // No whole-word match can start inside this word: skip to its end
-            // (this keeps "he" in "the" or "state" in "statement" cheap).
-            let word_end = text
-                .get(m.start()..)
-                .and_then(|rest| rest.char_indices().find(|&(_, c)| !is_word(c)))
-                .map(|(i, _)| m.start() + i)
-                .unwrap_or(text.len());
-            pos = word_end.max(m.start() + 1);
-        }
+        toks.push(t);
+        pos = next_start(text, t.end);
     }
     toks
+}
+
+/// The first position from `end` that no word character precedes, where
+/// `end` is followed by no word character (the end of a word or token).
+fn next_start(text: &str, end: usize) -> usize {
+    if !word_before_end(text, end) {
+        return end;
+    }
+    end + char_at(text, end).map_or(0, |(_, len)| len)
+}
+
+/// The token starting at `pos`, where the word `[pos, end)` starts (empty
+/// when a non-word character is at `pos`).
+fn token_at(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    if end == pos {
+        if !kb.first_bytes[usize::from(text.as_bytes()[pos])] {
+            return None;
+        }
+        return longest_at(ac, text, pos);
+    }
+    match kb.first_words.get(text.get(pos..end)?)? {
+        FirstWord {
+            alone: Some(pat),
+            longer: false,
+        } => Some(Tok {
+            start: pos,
+            end,
+            pat,
+        }),
+        _ => longest_at(ac, text, pos),
+    }
+}
+
+/// Whether the character ending at byte `end` of `text` is a word character.
+fn word_before_end(text: &str, end: usize) -> bool {
+    text.get(..end)
+        .and_then(|s| s.chars().next_back())
+        .is_some_and(is_word)
+}
+
+/// The longest surface form starting at `pos` if it ends at a word boundary.
+fn longest_at(ac: &AhoCorasick, text: &str, pos: usize) -> Option<Tok> {
+    let input = Input::new(text)
+        .span(pos..text.len())
+        .anchored(Anchored::Yes);
+    let m = ac.find(input)?;
+    let after = text.get(m.end()..).and_then(|s| s.chars().next());
+    (!after.is_some_and(is_word)).then(|| Tok {
+        start: m.start(),
+        end: m.end(),
+        pat: m.pattern().as_usize(),
+    })
 }
 
 /// `text[a..b]` is a short run of spaces (no line break).
@@ -959,10 +1123,10 @@ pub(crate) fn recognise(
     text: &str,
     date_at: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<Mention> {
-    let Some(ac) = kb.ac.as_ref() else {
+    if kb.ac.is_none() {
         return Vec::new();
-    };
-    let toks = scan(ac, text);
+    }
+    let toks = scan(kb, text);
     let mut cx = Ctx {
         kb,
         text,
