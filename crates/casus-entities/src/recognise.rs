@@ -71,13 +71,27 @@ fn first_word(s: &str) -> &str {
 }
 
 /// What the surface forms starting with one word are.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct FirstWord {
     /// The surface form that is this word alone.
     alone: Option<usize>,
-    /// Whether some surface form goes on after this word ("Nagorno" of
-    /// "Nagorno-Karabakh"): only the automaton finds the longest.
-    longer: bool,
+    /// The surface forms that go on after this word ("Nagorno-Karabakh
+    /// Republic", "U.S."), cut after their second word ("Nagorno-Karabakh",
+    /// "U.S"), without repeats: only where the text starts with one of them
+    /// can the automaton find more than the word alone.
+    longer: Vec<Box<str>>,
+}
+
+/// `s` up to the end of its second word (all of it when it has none).
+fn two_words(s: &str) -> &str {
+    let mut p = word_end(s, 0);
+    while let Some((c, len)) = char_at(s, p) {
+        if is_word(c) {
+            break;
+        }
+        p += len;
+    }
+    &s[..word_end(s, p)]
 }
 
 /// Bits of the [`FirstWords`] filter.
@@ -125,18 +139,21 @@ impl FirstWords {
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
-            e.longer = true;
+            let cut = two_words(pattern);
+            if !e.longer.iter().any(|l| **l == *cut) {
+                e.longer.push(cut.into());
+            }
         }
         true
     }
 
     /// The entry of text word `w`.
-    fn get(&self, w: &str) -> Option<FirstWord> {
+    fn get(&self, w: &str) -> Option<&FirstWord> {
         let bit = filter_bit(w.as_bytes());
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.words.get(w).copied()
+        self.words.get(w)
     }
 }
 
@@ -195,17 +212,16 @@ fn token_at(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Op
         }
         return longest_at(ac, text, pos);
     }
-    match kb.first_words.get(text.get(pos..end)?)? {
-        FirstWord {
-            alone: Some(pat),
-            longer: false,
-        } => Some(Tok {
-            start: pos,
-            end,
-            pat,
-        }),
-        _ => longest_at(ac, text, pos),
+    let first = kb.first_words.get(text.get(pos..end)?)?;
+    let rest = text.get(pos..)?.as_bytes();
+    if first.longer.iter().any(|l| rest.starts_with(l.as_bytes())) {
+        return longest_at(ac, text, pos);
     }
+    first.alone.map(|pat| Tok {
+        start: pos,
+        end,
+        pat,
+    })
 }
 
 /// Whether the character ending at byte `end` of `text` is a word character.
@@ -1173,9 +1189,10 @@ fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
         }
     }
     let mut found = Vec::new();
-    for (abbr, from, entity) in defs {
-        for (at, _) in text.get(from..).unwrap_or("").match_indices(abbr) {
-            let (a, b) = (from + at, from + at + abbr.len());
+    let hits = occurrences(text, &defs);
+    for ((abbr, _, entity), hits) in defs.into_iter().zip(hits) {
+        for a in hits {
+            let b = a + abbr.len();
             let covered = out
                 .get(out.partition_point(|m| m.end <= a))
                 .is_some_and(|m| m.start < b);
@@ -1198,6 +1215,47 @@ fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
         // invariant explicit
         out.dedup_by(|b, a| b.start < a.end);
     }
+}
+
+/// Where each abbreviation occurs as a whole word after its definition,
+/// among the places `text[from..].match_indices(abbr)` finds.
+///
+/// An abbreviation made of word characters only occurs as a whole word
+/// exactly where a word of the text equals it, and `match_indices` finds
+/// all such places (two of them can not overlap), so one pass over the words
+/// that start with a first byte of some abbreviation finds them all, instead
+/// of one search of the rest of the text per abbreviation. Others ("R&D")
+/// are searched for as before.
+fn occurrences(text: &str, defs: &[(&str, usize, EntityRef)]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); defs.len()];
+    let mut first = [false; 256];
+    let mut lo = text.len();
+    for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
+        if abbr.chars().all(is_word) {
+            first[usize::from(abbr.as_bytes()[0])] = true;
+            lo = lo.min(from);
+        } else {
+            let rest = text.get(from..).unwrap_or("");
+            o.extend(rest.match_indices(abbr).map(|(at, _)| from + at));
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut p = lo;
+    while p < bytes.len() {
+        if !first[usize::from(bytes[p])] || word_before_end(text, p) {
+            p += 1;
+            continue;
+        }
+        let end = word_end(text, p);
+        let w = &text[p..end];
+        for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
+            if abbr == w && p >= from {
+                o.push(p);
+            }
+        }
+        p = end.max(p + 1);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1529,6 +1587,27 @@ mod tests {
         // No antecedent across a paragraph break.
         let ms = run("Sergei Lavrov spoke.\nHe left.", None);
         assert!(ms.iter().all(|m| m.text != "He"));
+    }
+
+    #[test]
+    fn abbreviations_found_as_by_one_search_each() {
+        let text = "A (FB) (R&D) (ÖSD) FB, FBI xFB FB's FB-1 R&D R&DR ÖSD FBFB (FB) FB";
+        let e = crate::Gazetteer::embedded().entity("AZE").cloned().unwrap();
+        let defs: Vec<(&str, usize, crate::EntityRef)> = [("FB", 6), ("R&D", 12), ("ÖSD", 19)]
+            .into_iter()
+            .map(|(a, from)| (a, from, e.clone()))
+            .collect();
+        let whole = |a: usize, abbr: &str| super::boundary_ok(text, a, a + abbr.len());
+        for ((abbr, from, _), hits) in defs.iter().zip(super::occurrences(text, &defs)) {
+            let want: Vec<usize> = text[*from..]
+                .match_indices(abbr)
+                .map(|(at, _)| from + at)
+                .filter(|&a| whole(a, abbr))
+                .collect();
+            let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
+            assert_eq!(got, want, "{abbr}");
+            assert!(!got.is_empty());
+        }
     }
 
     #[test]
