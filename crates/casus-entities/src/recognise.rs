@@ -52,7 +52,9 @@ fn word_end(text: &str, mut p: usize) -> usize {
     while let Some(&b) = bytes.get(p) {
         if b.is_ascii_alphanumeric() {
             p += 1;
-        } else if b.is_ascii() {
+            continue;
+        }
+        if b.is_ascii() {
             break;
         } else {
             match text.get(p..).and_then(|s| s.chars().next()) {
@@ -174,28 +176,47 @@ fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
     let Some(ac) = kb.ac.as_ref() else {
         return Vec::new();
     };
-    let mut toks = Vec::new();
+    let bytes = text.as_bytes();
+    let mut toks = Vec::with_capacity(text.len() / 64);
     // `pos` follows no word character
     let mut pos = 0;
-    while let Some((_, len)) = char_at(text, pos) {
-        let end = word_end(text, pos);
-        let Some(t) = token_at(kb, ac, text, pos, end) else {
-            // no match can start inside the word
-            pos = if end > pos {
-                next_start(text, end)
-            } else {
-                pos + len
-            };
-            continue;
+    while let Some(&b) = bytes.get(pos) {
+        let (word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
         };
-        toks.push(t);
-        pos = next_start(text, t.end);
+        if !word {
+            // a non-word character: only a form starting with it can start here
+            let t = if kb.first_bytes[usize::from(b)] {
+                longest_at(ac, text, pos)
+            } else {
+                None
+            };
+            match t {
+                Some(t) => {
+                    toks.push(t);
+                    pos = next_start(text, t.end);
+                }
+                None => pos += len,
+            }
+            continue;
+        }
+        let end = word_end(text, pos + len);
+        match word_token(kb, ac, text, pos, end) {
+            Some(t) => {
+                toks.push(t);
+                pos = next_start(text, t.end);
+            }
+            // no match can start inside the word, nor right after it
+            None => pos = end + char_at(text, end).map_or(0, |(_, len)| len),
+        }
     }
     toks
 }
 
 /// The first position from `end` that no word character precedes, where
-/// `end` is followed by no word character (the end of a word or token).
+/// `end` is followed by no word character (the end of a token).
 fn next_start(text: &str, end: usize) -> usize {
     if !word_before_end(text, end) {
         return end;
@@ -203,15 +224,8 @@ fn next_start(text: &str, end: usize) -> usize {
     end + char_at(text, end).map_or(0, |(_, len)| len)
 }
 
-/// The token starting at `pos`, where the word `[pos, end)` starts (empty
-/// when a non-word character is at `pos`).
-fn token_at(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
-    if end == pos {
-        if !kb.first_bytes[usize::from(text.as_bytes()[pos])] {
-            return None;
-        }
-        return longest_at(ac, text, pos);
-    }
+/// The token starting with the word `[pos, end)`.
+fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let first = kb.first_words.get(text.get(pos..end)?)?;
     let rest = text.get(pos..)?.as_bytes();
     if first.longer.iter().any(|l| rest.starts_with(l.as_bytes())) {
@@ -226,6 +240,11 @@ fn token_at(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Op
 
 /// Whether the character ending at byte `end` of `text` is a word character.
 fn word_before_end(text: &str, end: usize) -> bool {
+    match end.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        None => return false,
+        Some(b) if b.is_ascii() => return b.is_ascii_alphanumeric(),
+        Some(_) => {}
+    }
     text.get(..end)
         .and_then(|s| s.chars().next_back())
         .is_some_and(is_word)
@@ -331,20 +350,28 @@ fn word_after(text: &str, end: usize) -> Option<(usize, usize)> {
 /// capitalised: a Title Case headline or title, where a capitalised
 /// neighbour says nothing about names ("Turkey Vows Support for Azerbaijan").
 fn title_case_around(text: &str, start: usize, end: usize) -> bool {
-    // words without numbers; quotes and possessive endings do not count
-    let words = |s: &str| -> Vec<bool> {
-        s.split(|c: char| !(is_word(c) || c == '-'))
-            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
-            .map(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .collect()
-    };
     let lo = floor_boundary(text, start.saturating_sub(80));
     let hi = ceil_boundary(text, (end + 80).min(text.len()));
-    let before = words(text.get(lo..start).unwrap_or(""));
-    let after = words(text.get(end..hi).unwrap_or(""));
-    let caps = before.iter().rev().take(3).filter(|&&c| c).count()
-        + after.iter().take(3).filter(|&&c| c).count();
-    caps >= 4
+    // the last three words before and the first three after, without
+    // collecting them
+    let before = capitalised_words(text.get(lo..start).unwrap_or(""))
+        .rev()
+        .take(3)
+        .filter(|&c| c)
+        .count();
+    let after = capitalised_words(text.get(end..hi).unwrap_or(""))
+        .take(3)
+        .filter(|&c| c)
+        .count();
+    before + after >= 4
+}
+
+/// For each word of `s`, whether it is capitalised; words without letters
+/// and possessive endings do not count.
+fn capitalised_words(s: &str) -> impl DoubleEndedIterator<Item = bool> + '_ {
+    s.split(|c: char| !(is_word(c) || c == '-'))
+        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
+        .map(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -688,7 +715,9 @@ impl Ctx<'_> {
         roles: &[usize],
         person_tok: Option<usize>,
     ) {
-        let Some(a) = self.kb.actors.get(actor).cloned() else {
+        // borrowed from the knowledge base, not from `self`
+        let kb = self.kb;
+        let Some(a) = kb.actors.get(actor) else {
             return;
         };
         let when = self.when(start);
@@ -1143,12 +1172,14 @@ pub(crate) fn recognise(
         return Vec::new();
     }
     let toks = scan(kb, text);
+    // at most one mention per token (and a few abbreviations)
+    let out = Vec::with_capacity(toks.len());
     let mut cx = Ctx {
         kb,
         text,
         toks,
         date_at,
-        out: Vec::new(),
+        out,
     };
     let mut i = 0;
     while i < cx.toks.len() {
