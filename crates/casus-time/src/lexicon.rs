@@ -157,12 +157,38 @@ pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
 
 /// Every word of the lexicon, numbered, with the tables it starts phrases
 /// of.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Vocab {
     ids: HashMap<String, u32>,
     /// By id: the bits of the tables with a phrase starting with the word,
     /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`] flags.
     tables: Vec<u32>,
+    /// A bit per (first byte, last byte, length) of the words: most tokens
+    /// are no word of the lexicon and are ruled out without hashing.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`Vocab::filter`].
+const FILTER_BITS: usize = 1 << 16;
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab {
+            ids: HashMap::default(),
+            tables: Vec::new(),
+            filter: vec![0; FILTER_BITS / 64],
+        }
+    }
+}
+
+/// The [`Vocab::filter`] bit of a word.
+fn filter_bit(w: &[u8]) -> usize {
+    let a = w.first().copied().unwrap_or(0);
+    let z = w.last().copied().unwrap_or(0);
+    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
+        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
+        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
+    (h >> 16) as usize % FILTER_BITS
 }
 
 impl Vocab {
@@ -173,7 +199,18 @@ impl Vocab {
         let id = self.tables.len() as u32;
         self.ids.insert(w.to_string(), id);
         self.tables.push(0);
+        let bit = filter_bit(w.as_bytes());
+        self.filter[bit / 64] |= 1 << (bit % 64);
         id
+    }
+
+    /// The id of word `w`, if it is one.
+    fn get(&self, w: &str) -> Option<u32> {
+        let bit = filter_bit(w.as_bytes());
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.ids.get(w).copied()
     }
 
     fn flag(&mut self, words: &HashSet<String>, bit: u32) {
@@ -313,7 +350,7 @@ impl Lexicon {
     /// Sets the word id and table bits of every token.
     pub fn mark(&self, toks: &mut [Tok]) {
         for t in toks {
-            if let Some(&id) = self.vocab.ids.get(t.lower.as_ref()) {
+            if let Some(id) = self.vocab.get(&t.lower) {
                 t.id = id;
                 t.tables = self.vocab.tables[id as usize];
             }

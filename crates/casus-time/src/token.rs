@@ -52,11 +52,12 @@ impl Tok<'_> {
 }
 
 /// The lower-cased form of the token `text[s..e]`: a slice of `lowered`
-/// (the text lower-cased byte by byte, ASCII only) when the token is ASCII,
-/// else lower-cased here (borrowed when it has no upper-case letter).
-fn lower<'a>(text: &'a str, lowered: &'a str, s: usize, e: usize) -> Cow<'a, str> {
+/// (the text lower-cased byte by byte, ASCII only) when the token is ASCII
+/// (`ascii`, known from the scan), else lower-cased here (borrowed when it
+/// has no upper-case letter).
+fn lower<'a>(text: &'a str, lowered: &'a str, s: usize, e: usize, ascii: bool) -> Cow<'a, str> {
     let t = &text[s..e];
-    if t.is_ascii() {
+    if ascii {
         if let Some(l) = lowered.get(s..e) {
             return Cow::Borrowed(l);
         }
@@ -83,9 +84,11 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
-/// The end of the run of alphabetic characters from byte `i`.
-fn alphabetic_end(text: &str, mut i: usize) -> usize {
+/// The end of the run of alphabetic characters from byte `i`, and whether
+/// the run is all ASCII.
+fn alphabetic_end(text: &str, mut i: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
+    let mut ascii = true;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_alphabetic() {
@@ -97,10 +100,11 @@ fn alphabetic_end(text: &str, mut i: usize) -> usize {
             if !c.is_alphabetic() {
                 break;
             }
+            ascii = false;
             i += len;
         }
     }
-    i
+    (i, ascii)
 }
 
 /// The end of a number starting at byte `s` (an ASCII digit) and whether
@@ -158,13 +162,14 @@ pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
             s += len;
             continue;
         }
-        let (end, kind, grouped) = if b.is_ascii_digit() {
+        let (end, kind, grouped, ascii) = if b.is_ascii_digit() {
             let (e, grouped) = number_end(bytes, s);
-            (e, TokKind::Num, grouped)
+            (e, TokKind::Num, grouped, true)
         } else if c.is_alphabetic() {
-            (alphabetic_end(text, s + len), TokKind::Word, false)
+            let (e, ascii) = alphabetic_end(text, s + len);
+            (e, TokKind::Word, false, ascii && b.is_ascii())
         } else {
-            (s + len, TokKind::Punct, false)
+            (s + len, TokKind::Punct, false, b.is_ascii())
         };
         let t = &text[s..end];
         let (num, digits) = if kind == TokKind::Num && !grouped && t.len() <= 9 {
@@ -176,7 +181,7 @@ pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
             start: s,
             end,
             text: t,
-            lower: lower(text, lowered, s, end),
+            lower: lower(text, lowered, s, end, ascii),
             kind,
             space_before: space,
             newline_before: newline,
