@@ -82,6 +82,36 @@ pub(crate) struct FirstWord {
     /// "U.S"), without repeats: only where the text starts with one of them
     /// can the automaton find more than the word alone.
     longer: Vec<Box<str>>,
+    /// The bytes right after the first byte after this word in those
+    /// forms ("K" of "Nagorno-Karabakh"), a quick test before comparing
+    /// them ("the" starts several forms, but mostly stands before a word in
+    /// lower case), and whether some form has no such byte ("Co.").
+    second: [u64; 4],
+    short: bool,
+}
+
+impl FirstWord {
+    /// Notes a longer form, cut after its second word.
+    fn add_longer(&mut self, word_len: usize, cut: &str) {
+        if self.longer.iter().any(|l| **l == *cut) {
+            return;
+        }
+        match cut.as_bytes().get(word_len + 1) {
+            Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
+            None => self.short = true,
+        }
+        self.longer.push(cut.into());
+    }
+
+    /// Whether a longer form starts at `rest`, the text from the word (of
+    /// `word_len` bytes) on.
+    fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+        let maybe = self.short
+            || rest
+                .get(word_len + 1)
+                .is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        maybe && self.longer.iter().any(|l| rest.starts_with(l.as_bytes()))
+    }
 }
 
 /// `s` up to the end of its second word (all of it when it has none).
@@ -141,10 +171,7 @@ impl FirstWords {
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
-            let cut = two_words(pattern);
-            if !e.longer.iter().any(|l| **l == *cut) {
-                e.longer.push(cut.into());
-            }
+            e.add_longer(w.len(), two_words(pattern));
         }
         true
     }
@@ -228,7 +255,7 @@ fn next_start(text: &str, end: usize) -> usize {
 fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let first = kb.first_words.get(text.get(pos..end)?)?;
     let rest = text.get(pos..)?.as_bytes();
-    if first.longer.iter().any(|l| rest.starts_with(l.as_bytes())) {
+    if first.goes_on(rest, end - pos) {
         return longest_at(ac, text, pos);
     }
     first.alone.map(|pat| Tok {
