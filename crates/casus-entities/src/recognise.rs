@@ -45,25 +45,35 @@ fn char_at(text: &str, p: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
+/// ASCII letters and digits, by byte.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The end of the run of word characters starting at byte `p` (`p` itself
 /// when none starts there).
 fn word_end(text: &str, mut p: usize) -> usize {
     let bytes = text.as_bytes();
-    while let Some(&b) = bytes.get(p) {
-        if b.is_ascii_alphanumeric() {
-            p += 1;
-            continue;
-        }
-        if b.is_ascii() {
-            break;
-        } else {
-            match text.get(p..).and_then(|s| s.chars().next()) {
-                Some(c) if is_word(c) => p += c.len_utf8(),
-                _ => break,
-            }
+    loop {
+        let rest = bytes.get(p..).unwrap_or_default();
+        p += rest
+            .iter()
+            .position(|&b| !ASCII_WORD[usize::from(b)])
+            .unwrap_or(rest.len());
+        match bytes.get(p) {
+            Some(b) if !b.is_ascii() => match char_at(text, p) {
+                Some((c, len)) if is_word(c) => p += len,
+                _ => return p,
+            },
+            _ => return p,
         }
     }
-    p
 }
 
 /// The leading run of word characters of `s` ("Nagorno" for
