@@ -754,6 +754,10 @@ impl Kb {
         }
         kb.ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // Only short anchored walks from a word start: a contiguous NFA
+            // is as fast there as a DFA, far smaller (the DFA's cache misses
+            // dominated the old unanchored scan) and several times quicker to
+            // build (once per process).
             .start_kind(StartKind::Anchored)
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
