@@ -166,6 +166,9 @@ pub struct Vocab {
     /// A bit per (first byte, last byte, length) of the words: most tokens
     /// are no word of the lexicon and are ruled out without hashing.
     filter: Vec<u64>,
+    /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
+    /// without hashing ([`NO_WORD`] for none).
+    bytes: [u32; 256],
 }
 
 /// Bits of [`Vocab::filter`].
@@ -177,6 +180,7 @@ impl Default for Vocab {
             ids: HashMap::default(),
             tables: Vec::new(),
             filter: vec![0; FILTER_BITS / 64],
+            bytes: [NO_WORD; 256],
         }
     }
 }
@@ -201,11 +205,18 @@ impl Vocab {
         self.tables.push(0);
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
+        if let [b] = w.as_bytes() {
+            self.bytes[usize::from(*b)] = id;
+        }
         id
     }
 
     /// The id of word `w`, if it is one.
     fn get(&self, w: &str) -> Option<u32> {
+        if let [b] = w.as_bytes() {
+            let id = self.bytes[usize::from(*b)];
+            return (id != NO_WORD).then_some(id);
+        }
         let bit = filter_bit(w.as_bytes());
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;

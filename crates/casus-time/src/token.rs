@@ -75,6 +75,7 @@ fn ascii_space(b: u8) -> bool {
 }
 
 /// The character at byte `i` (a char boundary) of `text` and its length.
+#[inline]
 fn char_at(text: &str, i: usize) -> (char, usize) {
     let b = text.as_bytes()[i];
     if b.is_ascii() {
@@ -156,20 +157,27 @@ pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
             s += 1;
             continue;
         }
-        let (c, len) = char_at(text, s);
-        if c.is_whitespace() {
-            space = true;
-            s += len;
-            continue;
-        }
+        // ASCII without decoding (its white space is `ascii_space`)
         let (end, kind, grouped, ascii) = if b.is_ascii_digit() {
             let (e, grouped) = number_end(bytes, s);
             (e, TokKind::Num, grouped, true)
-        } else if c.is_alphabetic() {
-            let (e, ascii) = alphabetic_end(text, s + len);
-            (e, TokKind::Word, false, ascii && b.is_ascii())
+        } else if b.is_ascii_alphabetic() {
+            let (e, ascii) = alphabetic_end(text, s + 1);
+            (e, TokKind::Word, false, ascii)
+        } else if b.is_ascii() {
+            (s + 1, TokKind::Punct, false, true)
         } else {
-            (s + len, TokKind::Punct, false, b.is_ascii())
+            let (c, len) = char_at(text, s);
+            if c.is_whitespace() {
+                space = true;
+                s += len;
+                continue;
+            }
+            if c.is_alphabetic() {
+                (alphabetic_end(text, s + len).0, TokKind::Word, false, false)
+            } else {
+                (s + len, TokKind::Punct, false, false)
+            }
         };
         let t = &text[s..end];
         let (num, digits) = if kind == TokKind::Num && !grouped && t.len() <= 9 {
