@@ -2,8 +2,8 @@
 //! covers, with a guess of what they are, so the knowledge base can grow.
 //! The word lists live in `data/entities/candidates.toml`.
 
+use crate::fx::FxHashSet as HashSet;
 use serde::Serialize;
-use std::collections::HashSet;
 
 use crate::data::CandidateRules;
 use crate::Mention;

@@ -6,8 +6,8 @@
 //! override file with an id that already exists replace the embedded row
 //! (people: add tenures to the person).
 
+use crate::fx::FxHashMap as HashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 use crate::Error;
 
@@ -302,7 +302,7 @@ impl Tables {
 
     /// Checks cross-references; reports the first problem.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        let mut actors: HashMap<&str, ()> = HashMap::new();
+        let mut actors: HashMap<&str, ()> = HashMap::default();
         for s in &self.states {
             actors.insert(&s.id, ());
         }
@@ -349,11 +349,16 @@ pub(crate) fn date_interval(d: &str) -> Option<(String, String)> {
     let d = d.trim();
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    // (no format!: this runs for every mention resolved by date)
+    let with = |suffix: &str| {
+        let mut s = String::with_capacity(d.len() + suffix.len());
+        s.push_str(d);
+        s.push_str(suffix);
+        s
+    };
     match b.len() {
-        4 if digits(0..4) => Some((format!("{d}-01-01"), format!("{d}-12-31"))),
-        7 if digits(0..4) && b[4] == b'-' && digits(5..7) => {
-            Some((format!("{d}-01"), format!("{d}-31")))
-        }
+        4 if digits(0..4) => Some((with("-01-01"), with("-12-31"))),
+        7 if digits(0..4) && b[4] == b'-' && digits(5..7) => Some((with("-01"), with("-31"))),
         10 if digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) => {
             Some((d.to_string(), d.to_string()))
         }

@@ -1,9 +1,10 @@
 //! The recogniser: an Aho-Corasick scan for every surface form, then a
 //! left-to-right composition of adjacent tokens into mentions.
 
-use aho_corasick::{AhoCorasick, Input};
+use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use crate::data::{date_interval, tenure_covers};
+use crate::fx::FxHashMap;
 use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
 
 /// One surface form found in the text.
@@ -30,39 +31,274 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
 /// Spans of every known surface form in `text` (names, roles, titles),
 /// whether or not it became a mention.
 pub(crate) fn known_spans(kb: &Kb, text: &str) -> Vec<(usize, usize)> {
-    kb.ac
-        .as_ref()
-        .map(|ac| scan(ac, text).iter().map(|t| (t.start, t.end)).collect())
-        .unwrap_or_default()
+    scan(kb, text).iter().map(|t| (t.start, t.end)).collect()
+}
+
+/// The character starting at byte `p` of `text` (a char boundary) and its
+/// length, with a fast path for ASCII.
+fn char_at(text: &str, p: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(p)?;
+    if b.is_ascii() {
+        return Some((char::from(b), 1));
+    }
+    let c = text.get(p..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// ASCII letters and digits, by byte.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The end of the run of word characters starting at byte `p` (`p` itself
+/// when none starts there).
+fn word_end(text: &str, mut p: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        let rest = bytes.get(p..).unwrap_or_default();
+        p += rest
+            .iter()
+            .position(|&b| !ASCII_WORD[usize::from(b)])
+            .unwrap_or(rest.len());
+        match bytes.get(p) {
+            Some(b) if !b.is_ascii() => match char_at(text, p) {
+                Some((c, len)) if is_word(c) => p += len,
+                _ => return p,
+            },
+            _ => return p,
+        }
+    }
+}
+
+/// The leading run of word characters of `s` ("Nagorno" for
+/// "Nagorno-Karabakh", empty for "(SBS)").
+fn first_word(s: &str) -> &str {
+    &s[..word_end(s, 0)]
+}
+
+/// What the surface forms starting with one word are.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FirstWord {
+    /// The surface form that is this word alone.
+    alone: Option<usize>,
+    /// The surface forms that go on after this word ("Nagorno-Karabakh
+    /// Republic", "U.S."), cut after their second word ("Nagorno-Karabakh",
+    /// "U.S"), without repeats: only where the text starts with one of them
+    /// can the automaton find more than the word alone.
+    longer: Vec<Box<str>>,
+    /// The bytes right after the first byte after this word in those
+    /// forms ("K" of "Nagorno-Karabakh"), a quick test before comparing
+    /// them ("the" starts several forms, but mostly stands before a word in
+    /// lower case), and whether some form has no such byte ("Co.").
+    second: [u64; 4],
+    short: bool,
+}
+
+impl FirstWord {
+    /// Notes a longer form, cut after its second word.
+    fn add_longer(&mut self, word_len: usize, cut: &str) {
+        if self.longer.iter().any(|l| **l == *cut) {
+            return;
+        }
+        match cut.as_bytes().get(word_len + 1) {
+            Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
+            None => self.short = true,
+        }
+        self.longer.push(cut.into());
+    }
+
+    /// Whether a longer form starts at `rest`, the text from the word (of
+    /// `word_len` bytes) on.
+    fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+        let maybe = self.short
+            || rest
+                .get(word_len + 1)
+                .is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        maybe && self.longer.iter().any(|l| rest.starts_with(l.as_bytes()))
+    }
+}
+
+/// `s` up to the end of its second word (all of it when it has none).
+fn two_words(s: &str) -> &str {
+    let mut p = word_end(s, 0);
+    while let Some((c, len)) = char_at(s, p) {
+        if is_word(c) {
+            break;
+        }
+        p += len;
+    }
+    &s[..word_end(s, p)]
+}
+
+/// Bits of the [`FirstWords`] filter.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The first words of all surface forms, with a bit filter keyed by the
+/// first and last byte and the length of a word that rules most text words
+/// out before any hashing.
+#[derive(Debug)]
+pub(crate) struct FirstWords {
+    words: FxHashMap<String, FirstWord>,
+    filter: Vec<u64>,
+}
+
+impl Default for FirstWords {
+    fn default() -> Self {
+        FirstWords {
+            words: FxHashMap::default(),
+            filter: vec![0; FILTER_BITS / 64],
+        }
+    }
+}
+
+/// The filter bit of a word.
+fn filter_bit(w: &[u8]) -> usize {
+    let a = w.first().copied().unwrap_or(0);
+    let z = w.last().copied().unwrap_or(0);
+    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
+        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
+        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
+    (h >> 16) as usize % FILTER_BITS
+}
+
+impl FirstWords {
+    /// Adds surface form `pattern` (number `pat`); false when it does not
+    /// start with a word character.
+    pub(crate) fn add(&mut self, pattern: &str, pat: usize) -> bool {
+        let w = first_word(pattern);
+        if w.is_empty() {
+            return false;
+        }
+        let bit = filter_bit(w.as_bytes());
+        self.filter[bit / 64] |= 1 << (bit % 64);
+        let e = self.words.entry(w.to_string()).or_default();
+        if w.len() == pattern.len() {
+            e.alone = Some(pat);
+        } else {
+            e.add_longer(w.len(), two_words(pattern));
+        }
+        true
+    }
+
+    /// The entry of text word `w`.
+    fn get(&self, w: &str) -> Option<&FirstWord> {
+        let bit = filter_bit(w.as_bytes());
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.words.get(w)
+    }
 }
 
 /// All whole-word matches, leftmost-longest, non-overlapping.
-fn scan(ac: &AhoCorasick, text: &str) -> Vec<Tok> {
-    let mut toks = Vec::new();
+///
+/// A whole-word match can only start where no word character precedes, and
+/// its first word must then be the whole text word there: a surface form
+/// whose first word is only a prefix of the text word fails the boundary
+/// test, and is shorter than any form whose first word is the text word. So
+/// only words that start some surface form are looked at, and the automaton
+/// runs (anchored) only for words that start a longer form, instead of
+/// searching unanchored and restarting after every match inside a word
+/// ("he" in "the"). At such a start the longest surface form counts, and
+/// only if it also ends at a word boundary: exactly the tokens that a
+/// leftmost-longest search skipping matches that fail the boundary test
+/// finds.
+fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
+    let Some(ac) = kb.ac.as_ref() else {
+        return Vec::new();
+    };
+    let bytes = text.as_bytes();
+    let mut toks = Vec::with_capacity(text.len() / 64);
+    // `pos` follows no word character
     let mut pos = 0;
-    while pos < text.len() {
-        let Some(m) = ac.find(Input::new(text).span(pos..text.len())) else {
-            break;
-        };
-        if boundary_ok(text, m.start(), m.end()) {
-            toks.push(Tok {
-                start: m.start(),
-                end: m.end(),
-                pat: m.pattern().as_usize(),
-            });
-            pos = m.end();
+    while let Some(&b) = bytes.get(pos) {
+        let (word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
         } else {
-            // No whole-word match can start inside this word: skip to its end
-            // (this keeps "he" in "the" or "state" in "statement" cheap).
-            let word_end = text
-                .get(m.start()..)
-                .and_then(|rest| rest.char_indices().find(|&(_, c)| !is_word(c)))
-                .map(|(i, _)| m.start() + i)
-                .unwrap_or(text.len());
-            pos = word_end.max(m.start() + 1);
+            char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
+        };
+        if !word {
+            // a non-word character: only a form starting with it can start here
+            let t = if kb.first_bytes[usize::from(b)] {
+                longest_at(ac, text, pos)
+            } else {
+                None
+            };
+            match t {
+                Some(t) => {
+                    toks.push(t);
+                    pos = next_start(text, t.end);
+                }
+                None => pos += len,
+            }
+            continue;
+        }
+        let end = word_end(text, pos + len);
+        match word_token(kb, ac, text, pos, end) {
+            Some(t) => {
+                toks.push(t);
+                pos = next_start(text, t.end);
+            }
+            // no match can start inside the word, nor right after it
+            None => pos = end + char_at(text, end).map_or(0, |(_, len)| len),
         }
     }
     toks
+}
+
+/// The first position from `end` that no word character precedes, where
+/// `end` is followed by no word character (the end of a token).
+fn next_start(text: &str, end: usize) -> usize {
+    if !word_before_end(text, end) {
+        return end;
+    }
+    end + char_at(text, end).map_or(0, |(_, len)| len)
+}
+
+/// The token starting with the word `[pos, end)`.
+fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    let first = kb.first_words.get(text.get(pos..end)?)?;
+    let rest = text.get(pos..)?.as_bytes();
+    if first.goes_on(rest, end - pos) {
+        return longest_at(ac, text, pos);
+    }
+    first.alone.map(|pat| Tok {
+        start: pos,
+        end,
+        pat,
+    })
+}
+
+/// Whether the character ending at byte `end` of `text` is a word character.
+fn word_before_end(text: &str, end: usize) -> bool {
+    match end.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        None => return false,
+        Some(b) if b.is_ascii() => return b.is_ascii_alphanumeric(),
+        Some(_) => {}
+    }
+    text.get(..end)
+        .and_then(|s| s.chars().next_back())
+        .is_some_and(is_word)
+}
+
+/// The longest surface form starting at `pos` if it ends at a word boundary.
+fn longest_at(ac: &AhoCorasick, text: &str, pos: usize) -> Option<Tok> {
+    let input = Input::new(text)
+        .span(pos..text.len())
+        .anchored(Anchored::Yes);
+    let m = ac.find(input)?;
+    let after = text.get(m.end()..).and_then(|s| s.chars().next());
+    (!after.is_some_and(is_word)).then(|| Tok {
+        start: m.start(),
+        end: m.end(),
+        pat: m.pattern().as_usize(),
+    })
 }
 
 /// `text[a..b]` is a short run of spaces (no line break).
@@ -151,20 +387,28 @@ fn word_after(text: &str, end: usize) -> Option<(usize, usize)> {
 /// capitalised: a Title Case headline or title, where a capitalised
 /// neighbour says nothing about names ("Turkey Vows Support for Azerbaijan").
 fn title_case_around(text: &str, start: usize, end: usize) -> bool {
-    // words without numbers; quotes and possessive endings do not count
-    let words = |s: &str| -> Vec<bool> {
-        s.split(|c: char| !(is_word(c) || c == '-'))
-            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
-            .map(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .collect()
-    };
     let lo = floor_boundary(text, start.saturating_sub(80));
     let hi = ceil_boundary(text, (end + 80).min(text.len()));
-    let before = words(text.get(lo..start).unwrap_or(""));
-    let after = words(text.get(end..hi).unwrap_or(""));
-    let caps = before.iter().rev().take(3).filter(|&&c| c).count()
-        + after.iter().take(3).filter(|&&c| c).count();
-    caps >= 4
+    // the last three words before and the first three after, without
+    // collecting them
+    let before = capitalised_words(text.get(lo..start).unwrap_or(""))
+        .rev()
+        .take(3)
+        .filter(|&c| c)
+        .count();
+    let after = capitalised_words(text.get(end..hi).unwrap_or(""))
+        .take(3)
+        .filter(|&c| c)
+        .count();
+    before + after >= 4
+}
+
+/// For each word of `s`, whether it is capitalised; words without letters
+/// and possessive endings do not count.
+fn capitalised_words(s: &str) -> impl DoubleEndedIterator<Item = bool> + '_ {
+    s.split(|c: char| !(is_word(c) || c == '-'))
+        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
+        .map(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -508,7 +752,9 @@ impl Ctx<'_> {
         roles: &[usize],
         person_tok: Option<usize>,
     ) {
-        let Some(a) = self.kb.actors.get(actor).cloned() else {
+        // borrowed from the knowledge base, not from `self`
+        let kb = self.kb;
+        let Some(a) = kb.actors.get(actor) else {
             return;
         };
         let when = self.when(start);
@@ -959,16 +1205,18 @@ pub(crate) fn recognise(
     text: &str,
     date_at: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<Mention> {
-    let Some(ac) = kb.ac.as_ref() else {
+    if kb.ac.is_none() {
         return Vec::new();
-    };
-    let toks = scan(ac, text);
+    }
+    let toks = scan(kb, text);
+    // at most one mention per token (and a few abbreviations)
+    let out = Vec::with_capacity(toks.len());
     let mut cx = Ctx {
         kb,
         text,
         toks,
         date_at,
-        out: Vec::new(),
+        out,
     };
     let mut i = 0;
     while i < cx.toks.len() {
@@ -1009,9 +1257,10 @@ fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
         }
     }
     let mut found = Vec::new();
-    for (abbr, from, entity) in defs {
-        for (at, _) in text.get(from..).unwrap_or("").match_indices(abbr) {
-            let (a, b) = (from + at, from + at + abbr.len());
+    let hits = occurrences(text, &defs);
+    for ((abbr, _, entity), hits) in defs.into_iter().zip(hits) {
+        for a in hits {
+            let b = a + abbr.len();
             let covered = out
                 .get(out.partition_point(|m| m.end <= a))
                 .is_some_and(|m| m.start < b);
@@ -1034,6 +1283,47 @@ fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
         // invariant explicit
         out.dedup_by(|b, a| b.start < a.end);
     }
+}
+
+/// Where each abbreviation occurs as a whole word after its definition,
+/// among the places `text[from..].match_indices(abbr)` finds.
+///
+/// An abbreviation made of word characters only occurs as a whole word
+/// exactly where a word of the text equals it, and `match_indices` finds
+/// all such places (two of them can not overlap), so one pass over the words
+/// that start with a first byte of some abbreviation finds them all, instead
+/// of one search of the rest of the text per abbreviation. Others ("R&D")
+/// are searched for as before.
+fn occurrences(text: &str, defs: &[(&str, usize, EntityRef)]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); defs.len()];
+    let mut first = [false; 256];
+    let mut lo = text.len();
+    for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
+        if abbr.chars().all(is_word) {
+            first[usize::from(abbr.as_bytes()[0])] = true;
+            lo = lo.min(from);
+        } else {
+            let rest = text.get(from..).unwrap_or("");
+            o.extend(rest.match_indices(abbr).map(|(at, _)| from + at));
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut p = lo;
+    while p < bytes.len() {
+        if !first[usize::from(bytes[p])] || word_before_end(text, p) {
+            p += 1;
+            continue;
+        }
+        let end = word_end(text, p);
+        let w = &text[p..end];
+        for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
+            if abbr == w && p >= from {
+                o.push(p);
+            }
+        }
+        p = end.max(p + 1);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1365,6 +1655,27 @@ mod tests {
         // No antecedent across a paragraph break.
         let ms = run("Sergei Lavrov spoke.\nHe left.", None);
         assert!(ms.iter().all(|m| m.text != "He"));
+    }
+
+    #[test]
+    fn abbreviations_found_as_by_one_search_each() {
+        let text = "A (FB) (R&D) (ÖSD) FB, FBI xFB FB's FB-1 R&D R&DR ÖSD FBFB (FB) FB";
+        let e = crate::Gazetteer::embedded().entity("AZE").cloned().unwrap();
+        let defs: Vec<(&str, usize, crate::EntityRef)> = [("FB", 6), ("R&D", 12), ("ÖSD", 19)]
+            .into_iter()
+            .map(|(a, from)| (a, from, e.clone()))
+            .collect();
+        let whole = |a: usize, abbr: &str| super::boundary_ok(text, a, a + abbr.len());
+        for ((abbr, from, _), hits) in defs.iter().zip(super::occurrences(text, &defs)) {
+            let want: Vec<usize> = text[*from..]
+                .match_indices(abbr)
+                .map(|(at, _)| from + at)
+                .filter(|&a| whole(a, abbr))
+                .collect();
+            let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
+            assert_eq!(got, want, "{abbr}");
+            assert!(!got.is_empty());
+        }
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub type HashSet<K> = collections::HashSet<K, Fx>;
 #[derive(Debug, Default)]
 pub struct Phrases {
     by_first: HashMap<String, Vec<(Vec<String>, &'static str)>>,
+    /// The same phrases by word id (see [`Lexicon::mark`]), so that matching
+    /// a token stream hashes nothing.
+    by_id: HashMap<u32, Vec<(Vec<u32>, &'static str)>>,
+    /// This table's bit in [`Tok::tables`].
+    bit: u32,
 }
 
 impl Phrases {
@@ -72,19 +77,42 @@ impl Phrases {
         p
     }
 
+    /// Indexes the phrases by word id and sets this table's bit on the
+    /// words that start a phrase.
+    fn index(&mut self, bit: u32, vocab: &mut Vocab) {
+        self.bit = bit;
+        for (first, cands) in &self.by_first {
+            let ids = cands
+                .iter()
+                .map(|(k, v)| (k.iter().map(|w| vocab.intern(w)).collect(), *v))
+                .collect();
+            let id = vocab.intern(first);
+            vocab.tables[id as usize] |= bit;
+            self.by_id.insert(id, ids);
+        }
+    }
+
+    /// The phrases starting with token `i`, if any (by its id, so the tokens
+    /// must be marked by [`Lexicon::mark`]).
+    fn cands(&self, t: &[Tok], i: usize) -> Option<&[(Vec<u32>, &'static str)]> {
+        let first = t.get(i)?;
+        if first.tables & self.bit == 0 {
+            return None;
+        }
+        self.by_id.get(&first.id).map(Vec::as_slice)
+    }
+
     /// Longest phrase starting at token `i`: (index after it, value).
     pub fn at(&self, t: &[Tok], i: usize) -> Option<(usize, &'static str)> {
-        let first = t.get(i)?;
-        let cands = self.by_first.get(first.lower.as_ref())?;
+        let cands = self.cands(t, i)?;
         'c: for (k, v) in cands {
             if i + k.len() > t.len() {
                 continue;
             }
-            for (j, w) in k.iter().enumerate().skip(1) {
+            for (j, &w) in k.iter().enumerate().skip(1) {
                 let tok = &t[i + j];
                 // "b . c ." must be written without spaces; words may be spaced
-                if tok.lower != *w || (tok.kind != crate::token::TokKind::Word && tok.space_before)
-                {
+                if tok.id != w || (tok.kind != crate::token::TokKind::Word && tok.space_before) {
                     continue 'c;
                 }
             }
@@ -102,9 +130,105 @@ impl Phrases {
             .map(|(_, v)| *v)
     }
 
+    /// [`Self::word`] for token `i` (marked by [`Lexicon::mark`]).
+    pub fn word_at(&self, t: &[Tok], i: usize) -> Option<&'static str> {
+        self.cands(t, i)?
+            .iter()
+            .find(|(k, _)| k.len() == 1)
+            .map(|(_, v)| *v)
+    }
+
     /// Whether `w` starts some phrase.
     pub fn starts(&self, w: &str) -> bool {
         self.by_first.contains_key(w)
+    }
+}
+
+/// Id of a token whose lower-case form is no word of the lexicon.
+pub const NO_WORD: u32 = u32::MAX;
+
+/// [`Tok::tables`] bit: the word starts an entry of a table the scanner
+/// starts from (or is one of a few other scan starts).
+pub const TRIGGER: u32 = 1 << 31;
+/// [`Tok::tables`] bit: a number after this word is no year.
+pub const NOT_YEAR_AFTER: u32 = 1 << 30;
+/// [`Tok::tables`] bit: a number before this word is no year.
+pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
+
+/// Every word of the lexicon, numbered, with the tables it starts phrases
+/// of.
+#[derive(Debug)]
+pub struct Vocab {
+    ids: HashMap<String, u32>,
+    /// By id: the bits of the tables with a phrase starting with the word,
+    /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`] flags.
+    tables: Vec<u32>,
+    /// A bit per (first byte, last byte, length) of the words: most tokens
+    /// are no word of the lexicon and are ruled out without hashing.
+    filter: Vec<u64>,
+    /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
+    /// without hashing ([`NO_WORD`] for none).
+    bytes: [u32; 256],
+}
+
+/// Bits of [`Vocab::filter`].
+const FILTER_BITS: usize = 1 << 16;
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab {
+            ids: HashMap::default(),
+            tables: Vec::new(),
+            filter: vec![0; FILTER_BITS / 64],
+            bytes: [NO_WORD; 256],
+        }
+    }
+}
+
+/// The [`Vocab::filter`] bit of a word.
+fn filter_bit(w: &[u8]) -> usize {
+    let a = w.first().copied().unwrap_or(0);
+    let z = w.last().copied().unwrap_or(0);
+    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
+        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
+        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
+    (h >> 16) as usize % FILTER_BITS
+}
+
+impl Vocab {
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.tables.len() as u32;
+        self.ids.insert(w.to_string(), id);
+        self.tables.push(0);
+        let bit = filter_bit(w.as_bytes());
+        self.filter[bit / 64] |= 1 << (bit % 64);
+        if let [b] = w.as_bytes() {
+            self.bytes[usize::from(*b)] = id;
+        }
+        id
+    }
+
+    /// The id of word `w`, if it is one.
+    fn get(&self, w: &str) -> Option<u32> {
+        if let [b] = w.as_bytes() {
+            let id = self.bytes[usize::from(*b)];
+            return (id != NO_WORD).then_some(id);
+        }
+        let bit = filter_bit(w.as_bytes());
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.ids.get(w).copied()
+    }
+
+    fn flag(&mut self, words: &HashSet<String>, bit: u32) {
+        for w in words {
+            let id = self.intern(w);
+            self.tables[id as usize] |= bit;
+        }
     }
 }
 
@@ -132,6 +256,8 @@ pub struct Lexicon {
     pub not_after: HashSet<String>,
     /// Every word that starts an entry of a table the scanner starts from.
     pub triggers: HashSet<String>,
+    /// Every word of the tables above.
+    pub vocab: Vocab,
 }
 
 macro_rules! data {
@@ -167,6 +293,7 @@ impl Lexicon {
             not_before: words(data!("not_year_before.tsv")),
             not_after: words(data!("not_year_after.tsv")),
             triggers: HashSet::default(),
+            vocab: Vocab::default(),
         };
         let mut trig = HashSet::default();
         for p in [
@@ -196,7 +323,49 @@ impl Lexicon {
             trig.insert(w.to_string());
         }
         lx.triggers = trig;
+        lx.index();
         lx
+    }
+
+    /// Numbers every word and gives each table its bit.
+    fn index(&mut self) {
+        let mut vocab = Vocab::default();
+        let tables = [
+            &mut self.months,
+            &mut self.numbers,
+            &mut self.ordinals,
+            &mut self.units,
+            &mut self.seasons,
+            &mut self.dayparts,
+            &mut self.relative,
+            &mut self.positions,
+            &mut self.quantifiers,
+            &mut self.vague,
+            &mut self.refs,
+            &mut self.sets,
+            &mut self.weekdays,
+            &mut self.holidays,
+            &mut self.eras,
+            &mut self.directions,
+            &mut self.deictic,
+        ];
+        for (k, p) in tables.into_iter().enumerate() {
+            p.index(1 << k, &mut vocab);
+        }
+        vocab.flag(&self.triggers, TRIGGER);
+        vocab.flag(&self.not_after, NOT_YEAR_AFTER);
+        vocab.flag(&self.not_before, NOT_YEAR_BEFORE);
+        self.vocab = vocab;
+    }
+
+    /// Sets the word id and table bits of every token.
+    pub fn mark(&self, toks: &mut [Tok]) {
+        for t in toks {
+            if let Some(id) = self.vocab.get(&t.lower) {
+                t.id = id;
+                t.tables = self.vocab.tables[id as usize];
+            }
+        }
     }
 
     /// The shared lexicon, parsed on first use.
@@ -208,6 +377,11 @@ impl Lexicon {
     /// Numeric value of a single-token table entry.
     pub fn num(p: &Phrases, w: &str) -> Option<i64> {
         p.word(w).and_then(|v| v.parse().ok())
+    }
+
+    /// [`Self::num`] for token `i` (marked by [`Lexicon::mark`]).
+    pub fn num_at(p: &Phrases, t: &[Tok], i: usize) -> Option<i64> {
+        p.word_at(t, i).and_then(|v| v.parse().ok())
     }
 }
 
@@ -227,7 +401,8 @@ mod tests {
     #[test]
     fn multi_token_phrases() {
         let lx = Lexicon::get();
-        let t = tokenize("in 218 B.C. and the present day");
+        let mut t = tokenize("in 218 B.C. and the present day");
+        lx.mark(&mut t);
         assert_eq!(lx.eras.at(&t, 2), Some((6, "BC")));
         assert_eq!(lx.refs.at(&t, 8), Some((10, "PRESENT_REF")));
         assert_eq!(lx.refs.at(&t, 7), None);

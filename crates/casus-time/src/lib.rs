@@ -94,7 +94,9 @@ impl Tagger {
     /// The result is sorted by `start`; spans are byte offsets into `text`
     /// on character boundaries and never overlap.
     pub fn tag(&self, text: &str, doc_date: Option<&str>) -> Vec<Timex> {
-        let toks = token::tokenize(text);
+        let lowered = text.to_ascii_lowercase();
+        let mut toks = token::tokenize_lowered(text, &lowered);
+        lexicon::Lexicon::get().mark(&mut toks);
         let mentions = scan::scan(&toks);
         let resolved = resolve::resolve(&mentions, doc_date);
         let mut out = Vec::with_capacity(mentions.len());

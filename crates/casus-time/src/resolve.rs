@@ -26,7 +26,7 @@
 use crate::scan::{DateSpec, Mention, Unit, What};
 use crate::value::{
     civil_from_days, days_from_civil, fmt_century, fmt_decade, fmt_year, iso_week, month_len,
-    weekday,
+    push_part, weekday,
 };
 use crate::TimexType;
 
@@ -63,9 +63,9 @@ impl Reference {
     pub fn value(&self) -> String {
         let mut v = fmt_year(self.year);
         if let Some(m) = self.month {
-            v.push_str(&format!("-{m:02}"));
+            push_part(&mut v, m);
             if let Some(d) = self.day {
-                v.push_str(&format!("-{d:02}"));
+                push_part(&mut v, d);
             }
         }
         v
@@ -96,7 +96,7 @@ pub struct Resolved {
 }
 
 fn md(v: &mut String, m: u32) {
-    v.push_str(&format!("-{m:02}"));
+    push_part(v, m);
 }
 
 /// Resolves mentions in text order; `doc_date` is the fallback reference.

@@ -6,7 +6,7 @@
 //! resumes after it. A matcher may return more than one mention (ranges such
 //! as `6-7 February` or `1995-96` give two expressions).
 
-use crate::lexicon::{Lexicon, Phrases};
+use crate::lexicon::{Lexicon, Phrases, NOT_YEAR_AFTER, NOT_YEAR_BEFORE, TRIGGER};
 use crate::token::{Tok, TokKind};
 
 /// Duration and offset units.
@@ -275,13 +275,12 @@ impl Scanner<'_, '_> {
 
     /// The left half of [`Self::year_context_ok`].
     fn year_before_ok(&self, i: usize) -> bool {
-        let lx = self.lx;
         if i > 0 {
             let mut p = i - 1;
             if self.is(p, ".") && p > 0 {
                 p -= 1;
             }
-            if lx.not_before.contains(self.w(p)) {
+            if self.t[p].tables & NOT_YEAR_BEFORE != 0 {
                 return false;
             }
             // T-72, Su-25, ISBN 0-19-...
@@ -300,9 +299,8 @@ impl Scanner<'_, '_> {
 
     /// The right half of [`Self::year_context_ok`].
     fn year_after_ok(&self, e: usize) -> bool {
-        let lx = self.lx;
         if let Some(n) = self.t.get(e) {
-            if lx.not_after.contains(n.lower.as_ref()) {
+            if n.tables & NOT_YEAR_AFTER != 0 {
                 return false;
             }
             if (self.is_dash(e) || self.is(e, "/")) && self.adjacent(e) && self.adjacent(e + 1) {
@@ -341,7 +339,7 @@ impl Scanner<'_, '_> {
                 return Some((e, v.to_string(), v == "X"));
             }
         }
-        let n = Lexicon::num(&self.lx.numbers, self.w(i))?;
+        let n = Lexicon::num_at(&self.lx.numbers, self.t, i)?;
         let mut e = i + 1;
         let mut n = n;
         if (20..=90).contains(&n) && n % 10 == 0 {
@@ -351,7 +349,7 @@ impl Scanner<'_, '_> {
             } else {
                 e
             };
-            if let Some(u) = Lexicon::num(&self.lx.numbers, self.w(j)) {
+            if let Some(u) = Lexicon::num_at(&self.lx.numbers, self.t, j) {
                 if (1..=9).contains(&u) && self.w(j) != "a" && self.w(j) != "an" {
                     n += u;
                     e = j + 1;
@@ -387,15 +385,15 @@ impl Scanner<'_, '_> {
             }
             return None;
         }
-        if let Some(n) = Lexicon::num(&self.lx.ordinals, &t.lower) {
+        if let Some(n) = Lexicon::num_at(&self.lx.ordinals, self.t, i) {
             return Some((i + 1, n));
         }
-        let tens = Lexicon::num(&self.lx.numbers, &t.lower)?;
+        let tens = Lexicon::num_at(&self.lx.numbers, self.t, i)?;
         if !(20..=90).contains(&tens) || tens % 10 != 0 {
             return None;
         }
         let j = if self.is_dash(i + 1) { i + 2 } else { i + 1 };
-        let u = Lexicon::num(&self.lx.ordinals, self.w(j))?;
+        let u = Lexicon::num_at(&self.lx.ordinals, self.t, j)?;
         (u < 10).then_some((j + 1, tens + u))
     }
 
@@ -536,7 +534,7 @@ impl Scanner<'_, '_> {
             }
             0
         } else {
-            let off = Lexicon::num(&self.lx.relative, self.w(j))?;
+            let off = Lexicon::num_at(&self.lx.relative, self.t, j)?;
             j += 1;
             if !self.is(j, "year") {
                 return None;
@@ -602,7 +600,7 @@ impl Scanner<'_, '_> {
                 && self.adjacent(i)
                 && self.adjacent(i - 1)
                 && self.t[i - 2].kind == TokKind::Word
-                && self.lx.positions.word(self.w(i - 2)).is_none())
+                && self.lx.positions.word_at(self.t, i - 2).is_none())
             || (self.is(e, "to") && self.is(e + 1, "the"))
         {
             return None;
@@ -683,7 +681,7 @@ impl Scanner<'_, '_> {
         if let Some(r) = self.that_year(i) {
             return Some(r);
         }
-        let off = Lexicon::num(&self.lx.relative, self.w(i))?;
+        let off = Lexicon::num_at(&self.lx.relative, self.t, i)?;
         self.is(i + 1, "year").then_some((i + 2, off))
     }
 
@@ -1122,7 +1120,7 @@ impl Scanner<'_, '_> {
         if det && self.is(j, "same") && self.is(j + 1, "time") {
             return one(i, j + 2, What::Same, None);
         }
-        if let Some(o) = Lexicon::num(&self.lx.relative, self.w(j)) {
+        if let Some(o) = Lexicon::num_at(&self.lx.relative, self.t, j) {
             if !(self.is_any(j, &["that", "this"]) && det) {
                 off = Some(o);
                 j += 1;
@@ -1758,7 +1756,7 @@ impl Scanner<'_, '_> {
         let mut j = i + 1;
         let mut modifier = None;
         if self.is_any(j, &["early", "late"]) {
-            modifier = self.lx.positions.word(self.w(j));
+            modifier = self.lx.positions.word_at(self.t, j);
             j += 1;
         }
         let (e, spec) = self.season(j)?;
@@ -1767,7 +1765,7 @@ impl Scanner<'_, '_> {
 
     fn all(&self, i: usize) -> Found {
         let t = self.t.get(i)?;
-        if t.kind == TokKind::Word && !self.lx.triggers.contains(t.lower.as_ref()) {
+        if t.kind == TokKind::Word && t.tables & TRIGGER == 0 {
             return None;
         }
         if t.kind == TokKind::Punct {

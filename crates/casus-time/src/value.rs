@@ -6,13 +6,47 @@
 
 use crate::DateRange;
 
+/// Appends `n` in decimal, zero-padded to `width` digits: what
+/// `format!("{n:0width$}")` writes, without the formatting machinery (values
+/// are formatted for every expression).
+pub fn push_padded(s: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - i..width {
+        s.push('0');
+    }
+    s.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// Appends `-` and a two-digit month or day.
+pub fn push_part(s: &mut String, n: u32) {
+    s.push('-');
+    push_padded(s, u64::from(n), 2);
+}
+
 /// TIMEX2 year: `1939`, `BC0490` for astronomical year -489.
 pub fn fmt_year(y: i64) -> String {
+    let mut s = String::with_capacity(10);
+    push_year(&mut s, y);
+    s
+}
+
+/// Appends [`fmt_year`].
+pub fn push_year(s: &mut String, y: i64) {
     if y <= 0 {
-        format!("BC{:04}", 1 - y)
-    } else {
-        format!("{y:04}")
+        s.push_str("BC");
     }
+    let n = if y <= 0 { 1 - y } else { y };
+    push_padded(s, n.unsigned_abs(), 4);
 }
 
 /// TIMEX2 decade value: `198` for the 1980s, `BC047` for the 470s BC.
@@ -90,11 +124,14 @@ pub fn iso_week(y: i64, m: u32, d: u32) -> (i64, u32) {
 
 /// `YYYY-MM-DD` for an astronomical year (negative years get a sign).
 pub fn iso_day(y: i64, m: u32, d: u32) -> String {
+    let mut s = String::with_capacity(11);
     if y < 0 {
-        format!("-{:04}-{m:02}-{d:02}", -y)
-    } else {
-        format!("{y:04}-{m:02}-{d:02}")
+        s.push('-');
     }
+    push_padded(&mut s, y.unsigned_abs(), 4);
+    push_part(&mut s, m);
+    push_part(&mut s, d);
+    s
 }
 
 fn parse_year(s: &str) -> Option<i64> {
@@ -193,6 +230,31 @@ pub fn date_range(value: &str) -> Option<DateRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_writes_what_format_writes() {
+        for n in [0u64, 7, 42, 999, 1000, 2020, 12345, u64::MAX] {
+            for w in [0, 2, 3, 4] {
+                let mut s = String::new();
+                push_padded(&mut s, n, w);
+                assert_eq!(s, format!("{n:0w$}"));
+            }
+        }
+        for y in [-489, -1, 0, 1, 33, 1939, 10000] {
+            let want = if y <= 0 {
+                format!("BC{:04}", 1 - y)
+            } else {
+                format!("{y:04}")
+            };
+            assert_eq!(fmt_year(y), want);
+            let want = if y < 0 {
+                format!("-{:04}-{:02}-{:02}", -y, 3, 9)
+            } else {
+                format!("{y:04}-{:02}-{:02}", 3, 9)
+            };
+            assert_eq!(iso_day(y, 3, 9), want);
+        }
+    }
 
     #[test]
     fn years() {
