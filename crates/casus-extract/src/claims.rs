@@ -24,7 +24,7 @@
 use casus_segment::SentenceKind;
 
 use crate::events::place_mentions;
-use crate::rules::Rules;
+use crate::rules::{class, Rules};
 use crate::text::Tok;
 use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput};
 
@@ -223,7 +223,7 @@ fn label_line(line: &str) -> bool {
 
 /// Extracts the claims of one document.
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
-    extract_claims_with(r, doc, &crate::sentence_tokens(doc))
+    extract_claims_with(r, doc, &crate::sentence_tokens(r, doc))
 }
 
 /// [`extract_claims`] over the tokens of every sentence of `doc`.
@@ -261,7 +261,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                     && toks.get(p.last).is_some_and(|x| x.low == ":")
                     && toks[..p.first]
                         .iter()
-                        .all(|x| !x.word || r.determiners.contains(&x.low))
+                        .all(|x| !x.word || x.is(class::DETERMINER))
             })
             .map(|p| owner_id(r, p.m));
         // Claimant in running text.
@@ -403,7 +403,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                     if let Some(h) = r.populations.longest_at(toks, k) {
                         seg.population = Some(r.populations.get(h.entry).clone());
                         seg.end_tok = seg.end_tok.max(h.last);
-                    } else if r.communities.contains(&toks[k].low) {
+                    } else if toks[k].is(class::COMMUNITY) {
                         seg.population = Some("civilian".into());
                         seg.weak_population = true;
                     }

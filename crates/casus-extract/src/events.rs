@@ -49,7 +49,7 @@ use crate::fx::FxHashSet;
 use casus_entities::Mention;
 use casus_segment::SentenceKind;
 
-use crate::rules::Rules;
+use crate::rules::{class, Rules};
 use crate::text::{tok_at_or_after, Tok};
 use crate::{is_actor, owner_id, Actor, DocInput, Event, Place};
 
@@ -104,11 +104,11 @@ fn in_compound(toks: &[Tok], p: &Placed) -> bool {
 }
 
 /// The token before `i`, skipping determiners; its index.
-fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
+fn prev_content(toks: &[Tok], i: usize) -> Option<usize> {
     let mut k = i;
     while k > 0 {
         k -= 1;
-        if !r.determiners.contains(&toks[k].low) {
+        if !toks[k].is(class::DETERMINER) {
             return Some(k);
         }
     }
@@ -116,15 +116,15 @@ fn prev_content(r: &Rules, toks: &[Tok], i: usize) -> Option<usize> {
 }
 
 /// Whether a placed mention sits in a prepositional phrase (other than "of").
-fn in_pp(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
-    match prev_content(r, toks, p.first) {
+fn in_pp(toks: &[Tok], p: &Placed) -> bool {
+    match prev_content(toks, p.first) {
         Some(k) => {
             let w = &toks[k].low;
             // "the President of Russia", "the National Assembly of Azerbaijan" name an
             // actor; "the territories of Azerbaijan" do not.
             let titled_of =
-                w == "of" && k > 0 && (toks[k - 1].upper || r.of_heads.contains(&toks[k - 1].low));
-            !titled_of && r.prepositions.contains(w)
+                w == "of" && k > 0 && (toks[k - 1].upper || toks[k - 1].is(class::OF_HEAD));
+            !titled_of && toks[k].is(class::PREPOSITION)
         }
         None => false,
     }
@@ -139,20 +139,13 @@ fn after_according(toks: &[Tok], p: &Placed) -> bool {
 
 /// Extends a list member to every member of its list: mentions separated only
 /// by list joiners ("Russia, the United States, and France").
-fn list_of(
-    r: &Rules,
-    toks: &[Tok],
-    ms: &[Placed],
-    i: usize,
-    left: bool,
-    right: bool,
-) -> Vec<usize> {
+fn list_of(toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: bool) -> Vec<usize> {
     let joined = |a: &Placed, b: &Placed| -> bool {
         if b.first < a.last {
             return false;
         }
         let gap = &toks[a.last..b.first];
-        gap.len() <= 6 && gap.iter().all(|t| r.list_joiners.contains(&t.low))
+        gap.len() <= 6 && gap.iter().all(|t| t.is(class::LIST_JOINER))
     };
     // A member may open the list with "including"; otherwise a mention in a
     // prepositional phrase or after "according to" is not part of it.
@@ -249,11 +242,11 @@ struct Found {
 }
 
 /// Index of the first token of the clause holding token `i`.
-fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
+fn clause_start(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k > 0 {
         let w = toks[k - 1].low.as_str();
-        if r.clause_breaks.contains(w) && w != "who" && w != "which" {
+        if toks[k - 1].is(class::CLAUSE_BREAK) && w != "who" && w != "which" {
             return k;
         }
         k -= 1;
@@ -262,12 +255,12 @@ fn clause_start(r: &Rules, toks: &[Tok], i: usize) -> usize {
 }
 
 /// Index one past the last token of the clause holding token `i`.
-fn clause_end(r: &Rules, toks: &[Tok], i: usize) -> usize {
+fn clause_end(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k < toks.len() {
         if toks[k].low == ";"
             || (k > i
-                && r.clause_breaks.contains(&toks[k].low)
+                && toks[k].is(class::CLAUSE_BREAK)
                 && toks[k].low != "who"
                 && toks[k].low != "which")
         {
@@ -279,7 +272,7 @@ fn clause_end(r: &Rules, toks: &[Tok], i: usize) -> usize {
 }
 
 /// Whether the trigger at `first` is a passive participle ("was condemned").
-fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
+fn is_passive(toks: &[Tok], first: usize) -> bool {
     let w = &toks[first].low;
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
@@ -287,10 +280,10 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
     // A reduced relative: "the servicemen wounded during the clashes".
     if w.ends_with("ed")
         && first > 0
-        && r.people_nouns.contains(&toks[first - 1].low)
+        && toks[first - 1].is(class::PEOPLE_NOUN)
         && toks
             .get(first + 1)
-            .is_some_and(|x| r.prepositions.contains(&x.low))
+            .is_some_and(|x| x.is(class::PREPOSITION))
     {
         return true;
     }
@@ -301,7 +294,7 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
         }
         k -= 1;
         let t = &toks[k].low;
-        if r.be.contains(t) && t != "'s" {
+        if toks[k].is(class::BE) && t != "'s" {
             return true;
         }
         if !(t.ends_with("ly")
@@ -317,24 +310,24 @@ fn is_passive(r: &Rules, toks: &[Tok], first: usize) -> bool {
 }
 
 /// aux markers from the few words before a trigger.
-fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
+fn aux_of(toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
     let from = first.saturating_sub(4).max(cstart);
     let mut aux = Vec::new();
     let window = &toks[from..first];
-    if window.iter().any(|t| r.negation.contains(&t.low)) {
+    if window.iter().any(|t| t.is(class::NEGATION)) {
         aux.push("negation".to_string());
     }
-    if window.iter().any(|t| r.future.contains(&t.low)) {
+    if window.iter().any(|t| t.is(class::FUTURE)) {
         aux.push("future".to_string());
     }
     let hyp_from = first.saturating_sub(8).max(cstart);
     if toks[hyp_from..first]
         .iter()
-        .any(|t| r.hypothetical.contains(&t.low))
+        .any(|t| t.is(class::HYPOTHETICAL))
     {
         aux.push("hypothetical".to_string());
     }
-    if window.iter().any(|t| r.historical.contains(&t.low)) {
+    if window.iter().any(|t| t.is(class::HISTORICAL)) {
         aux.push("historical".to_string());
     }
     aux
@@ -342,7 +335,7 @@ fn aux_of(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 
 /// Codes the events of one document.
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
-    code_events_with(r, doc, unattributed, &crate::sentence_tokens(doc))
+    code_events_with(r, doc, unattributed, &crate::sentence_tokens(r, doc))
 }
 
 /// [`code_events`] over the tokens of every sentence of `doc`.
@@ -392,25 +385,25 @@ pub(crate) fn code_events_with(
             if in_mention(h.first) {
                 continue;
             }
-            if t.verb_only && h.first > 0 && nominal(r, toks, false, h.first) {
+            if t.verb_only && h.first > 0 && nominal(toks, false, h.first) {
                 continue;
             }
             // "the partially recognized countries", "internationally recognized borders":
             // a participle between an adverb or determiner and a noun is an adjective.
             if h.last == h.first + 1 && toks[h.first].low.ends_with("ed") && h.first > 0 {
                 let before = &toks[h.first - 1].low;
-                let modifier = r.determiners.contains(before)
+                let modifier = toks[h.first - 1].is(class::DETERMINER)
                     || (before.ends_with("ly")
                         && before.len() > 4
                         && h.first >= 2
-                        && (r.determiners.contains(&toks[h.first - 2].low)
+                        && (toks[h.first - 2].is(class::DETERMINER)
                             || matches!(toks[h.first - 2].low.as_str(), "or" | "and")));
                 let noun_next = toks.get(h.last).is_some_and(|x| {
                     x.word
                         && !x.upper
-                        && !r.prepositions.contains(&x.low)
-                        && !r.determiners.contains(&x.low)
-                        && !r.be.contains(&x.low)
+                        && !x.is(class::PREPOSITION)
+                        && !x.is(class::DETERMINER)
+                        && !x.is(class::BE)
                         && x.low != "and"
                         && x.low != "or"
                 });
@@ -420,7 +413,7 @@ pub(crate) fn code_events_with(
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.
-            if prev_content(r, toks, h.first).is_some_and(|k| {
+            if prev_content(toks, h.first).is_some_and(|k| {
                 (toks[k].low != "of" || !t.noun)
                     && matches!(
                         toks[k].low.as_str(),
@@ -469,7 +462,7 @@ pub(crate) fn code_events_with(
                     && gap_toks.iter().any(|x| x.low == "that")
                     && !gap_toks
                         .iter()
-                        .any(|x| r.clause_breaks.contains(&x.low) || x.low == ".");
+                        .any(|x| x.is(class::CLAUSE_BREAK) || x.low == ".");
                 let content = content || about || that_clause;
                 let between = r
                     .triggers
@@ -478,12 +471,10 @@ pub(crate) fn code_events_with(
                     .last()
                     .is_some_and(|w| w == "between");
                 (to_before && gap <= 10)
-                    || (nominal(r, toks, t.noun, h.first)
+                    || (nominal(toks, t.noun, h.first)
                         && gap <= 3
                         && !between
-                        && !toks[p.last..h.first]
-                            .iter()
-                            .any(|x| r.locatives.contains(&x.low)))
+                        && !toks[p.last..h.first].iter().any(|x| x.is(class::LOCATIVE)))
                     || content
             });
             if governed {
@@ -504,8 +495,7 @@ pub(crate) fn code_events_with(
             .iter()
             .find(|p| {
                 p.m.entity.kind == "place"
-                    && prev_content(r, toks, p.first)
-                        .is_some_and(|k| r.prepositions.contains(&toks[k].low))
+                    && prev_content(toks, p.first).is_some_and(|k| toks[k].is(class::PREPOSITION))
             })
             .map(|p| place_of(p.m));
         let mut prev_subject: Option<Vec<usize>> = None;
@@ -514,9 +504,9 @@ pub(crate) fn code_events_with(
         let mut sentence_subject: Option<Vec<&Mention>> = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
-            let cstart = clause_start(r, toks, f.first);
+            let cstart = clause_start(toks, f.first);
             let date = crate::fact_date(doc.timexes, start, toks[f.first].start, end);
-            let cend = clause_end(r, toks, f.first);
+            let cend = clause_end(toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
             while let Some(n) = found.get(next) {
@@ -532,19 +522,19 @@ pub(crate) fn code_events_with(
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
-            let passive = is_passive(r, toks, f.first);
+            let passive = is_passive(toks, f.first);
             // The whole list decides: "from France, Russia, and the United States" is a
             // phrase; "the co-chairs of the Group, France and the U.S." an apposition
             // whose head is dropped.
             let subject_list = |i: usize| -> Option<Vec<usize>> {
-                let list = list_of(r, toks, &ms, i, true, false);
+                let list = list_of(toks, &ms, i, true, false);
                 let head = list[0];
-                let free = !in_pp(r, toks, &ms[head])
-                    || prev_content(r, toks, ms[head].first)
+                let free = !in_pp(toks, &ms[head])
+                    || prev_content(toks, ms[head].first)
                         .is_some_and(|k| toks[k].low == "including");
                 // "the countries of Transnistria, Abkhazia and South Ossetia": the
                 // members of an "of" phrase are the ones meant.
-                let of = prev_content(r, toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
+                let of = prev_content(toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
                 (free || (of && list.len() >= 2)).then_some(list)
             };
             let left_subject = || -> Option<Vec<usize>> {
@@ -558,7 +548,7 @@ pub(crate) fn code_events_with(
                             && !in_compound(toks, p)
                             && !after_according(toks, p)
                     })
-                    .filter(|(_, p)| !in_pp(r, toks, p))
+                    .filter(|(_, p)| !in_pp(toks, p))
                     .find_map(|(i, _)| subject_list(i))
             };
             let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
@@ -572,8 +562,8 @@ pub(crate) fn code_events_with(
                             && !(in_compound(toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
                             && !after_according(toks, p)
                             && (allow_loc
-                                || !prev_content(r, toks, p.first)
-                                    .is_some_and(|k| r.locatives.contains(&toks[k].low)))
+                                || !prev_content(toks, p.first)
+                                    .is_some_and(|k| toks[k].is(class::LOCATIVE)))
                             // An object does not lie beyond a comma or a second verb ("…, as did X").
                             && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
                     })
@@ -628,7 +618,7 @@ pub(crate) fn code_events_with(
                 && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
-                    actors = list_of(r, toks, &ms, a, false, true);
+                    actors = list_of(toks, &ms, a, false, true);
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
@@ -648,7 +638,7 @@ pub(crate) fn code_events_with(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 }) {
-                    actors = list_of(r, toks, &ms, a, false, true);
+                    actors = list_of(toks, &ms, a, false, true);
                     rule.push_str("passive-by");
                 } else {
                     rule.push_str("passive");
@@ -689,12 +679,12 @@ pub(crate) fn code_events_with(
                     let adj_gap = t.noun
                         && p.last + 1 == f.first
                         && toks[p.last].word
-                        && !r.prepositions.contains(&toks[p.last].low)
-                        && !r.determiners.contains(&toks[p.last].low);
+                        && !toks[p.last].is(class::PREPOSITION)
+                        && !toks[p.last].is(class::DETERMINER);
                     (p.last == f.first || adj_gap)
                         && is_actor(p.m)
                         && (t.noun
-                            || (nominal(r, toks, false, p.first)
+                            || (nominal(toks, false, p.first)
                                 && !w.ends_with("ing")
                                 && !w.ends_with("ed")))
                 });
@@ -708,10 +698,9 @@ pub(crate) fn code_events_with(
                     .flatten()
                 {
                     // "the United States calling for": a participle's subject is the phrase before it.
-                    actors = list_of(r, toks, &ms, np, true, false);
+                    actors = list_of(toks, &ms, np, true, false);
                     rule.push_str("participle");
                 } else if let Some(a) = antecedent(
-                    r,
                     toks,
                     &ms,
                     cstart.max(if coordinated { prev_at } else { 0 }),
@@ -720,7 +709,7 @@ pub(crate) fn code_events_with(
                     // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
                     // have stepped in and provided": the relative clause's antecedent
                     // (when the clause opened after the previous trigger).
-                    actors = list_of(r, toks, &ms, a, true, false);
+                    actors = list_of(toks, &ms, a, true, false);
                     rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
@@ -747,7 +736,7 @@ pub(crate) fn code_events_with(
                     p.last <= f.first
                         && p.first >= cstart
                         && is_actor(p.m)
-                        && prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "by")
+                        && prev_content(toks, p.first).is_some_and(|k| toks[k].low == "by")
                 }) {
                     // "a decree by President Aliyev lifted the curfew": the agent in the subject phrase.
                     actors = vec![b];
@@ -763,9 +752,9 @@ pub(crate) fn code_events_with(
                                 p.first > comma
                                     && p.first <= comma + 3
                                     && is_actor(p.m)
-                                    && !in_pp(r, toks, p)
+                                    && !in_pp(toks, p)
                             }) {
-                                actors = list_of(r, toks, &ms, a, false, true);
+                                actors = list_of(toks, &ms, a, false, true);
                                 rule.push_str("main-clause");
                             }
                         }
@@ -780,7 +769,7 @@ pub(crate) fn code_events_with(
                 };
                 if let Some(rc) = after(from, limit, false) {
                     if !actors.contains(&rc) {
-                        recipients = list_of(r, toks, &ms, rc, false, true);
+                        recipients = list_of(toks, &ms, rc, false, true);
                     }
                 }
             }
@@ -799,8 +788,8 @@ pub(crate) fn code_events_with(
                     if p.first > w
                         && p.last <= f.first
                         && is_actor(p.m)
-                        && !(in_pp(r, toks, p)
-                            && prev_content(r, toks, p.first).is_some_and(|k| toks[k].low == "of"))
+                        && !(in_pp(toks, p)
+                            && prev_content(toks, p.first).is_some_and(|k| toks[k].low == "of"))
                         && !actors.contains(&i)
                     {
                         extra.push(i);
@@ -825,16 +814,16 @@ pub(crate) fn code_events_with(
                         // The one before "followed by" acted too, if it opens a new conjunct.
                         if let Some(b) = ms
                             .iter()
-                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(r, toks, p))
+                            .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(toks, p))
                         {
-                            extra.extend(list_of(r, toks, &ms, b, true, false));
+                            extra.extend(list_of(toks, &ms, b, true, false));
                         }
                     }
                     if let Some(a) = ms
                         .iter()
                         .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
                     {
-                        extra.extend(list_of(r, toks, &ms, a, false, true));
+                        extra.extend(list_of(toks, &ms, a, false, true));
                     }
                 }
                 if !extra.is_empty() {
@@ -849,7 +838,7 @@ pub(crate) fn code_events_with(
                 .collect();
             // A bare noun ("the heaviest fighting", "the clashes") states no act of
             // anyone in particular: it takes no actor from context.
-            let bare_noun = nominal(r, toks, t.noun, f.first);
+            let bare_noun = nominal(toks, t.noun, f.first);
             if actor_ms.is_empty() && !passive && !bare_noun {
                 {
                     // No subject in the clause: the sentence's subject comes before the paragraph's.
@@ -877,7 +866,7 @@ pub(crate) fn code_events_with(
                 if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
                     let lim = limit.max(ms[r0].last);
                     recipients = after(ms[r0].last + 1, lim, false)
-                        .map(|i| list_of(r, toks, &ms, i, false, true))
+                        .map(|i| list_of(toks, &ms, i, false, true))
                         .unwrap_or_default();
                 }
             }
@@ -888,7 +877,7 @@ pub(crate) fn code_events_with(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 })
-                .map(|i| list_of(r, toks, &ms, i, false, true))
+                .map(|i| list_of(toks, &ms, i, false, true))
                 .unwrap_or_default();
             if t.mode.as_deref() == Some("mediate")
                 && recipients.is_empty()
@@ -927,7 +916,7 @@ pub(crate) fn code_events_with(
                     k += 1;
                 }
             }
-            let mut aux = aux_of(r, toks, cstart, f.first);
+            let mut aux = aux_of(toks, cstart, f.first);
             let mut kind = t.kind.clone();
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
@@ -1003,10 +992,7 @@ pub(crate) fn code_events_with(
             if claimed_by.is_none() {
                 for h in r.reporting.find_all(toks, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
-                        p.last <= h.first
-                            && p.first >= cstart
-                            && is_actor(p.m)
-                            && !in_pp(r, toks, p)
+                        p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(toks, p)
                     }) {
                         claimed_by = Some(owner_id(r, p.m));
                     }
@@ -1119,7 +1105,7 @@ pub(crate) fn code_events_with(
             memory = s;
         } else if let Some(p) = ms
             .iter()
-            .find(|p| is_actor(p.m) && !in_pp(r, toks, p) && !after_according(toks, p))
+            .find(|p| is_actor(p.m) && !in_pp(toks, p) && !after_according(toks, p))
         {
             // No event: the sentence's first subject-like mention still sets the topic.
             memory = vec![p.m];
@@ -1174,7 +1160,7 @@ pub(crate) fn trailing_reporter(
             let p = ms
                 .iter()
                 .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
-            let k = prev_content(r, toks, p.first)?;
+            let k = prev_content(toks, p.first)?;
             (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
         })
 }
@@ -1182,13 +1168,7 @@ pub(crate) fn trailing_reporter(
 /// The antecedent of a relative clause that holds or precedes the trigger:
 /// in "Aliyev, who is also the Chairman of NAM, thanked", the actor mention
 /// right before ", who".
-fn antecedent(
-    r: &Rules,
-    toks: &[Tok],
-    ms: &[Placed],
-    cstart: usize,
-    first: usize,
-) -> Option<usize> {
+fn antecedent(toks: &[Tok], ms: &[Placed], cstart: usize, first: usize) -> Option<usize> {
     let w = (cstart..first)
         .rev()
         .find(|&k| matches!(toks[k].low.as_str(), "who" | "which"))?;
@@ -1196,7 +1176,7 @@ fn antecedent(
         return None;
     }
     let a = ms.iter().rposition(|p| p.last == w - 1 && is_actor(p.m))?;
-    (!in_pp(r, toks, &ms[a])).then_some(a)
+    (!in_pp(toks, &ms[a])).then_some(a)
 }
 
 /// The recipient record: a state demonym before a people noun ("Armenian
@@ -1213,8 +1193,8 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
     // People named inside the mention ("Armenian servicemen") or right after it,
     // with at most one word between ("Armenian military official").
     let people = (p.first..(p.last + 2).min(toks.len()))
-        .take_while(|&k| k < p.last || !r.prepositions.contains(&toks[k].low))
-        .any(|k| r.people_nouns.contains(&toks[k].low));
+        .take_while(|&k| k < p.last || !toks[k].is(class::PREPOSITION))
+        .any(|k| toks[k].is(class::PEOPLE_NOUN));
     let state = owner_id(r, m);
     if people {
         if let Some(c) = r.community_of.get(&state) {
@@ -1229,9 +1209,9 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
 /// Whether the trigger at `first` is used as a noun: marked so in the
 /// lexicon, or preceded by a determiner within two words ("the joint demands",
 /// "an Armenian attack").
-fn nominal(r: &Rules, toks: &[Tok], noun: bool, first: usize) -> bool {
+fn nominal(toks: &[Tok], noun: bool, first: usize) -> bool {
     noun || (first.saturating_sub(2)..first)
-        .any(|k| r.determiners.contains(&toks[k].low) || toks[k].low == "'s")
+        .any(|k| toks[k].is(class::DETERMINER) || toks[k].low == "'s")
 }
 
 /// Mentions with distinct ids, in order.

@@ -180,7 +180,7 @@ impl Coder {
             ..*doc
         };
         // Both passes read the same tokens: tokenise every sentence once.
-        let toks = sentence_tokens(doc);
+        let toks = sentence_tokens(&self.rules, doc);
         Extraction {
             events: events::code_events_with(&self.rules, doc, self.unattributed, &toks),
             claims: claims::extract_claims_with(&self.rules, doc, &toks),
@@ -189,7 +189,7 @@ impl Coder {
 }
 
 /// The tokens of every sentence of `doc` (none for an empty or out-of-range one).
-pub(crate) fn sentence_tokens(doc: &DocInput) -> Vec<Vec<text::Tok>> {
+pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text::Tok>> {
     let text = doc.text;
     doc.sentences
         .iter()
@@ -198,7 +198,11 @@ pub(crate) fn sentence_tokens(doc: &DocInput) -> Vec<Vec<text::Tok>> {
             if start >= end {
                 Vec::new()
             } else {
-                text::tokenize(text, start, end)
+                let mut toks = text::tokenize(text, start, end);
+                for t in &mut toks {
+                    t.class = r.class_of(&t.low, t.key);
+                }
+                toks
             }
         })
         .collect()

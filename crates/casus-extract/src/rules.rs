@@ -6,7 +6,7 @@ use crate::fx::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
-use crate::lexicon::{Phrase, PhraseSet};
+use crate::lexicon::{word_key, Phrase, PhraseSet};
 
 const EVENTS: &str = include_str!("../../../data/extract/events.toml");
 const GRAMMAR: &str = include_str!("../../../data/extract/grammar.toml");
@@ -103,6 +103,24 @@ pub struct Trigger {
     pub actor_after: bool,
 }
 
+/// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
+/// a token is looked up once, not once per class it is tested for.
+pub mod class {
+    pub const PREPOSITION: u16 = 1 << 0;
+    pub const DETERMINER: u16 = 1 << 1;
+    pub const CLAUSE_BREAK: u16 = 1 << 2;
+    pub const PEOPLE_NOUN: u16 = 1 << 3;
+    pub const LOCATIVE: u16 = 1 << 4;
+    pub const BE: u16 = 1 << 5;
+    pub const OF_HEAD: u16 = 1 << 6;
+    pub const NEGATION: u16 = 1 << 7;
+    pub const LIST_JOINER: u16 = 1 << 8;
+    pub const HYPOTHETICAL: u16 = 1 << 9;
+    pub const HISTORICAL: u16 = 1 << 10;
+    pub const FUTURE: u16 = 1 << 11;
+    pub const COMMUNITY: u16 = 1 << 12;
+}
+
 /// All lexicons, compiled.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -147,6 +165,8 @@ pub struct Rules {
     pub claimant_before: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
     pub adversaries: HashMap<String, String>,
+    /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
+    classes: FxHashMap<u64, Vec<(String, u16)>>,
 }
 
 fn set(v: Vec<String>) -> FxHashSet<String> {
@@ -250,7 +270,7 @@ impl Rules {
             .into_iter()
             .collect();
         be.insert("be".into());
-        Rules {
+        let mut r = Rules {
             mode_cues: PhraseSet::new(cues, irr),
             prepositions: set(gr.prepositions),
             locatives: set(gr.locatives),
@@ -286,7 +306,48 @@ impl Rules {
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
             adversaries: cl.adversaries,
             triggers,
+            classes: FxHashMap::default(),
+        };
+        r.classes = r.class_table();
+        r
+    }
+
+    /// The class bits of every word of the class sets.
+    fn class_table(&self) -> FxHashMap<u64, Vec<(String, u16)>> {
+        let sets = [
+            (&self.prepositions, class::PREPOSITION),
+            (&self.determiners, class::DETERMINER),
+            (&self.clause_breaks, class::CLAUSE_BREAK),
+            (&self.people_nouns, class::PEOPLE_NOUN),
+            (&self.locatives, class::LOCATIVE),
+            (&self.be, class::BE),
+            (&self.of_heads, class::OF_HEAD),
+            (&self.negation, class::NEGATION),
+            (&self.list_joiners, class::LIST_JOINER),
+            (&self.hypothetical, class::HYPOTHETICAL),
+            (&self.historical, class::HISTORICAL),
+            (&self.future, class::FUTURE),
+            (&self.communities, class::COMMUNITY),
+        ];
+        let mut table: FxHashMap<u64, Vec<(String, u16)>> = FxHashMap::default();
+        for (set, bit) in sets {
+            for w in set {
+                let words = table.entry(word_key(w)).or_default();
+                match words.iter_mut().find(|(x, _)| x == w) {
+                    Some((_, bits)) => *bits |= bit,
+                    None => words.push((w.clone(), bit)),
+                }
+            }
         }
+        table
+    }
+
+    /// The [`class`] bits of a token (0 for a word in no class).
+    pub fn class_of(&self, low: &str, key: u64) -> u16 {
+        self.classes
+            .get(&key)
+            .and_then(|ws| ws.iter().find(|(w, _)| w == low))
+            .map_or(0, |(_, bits)| *bits)
     }
 }
 

@@ -21,6 +21,9 @@ pub struct Tok {
     /// [`crate::lexicon::word_key`] of `low`: phrase sets look tokens up by
     /// it, so a token is normalised and hashed once, not once per lexicon.
     pub key: u64,
+    /// The grammar's word classes the token belongs to
+    /// ([`crate::rules::class`] bits, set by [`crate::sentence_tokens`]).
+    pub class: u16,
 }
 
 impl Tok {
@@ -33,7 +36,14 @@ impl Tok {
             word,
             upper,
             key,
+            class: 0,
         }
+    }
+
+    /// Whether the token is in one of the word classes `c`.
+    #[inline]
+    pub fn is(&self, c: u16) -> bool {
+        self.class & c != 0
     }
 }
 
