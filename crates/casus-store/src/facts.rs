@@ -79,14 +79,12 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     if let Some(id) = find_duplicate(tx, "event", &bands, &fp)? {
         if add_source(tx, "event", id, doc_id, start, end)? {
             let record = fact_record(r);
-            // The full-text index forgets the old evidence before it changes.
-            tx.execute(
-                "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', ?1, (SELECT text FROM events WHERE id = ?1))",
-                params![id],
-            )?;
-            tx.execute(
+            // The full-text index forgets the old evidence at the end of the batch.
+            crate::fts::event_changing(tx, id)?;
+            tx.prepare_cached(
                 "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9 WHERE id = ?1",
-                params![
+            )?
+            .execute(params![
                     id,
                     s(r, &["date", "start"]),
                     s(r, &["date", "end"]),
@@ -96,22 +94,18 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
                     text,
                     fp.to_bytes(),
                     serde_json::to_string(&record)?,
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
-                params![id, text],
-            )?;
+                ])?;
             add_bands(tx, "event", id, &bands)?;
         }
         return Ok(());
     }
     let record = fact_record(r);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
             date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
+    )?
+    .execute(params![
             s(r, &["type"]).unwrap_or("?"),
             s(r, &["mode"]),
             s(r, &["actor", "id"]),
@@ -128,17 +122,13 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             text,
             fp.to_bytes(),
             serde_json::to_string(&record)?,
-        ],
-    )?;
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
-        params![id, text],
-    )?;
-    tx.execute(
+    crate::fts::event_created(tx, id)?;
+    tx.prepare_cached(
         "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-        params![id, doc_id, start, end],
-    )?;
+    )?
+    .execute(params![id, doc_id, start, end])?;
     add_bands(tx, "event", id, &bands)
 }
 
@@ -171,19 +161,20 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
     if let Some(id) = find_duplicate(tx, "claim", &bands, &fp)? {
         if add_source(tx, "claim", id, doc_id, start, end)? {
             let record = fact_record(r);
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
-                params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?],
-            )?;
+            )?
+            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?])?;
             add_bands(tx, "claim", id, &bands)?;
         }
         return Ok(());
     }
     let record = fact_record(r);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+    )?
+    .execute(params![
             s(r, &["category"]).unwrap_or("?"),
             s(r, &["population"]),
             s(r, &["item"]),
@@ -196,13 +187,12 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             text,
             fp.to_bytes(),
             serde_json::to_string(&record)?,
-        ],
-    )?;
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-        params![id, doc_id, start, end],
-    )?;
+    )?
+    .execute(params![id, doc_id, start, end])?;
     add_bands(tx, "claim", id, &bands)
 }
 

@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod facts_query;
+mod fts;
 pub mod load;
 pub mod migrations;
 pub mod query;
@@ -94,6 +95,10 @@ impl Store {
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
         // queries off the read syscalls.
         store.conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")?;
+        // Every write statement of a batch is prepared once per connection:
+        // the writer uses a few dozen, more than rusqlite's default cache.
+        store.conn.set_prepared_statement_cache_capacity(128);
+        fts::create_pending(&store.conn)?;
         Ok(store)
     }
 
@@ -124,12 +129,12 @@ impl Store {
     /// documents or nothing, and one commit for the lot (fast bulk loads).
     pub fn ingest_batch(&mut self, items: &[(&Processed, &[u8])]) -> Result<Vec<Ingested>> {
         let tx = self.conn.transaction()?;
+        let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());
         for (p, raw) in items {
             let exists = tx
-                .query_row("SELECT 1 FROM documents WHERE id = ?1", [&p.doc.id], |_| {
-                    Ok(())
-                })
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+                .query_row([&p.doc.id], |_| Ok(()))
                 .optional()?
                 .is_some();
             if exists {
@@ -140,6 +145,7 @@ impl Store {
             facts::write_facts(&tx, &p.doc.id, &casus_pipeline::records::fact_records(p))?;
             out.push(Ingested::New);
         }
+        pending.finish(&tx)?;
         tx.commit()?;
         Ok(out)
     }
@@ -152,10 +158,11 @@ fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Resu
         .iter()
         .map(|s| serde_json::json!({"title": s.title, "level": s.level, "span": [s.raw.start, s.raw.end], "clean": [s.clean.start, s.clean.end]}))
         .collect();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO documents (id, name, format, title, bytes, raw, clean, metadata, sections, warnings, references_json, doc_date)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+    )?
+    .execute(params![
             d.id,
             d.name,
             d.format.name(),
@@ -168,15 +175,13 @@ fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Resu
             serde_json::to_string(&d.warnings)?,
             serde_json::to_string(&d.references)?,
             p.doc_date(),
-        ],
-    )?;
+        ])?;
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO sentences (doc_id, idx, start, end, clean_start, clean_end, kind, section, text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let mut fts =
-            tx.prepare_cached("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)")?;
+        // The full-text rows are added once per batch (fts::Pending).
         for (i, s) in p.sentences.iter().enumerate() {
             let span = p.raw(s.start, s.end);
             let kind = serde_json::to_value(s.kind)?;
@@ -191,7 +196,6 @@ fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Resu
                 d.section_at(s.start).map(|x| x.title.as_str()),
                 &d.clean[s.start..s.end],
             ])?;
-            fts.execute(params![tx.last_insert_rowid(), &d.clean[s.start..s.end]])?;
         }
     }
     {
