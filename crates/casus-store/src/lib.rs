@@ -102,6 +102,30 @@ impl Store {
         Ok(store)
     }
 
+    /// A second, read-only connection to the same file, for a thread that
+    /// reads while this one writes (in WAL mode readers never block the
+    /// writer and see committed transactions only). `None` for an
+    /// in-memory knowledge base, which has no file to share.
+    pub fn open_reader(&self) -> Result<Option<Store>> {
+        let Some(file) = self.conn.path().filter(|f| !f.is_empty()) else {
+            return Ok(None);
+        };
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            file,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Open {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Some(Store {
+            conn,
+            path: self.path.clone(),
+        }))
+    }
+
     pub fn path(&self) -> &str {
         &self.path
     }
