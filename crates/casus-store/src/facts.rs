@@ -46,13 +46,60 @@ fn fact_record(v: &Value) -> Value {
     r
 }
 
-/// Writes the `event` and `claim` records of one document.
-pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, records: &[Value]) -> Result<()> {
+/// A fact record with everything the writer needs that does not depend on
+/// the knowledge base, computed beforehand (in parallel, off the writer).
+pub struct Fact {
+    kind: FactKind,
+    r: Value,
+    fp: Fingerprint,
+    /// `fp` as stored.
+    shingles: Vec<u8>,
+    /// Band keys for the near-duplicate index (evidence band and coding).
+    bands: Vec<i64>,
+    /// The record without its source fields, as stored JSON.
+    record: String,
+    start: i64,
+    end: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FactKind {
+    Event,
+    Claim,
+}
+
+/// Prepares the `event` and `claim` records among `records`; others are
+/// ignored.
+pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
+    let mut out = Vec::with_capacity(records.len());
     for r in records {
-        match r.get("kind").and_then(Value::as_str) {
-            Some("event") => write_event(tx, doc_id, r)?,
-            Some("claim") => write_claim(tx, doc_id, r)?,
-            _ => {}
+        let (kind, key) = match r.get("kind").and_then(Value::as_str) {
+            Some("event") => (FactKind::Event, event_key(&r)),
+            Some("claim") => (FactKind::Claim, claim_key(&r)),
+            _ => continue,
+        };
+        let fp = Fingerprint::of(s(&r, &["text"]).unwrap_or(""));
+        let (start, end) = span(&r);
+        out.push(Fact {
+            kind,
+            shingles: fp.to_bytes(),
+            bands: keyed_bands(&fp, &key),
+            record: serde_json::to_string(&fact_record(&r))?,
+            fp,
+            r,
+            start,
+            end,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes the prepared facts of one document.
+pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, facts: &[Fact]) -> Result<()> {
+    for fact in facts {
+        match fact.kind {
+            FactKind::Event => write_event(tx, doc_id, fact)?,
+            FactKind::Claim => write_claim(tx, doc_id, fact)?,
         }
     }
     Ok(())
@@ -71,14 +118,19 @@ fn event_key(v: &Value) -> String {
     )
 }
 
-fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
+fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
+    let Fact {
+        r,
+        fp,
+        bands,
+        start,
+        end,
+        ..
+    } = fact;
+    let (start, end) = (*start, *end);
     let text = s(r, &["text"]).unwrap_or("");
-    let fp = Fingerprint::of(text);
-    let (start, end) = span(r);
-    let bands = keyed_bands(&fp, &event_key(r));
-    if let Some(id) = find_duplicate(tx, "event", &bands, &fp)? {
+    if let Some(id) = find_duplicate(tx, "event", bands, fp)? {
         if add_source(tx, "event", id, doc_id, start, end)? {
-            let record = fact_record(r);
             // The full-text index forgets the old evidence at the end of the batch.
             crate::fts::event_changing(tx, id)?;
             tx.prepare_cached(
@@ -92,14 +144,13 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
                     f(r, &["location", "lat"]),
                     f(r, &["location", "lon"]),
                     text,
-                    fp.to_bytes(),
-                    serde_json::to_string(&record)?,
+                    &fact.shingles,
+                    &fact.record,
                 ])?;
-            add_bands(tx, "event", id, &bands)?;
+            add_bands(tx, "event", id, bands)?;
         }
         return Ok(());
     }
-    let record = fact_record(r);
     tx.prepare_cached(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
             date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
@@ -120,8 +171,8 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             f(r, &["location", "lon"]),
             s(r, &["claimed_by"]),
             text,
-            fp.to_bytes(),
-            serde_json::to_string(&record)?,
+            &fact.shingles,
+            &fact.record,
     ])?;
     let id = tx.last_insert_rowid();
     crate::fts::event_created(tx, id)?;
@@ -129,7 +180,7 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
         "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc_id, start, end])?;
-    add_bands(tx, "event", id, &bands)
+    add_bands(tx, "event", id, bands)
 }
 
 /// What makes two claims the same statement, besides their evidence.
@@ -153,23 +204,27 @@ fn claim_key(v: &Value) -> String {
     )
 }
 
-fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
+fn write_claim(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
+    let Fact {
+        r,
+        fp,
+        bands,
+        start,
+        end,
+        ..
+    } = fact;
+    let (start, end) = (*start, *end);
     let text = s(r, &["text"]).unwrap_or("");
-    let fp = Fingerprint::of(text);
-    let (start, end) = span(r);
-    let bands = keyed_bands(&fp, &claim_key(r));
-    if let Some(id) = find_duplicate(tx, "claim", &bands, &fp)? {
+    if let Some(id) = find_duplicate(tx, "claim", bands, fp)? {
         if add_source(tx, "claim", id, doc_id, start, end)? {
-            let record = fact_record(r);
             tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
             )?
-            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?])?;
-            add_bands(tx, "claim", id, &bands)?;
+            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record])?;
+            add_bands(tx, "claim", id, bands)?;
         }
         return Ok(());
     }
-    let record = fact_record(r);
     tx.prepare_cached(
         "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -185,15 +240,15 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             s(r, &["date", "start"]),
             s(r, &["date", "end"]),
             text,
-            fp.to_bytes(),
-            serde_json::to_string(&record)?,
+            &fact.shingles,
+            &fact.record,
     ])?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(
         "INSERT INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc_id, start, end])?;
-    add_bands(tx, "claim", id, &bands)
+    add_bands(tx, "claim", id, bands)
 }
 
 /// Adds a source to a stored fact; true when it is now the fact's first
@@ -249,27 +304,45 @@ fn add_bands(tx: &Transaction, kind: &str, id: i64, bands: &[i64]) -> Result<()>
 
 /// The stored fact of `kind` that shares one of `bands` (evidence band and
 /// coding) and whose evidence is the most similar to `fp`, at or above
-/// [`SAME_STATEMENT`].
+/// [`SAME_STATEMENT`]; on a tie, the first candidate found.
 fn find_duplicate(
     tx: &Transaction,
     kind: &str,
     bands: &[i64],
     fp: &Fingerprint,
 ) -> Result<Option<i64>> {
-    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "SELECT DISTINCT f.id, f.shingles FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band IN ({})",
-        marks.join(", ")
-    );
-    let mut st = tx.prepare_cached(&sql)?;
     let mut best: Option<(i64, f64)> = None;
-    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let sim = fp.similarity_to_bytes(&r.get::<_, Vec<u8>>(1)?);
+    let mut shingles = tx.prepare_cached(&format!("SELECT shingles FROM {kind}s WHERE id = ?1"))?;
+    for id in candidates(tx, kind, bands)? {
+        let sim = shingles.query_row([id], |r| {
+            Ok(fp.similarity_to_bytes(r.get_ref(0)?.as_blob()?))
+        })?;
         if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
             best = Some((id, sim));
         }
     }
     Ok(best.map(|(id, _)| id))
+}
+
+/// The facts of `kind` that share one of `bands`, each once, in the order
+/// the band index yields them. Near duplicates share most of their bands:
+/// reading the band index alone first, then each candidate's fingerprint
+/// once, spares the fact table most lookups.
+fn candidates(tx: &Transaction, kind: &str, bands: &[i64]) -> Result<Vec<i64>> {
+    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT {kind}_id FROM {kind}_bands WHERE band IN ({})",
+        marks.join(", ")
+    );
+    let mut st = tx.prepare_cached(&sql)?;
+    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
+    let mut out: Vec<i64> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if seen.insert(id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }

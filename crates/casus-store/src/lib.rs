@@ -152,10 +152,26 @@ impl Store {
     /// Stores several processed documents in one transaction: whole
     /// documents or nothing, and one commit for the lot (fast bulk loads).
     pub fn ingest_batch(&mut self, items: &[(&Processed, &[u8])]) -> Result<Vec<Ingested>> {
+        let facts = items
+            .iter()
+            .map(|(p, _)| prepare(p))
+            .collect::<Result<Vec<_>>>()?;
+        let items: Vec<ToStore> = items
+            .iter()
+            .zip(&facts)
+            .map(|((p, raw), facts)| (*p, *raw, facts.as_slice()))
+            .collect();
+        self.ingest_prepared(&items)
+    }
+
+    /// [`Store::ingest_batch`] for documents whose facts were prepared
+    /// beforehand ([`prepare`]), so that work can run in parallel, off the
+    /// single writer.
+    pub fn ingest_prepared(&mut self, items: &[ToStore]) -> Result<Vec<Ingested>> {
         let tx = self.conn.transaction()?;
         let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());
-        for (p, raw) in items {
+        for (p, raw, facts) in items {
             let exists = tx
                 .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
                 .query_row([&p.doc.id], |_| Ok(()))
@@ -166,13 +182,24 @@ impl Store {
                 continue;
             }
             write_document(&tx, p, raw)?;
-            facts::write_facts(&tx, &p.doc.id, &casus_pipeline::records::fact_records(p))?;
+            facts::write_facts(&tx, &p.doc.id, facts)?;
             out.push(Ingested::New);
         }
         pending.finish(&tx)?;
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// One document for [`Store::ingest_prepared`]: processed, its raw bytes
+/// and its prepared facts.
+pub type ToStore<'a> = (&'a Processed, &'a [u8], &'a [facts::Fact]);
+
+/// The document's events and claims, prepared for the writer: the
+/// knowledge-base-independent part of storing them (records, fingerprints,
+/// band keys), which callers may run in parallel.
+pub fn prepare(p: &Processed) -> Result<Vec<facts::Fact>> {
+    facts::prepare(casus_pipeline::records::fact_records(p))
 }
 
 fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Result<()> {

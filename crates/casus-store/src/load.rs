@@ -145,7 +145,7 @@ impl Store {
             .filter(|r| matches!(text(r, "kind"), Some("event" | "claim")))
             .cloned()
             .collect();
-        facts::write_facts(&tx, id, &fact_records)?;
+        facts::write_facts(&tx, id, &facts::prepare(fact_records)?)?;
         pending.finish(&tx)?;
         tx.commit()?;
         Ok(Ingested::New)

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use casus_pipeline::Processed;
+use casus_store::facts::Fact;
 use casus_store::{Ingested, Store};
 
 use crate::inputs;
@@ -89,8 +90,9 @@ impl Say<'_> {
 
 /// One batch of processed documents on its way to the writer.
 struct Batch {
-    /// Processed documents with their raw bytes, in input order.
-    docs: Vec<(Processed, Vec<u8>)>,
+    /// Processed documents with their raw bytes and prepared facts, in
+    /// input order.
+    docs: Vec<(Processed, Vec<u8>, Vec<Fact>)>,
     /// Inputs and bytes the batch covers (progress), stored or not.
     inputs: usize,
     bytes: u64,
@@ -213,19 +215,21 @@ fn produce(
         }
         let processed: Vec<_> = todo
             .into_par_iter()
-            .map(|(name, raw)| {
-                casus_read::read_bytes(&name, &raw, opts).map(|doc| (pipeline.process(doc), raw))
+            .map(|(name, raw)| -> anyhow::Result<_> {
+                let p = pipeline.process(casus_read::read_bytes(&name, &raw, opts)?);
+                let facts = casus_store::prepare(&p)?;
+                Ok((p, raw, facts))
             })
             .collect();
         let mut docs = Vec::with_capacity(processed.len());
         for r in processed {
             match r {
-                Ok((p, raw)) => {
+                Ok((p, raw, facts)) => {
                     for w in &p.doc.warnings {
                         s.warnings += 1;
                         say.line(format!("casus: warning: {}: {w}", p.doc.name));
                     }
-                    docs.push((p, raw));
+                    docs.push((p, raw, facts));
                 }
                 Err(e) => {
                     s.failed += 1;
@@ -266,13 +270,24 @@ fn write_batches(store: &mut Store, batches: Receiver<Batch>, say: Say, total: u
 /// Stores one batch in one transaction. A failed write (a full disk) rolls
 /// the batch back: then each document is retried alone, so each failure
 /// is named and the rest goes on.
-fn write_batch(store: &mut Store, docs: &[(Processed, Vec<u8>)], say: Say, s: &mut Summary) {
-    let items: Vec<(&Processed, &[u8])> = docs.iter().map(|(p, raw)| (p, raw.as_slice())).collect();
-    let results: Vec<_> = match store.ingest_batch(&items) {
+fn write_batch(
+    store: &mut Store,
+    docs: &[(Processed, Vec<u8>, Vec<Fact>)],
+    say: Say,
+    s: &mut Summary,
+) {
+    let items: Vec<casus_store::ToStore> = docs
+        .iter()
+        .map(|(p, raw, facts)| (p, raw.as_slice(), facts.as_slice()))
+        .collect();
+    let results: Vec<_> = match store.ingest_prepared(&items) {
         Ok(r) => r.into_iter().map(Ok).collect(),
-        Err(_) => items.iter().map(|(p, raw)| store.ingest(p, raw)).collect(),
+        Err(_) => items
+            .iter()
+            .map(|item| store.ingest_prepared(&[*item]).map(|r| r[0]))
+            .collect(),
     };
-    for ((p, _), result) in docs.iter().zip(results) {
+    for ((p, _, _), result) in docs.iter().zip(results) {
         match result {
             Ok(Ingested::New) => {
                 s.new += 1;
