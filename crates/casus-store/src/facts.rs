@@ -50,6 +50,7 @@ fn fact_record(v: &Value) -> Value {
 /// the knowledge base, computed beforehand (in parallel, off the writer).
 pub struct Fact {
     kind: FactKind,
+    /// The record's fields the columns are taken from ([`columns`]).
     r: Value,
     fp: Fingerprint,
     /// `fp` as stored.
@@ -86,12 +87,50 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
             bands: keyed_bands(&fp, &key),
             record: serde_json::to_string(&fact_record(&r))?,
             fp,
-            r,
+            r: columns(&r),
             start,
             end,
         });
     }
     Ok(out)
+}
+
+/// The fields of a fact record its columns are taken from: a batch of
+/// prepared facts waits for the writer, and whole records (with their
+/// rules, auxiliaries and nested codings) would hold several times the
+/// memory.
+fn columns(r: &Value) -> Value {
+    const KEEP: &[(&str, &[&str])] = &[
+        ("type", &[]),
+        ("mode", &[]),
+        ("claimed_by", &[]),
+        ("text", &[]),
+        ("category", &[]),
+        ("population", &[]),
+        ("item", &[]),
+        ("subject", &[]),
+        ("claimant", &[]),
+        ("actor", &["id", "country", "sector"]),
+        ("recipient", &["id", "country"]),
+        ("date", &["start", "end"]),
+        ("location", &["id", "lat", "lon"]),
+        ("value", &["low", "high"]),
+    ];
+    let mut out = serde_json::Map::new();
+    for (key, inner) in KEEP {
+        let Some(v) = r.get(*key) else { continue };
+        let v = match v.as_object() {
+            Some(o) if !inner.is_empty() => Value::Object(
+                inner
+                    .iter()
+                    .filter_map(|k| o.get(*k).map(|x| (k.to_string(), x.clone())))
+                    .collect(),
+            ),
+            _ => v.clone(),
+        };
+        out.insert(key.to_string(), v);
+    }
+    Value::Object(out)
 }
 
 /// Writes the prepared facts of one document.
