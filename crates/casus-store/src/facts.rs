@@ -46,13 +46,99 @@ fn fact_record(v: &Value) -> Value {
     r
 }
 
-/// Writes the `event` and `claim` records of one document.
-pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, records: &[Value]) -> Result<()> {
+/// A fact record with everything the writer needs that does not depend on
+/// the knowledge base, computed beforehand (in parallel, off the writer).
+pub struct Fact {
+    kind: FactKind,
+    /// The record's fields the columns are taken from ([`columns`]).
+    r: Value,
+    fp: Fingerprint,
+    /// `fp` as stored.
+    shingles: Vec<u8>,
+    /// Band keys for the near-duplicate index (evidence band and coding).
+    bands: Vec<i64>,
+    /// The record without its source fields, as stored JSON.
+    record: String,
+    start: i64,
+    end: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FactKind {
+    Event,
+    Claim,
+}
+
+/// Prepares the `event` and `claim` records among `records`; others are
+/// ignored.
+pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
+    let mut out = Vec::with_capacity(records.len());
     for r in records {
-        match r.get("kind").and_then(Value::as_str) {
-            Some("event") => write_event(tx, doc_id, r)?,
-            Some("claim") => write_claim(tx, doc_id, r)?,
-            _ => {}
+        let (kind, key) = match r.get("kind").and_then(Value::as_str) {
+            Some("event") => (FactKind::Event, event_key(&r)),
+            Some("claim") => (FactKind::Claim, claim_key(&r)),
+            _ => continue,
+        };
+        let fp = Fingerprint::of(s(&r, &["text"]).unwrap_or(""));
+        let (start, end) = span(&r);
+        out.push(Fact {
+            kind,
+            shingles: fp.to_bytes(),
+            bands: keyed_bands(&fp, &key),
+            record: serde_json::to_string(&fact_record(&r))?,
+            fp,
+            r: columns(&r),
+            start,
+            end,
+        });
+    }
+    Ok(out)
+}
+
+/// The fields of a fact record its columns are taken from: a batch of
+/// prepared facts waits for the writer, and whole records (with their
+/// rules, auxiliaries and nested codings) would hold several times the
+/// memory.
+fn columns(r: &Value) -> Value {
+    const KEEP: &[(&str, &[&str])] = &[
+        ("type", &[]),
+        ("mode", &[]),
+        ("claimed_by", &[]),
+        ("text", &[]),
+        ("category", &[]),
+        ("population", &[]),
+        ("item", &[]),
+        ("subject", &[]),
+        ("claimant", &[]),
+        ("actor", &["id", "country", "sector"]),
+        ("recipient", &["id", "country"]),
+        ("date", &["start", "end"]),
+        ("location", &["id", "lat", "lon"]),
+        ("value", &["low", "high"]),
+    ];
+    let mut out = serde_json::Map::new();
+    for (key, inner) in KEEP {
+        let Some(v) = r.get(*key) else { continue };
+        let v = match v.as_object() {
+            Some(o) if !inner.is_empty() => Value::Object(
+                inner
+                    .iter()
+                    .filter_map(|k| o.get(*k).map(|x| (k.to_string(), x.clone())))
+                    .collect(),
+            ),
+            _ => v.clone(),
+        };
+        out.insert(key.to_string(), v);
+    }
+    Value::Object(out)
+}
+
+/// Writes the prepared facts of one document.
+pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, facts: &[Fact]) -> Result<()> {
+    for fact in facts {
+        match fact.kind {
+            FactKind::Event => write_event(tx, doc_id, fact)?,
+            FactKind::Claim => write_claim(tx, doc_id, fact)?,
         }
     }
     Ok(())
@@ -71,22 +157,25 @@ fn event_key(v: &Value) -> String {
     )
 }
 
-fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
+fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
+    let Fact {
+        r,
+        fp,
+        bands,
+        start,
+        end,
+        ..
+    } = fact;
+    let (start, end) = (*start, *end);
     let text = s(r, &["text"]).unwrap_or("");
-    let fp = Fingerprint::of(text);
-    let (start, end) = span(r);
-    let bands = keyed_bands(&fp, &event_key(r));
-    if let Some(id) = find_duplicate(tx, "event", &bands, &fp)? {
+    if let Some(id) = find_duplicate(tx, "event", bands, fp)? {
         if add_source(tx, "event", id, doc_id, start, end)? {
-            let record = fact_record(r);
-            // The full-text index forgets the old evidence before it changes.
-            tx.execute(
-                "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', ?1, (SELECT text FROM events WHERE id = ?1))",
-                params![id],
-            )?;
-            tx.execute(
+            // The full-text index forgets the old evidence at the end of the batch.
+            crate::fts::event_changing(tx, id)?;
+            tx.prepare_cached(
                 "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9 WHERE id = ?1",
-                params![
+            )?
+            .execute(params![
                     id,
                     s(r, &["date", "start"]),
                     s(r, &["date", "end"]),
@@ -94,24 +183,19 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
                     f(r, &["location", "lat"]),
                     f(r, &["location", "lon"]),
                     text,
-                    fp.to_bytes(),
-                    serde_json::to_string(&record)?,
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
-                params![id, text],
-            )?;
-            add_bands(tx, "event", id, &bands)?;
+                    &fact.shingles,
+                    &fact.record,
+                ])?;
+            add_bands(tx, "event", id, bands)?;
         }
         return Ok(());
     }
-    let record = fact_record(r);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
             date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
+    )?
+    .execute(params![
             s(r, &["type"]).unwrap_or("?"),
             s(r, &["mode"]),
             s(r, &["actor", "id"]),
@@ -126,20 +210,16 @@ fn write_event(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             f(r, &["location", "lon"]),
             s(r, &["claimed_by"]),
             text,
-            fp.to_bytes(),
-            serde_json::to_string(&record)?,
-        ],
-    )?;
+            &fact.shingles,
+            &fact.record,
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)",
-        params![id, text],
-    )?;
-    tx.execute(
+    crate::fts::event_created(tx, id)?;
+    tx.prepare_cached(
         "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-        params![id, doc_id, start, end],
-    )?;
-    add_bands(tx, "event", id, &bands)
+    )?
+    .execute(params![id, doc_id, start, end])?;
+    add_bands(tx, "event", id, bands)
 }
 
 /// What makes two claims the same statement, besides their evidence.
@@ -163,27 +243,32 @@ fn claim_key(v: &Value) -> String {
     )
 }
 
-fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
+fn write_claim(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
+    let Fact {
+        r,
+        fp,
+        bands,
+        start,
+        end,
+        ..
+    } = fact;
+    let (start, end) = (*start, *end);
     let text = s(r, &["text"]).unwrap_or("");
-    let fp = Fingerprint::of(text);
-    let (start, end) = span(r);
-    let bands = keyed_bands(&fp, &claim_key(r));
-    if let Some(id) = find_duplicate(tx, "claim", &bands, &fp)? {
+    if let Some(id) = find_duplicate(tx, "claim", bands, fp)? {
         if add_source(tx, "claim", id, doc_id, start, end)? {
-            let record = fact_record(r);
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
-                params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, fp.to_bytes(), serde_json::to_string(&record)?],
-            )?;
-            add_bands(tx, "claim", id, &bands)?;
+            )?
+            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record])?;
+            add_bands(tx, "claim", id, bands)?;
         }
         return Ok(());
     }
-    let record = fact_record(r);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+    )?
+    .execute(params![
             s(r, &["category"]).unwrap_or("?"),
             s(r, &["population"]),
             s(r, &["item"]),
@@ -194,16 +279,15 @@ fn write_claim(tx: &Transaction, doc_id: &str, r: &Value) -> Result<()> {
             s(r, &["date", "start"]),
             s(r, &["date", "end"]),
             text,
-            fp.to_bytes(),
-            serde_json::to_string(&record)?,
-        ],
-    )?;
+            &fact.shingles,
+            &fact.record,
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-        params![id, doc_id, start, end],
-    )?;
-    add_bands(tx, "claim", id, &bands)
+    )?
+    .execute(params![id, doc_id, start, end])?;
+    add_bands(tx, "claim", id, bands)
 }
 
 /// Adds a source to a stored fact; true when it is now the fact's first
@@ -259,27 +343,45 @@ fn add_bands(tx: &Transaction, kind: &str, id: i64, bands: &[i64]) -> Result<()>
 
 /// The stored fact of `kind` that shares one of `bands` (evidence band and
 /// coding) and whose evidence is the most similar to `fp`, at or above
-/// [`SAME_STATEMENT`].
+/// [`SAME_STATEMENT`]; on a tie, the first candidate found.
 fn find_duplicate(
     tx: &Transaction,
     kind: &str,
     bands: &[i64],
     fp: &Fingerprint,
 ) -> Result<Option<i64>> {
-    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "SELECT DISTINCT f.id, f.shingles FROM {kind}_bands b JOIN {kind}s f ON f.id = b.{kind}_id WHERE b.band IN ({})",
-        marks.join(", ")
-    );
-    let mut st = tx.prepare_cached(&sql)?;
     let mut best: Option<(i64, f64)> = None;
-    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let sim = fp.similarity_to_bytes(&r.get::<_, Vec<u8>>(1)?);
+    let mut shingles = tx.prepare_cached(&format!("SELECT shingles FROM {kind}s WHERE id = ?1"))?;
+    for id in candidates(tx, kind, bands)? {
+        let sim = shingles.query_row([id], |r| {
+            Ok(fp.similarity_to_bytes(r.get_ref(0)?.as_blob()?))
+        })?;
         if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
             best = Some((id, sim));
         }
     }
     Ok(best.map(|(id, _)| id))
+}
+
+/// The facts of `kind` that share one of `bands`, each once, in the order
+/// the band index yields them. Near duplicates share most of their bands:
+/// reading the band index alone first, then each candidate's fingerprint
+/// once, spares the fact table most lookups.
+fn candidates(tx: &Transaction, kind: &str, bands: &[i64]) -> Result<Vec<i64>> {
+    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT {kind}_id FROM {kind}_bands WHERE band IN ({})",
+        marks.join(", ")
+    );
+    let mut st = tx.prepare_cached(&sql)?;
+    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
+    let mut out: Vec<i64> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if seen.insert(id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }

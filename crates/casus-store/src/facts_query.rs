@@ -137,7 +137,9 @@ fn polarity(kind: &str) -> i8 {
 /// columns and arguments of `f`. An actor or recipient filter drives the
 /// query from its posting list in `event_keys`; otherwise the events table
 /// is scanned in date order through the index that fits the filters.
-fn event_query(f: &EventFilter) -> (String, String, &'static str, Vec<Sql>) {
+/// With `walk_dates`, a full-text filter only tests each event met in
+/// date order, instead of driving the query (see [`Store::events`]).
+fn event_query(f: &EventFilter, walk_dates: bool) -> (String, String, &'static str, Vec<Sql>) {
     let mut conds = String::new();
     let mut args: Vec<Sql> = Vec::new();
     let mut push = |conds: &mut String, cond: &str, v: String| {
@@ -206,17 +208,42 @@ fn event_query(f: &EventFilter) -> (String, String, &'static str, Vec<Sql>) {
     if let Some(v) = &f.q {
         let q = crate::query::fts_query(v);
         if !q.is_empty() {
-            push(
-                &mut conds,
-                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
-                q,
-            );
+            // A unary `+` keeps the planner from driving the query by the
+            // match list: the ids still come from it, as a probed set.
+            let cond = if walk_dates {
+                " AND +e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"
+            } else {
+                " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"
+            };
+            push(&mut conds, cond, q);
         }
     }
     (from.to_string(), conds, order, args)
 }
 
+/// From this many full-text matches on (more for deep pages), a page of
+/// events is found by walking events in date order and testing each against the match set
+/// (a word in 2% of events fills a page within a few thousand events);
+/// below it, the matches are fetched and sorted (cheap, and a rare word
+/// would make the walk cover the whole table).
+const WALK_DATES_MATCHES: i64 = 2000;
+
 impl Store {
+    /// Whether the full-text query `q` (already in FTS syntax) matches at
+    /// least `n` events; counting stops at `n`.
+    fn matches_at_least(&self, q: &str, n: i64) -> Result<bool> {
+        if q.is_empty() {
+            return Ok(false);
+        }
+        let found: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![q, n], |r| r.get(0))?;
+        Ok(found >= n)
+    }
+
     /// Runs `sql` (selecting `id, record`) and attaches each fact's sources.
     fn fact_rows(&self, sql: &str, args: &[Sql], kind: &str) -> Result<Vec<FactRow>> {
         let mut st = self.conn.prepare_cached(sql)?;
@@ -260,10 +287,17 @@ impl Store {
     /// Events matching `f`, by date (undated last) then id; `limit`
     /// defaults to 100.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
-        let (mut from, cond, order, args) = event_query(f);
-        if self.walk_dates_for_text(f)? {
-            from = "events e INDEXED BY events_date".to_string();
-        }
+        let walk_dates = match &f.q {
+            Some(q) => {
+                // Deep pages need proportionally more matches for the walk to pay.
+                let reach =
+                    f.offset.unwrap_or(0) as i64 + f.limit.unwrap_or(100).min(10_000) as i64;
+                let enough = WALK_DATES_MATCHES.max(reach.saturating_mul(40));
+                self.matches_at_least(&crate::query::fts_query(q), enough)?
+            }
+            None => false,
+        };
+        let (from, cond, order, args) = event_query(f, walk_dates);
         let sql = format!(
             "SELECT e.id, e.record FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.unwrap_or(100).min(10_000),
@@ -272,40 +306,9 @@ impl Store {
         self.fact_rows(&sql, &args, "event")
     }
 
-    /// Whether a full-text listing should walk events in date order and
-    /// test each against the matches, rather than fetch every match and
-    /// sort: true when the words match many events and nothing but dates
-    /// narrows them, so that a page fills after a short walk. (SQLite's
-    /// planner cannot know how many rows a MATCH returns; it always fetches
-    /// and sorts, which costs ~2 µs per match: 40 ms for a word in 2% of a
-    /// million events.)
-    fn walk_dates_for_text(&self, f: &EventFilter) -> Result<bool> {
-        /// Matches above which a date walk is the cheaper plan.
-        const WALK_ABOVE: i64 = 2000;
-        let only_text = f.actor.is_none()
-            && f.recipient.is_none()
-            && f.kind.is_none()
-            && f.mode.is_none()
-            && f.place.is_none()
-            && f.doc.is_none();
-        let Some(q) = f.q.as_deref().map(crate::query::fts_query) else {
-            return Ok(false);
-        };
-        if !only_text || q.is_empty() {
-            return Ok(false);
-        }
-        let matches: i64 = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT ?2)",
-            )?
-            .query_row(params![q, WALK_ABOVE + 1], |r| r.get(0))?;
-        Ok(matches > WALK_ABOVE)
-    }
-
     /// Counts the events matching `f` (ignoring limit and offset).
     pub fn count_events(&self, f: &EventFilter) -> Result<i64> {
-        let (from, cond, _, args) = event_query(f);
+        let (from, cond, _, args) = event_query(f, false);
         // Counting needs the events table only for conditions on it.
         let from = if from.starts_with("event_keys") && !cond.contains("e.") {
             "event_keys k".to_string()

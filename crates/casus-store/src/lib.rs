@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod facts_query;
+mod fts;
 pub mod load;
 pub mod migrations;
 pub mod query;
@@ -94,7 +95,35 @@ impl Store {
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
         // queries off the read syscalls.
         store.conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")?;
+        // Every write statement of a batch is prepared once per connection:
+        // the writer uses a few dozen, more than rusqlite's default cache.
+        store.conn.set_prepared_statement_cache_capacity(128);
+        fts::create_pending(&store.conn)?;
         Ok(store)
+    }
+
+    /// A second, read-only connection to the same file, for a thread that
+    /// reads while this one writes (in WAL mode readers never block the
+    /// writer and see committed transactions only). `None` for an
+    /// in-memory knowledge base, which has no file to share.
+    pub fn open_reader(&self) -> Result<Option<Store>> {
+        let Some(file) = self.conn.path().filter(|f| !f.is_empty()) else {
+            return Ok(None);
+        };
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            file,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Open {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Some(Store {
+            conn,
+            path: self.path.clone(),
+        }))
     }
 
     pub fn path(&self) -> &str {
@@ -123,108 +152,263 @@ impl Store {
     /// Stores several processed documents in one transaction: whole
     /// documents or nothing, and one commit for the lot (fast bulk loads).
     pub fn ingest_batch(&mut self, items: &[(&Processed, &[u8])]) -> Result<Vec<Ingested>> {
+        let prepared = items
+            .iter()
+            .map(|(p, _)| prepare(p))
+            .collect::<Result<Vec<_>>>()?;
+        let items: Vec<(&Prepared, &[u8])> = prepared
+            .iter()
+            .zip(items)
+            .map(|(d, (_, raw))| (d, *raw))
+            .collect();
+        self.ingest_prepared(&items)
+    }
+
+    /// [`Store::ingest_batch`] for documents prepared beforehand
+    /// ([`prepare`]): that work can run in parallel, off the single writer,
+    /// and the processed documents be dropped while the batch waits.
+    pub fn ingest_prepared(&mut self, items: &[(&Prepared, &[u8])]) -> Result<Vec<Ingested>> {
         let tx = self.conn.transaction()?;
+        let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());
-        for (p, raw) in items {
+        for (d, raw) in items {
             let exists = tx
-                .query_row("SELECT 1 FROM documents WHERE id = ?1", [&p.doc.id], |_| {
-                    Ok(())
-                })
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+                .query_row([&d.id], |_| Ok(()))
                 .optional()?
                 .is_some();
             if exists {
                 out.push(Ingested::Duplicate);
                 continue;
             }
-            write_document(&tx, p, raw)?;
-            facts::write_facts(&tx, &p.doc.id, &casus_pipeline::records::fact_records(p))?;
+            write_document(&tx, d, raw)?;
+            facts::write_facts(&tx, &d.id, &d.facts)?;
             out.push(Ingested::New);
         }
+        pending.finish(&tx)?;
         tx.commit()?;
         Ok(out)
     }
 }
 
-fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Result<()> {
+/// A document ready for the writer: every value its rows hold, computed
+/// from a [`Processed`] document by [`prepare`]. Much smaller than the
+/// processed document (no offset maps, no extraction structures).
+pub struct Prepared {
+    id: String,
+    name: String,
+    format: &'static str,
+    title: Option<String>,
+    clean: String,
+    /// JSON of the metadata, sections, warnings and references.
+    metadata: String,
+    sections: String,
+    warnings: String,
+    references: String,
+    doc_date: Option<String>,
+    sentences: Vec<SentenceRow>,
+    /// Kind and raw span of each removed region.
+    removed: Vec<(Option<String>, i64, i64)>,
+    timexes: Vec<TimexRow>,
+    mentions: Vec<MentionRow>,
+    facts: Vec<facts::Fact>,
+}
+
+impl Prepared {
+    /// The document's content id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The file name (or label) it was read from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its format's name.
+    pub fn format(&self) -> &'static str {
+        self.format
+    }
+
+    /// How many sentences it has.
+    pub fn sentence_count(&self) -> usize {
+        self.sentences.len()
+    }
+}
+
+/// A sentence: raw span, clean span, kind, section title.
+struct SentenceRow {
+    raw: (i64, i64),
+    clean: (usize, usize),
+    kind: Option<String>,
+    section: Option<String>,
+}
+
+struct TimexRow {
+    raw: (i64, i64),
+    text: String,
+    kind: Option<String>,
+    value: String,
+    modifier: Option<String>,
+    date: Option<(String, String)>,
+}
+
+struct MentionRow {
+    raw: (i64, i64),
+    text: String,
+    entity_id: String,
+    entity_type: String,
+    name: String,
+    country: Option<String>,
+    sector: Option<String>,
+    person_id: Option<String>,
+}
+
+/// The name of a unit enum's variant as serialised (`"kind": "..."`).
+fn kind_name<T: serde::Serialize>(kind: T) -> Result<Option<String>> {
+    Ok(serde_json::to_value(kind)?.as_str().map(str::to_string))
+}
+
+/// Prepares a processed document for the writer: its rows, and its events
+/// and claims (records, fingerprints, band keys). Independent of the
+/// knowledge base, so callers may run it in parallel.
+pub fn prepare(p: &Processed) -> Result<Prepared> {
     let d = &p.doc;
+    let raw = |start: usize, end: usize| {
+        let span = p.raw(start, end);
+        (span.start as i64, span.end as i64)
+    };
     let sections: Vec<serde_json::Value> = d
         .sections
         .iter()
         .map(|s| serde_json::json!({"title": s.title, "level": s.level, "span": [s.raw.start, s.raw.end], "clean": [s.clean.start, s.clean.end]}))
         .collect();
-    tx.execute(
+    let sentences = p
+        .sentences
+        .iter()
+        .map(|s| {
+            Ok(SentenceRow {
+                raw: raw(s.start, s.end),
+                clean: (s.start, s.end),
+                kind: kind_name(s.kind)?,
+                section: d.section_at(s.start).map(|x| x.title.clone()),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let removed = d
+        .removed
+        .iter()
+        .map(|r| Ok((kind_name(r.kind)?, r.raw.start as i64, r.raw.end as i64)))
+        .collect::<Result<_>>()?;
+    let timexes = p
+        .timexes
+        .iter()
+        .map(|t| {
+            Ok(TimexRow {
+                raw: raw(t.start, t.end),
+                text: t.text.clone(),
+                kind: kind_name(t.kind)?,
+                value: t.value.clone(),
+                modifier: t.modifier.clone(),
+                date: t.date.as_ref().map(|x| (x.start.clone(), x.end.clone())),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mentions = p
+        .mentions
+        .iter()
+        .map(|m| MentionRow {
+            raw: raw(m.start, m.end),
+            text: m.text.clone(),
+            entity_id: m.entity.id.clone(),
+            entity_type: m.entity.kind.clone(),
+            name: m.entity.name.clone(),
+            country: m.entity.country.clone(),
+            sector: m.entity.sector.clone(),
+            person_id: m.person.as_ref().map(|x| x.id.clone()),
+        })
+        .collect();
+    Ok(Prepared {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        format: d.format.name(),
+        title: d.title.clone(),
+        clean: d.clean.clone(),
+        metadata: serde_json::to_string(&d.metadata)?,
+        sections: serde_json::to_string(&sections)?,
+        warnings: serde_json::to_string(&d.warnings)?,
+        references: serde_json::to_string(&d.references)?,
+        doc_date: p.doc_date(),
+        sentences,
+        removed,
+        timexes,
+        mentions,
+        facts: facts::prepare(casus_pipeline::records::fact_records(p))?,
+    })
+}
+
+fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: &[u8]) -> Result<()> {
+    tx.prepare_cached(
         "INSERT INTO documents (id, name, format, title, bytes, raw, clean, metadata, sections, warnings, references_json, doc_date)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            d.id,
-            d.name,
-            d.format.name(),
-            d.title,
-            raw.len() as i64,
-            raw,
-            d.clean,
-            serde_json::to_string(&d.metadata)?,
-            serde_json::to_string(&sections)?,
-            serde_json::to_string(&d.warnings)?,
-            serde_json::to_string(&d.references)?,
-            p.doc_date(),
-        ],
-    )?;
+    )?
+    .execute(params![
+        d.id,
+        d.name,
+        d.format,
+        d.title,
+        raw.len() as i64,
+        raw,
+        d.clean,
+        d.metadata,
+        d.sections,
+        d.warnings,
+        d.references,
+        d.doc_date,
+    ])?;
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO sentences (doc_id, idx, start, end, clean_start, clean_end, kind, section, text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let mut fts =
-            tx.prepare_cached("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)")?;
-        for (i, s) in p.sentences.iter().enumerate() {
-            let span = p.raw(s.start, s.end);
-            let kind = serde_json::to_value(s.kind)?;
+        // The full-text rows are added once per batch (fts::Pending).
+        for (i, s) in d.sentences.iter().enumerate() {
             st.execute(params![
                 d.id,
                 i as i64,
-                span.start as i64,
-                span.end as i64,
-                s.start as i64,
-                s.end as i64,
-                kind.as_str(),
-                d.section_at(s.start).map(|x| x.title.as_str()),
-                &d.clean[s.start..s.end],
+                s.raw.0,
+                s.raw.1,
+                s.clean.0 as i64,
+                s.clean.1 as i64,
+                s.kind,
+                s.section,
+                &d.clean[s.clean.0..s.clean.1],
             ])?;
-            fts.execute(params![tx.last_insert_rowid(), &d.clean[s.start..s.end]])?;
         }
     }
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO removed (doc_id, kind, start, end) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        for r in &d.removed {
-            let kind = serde_json::to_value(r.kind)?;
-            st.execute(params![
-                d.id,
-                kind.as_str(),
-                r.raw.start as i64,
-                r.raw.end as i64
-            ])?;
+        for (kind, start, end) in &d.removed {
+            st.execute(params![d.id, kind, start, end])?;
         }
     }
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO timexes (doc_id, start, end, text, type, value, mod, date_start, date_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        for t in &p.timexes {
-            let span = p.raw(t.start, t.end);
-            let kind = serde_json::to_value(t.kind)?;
+        for t in &d.timexes {
             st.execute(params![
                 d.id,
-                span.start as i64,
-                span.end as i64,
+                t.raw.0,
+                t.raw.1,
                 t.text,
-                kind.as_str(),
+                t.kind,
                 t.value,
                 t.modifier,
-                t.date.as_ref().map(|x| x.start.as_str()),
-                t.date.as_ref().map(|x| x.end.as_str()),
+                t.date.as_ref().map(|x| x.0.as_str()),
+                t.date.as_ref().map(|x| x.1.as_str()),
             ])?;
         }
     }
@@ -233,19 +417,18 @@ fn write_document(tx: &rusqlite::Transaction, p: &Processed, raw: &[u8]) -> Resu
             "INSERT INTO mentions (doc_id, start, end, text, entity_id, entity_type, name, country, sector, person_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
-        for m in &p.mentions {
-            let span = p.raw(m.start, m.end);
+        for m in &d.mentions {
             st.execute(params![
                 d.id,
-                span.start as i64,
-                span.end as i64,
+                m.raw.0,
+                m.raw.1,
                 m.text,
-                m.entity.id,
-                m.entity.kind,
-                m.entity.name,
-                m.entity.country,
-                m.entity.sector,
-                m.person.as_ref().map(|x| x.id.as_str()),
+                m.entity_id,
+                m.entity_type,
+                m.name,
+                m.country,
+                m.sector,
+                m.person_id,
             ])?;
         }
     }

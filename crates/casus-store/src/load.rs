@@ -38,6 +38,7 @@ impl Store {
         let id = text(doc, "id")
             .ok_or_else(|| crate::StoreError::Load("document record without id".into()))?;
         let tx = self.conn.transaction()?;
+        let pending = crate::fts::Pending::begin(&tx)?;
         let exists: bool =
             tx.query_row("SELECT count(*) FROM documents WHERE id = ?1", [id], |r| {
                 r.get::<_, i64>(0)
@@ -79,8 +80,6 @@ impl Store {
                 "INSERT INTO sentences (doc_id, idx, start, end, clean_start, clean_end, kind, section, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            let mut fts =
-                tx.prepare_cached("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)")?;
             for (i, (s, (cs, ce))) in sentences.iter().zip(&clean_spans).enumerate() {
                 let (a, b) = span(s);
                 let t = text(s, "text").unwrap_or("");
@@ -95,7 +94,6 @@ impl Store {
                     text(s, "section"),
                     t
                 ])?;
-                fts.execute(params![tx.last_insert_rowid(), t])?;
             }
         }
         {
@@ -147,7 +145,8 @@ impl Store {
             .filter(|r| matches!(text(r, "kind"), Some("event" | "claim")))
             .cloned()
             .collect();
-        facts::write_facts(&tx, id, &fact_records)?;
+        facts::write_facts(&tx, id, &facts::prepare(fact_records)?)?;
+        pending.finish(&tx)?;
         tx.commit()?;
         Ok(Ingested::New)
     }

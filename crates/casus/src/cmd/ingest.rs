@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use casus_store::{Ingested, Store};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use casus_store::{Ingested, Prepared, Store};
 
 use crate::inputs;
 
@@ -23,6 +25,12 @@ pub struct Summary {
 
 pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
+    // Mapped pages of the file count in the resident set: a bulk load
+    // touches most of a large knowledge base, so its writer maps less and
+    // keeps a larger page cache (256 MB) instead.
+    store
+        .conn()
+        .execute_batch("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -262144")?;
     let start = std::time::Instant::now();
     let s = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal())?;
     let secs = start.elapsed().as_secs_f64();
@@ -52,18 +60,60 @@ pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Resu
 const BATCH_DOCS: usize = 256;
 const BATCH_BYTES: u64 = 64 << 20;
 
+/// Processed batches waiting for the writer: none, so the next batch is
+/// processed while one is written and memory stays at about two batches
+/// (a processed batch is many times its input's size).
+const QUEUED_BATCHES: usize = 0;
+
+impl Summary {
+    /// Adds what another part of the ingest counted.
+    fn merge(&mut self, o: Summary) {
+        self.new += o.new;
+        self.duplicates += o.duplicates;
+        self.failed += o.failed;
+        self.sentences += o.sentences;
+        self.warnings += o.warnings;
+        self.bytes += o.bytes;
+        for (k, v) in o.formats {
+            *self.formats.entry(k).or_default() += v;
+        }
+    }
+}
+
+/// Where messages go: above the progress bar when there is one.
+#[derive(Clone, Copy)]
+struct Say<'a>(Option<&'a indicatif::ProgressBar>);
+
+impl Say<'_> {
+    fn line(&self, line: String) {
+        match self.0 {
+            Some(b) => b.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+}
+
+/// One batch of processed documents on its way to the writer.
+struct Batch {
+    /// Documents prepared for the writer with their raw bytes, in input
+    /// order.
+    docs: Vec<(Prepared, Vec<u8>)>,
+    /// Inputs and bytes the batch covers (progress), stored or not.
+    inputs: usize,
+    bytes: u64,
+}
+
 /// Ingests `paths` (the embedded corpus when empty) into `store`. Files
-/// are read, cleaned and extracted in parallel, batch by batch; one writer
-/// stores each batch in one transaction, so a crash loses at most the batch
-/// in flight and never part of a document. A refused file is reported and
-/// skipped.
+/// are read, cleaned and extracted in parallel, batch by batch, while one
+/// writer thread stores the previous batch in one transaction: a crash
+/// loses at most the batches in flight and never part of a document. A
+/// refused file is reported and skipped.
 pub fn ingest_into(
     store: &mut Store,
     paths: &[PathBuf],
     read: &crate::ReadArgs,
     progress: bool,
 ) -> anyhow::Result<Summary> {
-    use rayon::prelude::*;
     let pipeline = read.pipeline()?;
     let opts = read.options();
     let (inputs, warnings) = inputs::expand(paths);
@@ -86,12 +136,54 @@ pub fn ingest_into(
         );
         b
     });
-    let say = |line: String| match &bar {
-        Some(b) => b.println(line),
-        None => eprintln!("{line}"),
-    };
+    let say = Say(bar.as_ref());
+    // Documents already stored are skipped before the costly stages; the
+    // check reads through its own connection while the writer writes.
+    let checker = store.open_reader()?;
+    let (queue, batches) = sync_channel::<Batch>(QUEUED_BATCHES);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let total_inputs = inputs.len();
+        let writer = scope.spawn(move || write_batches(store, batches, say, total_inputs));
+        let produced = produce(
+            &inputs,
+            &sizes,
+            checker.as_ref(),
+            &pipeline,
+            &opts,
+            say,
+            queue,
+            &mut s,
+        );
+        // The queue is closed (moved into `produce`): the writer finishes
+        // what was queued, even when producing failed.
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the knowledge-base writer crashed"))?;
+        s.merge(written);
+        produced
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(s)
+}
+
+/// Reads, checks and processes the inputs batch by batch (each batch in
+/// parallel on the rayon pool) and queues the results for the writer, in
+/// input order. Counts what it reads, skips and refuses into `s`.
+#[allow(clippy::too_many_arguments)]
+fn produce(
+    inputs: &[inputs::Input],
+    sizes: &[u64],
+    checker: Option<&Store>,
+    pipeline: &casus_pipeline::Pipeline,
+    opts: &casus_read::ReadOptions,
+    say: Say,
+    queue: SyncSender<Batch>,
+    s: &mut Summary,
+) -> anyhow::Result<()> {
+    use rayon::prelude::*;
     let mut i = 0;
-    let mut docs_done = 0usize;
     while i < inputs.len() {
         let mut j = i;
         let mut bytes = 0u64;
@@ -103,14 +195,18 @@ pub fn ingest_into(
         // Read and hash in parallel; skip what is stored before the costly stages.
         let read: Vec<_> = batch
             .par_iter()
-            .map(|input| inputs::read_raw(input, &opts))
+            .map(|input| inputs::read_raw(input, opts))
             .collect();
         let mut todo = Vec::new();
         for r in read {
             match r {
                 Ok((name, raw)) => {
                     s.bytes += raw.len();
-                    if store.has_document(&casus_read::content_id(&raw))? {
+                    let stored = match checker {
+                        Some(c) => c.has_document(&casus_read::content_id(&raw))?,
+                        None => false,
+                    };
+                    if stored {
                         s.duplicates += 1;
                     } else {
                         todo.push((name, raw));
@@ -118,66 +214,89 @@ pub fn ingest_into(
                 }
                 Err(e) => {
                     s.failed += 1;
-                    say(format!("casus: {e}"));
+                    say.line(format!("casus: {e}"));
                 }
             }
         }
         let processed: Vec<_> = todo
-            .par_iter()
-            .map(|(name, raw)| {
-                casus_read::read_bytes(name, raw, &opts).map(|doc| (pipeline.process(doc), raw))
+            .into_par_iter()
+            .map(|(name, raw)| -> anyhow::Result<_> {
+                let p = pipeline.process(casus_read::read_bytes(&name, &raw, opts)?);
+                // Only the rows travel on: the processed document is
+                // dropped here, on the thread that built it.
+                Ok((casus_store::prepare(&p)?, p.doc.warnings, raw))
             })
             .collect();
-        let mut ok = Vec::new();
+        let mut docs = Vec::with_capacity(processed.len());
         for r in processed {
             match r {
-                Ok((p, raw)) => {
-                    for w in &p.doc.warnings {
+                Ok((d, warnings, raw)) => {
+                    for w in &warnings {
                         s.warnings += 1;
-                        say(format!("casus: warning: {}: {w}", p.doc.name));
+                        say.line(format!("casus: warning: {}: {w}", d.name()));
                     }
-                    ok.push((p, raw));
+                    docs.push((d, raw));
                 }
                 Err(e) => {
                     s.failed += 1;
-                    say(format!("casus: {e}"));
+                    say.line(format!("casus: {e}"));
                 }
             }
         }
-        let items: Vec<(&casus_pipeline::Processed, &[u8])> =
-            ok.iter().map(|(p, raw)| (p, raw.as_slice())).collect();
-        let results: Vec<_> = match store.ingest_batch(&items) {
-            Ok(r) => r.into_iter().map(Ok).collect(),
-            // A failed write (a full disk) rolls the batch back: retry one
-            // document at a time, so each failure is named and the rest
-            // goes on.
-            Err(_) => items.iter().map(|(p, raw)| store.ingest(p, raw)).collect(),
+        let batch = Batch {
+            docs,
+            inputs: j - i,
+            bytes,
         };
-        for ((p, _), result) in ok.iter().zip(results) {
-            match result {
-                Ok(Ingested::New) => {
-                    s.new += 1;
-                    s.sentences += p.sentences.len();
-                    *s.formats
-                        .entry(p.doc.format.name().to_string())
-                        .or_default() += 1;
-                }
-                Ok(Ingested::Duplicate) => s.duplicates += 1,
-                Err(e) => {
-                    s.failed += 1;
-                    say(format!("casus: {}: not stored: {e}", p.doc.name));
-                }
-            }
-        }
-        docs_done += batch.len();
-        if let Some(b) = &bar {
-            b.inc(bytes);
-            b.set_message(format!("{docs_done}/{} docs", inputs.len()));
+        if queue.send(batch).is_err() {
+            // The writer is gone; joining it reports why.
+            break;
         }
         i = j;
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    Ok(())
+}
+
+/// The writer thread: stores each queued batch in one transaction and
+/// counts what it stored, until the queue closes.
+fn write_batches(store: &mut Store, batches: Receiver<Batch>, say: Say, total: usize) -> Summary {
+    let mut s = Summary::default();
+    let mut done = 0usize;
+    for batch in batches {
+        write_batch(store, &batch.docs, say, &mut s);
+        done += batch.inputs;
+        if let Some(b) = say.0 {
+            b.inc(batch.bytes);
+            b.set_message(format!("{done}/{total} docs"));
+        }
     }
-    Ok(s)
+    s
+}
+
+/// Stores one batch in one transaction. A failed write (a full disk) rolls
+/// the batch back: then each document is retried alone, so each failure
+/// is named and the rest goes on.
+fn write_batch(store: &mut Store, docs: &[(Prepared, Vec<u8>)], say: Say, s: &mut Summary) {
+    let items: Vec<(&Prepared, &[u8])> = docs.iter().map(|(d, raw)| (d, raw.as_slice())).collect();
+    let results: Vec<_> = match store.ingest_prepared(&items) {
+        Ok(r) => r.into_iter().map(Ok).collect(),
+        Err(_) => items
+            .iter()
+            .map(|item| store.ingest_prepared(&[*item]).map(|r| r[0]))
+            .collect(),
+    };
+    for ((d, _), result) in docs.iter().zip(results) {
+        match result {
+            Ok(Ingested::New) => {
+                s.new += 1;
+                s.sentences += d.sentence_count();
+                *s.formats.entry(d.format().to_string()).or_default() += 1;
+            }
+            Ok(Ingested::Duplicate) => s.duplicates += 1,
+            Err(e) => {
+                s.failed += 1;
+                say.line(format!("casus: {}: not stored: {e}", d.name()));
+            }
+        }
+    }
 }
