@@ -2,7 +2,7 @@
 //! covers, with a guess of what they are, so the knowledge base can grow.
 //! The word lists live in `data/entities/candidates.toml`.
 
-use crate::fx::FxHashSet as HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 
 use crate::data::CandidateRules;

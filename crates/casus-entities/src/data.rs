@@ -6,7 +6,7 @@
 //! override file with an id that already exists replace the embedded row
 //! (people: add tenures to the person).
 
-use crate::fx::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
 use crate::Error;

@@ -33,10 +33,9 @@
 
 mod candidates;
 mod data;
-mod fx;
 mod recognise;
 
-use fx::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::fmt;
 use std::path::Path;
@@ -254,10 +253,10 @@ pub(crate) struct Kb {
     pub first_bytes: [bool; 256],
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
-    pub it_verbs: fx::FxHashSet<String>,
+    pub it_verbs: rustc_hash::FxHashSet<String>,
     /// Names that are also common given names or first words of other
     /// names (`roles.toml` `ambiguous_names`).
-    pub ambiguous: fx::FxHashSet<String>,
+    pub ambiguous: rustc_hash::FxHashSet<String>,
     pub cand: candidates::Rules,
 }
 

@@ -4,8 +4,8 @@
 use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use crate::data::{date_interval, tenure_covers};
-use crate::fx::FxHashMap;
 use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
+use rustc_hash::FxHashMap;
 
 /// One surface form found in the text.
 #[derive(Clone, Copy, Debug)]

@@ -44,7 +44,7 @@
 //! `claimed_by` comes from "according to X", "X said (that) …" or a final
 //! "…, X said".
 
-use crate::fx::FxHashSet;
+use rustc_hash::FxHashSet;
 
 use casus_entities::Mention;
 use casus_segment::SentenceKind;

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::fx::FxHashMap;
+use rustc_hash::FxHashMap;
 
 use crate::text::Tok;
 
@@ -62,8 +62,8 @@ pub fn normed(w: &str) -> Cow<'_, str> {
 /// on the words themselves.
 #[inline]
 pub fn word_key(w: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<crate::fx::FxHasher>::default().hash_one(normed(w).as_ref())
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(normed(w).as_ref())
 }
 
 fn is_vowel(c: char) -> bool {

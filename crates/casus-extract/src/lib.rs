@@ -21,7 +21,6 @@ use serde::Serialize;
 
 pub mod claims;
 pub mod events;
-pub mod fx;
 pub mod lexicon;
 pub mod rules;
 pub mod text;

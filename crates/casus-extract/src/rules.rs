@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::fx::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 

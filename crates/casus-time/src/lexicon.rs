@@ -6,40 +6,10 @@
 //! token by token; the longest phrase wins.
 
 use crate::token::{tokenize, Tok};
-use std::collections;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-/// A small multiplicative hasher (the FxHash scheme): lexicon keys are short
-/// and trusted, so SipHash's DoS resistance is not needed here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fx = BuildHasherDefault<FxHasher>;
-/// Hash map with [`FxHasher`].
-pub type HashMap<K, V> = collections::HashMap<K, V, Fx>;
-/// Hash set with [`FxHasher`].
-pub type HashSet<K> = collections::HashSet<K, Fx>;
+// Lexicon keys are short and trusted: the Fx hash, not SipHash.
+pub use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A table of (possibly multi-token) phrases with a value each.
 #[derive(Debug, Default)]

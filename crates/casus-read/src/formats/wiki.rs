@@ -146,7 +146,6 @@ pub fn clean(text: &str) -> Cleaned {
     for c in &mut extras.citations {
         c.clean_at = c.clean_at.min(clean.len());
     }
-    let mut sections = sections;
     for s in &mut sections {
         s.clean.end = s.clean.end.min(clean.len());
         s.clean.start = s.clean.start.min(s.clean.end);

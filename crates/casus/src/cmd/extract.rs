@@ -9,6 +9,9 @@ use casus_pipeline::{records, Pipeline};
 
 use crate::inputs;
 
+/// One document's JSON lines and the warnings to print before them.
+type Output = (Vec<u8>, Vec<String>);
+
 pub fn run(
     files: &[PathBuf],
     stdin: bool,
@@ -31,7 +34,7 @@ pub fn run(
     use rayon::prelude::*;
     let mut failed = 0;
     for batch in inputs.chunks(64) {
-        let outputs: Vec<Result<(Vec<u8>, Vec<String>), casus_read::ReadError>> = batch
+        let outputs: Vec<Result<Output, casus_read::ReadError>> = batch
             .par_iter()
             .map(|input| {
                 let (doc, _) = inputs::read(input, &opts)?;
