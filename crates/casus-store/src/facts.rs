@@ -158,15 +158,7 @@ fn event_key(v: &Value) -> String {
 }
 
 fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
-    let Fact {
-        r,
-        fp,
-        bands,
-        start,
-        end,
-        ..
-    } = fact;
-    let (start, end) = (*start, *end);
+    let (r, fp, bands, start, end) = (&fact.r, &fact.fp, &fact.bands, fact.start, fact.end);
     let text = s(r, &["text"]).unwrap_or("");
     if let Some(id) = find_duplicate(tx, "event", bands, fp)? {
         if add_source(tx, "event", id, doc_id, start, end)? {
@@ -244,15 +236,7 @@ fn claim_key(v: &Value) -> String {
 }
 
 fn write_claim(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
-    let Fact {
-        r,
-        fp,
-        bands,
-        start,
-        end,
-        ..
-    } = fact;
-    let (start, end) = (*start, *end);
+    let (r, fp, bands, start, end) = (&fact.r, &fact.fp, &fact.bands, fact.start, fact.end);
     let text = s(r, &["text"]).unwrap_or("");
     if let Some(id) = find_duplicate(tx, "claim", bands, fp)? {
         if add_source(tx, "claim", id, doc_id, start, end)? {
