@@ -75,58 +75,59 @@ pub struct RemovedRow {
     pub span: [i64; 2],
 }
 
+/// The rows `sql` selects for document `id` (its `?1`), each mapped by `row`.
+fn doc_rows<T>(
+    store: &Store,
+    sql: &str,
+    id: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = store.conn().prepare_cached(sql)?;
+    let rows = st.query_map([id], row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+}
+
 pub fn mentions(store: &Store, id: &str) -> Result<Vec<MentionRow>> {
-    let mut st = store.conn().prepare_cached(
-        "SELECT start, end, text, entity_id, entity_type, name, country, sector FROM mentions WHERE doc_id = ?1 ORDER BY start",
-    )?;
-    let rows = st
-        .query_map([id], |r| {
-            Ok(MentionRow {
-                span: [r.get(0)?, r.get(1)?],
-                text: r.get(2)?,
-                entity_id: r.get(3)?,
-                entity_type: r.get(4)?,
-                name: r.get(5)?,
-                country: r.get(6)?,
-                sector: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let sql = "SELECT start, end, text, entity_id, entity_type, name, country, sector FROM mentions WHERE doc_id = ?1 ORDER BY start";
+    doc_rows(store, sql, id, |r| {
+        Ok(MentionRow {
+            span: [r.get(0)?, r.get(1)?],
+            text: r.get(2)?,
+            entity_id: r.get(3)?,
+            entity_type: r.get(4)?,
+            name: r.get(5)?,
+            country: r.get(6)?,
+            sector: r.get(7)?,
+        })
+    })
 }
 
 pub fn timexes(store: &Store, id: &str) -> Result<Vec<TimexRow>> {
-    let mut st = store.conn().prepare_cached(
-        "SELECT start, end, text, type, value, date_start, date_end FROM timexes WHERE doc_id = ?1 ORDER BY start",
-    )?;
-    let rows = st
-        .query_map([id], |r| {
-            Ok(TimexRow {
-                span: [r.get(0)?, r.get(1)?],
-                text: r.get(2)?,
-                kind: r.get(3)?,
-                value: r.get(4)?,
-                date_start: r.get(5)?,
-                date_end: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let sql = "SELECT start, end, text, type, value, date_start, date_end FROM timexes WHERE doc_id = ?1 ORDER BY start";
+    doc_rows(store, sql, id, |r| {
+        Ok(TimexRow {
+            span: [r.get(0)?, r.get(1)?],
+            text: r.get(2)?,
+            kind: r.get(3)?,
+            value: r.get(4)?,
+            date_start: r.get(5)?,
+            date_end: r.get(6)?,
+        })
+    })
 }
 
 pub fn removed(store: &Store, id: &str) -> Result<Vec<RemovedRow>> {
-    let mut st = store
-        .conn()
-        .prepare_cached("SELECT kind, start, end FROM removed WHERE doc_id = ?1 ORDER BY start")?;
-    let rows = st
-        .query_map([id], |r| {
+    doc_rows(
+        store,
+        "SELECT kind, start, end FROM removed WHERE doc_id = ?1 ORDER BY start",
+        id,
+        |r| {
             Ok(RemovedRow {
                 kind: r.get(0)?,
                 span: [r.get(1)?, r.get(2)?],
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// A sentence with both its raw and clean offsets.
@@ -140,21 +141,16 @@ struct Sent {
 }
 
 fn sents(store: &Store, id: &str) -> Result<Vec<Sent>> {
-    let mut st = store.conn().prepare_cached(
-        "SELECT idx, start, end, clean_start, clean_end, kind, section FROM sentences WHERE doc_id = ?1 ORDER BY idx",
-    )?;
-    let rows = st
-        .query_map([id], |r| {
-            Ok(Sent {
-                idx: r.get(0)?,
-                raw: [r.get(1)?, r.get(2)?],
-                clean: [r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize],
-                kind: r.get(5)?,
-                section: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let sql = "SELECT idx, start, end, clean_start, clean_end, kind, section FROM sentences WHERE doc_id = ?1 ORDER BY idx";
+    doc_rows(store, sql, id, |r| {
+        Ok(Sent {
+            idx: r.get(0)?,
+            raw: [r.get(1)?, r.get(2)?],
+            clean: [r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize],
+            kind: r.get(5)?,
+            section: r.get(6)?,
+        })
+    })
 }
 
 /// Something to highlight, by raw span and the text it covers.
