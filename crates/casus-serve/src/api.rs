@@ -309,9 +309,9 @@ async fn spans(
         Ok(Json(json!({
             "doc_id": id,
             "sentences": sentences,
-            "mentions": db::mentions(s, &id)?,
-            "timexes": db::timexes(s, &id)?,
-            "removed": db::removed(s, &id)?,
+            "mentions": s.mentions(&id)?,
+            "timexes": s.timexes(&id)?,
+            "removed": s.removed(&id)?,
             "events": crate::api_kb::doc_event_spans(s, &id)?,
         })))
     })
@@ -330,7 +330,7 @@ async fn annotated(
             .find_document(&id)?
             .ok_or_else(|| ApiError::not_found("document vanished"))?;
         let mut marks: Vec<db::Mark> = Vec::new();
-        for m in db::mentions(s, &id)? {
+        for m in s.mentions(&id)? {
             let href = match m.entity_type.as_str() {
                 "place" | "location" => Some(format!("/places/{}", m.entity_id)),
                 _ => Some(format!("/actors/{}", m.entity_id)),
@@ -343,7 +343,7 @@ async fn annotated(
                 href,
             });
         }
-        for t in db::timexes(s, &id)? {
+        for t in s.timexes(&id)? {
             marks.push(db::Mark {
                 raw: t.span,
                 text: t.text,

@@ -64,7 +64,7 @@ pub fn doc_event_spans(s: &Store, doc: &str) -> ApiResult<Vec<Value>> {
     }
     let mut st = s.conn().prepare_cached(
         "SELECT es.event_id, e.type, es.start, es.end, e.date_start FROM event_sources es JOIN events e ON e.id = es.event_id
-         WHERE es.doc_id = ?1 ORDER BY es.start",
+         WHERE es.doc = (SELECT key FROM documents WHERE id = ?1) ORDER BY es.start",
     )?;
     let rows = st
         .query_map([doc], |r| {
@@ -496,7 +496,8 @@ type Mentioned = (i64, Option<(String, String, String)>);
 
 fn entity_mentions(s: &Store, id: &str) -> ApiResult<Mentioned> {
     Ok(s.conn().query_row(
-        "SELECT count(*), max(name), max(entity_type), max(coalesce(country, '')) FROM mentions WHERE entity_id = ?1",
+        "SELECT coalesce(sum(m.count), 0), max(e.name), max(e.type), max(coalesce(e.country, ''))
+         FROM entity_mentions m JOIN entities e ON e.id = m.entity_id WHERE m.entity_id = ?1",
         [id],
         |r| {
             let n: i64 = r.get(0)?;
@@ -589,7 +590,8 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
         let mut out: BTreeMap<String, Value> = BTreeMap::new();
         // Every place mentioned, with the gazetteer's coordinates.
         let mut stc = s.conn().prepare_cached(
-            "SELECT entity_id, max(name), count(*) FROM mentions WHERE entity_type = 'place' GROUP BY entity_id",
+            "SELECT e.id, e.name, m.n FROM (SELECT entity_id, sum(count) AS n FROM entity_mentions GROUP BY entity_id) m
+             JOIN entities e ON e.id = m.entity_id WHERE e.type = 'place'",
         )?;
         let rows = stc
             .query_map([], |r| {

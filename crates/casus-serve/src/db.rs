@@ -44,92 +44,6 @@ pub fn raw_slice(store: &Store, id: &str, start: i64, end: i64) -> Result<Option
         .map(|v| v.unwrap_or_default()))
 }
 
-/// A mention as stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct MentionRow {
-    pub span: [i64; 2],
-    pub text: String,
-    pub entity_id: String,
-    pub entity_type: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub sector: Option<String>,
-}
-
-/// A temporal expression as stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct TimexRow {
-    pub span: [i64; 2],
-    pub text: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
-    pub date_start: Option<String>,
-    pub date_end: Option<String>,
-}
-
-/// A span cleaning removed from the raw file.
-#[derive(Debug, Clone, Serialize)]
-pub struct RemovedRow {
-    pub kind: String,
-    pub span: [i64; 2],
-}
-
-/// The rows `sql` selects for document `id` (its `?1`), each mapped by `row`.
-fn doc_rows<T>(
-    store: &Store,
-    sql: &str,
-    id: &str,
-    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut st = store.conn().prepare_cached(sql)?;
-    let rows = st.query_map([id], row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
-}
-
-pub fn mentions(store: &Store, id: &str) -> Result<Vec<MentionRow>> {
-    let sql = "SELECT start, end, text, entity_id, entity_type, name, country, sector FROM mentions WHERE doc_id = ?1 ORDER BY start";
-    doc_rows(store, sql, id, |r| {
-        Ok(MentionRow {
-            span: [r.get(0)?, r.get(1)?],
-            text: r.get(2)?,
-            entity_id: r.get(3)?,
-            entity_type: r.get(4)?,
-            name: r.get(5)?,
-            country: r.get(6)?,
-            sector: r.get(7)?,
-        })
-    })
-}
-
-pub fn timexes(store: &Store, id: &str) -> Result<Vec<TimexRow>> {
-    let sql = "SELECT start, end, text, type, value, date_start, date_end FROM timexes WHERE doc_id = ?1 ORDER BY start";
-    doc_rows(store, sql, id, |r| {
-        Ok(TimexRow {
-            span: [r.get(0)?, r.get(1)?],
-            text: r.get(2)?,
-            kind: r.get(3)?,
-            value: r.get(4)?,
-            date_start: r.get(5)?,
-            date_end: r.get(6)?,
-        })
-    })
-}
-
-pub fn removed(store: &Store, id: &str) -> Result<Vec<RemovedRow>> {
-    doc_rows(
-        store,
-        "SELECT kind, start, end FROM removed WHERE doc_id = ?1 ORDER BY start",
-        id,
-        |r| {
-            Ok(RemovedRow {
-                kind: r.get(0)?,
-                span: [r.get(1)?, r.get(2)?],
-            })
-        },
-    )
-}
-
 /// A sentence with both its raw and clean offsets.
 #[derive(Debug, Clone)]
 struct Sent {
@@ -141,8 +55,11 @@ struct Sent {
 }
 
 fn sents(store: &Store, id: &str) -> Result<Vec<Sent>> {
-    let sql = "SELECT idx, start, end, clean_start, clean_end, kind, section FROM sentences WHERE doc_id = ?1 ORDER BY idx";
-    doc_rows(store, sql, id, |r| {
+    let mut st = store.conn().prepare_cached(
+        "SELECT s.idx, s.start, s.end, s.clean_start, s.clean_end, s.kind, s.section
+         FROM sentences s JOIN documents d ON d.key = s.doc WHERE d.id = ?1 ORDER BY s.idx",
+    )?;
+    let rows = st.query_map([id], |r| {
         Ok(Sent {
             idx: r.get(0)?,
             raw: [r.get(1)?, r.get(2)?],
@@ -150,7 +67,8 @@ fn sents(store: &Store, id: &str) -> Result<Vec<Sent>> {
             kind: r.get(5)?,
             section: r.get(6)?,
         })
-    })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<Sent>>>()?)
 }
 
 /// Something to highlight, by raw span and the text it covers.
@@ -333,7 +251,7 @@ pub fn relations(store: &Store) -> Result<Vec<Relation>> {
     let mut counts: HashMap<String, i64> = HashMap::new();
     {
         let mut st = store.conn().prepare_cached(
-            "SELECT doc_id, count(DISTINCT text) FROM sentences WHERE length(text) >= 40 GROUP BY doc_id",
+            "SELECT d.id, count(DISTINCT s.text) FROM sentences s JOIN documents d ON d.key = s.doc WHERE length(s.text) >= 40 GROUP BY s.doc",
         )?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         for r in rows {
@@ -342,9 +260,9 @@ pub fn relations(store: &Store) -> Result<Vec<Relation>> {
         }
     }
     let mut st = store.conn().prepare_cached(
-        "WITH t AS (SELECT DISTINCT s.doc_id, s.text, d.rowid AS o FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE length(s.text) >= 40)
-         SELECT a.doc_id, b.doc_id, count(*) FROM t a JOIN t b ON a.text = b.text AND a.o < b.o
-         GROUP BY a.doc_id, b.doc_id",
+        "WITH t AS (SELECT DISTINCT s.doc, s.text FROM sentences s WHERE length(s.text) >= 40),
+         pairs AS (SELECT a.doc AS a, b.doc AS b, count(*) AS n FROM t a JOIN t b ON a.text = b.text AND a.doc < b.doc GROUP BY a.doc, b.doc)
+         SELECT da.id, db.id, p.n FROM pairs p JOIN documents da ON da.key = p.a JOIN documents db ON db.key = p.b",
     )?;
     let rows = st
         .query_map([], |r| {
@@ -435,7 +353,7 @@ pub fn event_conditions(
     }
     if let Some(v) = &f.doc {
         push(
-            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id = ?)",
+            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id = ?)",
             v,
         );
     }
@@ -506,7 +424,7 @@ pub fn walk_ids(store: &Store, f: &casus_store::facts_query::EventFilter) -> Res
     }
     if let Some(v) = &f.doc {
         push(
-            " AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.doc_id LIKE ? || '%')",
+            " AND EXISTS (SELECT 1 FROM event_sources es JOIN documents d ON d.key = es.doc WHERE es.event_id = e.id AND d.id LIKE ? || '%')",
             v,
         );
     }
@@ -550,7 +468,7 @@ impl SentenceSpans {
             return Ok(v.clone());
         }
         let mut st = store.conn().prepare_cached(
-            "SELECT start, end, text FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+            "SELECT s.start, s.end, s.text FROM sentences s JOIN documents d ON d.key = s.doc WHERE d.id = ?1 ORDER BY s.idx",
         )?;
         let mut v = st
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -594,8 +512,8 @@ pub fn events_by_id(
         .conn()
         .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
     let mut src = store.conn().prepare_cached(
-        "SELECT s.doc_id, d.name, s.start, s.end FROM event_sources s JOIN documents d ON d.id = s.doc_id
-         WHERE s.event_id = ?1 ORDER BY d.rowid, s.start",
+        "SELECT d.id, d.name, s.start, s.end FROM event_sources s JOIN documents d ON d.key = s.doc
+         WHERE s.event_id = ?1 ORDER BY d.key, s.start",
     )?;
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {

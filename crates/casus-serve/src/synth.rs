@@ -96,9 +96,9 @@ pub fn synthesize(
         })
         .collect();
     let conn = store.conn();
-    let sents: Vec<(String, i64, i64, String)> = {
+    let sents: Vec<(i64, i64, i64, String)> = {
         let mut st = conn.prepare(
-            "SELECT doc_id, start, end, text FROM sentences WHERE length(text) > 60 ORDER BY rowid LIMIT 2000",
+            "SELECT doc, start, end, text FROM sentences WHERE length(text) > 60 ORDER BY rowid LIMIT 2000",
         )?;
         let rows = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -119,7 +119,7 @@ pub fn synthesize(
         let mut fts =
             conn.prepare_cached("INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)")?;
         let mut src = conn.prepare_cached(
-            "INSERT OR IGNORE INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for i in 0..events {
             let (doc, start, end, text) = rng.pick(&sents).clone();
@@ -183,7 +183,7 @@ pub fn synthesize(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, X'', ?11)",
         )?;
         let mut csrc = conn.prepare_cached(
-            "INSERT OR IGNORE INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let cats: &[(&str, Option<&str>, Option<&str>)] = &[
             ("killed", Some("military"), None),

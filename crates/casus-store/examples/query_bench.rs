@@ -82,7 +82,7 @@ fn build(store: &Store, n: usize) -> rusqlite::Result<()> {
             "INSERT INTO events (type, mode, actor_id, actor_country, recipient_id, recipient_country, date_start, date_end, place_id, lat, lon, text, shingles, record)
              VALUES (?1, NULL, ?2, ?2, ?3, ?3, ?4, ?4, ?5, 39.8, 46.7, ?6, x'', ?7)",
         )?;
-        let mut src = conn.prepare("INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, 'synthetic', ?2, ?3)")?;
+        let mut src = conn.prepare("INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, (SELECT key FROM documents WHERE id = 'synthetic'), ?2, ?3)")?;
         let mut fts = conn.prepare("INSERT INTO events_fts (rowid, text) VALUES (?1, ?2)")?;
         for i in (have as usize)..n {
             let (a, r, t, p) = (

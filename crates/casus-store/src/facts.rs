@@ -8,9 +8,10 @@
 //! through the MinHash bands stored beside each fact.
 
 use casus_pipeline::sources::{Fingerprint, SAME_STATEMENT};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 
+use crate::bands::SessionBands;
 use crate::Result;
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -64,9 +65,19 @@ pub struct Fact {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum FactKind {
+pub(crate) enum FactKind {
     Event,
     Claim,
+}
+
+impl FactKind {
+    /// The singular of its tables' names (`events`, `event_sources`, ...).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            FactKind::Event => "event",
+            FactKind::Claim => "claim",
+        }
+    }
 }
 
 /// Prepares the `event` and `claim` records among `records`; others are
@@ -133,12 +144,25 @@ fn columns(r: &Value) -> Value {
     Value::Object(out)
 }
 
+/// The document a fact is written for: its key, and its content id (the
+/// order of sources).
+#[derive(Clone, Copy)]
+pub(crate) struct Doc<'a> {
+    pub key: i64,
+    pub id: &'a str,
+}
+
 /// Writes the prepared facts of one document.
-pub(crate) fn write_facts(tx: &Transaction, doc_id: &str, facts: &[Fact]) -> Result<()> {
+pub(crate) fn write_facts(
+    tx: &Transaction,
+    bands: &mut SessionBands,
+    doc: Doc,
+    facts: &[Fact],
+) -> Result<()> {
     for fact in facts {
         match fact.kind {
-            FactKind::Event => write_event(tx, doc_id, fact)?,
-            FactKind::Claim => write_claim(tx, doc_id, fact)?,
+            FactKind::Event => write_event(tx, bands, doc, fact)?,
+            FactKind::Claim => write_claim(tx, bands, doc, fact)?,
         }
     }
     Ok(())
@@ -157,15 +181,16 @@ fn event_key(v: &Value) -> String {
     )
 }
 
-fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
-    let (r, fp, bands, start, end) = (&fact.r, &fact.fp, &fact.bands, fact.start, fact.end);
+fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
+    let (r, start, end) = (&fact.r, fact.start, fact.end);
     let text = s(r, &["text"]).unwrap_or("");
-    if let Some(id) = find_duplicate(tx, "event", bands, fp)? {
-        if add_source(tx, "event", id, doc_id, start, end)? {
+    if let Some(id) = find_duplicate(tx, session, FactKind::Event, fact)? {
+        if add_source(tx, FactKind::Event, id, doc, start, end)? {
             // The full-text index forgets the old evidence at the end of the batch.
             crate::fts::event_changing(tx, id)?;
             tx.prepare_cached(
-                "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9 WHERE id = ?1",
+                "UPDATE events SET date_start = ?2, date_end = ?3, place_id = ?4, lat = ?5, lon = ?6, text = ?7, shingles = ?8, record = ?9,
+                    first_doc = ?10, first_start = ?11 WHERE id = ?1",
             )?
             .execute(params![
                     id,
@@ -177,15 +202,17 @@ fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
                     text,
                     &fact.shingles,
                     &fact.record,
+                    doc.key,
+                    start,
                 ])?;
-            add_bands(tx, "event", id, bands)?;
+            session.add(FactKind::Event, id, &fact.bands);
         }
         return Ok(());
     }
     tx.prepare_cached(
         "INSERT INTO events (type, mode, actor_id, actor_country, actor_sector, recipient_id, recipient_country,
-            date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            date_start, date_end, place_id, lat, lon, claimed_by, text, shingles, record, first_doc, first_start)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
             s(r, &["type"]).unwrap_or("?"),
@@ -204,14 +231,17 @@ fn write_event(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
             text,
             &fact.shingles,
             &fact.record,
+            doc.key,
+            start,
     ])?;
     let id = tx.last_insert_rowid();
     crate::fts::event_created(tx, id)?;
     tx.prepare_cached(
-        "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, doc_id, start, end])?;
-    add_bands(tx, "event", id, bands)
+    .execute(params![id, doc.key, start, end])?;
+    session.add(FactKind::Event, id, &fact.bands);
+    Ok(())
 }
 
 /// What makes two claims the same statement, besides their evidence.
@@ -235,22 +265,22 @@ fn claim_key(v: &Value) -> String {
     )
 }
 
-fn write_claim(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
-    let (r, fp, bands, start, end) = (&fact.r, &fact.fp, &fact.bands, fact.start, fact.end);
+fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
+    let (r, start, end) = (&fact.r, fact.start, fact.end);
     let text = s(r, &["text"]).unwrap_or("");
-    if let Some(id) = find_duplicate(tx, "claim", bands, fp)? {
-        if add_source(tx, "claim", id, doc_id, start, end)? {
+    if let Some(id) = find_duplicate(tx, session, FactKind::Claim, fact)? {
+        if add_source(tx, FactKind::Claim, id, doc, start, end)? {
             tx.prepare_cached(
-                "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6 WHERE id = ?1",
+                "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
             )?
-            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record])?;
-            add_bands(tx, "claim", id, bands)?;
+            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record, doc.key, start])?;
+            session.add(FactKind::Claim, id, &fact.bands);
         }
         return Ok(());
     }
     tx.prepare_cached(
-        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO claims (category, population, item, subject, claimant, low, high, date_start, date_end, text, shingles, record, first_doc, first_start)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
             s(r, &["category"]).unwrap_or("?"),
@@ -265,35 +295,55 @@ fn write_claim(tx: &Transaction, doc_id: &str, fact: &Fact) -> Result<()> {
             text,
             &fact.shingles,
             &fact.record,
+            doc.key,
+            start,
     ])?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO claim_sources (claim_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, doc_id, start, end])?;
-    add_bands(tx, "claim", id, bands)
+    .execute(params![id, doc.key, start, end])?;
+    session.add(FactKind::Claim, id, &fact.bands);
+    Ok(())
 }
 
 /// Adds a source to a stored fact; true when it is now the fact's first
 /// source. The canonical record of a fact is the one its first source
-/// (by document id, then offset) states, so the knowledge base does not
-/// depend on the order documents arrive in.
+/// (by document content id, then offset) states, so the knowledge base
+/// does not depend on the order documents arrive in. The fact keeps its
+/// first source (`first_doc`, `first_start`), updated with its record.
 fn add_source(
     tx: &Transaction,
-    kind: &str,
+    kind: FactKind,
     id: i64,
-    doc_id: &str,
+    doc: Doc,
     start: i64,
     end: i64,
 ) -> Result<bool> {
-    let insert = format!("INSERT OR IGNORE INTO {kind}_sources ({kind}_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)");
+    let k = kind.name();
+    let insert = format!(
+        "INSERT OR IGNORE INTO {k}_sources ({k}_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)"
+    );
     tx.prepare_cached(&insert)?
-        .execute(params![id, doc_id, start, end])?;
-    let first = format!("SELECT doc_id, start FROM {kind}_sources WHERE {kind}_id = ?1 ORDER BY doc_id, start LIMIT 1");
-    let (d, s): (String, i64) = tx
+        .execute(params![id, doc.key, start, end])?;
+    let first = format!(
+        "SELECT d.id, f.first_start FROM {k}s f JOIN documents d ON d.key = f.first_doc WHERE f.id = ?1"
+    );
+    let known: Option<(String, i64)> = tx
         .prepare_cached(&first)?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(d == doc_id && s == start)
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (d, s) = match known {
+        Some(first) => first,
+        // Written without its first source (by SQL): find it.
+        None => tx
+            .prepare_cached(&format!(
+                "SELECT d.id, s.start FROM {k}_sources s JOIN documents d ON d.key = s.doc
+                 WHERE s.{k}_id = ?1 ORDER BY d.id, s.start LIMIT 1"
+            ))?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
+    };
+    Ok((doc.id, start) <= (d.as_str(), s))
 }
 
 /// The fingerprint's MinHash bands, each mixed with the fact's identity
@@ -315,57 +365,25 @@ fn keyed_bands(fp: &Fingerprint, key: &str) -> Vec<i64> {
         .collect()
 }
 
-fn add_bands(tx: &Transaction, kind: &str, id: i64, bands: &[i64]) -> Result<()> {
-    let mut st = tx.prepare_cached(&format!(
-        "INSERT INTO {kind}_bands (band, {kind}_id) VALUES (?1, ?2)"
-    ))?;
-    for b in bands {
-        st.execute(params![b, id])?;
-    }
-    Ok(())
-}
-
-/// The stored fact of `kind` that shares one of `bands` (evidence band and
-/// coding) and whose evidence is the most similar to `fp`, at or above
-/// [`SAME_STATEMENT`]; on a tie, the first candidate found.
+/// The stored fact of `kind` that shares one of the fact's bands
+/// (evidence band and coding) and whose evidence is the most similar to
+/// its own, at or above [`SAME_STATEMENT`]; on a tie, the lowest id.
 fn find_duplicate(
     tx: &Transaction,
-    kind: &str,
-    bands: &[i64],
-    fp: &Fingerprint,
+    session: &mut SessionBands,
+    kind: FactKind,
+    fact: &Fact,
 ) -> Result<Option<i64>> {
     let mut best: Option<(i64, f64)> = None;
-    let mut shingles = tx.prepare_cached(&format!("SELECT shingles FROM {kind}s WHERE id = ?1"))?;
-    for id in candidates(tx, kind, bands)? {
+    let mut shingles =
+        tx.prepare_cached(&format!("SELECT shingles FROM {}s WHERE id = ?1", kind.name()))?;
+    for id in session.candidates(tx, kind, &fact.bands)? {
         let sim = shingles.query_row([id], |r| {
-            Ok(fp.similarity_to_bytes(r.get_ref(0)?.as_blob()?))
+            Ok(fact.fp.similarity_to_bytes(r.get_ref(0)?.as_blob()?))
         })?;
         if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
             best = Some((id, sim));
         }
     }
     Ok(best.map(|(id, _)| id))
-}
-
-/// The facts of `kind` that share one of `bands`, each once, in the order
-/// the band index yields them. Near duplicates share most of their bands:
-/// reading the band index alone first, then each candidate's fingerprint
-/// once, spares the fact table most lookups.
-fn candidates(tx: &Transaction, kind: &str, bands: &[i64]) -> Result<Vec<i64>> {
-    let marks: Vec<String> = (1..=bands.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "SELECT {kind}_id FROM {kind}_bands WHERE band IN ({})",
-        marks.join(", ")
-    );
-    let mut st = tx.prepare_cached(&sql)?;
-    let mut rows = st.query(rusqlite::params_from_iter(bands.iter()))?;
-    let mut out: Vec<i64> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        if seen.insert(id) {
-            out.push(id);
-        }
-    }
-    Ok(out)
 }

@@ -201,7 +201,7 @@ fn event_query(f: &EventFilter, walk_dates: bool) -> (String, String, &'static s
     if let Some(v) = &f.doc {
         push(
             &mut conds,
-            " AND e.id IN (SELECT event_id FROM event_sources WHERE doc_id LIKE ? || '%')",
+            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id LIKE ? || '%')",
             v.clone(),
         );
     }
@@ -266,9 +266,9 @@ impl Store {
 
     fn sources(&self, table: &str, key: &str, id: i64) -> Result<Vec<SourceRow>> {
         let sql = format!(
-            "SELECT s.doc_id, d.name, s.start, s.end,
-                (SELECT t.text FROM sentences t WHERE t.doc_id = s.doc_id AND t.start <= s.start AND t.end >= s.end LIMIT 1)
-             FROM {table} s JOIN documents d ON d.id = s.doc_id WHERE s.{key} = ?1 ORDER BY d.rowid, s.start"
+            "SELECT d.id, d.name, s.start, s.end,
+                (SELECT t.text FROM sentences t WHERE t.doc = s.doc AND t.start <= s.start AND t.end >= s.end LIMIT 1)
+             FROM {table} s JOIN documents d ON d.key = s.doc WHERE s.{key} = ?1 ORDER BY d.key, s.start"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
@@ -349,7 +349,7 @@ impl Store {
             (" AND c.claimant = ?", &f.claimant),
             (" AND c.category = ?", &f.category),
             (
-                " AND c.id IN (SELECT claim_id FROM claim_sources WHERE doc_id LIKE ? || '%')",
+                " AND c.id IN (SELECT cs.claim_id FROM claim_sources cs JOIN documents d ON d.key = cs.doc WHERE d.id LIKE ? || '%')",
                 &f.doc,
             ),
         ] {
@@ -495,21 +495,22 @@ impl Store {
 
     /// Actors (not places) with their mention and event counts.
     pub fn actors(&self) -> Result<Vec<EntityCount>> {
-        self.entity_counts("m.entity_type <> 'place'", "actor_id")
+        self.entity_counts("e.type <> 'place'", "actor_id")
     }
 
     /// Places with coordinates and mention and event counts.
     pub fn places(&self) -> Result<Vec<EntityCount>> {
-        self.entity_counts("m.entity_type = 'place'", "place_id")
+        self.entity_counts("e.type = 'place'", "place_id")
     }
 
     fn entity_counts(&self, cond: &str, event_col: &str) -> Result<Vec<EntityCount>> {
         let sql = format!(
-            "SELECT m.entity_id, max(m.name), max(m.entity_type), max(m.country), count(*),
-                (SELECT count(*) FROM events e WHERE e.{event_col} = m.entity_id),
-                (SELECT lat FROM events e WHERE e.place_id = m.entity_id AND lat IS NOT NULL LIMIT 1),
-                (SELECT lon FROM events e WHERE e.place_id = m.entity_id AND lon IS NOT NULL LIMIT 1)
-             FROM mentions m WHERE {cond} GROUP BY m.entity_id ORDER BY count(*) DESC"
+            "SELECT e.id, e.name, e.type, e.country, m.n,
+                (SELECT count(*) FROM events v WHERE v.{event_col} = e.id),
+                (SELECT lat FROM events v WHERE v.place_id = e.id AND lat IS NOT NULL LIMIT 1),
+                (SELECT lon FROM events v WHERE v.place_id = e.id AND lon IS NOT NULL LIMIT 1)
+             FROM (SELECT entity_id, sum(count) AS n FROM entity_mentions GROUP BY entity_id) m
+             JOIN entities e ON e.id = m.entity_id WHERE {cond} ORDER BY m.n DESC, e.id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st

@@ -7,6 +7,8 @@
 //! never leaves half a document behind, and the same bytes ingested twice
 //! are one document.
 
+pub mod annotations;
+mod bands;
 pub mod facts;
 pub mod facts_query;
 mod fts;
@@ -14,6 +16,7 @@ pub mod load;
 pub mod migrations;
 pub mod query;
 
+pub use annotations::{MentionRow, RemovedRow, TimexRow};
 pub use facts_query::{
     ClaimFilter, ClaimRow, Disagreement, EntityCount, EventFilter, EventRow, FactRow, SourceRow,
     Stance,
@@ -52,6 +55,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: String,
+    /// Near-duplicate candidates of the facts this connection writes.
+    bands: bands::SessionBands,
 }
 
 /// What happened to one document on ingest.
@@ -90,7 +95,11 @@ impl Store {
             })?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            bands: Default::default(),
+        };
         migrations::migrate(&mut store.conn, &store.path)?;
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
         // queries off the read syscalls.
@@ -123,7 +132,25 @@ impl Store {
         Ok(Some(Store {
             conn,
             path: self.path.clone(),
+            bands: Default::default(),
         }))
+    }
+
+    /// Tunes this connection for a bulk load. Mapped pages and the page
+    /// cache both count in the resident set, and a bulk load touches most
+    /// of a large file: it maps little and caches 256 MB instead.
+    /// Checkpoints come every 64 MB of log rather than 4 MB, so a page that
+    /// several transactions write (index interiors, the end of a table) is
+    /// copied into the database once. Foreign keys are not probed: the
+    /// writer only refers to rows it has just written in the same
+    /// transaction (the reliability tests run `foreign_key_check` after
+    /// every ingest, killed or not).
+    pub fn tune_for_bulk(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -262144;
+             PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = OFF;",
+        )?;
+        Ok(())
     }
 
     pub fn path(&self) -> &str {
@@ -156,19 +183,30 @@ impl Store {
             .iter()
             .map(|(p, _)| prepare(p))
             .collect::<Result<Vec<_>>>()?;
-        let items: Vec<(&Prepared, &[u8])> = prepared
+        let items: Vec<(&Prepared, Option<&[u8]>)> = prepared
             .iter()
             .zip(items)
-            .map(|(d, (_, raw))| (d, *raw))
+            .map(|(d, (_, raw))| (d, Some(*raw)))
             .collect();
         self.ingest_prepared(&items)
     }
 
     /// [`Store::ingest_batch`] for documents prepared beforehand
     /// ([`prepare`]): that work can run in parallel, off the single writer,
-    /// and the processed documents be dropped while the batch waits.
-    pub fn ingest_prepared(&mut self, items: &[(&Prepared, &[u8])]) -> Result<Vec<Ingested>> {
+    /// and the processed documents be dropped while the batch waits. A
+    /// document without raw bytes (loaded from extracted records) keeps
+    /// its spans and text only.
+    pub fn ingest_prepared(&mut self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<Vec<Ingested>> {
+        let result = self.write_prepared(items);
+        if result.is_err() {
+            self.bands.abandon();
+        }
+        result
+    }
+
+    fn write_prepared(&mut self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<Vec<Ingested>> {
         let tx = self.conn.transaction()?;
+        self.bands.begin(&tx)?;
         let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());
         for (d, raw) in items {
@@ -181,11 +219,13 @@ impl Store {
                 out.push(Ingested::Duplicate);
                 continue;
             }
-            write_document(&tx, d, raw)?;
-            facts::write_facts(&tx, &d.id, &d.facts)?;
+            let key = write_document(&tx, d, *raw)?;
+            let doc = facts::Doc { key, id: &d.id };
+            facts::write_facts(&tx, &mut self.bands, doc, &d.facts)?;
             out.push(Ingested::New);
         }
         pending.finish(&tx)?;
+        self.bands.finish(&tx)?;
         tx.commit()?;
         Ok(out)
     }
@@ -197,8 +237,9 @@ impl Store {
 pub struct Prepared {
     id: String,
     name: String,
-    format: &'static str,
+    format: String,
     title: Option<String>,
+    bytes: i64,
     clean: String,
     /// JSON of the metadata, sections, warnings and references.
     metadata: String,
@@ -207,10 +248,7 @@ pub struct Prepared {
     references: String,
     doc_date: Option<String>,
     sentences: Vec<SentenceRow>,
-    /// Kind and raw span of each removed region.
-    removed: Vec<(Option<String>, i64, i64)>,
-    timexes: Vec<TimexRow>,
-    mentions: Vec<MentionRow>,
+    annotations: annotations::Annotations,
     facts: Vec<facts::Fact>,
 }
 
@@ -226,8 +264,8 @@ impl Prepared {
     }
 
     /// Its format's name.
-    pub fn format(&self) -> &'static str {
-        self.format
+    pub fn format(&self) -> &str {
+        &self.format
     }
 
     /// How many sentences it has.
@@ -237,36 +275,19 @@ impl Prepared {
 }
 
 /// A sentence: raw span, clean span, kind, section title.
-struct SentenceRow {
-    raw: (i64, i64),
-    clean: (usize, usize),
-    kind: Option<String>,
-    section: Option<String>,
-}
-
-struct TimexRow {
-    raw: (i64, i64),
-    text: String,
-    kind: Option<String>,
-    value: String,
-    modifier: Option<String>,
-    date: Option<(String, String)>,
-}
-
-struct MentionRow {
-    raw: (i64, i64),
-    text: String,
-    entity_id: String,
-    entity_type: String,
-    name: String,
-    country: Option<String>,
-    sector: Option<String>,
-    person_id: Option<String>,
+pub(crate) struct SentenceRow {
+    pub(crate) raw: (i64, i64),
+    pub(crate) clean: (usize, usize),
+    pub(crate) kind: String,
+    pub(crate) section: Option<String>,
 }
 
 /// The name of a unit enum's variant as serialised (`"kind": "..."`).
-fn kind_name<T: serde::Serialize>(kind: T) -> Result<Option<String>> {
-    Ok(serde_json::to_value(kind)?.as_str().map(str::to_string))
+fn kind_name<T: serde::Serialize>(kind: T) -> Result<String> {
+    Ok(serde_json::to_value(kind)?
+        .as_str()
+        .unwrap_or("other")
+        .to_string())
 }
 
 /// Prepares a processed document for the writer: its rows, and its events
@@ -276,7 +297,7 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
     let d = &p.doc;
     let raw = |start: usize, end: usize| {
         let span = p.raw(start, end);
-        (span.start as i64, span.end as i64)
+        [span.start as i64, span.end as i64]
     };
     let sections: Vec<serde_json::Value> = d
         .sections
@@ -287,52 +308,63 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
         .sentences
         .iter()
         .map(|s| {
+            let [a, b] = raw(s.start, s.end);
             Ok(SentenceRow {
-                raw: raw(s.start, s.end),
+                raw: (a, b),
                 clean: (s.start, s.end),
                 kind: kind_name(s.kind)?,
                 section: d.section_at(s.start).map(|x| x.title.clone()),
             })
         })
         .collect::<Result<_>>()?;
-    let removed = d
-        .removed
-        .iter()
-        .map(|r| Ok((kind_name(r.kind)?, r.raw.start as i64, r.raw.end as i64)))
-        .collect::<Result<_>>()?;
-    let timexes = p
-        .timexes
-        .iter()
-        .map(|t| {
-            Ok(TimexRow {
-                raw: raw(t.start, t.end),
-                text: t.text.clone(),
-                kind: kind_name(t.kind)?,
-                value: t.value.clone(),
-                modifier: t.modifier.clone(),
-                date: t.date.as_ref().map(|x| (x.start.clone(), x.end.clone())),
+    let mut annotations = annotations::Annotations {
+        removed: d
+            .removed
+            .iter()
+            .map(|r| {
+                Ok(annotations::RemovedRow {
+                    kind: kind_name(r.kind)?,
+                    span: [r.raw.start as i64, r.raw.end as i64],
+                })
             })
-        })
-        .collect::<Result<_>>()?;
-    let mentions = p
-        .mentions
-        .iter()
-        .map(|m| MentionRow {
-            raw: raw(m.start, m.end),
-            text: m.text.clone(),
-            entity_id: m.entity.id.clone(),
-            entity_type: m.entity.kind.clone(),
-            name: m.entity.name.clone(),
-            country: m.entity.country.clone(),
-            sector: m.entity.sector.clone(),
-            person_id: m.person.as_ref().map(|x| x.id.clone()),
-        })
-        .collect();
+            .collect::<Result<_>>()?,
+        timexes: p
+            .timexes
+            .iter()
+            .map(|t| {
+                Ok(annotations::TimexRow {
+                    span: raw(t.start, t.end),
+                    text: t.text.clone(),
+                    kind: kind_name(t.kind)?,
+                    value: t.value.clone(),
+                    modifier: t.modifier.clone(),
+                    date_start: t.date.as_ref().map(|x| x.start.clone()),
+                    date_end: t.date.as_ref().map(|x| x.end.clone()),
+                })
+            })
+            .collect::<Result<_>>()?,
+        mentions: p
+            .mentions
+            .iter()
+            .map(|m| annotations::MentionRow {
+                span: raw(m.start, m.end),
+                text: m.text.clone(),
+                entity_id: m.entity.id.clone(),
+                entity_type: m.entity.kind.clone(),
+                name: m.entity.name.clone(),
+                country: m.entity.country.clone(),
+                sector: m.entity.sector.clone(),
+                person_id: m.person.as_ref().map(|x| x.id.clone()),
+            })
+            .collect(),
+    };
+    annotations.sort();
     Ok(Prepared {
         id: d.id.clone(),
         name: d.name.clone(),
-        format: d.format.name(),
+        format: d.format.name().to_string(),
         title: d.title.clone(),
+        bytes: d.raw_len as i64,
         clean: d.clean.clone(),
         metadata: serde_json::to_string(&d.metadata)?,
         sections: serde_json::to_string(&sections)?,
@@ -340,16 +372,15 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
         references: serde_json::to_string(&d.references)?,
         doc_date: p.doc_date(),
         sentences,
-        removed,
-        timexes,
-        mentions,
+        annotations,
         facts: facts::prepare(casus_pipeline::records::fact_records(p))?,
     })
 }
 
-fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: &[u8]) -> Result<()> {
+/// Writes a document's row, sentences and annotations; returns its key.
+fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: Option<&[u8]>) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO documents (id, name, format, title, bytes, raw, clean, metadata, sections, warnings, references_json, doc_date)
+        "INSERT INTO documents (id, name, format, title, bytes, doc_date, metadata, sections, warnings, references_json, clean, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
@@ -357,24 +388,25 @@ fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: &[u8]) -> Resul
         d.name,
         d.format,
         d.title,
-        raw.len() as i64,
-        raw,
-        d.clean,
+        raw.map_or(d.bytes, |r| r.len() as i64),
+        d.doc_date,
         d.metadata,
         d.sections,
         d.warnings,
         d.references,
-        d.doc_date,
+        d.clean,
+        raw,
     ])?;
+    let key = tx.last_insert_rowid();
     {
         let mut st = tx.prepare_cached(
-            "INSERT INTO sentences (doc_id, idx, start, end, clean_start, clean_end, kind, section, text)
+            "INSERT INTO sentences (doc, idx, start, end, clean_start, clean_end, kind, section, text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        // The full-text rows are added once per batch (fts::Pending).
+        // The full-text rows are added once per transaction (fts::Pending).
         for (i, s) in d.sentences.iter().enumerate() {
             st.execute(params![
-                d.id,
+                key,
                 i as i64,
                 s.raw.0,
                 s.raw.1,
@@ -386,51 +418,6 @@ fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: &[u8]) -> Resul
             ])?;
         }
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO removed (doc_id, kind, start, end) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (kind, start, end) in &d.removed {
-            st.execute(params![d.id, kind, start, end])?;
-        }
-    }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO timexes (doc_id, start, end, text, type, value, mod, date_start, date_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        for t in &d.timexes {
-            st.execute(params![
-                d.id,
-                t.raw.0,
-                t.raw.1,
-                t.text,
-                t.kind,
-                t.value,
-                t.modifier,
-                t.date.as_ref().map(|x| x.0.as_str()),
-                t.date.as_ref().map(|x| x.1.as_str()),
-            ])?;
-        }
-    }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO mentions (doc_id, start, end, text, entity_id, entity_type, name, country, sector, person_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        for m in &d.mentions {
-            st.execute(params![
-                d.id,
-                m.raw.0,
-                m.raw.1,
-                m.text,
-                m.entity_id,
-                m.entity_type,
-                m.name,
-                m.country,
-                m.sector,
-                m.person_id,
-            ])?;
-        }
-    }
-    Ok(())
+    d.annotations.write(tx, key)?;
+    Ok(key)
 }

@@ -7,147 +7,124 @@
 //! are not in the records; such documents keep their sentences, spans and
 //! facts, and have no raw text.
 
-use rusqlite::params;
 use serde_json::Value;
 
-use crate::{facts, Ingested, Result, Store};
+use crate::annotations::{Annotations, MentionRow, TimexRow};
+use crate::{facts, Ingested, Prepared, Result, SentenceRow, Store, StoreError};
 
 fn text<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
 }
 
-fn span(v: &Value) -> (i64, i64) {
-    (
+fn owned(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+fn span(v: &Value) -> [i64; 2] {
+    [
         v["span"][0].as_i64().unwrap_or(0),
         v["span"][1].as_i64().unwrap_or(0),
-    )
+    ]
+}
+
+/// The records of `kind` among `records`.
+fn of_kind<'a>(records: &'a [Value], kind: &'a str) -> impl Iterator<Item = &'a Value> {
+    records.iter().filter(move |r| text(r, "kind") == Some(kind))
+}
+
+impl Prepared {
+    /// A document prepared from its extracted records (its `document`
+    /// record first). The clean text is rebuilt from the sentences, one a
+    /// line.
+    pub fn from_records(records: &[Value]) -> Result<Prepared> {
+        let Some(doc) = records
+            .first()
+            .filter(|r| text(r, "kind") == Some("document"))
+        else {
+            return Err(StoreError::Load(
+                "a document's records must start with its document record".into(),
+            ));
+        };
+        let id = text(doc, "id")
+            .ok_or_else(|| StoreError::Load("document record without id".into()))?;
+        let mut clean = String::new();
+        let mut sentences = Vec::new();
+        for s in of_kind(records, "sentence") {
+            if !clean.is_empty() {
+                clean.push('\n');
+            }
+            let t = text(s, "text").unwrap_or("");
+            let [a, b] = span(s);
+            sentences.push(SentenceRow {
+                raw: (a, b),
+                clean: (clean.len(), clean.len() + t.len()),
+                kind: text(s, "block").unwrap_or("text").to_string(),
+                section: owned(&s["section"]),
+            });
+            clean.push_str(t);
+        }
+        let mut annotations = Annotations {
+            mentions: of_kind(records, "mention")
+                .map(|m| {
+                    let e = &m["entity"];
+                    MentionRow {
+                        span: span(m),
+                        text: text(m, "text").unwrap_or("").to_string(),
+                        entity_id: e["id"].as_str().unwrap_or("?").to_string(),
+                        entity_type: e["type"].as_str().unwrap_or("?").to_string(),
+                        name: e["name"].as_str().unwrap_or("?").to_string(),
+                        country: owned(&e["country"]),
+                        sector: owned(&e["sector"]),
+                        person_id: owned(&m["person"]["id"]),
+                    }
+                })
+                .collect(),
+            timexes: of_kind(records, "timex")
+                .map(|t| TimexRow {
+                    span: span(t),
+                    text: text(t, "text").unwrap_or("").to_string(),
+                    kind: text(t, "type").unwrap_or("DATE").to_string(),
+                    value: text(t, "value").unwrap_or("").to_string(),
+                    modifier: owned(&t["mod"]),
+                    date_start: owned(&t["date"]["start"]),
+                    date_end: owned(&t["date"]["end"]),
+                })
+                .collect(),
+            removed: Vec::new(),
+        };
+        annotations.sort();
+        let facts = facts::prepare(
+            records
+                .iter()
+                .filter(|r| matches!(text(r, "kind"), Some("event" | "claim")))
+                .cloned()
+                .collect(),
+        )?;
+        let json = |k: &str, empty: &str| doc.get(k).map_or(empty.to_string(), Value::to_string);
+        Ok(Prepared {
+            id: id.to_string(),
+            name: text(doc, "doc").unwrap_or(id).to_string(),
+            format: text(doc, "format").unwrap_or("text").to_string(),
+            title: owned(&doc["title"]),
+            bytes: doc["bytes"].as_i64().unwrap_or(0),
+            clean,
+            metadata: json("metadata", "{}"),
+            sections: json("sections", "[]"),
+            warnings: json("warnings", "[]"),
+            references: "[]".to_string(),
+            doc_date: None,
+            sentences,
+            annotations,
+            facts,
+        })
+    }
 }
 
 impl Store {
     /// Stores one document's records (its `document` record first), in one
     /// transaction. A document already stored (same content id) is skipped.
     pub fn load_document(&mut self, records: &[Value]) -> Result<Ingested> {
-        let Some(doc) = records
-            .first()
-            .filter(|r| text(r, "kind") == Some("document"))
-        else {
-            return Err(crate::StoreError::Load(
-                "a document's records must start with its document record".into(),
-            ));
-        };
-        let id = text(doc, "id")
-            .ok_or_else(|| crate::StoreError::Load("document record without id".into()))?;
-        let tx = self.conn.transaction()?;
-        let pending = crate::fts::Pending::begin(&tx)?;
-        let exists: bool =
-            tx.query_row("SELECT count(*) FROM documents WHERE id = ?1", [id], |r| {
-                r.get::<_, i64>(0)
-            })? > 0;
-        if exists {
-            return Ok(Ingested::Duplicate);
-        }
-        let sentences: Vec<&Value> = records
-            .iter()
-            .filter(|r| text(r, "kind") == Some("sentence"))
-            .collect();
-        let mut clean = String::new();
-        let mut clean_spans = Vec::with_capacity(sentences.len());
-        for s in &sentences {
-            if !clean.is_empty() {
-                clean.push('\n');
-            }
-            let t = text(s, "text").unwrap_or("");
-            clean_spans.push((clean.len(), clean.len() + t.len()));
-            clean.push_str(t);
-        }
-        tx.execute(
-            "INSERT INTO documents (id, name, format, title, bytes, raw, clean, metadata, sections, warnings, references_json, doc_date)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, '[]', NULL)",
-            params![
-                id,
-                text(doc, "doc").unwrap_or(id),
-                text(doc, "format").unwrap_or("text"),
-                text(doc, "title"),
-                doc["bytes"].as_i64().unwrap_or(0),
-                clean,
-                doc.get("metadata").map_or("{}".to_string(), Value::to_string),
-                doc.get("sections").map_or("[]".to_string(), Value::to_string),
-                doc.get("warnings").map_or("[]".to_string(), Value::to_string),
-            ],
-        )?;
-        {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO sentences (doc_id, idx, start, end, clean_start, clean_end, kind, section, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (i, (s, (cs, ce))) in sentences.iter().zip(&clean_spans).enumerate() {
-                let (a, b) = span(s);
-                let t = text(s, "text").unwrap_or("");
-                st.execute(params![
-                    id,
-                    i as i64,
-                    a,
-                    b,
-                    *cs as i64,
-                    *ce as i64,
-                    text(s, "block").unwrap_or("text"),
-                    text(s, "section"),
-                    t
-                ])?;
-            }
-        }
-        {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO timexes (doc_id, start, end, text, type, value, mod, date_start, date_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for t in records.iter().filter(|r| text(r, "kind") == Some("timex")) {
-                let (a, b) = span(t);
-                st.execute(params![
-                    id,
-                    a,
-                    b,
-                    text(t, "text").unwrap_or(""),
-                    text(t, "type").unwrap_or("DATE"),
-                    text(t, "value").unwrap_or(""),
-                    text(t, "mod"),
-                    t["date"]["start"].as_str(),
-                    t["date"]["end"].as_str(),
-                ])?;
-            }
-        }
-        {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO mentions (doc_id, start, end, text, entity_id, entity_type, name, country, sector, person_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for m in records
-                .iter()
-                .filter(|r| text(r, "kind") == Some("mention"))
-            {
-                let (a, b) = span(m);
-                let e = &m["entity"];
-                st.execute(params![
-                    id,
-                    a,
-                    b,
-                    text(m, "text").unwrap_or(""),
-                    e["id"].as_str().unwrap_or("?"),
-                    e["type"].as_str().unwrap_or("?"),
-                    e["name"].as_str().unwrap_or("?"),
-                    e["country"].as_str(),
-                    e["sector"].as_str(),
-                    m["person"]["id"].as_str(),
-                ])?;
-            }
-        }
-        let fact_records: Vec<Value> = records
-            .iter()
-            .filter(|r| matches!(text(r, "kind"), Some("event" | "claim")))
-            .cloned()
-            .collect();
-        facts::write_facts(&tx, id, &facts::prepare(fact_records)?)?;
-        pending.finish(&tx)?;
-        tx.commit()?;
-        Ok(Ingested::New)
+        let d = Prepared::from_records(records)?;
+        Ok(self.ingest_prepared(&[(&d, None)])?[0])
     }
 }

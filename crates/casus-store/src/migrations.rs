@@ -1,7 +1,7 @@
 //! Versioned schema migrations, tracked in `PRAGMA user_version`.
 //!
-//! Each migration runs in its own transaction; a knowledge base written by
-//! a newer casus is refused rather than damaged.
+//! The pending migrations run in one transaction; a knowledge base written
+//! by a newer casus is refused rather than damaged.
 
 use rusqlite::Connection;
 
@@ -131,6 +131,163 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE claim_bands (band INTEGER NOT NULL, claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE);
     CREATE INDEX claim_bands_band ON claim_bands(band);
     "#,
+    // 3: compact, append-ordered storage. Documents get an integer key
+    // (the content id stays, unique): every child index used to begin with
+    // a random 64-digit id, so each insert landed on a random page and the
+    // writer slowed as the knowledge base grew. Mentions, timexes and
+    // removed spans are per-document annotations, stored as one JSON row a
+    // document (they are only ever read a document at a time); who is
+    // mentioned where is kept as counts per (entity, document), and each
+    // entity's name and kind once. Near-duplicate bands are a covering
+    // (band, fact) key instead of a table and an index.
+    r#"
+    ALTER TABLE documents RENAME TO documents_v2;
+    ALTER TABLE sentences RENAME TO sentences_v2;
+    ALTER TABLE event_sources RENAME TO event_sources_v2;
+    ALTER TABLE claim_sources RENAME TO claim_sources_v2;
+    ALTER TABLE event_bands RENAME TO event_bands_v2;
+    ALTER TABLE claim_bands RENAME TO claim_bands_v2;
+    DROP INDEX sentences_doc_start;
+    DROP INDEX event_sources_doc;
+    DROP INDEX claim_sources_doc;
+    DROP INDEX event_bands_band;
+    DROP INDEX claim_bands_band;
+
+    CREATE TABLE documents (
+        key INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,          -- SHA-256 of the raw bytes
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        title TEXT,
+        bytes INTEGER NOT NULL,
+        doc_date TEXT,
+        ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        metadata TEXT NOT NULL,           -- JSON object
+        sections TEXT NOT NULL,           -- JSON array
+        warnings TEXT NOT NULL,           -- JSON array
+        references_json TEXT NOT NULL,    -- JSON array
+        -- The large columns last: listing documents reads no overflow pages.
+        clean TEXT NOT NULL,
+        raw BLOB                          -- NULL for documents loaded from extracted records
+    );
+    INSERT INTO documents (key, id, name, format, title, bytes, doc_date, ingested_at, metadata, sections, warnings, references_json, clean, raw)
+        SELECT rowid, id, name, format, title, bytes, doc_date, ingested_at, metadata, sections, warnings, references_json, clean, raw
+        FROM documents_v2 ORDER BY rowid;
+
+    CREATE TABLE sentences (
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,          -- raw bytes
+        clean_start INTEGER NOT NULL, clean_end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        section TEXT,
+        text TEXT NOT NULL,
+        UNIQUE (doc, idx)
+    );
+    CREATE INDEX sentences_doc_start ON sentences(doc, start);
+    -- Same rowids: the full-text index over sentences stays valid.
+    INSERT INTO sentences (rowid, doc, idx, start, end, clean_start, clean_end, kind, section, text)
+        SELECT s.rowid, d.rowid, s.idx, s.start, s.end, s.clean_start, s.clean_end, s.kind, s.section, s.text
+        FROM sentences_v2 s JOIN documents_v2 d ON d.id = s.doc_id ORDER BY s.rowid;
+
+    -- One row a document. Each column is a JSON array of arrays, in span order:
+    --   mentions [start, end, text, entity_id, person_id]
+    --   timexes  [start, end, text, type, value, mod, date_start, date_end]
+    --   removed  [kind, start, end]
+    CREATE TABLE annotations (
+        doc INTEGER PRIMARY KEY REFERENCES documents(key) ON DELETE CASCADE,
+        mention_count INTEGER NOT NULL,
+        timex_count INTEGER NOT NULL,
+        mentions TEXT NOT NULL,
+        timexes TEXT NOT NULL,
+        removed TEXT NOT NULL
+    );
+    INSERT INTO annotations (doc, mention_count, timex_count, mentions, timexes, removed)
+        SELECT d.rowid,
+            (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id),
+            (SELECT count(*) FROM timexes t WHERE t.doc_id = d.id),
+            coalesce((SELECT json_group_array(json(j)) FROM (SELECT json_array(m.start, m.end, m.text, m.entity_id, m.person_id) AS j
+                FROM mentions m WHERE m.doc_id = d.id ORDER BY m.start, m.end, m.rowid)), '[]'),
+            coalesce((SELECT json_group_array(json(j)) FROM (SELECT json_array(t.start, t.end, t.text, t.type, t.value, t.mod, t.date_start, t.date_end) AS j
+                FROM timexes t WHERE t.doc_id = d.id ORDER BY t.start, t.end, t.rowid)), '[]'),
+            coalesce((SELECT json_group_array(json(j)) FROM (SELECT json_array(r.kind, r.start, r.end) AS j
+                FROM removed r WHERE r.doc_id = d.id ORDER BY r.start, r.rowid)), '[]')
+        FROM documents_v2 d;
+
+    -- Every entity mentioned, once (its kind and name as first stored).
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        country TEXT,
+        sector TEXT
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO entities (id, type, name, country, sector)
+        SELECT entity_id, entity_type, name, country, sector FROM mentions ORDER BY rowid;
+    -- How often each entity is mentioned in each document.
+    CREATE TABLE entity_mentions (
+        entity_id TEXT NOT NULL,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, doc)
+    ) WITHOUT ROWID;
+    INSERT INTO entity_mentions (entity_id, doc, count)
+        SELECT m.entity_id, d.rowid, count(*) FROM mentions m JOIN documents_v2 d ON d.id = m.doc_id GROUP BY m.entity_id, d.rowid;
+
+    CREATE TABLE event_sources (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (event_id, doc, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_sources_doc ON event_sources(doc, event_id);
+    INSERT INTO event_sources (event_id, doc, start, end)
+        SELECT s.event_id, d.rowid, s.start, s.end FROM event_sources_v2 s JOIN documents_v2 d ON d.id = s.doc_id;
+    CREATE TABLE claim_sources (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (claim_id, doc, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_sources_doc ON claim_sources(doc, claim_id);
+    INSERT INTO claim_sources (claim_id, doc, start, end)
+        SELECT s.claim_id, d.rowid, s.start, s.end FROM claim_sources_v2 s JOIN documents_v2 d ON d.id = s.doc_id;
+
+    CREATE TABLE event_bands (
+        band INTEGER NOT NULL,
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, event_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO event_bands (band, event_id) SELECT band, event_id FROM event_bands_v2;
+    CREATE TABLE claim_bands (
+        band INTEGER NOT NULL,
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, claim_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO claim_bands (band, claim_id) SELECT band, claim_id FROM claim_bands_v2;
+
+    -- Each fact's first source (by document content id, then offset), whose
+    -- record is the canonical one: kept on the fact, so a new source is
+    -- compared with it instead of with every source the fact has.
+    ALTER TABLE events ADD COLUMN first_doc INTEGER;
+    ALTER TABLE events ADD COLUMN first_start INTEGER;
+    ALTER TABLE claims ADD COLUMN first_doc INTEGER;
+    ALTER TABLE claims ADD COLUMN first_start INTEGER;
+    UPDATE events SET (first_doc, first_start) = (SELECT s.doc, s.start FROM event_sources s JOIN documents d ON d.key = s.doc
+        WHERE s.event_id = events.id ORDER BY d.id, s.start LIMIT 1);
+    UPDATE claims SET (first_doc, first_start) = (SELECT s.doc, s.start FROM claim_sources s JOIN documents d ON d.key = s.doc
+        WHERE s.claim_id = claims.id ORDER BY d.id, s.start LIMIT 1);
+
+    DROP TABLE mentions;
+    DROP TABLE timexes;
+    DROP TABLE removed;
+    DROP TABLE sentences_v2;
+    DROP TABLE event_sources_v2;
+    DROP TABLE claim_sources_v2;
+    DROP TABLE event_bands_v2;
+    DROP TABLE claim_bands_v2;
+    DROP TABLE documents_v2;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -148,11 +305,16 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
             supported: latest(),
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    if version == latest() {
+        return Ok(());
     }
+    // All pending migrations in one transaction: a knowledge base is at
+    // its old version or the latest, never in between.
+    let tx = conn.transaction()?;
+    for sql in MIGRATIONS.iter().skip(version as usize) {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", latest())?;
+    tx.commit()?;
     Ok(())
 }

@@ -61,7 +61,7 @@ pub struct Stats {
 }
 
 const SUMMARY: &str = "SELECT d.id, d.name, d.format, d.title, d.bytes, d.ingested_at,
-    (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d";
+    (SELECT count(*) FROM sentences s WHERE s.doc = d.key) FROM documents d";
 
 fn summary(r: &rusqlite::Row) -> rusqlite::Result<DocSummary> {
     Ok(DocSummary {
@@ -127,7 +127,7 @@ impl Store {
     /// The sentences of a document, in order.
     pub fn sentences(&self, doc_id: &str) -> Result<Vec<SentenceRow>> {
         let mut st = self.conn.prepare(
-            "SELECT doc_id, idx, start, end, kind, section, text FROM sentences WHERE doc_id = ?1 ORDER BY idx",
+            "SELECT d.id, s.idx, s.start, s.end, s.kind, s.section, s.text FROM sentences s JOIN documents d ON d.key = s.doc WHERE d.id = ?1 ORDER BY s.idx",
         )?;
         let rows = st
             .query_map([doc_id], |r| {
@@ -152,8 +152,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut st = self.conn.prepare_cached(
-            "SELECT s.doc_id, d.name, s.start, s.end, snippet(sentences_fts, 0, '[', ']', '…', 24), bm25(sentences_fts)
-             FROM sentences_fts JOIN sentences s ON s.rowid = sentences_fts.rowid JOIN documents d ON d.id = s.doc_id
+            "SELECT d.id, d.name, s.start, s.end, snippet(sentences_fts, 0, '[', ']', '…', 24), bm25(sentences_fts)
+             FROM sentences_fts JOIN sentences s ON s.rowid = sentences_fts.rowid JOIN documents d ON d.key = s.doc
              WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts) LIMIT ?2",
         )?;
         let rows = st
@@ -176,8 +176,8 @@ impl Store {
         Ok(Stats {
             documents: c("SELECT count(*) FROM documents")?,
             sentences: c("SELECT count(*) FROM sentences")?,
-            timexes: c("SELECT count(*) FROM timexes")?,
-            mentions: c("SELECT count(*) FROM mentions")?,
+            timexes: c("SELECT coalesce(sum(timex_count), 0) FROM annotations")?,
+            mentions: c("SELECT coalesce(sum(mention_count), 0) FROM annotations")?,
             bytes: c("SELECT coalesce(sum(bytes), 0) FROM documents")?,
         })
     }

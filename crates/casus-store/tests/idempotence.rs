@@ -34,9 +34,9 @@ fn table_counts(s: &Store) -> Vec<i64> {
     [
         "documents",
         "sentences",
-        "removed",
-        "timexes",
-        "mentions",
+        "annotations",
+        "entities",
+        "entity_mentions",
         "events",
         "event_sources",
         "claims",

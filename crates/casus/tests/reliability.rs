@@ -129,9 +129,8 @@ type Snapshot = BTreeMap<String, Vec<i64>>;
 
 const PER_DOC: &[&str] = &[
     "sentences",
-    "removed",
-    "timexes",
-    "mentions",
+    "annotations",
+    "entity_mentions",
     "event_sources",
     "claim_sources",
 ];
@@ -188,7 +187,9 @@ fn check_db(db: &Path) -> Snapshot {
         for t in PER_DOC {
             let n: i64 = conn
                 .query_row(
-                    &format!("SELECT count(*) FROM {t} WHERE doc_id = ?1"),
+                    &format!(
+                        "SELECT count(*) FROM {t} WHERE doc = (SELECT key FROM documents WHERE id = ?1)"
+                    ),
                     [&id],
                     |r| r.get(0),
                 )
@@ -198,13 +199,14 @@ fn check_db(db: &Path) -> Snapshot {
         if !clean.trim().is_empty() {
             assert!(counts[1] > 0, "document {id} stored without sentences");
         }
+        assert_eq!(counts[2], 1, "document {id} without its annotations");
         snap.insert(id, counts);
     }
     // Nothing that belongs to no document.
     for t in PER_DOC {
         let orphans: i64 = conn
             .query_row(
-                &format!("SELECT count(*) FROM {t} WHERE doc_id NOT IN (SELECT id FROM documents)"),
+                &format!("SELECT count(*) FROM {t} WHERE doc NOT IN (SELECT key FROM documents)"),
                 [],
                 |r| r.get(0),
             )
@@ -216,7 +218,7 @@ fn check_db(db: &Path) -> Snapshot {
 
 fn totals(db: &Path) -> Vec<i64> {
     let conn = rusqlite::Connection::open(db).unwrap();
-    ["documents", "sentences", "events", "claims", "mentions"]
+    ["documents", "sentences", "events", "claims", "entity_mentions"]
         .iter()
         .map(|t| {
             conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))

@@ -45,16 +45,16 @@ pub fn build(path: &Path, events: usize, claims: usize) -> PathBuf {
     let (start, end, text): (i64, i64, String) = store
         .conn()
         .query_row(
-            "SELECT s.start, s.end, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id
+            "SELECT s.start, s.end, s.text FROM sentences s JOIN documents d ON d.key = s.doc
              WHERE d.name = ?1 AND s.text LIKE '%<script>%'",
             [HOSTILE_NAME],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("hostile sentence");
-    let doc_id: String = store
+    let doc_key: i64 = store
         .conn()
         .query_row(
-            "SELECT id FROM documents WHERE name = ?1",
+            "SELECT key FROM documents WHERE name = ?1",
             [HOSTILE_NAME],
             |r| r.get(0),
         )
@@ -80,8 +80,8 @@ pub fn build(path: &Path, events: usize, claims: usize) -> PathBuf {
     store
         .conn()
         .execute(
-            "INSERT INTO event_sources (event_id, doc_id, start, end) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![id, doc_id, start, end],
+            "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![id, doc_key, start, end],
         )
         .unwrap();
     store

@@ -25,12 +25,7 @@ pub struct Summary {
 
 pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
-    // Mapped pages of the file count in the resident set: a bulk load
-    // touches most of a large knowledge base, so its writer maps less and
-    // keeps a larger page cache (256 MB) instead.
-    store
-        .conn()
-        .execute_batch("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -262144")?;
+    store.tune_for_bulk()?;
     let start = std::time::Instant::now();
     let s = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal())?;
     let secs = start.elapsed().as_secs_f64();
@@ -277,7 +272,8 @@ fn write_batches(store: &mut Store, batches: Receiver<Batch>, say: Say, total: u
 /// the batch back: then each document is retried alone, so each failure
 /// is named and the rest goes on.
 fn write_batch(store: &mut Store, docs: &[(Prepared, Vec<u8>)], say: Say, s: &mut Summary) {
-    let items: Vec<(&Prepared, &[u8])> = docs.iter().map(|(d, raw)| (d, raw.as_slice())).collect();
+    let items: Vec<(&Prepared, Option<&[u8]>)> =
+        docs.iter().map(|(d, raw)| (d, Some(raw.as_slice()))).collect();
     let results: Vec<_> = match store.ingest_prepared(&items) {
         Ok(r) => r.into_iter().map(Ok).collect(),
         Err(_) => items

@@ -10,6 +10,7 @@ use casus_store::{Ingested, Store};
 
 pub fn run(shards: &[PathBuf], db: &Path) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
+    store.tune_for_bulk()?;
     let mut c = Counts::default();
     let stdin_path = PathBuf::from("-");
     let shards = if shards.is_empty() {

@@ -1,0 +1,257 @@
+//! Per-document annotations: the mentions, temporal expressions and
+//! removed spans of one document, stored as one row.
+//!
+//! They are read a document at a time (the annotated text, the spans API)
+//! and never queried one by one, so a document's annotations are one JSON
+//! row ([`crate::migrations`], version 3) instead of a row each: a
+//! thousandth of the rows and index entries to write. Who is mentioned
+//! where stays queryable through `entity_mentions` (counts per entity and
+//! document) and `entities` (each entity's kind and name, once).
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+/// A mention as stored, with its entity's kind and name.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MentionRow {
+    pub span: [i64; 2],
+    pub text: String,
+    pub entity_id: String,
+    pub entity_type: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
+}
+
+/// A temporal expression as stored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimexRow {
+    pub span: [i64; 2],
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier: Option<String>,
+    pub date_start: Option<String>,
+    pub date_end: Option<String>,
+}
+
+/// A span cleaning removed from the raw file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RemovedRow {
+    pub kind: String,
+    pub span: [i64; 2],
+}
+
+/// A document's annotations, ready to be written.
+#[derive(Debug, Default)]
+pub(crate) struct Annotations {
+    pub mentions: Vec<MentionRow>,
+    pub timexes: Vec<TimexRow>,
+    pub removed: Vec<RemovedRow>,
+}
+
+/// The stored form of a mention: `[start, end, text, entity_id, person_id]`.
+type PackedMention<'a> = (i64, i64, &'a str, &'a str, Option<&'a str>);
+/// `[start, end, text, type, value, mod, date_start, date_end]`.
+type PackedTimex<'a> = (
+    i64,
+    i64,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+/// `[kind, start, end]`.
+type PackedRemoved<'a> = (&'a str, i64, i64);
+
+impl Annotations {
+    /// Puts each kind in span order, as it is stored and read.
+    pub(crate) fn sort(&mut self) {
+        self.mentions.sort_by_key(|m| m.span);
+        self.timexes.sort_by_key(|t| t.span);
+        self.removed.sort_by_key(|r| r.span);
+    }
+
+    /// Writes the annotations of document `doc` (its key), the entities
+    /// they mention that are not stored yet, and the mention counts.
+    pub(crate) fn write(&self, tx: &Transaction, doc: i64) -> Result<()> {
+        let mentions: Vec<PackedMention> = self
+            .mentions
+            .iter()
+            .map(|m| {
+                (
+                    m.span[0],
+                    m.span[1],
+                    m.text.as_str(),
+                    m.entity_id.as_str(),
+                    m.person_id.as_deref(),
+                )
+            })
+            .collect();
+        let timexes: Vec<PackedTimex> = self
+            .timexes
+            .iter()
+            .map(|t| {
+                (
+                    t.span[0],
+                    t.span[1],
+                    t.text.as_str(),
+                    t.kind.as_str(),
+                    t.value.as_str(),
+                    t.modifier.as_deref(),
+                    t.date_start.as_deref(),
+                    t.date_end.as_deref(),
+                )
+            })
+            .collect();
+        let removed: Vec<PackedRemoved> = self
+            .removed
+            .iter()
+            .map(|r| (r.kind.as_str(), r.span[0], r.span[1]))
+            .collect();
+        tx.prepare_cached(
+            "INSERT INTO annotations (doc, mention_count, timex_count, mentions, timexes, removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            doc,
+            self.mentions.len() as i64,
+            self.timexes.len() as i64,
+            serde_json::to_string(&mentions)?,
+            serde_json::to_string(&timexes)?,
+            serde_json::to_string(&removed)?,
+        ])?;
+        // Counts by entity, in first-mention order (deterministic rows).
+        let mut counts: Vec<(&MentionRow, i64)> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        for m in &self.mentions {
+            match at.get(m.entity_id.as_str()) {
+                Some(&i) => counts[i].1 += 1,
+                None => {
+                    at.insert(&m.entity_id, counts.len());
+                    counts.push((m, 1));
+                }
+            }
+        }
+        let mut entity = tx.prepare_cached(
+            "INSERT OR IGNORE INTO entities (id, type, name, country, sector) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut count = tx.prepare_cached(
+            "INSERT INTO entity_mentions (entity_id, doc, count) VALUES (?1, ?2, ?3)",
+        )?;
+        for (m, n) in counts {
+            entity.execute(params![m.entity_id, m.entity_type, m.name, m.country, m.sector])?;
+            count.execute(params![m.entity_id, doc, n])?;
+        }
+        Ok(())
+    }
+}
+
+/// One JSON column of a document's annotations row, or `None` when the
+/// document is not stored.
+fn column(store: &Store, doc_id: &str, col: &str) -> Result<Option<String>> {
+    let sql = format!(
+        "SELECT a.{col} FROM annotations a JOIN documents d ON d.key = a.doc WHERE d.id = ?1"
+    );
+    Ok(store
+        .conn()
+        .prepare_cached(&sql)?
+        .query_row([doc_id], |r| r.get(0))
+        .optional()?)
+}
+
+impl Store {
+    /// The mentions of document `doc_id`, in span order, each with its
+    /// entity's kind and name.
+    pub fn mentions(&self, doc_id: &str) -> Result<Vec<MentionRow>> {
+        let Some(json) = column(self, doc_id, "mentions")? else {
+            return Ok(Vec::new());
+        };
+        let packed: Vec<(i64, i64, String, String, Option<String>)> = serde_json::from_str(&json)?;
+        let mut entities: HashMap<String, (String, String, Option<String>, Option<String>)> =
+            HashMap::new();
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT type, name, country, sector FROM entities WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(packed.len());
+        for (start, end, text, entity_id, person_id) in packed {
+            if !entities.contains_key(&entity_id) {
+                let e = st
+                    .query_row([&entity_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()?
+                    .unwrap_or_else(|| ("?".into(), entity_id.clone(), None, None));
+                entities.insert(entity_id.clone(), e);
+            }
+            let (kind, name, country, sector) = entities[&entity_id].clone();
+            out.push(MentionRow {
+                span: [start, end],
+                text,
+                entity_id,
+                entity_type: kind,
+                name,
+                country,
+                sector,
+                person_id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The temporal expressions of document `doc_id`, in span order.
+    pub fn timexes(&self, doc_id: &str) -> Result<Vec<TimexRow>> {
+        let Some(json) = column(self, doc_id, "timexes")? else {
+            return Ok(Vec::new());
+        };
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let packed: Vec<Row> = serde_json::from_str(&json)?;
+        Ok(packed
+            .into_iter()
+            .map(
+                |(start, end, text, kind, value, modifier, date_start, date_end)| TimexRow {
+                    span: [start, end],
+                    text,
+                    kind,
+                    value,
+                    modifier,
+                    date_start,
+                    date_end,
+                },
+            )
+            .collect())
+    }
+
+    /// What cleaning removed from document `doc_id`, in span order.
+    pub fn removed(&self, doc_id: &str) -> Result<Vec<RemovedRow>> {
+        let Some(json) = column(self, doc_id, "removed")? else {
+            return Ok(Vec::new());
+        };
+        let packed: Vec<(String, i64, i64)> = serde_json::from_str(&json)?;
+        Ok(packed
+            .into_iter()
+            .map(|(kind, start, end)| RemovedRow {
+                kind,
+                span: [start, end],
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,325 @@
+//! Near-duplicate candidates: which stored facts share a band with a new one.
+//!
+//! Every fact is indexed by its MinHash bands, each mixed with its coding
+//! (`event_bands`, `claim_bands`: a covering `(band, id)` key). A bulk
+//! ingest looks up eight bands for every fact it reads, mirrors and
+//! revisions included, and most of its candidates are facts it wrote
+//! itself moments before. So the facts a [`SessionBands`] wrote are also
+//! kept in memory ([`BandMap`]), and the stored index is read only for
+//! facts that were there before: never, when the knowledge base started
+//! empty. The band rows of a transaction are inserted together, sorted,
+//! at its end, so neighbouring keys share their page writes.
+//!
+//! Memory is bounded: past [`MAX_SLOTS`] the in-memory part is dropped and
+//! the facts it held are looked up in the stored index from then on.
+
+use rusqlite::Transaction;
+
+use crate::facts::FactKind;
+use crate::Result;
+
+/// The largest in-memory table: 2^25 slots of 12 bytes (384 MiB), which
+/// holds the bands of about three million facts (a gigabyte of text).
+const MAX_SLOTS: usize = 1 << 25;
+/// Slots a table starts with.
+const MIN_SLOTS: usize = 1 << 12;
+
+/// A multimap from band keys to fact ids, open addressing with linear
+/// probing: two flat arrays, no allocation per entry. Ids are stored as
+/// offsets above a base id, in 32 bits.
+#[derive(Debug)]
+pub(crate) struct BandMap {
+    keys: Vec<u64>,
+    ids: Vec<u32>,
+    /// Whether slot `i` is taken (a key may be any value, zero included).
+    used: Vec<bool>,
+    len: usize,
+    base: i64,
+}
+
+impl BandMap {
+    fn new(base: i64) -> BandMap {
+        BandMap {
+            keys: vec![0; MIN_SLOTS],
+            ids: vec![0; MIN_SLOTS],
+            used: vec![false; MIN_SLOTS],
+            len: 0,
+            base,
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        // Band keys are already mixed hashes: their bits are uniform.
+        (key ^ (key >> 32)) as usize & (self.keys.len() - 1)
+    }
+
+    /// Whether `id` can be held (above the base, within 32 bits of it).
+    fn holds(&self, id: i64) -> bool {
+        id > self.base && id - self.base <= u32::MAX as i64
+    }
+
+    /// Adds `(key, id)` unless present; false when the map is full or the
+    /// id out of its range (the caller then falls back to the stored index).
+    fn insert(&mut self, key: u64, id: i64) -> bool {
+        if !self.holds(id) {
+            return false;
+        }
+        if (self.len + 1) * 10 > self.keys.len() * 7 {
+            if self.keys.len() >= MAX_SLOTS {
+                return false;
+            }
+            self.grow();
+        }
+        let off = (id - self.base) as u32;
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(key);
+        while self.used[i] {
+            if self.keys[i] == key && self.ids[i] == off {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        self.used[i] = true;
+        self.keys[i] = key;
+        self.ids[i] = off;
+        self.len += 1;
+        true
+    }
+
+    fn grow(&mut self) {
+        let slots = self.keys.len() * 2;
+        let old_keys = std::mem::replace(&mut self.keys, vec![0; slots]);
+        let old_ids = std::mem::replace(&mut self.ids, vec![0; slots]);
+        let old_used = std::mem::replace(&mut self.used, vec![false; slots]);
+        let mask = self.keys.len() - 1;
+        for ((k, id), u) in old_keys.into_iter().zip(old_ids).zip(old_used) {
+            if u {
+                let mut i = self.slot(k);
+                while self.used[i] {
+                    i = (i + 1) & mask;
+                }
+                self.used[i] = true;
+                self.keys[i] = k;
+                self.ids[i] = id;
+            }
+        }
+    }
+
+    /// Pushes the ids stored under `key` onto `out`.
+    fn get(&self, key: u64, out: &mut Vec<i64>) {
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(key);
+        while self.used[i] {
+            if self.keys[i] == key {
+                out.push(self.base + self.ids[i] as i64);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.keys.len() >= MAX_SLOTS && (self.len + 1) * 10 > self.keys.len() * 7
+    }
+}
+
+/// What one kind of fact (events or claims) needs for candidate lookup.
+#[derive(Debug)]
+struct KindBands {
+    /// Facts with an id up to this one are found through the stored band
+    /// index; those above it were written by this session and are in
+    /// `memory` (`None` until the first transaction reads the table).
+    stored_upto: Option<i64>,
+    /// The highest id this session wrote or saw: a higher one at the start
+    /// of a transaction means another connection wrote facts meanwhile.
+    known_max: i64,
+    memory: BandMap,
+    /// Whether some band of this session is not in `memory` (full, or an
+    /// id out of its range): then the stored index is read for all ids.
+    spilled: bool,
+    /// Band rows of the current transaction, written at its end.
+    pending: Vec<(i64, i64)>,
+}
+
+impl KindBands {
+    fn new() -> KindBands {
+        KindBands {
+            stored_upto: None,
+            known_max: 0,
+            memory: BandMap::new(0),
+            spilled: false,
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// Candidate lookup for one writing connection ([`crate::Store`]).
+#[derive(Debug)]
+pub(crate) struct SessionBands {
+    kinds: [KindBands; 2],
+}
+
+impl Default for SessionBands {
+    fn default() -> Self {
+        SessionBands {
+            kinds: [KindBands::new(), KindBands::new()],
+        }
+    }
+}
+
+fn index(kind: FactKind) -> usize {
+    match kind {
+        FactKind::Event => 0,
+        FactKind::Claim => 1,
+    }
+}
+
+impl SessionBands {
+    /// Starts a write transaction: facts another connection wrote since the
+    /// last one (or all, the first time) are looked up in the stored index.
+    pub(crate) fn begin(&mut self, tx: &Transaction) -> Result<()> {
+        for kind in [FactKind::Event, FactKind::Claim] {
+            let max: i64 = tx
+                .prepare_cached(&format!(
+                    "SELECT coalesce(max(id), 0) FROM {}s",
+                    kind.name()
+                ))?
+                .query_row([], |r| r.get(0))?;
+            let k = &mut self.kinds[index(kind)];
+            k.pending.clear();
+            if k.stored_upto.is_none() || max != k.known_max {
+                k.stored_upto = Some(max);
+                k.known_max = max;
+                k.memory = BandMap::new(max);
+                k.spilled = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// Notes the bands of fact `id` (new, or re-fingerprinted).
+    pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64]) {
+        let k = &mut self.kinds[index(kind)];
+        k.known_max = k.known_max.max(id);
+        for &b in bands {
+            k.pending.push((b, id));
+            if !k.spilled && !k.memory.insert(b as u64, id) {
+                k.spilled = true;
+            }
+        }
+    }
+
+    /// The facts of `kind` sharing one of `bands`, each once, by id.
+    pub(crate) fn candidates(
+        &self,
+        tx: &Transaction,
+        kind: FactKind,
+        bands: &[i64],
+    ) -> Result<Vec<i64>> {
+        let k = &self.kinds[index(kind)];
+        let mut out = Vec::new();
+        for &b in bands {
+            k.memory.get(b as u64, &mut out);
+        }
+        // Stored ids: those before this session, or every one once the
+        // memory spilled (rows of this transaction are not stored yet).
+        let stored_upto = match (k.spilled, k.stored_upto) {
+            (true, _) => i64::MAX,
+            (false, Some(upto)) => upto,
+            (false, None) => i64::MAX,
+        };
+        if stored_upto > 0 {
+            let name = kind.name();
+            let marks: Vec<String> = (2..=bands.len() + 1).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "SELECT {name}_id FROM {name}_bands WHERE band IN ({}) AND {name}_id <= ?1",
+                marks.join(", ")
+            );
+            let mut st = tx.prepare_cached(&sql)?;
+            let args = std::iter::once(&stored_upto).chain(bands.iter());
+            let mut rows = st.query(rusqlite::params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                out.push(r.get(0)?);
+            }
+            if k.spilled {
+                for &(b, id) in &k.pending {
+                    if bands.contains(&b) {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Writes the transaction's band rows, sorted; call before committing.
+    pub(crate) fn finish(&mut self, tx: &Transaction) -> Result<()> {
+        for kind in [FactKind::Event, FactKind::Claim] {
+            let name = kind.name();
+            let k = &mut self.kinds[index(kind)];
+            k.pending.sort_unstable();
+            k.pending.dedup();
+            let mut st = tx.prepare_cached(&format!(
+                "INSERT OR IGNORE INTO {name}_bands (band, {name}_id) VALUES (?1, ?2)"
+            ))?;
+            for (b, id) in &k.pending {
+                st.execute([b, id])?;
+            }
+            k.pending.clear();
+            if k.memory.is_full() || k.spilled {
+                // Everything is stored now: look it all up there.
+                k.stored_upto = Some(k.known_max);
+                k.memory = BandMap::new(k.known_max);
+                k.spilled = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets the session after a failed transaction: its ids may be
+    /// reused, so the next transaction starts from the stored index.
+    pub(crate) fn abandon(&mut self) {
+        *self = SessionBands::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BandMap;
+
+    #[test]
+    fn multimap_keeps_every_id_of_a_key_once() {
+        let mut m = BandMap::new(100);
+        assert!(m.insert(7, 101));
+        assert!(m.insert(7, 105));
+        assert!(m.insert(7, 105));
+        assert!(m.insert(0, 102));
+        assert!(!m.insert(9, 100), "ids at or below the base are refused");
+        let mut out = Vec::new();
+        m.get(7, &mut out);
+        out.sort();
+        assert_eq!(out, vec![101, 105]);
+        out.clear();
+        m.get(0, &mut out);
+        assert_eq!(out, vec![102]);
+        out.clear();
+        m.get(8, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn multimap_grows_without_losing_entries() {
+        let mut m = BandMap::new(0);
+        for i in 1..20_000i64 {
+            let key = (i as u64).wrapping_mul(0x9e3779b97f4a7c15);
+            assert!(m.insert(key, i));
+        }
+        assert!(m.keys.len() > super::MIN_SLOTS);
+        for i in (1..20_000i64).step_by(997) {
+            let mut out = Vec::new();
+            m.get((i as u64).wrapping_mul(0x9e3779b97f4a7c15), &mut out);
+            assert_eq!(out, vec![i]);
+        }
+    }
+}
