@@ -13,6 +13,7 @@
 //! Memory is bounded: past [`MAX_SLOTS`] the in-memory part is dropped and
 //! the facts it held are looked up in the stored index from then on.
 
+use casus_pipeline::sources::Fingerprint;
 use rusqlite::Transaction;
 
 use crate::facts::FactKind;
@@ -122,6 +123,27 @@ impl BandMap {
     }
 }
 
+/// Fingerprints (stored shingle bytes) of recent candidates by fact id:
+/// templated sentences ("X was shelled on DATE") share bands with hundreds
+/// of stored facts below the similarity threshold, and each new one is
+/// compared with all of them. Bounded: cleared when full.
+#[derive(Debug, Default)]
+struct ShingleCache {
+    by_id: rustc_hash::FxHashMap<i64, Vec<u8>>,
+}
+
+/// Fingerprints kept before the cache starts over (about 70 MB).
+const CACHED_SHINGLES: usize = 1 << 18;
+
+impl ShingleCache {
+    fn put(&mut self, id: i64, shingles: &[u8]) {
+        if self.by_id.len() >= CACHED_SHINGLES && !self.by_id.contains_key(&id) {
+            self.by_id.clear();
+        }
+        self.by_id.insert(id, shingles.to_vec());
+    }
+}
+
 /// What one kind of fact (events or claims) needs for candidate lookup.
 #[derive(Debug)]
 struct KindBands {
@@ -138,6 +160,23 @@ struct KindBands {
     spilled: bool,
     /// Band rows of the current transaction, written at its end.
     pending: Vec<(i64, i64)>,
+    shingles: ShingleCache,
+    /// The lowest id of a session fact by all its bands at once ([`exact_key`]):
+    /// a mirror's sentence is found without comparing it with every fact
+    /// sharing one of its bands.
+    exact: rustc_hash::FxHashMap<u64, i64>,
+}
+
+/// Exact-match entries kept before that map starts over.
+const EXACT_MAX: usize = 1 << 22;
+
+/// One key for all of a fact's bands: equal for facts with the same
+/// coding and the same shingles (and, rarely, for others, which the
+/// caller tells apart by comparing the shingles).
+fn exact_key(bands: &[i64]) -> u64 {
+    bands.iter().fold(0x9e3779b97f4a7c15u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3).rotate_left(29)
+    })
 }
 
 impl KindBands {
@@ -148,6 +187,8 @@ impl KindBands {
             memory: BandMap::new(0),
             spilled: false,
             pending: Vec::new(),
+            shingles: ShingleCache::default(),
+            exact: Default::default(),
         }
     }
 }
@@ -187,18 +228,27 @@ impl SessionBands {
             let k = &mut self.kinds[index(kind)];
             k.pending.clear();
             if k.stored_upto.is_none() || max != k.known_max {
+                // Another connection wrote (or this is the first
+                // transaction): what is cached may be stale.
+                *k = KindBands::new();
                 k.stored_upto = Some(max);
                 k.known_max = max;
                 k.memory = BandMap::new(max);
-                k.spilled = false;
             }
         }
         Ok(())
     }
 
-    /// Notes the bands of fact `id` (new, or re-fingerprinted).
-    pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64]) {
+    /// Notes the bands and fingerprint of fact `id` (new, or
+    /// re-fingerprinted).
+    pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64], shingles: &[u8]) {
         let k = &mut self.kinds[index(kind)];
+        k.shingles.put(id, shingles);
+        if k.exact.len() >= EXACT_MAX {
+            k.exact.clear();
+        }
+        let lowest = k.exact.entry(exact_key(bands)).or_insert(id);
+        *lowest = (*lowest).min(id);
         k.known_max = k.known_max.max(id);
         for &b in bands {
             k.pending.push((b, id));
@@ -250,6 +300,55 @@ impl SessionBands {
         }
         out.sort_unstable();
         out.dedup();
+        Ok(out)
+    }
+
+    /// The session fact with exactly these bands and shingles, if any:
+    /// the lowest id of those with the same evidence and coding, which is
+    /// what comparing every candidate would find (similarity 1, lowest id).
+    pub(crate) fn exact(
+        &mut self,
+        tx: &Transaction,
+        kind: FactKind,
+        bands: &[i64],
+        shingles: &[u8],
+    ) -> Result<Option<i64>> {
+        let Some(&id) = self.kinds[index(kind)].exact.get(&exact_key(bands)) else {
+            return Ok(None);
+        };
+        // The fact's evidence may have changed since (a new first source).
+        let same = self.with_shingles(tx, kind, id, |stored| stored == shingles)?;
+        Ok(same.then_some(id))
+    }
+
+    /// The Jaccard similarity of `fp` to the evidence of stored fact `id`.
+    pub(crate) fn similarity(
+        &mut self,
+        tx: &Transaction,
+        kind: FactKind,
+        id: i64,
+        fp: &Fingerprint,
+    ) -> Result<f64> {
+        self.with_shingles(tx, kind, id, |bytes| fp.similarity_to_bytes(bytes))
+    }
+
+    /// Applies `f` to the stored shingles of fact `id`, cached or read.
+    fn with_shingles<T>(
+        &mut self,
+        tx: &Transaction,
+        kind: FactKind,
+        id: i64,
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T> {
+        let k = &mut self.kinds[index(kind)];
+        if let Some(bytes) = k.shingles.by_id.get(&id) {
+            return Ok(f(bytes));
+        }
+        let bytes: Vec<u8> = tx
+            .prepare_cached(&format!("SELECT shingles FROM {}s WHERE id = ?1", kind.name()))?
+            .query_row([id], |r| r.get(0))?;
+        let out = f(&bytes);
+        k.shingles.put(id, &bytes);
         Ok(out)
     }
 

@@ -205,7 +205,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
                     doc.key,
                     start,
                 ])?;
-            session.add(FactKind::Event, id, &fact.bands);
+            session.add(FactKind::Event, id, &fact.bands, &fact.shingles);
         }
         return Ok(());
     }
@@ -240,7 +240,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
         "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc.key, start, end])?;
-    session.add(FactKind::Event, id, &fact.bands);
+    session.add(FactKind::Event, id, &fact.bands, &fact.shingles);
     Ok(())
 }
 
@@ -274,7 +274,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
             )?
             .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record, doc.key, start])?;
-            session.add(FactKind::Claim, id, &fact.bands);
+            session.add(FactKind::Claim, id, &fact.bands, &fact.shingles);
         }
         return Ok(());
     }
@@ -303,7 +303,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
         "INSERT INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc.key, start, end])?;
-    session.add(FactKind::Claim, id, &fact.bands);
+    session.add(FactKind::Claim, id, &fact.bands, &fact.shingles);
     Ok(())
 }
 
@@ -374,13 +374,12 @@ fn find_duplicate(
     kind: FactKind,
     fact: &Fact,
 ) -> Result<Option<i64>> {
+    if let Some(id) = session.exact(tx, kind, &fact.bands, &fact.shingles)? {
+        return Ok(Some(id));
+    }
     let mut best: Option<(i64, f64)> = None;
-    let mut shingles =
-        tx.prepare_cached(&format!("SELECT shingles FROM {}s WHERE id = ?1", kind.name()))?;
     for id in session.candidates(tx, kind, &fact.bands)? {
-        let sim = shingles.query_row([id], |r| {
-            Ok(fact.fp.similarity_to_bytes(r.get_ref(0)?.as_blob()?))
-        })?;
+        let sim = session.similarity(tx, kind, id, &fact.fp)?;
         if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
             best = Some((id, sim));
         }
