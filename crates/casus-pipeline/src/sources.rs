@@ -65,7 +65,12 @@ impl Fingerprint {
                 }
                 _ => {}
             }
-            if c.is_alphanumeric() && !in_marker {
+            if c.is_ascii_alphanumeric() && !in_marker {
+                // Most text is ASCII: its lower case is one byte.
+                h ^= c.to_ascii_lowercase() as u64;
+                h = h.wrapping_mul(FNV_PRIME);
+                in_word = true;
+            } else if !c.is_ascii() && c.is_alphanumeric() && !in_marker {
                 for l in c.to_lowercase() {
                     let mut buf = [0u8; 4];
                     for &b in l.encode_utf8(&mut buf).as_bytes() {
@@ -101,9 +106,7 @@ impl Fingerprint {
         for &s in &shingles {
             for (i, slot) in signature.iter_mut().enumerate() {
                 let h = mix(s ^ (i as u64).wrapping_mul(0x9e3779b97f4a7c15));
-                if h < *slot {
-                    *slot = h;
-                }
+                *slot = (*slot).min(h);
             }
         }
         Fingerprint {

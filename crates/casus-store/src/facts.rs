@@ -84,13 +84,23 @@ impl FactKind {
 /// ignored.
 pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
     let mut out = Vec::with_capacity(records.len());
+    // The facts of one sentence come together and share its fingerprint.
+    let mut last: Option<(String, Fingerprint)> = None;
     for r in records {
         let (kind, key) = match r.get("kind").and_then(Value::as_str) {
             Some("event") => (FactKind::Event, event_key(&r)),
             Some("claim") => (FactKind::Claim, claim_key(&r)),
             _ => continue,
         };
-        let fp = Fingerprint::of(s(&r, &["text"]).unwrap_or(""));
+        let text = s(&r, &["text"]).unwrap_or("");
+        let fp = match &last {
+            Some((t, fp)) if t == text => fp.clone(),
+            _ => {
+                let fp = Fingerprint::of(text);
+                last = Some((text.to_string(), fp.clone()));
+                fp
+            }
+        };
         let (start, end) = span(&r);
         out.push(Fact {
             kind,

@@ -24,6 +24,7 @@ pub struct Summary {
 }
 
 pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
+    leave_a_core_for_the_writer();
     let mut store = Store::open(db)?;
     store.tune_for_bulk()?;
     let start = std::time::Instant::now();
@@ -161,6 +162,18 @@ pub fn ingest_into(
         b.finish_and_clear();
     }
     Ok(s)
+}
+
+/// Sizes the processing threads (the global rayon pool) at one fewer than
+/// the machine has cores, so that the single writer, the slowest stage,
+/// keeps a core to itself; at least one. `RAYON_NUM_THREADS` overrides.
+/// Call before any parallel work; a pool already running is left as it is.
+pub fn leave_a_core_for_the_writer() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
 }
 
 /// Reads, checks and processes the inputs batch by batch (each batch in
