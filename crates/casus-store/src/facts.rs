@@ -36,15 +36,14 @@ fn span(v: &Value) -> (i64, i64) {
     (a, b)
 }
 
-/// The record without the fields that belong to one source.
-fn fact_record(v: &Value) -> Value {
-    let mut r = v.clone();
+/// The record as stored: without the fields that belong to one source.
+fn stored_record(mut r: Value) -> Result<String> {
     if let Some(o) = r.as_object_mut() {
         for k in ["doc", "span", "sources", "kind"] {
             o.remove(k);
         }
     }
-    r
+    Ok(serde_json::to_string(&r)?)
 }
 
 /// A fact record with everything the writer needs that does not depend on
@@ -106,9 +105,9 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
             kind,
             shingles: fp.to_bytes(),
             bands: keyed_bands(&fp, &key),
-            record: serde_json::to_string(&fact_record(&r))?,
             fp,
             r: columns(&r),
+            record: stored_record(r)?,
             start,
             end,
         });
