@@ -278,6 +278,18 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE claims SET (first_doc, first_start) = (SELECT s.doc, s.start FROM claim_sources s JOIN documents d ON d.key = s.doc
         WHERE s.claim_id = claims.id ORDER BY d.id, s.start LIMIT 1);
 
+    -- Posting lists written by four plain inserts: the UNION the trigger
+    -- used to remove a repeated key built a temporary table per event.
+    DROP TRIGGER events_keys_insert;
+    CREATE TRIGGER events_keys_insert AFTER INSERT ON events BEGIN
+        INSERT OR IGNORE INTO event_keys SELECT 'a', NEW.actor_id, NEW.type, NEW.date_key, NEW.id WHERE NEW.actor_id IS NOT NULL;
+        INSERT OR IGNORE INTO event_keys SELECT 'a', NEW.actor_country, NEW.type, NEW.date_key, NEW.id
+            WHERE NEW.actor_country IS NOT NULL AND NEW.actor_country IS NOT NEW.actor_id;
+        INSERT OR IGNORE INTO event_keys SELECT 'r', NEW.recipient_id, NEW.type, NEW.date_key, NEW.id WHERE NEW.recipient_id IS NOT NULL;
+        INSERT OR IGNORE INTO event_keys SELECT 'r', NEW.recipient_country, NEW.type, NEW.date_key, NEW.id
+            WHERE NEW.recipient_country IS NOT NULL AND NEW.recipient_country IS NOT NEW.recipient_id;
+    END;
+
     DROP TABLE mentions;
     DROP TABLE timexes;
     DROP TABLE removed;
