@@ -83,7 +83,7 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     } else {
         return None;
     };
-    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&n.low)) {
+    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&*n.low)) {
         v *= *m as f64;
         j += 1;
     }
@@ -98,7 +98,7 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
         return None;
     }
     // Citation markers "[62]" and numbered names ("Law 10/59") are not quantities.
-    if i > 0 && matches!(toks[i - 1].low.as_str(), "[" | "/" | "#" | "no") {
+    if i > 0 && matches!(&*toks[i - 1].low, "[" | "/" | "#" | "no") {
         return None;
     }
     if toks.get(i + 1).is_some_and(|n| n.low == "/") {
@@ -174,7 +174,7 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
             if let Some(h) = r.lower_bound.longest_at(toks, i - back) {
                 if h.last == i {
                     let w = &toks[i - back].low;
-                    if matches!(w.as_str(), "more" | "over" | "at") {
+                    if matches!(&**w, "more" | "over" | "at") {
                         high = None;
                     }
                     break;
@@ -223,7 +223,8 @@ fn label_line(line: &str) -> bool {
 
 /// Extracts the claims of one document.
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
-    extract_claims_with(r, doc, &crate::sentence_tokens(r, doc))
+    let lowered = doc.text.to_ascii_lowercase();
+    extract_claims_with(r, doc, &crate::sentence_tokens(r, doc, &lowered))
 }
 
 /// [`extract_claims`] over the tokens of every sentence of `doc`.
@@ -327,7 +328,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
             if let Some(k) = (q.last..seg_end).find(|&k| {
                 matches!(
-                    toks[k].low.as_str(),
+                    &*toks[k].low,
                     ";" | ":" | "(" | "which" | "whose" | "whereas" | "while"
                 )
             }) {
@@ -376,7 +377,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
                             seg.lost = verb
                                 && matches!(
-                                    toks[k].low.as_str(),
+                                    &*toks[k].low,
                                     "lost" | "lose" | "loses" | "losing"
                                 );
                         }
@@ -446,7 +447,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             // "398 of its soldiers": the claimant's own.
             seg.own = toks[q.last..(q.last + 3).min(toks.len())]
                 .iter()
-                .any(|x| matches!(x.low.as_str(), "its" | "our" | "their"));
+                .any(|x| matches!(&*x.low, "its" | "our" | "their"));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }

@@ -379,7 +379,7 @@ mod tests {
             &irr,
         );
         let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
-        let toks = tokenize(s, 0, s.len());
+        let toks = tokenize(s, "", 0, s.len());
         let hits: Vec<i32> = set
             .find_all(&toks, 0, toks.len())
             .iter()
@@ -392,7 +392,7 @@ mod tests {
     fn inflected_only_skips_the_bare_form() {
         let set = PhraseSet::new(vec![(Phrase::parse("fine", true), ())], &HashMap::new());
         let s = "a fine day; he was fined";
-        let toks = tokenize(s, 0, s.len());
+        let toks = tokenize(s, "", 0, s.len());
         assert_eq!(set.find_all(&toks, 0, toks.len()).len(), 1);
     }
 }

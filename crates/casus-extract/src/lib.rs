@@ -178,8 +178,10 @@ impl Coder {
             mentions: &mentions,
             ..*doc
         };
-        // Both passes read the same tokens: tokenise every sentence once.
-        let toks = sentence_tokens(&self.rules, doc);
+        // Both passes read the same tokens: tokenise every sentence once,
+        // lower-casing the text once for all of them.
+        let lowered = doc.text.to_ascii_lowercase();
+        let toks = sentence_tokens(&self.rules, doc, &lowered);
         Extraction {
             events: events::code_events_with(&self.rules, doc, self.unattributed, &toks),
             claims: claims::extract_claims_with(&self.rules, doc, &toks),
@@ -187,8 +189,14 @@ impl Coder {
     }
 }
 
-/// The tokens of every sentence of `doc` (none for an empty or out-of-range one).
-pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text::Tok>> {
+/// The tokens of every sentence of `doc` (none for an empty or out-of-range
+/// one); they borrow from the text and from `lowered`, the text lower-cased
+/// by [`str::to_ascii_lowercase`].
+pub(crate) fn sentence_tokens<'a>(
+    r: &rules::Rules,
+    doc: &DocInput<'a>,
+    lowered: &'a str,
+) -> Vec<Vec<text::Tok<'a>>> {
     let text = doc.text;
     doc.sentences
         .iter()
@@ -197,7 +205,7 @@ pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text:
             if start >= end {
                 Vec::new()
             } else {
-                let mut toks = text::tokenize(text, start, end);
+                let mut toks = text::tokenize(text, lowered, start, end);
                 for t in &mut toks {
                     t.class = r.class_of(&t.low, t.key);
                 }
