@@ -26,7 +26,7 @@ use casus_segment::SentenceKind;
 use crate::events::place_mentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
-use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput};
+use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
 
 /// A quantity found in the tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,11 +224,19 @@ fn label_line(line: &str) -> bool {
 /// Extracts the claims of one document.
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
     let lowered = doc.text.to_ascii_lowercase();
-    extract_claims_with(r, doc, &crate::sentence_tokens(r, doc, &lowered))
+    let mentions: Vec<&Mention> = doc.mentions.iter().collect();
+    let toks = crate::sentence_tokens(r, doc, &lowered);
+    extract_claims_with(r, doc, &mentions, &toks)
 }
 
-/// [`extract_claims`] over the tokens of every sentence of `doc`.
-pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<Tok>]) -> Vec<Claim> {
+/// [`extract_claims`] over `mentions` (those of `doc` as the coder reads
+/// them) and the tokens of every sentence of `doc`.
+pub(crate) fn extract_claims_with(
+    r: &Rules,
+    doc: &DocInput,
+    mentions: &[&Mention],
+    sent_toks: &[Vec<Tok>],
+) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
@@ -240,7 +248,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         }
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
-        let ms = place_mentions(doc.mentions, toks, start, end);
+        let ms = place_mentions(mentions, toks, start, end);
         if label_line(line) {
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;

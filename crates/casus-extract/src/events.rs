@@ -65,14 +65,14 @@ pub(crate) struct Placed<'a> {
 
 /// Places the mentions of `[from, to)` on `toks`.
 pub(crate) fn place_mentions<'a>(
-    mentions: &'a [Mention],
+    mentions: &[&'a Mention],
     toks: &[Tok],
     from: usize,
     to: usize,
 ) -> Vec<Placed<'a>> {
     let lo = mentions.partition_point(|m| m.start < from);
     let mut out = Vec::new();
-    for m in &mentions[lo..] {
+    for &m in &mentions[lo..] {
         if m.start >= to {
             break;
         }
@@ -336,13 +336,17 @@ fn aux_of(toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 /// Codes the events of one document.
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
     let lowered = doc.text.to_ascii_lowercase();
-    code_events_with(r, doc, unattributed, &crate::sentence_tokens(r, doc, &lowered))
+    let mentions: Vec<&Mention> = doc.mentions.iter().collect();
+    let toks = crate::sentence_tokens(r, doc, &lowered);
+    code_events_with(r, doc, &mentions, unattributed, &toks)
 }
 
-/// [`code_events`] over the tokens of every sentence of `doc`.
+/// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
+/// and the tokens of every sentence of `doc`.
 pub(crate) fn code_events_with(
     r: &Rules,
     doc: &DocInput,
+    mentions: &[&Mention],
     unattributed: bool,
     sent_toks: &[Vec<Tok>],
 ) -> Vec<Event> {
@@ -377,7 +381,7 @@ pub(crate) fn code_events_with(
         if toks.is_empty() {
             continue;
         }
-        let ms = place_mentions(doc.mentions, toks, start, end);
+        let ms = place_mentions(mentions, toks, start, end);
         let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
         // 1. Triggers, minus those that are the content of another.
         let mut found: Vec<Found> = Vec::new();
