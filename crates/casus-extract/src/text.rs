@@ -58,6 +58,59 @@ fn joins(c: char) -> bool {
     )
 }
 
+/// The character at byte `p` of `s`, a character boundary. ASCII, most of
+/// any text, is read without decoding.
+#[inline]
+fn char_at(s: &str, p: usize) -> Option<char> {
+    match *s.as_bytes().get(p)? {
+        b if b < 0x80 => Some(b as char),
+        _ => s.get(p..).and_then(|r| r.chars().next()),
+    }
+}
+
+/// The end of the word that starts at byte `p` of `s` with the letter or
+/// digit `c`: letters and digits, joined by inner hyphens, apostrophes,
+/// dots, and commas between digits.
+fn word_end(s: &str, p: usize, c: char) -> usize {
+    let bytes = s.as_bytes();
+    // `prev` is the last character taken into the word.
+    let mut prev = c;
+    let mut q = p + c.len_utf8();
+    loop {
+        // A run of ASCII letters and digits, most of any word, byte by byte.
+        let run = bytes[q..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if run > 0 {
+            q += run;
+            prev = char::from(bytes[q - 1]);
+        }
+        let Some(c2) = char_at(s, q) else {
+            return q;
+        };
+        if c2.is_alphanumeric() {
+            prev = c2;
+            q += c2.len_utf8();
+        } else if joins(c2) {
+            let q2 = q + c2.len_utf8();
+            match char_at(s, q2) {
+                Some(c3) if c3.is_alphanumeric() => {
+                    // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
+                    if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
+                        return q;
+                    }
+                    prev = c3;
+                    q = q2 + c3.len_utf8();
+                }
+                _ => return q,
+            }
+        } else {
+            return q;
+        }
+    }
+}
+
 /// The lower-cased form of the word `word` found at byte `at` of the text:
 /// a slice of `lowered` (the whole text lower-cased by
 /// [`str::to_ascii_lowercase`]) for an ASCII word, else lower-cased here,
@@ -96,48 +149,16 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
     }
     let from = from.min(to);
     let s = &text[from..to];
-    // The character at byte `p` of `s` (`p` is always a boundary here).
-    // ASCII, most of any text, is read without decoding.
-    let at = |p: usize| -> Option<char> {
-        match *s.as_bytes().get(p)? {
-            b if b < 0x80 => Some(b as char),
-            _ => s.get(p..).and_then(|r| r.chars().next()),
-        }
-    };
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut p = 0;
-    while let Some(c) = at(p) {
+    while let Some(c) = char_at(s, p) {
         let b = p;
         if c.is_whitespace() {
             p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            // `prev` is the last character taken into the word.
-            let mut prev = c;
-            let mut q = p + c.len_utf8();
-            while let Some(c2) = at(q) {
-                if c2.is_alphanumeric() {
-                    prev = c2;
-                    q += c2.len_utf8();
-                } else if joins(c2) {
-                    let q2 = q + c2.len_utf8();
-                    match at(q2) {
-                        Some(c3) if c3.is_alphanumeric() => {
-                            // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
-                            if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
-                                break;
-                            }
-                            prev = c3;
-                            q = q2 + c3.len_utf8();
-                        }
-                        _ => break,
-                    }
-                } else {
-                    break;
-                }
-            }
-            let end = q;
+            let end = word_end(s, p, c);
             let word = &s[b..end];
             let mut low = lower_word(word, lowered, from + b);
             if low.len() > 2 && low.ends_with("'s") {
