@@ -58,10 +58,12 @@ fn parse_digits(s: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e13)
 }
 
-/// A number word, possibly hyphenated ("twenty-five").
-fn word_number(r: &Rules, w: &str) -> Option<u64> {
-    if let Some(v) = r.numbers.get(w) {
-        return Some(*v);
+/// The number word `t`, possibly hyphenated ("twenty-five").
+fn word_number(r: &Rules, t: &Tok) -> Option<u64> {
+    let w: &str = &t.low;
+    // The class says whether the word is in the table without a lookup.
+    if t.is(class::NUMBER) {
+        return r.numbers.get(w).copied();
     }
     if let Some((p0, p1)) = w.split_once('-').filter(|(_, b)| !b.contains('-')) {
         if let (Some(a), Some(b)) = (r.numbers.get(p0), r.numbers.get(p1)) {
@@ -78,7 +80,7 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     let t = toks.get(i)?;
     let (mut v, mut j, digits) = if let Some(f) = parse_digits(&t.low) {
         (f, i + 1, true)
-    } else if let Some(n) = word_number(r, &t.low) {
+    } else if let Some(n) = word_number(r, t) {
         (n as f64, i + 1, false)
     } else {
         return None;
@@ -91,8 +93,9 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     Some((v.round() as u64, j, digits))
 }
 
-/// Parses the quantity that starts at token `i`, if any.
-pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
+/// Parses the quantity that starts at token `i`, if any; `toks` carry
+/// their word classes (see [`crate::sentence_tokens`]).
+pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
     let t = toks.get(i)?;
     if !t.word {
         return None;
@@ -122,8 +125,10 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
             raw,
         });
     }
-    // "300,000-500,000" is one token.
-    if let Some((a, b)) = t.low.split_once('-') {
+    // "300,000-500,000" is one token (a word starts with a letter or digit,
+    // and only digits can start the first number).
+    let range = t.low.starts_with(|c: char| c.is_ascii_digit());
+    if let Some((a, b)) = t.low.split_once('-').filter(|_| range) {
         if let (Some(lo), Some(hi)) = (parse_digits(a), parse_digits(b)) {
             if hi > lo && !(a.len() == 4 && b.len() == 4 && !a.contains(',')) {
                 let raw = text.get(t.start..t.end).unwrap_or("").to_string();
