@@ -389,10 +389,7 @@ pub(crate) fn extract_claims_with(
                             before = true;
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
                             seg.lost = verb
-                                && matches!(
-                                    &*toks[k].low,
-                                    "lost" | "lose" | "loses" | "losing"
-                                );
+                                && matches!(&*toks[k].low, "lost" | "lose" | "loses" | "losing");
                         }
                         k = h.last;
                     } else {

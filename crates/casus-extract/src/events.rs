@@ -297,12 +297,7 @@ fn is_passive(toks: &[Tok], first: usize) -> bool {
         if toks[k].is(class::BE) && t != "'s" {
             return true;
         }
-        if !(t.ends_with("ly")
-            || matches!(
-                t,
-                "also" | "again" | "not" | "reportedly" | "later"
-            ))
-        {
+        if !(t.ends_with("ly") || matches!(t, "also" | "again" | "not" | "reportedly" | "later")) {
             return false;
         }
     }

@@ -171,7 +171,13 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
                     Cow::Owned(l) => l.truncate(stem_len),
                 }
                 out.push(Tok::new(from + b, from + apos, low, true, c.is_uppercase()));
-                out.push(Tok::new(from + apos, from + end, Cow::Borrowed("'s"), true, false));
+                out.push(Tok::new(
+                    from + apos,
+                    from + end,
+                    Cow::Borrowed("'s"),
+                    true,
+                    false,
+                ));
             } else {
                 out.push(Tok::new(from + b, from + end, low, true, c.is_uppercase()));
             }
@@ -201,7 +207,10 @@ mod tests {
     use super::*;
 
     fn lows(s: &str) -> Vec<String> {
-        tokenize(s, "", 0, s.len()).into_iter().map(|t| t.low.into_owned()).collect()
+        tokenize(s, "", 0, s.len())
+            .into_iter()
+            .map(|t| t.low.into_owned())
+            .collect()
     }
 
     #[test]
@@ -226,7 +235,10 @@ mod tests {
     fn a_lowered_copy_gives_the_same_tokens() {
         let s = "Russia's T-72 and Turkey’s “CALL” – Ðức's Ünïon, 2,840.";
         let lowered = s.to_ascii_lowercase();
-        assert_eq!(tokenize(s, &lowered, 0, s.len()), tokenize(s, "", 0, s.len()));
+        assert_eq!(
+            tokenize(s, &lowered, 0, s.len()),
+            tokenize(s, "", 0, s.len())
+        );
         assert_eq!(tokenize(s, &lowered, 3, 30), tokenize(s, "", 3, 30));
     }
 

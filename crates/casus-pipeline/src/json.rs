@@ -27,14 +27,17 @@ fn needs_escape(s: &str) -> bool {
     let b = s.as_bytes();
     let n = b.len();
     let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-    let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("four bytes")));
+    let half = |i: usize| {
+        u64::from(u32::from_le_bytes(
+            b[i..i + 4].try_into().expect("four bytes"),
+        ))
+    };
     match n {
         0..4 => {
             // Pad with spaces, which need no escape.
-            let w = b
-                .iter()
-                .enumerate()
-                .fold(SPACES, |w, (i, &c)| (w & !(0xff << (8 * i))) | (u64::from(c) << (8 * i)));
+            let w = b.iter().enumerate().fold(SPACES, |w, (i, &c)| {
+                (w & !(0xff << (8 * i))) | (u64::from(c) << (8 * i))
+            });
             word_needs_escape(w)
         }
         // Two overlapping halves.
@@ -567,7 +570,10 @@ mod tests {
 
     #[test]
     fn every_byte_that_needs_escaping_is_found_at_every_position() {
-        for c in (0u8..0x80).map(char::from).chain(['é', '\u{2028}', '\u{10ffff}']) {
+        for c in (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '\u{2028}', '\u{10ffff}'])
+        {
             let want = c < ' ' || c == '"' || c == '\\';
             for at in 0..20 {
                 let s = format!("{}{c}{}", "a".repeat(at), "ü".repeat(at % 3));
@@ -597,7 +603,12 @@ mod tests {
     fn compound_values_match_serde_json() {
         let inner = Inner {
             x: Some(1.5e-7),
-            v: vec![E::Unit, E::New(3), E::Tuple(1, "x\"y".into()), E::Struct { a: f64::NAN }],
+            v: vec![
+                E::Unit,
+                E::New(3),
+                E::Tuple(1, "x\"y".into()),
+                E::Struct { a: f64::NAN },
+            ],
         };
         let map = serde_json::json!({"a": [1, -2, 3.25, null, true], "b\n": {"c": "d"}});
         let map: BTreeMap<String, serde_json::Value> = serde_json::from_value(map).unwrap();
