@@ -9,6 +9,9 @@ use casus_pipeline::{records, Pipeline};
 
 use crate::inputs;
 
+/// One document's JSON lines and the warnings to print before them.
+type Output = (Vec<u8>, Vec<String>);
+
 pub fn run(
     files: &[PathBuf],
     stdin: bool,
@@ -28,20 +31,12 @@ pub fn run(
     }
     // Documents are processed in parallel a batch at a time and written in
     // input order, so memory stays bounded and output is deterministic.
-    // Each document's JSON lines go to a buffer of its place in the batch;
-    // the buffers are kept from batch to batch, so they stop growing (and
-    // being copied as they grow) once they have reached the size of the
-    // documents.
     use rayon::prelude::*;
     let mut failed = 0;
-    let mut bufs: Vec<Vec<u8>> = Vec::new();
     for batch in inputs.chunks(64) {
-        bufs.resize_with(batch.len(), Vec::new);
-        // The warnings to print before each document's lines.
-        let outputs: Vec<Result<Vec<String>, casus_read::ReadError>> = batch
+        let outputs: Vec<Result<Output, casus_read::ReadError>> = batch
             .par_iter()
-            .zip(bufs.par_iter_mut())
-            .map(|(input, buf)| {
+            .map(|input| {
                 let (doc, _) = inputs::read(input, &opts)?;
                 let warnings = doc
                     .warnings
@@ -49,20 +44,19 @@ pub fn run(
                     .map(|w| format!("casus: warning: {}: {w}", doc.name))
                     .collect();
                 let p = pipeline.process(doc);
-                buf.clear();
-                buf.reserve(p.doc.clean.len() * 2);
-                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut *buf)
+                let mut buf = Vec::with_capacity(p.doc.clean.len() * 2);
+                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut buf)
                     .expect("writing to memory cannot fail");
-                Ok(warnings)
+                Ok((buf, warnings))
             })
             .collect();
-        for (o, buf) in outputs.into_iter().zip(&bufs) {
+        for o in outputs {
             match o {
-                Ok(warnings) => {
+                Ok((buf, warnings)) => {
                     for w in warnings {
                         eprintln!("{w}");
                     }
-                    out.write_all(buf)?;
+                    out.write_all(&buf)?;
                 }
                 Err(e) => {
                     failed += 1;
