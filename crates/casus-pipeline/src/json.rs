@@ -13,7 +13,8 @@ use std::io::Write;
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
-/// Writes `value` as compact JSON, exactly as `serde_json::to_writer` would.
+/// Writes `value` as compact JSON, exactly as `serde_json::to_writer` would
+/// (except that map keys must be strings, as every record's are).
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result<(), Error> {
     value.serialize(&mut Serializer { w: writer })
 }
@@ -80,7 +81,8 @@ impl<W: Write> Serializer<W> {
         self.w.write_all(bytes).map_err(Error::io)
     }
 
-    /// A value serde_json writes without any string of ours in it.
+    /// Writes `v` with serde_json itself: numbers, and strings that need
+    /// escaping.
     fn delegate<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
         serde_json::to_writer(&mut self.w, v)
     }
