@@ -26,7 +26,7 @@ use casus_segment::SentenceKind;
 use crate::events::place_mentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
-use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput};
+use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
 
 /// A quantity found in the tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,10 +58,12 @@ fn parse_digits(s: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e13)
 }
 
-/// A number word, possibly hyphenated ("twenty-five").
-fn word_number(r: &Rules, w: &str) -> Option<u64> {
-    if let Some(v) = r.numbers.get(w) {
-        return Some(*v);
+/// The number word `t`, possibly hyphenated ("twenty-five").
+fn word_number(r: &Rules, t: &Tok) -> Option<u64> {
+    let w: &str = &t.low;
+    // The class says whether the word is in the table without a lookup.
+    if t.is(class::NUMBER) {
+        return r.numbers.get(w).copied();
     }
     if let Some((p0, p1)) = w.split_once('-').filter(|(_, b)| !b.contains('-')) {
         if let (Some(a), Some(b)) = (r.numbers.get(p0), r.numbers.get(p1)) {
@@ -78,12 +80,12 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     let t = toks.get(i)?;
     let (mut v, mut j, digits) = if let Some(f) = parse_digits(&t.low) {
         (f, i + 1, true)
-    } else if let Some(n) = word_number(r, &t.low) {
+    } else if let Some(n) = word_number(r, t) {
         (n as f64, i + 1, false)
     } else {
         return None;
     };
-    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&n.low)) {
+    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&*n.low)) {
         v *= *m as f64;
         j += 1;
     }
@@ -91,14 +93,15 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     Some((v.round() as u64, j, digits))
 }
 
-/// Parses the quantity that starts at token `i`, if any.
-pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
+/// Parses the quantity that starts at token `i`, if any; `toks` carry
+/// their word classes (see [`crate::sentence_tokens`]).
+pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
     let t = toks.get(i)?;
     if !t.word {
         return None;
     }
     // Citation markers "[62]" and numbered names ("Law 10/59") are not quantities.
-    if i > 0 && matches!(toks[i - 1].low.as_str(), "[" | "/" | "#" | "no") {
+    if i > 0 && matches!(&*toks[i - 1].low, "[" | "/" | "#" | "no") {
         return None;
     }
     if toks.get(i + 1).is_some_and(|n| n.low == "/") {
@@ -122,8 +125,10 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
             raw,
         });
     }
-    // "300,000-500,000" is one token.
-    if let Some((a, b)) = t.low.split_once('-') {
+    // "300,000-500,000" is one token (a word starts with a letter or digit,
+    // and only digits can start the first number).
+    let range = t.low.starts_with(|c: char| c.is_ascii_digit());
+    if let Some((a, b)) = t.low.split_once('-').filter(|_| range) {
         if let (Some(lo), Some(hi)) = (parse_digits(a), parse_digits(b)) {
             if hi > lo && !(a.len() == 4 && b.len() == 4 && !a.contains(',')) {
                 let raw = text.get(t.start..t.end).unwrap_or("").to_string();
@@ -174,7 +179,7 @@ pub fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Q
             if let Some(h) = r.lower_bound.longest_at(toks, i - back) {
                 if h.last == i {
                     let w = &toks[i - back].low;
-                    if matches!(w.as_str(), "more" | "over" | "at") {
+                    if matches!(&**w, "more" | "over" | "at") {
                         high = None;
                     }
                     break;
@@ -223,11 +228,20 @@ fn label_line(line: &str) -> bool {
 
 /// Extracts the claims of one document.
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
-    extract_claims_with(r, doc, &crate::sentence_tokens(r, doc))
+    let lowered = doc.text.to_ascii_lowercase();
+    let mentions: Vec<&Mention> = doc.mentions.iter().collect();
+    let toks = crate::sentence_tokens(r, doc, &lowered);
+    extract_claims_with(r, doc, &mentions, &toks)
 }
 
-/// [`extract_claims`] over the tokens of every sentence of `doc`.
-pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<Tok>]) -> Vec<Claim> {
+/// [`extract_claims`] over `mentions` (those of `doc` as the coder reads
+/// them) and the tokens of every sentence of `doc`.
+pub(crate) fn extract_claims_with(
+    r: &Rules,
+    doc: &DocInput,
+    mentions: &[&Mention],
+    sent_toks: &[Vec<Tok>],
+) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
@@ -239,7 +253,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
         }
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
-        let ms = place_mentions(doc.mentions, toks, start, end);
+        let ms = place_mentions(mentions, toks, start, end);
         if label_line(line) {
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
@@ -327,7 +341,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
             if let Some(k) = (q.last..seg_end).find(|&k| {
                 matches!(
-                    toks[k].low.as_str(),
+                    &*toks[k].low,
                     ";" | ":" | "(" | "which" | "whose" | "whereas" | "while"
                 )
             }) {
@@ -375,10 +389,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
                             before = true;
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
                             seg.lost = verb
-                                && matches!(
-                                    toks[k].low.as_str(),
-                                    "lost" | "lose" | "loses" | "losing"
-                                );
+                                && matches!(&*toks[k].low, "lost" | "lose" | "loses" | "losing");
                         }
                         k = h.last;
                     } else {
@@ -446,7 +457,7 @@ pub(crate) fn extract_claims_with(r: &Rules, doc: &DocInput, sent_toks: &[Vec<To
             // "398 of its soldiers": the claimant's own.
             seg.own = toks[q.last..(q.last + 3).min(toks.len())]
                 .iter()
-                .any(|x| matches!(x.low.as_str(), "its" | "our" | "their"));
+                .any(|x| matches!(&*x.low, "its" | "our" | "their"));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }

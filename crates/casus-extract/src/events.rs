@@ -65,14 +65,14 @@ pub(crate) struct Placed<'a> {
 
 /// Places the mentions of `[from, to)` on `toks`.
 pub(crate) fn place_mentions<'a>(
-    mentions: &'a [Mention],
+    mentions: &[&'a Mention],
     toks: &[Tok],
     from: usize,
     to: usize,
 ) -> Vec<Placed<'a>> {
     let lo = mentions.partition_point(|m| m.start < from);
     let mut out = Vec::new();
-    for m in &mentions[lo..] {
+    for &m in &mentions[lo..] {
         if m.start >= to {
             break;
         }
@@ -153,7 +153,7 @@ fn list_of(toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: bool) -> Ve
     let conj = |a: &Placed, b: &Placed| {
         toks[a.last..b.first]
             .iter()
-            .any(|t| matches!(t.low.as_str(), "and" | "or" | "&" | "well" | "with" | "nor"))
+            .any(|t| matches!(&*t.low, "and" | "or" | "&" | "well" | "with" | "nor"))
     };
     let mut out = vec![i];
     let mut has_conj = false;
@@ -245,7 +245,7 @@ struct Found {
 fn clause_start(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k > 0 {
-        let w = toks[k - 1].low.as_str();
+        let w = &*toks[k - 1].low;
         if toks[k - 1].is(class::CLAUSE_BREAK) && w != "who" && w != "which" {
             return k;
         }
@@ -293,16 +293,11 @@ fn is_passive(toks: &[Tok], first: usize) -> bool {
             return false;
         }
         k -= 1;
-        let t = &toks[k].low;
+        let t: &str = &toks[k].low;
         if toks[k].is(class::BE) && t != "'s" {
             return true;
         }
-        if !(t.ends_with("ly")
-            || matches!(
-                t.as_str(),
-                "also" | "again" | "not" | "reportedly" | "later"
-            ))
-        {
+        if !(t.ends_with("ly") || matches!(t, "also" | "again" | "not" | "reportedly" | "later")) {
             return false;
         }
     }
@@ -335,13 +330,18 @@ fn aux_of(toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
 
 /// Codes the events of one document.
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
-    code_events_with(r, doc, unattributed, &crate::sentence_tokens(r, doc))
+    let lowered = doc.text.to_ascii_lowercase();
+    let mentions: Vec<&Mention> = doc.mentions.iter().collect();
+    let toks = crate::sentence_tokens(r, doc, &lowered);
+    code_events_with(r, doc, &mentions, unattributed, &toks)
 }
 
-/// [`code_events`] over the tokens of every sentence of `doc`.
+/// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
+/// and the tokens of every sentence of `doc`.
 pub(crate) fn code_events_with(
     r: &Rules,
     doc: &DocInput,
+    mentions: &[&Mention],
     unattributed: bool,
     sent_toks: &[Vec<Tok>],
 ) -> Vec<Event> {
@@ -376,7 +376,7 @@ pub(crate) fn code_events_with(
         if toks.is_empty() {
             continue;
         }
-        let ms = place_mentions(doc.mentions, toks, start, end);
+        let ms = place_mentions(mentions, toks, start, end);
         let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
         // 1. Triggers, minus those that are the content of another.
         let mut found: Vec<Found> = Vec::new();
@@ -397,7 +397,7 @@ pub(crate) fn code_events_with(
                         && before.len() > 4
                         && h.first >= 2
                         && (toks[h.first - 2].is(class::DETERMINER)
-                            || matches!(toks[h.first - 2].low.as_str(), "or" | "and")));
+                            || matches!(&*toks[h.first - 2].low, "or" | "and")));
                 let noun_next = toks.get(h.last).is_some_and(|x| {
                     x.word
                         && !x.upper
@@ -416,7 +416,7 @@ pub(crate) fn code_events_with(
             if prev_content(toks, h.first).is_some_and(|k| {
                 (toks[k].low != "of" || !t.noun)
                     && matches!(
-                        toks[k].low.as_str(),
+                        &*toks[k].low,
                         "in" | "of"
                             | "for"
                             | "with"
@@ -451,7 +451,7 @@ pub(crate) fn code_events_with(
                 ) && gap <= 3
                     && !gap_toks
                         .iter()
-                        .any(|x| matches!(x.low.as_str(), "and" | "," | ";" | "but" | "while"))
+                        .any(|x| matches!(&*x.low, "and" | "," | ";" | "but" | "while"))
                     && !ms
                         .iter()
                         .any(|m| m.first >= p.last && m.last <= h.first && is_actor(m.m));
@@ -575,7 +575,7 @@ pub(crate) fn code_events_with(
                 let mut w = None;
                 while k > 0 {
                     k -= 1;
-                    let x = toks[k].low.as_str();
+                    let x = &*toks[k].low;
                     if (x.ends_with("ly") && x.len() > 4)
                         || matches!(
                             x,
@@ -647,7 +647,7 @@ pub(crate) fn code_events_with(
                     let forces = l.last().is_some_and(|&m| {
                         (ms[m].first..(ms[m].last + 2).min(toks.len())).any(|k| {
                             matches!(
-                                toks[k].low.as_str(),
+                                &*toks[k].low,
                                 "troops"
                                     | "forces"
                                     | "soldiers"
@@ -781,7 +781,7 @@ pub(crate) fn code_events_with(
             let mut extra: Vec<usize> = Vec::new();
             // "Russia, along with France and the U.S., called": the companions act too.
             if let Some(w) = (cstart..f.first).find(|&k| {
-                matches!(toks[k].low.as_str(), "along" | "together")
+                matches!(&*toks[k].low, "along" | "together")
                     && toks.get(k + 1).is_some_and(|x| x.low == "with")
             }) {
                 for (i, p) in ms.iter().enumerate() {
@@ -800,8 +800,8 @@ pub(crate) fn code_events_with(
                 let stop = found.get(fi + 1).map(|n| n.first).unwrap_or(toks.len());
                 for k in f.last..stop {
                     let two = (
-                        toks[k].low.as_str(),
-                        toks.get(k + 1).map(|x| x.low.as_str()).unwrap_or(""),
+                        &*toks[k].low,
+                        toks.get(k + 1).map(|x| &*x.low).unwrap_or(""),
                     );
                     let opens = matches!(
                         two,
@@ -939,7 +939,7 @@ pub(crate) fn code_events_with(
                         break;
                     }
                     k -= 1;
-                    let w = toks[k].low.as_str();
+                    let w = &*toks[k].low;
                     if matches!(w, "will" | "would" | "shall" | "'ll") {
                         hit = true;
                         break;
@@ -1171,7 +1171,7 @@ pub(crate) fn trailing_reporter(
 fn antecedent(toks: &[Tok], ms: &[Placed], cstart: usize, first: usize) -> Option<usize> {
     let w = (cstart..first)
         .rev()
-        .find(|&k| matches!(toks[k].low.as_str(), "who" | "which"))?;
+        .find(|&k| matches!(&*toks[k].low, "who" | "which"))?;
     if w == 0 || toks[w - 1].low != "," {
         return None;
     }

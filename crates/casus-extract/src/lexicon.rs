@@ -209,8 +209,45 @@ pub struct PhraseSet<T> {
     /// word of every entry is still matched against the token, so an entry
     /// of another word never fires.
     starts: FxHashMap<u64, Vec<usize>>,
+    /// The keys of `starts`, as a filter: most tokens start no phrase of
+    /// a set, and most of those are turned away here without a lookup.
+    start_keys: KeyFilter,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
+}
+
+/// A set of [`word_key`]s that may answer "maybe" for a key it lacks but
+/// never "no" for one it holds: one bit per key, chosen by the key's top
+/// bits (the well-mixed ones of a multiplicative hash).
+#[derive(Debug, Clone)]
+struct KeyFilter {
+    bits: Box<[u64]>,
+}
+
+impl KeyFilter {
+    /// Bits of the key that pick the filter bit: 2^14 bits, 2 KB a set.
+    const BITS: u32 = 14;
+
+    fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        for &k in keys {
+            let b = Self::bit(k);
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        KeyFilter { bits }
+    }
+
+    #[inline]
+    fn bit(key: u64) -> usize {
+        (key >> (64 - Self::BITS)) as usize
+    }
+
+    /// Whether `key` may be in the set.
+    #[inline]
+    fn may_hold(&self, key: u64) -> bool {
+        let b = Self::bit(key);
+        self.bits[b / 64] & (1 << (b % 64)) != 0
+    }
 }
 
 /// A phrase found in a token list.
@@ -257,6 +294,7 @@ impl<T> PhraseSet<T> {
         }
         PhraseSet {
             entries: items,
+            start_keys: KeyFilter::new(starts.keys()),
             starts,
             forms,
         }
@@ -307,7 +345,7 @@ impl<T> PhraseSet<T> {
     /// The longest phrase that starts at token `at`.
     pub fn longest_at(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = toks.get(at)?;
-        if !t.word {
+        if !t.word || !self.start_keys.may_hold(t.key) {
             return None;
         }
         let mut best: Option<Hit> = None;
@@ -379,7 +417,7 @@ mod tests {
             &irr,
         );
         let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
-        let toks = tokenize(s, 0, s.len());
+        let toks = tokenize(s, "", 0, s.len());
         let hits: Vec<i32> = set
             .find_all(&toks, 0, toks.len())
             .iter()
@@ -389,10 +427,21 @@ mod tests {
     }
 
     #[test]
+    fn the_key_filter_holds_every_key_it_was_given() {
+        let keys: Vec<u64> = ["call", "urge", "deny", "talks", "x"]
+            .iter()
+            .map(|w| word_key(w))
+            .collect();
+        let f = KeyFilter::new(keys.iter());
+        assert!(keys.iter().all(|&k| f.may_hold(k)));
+        assert!(!KeyFilter::new([].iter()).may_hold(word_key("call")));
+    }
+
+    #[test]
     fn inflected_only_skips_the_bare_form() {
         let set = PhraseSet::new(vec![(Phrase::parse("fine", true), ())], &HashMap::new());
         let s = "a fine day; he was fined";
-        let toks = tokenize(s, 0, s.len());
+        let toks = tokenize(s, "", 0, s.len());
         assert_eq!(set.find_all(&toks, 0, toks.len()).len(), 1);
     }
 }

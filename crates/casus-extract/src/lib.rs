@@ -173,22 +173,27 @@ impl Coder {
 
     /// Codes one document.
     pub fn code(&self, doc: &DocInput) -> Extraction {
-        let mentions = metonyms(&self.rules, doc.text, doc.mentions);
-        let doc = &DocInput {
-            mentions: &mentions,
-            ..*doc
-        };
-        // Both passes read the same tokens: tokenise every sentence once.
-        let toks = sentence_tokens(&self.rules, doc);
+        let stood_for = metonyms(&self.rules, doc.text, doc.mentions);
+        let mentions = stood_for.in_place_of(doc.mentions);
+        // Both passes read the same tokens: tokenise every sentence once,
+        // lower-casing the text once for all of them.
+        let lowered = doc.text.to_ascii_lowercase();
+        let toks = sentence_tokens(&self.rules, doc, &lowered);
         Extraction {
-            events: events::code_events_with(&self.rules, doc, self.unattributed, &toks),
-            claims: claims::extract_claims_with(&self.rules, doc, &toks),
+            events: events::code_events_with(&self.rules, doc, &mentions, self.unattributed, &toks),
+            claims: claims::extract_claims_with(&self.rules, doc, &mentions, &toks),
         }
     }
 }
 
-/// The tokens of every sentence of `doc` (none for an empty or out-of-range one).
-pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text::Tok>> {
+/// The tokens of every sentence of `doc` (none for an empty or out-of-range
+/// one); they borrow from the text and from `lowered`, the text lower-cased
+/// by [`str::to_ascii_lowercase`].
+pub(crate) fn sentence_tokens<'a>(
+    r: &rules::Rules,
+    doc: &DocInput<'a>,
+    lowered: &'a str,
+) -> Vec<Vec<text::Tok<'a>>> {
     let text = doc.text;
     doc.sentences
         .iter()
@@ -197,7 +202,7 @@ pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text:
             if start >= end {
                 Vec::new()
             } else {
-                let mut toks = text::tokenize(text, start, end);
+                let mut toks = text::tokenize(text, lowered, start, end);
                 for t in &mut toks {
                     t.class = r.class_of(&t.low, t.key);
                 }
@@ -207,14 +212,39 @@ pub(crate) fn sentence_tokens(r: &rules::Rules, doc: &DocInput) -> Vec<Vec<text:
         .collect()
 }
 
+/// The mentions of a document that stand for a state ([`metonyms`]),
+/// rewritten as mentions of it.
+struct Metonyms {
+    /// The rewritten mentions, in document order.
+    rewritten: Vec<Mention>,
+    /// For every mention of the document, whether it is rewritten.
+    is: Vec<bool>,
+}
+
+impl Metonyms {
+    /// The mentions as the coder reads them: `mentions` (the document's,
+    /// sorted by start) with each rewritten one in place of its original.
+    /// Only the rewritten ones are copies.
+    fn in_place_of<'a>(&'a self, mentions: &'a [Mention]) -> Vec<&'a Mention> {
+        let mut rewritten = self.rewritten.iter();
+        mentions
+            .iter()
+            .zip(&self.is)
+            .map(|(m, &is)| {
+                if is {
+                    rewritten.next().expect("one rewritten mention per mark")
+                } else {
+                    m
+                }
+            })
+            .collect()
+    }
+}
+
 /// Capitals used as actors: a place mention with `metonym_of` that is not
 /// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
 /// of the state it stands for.
-fn metonyms<'a>(
-    r: &rules::Rules,
-    text: &str,
-    mentions: &'a [Mention],
-) -> std::borrow::Cow<'a, [Mention]> {
+fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Metonyms {
     let state_of = |m: &Mention| -> Option<String> {
         let state = m.metonym_of.as_ref().filter(|s| !s.is_empty())?;
         let before = text.get(..m.start.min(text.len())).unwrap_or("");
@@ -229,29 +259,23 @@ fn metonyms<'a>(
         }
         Some(state.clone())
     };
-    let states: Vec<Option<String>> = mentions.iter().map(state_of).collect();
-    if states.iter().all(|s| s.is_none()) {
-        // Nothing stands for a state: the mentions as they are, uncopied.
-        return std::borrow::Cow::Borrowed(mentions);
-    }
-    std::borrow::Cow::Owned(
-        mentions
-            .iter()
-            .zip(states)
-            .map(|(m, state)| {
-                let Some(state) = state else {
-                    return m.clone();
-                };
-                let mut a = m.clone();
-                a.entity.id = state.clone();
-                a.entity.kind = "state".into();
-                a.entity.country = Some(state);
-                a.entity.lat = None;
-                a.entity.lon = None;
-                a
-            })
-            .collect(),
-    )
+    let mut is = Vec::with_capacity(mentions.len());
+    let rewritten = mentions
+        .iter()
+        .filter_map(|m| {
+            let state = state_of(m);
+            is.push(state.is_some());
+            let state = state?;
+            let mut a = m.clone();
+            a.entity.id = state.clone();
+            a.entity.kind = "state".into();
+            a.entity.country = Some(state);
+            a.entity.lat = None;
+            a.entity.lon = None;
+            Some(a)
+        })
+        .collect();
+    Metonyms { rewritten, is }
 }
 
 /// The id to use for an entity as the owner of something: communities and

@@ -119,6 +119,8 @@ pub mod class {
     pub const HISTORICAL: u16 = 1 << 10;
     pub const FUTURE: u16 = 1 << 11;
     pub const COMMUNITY: u16 = 1 << 12;
+    /// A number word of `claims.toml` (`three`, `dozen`...).
+    pub const NUMBER: u16 = 1 << 13;
 }
 
 /// All lexicons, compiled.
@@ -330,14 +332,20 @@ impl Rules {
             (&self.communities, class::COMMUNITY),
         ];
         let mut table: FxHashMap<u64, Vec<(String, u16)>> = FxHashMap::default();
+        let mut add = |w: &String, bit: u16| {
+            let words = table.entry(word_key(w)).or_default();
+            match words.iter_mut().find(|(x, _)| x == w) {
+                Some((_, bits)) => *bits |= bit,
+                None => words.push((w.clone(), bit)),
+            }
+        };
         for (set, bit) in sets {
             for w in set {
-                let words = table.entry(word_key(w)).or_default();
-                match words.iter_mut().find(|(x, _)| x == w) {
-                    Some((_, bits)) => *bits |= bit,
-                    None => words.push((w.clone(), bit)),
-                }
+                add(w, bit);
             }
+        }
+        for w in self.numbers.keys() {
+            add(w, class::NUMBER);
         }
         table
     }

@@ -5,15 +5,19 @@
 //! `2.5`). A possessive `'s` is split off as its own token. Every other
 //! non-space character is a one-character punctuation token.
 
+use std::borrow::Cow;
+
 /// One token of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tok {
+pub struct Tok<'a> {
     /// Byte offset of the first byte, into the text given to [`tokenize`].
     pub start: usize,
     /// Byte offset one past the last byte.
     pub end: usize,
-    /// The token, lower case, with curly apostrophes made straight.
-    pub low: String,
+    /// The token, lower case, with curly apostrophes made straight
+    /// (borrowed from the text or its lower-cased copy, except for words
+    /// with non-ASCII letters).
+    pub low: Cow<'a, str>,
     /// Whether the token is a word (letters or digits), not punctuation.
     pub word: bool,
     /// Whether the token starts with an upper-case letter in the text.
@@ -26,8 +30,8 @@ pub struct Tok {
     pub class: u16,
 }
 
-impl Tok {
-    fn new(start: usize, end: usize, low: String, word: bool, upper: bool) -> Tok {
+impl<'a> Tok<'a> {
+    fn new(start: usize, end: usize, low: Cow<'a, str>, word: bool, upper: bool) -> Tok<'a> {
         let key = crate::lexicon::word_key(&low);
         Tok {
             start,
@@ -54,9 +58,85 @@ fn joins(c: char) -> bool {
     )
 }
 
+/// The character at byte `p` of `s`, a character boundary. ASCII, most of
+/// any text, is read without decoding.
+#[inline]
+fn char_at(s: &str, p: usize) -> Option<char> {
+    match *s.as_bytes().get(p)? {
+        b if b < 0x80 => Some(b as char),
+        _ => s.get(p..).and_then(|r| r.chars().next()),
+    }
+}
+
+/// The end of the word that starts at byte `p` of `s` with the letter or
+/// digit `c`: letters and digits, joined by inner hyphens, apostrophes,
+/// dots, and commas between digits.
+fn word_end(s: &str, p: usize, c: char) -> usize {
+    let bytes = s.as_bytes();
+    // `prev` is the last character taken into the word.
+    let mut prev = c;
+    let mut q = p + c.len_utf8();
+    loop {
+        // A run of ASCII letters and digits, most of any word, byte by byte.
+        let run = bytes[q..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if run > 0 {
+            q += run;
+            prev = char::from(bytes[q - 1]);
+        }
+        let Some(c2) = char_at(s, q) else {
+            return q;
+        };
+        if c2.is_alphanumeric() {
+            prev = c2;
+            q += c2.len_utf8();
+        } else if joins(c2) {
+            let q2 = q + c2.len_utf8();
+            match char_at(s, q2) {
+                Some(c3) if c3.is_alphanumeric() => {
+                    // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
+                    if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
+                        return q;
+                    }
+                    prev = c3;
+                    q = q2 + c3.len_utf8();
+                }
+                _ => return q,
+            }
+        } else {
+            return q;
+        }
+    }
+}
+
+/// The lower-cased form of the word `word` found at byte `at` of the text:
+/// a slice of `lowered` (the whole text lower-cased by
+/// [`str::to_ascii_lowercase`]) for an ASCII word, else lower-cased here,
+/// with curly apostrophes made straight.
+fn lower_word<'a>(word: &'a str, lowered: &'a str, at: usize) -> Cow<'a, str> {
+    if word.is_ascii() {
+        return match lowered.get(at..at + word.len()) {
+            Some(l) => Cow::Borrowed(l),
+            None => Cow::Owned(word.to_ascii_lowercase()),
+        };
+    }
+    let l = word.to_lowercase();
+    Cow::Owned(if l.contains('\u{2019}') {
+        l.replace('\u{2019}', "'")
+    } else {
+        l
+    })
+}
+
 /// Splits `text[from..to]` into tokens. Out-of-range or non-boundary limits
 /// are clamped, so this never panics.
-pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
+///
+/// `lowered` is `text` lower-cased by [`str::to_ascii_lowercase`], computed
+/// once for all the sentences of a text so that tokens borrow their lower
+/// case instead of allocating it; with `""` each word is lower-cased alone.
+pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> Vec<Tok<'a>> {
     // Offsets that are not on character boundaries move inward; when both
     // fall inside one character the range is empty.
     let mut to = to.min(text.len());
@@ -69,79 +149,47 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
     }
     let from = from.min(to);
     let s = &text[from..to];
-    // The character at byte `p` of `s` (`p` is always a boundary here).
-    // ASCII, most of any text, is read without decoding.
-    let at = |p: usize| -> Option<char> {
-        match *s.as_bytes().get(p)? {
-            b if b < 0x80 => Some(b as char),
-            _ => s.get(p..).and_then(|r| r.chars().next()),
-        }
-    };
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut p = 0;
-    while let Some(c) = at(p) {
+    while let Some(c) = char_at(s, p) {
         let b = p;
         if c.is_whitespace() {
             p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            // `prev` is the last character taken into the word.
-            let mut prev = c;
-            let mut q = p + c.len_utf8();
-            while let Some(c2) = at(q) {
-                if c2.is_alphanumeric() {
-                    prev = c2;
-                    q += c2.len_utf8();
-                } else if joins(c2) {
-                    let q2 = q + c2.len_utf8();
-                    match at(q2) {
-                        Some(c3) if c3.is_alphanumeric() => {
-                            // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
-                            if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
-                                break;
-                            }
-                            prev = c3;
-                            q = q2 + c3.len_utf8();
-                        }
-                        _ => break,
-                    }
-                } else {
-                    break;
-                }
-            }
-            let end = q;
+            let end = word_end(s, p, c);
             let word = &s[b..end];
-            let mut low: String = if word.is_ascii() {
-                word.to_ascii_lowercase()
-            } else {
-                let l = word.to_lowercase();
-                if l.contains('\u{2019}') {
-                    l.replace('\u{2019}', "'")
-                } else {
-                    l
-                }
-            };
+            let mut low = lower_word(word, lowered, from + b);
             if low.len() > 2 && low.ends_with("'s") {
                 let stem_len = low.len() - 2;
                 let cut = b + stem_len.min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
                 let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
-                low.truncate(stem_len);
+                match &mut low {
+                    Cow::Borrowed(l) => *l = &l[..stem_len],
+                    Cow::Owned(l) => l.truncate(stem_len),
+                }
                 out.push(Tok::new(from + b, from + apos, low, true, c.is_uppercase()));
-                out.push(Tok::new(from + apos, from + end, "'s".into(), true, false));
+                out.push(Tok::new(
+                    from + apos,
+                    from + end,
+                    Cow::Borrowed("'s"),
+                    true,
+                    false,
+                ));
             } else {
                 out.push(Tok::new(from + b, from + end, low, true, c.is_uppercase()));
             }
             p = end;
         } else {
             let end = b + c.len_utf8();
-            let low = match c {
-                '\u{2019}' | '\u{2018}' => "'".to_string(),
-                '\u{201c}' | '\u{201d}' => "\"".to_string(),
-                '\u{2013}' | '\u{2014}' => "-".to_string(),
-                _ => c.to_string(),
-            };
+            let low = Cow::Borrowed(match c {
+                '\u{2019}' | '\u{2018}' => "'",
+                '\u{201c}' | '\u{201d}' => "\"",
+                '\u{2013}' | '\u{2014}' => "-",
+                _ => &s[b..end],
+            });
             out.push(Tok::new(from + b, from + end, low, false, false));
             p = end;
         }
@@ -150,7 +198,7 @@ pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
 }
 
 /// Index of the first token that starts at or after `offset`.
-pub fn tok_at_or_after(toks: &[Tok], offset: usize) -> usize {
+pub fn tok_at_or_after(toks: &[Tok<'_>], offset: usize) -> usize {
     toks.partition_point(|t| t.start < offset)
 }
 
@@ -159,7 +207,10 @@ mod tests {
     use super::*;
 
     fn lows(s: &str) -> Vec<String> {
-        tokenize(s, 0, s.len()).into_iter().map(|t| t.low).collect()
+        tokenize(s, "", 0, s.len())
+            .into_iter()
+            .map(|t| t.low.into_owned())
+            .collect()
     }
 
     #[test]
@@ -181,20 +232,31 @@ mod tests {
     }
 
     #[test]
+    fn a_lowered_copy_gives_the_same_tokens() {
+        let s = "Russia's T-72 and Turkey’s “CALL” – Ðức's Ünïon, 2,840.";
+        let lowered = s.to_ascii_lowercase();
+        assert_eq!(
+            tokenize(s, &lowered, 0, s.len()),
+            tokenize(s, "", 0, s.len())
+        );
+        assert_eq!(tokenize(s, &lowered, 3, 30), tokenize(s, "", 3, 30));
+    }
+
+    #[test]
     fn offsets_point_at_the_bytes() {
         let s = "Turkey’s call – “now”";
-        for t in tokenize(s, 0, s.len()) {
+        for t in tokenize(s, "", 0, s.len()) {
             assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
         }
-        let t = tokenize(s, 0, s.len());
+        let t = tokenize(s, "", 0, s.len());
         assert_eq!(&s[t[0].start..t[0].end], "Turkey");
         assert_eq!(t[1].low, "'s");
     }
 
     #[test]
     fn clamps_bad_ranges() {
-        assert!(tokenize("abc", 5, 10).is_empty());
-        assert_eq!(tokenize("é a", 1, 4).len(), 1);
+        assert!(tokenize("abc", "", 5, 10).is_empty());
+        assert_eq!(tokenize("é a", "", 1, 4).len(), 1);
     }
 }
 
@@ -202,8 +264,8 @@ mod tests {
 mod boundary_tests {
     #[test]
     fn offsets_inside_a_character_do_not_panic() {
-        assert!(super::tokenize("é", 1, 1).is_empty());
-        assert!(super::tokenize("aé b", 2, 2).is_empty());
-        assert_eq!(super::tokenize("aé b", 2, 5).len(), 1);
+        assert!(super::tokenize("é", "", 1, 1).is_empty());
+        assert!(super::tokenize("aé b", "", 2, 2).is_empty());
+        assert_eq!(super::tokenize("aé b", "", 2, 5).len(), 1);
     }
 }

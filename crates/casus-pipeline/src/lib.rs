@@ -7,6 +7,7 @@
 //! [`Pipeline::process`], so a document gives the same records whichever
 //! way it enters.
 
+mod json;
 pub mod records;
 pub mod sources;
 

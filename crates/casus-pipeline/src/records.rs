@@ -30,7 +30,7 @@ pub struct JsonLines<W: Write>(pub W);
 impl<W: Write> RecordSink for JsonLines<W> {
     type Error = std::io::Error;
     fn record<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.0, record)?;
+        crate::json::to_writer(&mut self.0, record)?;
         self.0.write_all(b"\n")
     }
 }
