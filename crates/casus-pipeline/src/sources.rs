@@ -123,18 +123,35 @@ impl Fingerprint {
     /// A fingerprint from [`Fingerprint::to_bytes`]; trailing bytes that
     /// do not make a whole shingle are ignored.
     pub fn from_bytes(bytes: &[u8]) -> Fingerprint {
+        Fingerprint::from_shingles(Fingerprint::decode(bytes))
+    }
+
+    /// The shingle set, sorted and without repeats.
+    pub fn shingles(&self) -> &[u64] {
+        &self.shingles
+    }
+
+    /// A shingle set stored by [`Fingerprint::to_bytes`], decoded;
+    /// trailing bytes that do not make a whole shingle are ignored.
+    pub fn decode(bytes: &[u8]) -> Vec<u64> {
         let mut shingles: Vec<u64> = bytes
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8")))
             .collect();
         shingles.sort_unstable();
         shingles.dedup();
-        Fingerprint::from_shingles(shingles)
+        shingles
     }
 
     /// Exact Jaccard similarity of the shingle sets.
     pub fn similarity(&self, other: &Fingerprint) -> f64 {
-        let (a, b) = (&self.shingles, &other.shingles);
+        self.similarity_to_set(&other.shingles)
+    }
+
+    /// Exact Jaccard similarity with a sorted shingle set without repeats
+    /// (as [`Fingerprint::shingles`] and [`Fingerprint::decode`] give).
+    pub fn similarity_to_set(&self, other: &[u64]) -> f64 {
+        let (a, b) = (&self.shingles, other);
         let (mut i, mut j, mut common) = (0, 0, 0usize);
         while i < a.len() && j < b.len() {
             match a[i].cmp(&b[j]) {
@@ -148,32 +165,6 @@ impl Fingerprint {
             }
         }
         let union = a.len() + b.len() - common;
-        if union == 0 {
-            1.0
-        } else {
-            common as f64 / union as f64
-        }
-    }
-
-    /// Exact Jaccard similarity with a shingle set stored by
-    /// [`Fingerprint::to_bytes`], without rebuilding a fingerprint.
-    pub fn similarity_to_bytes(&self, bytes: &[u8]) -> f64 {
-        let a = &self.shingles;
-        let b = bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8")));
-        let n_b = bytes.len() / 8;
-        let (mut i, mut common) = (0, 0usize);
-        for x in b {
-            while i < a.len() && a[i] < x {
-                i += 1;
-            }
-            if i < a.len() && a[i] == x {
-                common += 1;
-                i += 1;
-            }
-        }
-        let union = a.len() + n_b - common;
         if union == 0 {
             1.0
         } else {
@@ -271,7 +262,10 @@ mod tests {
         let b = Fingerprint::from_bytes(&a.to_bytes());
         assert_eq!(a.similarity(&b), 1.0);
         let c = Fingerprint::of("The ceasefire was breached on 27 November in the village of Sor.");
-        assert_eq!(c.similarity_to_bytes(&a.to_bytes()), c.similarity(&a));
+        assert_eq!(
+            c.similarity_to_set(&Fingerprint::decode(&a.to_bytes())),
+            c.similarity(&a)
+        );
         assert!(a.bands().eq(b.bands()));
     }
 

@@ -504,7 +504,13 @@ fn entity_mentions(s: &Store, id: &str) -> ApiResult<Mentioned> {
             let name: Option<String> = r.get(1)?;
             Ok((
                 n,
-                name.map(|nm| (nm, r.get(2).unwrap_or_default(), r.get(3).unwrap_or_default())),
+                name.map(|nm| {
+                    (
+                        nm,
+                        r.get(2).unwrap_or_default(),
+                        r.get(3).unwrap_or_default(),
+                    )
+                }),
             ))
         },
     )?)

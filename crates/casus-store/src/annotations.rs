@@ -149,7 +149,13 @@ impl Annotations {
             "INSERT INTO entity_mentions (entity_id, doc, count) VALUES (?1, ?2, ?3)",
         )?;
         for (m, n) in counts {
-            entity.execute(params![m.entity_id, m.entity_type, m.name, m.country, m.sector])?;
+            entity.execute(params![
+                m.entity_id,
+                m.entity_type,
+                m.name,
+                m.country,
+                m.sector
+            ])?;
             count.execute(params![m.entity_id, doc, n])?;
         }
         Ok(())

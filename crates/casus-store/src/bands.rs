@@ -123,24 +123,24 @@ impl BandMap {
     }
 }
 
-/// Fingerprints (stored shingle bytes) of recent candidates by fact id:
+/// Fingerprints (decoded shingle sets) of recent candidates by fact id:
 /// templated sentences ("X was shelled on DATE") share bands with hundreds
 /// of stored facts below the similarity threshold, and each new one is
 /// compared with all of them. Bounded: cleared when full.
 #[derive(Debug, Default)]
 struct ShingleCache {
-    by_id: rustc_hash::FxHashMap<i64, Vec<u8>>,
+    by_id: rustc_hash::FxHashMap<i64, Box<[u64]>>,
 }
 
-/// Fingerprints kept before the cache starts over (about 70 MB).
-const CACHED_SHINGLES: usize = 1 << 18;
+/// Fingerprints kept before the cache starts over (about 100 MB).
+const CACHED_SHINGLES: usize = 1 << 19;
 
 impl ShingleCache {
-    fn put(&mut self, id: i64, shingles: &[u8]) {
+    fn put(&mut self, id: i64, shingles: Box<[u64]>) {
         if self.by_id.len() >= CACHED_SHINGLES && !self.by_id.contains_key(&id) {
             self.by_id.clear();
         }
-        self.by_id.insert(id, shingles.to_vec());
+        self.by_id.insert(id, shingles);
     }
 }
 
@@ -241,9 +241,9 @@ impl SessionBands {
 
     /// Notes the bands and fingerprint of fact `id` (new, or
     /// re-fingerprinted).
-    pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64], shingles: &[u8]) {
+    pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64], fp: &Fingerprint) {
         let k = &mut self.kinds[index(kind)];
-        k.shingles.put(id, shingles);
+        k.shingles.put(id, fp.shingles().into());
         if k.exact.len() >= EXACT_MAX {
             k.exact.clear();
         }
@@ -311,13 +311,13 @@ impl SessionBands {
         tx: &Transaction,
         kind: FactKind,
         bands: &[i64],
-        shingles: &[u8],
+        fp: &Fingerprint,
     ) -> Result<Option<i64>> {
         let Some(&id) = self.kinds[index(kind)].exact.get(&exact_key(bands)) else {
             return Ok(None);
         };
         // The fact's evidence may have changed since (a new first source).
-        let same = self.with_shingles(tx, kind, id, |stored| stored == shingles)?;
+        let same = self.with_shingles(tx, kind, id, |stored| stored == fp.shingles())?;
         Ok(same.then_some(id))
     }
 
@@ -329,26 +329,29 @@ impl SessionBands {
         id: i64,
         fp: &Fingerprint,
     ) -> Result<f64> {
-        self.with_shingles(tx, kind, id, |bytes| fp.similarity_to_bytes(bytes))
+        self.with_shingles(tx, kind, id, |set| fp.similarity_to_set(set))
     }
 
-    /// Applies `f` to the stored shingles of fact `id`, cached or read.
+    /// Applies `f` to the shingle set of stored fact `id`, cached or read.
     fn with_shingles<T>(
         &mut self,
         tx: &Transaction,
         kind: FactKind,
         id: i64,
-        f: impl FnOnce(&[u8]) -> T,
+        f: impl FnOnce(&[u64]) -> T,
     ) -> Result<T> {
         let k = &mut self.kinds[index(kind)];
-        if let Some(bytes) = k.shingles.by_id.get(&id) {
-            return Ok(f(bytes));
+        if let Some(set) = k.shingles.by_id.get(&id) {
+            return Ok(f(set));
         }
-        let bytes: Vec<u8> = tx
-            .prepare_cached(&format!("SELECT shingles FROM {}s WHERE id = ?1", kind.name()))?
-            .query_row([id], |r| r.get(0))?;
-        let out = f(&bytes);
-        k.shingles.put(id, &bytes);
+        let set = tx
+            .prepare_cached(&format!(
+                "SELECT shingles FROM {}s WHERE id = ?1",
+                kind.name()
+            ))?
+            .query_row([id], |r| Ok(Fingerprint::decode(r.get_ref(0)?.as_blob()?)))?;
+        let out = f(&set);
+        k.shingles.put(id, set.into_boxed_slice());
         Ok(out)
     }
 

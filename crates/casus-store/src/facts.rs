@@ -214,7 +214,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
                     doc.key,
                     start,
                 ])?;
-            session.add(FactKind::Event, id, &fact.bands, &fact.shingles);
+            session.add(FactKind::Event, id, &fact.bands, &fact.fp);
         }
         return Ok(());
     }
@@ -249,7 +249,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
         "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc.key, start, end])?;
-    session.add(FactKind::Event, id, &fact.bands, &fact.shingles);
+    session.add(FactKind::Event, id, &fact.bands, &fact.fp);
     Ok(())
 }
 
@@ -283,7 +283,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
             )?
             .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record, doc.key, start])?;
-            session.add(FactKind::Claim, id, &fact.bands, &fact.shingles);
+            session.add(FactKind::Claim, id, &fact.bands, &fact.fp);
         }
         return Ok(());
     }
@@ -312,7 +312,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
         "INSERT INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![id, doc.key, start, end])?;
-    session.add(FactKind::Claim, id, &fact.bands, &fact.shingles);
+    session.add(FactKind::Claim, id, &fact.bands, &fact.fp);
     Ok(())
 }
 
@@ -383,7 +383,7 @@ fn find_duplicate(
     kind: FactKind,
     fact: &Fact,
 ) -> Result<Option<i64>> {
-    if let Some(id) = session.exact(tx, kind, &fact.bands, &fact.shingles)? {
+    if let Some(id) = session.exact(tx, kind, &fact.bands, &fact.fp)? {
         return Ok(Some(id));
     }
     let mut best: Option<(i64, f64)> = None;

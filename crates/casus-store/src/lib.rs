@@ -196,7 +196,10 @@ impl Store {
     /// and the processed documents be dropped while the batch waits. A
     /// document without raw bytes (loaded from extracted records) keeps
     /// its spans and text only.
-    pub fn ingest_prepared(&mut self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<Vec<Ingested>> {
+    pub fn ingest_prepared(
+        &mut self,
+        items: &[(&Prepared, Option<&[u8]>)],
+    ) -> Result<Vec<Ingested>> {
         let result = self.write_prepared(items);
         if result.is_err() {
             self.bands.abandon();

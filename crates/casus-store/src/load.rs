@@ -29,7 +29,9 @@ fn span(v: &Value) -> [i64; 2] {
 
 /// The records of `kind` among `records`.
 fn of_kind<'a>(records: &'a [Value], kind: &'a str) -> impl Iterator<Item = &'a Value> {
-    records.iter().filter(move |r| text(r, "kind") == Some(kind))
+    records
+        .iter()
+        .filter(move |r| text(r, "kind") == Some(kind))
 }
 
 impl Prepared {
@@ -45,8 +47,8 @@ impl Prepared {
                 "a document's records must start with its document record".into(),
             ));
         };
-        let id = text(doc, "id")
-            .ok_or_else(|| StoreError::Load("document record without id".into()))?;
+        let id =
+            text(doc, "id").ok_or_else(|| StoreError::Load("document record without id".into()))?;
         let mut clean = String::new();
         let mut sentences = Vec::new();
         for s in of_kind(records, "sentence") {

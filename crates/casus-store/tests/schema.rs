@@ -53,7 +53,11 @@ fn facts(conn: &Connection) -> Vec<(String, Vec<(String, i64)>)> {
             Default::default();
         for r in rows {
             let (id, rec, doc, start) = r.unwrap();
-            by_id.entry(id).or_insert((rec, Vec::new())).1.push((doc, start));
+            by_id
+                .entry(id)
+                .or_insert((rec, Vec::new()))
+                .1
+                .push((doc, start));
         }
         for (_, (rec, mut sources)) in by_id {
             sources.sort();
@@ -81,11 +85,19 @@ fn one_session_and_many_sessions_store_the_same_facts() {
     for (p, t) in &processed {
         Store::open(&many).unwrap().ingest(p, t.as_bytes()).unwrap();
     }
-    let (a, b) = (Connection::open(&one).unwrap(), Connection::open(&many).unwrap());
+    let (a, b) = (
+        Connection::open(&one).unwrap(),
+        Connection::open(&many).unwrap(),
+    );
     let (fa, fb) = (facts(&a), facts(&b));
     assert!(fa.len() > 100, "the seeds state facts");
     assert!(
-        fa.iter().any(|(_, s)| s.iter().map(|x| &x.0).collect::<std::collections::BTreeSet<_>>().len() > 1),
+        fa.iter().any(|(_, s)| s
+            .iter()
+            .map(|x| &x.0)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            > 1),
         "some fact has sources in two documents"
     );
     assert_eq!(fa, fb);
@@ -94,7 +106,8 @@ fn one_session_and_many_sessions_store_the_same_facts() {
 #[test]
 fn annotations_read_back_in_span_order() {
     let mut s = Store::memory().unwrap();
-    let text = "On 4 October 2020 Azerbaijan shelled Stepanakert. Armenia said Baku lied on 5 October.";
+    let text =
+        "On 4 October 2020 Azerbaijan shelled Stepanakert. Armenia said Baku lied on 5 October.";
     let p = process("a.txt", text);
     s.ingest(&p, text.as_bytes()).unwrap();
     let id = &s.documents().unwrap()[0].id;
@@ -102,7 +115,10 @@ fn annotations_read_back_in_span_order() {
     assert_eq!(mentions.len(), p.mentions.len());
     assert!(mentions.windows(2).all(|w| w[0].span <= w[1].span));
     let aze = mentions.iter().find(|m| m.entity_id == "AZE").unwrap();
-    assert_eq!(&text[aze.span[0] as usize..aze.span[1] as usize], "Azerbaijan");
+    assert_eq!(
+        &text[aze.span[0] as usize..aze.span[1] as usize],
+        "Azerbaijan"
+    );
     assert_eq!(aze.name, "Azerbaijan");
     let timexes = s.timexes(id).unwrap();
     assert_eq!(timexes.len(), p.timexes.len());
@@ -152,15 +168,24 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
     version_2(&db);
     let s = Store::open(&db).unwrap();
     let c = s.conn();
-    let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(v, casus_store::migrations::latest());
     // Documents keep their order (keys are the old rowids) and content ids.
     let names: Vec<String> = s.documents().unwrap().into_iter().map(|d| d.name).collect();
     assert_eq!(names, ["b.txt", "a.txt"]);
     assert_eq!(s.sentences("aaaa").unwrap()[0].text, "Baku spoke.");
-    assert_eq!(s.search("baku", 10).unwrap().len(), 2, "full text still indexed");
+    assert_eq!(
+        s.search("baku", 10).unwrap().len(),
+        2,
+        "full text still indexed"
+    );
     let m = s.mentions("aaaa").unwrap();
-    assert_eq!((m.len(), m[0].name.as_str(), m[0].span), (1, "Azerbaijan", [0, 4]));
+    assert_eq!(
+        (m.len(), m[0].name.as_str(), m[0].span),
+        (1, "Azerbaijan", [0, 4])
+    );
     assert_eq!(s.timexes("aaaa").unwrap()[0].value, "2020-10-04");
     assert_eq!(s.removed("aaaa").unwrap()[0].kind, "markup");
     assert!(s.timexes("bbbb").unwrap().is_empty());
@@ -182,7 +207,13 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
         .query_row("SELECT count(*) FROM event_bands", [], |r| r.get(0))
         .unwrap();
     assert_eq!(bands, 2, "duplicate band rows merged");
-    for old in ["mentions", "timexes", "removed", "documents_v2", "sentences_v2"] {
+    for old in [
+        "mentions",
+        "timexes",
+        "removed",
+        "documents_v2",
+        "sentences_v2",
+    ] {
         let n: i64 = c
             .query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE name = ?1",
@@ -193,7 +224,9 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
         assert_eq!(n, 0, "{old} left behind");
     }
     let fk: i64 = c
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(fk, 0);
 }

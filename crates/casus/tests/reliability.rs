@@ -218,13 +218,19 @@ fn check_db(db: &Path) -> Snapshot {
 
 fn totals(db: &Path) -> Vec<i64> {
     let conn = rusqlite::Connection::open(db).unwrap();
-    ["documents", "sentences", "events", "claims", "entity_mentions"]
-        .iter()
-        .map(|t| {
-            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                .unwrap()
-        })
-        .collect()
+    [
+        "documents",
+        "sentences",
+        "events",
+        "claims",
+        "entity_mentions",
+    ]
+    .iter()
+    .map(|t| {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
 }
 
 fn kill_test(kill_points: usize, generated: usize, rng_seed: u64) -> usize {

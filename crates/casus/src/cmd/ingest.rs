@@ -172,8 +172,11 @@ pub fn leave_a_core_for_the_writer() {
     if std::env::var_os("RAYON_NUM_THREADS").is_some() {
         return;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
 }
 
 /// Reads, checks and processes the inputs batch by batch (each batch in
@@ -288,8 +291,10 @@ fn write_batches(store: &mut Store, batches: Receiver<Batch>, say: Say, total: u
 /// the batch back: then each document is retried alone, so each failure
 /// is named and the rest goes on.
 fn write_batch(store: &mut Store, docs: &[(Prepared, Vec<u8>)], say: Say, s: &mut Summary) {
-    let items: Vec<(&Prepared, Option<&[u8]>)> =
-        docs.iter().map(|(d, raw)| (d, Some(raw.as_slice()))).collect();
+    let items: Vec<(&Prepared, Option<&[u8]>)> = docs
+        .iter()
+        .map(|(d, raw)| (d, Some(raw.as_slice())))
+        .collect();
     let results: Vec<_> = match store.ingest_prepared(&items) {
         Ok(r) => r.into_iter().map(Ok).collect(),
         Err(_) => items
