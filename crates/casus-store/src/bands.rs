@@ -19,21 +19,20 @@ use rusqlite::Transaction;
 use crate::facts::FactKind;
 use crate::Result;
 
-/// The largest in-memory table: 2^25 slots of 12 bytes (384 MiB), which
-/// holds the bands of about three million facts (a gigabyte of text).
-const MAX_SLOTS: usize = 1 << 25;
+/// The largest in-memory table: 2^24 slots of 12 bytes (192 MiB), which
+/// holds the bands of about 1.5 million facts (half a gigabyte of text).
+const MAX_SLOTS: usize = 1 << 24;
 /// Slots a table starts with.
 const MIN_SLOTS: usize = 1 << 12;
 
 /// A multimap from band keys to fact ids, open addressing with linear
 /// probing: two flat arrays, no allocation per entry. Ids are stored as
-/// offsets above a base id, in 32 bits.
+/// offsets above a base id, in 32 bits; offset 0 marks an empty slot (a
+/// key may be any value).
 #[derive(Debug)]
 pub(crate) struct BandMap {
     keys: Vec<u64>,
     ids: Vec<u32>,
-    /// Whether slot `i` is taken (a key may be any value, zero included).
-    used: Vec<bool>,
     len: usize,
     base: i64,
 }
@@ -43,7 +42,6 @@ impl BandMap {
         BandMap {
             keys: vec![0; MIN_SLOTS],
             ids: vec![0; MIN_SLOTS],
-            used: vec![false; MIN_SLOTS],
             len: 0,
             base,
         }
@@ -74,13 +72,12 @@ impl BandMap {
         let off = (id - self.base) as u32;
         let mask = self.keys.len() - 1;
         let mut i = self.slot(key);
-        while self.used[i] {
+        while self.ids[i] != 0 {
             if self.keys[i] == key && self.ids[i] == off {
                 return true;
             }
             i = (i + 1) & mask;
         }
-        self.used[i] = true;
         self.keys[i] = key;
         self.ids[i] = off;
         self.len += 1;
@@ -91,15 +88,13 @@ impl BandMap {
         let slots = self.keys.len() * 2;
         let old_keys = std::mem::replace(&mut self.keys, vec![0; slots]);
         let old_ids = std::mem::replace(&mut self.ids, vec![0; slots]);
-        let old_used = std::mem::replace(&mut self.used, vec![false; slots]);
         let mask = self.keys.len() - 1;
-        for ((k, id), u) in old_keys.into_iter().zip(old_ids).zip(old_used) {
-            if u {
+        for (k, id) in old_keys.into_iter().zip(old_ids) {
+            if id != 0 {
                 let mut i = self.slot(k);
-                while self.used[i] {
+                while self.ids[i] != 0 {
                     i = (i + 1) & mask;
                 }
-                self.used[i] = true;
                 self.keys[i] = k;
                 self.ids[i] = id;
             }
@@ -110,7 +105,7 @@ impl BandMap {
     fn get(&self, key: u64, out: &mut Vec<i64>) {
         let mask = self.keys.len() - 1;
         let mut i = self.slot(key);
-        while self.used[i] {
+        while self.ids[i] != 0 {
             if self.keys[i] == key {
                 out.push(self.base + self.ids[i] as i64);
             }
@@ -132,8 +127,8 @@ struct ShingleCache {
     by_id: rustc_hash::FxHashMap<i64, Box<[u64]>>,
 }
 
-/// Fingerprints kept before the cache starts over (about 100 MB).
-const CACHED_SHINGLES: usize = 1 << 19;
+/// Fingerprints kept before the cache starts over (about 60 MB).
+const CACHED_SHINGLES: usize = 1 << 18;
 
 impl ShingleCache {
     fn put(&mut self, id: i64, shingles: Box<[u64]>) {

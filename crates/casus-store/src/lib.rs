@@ -138,7 +138,7 @@ impl Store {
 
     /// Tunes this connection for a bulk load. Mapped pages and the page
     /// cache both count in the resident set, and a bulk load touches most
-    /// of a large file: it maps little and caches 256 MB instead.
+    /// of a large file: it maps nothing and caches 256 MB instead.
     /// Checkpoints come every 64 MB of log rather than 4 MB, so a page that
     /// several transactions write (index interiors, the end of a table) is
     /// copied into the database once. Foreign keys are not probed: the
@@ -147,7 +147,7 @@ impl Store {
     /// every ingest, killed or not).
     pub fn tune_for_bulk(&self) -> Result<()> {
         self.conn.execute_batch(
-            "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -262144;
+            "PRAGMA mmap_size = 0; PRAGMA cache_size = -262144;
              PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = OFF;",
         )?;
         Ok(())
