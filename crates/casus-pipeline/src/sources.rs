@@ -101,7 +101,9 @@ impl Fingerprint {
         Fingerprint::from_shingles(shingles)
     }
 
-    fn from_shingles(shingles: Vec<u64>) -> Fingerprint {
+    /// The fingerprint of a shingle set, sorted and without repeats (as
+    /// [`Fingerprint::shingles`] and [`Fingerprint::decode`] give).
+    pub fn from_shingles(shingles: Vec<u64>) -> Fingerprint {
         let mut signature = [u64::MAX; HASHES];
         for &s in &shingles {
             for (i, slot) in signature.iter_mut().enumerate() {

@@ -12,6 +12,14 @@
 //!
 //! Memory is bounded: past [`MAX_SLOTS`] the in-memory part is dropped and
 //! the facts it held are looked up in the stored index from then on.
+//!
+//! In a bulk build ([`crate::bulk`]) the session's band rows are not
+//! written per transaction: whenever the in-memory part is about to be
+//! dropped (full, or stale because another connection wrote), and when
+//! the build ends, the rows are recomputed from the facts' stored columns
+//! and written in one sorted pass. What a transaction must write itself
+//! is only what that recomputation cannot see: the bands a fact had
+//! before a new first source replaced its evidence.
 
 use casus_pipeline::sources::Fingerprint;
 use rusqlite::Transaction;
@@ -19,8 +27,9 @@ use rusqlite::Transaction;
 use crate::facts::FactKind;
 use crate::Result;
 
-/// The largest in-memory table: 2^24 slots of 12 bytes (192 MiB), which
-/// holds the bands of about 1.5 million facts (half a gigabyte of text).
+/// The largest in-memory table by default: 2^24 slots of 12 bytes
+/// (192 MiB), which holds the bands of about 1.5 million facts (half a
+/// gigabyte of text).
 const MAX_SLOTS: usize = 1 << 24;
 /// Slots a table starts with.
 const MIN_SLOTS: usize = 1 << 12;
@@ -35,15 +44,18 @@ pub(crate) struct BandMap {
     ids: Vec<u32>,
     len: usize,
     base: i64,
+    max_slots: usize,
 }
 
 impl BandMap {
-    fn new(base: i64) -> BandMap {
+    fn new(base: i64, max_slots: usize) -> BandMap {
+        let slots = MIN_SLOTS.min(max_slots);
         BandMap {
-            keys: vec![0; MIN_SLOTS],
-            ids: vec![0; MIN_SLOTS],
+            keys: vec![0; slots],
+            ids: vec![0; slots],
             len: 0,
             base,
+            max_slots,
         }
     }
 
@@ -64,7 +76,7 @@ impl BandMap {
             return false;
         }
         if (self.len + 1) * 10 > self.keys.len() * 7 {
-            if self.keys.len() >= MAX_SLOTS {
+            if self.keys.len() >= self.max_slots {
                 return false;
             }
             self.grow();
@@ -114,7 +126,7 @@ impl BandMap {
     }
 
     fn is_full(&self) -> bool {
-        self.keys.len() >= MAX_SLOTS && (self.len + 1) * 10 > self.keys.len() * 7
+        self.keys.len() >= self.max_slots && (self.len + 1) * 10 > self.keys.len() * 7
     }
 }
 
@@ -175,16 +187,25 @@ fn exact_key(bands: &[i64]) -> u64 {
 }
 
 impl KindBands {
-    fn new() -> KindBands {
+    fn new(max_slots: usize) -> KindBands {
         KindBands {
             stored_upto: None,
             known_max: 0,
-            memory: BandMap::new(0),
+            memory: BandMap::new(0, max_slots),
             spilled: false,
             pending: Vec::new(),
             shingles: ShingleCache::default(),
             exact: Default::default(),
         }
+    }
+
+    /// Looks every fact up to `upto` up in the stored index from now on,
+    /// with an empty in-memory table for the facts after it.
+    fn restart(&mut self, upto: i64) {
+        self.stored_upto = Some(upto);
+        self.known_max = self.known_max.max(upto);
+        self.memory = BandMap::new(upto, self.memory.max_slots);
+        self.spilled = false;
     }
 }
 
@@ -192,13 +213,13 @@ impl KindBands {
 #[derive(Debug)]
 pub(crate) struct SessionBands {
     kinds: [KindBands; 2],
+    /// Whether this connection runs a bulk build ([`crate::bulk`]).
+    bulk: bool,
 }
 
 impl Default for SessionBands {
     fn default() -> Self {
-        SessionBands {
-            kinds: [KindBands::new(), KindBands::new()],
-        }
+        SessionBands::with_max_slots(MAX_SLOTS)
     }
 }
 
@@ -210,6 +231,20 @@ fn index(kind: FactKind) -> usize {
 }
 
 impl SessionBands {
+    /// A session whose in-memory table holds at most `max_slots` slots
+    /// (a power of two).
+    pub(crate) fn with_max_slots(max_slots: usize) -> SessionBands {
+        SessionBands {
+            kinds: [KindBands::new(max_slots), KindBands::new(max_slots)],
+            bulk: false,
+        }
+    }
+
+    /// Switches bulk-build mode on or off (between transactions).
+    pub(crate) fn set_bulk(&mut self, bulk: bool) {
+        self.bulk = bulk;
+    }
+
     /// Starts a write transaction: facts another connection wrote since the
     /// last one (or all, the first time) are looked up in the stored index.
     pub(crate) fn begin(&mut self, tx: &Transaction) -> Result<()> {
@@ -224,11 +259,15 @@ impl SessionBands {
             k.pending.clear();
             if k.stored_upto.is_none() || max != k.known_max {
                 // Another connection wrote (or this is the first
-                // transaction): what is cached may be stale.
-                *k = KindBands::new();
-                k.stored_upto = Some(max);
-                k.known_max = max;
-                k.memory = BandMap::new(max);
+                // transaction): what is cached may be stale. In a bulk
+                // build the facts only memory held are stored first.
+                let upto = if self.bulk {
+                    crate::bulk::store_bands(tx, kind)?
+                } else {
+                    max
+                };
+                *k = KindBands::new(k.memory.max_slots);
+                k.restart(upto);
             }
         }
         Ok(())
@@ -238,6 +277,9 @@ impl SessionBands {
     /// re-fingerprinted).
     pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64], fp: &Fingerprint) {
         let k = &mut self.kinds[index(kind)];
+        // A bulk build recomputes the rows of the facts above the stored
+        // ones; a fact at or below them (re-fingerprinted) writes its own.
+        let recomputed = self.bulk && k.stored_upto.is_some_and(|upto| id > upto);
         k.shingles.put(id, fp.shingles().into());
         if k.exact.len() >= EXACT_MAX {
             k.exact.clear();
@@ -246,20 +288,55 @@ impl SessionBands {
         *lowest = (*lowest).min(id);
         k.known_max = k.known_max.max(id);
         for &b in bands {
-            k.pending.push((b, id));
+            if !recomputed {
+                k.pending.push((b, id));
+            }
             if !k.spilled && !k.memory.insert(b as u64, id) {
                 k.spilled = true;
             }
         }
     }
 
+    /// Notes that fact `id`'s evidence is about to be replaced. The index
+    /// keeps finding a fact by the bands of every evidence it had; a bulk
+    /// build recomputes only the last one, so the transaction writes the
+    /// current bands itself.
+    pub(crate) fn replacing(
+        &mut self,
+        tx: &Transaction,
+        kind: FactKind,
+        id: i64,
+        identity: u64,
+    ) -> Result<()> {
+        let stored_upto = self.kinds[index(kind)].stored_upto;
+        if !self.bulk || stored_upto.is_none_or(|upto| id <= upto) {
+            // Its current bands are stored (or will be, row by row).
+            return Ok(());
+        }
+        let fp =
+            self.with_shingles(tx, kind, id, |set| Fingerprint::from_shingles(set.to_vec()))?;
+        let k = &mut self.kinds[index(kind)];
+        k.pending.extend(
+            crate::facts::keyed_bands(&fp, identity)
+                .into_iter()
+                .map(|b| (b, id)),
+        );
+        Ok(())
+    }
+
     /// The facts of `kind` sharing one of `bands`, each once, by id.
     pub(crate) fn candidates(
-        &self,
+        &mut self,
         tx: &Transaction,
         kind: FactKind,
         bands: &[i64],
     ) -> Result<Vec<i64>> {
+        if self.bulk && self.kinds[index(kind)].spilled {
+            // Memory is full mid-transaction: store what it held (the
+            // rows of this transaction are visible to it) and go on.
+            let upto = crate::bulk::store_bands(tx, kind)?;
+            self.kinds[index(kind)].restart(upto);
+        }
         let k = &self.kinds[index(kind)];
         let mut out = Vec::new();
         for &b in bands {
@@ -365,10 +442,14 @@ impl SessionBands {
             }
             k.pending.clear();
             if k.memory.is_full() || k.spilled {
-                // Everything is stored now: look it all up there.
-                k.stored_upto = Some(k.known_max);
-                k.memory = BandMap::new(k.known_max);
-                k.spilled = false;
+                // Everything is stored now (in a bulk build, once its
+                // rows are): look it all up there.
+                let upto = if self.bulk {
+                    crate::bulk::store_bands(tx, kind)?
+                } else {
+                    k.known_max
+                };
+                self.kinds[index(kind)].restart(upto);
             }
         }
         Ok(())
@@ -377,7 +458,11 @@ impl SessionBands {
     /// Forgets the session after a failed transaction: its ids may be
     /// reused, so the next transaction starts from the stored index.
     pub(crate) fn abandon(&mut self) {
-        *self = SessionBands::default();
+        let max_slots = self.kinds[0].memory.max_slots;
+        *self = SessionBands {
+            bulk: self.bulk,
+            ..SessionBands::with_max_slots(max_slots)
+        };
     }
 }
 
@@ -387,7 +472,7 @@ mod tests {
 
     #[test]
     fn multimap_keeps_every_id_of_a_key_once() {
-        let mut m = BandMap::new(100);
+        let mut m = BandMap::new(100, super::MAX_SLOTS);
         assert!(m.insert(7, 101));
         assert!(m.insert(7, 105));
         assert!(m.insert(7, 105));
@@ -407,7 +492,7 @@ mod tests {
 
     #[test]
     fn multimap_grows_without_losing_entries() {
-        let mut m = BandMap::new(0);
+        let mut m = BandMap::new(0, super::MAX_SLOTS);
         for i in 1..20_000i64 {
             let key = (i as u64).wrapping_mul(0x9e3779b97f4a7c15);
             assert!(m.insert(key, i));

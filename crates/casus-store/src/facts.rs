@@ -57,6 +57,8 @@ pub struct Fact {
     shingles: Vec<u8>,
     /// Band keys for the near-duplicate index (evidence band and coding).
     bands: Vec<i64>,
+    /// The coding the bands are mixed with ([`keyed_bands`]).
+    identity: u64,
     /// The record without its source fields, as stored JSON.
     record: String,
     start: i64,
@@ -86,7 +88,7 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
     // The facts of one sentence come together and share its fingerprint.
     let mut last: Option<(String, Fingerprint)> = None;
     for r in records {
-        let (kind, key) = match r.get("kind").and_then(Value::as_str) {
+        let (kind, identity) = match r.get("kind").and_then(Value::as_str) {
             Some("event") => (FactKind::Event, event_key(&r)),
             Some("claim") => (FactKind::Claim, claim_key(&r)),
             _ => continue,
@@ -104,7 +106,8 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
         out.push(Fact {
             kind,
             shingles: fp.to_bytes(),
-            bands: keyed_bands(&fp, &key),
+            bands: keyed_bands(&fp, identity),
+            identity,
             fp,
             r: columns(&r),
             record: stored_record(r)?,
@@ -177,17 +180,21 @@ pub(crate) fn write_facts(
     Ok(())
 }
 
-/// What makes two events the same statement, besides their evidence.
-fn event_key(v: &Value) -> String {
-    let f = |p: &[&str]| s(v, p).unwrap_or("");
-    format!(
-        "{}|{}|{}|{}|{}",
-        f(&["type"]),
-        f(&["mode"]),
-        f(&["actor", "id"]),
-        f(&["recipient", "id"]),
-        f(&["claimed_by"])
-    )
+/// What makes two events the same statement, besides their evidence:
+/// the values of their `type`, `mode`, `actor_id`, `recipient_id` and
+/// `claimed_by` columns (so the bulk build can recompute it from them).
+pub(crate) fn event_identity(columns: [Option<&str>; 5]) -> u64 {
+    identity(columns.iter().map(|c| c.unwrap_or("")))
+}
+
+fn event_key(v: &Value) -> u64 {
+    event_identity([
+        Some(s(v, &["type"]).unwrap_or("?")),
+        s(v, &["mode"]),
+        s(v, &["actor", "id"]),
+        s(v, &["recipient", "id"]),
+        s(v, &["claimed_by"]),
+    ])
 }
 
 fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
@@ -195,6 +202,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
     let text = s(r, &["text"]).unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Event, fact)? {
         if add_source(tx, FactKind::Event, id, doc, start, end)? {
+            session.replacing(tx, FactKind::Event, id, fact.identity)?;
             // The full-text index forgets the old evidence at the end of the batch.
             crate::fts::event_changing(tx, id)?;
             tx.prepare_cached(
@@ -253,25 +261,48 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
     Ok(())
 }
 
-/// What makes two claims the same statement, besides their evidence.
-fn claim_key(v: &Value) -> String {
-    let f = |p: &[&str]| s(v, p).unwrap_or("");
-    let n = |k: &str| {
-        v["value"][k]
-            .as_i64()
-            .map(|x| x.to_string())
-            .unwrap_or_default()
-    };
-    format!(
-        "{}|{}|{}|{}|{}|{}|{}",
-        f(&["category"]),
-        f(&["population"]),
-        f(&["item"]),
-        f(&["subject"]),
-        f(&["claimant"]),
-        n("low"),
-        n("high")
+/// What makes two claims the same statement, besides their evidence:
+/// the values of their `category`, `population`, `item`, `subject` and
+/// `claimant` columns, and of `low` and `high`.
+pub(crate) fn claim_identity(
+    columns: [Option<&str>; 5],
+    low: Option<i64>,
+    high: Option<i64>,
+) -> u64 {
+    let n = |x: Option<i64>| x.map(|x| x.to_string()).unwrap_or_default();
+    let (low, high) = (n(low), n(high));
+    identity(
+        columns
+            .iter()
+            .map(|c| c.unwrap_or(""))
+            .chain([low.as_str(), high.as_str()]),
     )
+}
+
+fn claim_key(v: &Value) -> u64 {
+    claim_identity(
+        [
+            Some(s(v, &["category"]).unwrap_or("?")),
+            s(v, &["population"]),
+            s(v, &["item"]),
+            s(v, &["subject"]),
+            s(v, &["claimant"]),
+        ],
+        v["value"]["low"].as_i64(),
+        v["value"]["high"].as_i64(),
+    )
+}
+
+/// FNV-1a of the fields joined by `|`.
+fn identity<'a>(fields: impl Iterator<Item = &'a str>) -> u64 {
+    let mut h = 0xcbf29ce484222325u64;
+    for (i, f) in fields.enumerate() {
+        let sep: &[u8] = if i == 0 { b"" } else { b"|" };
+        for &b in sep.iter().chain(f.as_bytes()) {
+            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+    }
+    h
 }
 
 fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
@@ -279,6 +310,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
     let text = s(r, &["text"]).unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Claim, fact)? {
         if add_source(tx, FactKind::Claim, id, doc, start, end)? {
+            session.replacing(tx, FactKind::Claim, id, fact.identity)?;
             tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
             )?
@@ -356,17 +388,14 @@ fn add_source(
 }
 
 /// The fingerprint's MinHash bands, each mixed with the fact's identity
-/// key: candidates must share both a band of their evidence and their
-/// coding, so one index lookup finds them however many facts share the
-/// sentence.
-fn keyed_bands(fp: &Fingerprint, key: &str) -> Vec<i64> {
-    // FNV-1a of the key, then each band mixed in (splitmix64 finaliser).
-    let k = key.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    });
+/// ([`event_identity`], [`claim_identity`]): candidates must share both a
+/// band of their evidence and their coding, so one index lookup finds
+/// them however many facts share the sentence.
+pub(crate) fn keyed_bands(fp: &Fingerprint, identity: u64) -> Vec<i64> {
+    // Each band mixed with the identity (splitmix64 finaliser).
     fp.bands()
         .map(|b| {
-            let mut z = b ^ k.rotate_left(17);
+            let mut z = b ^ identity.rotate_left(17);
             z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
             (z ^ (z >> 31)) as i64

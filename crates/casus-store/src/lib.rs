@@ -9,6 +9,7 @@
 
 pub mod annotations;
 mod bands;
+mod bulk;
 pub mod facts;
 pub mod facts_query;
 mod fts;
@@ -57,6 +58,8 @@ pub struct Store {
     path: String,
     /// Near-duplicate candidates of the facts this connection writes.
     bands: bands::SessionBands,
+    /// The token of the bulk build this connection runs ([`Store::begin_bulk`]).
+    bulk: Option<i64>,
 }
 
 /// What happened to one document on ingest.
@@ -99,6 +102,7 @@ impl Store {
             conn,
             path,
             bands: Default::default(),
+            bulk: None,
         };
         migrations::migrate(&mut store.conn, &store.path)?;
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
@@ -133,6 +137,7 @@ impl Store {
             conn,
             path: self.path.clone(),
             bands: Default::default(),
+            bulk: None,
         }))
     }
 
@@ -153,12 +158,77 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a bulk build ([`bulk`](crate::bulk)): until
+    /// [`Store::finish_bulk`], this connection writes rows without the
+    /// query indexes, posting lists and band rows derived from them, and
+    /// builds those at the end in sorted passes. For loads that are large
+    /// next to what is stored: finishing costs time in proportion to the
+    /// whole knowledge base. A build left unfinished (the process died) is
+    /// completed by the next writer.
+    pub fn begin_bulk(&mut self) -> Result<()> {
+        if self.bulk.is_some() {
+            return Ok(());
+        }
+        // Any value unlikely to be another live session's.
+        let token = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i64)
+            ^ ((std::process::id() as i64) << 40);
+        let tx = self.conn.transaction()?;
+        bulk::start(&tx, token)?;
+        tx.commit()?;
+        self.bulk = Some(token);
+        self.bands.set_bulk(true);
+        Ok(())
+    }
+
+    /// Completes this connection's bulk build, if it runs one: stores the
+    /// band rows it held in memory, rebuilds the posting lists and
+    /// recreates the indexes, in one transaction.
+    pub fn finish_bulk(&mut self) -> Result<()> {
+        let Some(token) = self.bulk.take() else {
+            return Ok(());
+        };
+        // The band memory is recomputed from the rows: free it first.
+        self.bands = Default::default();
+        let tx = self.conn.transaction()?;
+        if bulk::in_progress(&tx)? == Some(token) {
+            bulk::complete(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether a bulk build (this connection's or another's) is in progress.
+    pub fn bulk_in_progress(&mut self) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        Ok(bulk::in_progress(&tx)?.is_some())
+    }
+
+    /// Limits the in-memory band table to `slots` slots (a power of two,
+    /// at least 4096), so tests can reach the path where it is full.
+    #[doc(hidden)]
+    pub fn limit_band_memory(&mut self, slots: usize) {
+        self.bands = bands::SessionBands::with_max_slots(slots.next_power_of_two().max(1 << 12));
+        self.bands.set_bulk(self.bulk.is_some());
+    }
+
     pub fn path(&self) -> &str {
         &self.path
     }
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The bytes of the stored documents' inputs, all told.
+    pub fn stored_bytes(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(sum(bytes), 0) FROM documents", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
     }
 
     /// Whether a document with this content id is stored.
@@ -209,6 +279,20 @@ impl Store {
 
     fn write_prepared(&mut self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<Vec<Ingested>> {
         let tx = self.conn.transaction()?;
+        // In line with the bulk build the knowledge base records.
+        let recorded = bulk::in_progress(&tx)?;
+        match (self.bulk, recorded) {
+            (Some(mine), Some(t)) if mine == t => {}
+            (Some(_), _) => {
+                // Completed by another writer: row by row from now on.
+                self.bulk = None;
+                self.bands.set_bulk(false);
+            }
+            // A build whose writer died (or that another writer runs:
+            // it notices, as above).
+            (None, Some(_)) => bulk::complete(&tx)?,
+            (None, None) => {}
+        }
         self.bands.begin(&tx)?;
         let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());

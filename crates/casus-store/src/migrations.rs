@@ -300,6 +300,15 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE claim_bands_v2;
     DROP TABLE documents_v2;
     "#,
+    // 4: bulk builds ([`crate::bulk`]): what a large ingest deferred, so
+    // that the next writer can complete a build whose writer died.
+    r#"
+    CREATE TABLE bulk_build (
+        name TEXT PRIMARY KEY,   -- 'session', 'bands event', 'bands claim', or '<index|trigger> <name>'
+        sql TEXT,                -- the statement that recreates a deferred index or trigger
+        upto INTEGER             -- the owning session's token, or the highest fact id whose band rows are stored
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

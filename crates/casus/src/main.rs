@@ -33,6 +33,36 @@ pub struct DbArg {
     pub db: PathBuf,
 }
 
+/// When a write runs as a bulk build.
+#[derive(clap::Args, Clone, Debug)]
+pub struct BulkArg {
+    /// Build the query indexes, posting lists and near-duplicate bands once
+    /// the rows are written, in sorted passes, instead of row by row. `auto`
+    /// does so when the input is at least 16 MB and at least as large as
+    /// what is stored already.
+    #[arg(long, value_enum, default_value_t = Bulk::Auto)]
+    pub bulk: Bulk,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bulk {
+    Auto,
+    Always,
+    Never,
+}
+
+impl BulkArg {
+    /// Whether to write `input` bytes into a knowledge base holding
+    /// documents of `stored` bytes as a bulk build.
+    pub fn wanted(&self, input: u64, stored: u64) -> bool {
+        match self.bulk {
+            Bulk::Always => true,
+            Bulk::Never => false,
+            Bulk::Auto => input >= 16 << 20 && input >= stored,
+        }
+    }
+}
+
 #[derive(clap::Args, Clone)]
 pub struct ReadArgs {
     /// Read every input as this format instead of detecting it
@@ -119,6 +149,8 @@ enum Command {
         db: DbArg,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        bulk: BulkArg,
     },
     /// List the stored documents.
     Docs {
@@ -227,6 +259,8 @@ enum Command {
         shards: Vec<PathBuf>,
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        bulk: BulkArg,
     },
     /// Write a deterministic scale corpus for benchmarks.
     GenCorpus {
@@ -280,7 +314,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Ingest { paths, db, read } => cmd::ingest::run(&paths, &db.db, &read),
+        Command::Ingest {
+            paths,
+            db,
+            read,
+            bulk,
+        } => cmd::ingest::run(&paths, &db.db, &read, &bulk),
         Command::Docs { db } => cmd::docs::list(&db.db),
         Command::Show {
             doc,
@@ -332,7 +371,7 @@ fn main() -> ExitCode {
         Command::Places { db, read } => cmd::facts::entities(&db.db, true, &read),
         Command::Export { format, db } => cmd::facts::export(&db.db, format),
         Command::Diff { a, b, db } => cmd::facts::diff(&db.db, &a, &b),
-        Command::Load { shards, db } => cmd::load::run(&shards, &db.db),
+        Command::Load { shards, db, bulk } => cmd::load::run(&shards, &db.db, &bulk),
         Command::GenCorpus {
             size,
             out,

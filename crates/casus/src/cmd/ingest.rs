@@ -23,16 +23,39 @@ pub struct Summary {
     pub formats: BTreeMap<String, usize>,
 }
 
-pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    paths: &[PathBuf],
+    db: &Path,
+    read: &crate::ReadArgs,
+    bulk: &crate::BulkArg,
+) -> anyhow::Result<ExitCode> {
     leave_a_core_for_the_writer();
     let mut store = Store::open(db)?;
     store.tune_for_bulk()?;
     let start = std::time::Instant::now();
-    let s = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal())?;
+    let input: u64 = inputs::expand(paths)
+        .0
+        .iter()
+        .map(inputs::Input::size)
+        .sum();
+    let bulk = bulk.wanted(input, store.stored_bytes()?);
+    if bulk {
+        store.begin_bulk()?;
+    }
+    let ingested = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal());
+    let mut built = String::new();
+    if bulk {
+        // Also after a failure: what was committed gets its indexes (if
+        // this fails too, the next writer completes the build).
+        let t = std::time::Instant::now();
+        store.finish_bulk()?;
+        built = format!(", indexes built in {:.2}s", t.elapsed().as_secs_f64());
+    }
+    let s = ingested?;
     let secs = start.elapsed().as_secs_f64();
     let formats: Vec<String> = s.formats.iter().map(|(k, v)| format!("{k} {v}")).collect();
     eprintln!(
-        "casus: {} new, {} already stored, {} refused; {} sentences; formats: {}; {} warnings; {:.1} MB in {:.2}s ({:.1} MB/s) into {}",
+        "casus: {} new, {} already stored, {} refused; {} sentences; formats: {}; {} warnings; {:.1} MB in {:.2}s ({:.1} MB/s{}) into {}",
         s.new,
         s.duplicates,
         s.failed,
@@ -42,6 +65,7 @@ pub fn run(paths: &[PathBuf], db: &Path, read: &crate::ReadArgs) -> anyhow::Resu
         s.bytes as f64 / 1e6,
         secs,
         s.bytes as f64 / 1e6 / secs.max(1e-9),
+        built,
         db.display()
     );
     Ok(if s.failed > 0 {

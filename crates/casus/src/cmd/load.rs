@@ -8,9 +8,27 @@ use std::process::ExitCode;
 use anyhow::Context;
 use casus_store::{Ingested, Store};
 
-pub fn run(shards: &[PathBuf], db: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(shards: &[PathBuf], db: &Path, bulk: &crate::BulkArg) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
     store.tune_for_bulk()?;
+    // Standard input counts as no bytes: `--bulk always` builds in bulk.
+    let input: u64 = shards
+        .iter()
+        .filter_map(|s| std::fs::metadata(s).ok())
+        .map(|m| m.len())
+        .sum();
+    let bulk = bulk.wanted(input, store.stored_bytes()?);
+    if bulk {
+        store.begin_bulk()?;
+    }
+    let loaded = load_shards(shards, db, &mut store);
+    if bulk {
+        store.finish_bulk()?;
+    }
+    loaded
+}
+
+fn load_shards(shards: &[PathBuf], db: &Path, store: &mut Store) -> anyhow::Result<ExitCode> {
     let mut c = Counts::default();
     let stdin_path = PathBuf::from("-");
     let shards = if shards.is_empty() {
@@ -42,11 +60,11 @@ pub fn run(shards: &[PathBuf], db: &Path) -> anyhow::Result<ExitCode> {
                 }
             };
             if rec.get("kind").and_then(|k| k.as_str()) == Some("document") {
-                flush(&name, &mut doc, &mut store, &mut c)?;
+                flush(&name, &mut doc, store, &mut c)?;
             }
             doc.push(rec);
         }
-        flush(&name, &mut doc, &mut store, &mut c)?;
+        flush(&name, &mut doc, store, &mut c)?;
     }
     eprintln!(
         "casus: loaded {} documents, {} already stored, {} problems, into {}",

@@ -1,0 +1,191 @@
+//! Bulk builds: a large ingest writes the rows, then what derives from them.
+//!
+//! Three things in the knowledge base are derived from the rows the
+//! writer stores and are only read by queries or by later sessions: the
+//! query indexes (every index the schema names, on dates, places,
+//! subjects, documents), the `event_keys` posting lists with the triggers
+//! that fill them, and the near-duplicate band rows of new facts. Kept up
+//! to date row by row, they cost the writer most of its time on a large
+//! corpus, because their keys are random: every batch touches pages all
+//! over them. A bulk build drops the indexes and triggers when it starts
+//! and builds them when it ends, each in one sorted pass; it keeps the
+//! bands of the facts it writes in memory ([`crate::bands`]) and stores
+//! them, recomputed from the facts' columns and shingles, at the end (or
+//! earlier, when the memory would not hold them).
+//!
+//! The writer itself never reads through what is deferred (it looks rows
+//! up by primary keys, `documents.id` and the band rows of facts stored
+//! before the build), so a bulk build stores exactly what row-by-row
+//! writing stores. Everything deferred is recorded in `bulk_build` in the
+//! transaction that drops it: if the process dies, the next writer to
+//! open the knowledge base completes the build from that record, and the
+//! rows committed meanwhile are kept. Readers during a build see every
+//! committed row, but queries run without their indexes, and events
+//! written since the build started are not in the actor and recipient
+//! posting lists until it ends.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::facts::{claim_identity, event_identity, keyed_bands, FactKind};
+use crate::Result;
+use casus_pipeline::sources::Fingerprint;
+
+/// The marker row naming the writing session that owns the build.
+const SESSION: &str = "session";
+
+fn bands_marker(kind: FactKind) -> String {
+    format!("bands {}", kind.name())
+}
+
+/// The session token of the bulk build in progress, if there is one.
+pub(crate) fn in_progress(tx: &Transaction) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT upto FROM bulk_build WHERE name = ?1")?
+        .query_row([SESSION], |r| r.get(0))
+        .optional()?)
+}
+
+/// Starts a bulk build owned by `session`: records, then drops, every
+/// named index and trigger, and notes the highest fact ids whose band
+/// rows are stored. A build already recorded (a writer that died) is
+/// completed first.
+pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
+    if in_progress(tx)?.is_some() {
+        complete(tx)?;
+    }
+    let deferred: Vec<(String, String, String)> = tx
+        .prepare(
+            "SELECT type, name, sql FROM sqlite_master
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+             ORDER BY type, name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut record = tx.prepare("INSERT INTO bulk_build (name, sql, upto) VALUES (?1, ?2, ?3)")?;
+    for (kind, name, sql) in &deferred {
+        record.execute(params![format!("{kind} {name}"), sql, None::<i64>])?;
+        // Names come from sqlite_master; quoted all the same.
+        tx.execute_batch(&format!(
+            "DROP {} \"{}\"",
+            kind.to_uppercase(),
+            name.replace('"', "\"\"")
+        ))?;
+    }
+    for kind in [FactKind::Event, FactKind::Claim] {
+        record.execute(params![
+            bands_marker(kind),
+            None::<String>,
+            max_id(tx, kind)?
+        ])?;
+    }
+    record.execute(params![SESSION, None::<String>, session])?;
+    Ok(())
+}
+
+/// Completes the bulk build in progress: stores the band rows not yet
+/// stored, rebuilds the posting lists, recreates the indexes and
+/// triggers, and clears the record. Idempotent steps, so a build
+/// interrupted anywhere completes the same way.
+pub(crate) fn complete(tx: &Transaction) -> Result<()> {
+    for kind in [FactKind::Event, FactKind::Claim] {
+        store_bands(tx, kind)?;
+    }
+    // Built before their indexes exist: one sorted pass into the table.
+    tx.execute_batch(
+        "DELETE FROM event_keys;
+         INSERT OR IGNORE INTO event_keys (role, key, type, date_key, event_id)
+         SELECT * FROM (
+             SELECT 'a', actor_id, type, date_key, id FROM events WHERE actor_id IS NOT NULL
+             UNION ALL SELECT 'a', actor_country, type, date_key, id FROM events
+                 WHERE actor_country IS NOT NULL AND actor_country IS NOT actor_id
+             UNION ALL SELECT 'r', recipient_id, type, date_key, id FROM events WHERE recipient_id IS NOT NULL
+             UNION ALL SELECT 'r', recipient_country, type, date_key, id FROM events
+                 WHERE recipient_country IS NOT NULL AND recipient_country IS NOT recipient_id)
+         ORDER BY 1, 2, 4, 5;",
+    )?;
+    let deferred: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT b.sql, substr(b.name, instr(b.name, ' ') + 1) FROM bulk_build b
+             WHERE b.sql IS NOT NULL ORDER BY b.name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (sql, name) in deferred {
+        let exists: bool = tx
+            .prepare_cached("SELECT count(*) FROM sqlite_master WHERE name = ?1")?
+            .query_row([&name], |r| r.get::<_, i64>(0))?
+            > 0;
+        if !exists {
+            tx.execute_batch(&sql)?;
+        }
+    }
+    tx.execute_batch("DELETE FROM bulk_build;")?;
+    Ok(())
+}
+
+/// Stores the band rows of the facts of `kind` written since the build
+/// last stored them, recomputed from their columns and shingles, in key
+/// order; returns the highest id they now cover.
+pub(crate) fn store_bands(tx: &Transaction, kind: FactKind) -> Result<i64> {
+    let marker = bands_marker(kind);
+    let max = max_id(tx, kind)?;
+    let upto: Option<i64> = tx
+        .prepare_cached("SELECT upto FROM bulk_build WHERE name = ?1")?
+        .query_row([&marker], |r| r.get(0))
+        .optional()?;
+    // No build (completed by another writer): every band row is stored.
+    let Some(upto) = upto else { return Ok(max) };
+    if max <= upto {
+        return Ok(upto);
+    }
+    let mut rows = band_rows(tx, kind, upto)?;
+    rows.sort_unstable();
+    rows.dedup();
+    let name = kind.name();
+    let mut insert = tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {name}_bands (band, {name}_id) VALUES (?1, ?2)"
+    ))?;
+    for (band, id) in &rows {
+        insert.execute([band, id])?;
+    }
+    tx.prepare_cached("UPDATE bulk_build SET upto = ?2 WHERE name = ?1")?
+        .execute(params![marker, max])?;
+    Ok(max)
+}
+
+/// `(band, id)` for every fact of `kind` above id `after`, from what its
+/// row stores: the same keys [`crate::facts::prepare`] computed.
+fn band_rows(tx: &Transaction, kind: FactKind, after: i64) -> Result<Vec<(i64, i64)>> {
+    let sql = match kind {
+        FactKind::Event => {
+            "SELECT id, shingles, type, mode, actor_id, recipient_id, claimed_by, NULL, NULL FROM events WHERE id > ?1"
+        }
+        FactKind::Claim => {
+            "SELECT id, shingles, category, population, item, subject, claimant, low, high FROM claims WHERE id > ?1"
+        }
+    };
+    let mut st = tx.prepare_cached(sql)?;
+    let mut rows = st.query([after])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let fp = Fingerprint::from_bytes(r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+        let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
+        let columns = [text(2)?, text(3)?, text(4)?, text(5)?, text(6)?];
+        let identity = match kind {
+            FactKind::Event => event_identity(columns),
+            FactKind::Claim => claim_identity(columns, r.get(7)?, r.get(8)?),
+        };
+        out.extend(keyed_bands(&fp, identity).into_iter().map(|b| (b, id)));
+    }
+    Ok(out)
+}
+
+fn max_id(tx: &Transaction, kind: FactKind) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT coalesce(max(id), 0) FROM {}s",
+            kind.name()
+        ))?
+        .query_row([], |r| r.get(0))?)
+}
