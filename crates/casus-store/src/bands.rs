@@ -125,6 +125,15 @@ impl BandMap {
         }
     }
 
+    /// Every `(key, id)` held, in slot order.
+    fn entries(&self) -> impl Iterator<Item = (u64, i64)> + '_ {
+        self.keys
+            .iter()
+            .zip(&self.ids)
+            .filter(|(_, &id)| id != 0)
+            .map(|(&k, &id)| (k, self.base + id as i64))
+    }
+
     fn is_full(&self) -> bool {
         self.keys.len() >= self.max_slots && (self.len + 1) * 10 > self.keys.len() * 7
     }
@@ -162,8 +171,12 @@ struct KindBands {
     /// of a transaction means another connection wrote facts meanwhile.
     known_max: i64,
     memory: BandMap,
-    /// Whether some band of this session is not in `memory` (full, or an
-    /// id out of its range): then the stored index is read for all ids.
+    /// New bands of facts at or below `stored_upto` (a new first source
+    /// replaced their evidence) until the transaction stores them.
+    rebanded: BandMap,
+    /// Whether some band of this session is in neither `memory` nor
+    /// `rebanded` (full, or an id beyond 32 bits of offset): then the
+    /// stored index is read for all ids.
     spilled: bool,
     /// Band rows of the current transaction, written at its end.
     pending: Vec<(i64, i64)>,
@@ -192,6 +205,7 @@ impl KindBands {
             stored_upto: None,
             known_max: 0,
             memory: BandMap::new(0, max_slots),
+            rebanded: BandMap::new(0, max_slots),
             spilled: false,
             pending: Vec::new(),
             shingles: ShingleCache::default(),
@@ -262,7 +276,7 @@ impl SessionBands {
                 // transaction): what is cached may be stale. In a bulk
                 // build the facts only memory held are stored first.
                 let upto = if self.bulk {
-                    crate::bulk::store_bands(tx, kind)?
+                    crate::bulk::store_bands(tx, kind, None)?
                 } else {
                     max
                 };
@@ -271,6 +285,15 @@ impl SessionBands {
             }
         }
         Ok(())
+    }
+
+    /// The band rows of the facts of `kind` above `upto` up to `max`, if
+    /// memory holds all of them (it does unless it filled up or another
+    /// connection wrote): what [`crate::bulk`] would otherwise recompute.
+    pub(crate) fn rows_in_memory(&self, kind: FactKind, upto: i64, max: i64) -> Option<Vec<(i64, i64)>> {
+        let k = &self.kinds[index(kind)];
+        let complete = !k.spilled && k.memory.base == upto && k.known_max == max;
+        complete.then(|| k.memory.entries().map(|(b, id)| (b as i64, id)).collect())
     }
 
     /// Notes the bands and fingerprint of fact `id` (new, or
@@ -291,7 +314,15 @@ impl SessionBands {
             if !recomputed {
                 k.pending.push((b, id));
             }
-            if !k.spilled && !k.memory.insert(b as u64, id) {
+            if k.spilled {
+                continue;
+            }
+            let held = if id > k.memory.base {
+                k.memory.insert(b as u64, id)
+            } else {
+                k.rebanded.insert(b as u64, id)
+            };
+            if !held {
                 k.spilled = true;
             }
         }
@@ -334,13 +365,14 @@ impl SessionBands {
         if self.bulk && self.kinds[index(kind)].spilled {
             // Memory is full mid-transaction: store what it held (the
             // rows of this transaction are visible to it) and go on.
-            let upto = crate::bulk::store_bands(tx, kind)?;
+            let upto = crate::bulk::store_bands(tx, kind, None)?;
             self.kinds[index(kind)].restart(upto);
         }
         let k = &self.kinds[index(kind)];
         let mut out = Vec::new();
         for &b in bands {
             k.memory.get(b as u64, &mut out);
+            k.rebanded.get(b as u64, &mut out);
         }
         // Stored ids: those before this session, or every one once the
         // memory spilled (rows of this transaction are not stored yet).
@@ -441,11 +473,12 @@ impl SessionBands {
                 st.execute([b, id])?;
             }
             k.pending.clear();
+            k.rebanded = BandMap::new(0, k.memory.max_slots);
             if k.memory.is_full() || k.spilled {
                 // Everything is stored now (in a bulk build, once its
                 // rows are): look it all up there.
                 let upto = if self.bulk {
-                    crate::bulk::store_bands(tx, kind)?
+                    crate::bulk::store_bands(tx, kind, Some(self))?
                 } else {
                     k.known_max
                 };

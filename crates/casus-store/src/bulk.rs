@@ -26,6 +26,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use crate::bands::SessionBands;
 use crate::facts::{claim_identity, event_identity, keyed_bands, FactKind};
 use crate::Result;
 use casus_pipeline::sources::Fingerprint;
@@ -51,7 +52,7 @@ pub(crate) fn in_progress(tx: &Transaction) -> Result<Option<i64>> {
 /// completed first.
 pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
     if in_progress(tx)?.is_some() {
-        complete(tx)?;
+        complete(tx, None)?;
     }
     let deferred: Vec<(String, String, String)> = tx
         .prepare(
@@ -86,9 +87,9 @@ pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
 /// stored, rebuilds the posting lists, recreates the indexes and
 /// triggers, and clears the record. Idempotent steps, so a build
 /// interrupted anywhere completes the same way.
-pub(crate) fn complete(tx: &Transaction) -> Result<()> {
+pub(crate) fn complete(tx: &Transaction, session: Option<&SessionBands>) -> Result<()> {
     for kind in [FactKind::Event, FactKind::Claim] {
-        store_bands(tx, kind)?;
+        store_bands(tx, kind, session)?;
     }
     // Built before their indexes exist: one sorted pass into the table.
     tx.execute_batch(
@@ -124,9 +125,14 @@ pub(crate) fn complete(tx: &Transaction) -> Result<()> {
 }
 
 /// Stores the band rows of the facts of `kind` written since the build
-/// last stored them, recomputed from their columns and shingles, in key
-/// order; returns the highest id they now cover.
-pub(crate) fn store_bands(tx: &Transaction, kind: FactKind) -> Result<i64> {
+/// last stored them, in key order: from the `session`'s memory when it
+/// holds them all, else recomputed from the facts' columns and shingles.
+/// Returns the highest id they now cover.
+pub(crate) fn store_bands(
+    tx: &Transaction,
+    kind: FactKind,
+    session: Option<&SessionBands>,
+) -> Result<i64> {
     let marker = bands_marker(kind);
     let max = max_id(tx, kind)?;
     let upto: Option<i64> = tx
@@ -138,7 +144,10 @@ pub(crate) fn store_bands(tx: &Transaction, kind: FactKind) -> Result<i64> {
     if max <= upto {
         return Ok(upto);
     }
-    let mut rows = band_rows(tx, kind, upto)?;
+    let mut rows = match session.and_then(|s| s.rows_in_memory(kind, upto, max)) {
+        Some(rows) => rows,
+        None => band_rows(tx, kind, upto)?,
+    };
     rows.sort_unstable();
     rows.dedup();
     let name = kind.name();

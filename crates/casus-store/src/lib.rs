@@ -189,13 +189,14 @@ impl Store {
         let Some(token) = self.bulk.take() else {
             return Ok(());
         };
-        // The band memory is recomputed from the rows: free it first.
-        self.bands = Default::default();
         let tx = self.conn.transaction()?;
         if bulk::in_progress(&tx)? == Some(token) {
-            bulk::complete(&tx)?;
+            bulk::complete(&tx, Some(&self.bands))?;
         }
         tx.commit()?;
+        // Every band row is stored: look them up there from now on.
+        self.bands.set_bulk(false);
+        self.bands.abandon();
         Ok(())
     }
 
@@ -290,7 +291,7 @@ impl Store {
             }
             // A build whose writer died (or that another writer runs:
             // it notices, as above).
-            (None, Some(_)) => bulk::complete(&tx)?,
+            (None, Some(_)) => bulk::complete(&tx, None)?,
             (None, None) => {}
         }
         self.bands.begin(&tx)?;
