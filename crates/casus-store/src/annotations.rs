@@ -82,9 +82,10 @@ impl Annotations {
         self.removed.sort_by_key(|r| r.span);
     }
 
-    /// Writes the annotations of document `doc` (its key), the entities
-    /// they mention that are not stored yet, and the mention counts.
-    pub(crate) fn write(&self, tx: &Transaction, doc: i64) -> Result<()> {
+    /// The annotations as their row stores them, and the mention count of
+    /// each entity: computed before the writer (in parallel), so that it
+    /// only inserts.
+    pub(crate) fn pack(&self) -> Result<Packed> {
         let mentions: Vec<PackedMention> = self
             .mentions
             .iter()
@@ -119,44 +120,82 @@ impl Annotations {
             .iter()
             .map(|r| (r.kind.as_str(), r.span[0], r.span[1]))
             .collect();
+        // Counts by entity, in first-mention order (deterministic rows).
+        let mut entities: Vec<EntityCount> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        for m in &self.mentions {
+            match at.get(m.entity_id.as_str()) {
+                Some(&i) => entities[i].count += 1,
+                None => {
+                    at.insert(&m.entity_id, entities.len());
+                    entities.push(EntityCount {
+                        id: m.entity_id.clone(),
+                        kind: m.entity_type.clone(),
+                        name: m.name.clone(),
+                        country: m.country.clone(),
+                        sector: m.sector.clone(),
+                        count: 1,
+                    });
+                }
+            }
+        }
+        Ok(Packed {
+            mention_count: self.mentions.len() as i64,
+            timex_count: self.timexes.len() as i64,
+            mentions: serde_json::to_string(&mentions)?,
+            timexes: serde_json::to_string(&timexes)?,
+            removed: serde_json::to_string(&removed)?,
+            entities,
+        })
+    }
+}
+
+/// A document's annotations as stored ([`Annotations::pack`]).
+#[derive(Debug, Default)]
+pub(crate) struct Packed {
+    mention_count: i64,
+    timex_count: i64,
+    mentions: String,
+    timexes: String,
+    removed: String,
+    entities: Vec<EntityCount>,
+}
+
+/// An entity a document mentions, and how often.
+#[derive(Debug)]
+struct EntityCount {
+    id: String,
+    kind: String,
+    name: String,
+    country: Option<String>,
+    sector: Option<String>,
+    count: i64,
+}
+
+impl Packed {
+    /// Writes the annotations of document `doc` (its key), the entities
+    /// they mention that are not stored yet, and the mention counts.
+    pub(crate) fn write(&self, tx: &Transaction, doc: i64) -> Result<()> {
         tx.prepare_cached(
             "INSERT INTO annotations (doc, mention_count, timex_count, mentions, timexes, removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
             doc,
-            self.mentions.len() as i64,
-            self.timexes.len() as i64,
-            serde_json::to_string(&mentions)?,
-            serde_json::to_string(&timexes)?,
-            serde_json::to_string(&removed)?,
+            self.mention_count,
+            self.timex_count,
+            self.mentions,
+            self.timexes,
+            self.removed,
         ])?;
-        // Counts by entity, in first-mention order (deterministic rows).
-        let mut counts: Vec<(&MentionRow, i64)> = Vec::new();
-        let mut at: HashMap<&str, usize> = HashMap::new();
-        for m in &self.mentions {
-            match at.get(m.entity_id.as_str()) {
-                Some(&i) => counts[i].1 += 1,
-                None => {
-                    at.insert(&m.entity_id, counts.len());
-                    counts.push((m, 1));
-                }
-            }
-        }
         let mut entity = tx.prepare_cached(
             "INSERT OR IGNORE INTO entities (id, type, name, country, sector) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         let mut count = tx.prepare_cached(
             "INSERT INTO entity_mentions (entity_id, doc, count) VALUES (?1, ?2, ?3)",
         )?;
-        for (m, n) in counts {
-            entity.execute(params![
-                m.entity_id,
-                m.entity_type,
-                m.name,
-                m.country,
-                m.sector
-            ])?;
-            count.execute(params![m.entity_id, doc, n])?;
+        for e in &self.entities {
+            entity.execute(params![e.id, e.kind, e.name, e.country, e.sector])?;
+            count.execute(params![e.id, doc, e.count])?;
         }
         Ok(())
     }

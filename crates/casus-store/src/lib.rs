@@ -336,7 +336,7 @@ pub struct Prepared {
     references: String,
     doc_date: Option<String>,
     sentences: Vec<SentenceRow>,
-    annotations: annotations::Annotations,
+    annotations: annotations::Packed,
     facts: Vec<facts::Fact>,
 }
 
@@ -447,6 +447,7 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
             .collect(),
     };
     annotations.sort();
+    let annotations = annotations.pack()?;
     Ok(Prepared {
         id: d.id.clone(),
         name: d.name.clone(),

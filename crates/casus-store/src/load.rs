@@ -116,7 +116,7 @@ impl Prepared {
             references: "[]".to_string(),
             doc_date: None,
             sentences,
-            annotations,
+            annotations: annotations.pack()?,
             facts,
         })
     }
