@@ -214,6 +214,52 @@ pub fn fact_records(p: &Processed) -> Vec<Record> {
     v.0
 }
 
+/// An event or claim as the knowledge base stores it: its record without
+/// the fields that belong to one source (`kind`, `doc`, `span`).
+#[derive(Serialize)]
+struct StoredFact<'a, T> {
+    #[serde(flatten)]
+    body: &'a T,
+    text: &'a str,
+}
+
+/// One event or claim of a document, its record as stored JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactJson {
+    /// `"event"` or `"claim"`.
+    pub kind: &'static str,
+    /// Raw byte span of its evidence.
+    pub span: [usize; 2],
+    /// The record without `kind`, `doc` and `span`, as JSON.
+    pub record: String,
+}
+
+/// The events and claims of a processed document as the knowledge base
+/// stores them, in the order of [`emit_fact_records`]: serialised once,
+/// straight from the structs.
+pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
+    fn one<T: Serialize>(
+        p: &Processed,
+        kind: &'static str,
+        body: &T,
+        start: usize,
+        end: usize,
+    ) -> FactJson {
+        let text = p.doc.clean.get(start..end).unwrap_or("");
+        let mut record = Vec::with_capacity(256 + text.len());
+        // Writing these structs to memory cannot fail: every key is a string.
+        let _ = crate::json::to_writer(&mut record, &StoredFact { body, text });
+        FactJson {
+            kind,
+            span: span_of(p, start, end),
+            record: String::from_utf8_lossy(&record).into_owned(),
+        }
+    }
+    let events = p.events.iter().map(|e| one(p, "event", e, e.start, e.end));
+    let claims = p.claims.iter().map(|c| one(p, "claim", c, c.start, c.end));
+    events.chain(claims).collect()
+}
+
 /// `candidate` records: capitalised names the knowledge base does not know,
 /// with a guess of their type, so that it can grow.
 pub fn emit_candidate_records<S: RecordSink>(

@@ -164,3 +164,32 @@ proptest! {
         prop_assert_eq!(alone, after);
     }
 }
+
+/// The stored form of a document's facts is its `event` and `claim`
+/// records without `kind`, `doc` and `span`, in the same order.
+#[test]
+fn stored_fact_records_are_the_fact_records_without_their_source() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let raw = std::fs::read(&path).unwrap();
+        let doc = read_bytes("seed", &raw, &ReadOptions::default()).unwrap();
+        let p = pipeline().process(doc);
+        let stored = records::stored_fact_records(&p);
+        let values = records::fact_records(&p);
+        assert_eq!(stored.len(), values.len());
+        for (s, mut v) in stored.into_iter().zip(values) {
+            assert_eq!(Some(s.kind), v["kind"].as_str());
+            assert_eq!(serde_json::json!(s.span), v["span"]);
+            let o = v.as_object_mut().unwrap();
+            for k in ["kind", "doc", "span"] {
+                o.remove(k);
+            }
+            let parsed: serde_json::Value = serde_json::from_str(&s.record).unwrap();
+            assert_eq!(parsed, v);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "the seeds state facts");
+}

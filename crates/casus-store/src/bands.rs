@@ -290,7 +290,12 @@ impl SessionBands {
     /// The band rows of the facts of `kind` above `upto` up to `max`, if
     /// memory holds all of them (it does unless it filled up or another
     /// connection wrote): what [`crate::bulk`] would otherwise recompute.
-    pub(crate) fn rows_in_memory(&self, kind: FactKind, upto: i64, max: i64) -> Option<Vec<(i64, i64)>> {
+    pub(crate) fn rows_in_memory(
+        &self,
+        kind: FactKind,
+        upto: i64,
+        max: i64,
+    ) -> Option<Vec<(i64, i64)>> {
         let k = &self.kinds[index(kind)];
         let complete = !k.spilled && k.memory.base == upto && k.known_max == max;
         complete.then(|| k.memory.entries().map(|(b, id)| (b as i64, id)).collect())

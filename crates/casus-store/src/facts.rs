@@ -7,8 +7,10 @@
 //! population, item, subject, claimant and value. Candidates are found
 //! through the MinHash bands stored beside each fact.
 
+use casus_pipeline::records::FactJson;
 use casus_pipeline::sources::{Fingerprint, SAME_STATEMENT};
 use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::bands::SessionBands;
@@ -81,41 +83,130 @@ impl FactKind {
     }
 }
 
-/// Prepares the `event` and `claim` records among `records`; others are
-/// ignored.
+/// Prepares the `event` and `claim` records among `records` (JSON values,
+/// as `casus load` reads them); others are ignored.
 pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
-    let mut out = Vec::with_capacity(records.len());
-    // The facts of one sentence come together and share its fingerprint.
-    let mut last: Option<(String, Fingerprint)> = None;
+    let mut facts = Facts::with_capacity(records.len());
     for r in records {
-        let (kind, identity) = match r.get("kind").and_then(Value::as_str) {
-            Some("event") => (FactKind::Event, event_key(&r)),
-            Some("claim") => (FactKind::Claim, claim_key(&r)),
+        let kind = match r.get("kind").and_then(Value::as_str) {
+            Some("event") => FactKind::Event,
+            Some("claim") => FactKind::Claim,
             _ => continue,
         };
+        let (start, end) = span(&r);
+        let columns = columns(&r);
+        facts.push(kind, columns, stored_record(r)?, start, end);
+    }
+    Ok(facts.out)
+}
+
+/// Prepares a processed document's events and claims, serialised once
+/// for storage ([`casus_pipeline::records::stored_fact_records`]): the
+/// columns are read back from that JSON without building the whole
+/// record as a value.
+pub fn prepare_stored(records: Vec<FactJson>) -> Result<Vec<Fact>> {
+    let mut facts = Facts::with_capacity(records.len());
+    for r in records {
+        let kind = match r.kind {
+            "event" => FactKind::Event,
+            _ => FactKind::Claim,
+        };
+        let kept: Kept = serde_json::from_str(&r.record)?;
+        let columns = columns(&kept.into_value());
+        facts.push(kind, columns, r.record, r.span[0] as i64, r.span[1] as i64);
+    }
+    Ok(facts.out)
+}
+
+/// Facts being prepared, in record order.
+struct Facts {
+    out: Vec<Fact>,
+    /// The facts of one sentence come together and share its fingerprint.
+    last: Option<(String, Fingerprint)>,
+}
+
+impl Facts {
+    fn with_capacity(n: usize) -> Facts {
+        Facts {
+            out: Vec::with_capacity(n),
+            last: None,
+        }
+    }
+
+    fn push(&mut self, kind: FactKind, r: Value, record: String, start: i64, end: i64) {
+        let identity = match kind {
+            FactKind::Event => event_key(&r),
+            FactKind::Claim => claim_key(&r),
+        };
         let text = s(&r, &["text"]).unwrap_or("");
-        let fp = match &last {
+        let fp = match &self.last {
             Some((t, fp)) if t == text => fp.clone(),
             _ => {
                 let fp = Fingerprint::of(text);
-                last = Some((text.to_string(), fp.clone()));
+                self.last = Some((text.to_string(), fp.clone()));
                 fp
             }
         };
-        let (start, end) = span(&r);
-        out.push(Fact {
+        self.out.push(Fact {
             kind,
             shingles: fp.to_bytes(),
             bands: keyed_bands(&fp, identity),
             identity,
             fp,
-            r: columns(&r),
-            record: stored_record(r)?,
+            r,
+            record,
             start,
             end,
         });
     }
-    Ok(out)
+}
+
+/// The top-level fields of a stored record that [`columns`] keeps, read
+/// from its JSON; the others are skipped unparsed.
+#[derive(Deserialize)]
+struct Kept {
+    #[serde(rename = "type")]
+    kind: Option<Value>,
+    mode: Option<Value>,
+    claimed_by: Option<Value>,
+    text: Option<Value>,
+    category: Option<Value>,
+    population: Option<Value>,
+    item: Option<Value>,
+    subject: Option<Value>,
+    claimant: Option<Value>,
+    actor: Option<Value>,
+    recipient: Option<Value>,
+    date: Option<Value>,
+    location: Option<Value>,
+    value: Option<Value>,
+}
+
+impl Kept {
+    fn into_value(self) -> Value {
+        let fields = [
+            ("type", self.kind),
+            ("mode", self.mode),
+            ("claimed_by", self.claimed_by),
+            ("text", self.text),
+            ("category", self.category),
+            ("population", self.population),
+            ("item", self.item),
+            ("subject", self.subject),
+            ("claimant", self.claimant),
+            ("actor", self.actor),
+            ("recipient", self.recipient),
+            ("date", self.date),
+            ("location", self.location),
+            ("value", self.value),
+        ];
+        Value::Object(
+            fields
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v?)))
+                .collect(),
+        )
+    }
 }
 
 /// The fields of a fact record its columns are taken from: a batch of

@@ -462,7 +462,7 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
         doc_date: p.doc_date(),
         sentences,
         annotations,
-        facts: facts::prepare(casus_pipeline::records::fact_records(p))?,
+        facts: facts::prepare_stored(casus_pipeline::records::stored_fact_records(p))?,
     })
 }
 
