@@ -467,16 +467,10 @@ impl SessionBands {
     /// Writes the transaction's band rows, sorted; call before committing.
     pub(crate) fn finish(&mut self, tx: &Transaction) -> Result<()> {
         for kind in [FactKind::Event, FactKind::Claim] {
-            let name = kind.name();
             let k = &mut self.kinds[index(kind)];
             k.pending.sort_unstable();
             k.pending.dedup();
-            let mut st = tx.prepare_cached(&format!(
-                "INSERT OR IGNORE INTO {name}_bands (band, {name}_id) VALUES (?1, ?2)"
-            ))?;
-            for (b, id) in &k.pending {
-                st.execute([b, id])?;
-            }
+            insert_rows(tx, kind, &k.pending)?;
             k.pending.clear();
             k.rebanded = BandMap::new(0, k.memory.max_slots);
             if k.memory.is_full() || k.spilled {
@@ -502,6 +496,33 @@ impl SessionBands {
             ..SessionBands::with_max_slots(max_slots)
         };
     }
+}
+
+/// Rows per INSERT statement: one statement per row costs more than the
+/// row itself when the rows are appended in key order.
+const ROWS_PER_INSERT: usize = 128;
+
+/// Inserts `(band, id)` rows (sorted) into the band table of `kind`.
+pub(crate) fn insert_rows(tx: &Transaction, kind: FactKind, rows: &[(i64, i64)]) -> Result<()> {
+    let name = kind.name();
+    let sql = |n: usize| {
+        format!(
+            "INSERT OR IGNORE INTO {name}_bands (band, {name}_id) VALUES {}",
+            vec!["(?, ?)"; n].join(", ")
+        )
+    };
+    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+    let mut many = tx.prepare_cached(&sql(ROWS_PER_INSERT))?;
+    for chunk in &mut chunks {
+        many.execute(rusqlite::params_from_iter(
+            chunk.iter().flat_map(|(b, id)| [b, id]),
+        ))?;
+    }
+    let mut one = tx.prepare_cached(&sql(1))?;
+    for (band, id) in chunks.remainder() {
+        one.execute([band, id])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

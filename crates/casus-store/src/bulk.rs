@@ -150,13 +150,7 @@ pub(crate) fn store_bands(
     };
     rows.sort_unstable();
     rows.dedup();
-    let name = kind.name();
-    let mut insert = tx.prepare_cached(&format!(
-        "INSERT OR IGNORE INTO {name}_bands (band, {name}_id) VALUES (?1, ?2)"
-    ))?;
-    for (band, id) in &rows {
-        insert.execute([band, id])?;
-    }
+    crate::bands::insert_rows(tx, kind, &rows)?;
     tx.prepare_cached("UPDATE bulk_build SET upto = ?2 WHERE name = ?1")?
         .execute(params![marker, max])?;
     Ok(max)

@@ -10,27 +10,11 @@
 use casus_pipeline::records::FactJson;
 use casus_pipeline::sources::{Fingerprint, SAME_STATEMENT};
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::bands::SessionBands;
+use crate::columns::Columns;
 use crate::Result;
-
-fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str()
-}
-
-fn f(v: &Value, path: &[&str]) -> Option<f64> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_f64()
-}
 
 fn span(v: &Value) -> (i64, i64) {
     let a = v["span"][0].as_i64().unwrap_or(0);
@@ -52,8 +36,8 @@ fn stored_record(mut r: Value) -> Result<String> {
 /// the knowledge base, computed beforehand (in parallel, off the writer).
 pub struct Fact {
     kind: FactKind,
-    /// The record's fields the columns are taken from ([`columns`]).
-    r: Value,
+    /// The record's fields its columns hold.
+    r: Columns,
     fp: Fingerprint,
     /// `fp` as stored.
     shingles: Vec<u8>,
@@ -94,7 +78,9 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
             _ => continue,
         };
         let (start, end) = span(&r);
-        let columns = columns(&r);
+        let columns = Columns::from_value(&r).map_err(|e| {
+            crate::StoreError::Load(format!("a malformed {} record: {e}", kind.name()))
+        })?;
         facts.push(kind, columns, stored_record(r)?, start, end);
     }
     Ok(facts.out)
@@ -111,8 +97,7 @@ pub fn prepare_stored(records: Vec<FactJson>) -> Result<Vec<Fact>> {
             "event" => FactKind::Event,
             _ => FactKind::Claim,
         };
-        let kept: Kept = serde_json::from_str(&r.record)?;
-        let columns = columns(&kept.into_value());
+        let columns = Columns::from_json(&r.record)?;
         facts.push(kind, columns, r.record, r.span[0] as i64, r.span[1] as i64);
     }
     Ok(facts.out)
@@ -133,12 +118,12 @@ impl Facts {
         }
     }
 
-    fn push(&mut self, kind: FactKind, r: Value, record: String, start: i64, end: i64) {
+    fn push(&mut self, kind: FactKind, r: Columns, record: String, start: i64, end: i64) {
         let identity = match kind {
             FactKind::Event => event_key(&r),
             FactKind::Claim => claim_key(&r),
         };
-        let text = s(&r, &["text"]).unwrap_or("");
+        let text = r.text.as_deref().unwrap_or("");
         let fp = match &self.last {
             Some((t, fp)) if t == text => fp.clone(),
             _ => {
@@ -159,92 +144,6 @@ impl Facts {
             end,
         });
     }
-}
-
-/// The top-level fields of a stored record that [`columns`] keeps, read
-/// from its JSON; the others are skipped unparsed.
-#[derive(Deserialize)]
-struct Kept {
-    #[serde(rename = "type")]
-    kind: Option<Value>,
-    mode: Option<Value>,
-    claimed_by: Option<Value>,
-    text: Option<Value>,
-    category: Option<Value>,
-    population: Option<Value>,
-    item: Option<Value>,
-    subject: Option<Value>,
-    claimant: Option<Value>,
-    actor: Option<Value>,
-    recipient: Option<Value>,
-    date: Option<Value>,
-    location: Option<Value>,
-    value: Option<Value>,
-}
-
-impl Kept {
-    fn into_value(self) -> Value {
-        let fields = [
-            ("type", self.kind),
-            ("mode", self.mode),
-            ("claimed_by", self.claimed_by),
-            ("text", self.text),
-            ("category", self.category),
-            ("population", self.population),
-            ("item", self.item),
-            ("subject", self.subject),
-            ("claimant", self.claimant),
-            ("actor", self.actor),
-            ("recipient", self.recipient),
-            ("date", self.date),
-            ("location", self.location),
-            ("value", self.value),
-        ];
-        Value::Object(
-            fields
-                .into_iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v?)))
-                .collect(),
-        )
-    }
-}
-
-/// The fields of a fact record its columns are taken from: a batch of
-/// prepared facts waits for the writer, and whole records (with their
-/// rules, auxiliaries and nested codings) would hold several times the
-/// memory.
-fn columns(r: &Value) -> Value {
-    const KEEP: &[(&str, &[&str])] = &[
-        ("type", &[]),
-        ("mode", &[]),
-        ("claimed_by", &[]),
-        ("text", &[]),
-        ("category", &[]),
-        ("population", &[]),
-        ("item", &[]),
-        ("subject", &[]),
-        ("claimant", &[]),
-        ("actor", &["id", "country", "sector"]),
-        ("recipient", &["id", "country"]),
-        ("date", &["start", "end"]),
-        ("location", &["id", "lat", "lon"]),
-        ("value", &["low", "high"]),
-    ];
-    let mut out = serde_json::Map::new();
-    for (key, inner) in KEEP {
-        let Some(v) = r.get(*key) else { continue };
-        let v = match v.as_object() {
-            Some(o) if !inner.is_empty() => Value::Object(
-                inner
-                    .iter()
-                    .filter_map(|k| o.get(*k).map(|x| (k.to_string(), x.clone())))
-                    .collect(),
-            ),
-            _ => v.clone(),
-        };
-        out.insert(key.to_string(), v);
-    }
-    Value::Object(out)
 }
 
 /// The document a fact is written for: its key, and its content id (the
@@ -278,19 +177,20 @@ pub(crate) fn event_identity(columns: [Option<&str>; 5]) -> u64 {
     identity(columns.iter().map(|c| c.unwrap_or("")))
 }
 
-fn event_key(v: &Value) -> u64 {
+fn event_key(c: &Columns) -> u64 {
     event_identity([
-        Some(s(v, &["type"]).unwrap_or("?")),
-        s(v, &["mode"]),
-        s(v, &["actor", "id"]),
-        s(v, &["recipient", "id"]),
-        s(v, &["claimed_by"]),
+        Some(c.kind.as_deref().unwrap_or("?")),
+        c.mode.as_deref(),
+        c.actor().and_then(|a| a.id.as_deref()),
+        c.recipient().and_then(|a| a.id.as_deref()),
+        c.claimed_by.as_deref(),
     ])
 }
 
 fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
     let (r, start, end) = (&fact.r, fact.start, fact.end);
-    let text = s(r, &["text"]).unwrap_or("");
+    let (actor, recipient) = (r.actor(), r.recipient());
+    let text = r.text.as_deref().unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Event, fact)? {
         if add_source(tx, FactKind::Event, id, doc, start, end)? {
             session.replacing(tx, FactKind::Event, id, fact.identity)?;
@@ -302,11 +202,11 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
             )?
             .execute(params![
                     id,
-                    s(r, &["date", "start"]),
-                    s(r, &["date", "end"]),
-                    s(r, &["location", "id"]),
-                    f(r, &["location", "lat"]),
-                    f(r, &["location", "lon"]),
+                    r.date_start(),
+                    r.date_end(),
+                    r.place().and_then(|p| p.id.as_deref()),
+                    r.place().and_then(|p| p.lat),
+                    r.place().and_then(|p| p.lon),
                     text,
                     &fact.shingles,
                     &fact.record,
@@ -323,19 +223,19 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
-            s(r, &["type"]).unwrap_or("?"),
-            s(r, &["mode"]),
-            s(r, &["actor", "id"]),
-            s(r, &["actor", "country"]).or(s(r, &["actor", "id"])),
-            s(r, &["actor", "sector"]),
-            s(r, &["recipient", "id"]),
-            s(r, &["recipient", "country"]).or(s(r, &["recipient", "id"])),
-            s(r, &["date", "start"]),
-            s(r, &["date", "end"]),
-            s(r, &["location", "id"]),
-            f(r, &["location", "lat"]),
-            f(r, &["location", "lon"]),
-            s(r, &["claimed_by"]),
+            r.kind.as_deref().unwrap_or("?"),
+            r.mode.as_deref(),
+            actor.and_then(|a| a.id.as_deref()),
+            actor.and_then(|a| a.country.as_deref().or(a.id.as_deref())),
+            actor.and_then(|a| a.sector.as_deref()),
+            recipient.and_then(|a| a.id.as_deref()),
+            recipient.and_then(|a| a.country.as_deref().or(a.id.as_deref())),
+            r.date_start(),
+            r.date_end(),
+            r.place().and_then(|p| p.id.as_deref()),
+            r.place().and_then(|p| p.lat),
+            r.place().and_then(|p| p.lon),
+            r.claimed_by.as_deref(),
             text,
             &fact.shingles,
             &fact.record,
@@ -370,17 +270,17 @@ pub(crate) fn claim_identity(
     )
 }
 
-fn claim_key(v: &Value) -> u64 {
+fn claim_key(c: &Columns) -> u64 {
     claim_identity(
         [
-            Some(s(v, &["category"]).unwrap_or("?")),
-            s(v, &["population"]),
-            s(v, &["item"]),
-            s(v, &["subject"]),
-            s(v, &["claimant"]),
+            Some(c.category.as_deref().unwrap_or("?")),
+            c.population.as_deref(),
+            c.item.as_deref(),
+            c.subject.as_deref(),
+            c.claimant.as_deref(),
         ],
-        v["value"]["low"].as_i64(),
-        v["value"]["high"].as_i64(),
+        c.low(),
+        c.high(),
     )
 }
 
@@ -398,14 +298,14 @@ fn identity<'a>(fields: impl Iterator<Item = &'a str>) -> u64 {
 
 fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
     let (r, start, end) = (&fact.r, fact.start, fact.end);
-    let text = s(r, &["text"]).unwrap_or("");
+    let text = r.text.as_deref().unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Claim, fact)? {
         if add_source(tx, FactKind::Claim, id, doc, start, end)? {
             session.replacing(tx, FactKind::Claim, id, fact.identity)?;
             tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
             )?
-            .execute(params![id, s(r, &["date", "start"]), s(r, &["date", "end"]), text, &fact.shingles, &fact.record, doc.key, start])?;
+            .execute(params![id, r.date_start(), r.date_end(), text, &fact.shingles, &fact.record, doc.key, start])?;
             session.add(FactKind::Claim, id, &fact.bands, &fact.fp);
         }
         return Ok(());
@@ -415,15 +315,15 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
-            s(r, &["category"]).unwrap_or("?"),
-            s(r, &["population"]),
-            s(r, &["item"]),
-            s(r, &["subject"]),
-            s(r, &["claimant"]),
-            r["value"]["low"].as_i64(),
-            r["value"]["high"].as_i64(),
-            s(r, &["date", "start"]),
-            s(r, &["date", "end"]),
+            r.category.as_deref().unwrap_or("?"),
+            r.population.as_deref(),
+            r.item.as_deref(),
+            r.subject.as_deref(),
+            r.claimant.as_deref(),
+            r.low(),
+            r.high(),
+            r.date_start(),
+            r.date_end(),
             text,
             &fact.shingles,
             &fact.record,

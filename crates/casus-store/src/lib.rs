@@ -10,6 +10,7 @@
 pub mod annotations;
 mod bands;
 mod bulk;
+mod columns;
 pub mod facts;
 pub mod facts_query;
 mod fts;

@@ -139,3 +139,42 @@ fn sharded_map_and_load_equal_a_single_run() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("loaded 0 documents"));
     assert_eq!(events(&sharded_db), a);
 }
+
+#[test]
+fn load_names_a_malformed_record_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = |id: &str| {
+        format!(
+            r#"{{"kind":"document","id":"{id}","doc":"{id}.txt","clean":"Azerbaijan shelled Stepanakert.","bytes":31}}"#
+        )
+    };
+    let event = |id: &str, actor: &str| {
+        format!(
+            r#"{{"kind":"event","doc":"{id}.txt","span":[0,31],"type":"ATTACK","actor":{actor},"text":"Azerbaijan shelled Stepanakert."}}"#
+        )
+    };
+    let shard = dir.path().join("shard.jsonl");
+    let lines = [
+        doc("aaaa"),
+        event("aaaa", r#""AZE""#),
+        doc("bbbb"),
+        event("bbbb", r#"{"id":"AZE","country":"AZE"}"#),
+    ];
+    std::fs::write(&shard, lines.join("\n")).unwrap();
+    let db = dir.path().join("kb.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .arg("load")
+        .arg(&shard)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("shard.jsonl") && err.contains("malformed event record"),
+        "{err}"
+    );
+    assert!(err.contains("loaded 1 documents"), "{err}");
+    assert_eq!(events(&db).len(), 1);
+}
