@@ -7,7 +7,9 @@
 //! that fill them, and the near-duplicate band rows of new facts. Kept up
 //! to date row by row, they cost the writer most of its time on a large
 //! corpus, because their keys are random: every batch touches pages all
-//! over them. A bulk build drops the indexes and triggers when it starts
+//! over them. (Indexes led by the document key are the exception: a new
+//! document's rows go at their end, so they are kept up to date.) A bulk
+//! build drops the other indexes and the triggers when it starts
 //! and builds them when it ends, each in one sorted pass; it keeps the
 //! bands of the facts it writes in memory ([`crate::bands`]) and stores
 //! them, recomputed from the facts' columns and shingles, at the end (or
@@ -56,8 +58,10 @@ pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
     }
     let deferred: Vec<(String, String, String)> = tx
         .prepare(
-            "SELECT type, name, sql FROM sqlite_master
+            "SELECT type, name, sql FROM sqlite_master m
              WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+               AND NOT (type = 'index'
+                        AND (SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0) = 'doc')
              ORDER BY type, name",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

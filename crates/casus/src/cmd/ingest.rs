@@ -29,7 +29,6 @@ pub fn run(
     read: &crate::ReadArgs,
     bulk: &crate::BulkArg,
 ) -> anyhow::Result<ExitCode> {
-    leave_a_core_for_the_writer();
     let mut store = Store::open(db)?;
     store.tune_for_bulk()?;
     let start = std::time::Instant::now();
@@ -41,6 +40,8 @@ pub fn run(
     let bulk = bulk.wanted(input, store.stored_bytes()?);
     if bulk {
         store.begin_bulk()?;
+    } else {
+        leave_a_core_for_the_writer();
     }
     let ingested = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal());
     let mut built = String::new();
@@ -189,8 +190,10 @@ pub fn ingest_into(
 }
 
 /// Sizes the processing threads (the global rayon pool) at one fewer than
-/// the machine has cores, so that the single writer, the slowest stage,
-/// keeps a core to itself; at least one. `RAYON_NUM_THREADS` overrides.
+/// the machine has cores, so that the single writer, the slowest stage
+/// when it writes row by row, keeps a core to itself; at least one. A bulk
+/// build writes less per document than processing costs, so it shares the
+/// cores instead (the pool's default). `RAYON_NUM_THREADS` overrides.
 /// Call before any parallel work; a pool already running is left as it is.
 pub fn leave_a_core_for_the_writer() {
     if std::env::var_os("RAYON_NUM_THREADS").is_some() {
