@@ -192,12 +192,16 @@ impl Store {
         };
         let tx = self.conn.transaction()?;
         if bulk::in_progress(&tx)? == Some(token) {
-            bulk::complete(&tx, Some(&self.bands))?;
+            bulk::store_bands(&tx, facts::FactKind::Event, Some(&self.bands))?;
+            bulk::store_bands(&tx, facts::FactKind::Claim, Some(&self.bands))?;
+            // Every band row is stored: the memory is not needed to finish
+            // (the sorts of the build are), nor afterwards.
+            self.bands = Default::default();
+            bulk::complete(&tx, None)?;
+        } else {
+            self.bands = Default::default();
         }
         tx.commit()?;
-        // Every band row is stored: look them up there from now on.
-        self.bands.set_bulk(false);
-        self.bands.abandon();
         Ok(())
     }
 
