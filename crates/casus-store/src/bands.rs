@@ -142,21 +142,33 @@ impl BandMap {
 /// Fingerprints (decoded shingle sets) of recent candidates by fact id:
 /// templated sentences ("X was shelled on DATE") share bands with hundreds
 /// of stored facts below the similarity threshold, and each new one is
-/// compared with all of them. Bounded: cleared when full.
+/// compared with all of them. Bounded, in two generations: when the newer
+/// fills up it becomes the older one (the older is dropped), and a set
+/// found in the older one moves back to the newer, so the candidates a
+/// template keeps bringing up stay cached.
 #[derive(Debug, Default)]
 struct ShingleCache {
-    by_id: rustc_hash::FxHashMap<i64, Box<[u64]>>,
+    newer: rustc_hash::FxHashMap<i64, Box<[u64]>>,
+    older: rustc_hash::FxHashMap<i64, Box<[u64]>>,
 }
 
-/// Fingerprints kept before the cache starts over (about 60 MB).
-const CACHED_SHINGLES: usize = 1 << 18;
+/// Fingerprints a generation holds (two hold about 60 MB).
+const CACHED_SHINGLES: usize = 1 << 17;
 
 impl ShingleCache {
     fn put(&mut self, id: i64, shingles: Box<[u64]>) {
-        if self.by_id.len() >= CACHED_SHINGLES && !self.by_id.contains_key(&id) {
-            self.by_id.clear();
+        if self.newer.len() >= CACHED_SHINGLES && !self.newer.contains_key(&id) {
+            self.older = std::mem::take(&mut self.newer);
         }
-        self.by_id.insert(id, shingles);
+        self.newer.insert(id, shingles);
+    }
+
+    fn get(&mut self, id: i64) -> Option<&[u64]> {
+        if !self.newer.contains_key(&id) {
+            let set = self.older.remove(&id)?;
+            self.put(id, set);
+        }
+        self.newer.get(&id).map(|s| &s[..])
     }
 }
 
@@ -450,7 +462,7 @@ impl SessionBands {
         f: impl FnOnce(&[u64]) -> T,
     ) -> Result<T> {
         let k = &mut self.kinds[index(kind)];
-        if let Some(set) = k.shingles.by_id.get(&id) {
+        if let Some(set) = k.shingles.get(id) {
             return Ok(f(set));
         }
         let set = tx
@@ -547,6 +559,22 @@ mod tests {
         out.clear();
         m.get(8, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn shingle_cache_keeps_what_is_used() {
+        let mut c = super::ShingleCache::default();
+        let n = super::CACHED_SHINGLES as i64;
+        for id in 0..n {
+            c.put(id, vec![id as u64].into());
+        }
+        c.put(n, vec![0].into()); // the first generation becomes the older
+        assert_eq!(c.get(7), Some(&[7u64][..]), "found in the older, moved back");
+        for id in n + 1..2 * n + 1 {
+            c.put(id, vec![0].into());
+        }
+        assert!(c.get(7).is_some(), "used since: kept");
+        assert!(c.get(8).is_none(), "not used: dropped");
     }
 
     #[test]
