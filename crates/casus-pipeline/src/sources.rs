@@ -215,6 +215,52 @@ impl Fingerprint {
         }
     }
 
+    /// [`Fingerprint::similarity_to_set`] if it is at least `threshold`,
+    /// else `None`: the comparison stops as soon as the shingles left
+    /// cannot lift it to the threshold (most candidates of a templated
+    /// sentence fall short), with exactly the outcome of the full one.
+    pub fn similarity_at_least(&self, other: &[u64], threshold: f64) -> Option<f64> {
+        let (a, b) = (&self.shingles[..], other);
+        let total = a.len() + b.len();
+        let jaccard = |common: usize| {
+            let union = total - common;
+            if union == 0 {
+                1.0
+            } else {
+                common as f64 / union as f64
+            }
+        };
+        // The fewest shared shingles that reach the threshold (the ratio
+        // grows with them): estimated, then settled on the same division.
+        let mut need = ((threshold * total as f64) / (1.0 + threshold))
+            .floor()
+            .max(0.0) as usize;
+        need = need.min(total / 2 + 1);
+        while need > 0 && jaccard(need - 1) >= threshold {
+            need -= 1;
+        }
+        while need <= total / 2 && jaccard(need) < threshold {
+            need += 1;
+        }
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            if common + (a.len() - i).min(b.len() - j) < need {
+                return None;
+            }
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let sim = jaccard(common);
+        (sim >= threshold).then_some(sim)
+    }
+
     /// The band keys used for candidate lookup (band index mixed in).
     pub fn bands(&self) -> impl Iterator<Item = u64> + '_ {
         self.signature
@@ -288,6 +334,33 @@ impl NearDuplicates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thresholded_similarity_is_the_full_one() {
+        let mut x = 7u64;
+        let mut set = |n: usize, shared: &[u64]| {
+            let mut v: Vec<u64> = shared.to_vec();
+            v.extend((0..n).map(|_| {
+                x = mix(x.wrapping_add(1));
+                x
+            }));
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for common in [0usize, 1, 5, 20, 40] {
+            let shared: Vec<u64> = (0..common as u64).map(|k| k * 1_000_003).collect();
+            for (na, nb) in [(0, 0), (3, 0), (10, 10), (2, 30), (25, 5)] {
+                let a = Fingerprint::from_shingles(set(na, &shared));
+                let b = set(nb, &shared);
+                let full = a.similarity_to_set(&b);
+                for t in [0.0, 0.3, 0.5, 0.7, 0.71, 0.9, 1.0] {
+                    let got = a.similarity_at_least(&b, t);
+                    assert_eq!(got, (full >= t).then_some(full), "{common} {na} {nb} {t}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_vector_signature_is_the_plain_one() {

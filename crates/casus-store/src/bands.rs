@@ -442,15 +442,17 @@ impl SessionBands {
         Ok(same.then_some(id))
     }
 
-    /// The Jaccard similarity of `fp` to the evidence of stored fact `id`.
+    /// The Jaccard similarity of `fp` to the evidence of stored fact `id`,
+    /// if it is at least `threshold`.
     pub(crate) fn similarity(
         &mut self,
         tx: &Transaction,
         kind: FactKind,
         id: i64,
         fp: &Fingerprint,
-    ) -> Result<f64> {
-        self.with_shingles(tx, kind, id, |set| fp.similarity_to_set(set))
+        threshold: f64,
+    ) -> Result<Option<f64>> {
+        self.with_shingles(tx, kind, id, |set| fp.similarity_at_least(set, threshold))
     }
 
     /// Applies `f` to the shingle set of stored fact `id`, cached or read.
@@ -569,7 +571,11 @@ mod tests {
             c.put(id, vec![id as u64].into());
         }
         c.put(n, vec![0].into()); // the first generation becomes the older
-        assert_eq!(c.get(7), Some(&[7u64][..]), "found in the older, moved back");
+        assert_eq!(
+            c.get(7),
+            Some(&[7u64][..]),
+            "found in the older, moved back"
+        );
         for id in n + 1..2 * n + 1 {
             c.put(id, vec![0].into());
         }

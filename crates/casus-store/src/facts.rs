@@ -408,9 +408,13 @@ fn find_duplicate(
     }
     let mut best: Option<(i64, f64)> = None;
     for id in session.candidates(tx, kind, &fact.bands)? {
-        let sim = session.similarity(tx, kind, id, &fact.fp)?;
-        if sim >= SAME_STATEMENT && best.is_none_or(|(_, b)| sim > b) {
-            best = Some((id, sim));
+        // Only a candidate at least as similar as the best so far matters
+        // (and only a more similar one replaces it: ids come in order).
+        let threshold = best.map_or(SAME_STATEMENT, |(_, b)| b);
+        if let Some(sim) = session.similarity(tx, kind, id, &fact.fp, threshold)? {
+            if best.is_none_or(|(_, b)| sim > b) {
+                best = Some((id, sim));
+            }
         }
     }
     Ok(best.map(|(id, _)| id))
