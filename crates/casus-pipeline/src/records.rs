@@ -3,7 +3,7 @@
 //! half-open).
 //!
 //! Every record is a borrowed struct serialised straight to its output:
-//! [`write_records`] streams JSON lines, [`records`] and [`fact_records`]
+//! [`json_lines`] and [`write_records`] write JSON lines, [`records`] and [`fact_records`]
 //! build [`serde_json::Value`]s from the same structs, so the shape of a
 //! record is defined once.
 
@@ -24,14 +24,15 @@ pub trait RecordSink {
     fn record<T: Serialize>(&mut self, record: &T) -> Result<(), Self::Error>;
 }
 
-/// Writes each record as one JSON line.
-pub struct JsonLines<W: Write>(pub W);
+/// Appends each record as one JSON line to a buffer.
+pub struct JsonLines(pub Vec<u8>);
 
-impl<W: Write> RecordSink for JsonLines<W> {
-    type Error = std::io::Error;
-    fn record<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
-        crate::json::to_writer(&mut self.0, record)?;
-        self.0.write_all(b"\n")
+impl RecordSink for JsonLines {
+    type Error = serde_json::Error;
+    fn record<T: Serialize>(&mut self, record: &T) -> serde_json::Result<()> {
+        crate::json::to_vec(&mut self.0, record)?;
+        self.0.push(b'\n');
+        Ok(())
     }
 }
 
@@ -188,14 +189,37 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
 pub fn write_records<W: Write>(
     p: &Processed,
     candidates: Option<&casus_entities::Gazetteer>,
-    out: W,
+    mut out: W,
 ) -> std::io::Result<()> {
-    let mut sink = JsonLines(out);
+    out.write_all(&json_lines(p, candidates)?)
+}
+
+/// Every record of a processed document as JSON lines, followed by its
+/// `candidate` records when `candidates` is given.
+pub fn json_lines(
+    p: &Processed,
+    candidates: Option<&casus_entities::Gazetteer>,
+) -> serde_json::Result<Vec<u8>> {
+    let mut sink = JsonLines(Vec::with_capacity(json_lines_size(p)));
     emit_records(p, &mut sink)?;
     if let Some(g) = candidates {
         emit_candidate_records(p, g, &mut sink)?;
     }
-    Ok(())
+    Ok(sink.0)
+}
+
+/// At least about as many bytes as the JSON lines of `p` take (every
+/// sentence's text, and per record its document name and typical fields,
+/// rounded up), so that the buffer they are written to seldom grows and
+/// copies itself.
+fn json_lines_size(p: &Processed) -> usize {
+    let per_record = p.doc.name.len() + 96;
+    let records = 1 + p.sentences.len() + p.timexes.len() + p.mentions.len();
+    let facts = p.events.len() + p.claims.len();
+    p.doc.clean.len()
+        + records * per_record
+        + facts * (3 * per_record + 512)
+        + (p.timexes.len() + p.mentions.len()) * 192
 }
 
 /// Every record of a processed document, as JSON values (see
