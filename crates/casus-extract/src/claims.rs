@@ -253,8 +253,8 @@ pub(crate) fn extract_claims_with(
         }
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
-        let ms = place_mentions(mentions, toks, start, end);
         if label_line(line) {
+            let ms = place_mentions(mentions, toks, start, end);
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
@@ -267,6 +267,33 @@ pub(crate) fn extract_claims_with(
         if toks.is_empty() {
             continue;
         }
+        // Quantities (never inside a date: "27 September") first: a sentence
+        // without one has no claim, and its mentions and claimant need not
+        // be looked at.
+        let lo = doc
+            .timexes
+            .partition_point(|t| t.start < start)
+            .saturating_sub(1);
+        let sentence_timexes = doc.timexes[lo..].iter().take_while(|t| t.start < end);
+        let mut qs: Vec<Quantity> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let in_timex = sentence_timexes
+                .clone()
+                .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
+            if !in_timex {
+                if let Some(q) = parse_quantity(r, toks, text, i) {
+                    i = q.last.max(i + 1);
+                    qs.push(q);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if qs.is_empty() {
+            continue;
+        }
+        let ms = place_mentions(mentions, toks, start, end);
         // "Armenia: 3,825 killed": a side named as the line's label owns its counts.
         let line_side = ms
             .iter()
@@ -292,33 +319,6 @@ pub(crate) fn extract_claims_with(
                     break;
                 }
             }
-        }
-        // Quantities (never inside a date: "27 September").
-        let lo = doc
-            .timexes
-            .partition_point(|t| t.start < start)
-            .saturating_sub(1);
-        let sentence_timexes: Vec<&casus_time::Timex> = doc.timexes[lo..]
-            .iter()
-            .take_while(|t| t.start < end)
-            .collect();
-        let mut qs: Vec<Quantity> = Vec::new();
-        let mut i = 0;
-        while i < toks.len() {
-            let in_timex = sentence_timexes
-                .iter()
-                .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
-            if !in_timex {
-                if let Some(q) = parse_quantity(r, toks, text, i) {
-                    i = q.last.max(i + 1);
-                    qs.push(q);
-                    continue;
-                }
-            }
-            i += 1;
-        }
-        if qs.is_empty() {
-            continue;
         }
         if claimant.is_none() {
             // "X stated/reported (that) ..." before the first number.
