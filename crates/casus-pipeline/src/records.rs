@@ -108,9 +108,18 @@ struct CandidateRecord<'a> {
     in_citation: bool,
 }
 
-fn span_of(p: &Processed, start: usize, end: usize) -> [usize; 2] {
-    let s = p.raw(start, end);
-    [s.start, s.end]
+/// The raw `span` of clean ranges, looked up in document order.
+struct Spans<'m>(casus_read::offsets::RawCursor<'m>);
+
+impl<'m> Spans<'m> {
+    fn of(p: &'m Processed) -> Spans<'m> {
+        Spans(p.doc.map.cursor())
+    }
+
+    fn span(&mut self, start: usize, end: usize) -> [usize; 2] {
+        let s = self.0.to_raw(casus_read::Span::new(start, end));
+        [s.start, s.end]
+    }
 }
 
 /// Streams every record of a processed document to `sink`, in order: the
@@ -119,11 +128,12 @@ fn span_of(p: &Processed, start: usize, end: usize) -> [usize; 2] {
 pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
     sink.record(&document_record(p))?;
     let doc = p.doc.name.as_str();
+    let mut spans = Spans::of(p);
     for s in &p.sentences {
         sink.record(&SentenceRecord {
             kind: "sentence",
             doc,
-            span: span_of(p, s.start, s.end),
+            span: spans.span(s.start, s.end),
             text: &p.doc.clean[s.start..s.end],
             section: p.doc.section_at(s.start).map(|sec| sec.title.as_str()),
             block: s.kind,
@@ -139,7 +149,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         sink.record(&Located {
             kind: "timex",
             doc,
-            span: span_of(p, t.start, t.end),
+            span: spans.span(t.start, t.end),
             body: t,
             text: None,
         })?;
@@ -149,7 +159,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         sink.record(&Located {
             kind: "mention",
             doc,
-            span: span_of(p, m.start, m.end),
+            span: spans.span(m.start, m.end),
             body: m,
             text: None,
         })?;
@@ -162,12 +172,13 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
 /// coded from).
 pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
     let doc = p.doc.name.as_str();
+    let mut spans = Spans::of(p);
     let evidence = |start: usize, end: usize| Some(p.doc.clean.get(start..end).unwrap_or(""));
     for e in &p.events {
         sink.record(&Located {
             kind: "event",
             doc,
-            span: span_of(p, e.start, e.end),
+            span: spans.span(e.start, e.end),
             body: e,
             text: evidence(e.start, e.end),
         })?;
@@ -176,7 +187,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
         sink.record(&Located {
             kind: "claim",
             doc,
-            span: span_of(p, c.start, c.end),
+            span: spans.span(c.start, c.end),
             body: c,
             text: evidence(c.start, c.end),
         })?;
@@ -245,11 +256,12 @@ pub fn emit_candidate_records<S: RecordSink>(
     gazetteer: &casus_entities::Gazetteer,
     sink: &mut S,
 ) -> Result<(), S::Error> {
+    let mut spans = Spans::of(p);
     for c in gazetteer.candidates(&p.doc.clean, &p.mentions) {
         sink.record(&CandidateRecord {
             kind: "candidate",
             doc: &p.doc.name,
-            span: span_of(p, c.start, c.end),
+            span: spans.span(c.start, c.end),
             text: &c.text,
             guess: &c.guess,
             in_citation: c.in_citation,
