@@ -220,7 +220,7 @@ pub struct PhraseSet<T> {
 /// never "no" for one it holds: one bit per key, chosen by the key's top
 /// bits (the well-mixed ones of a multiplicative hash).
 #[derive(Debug, Clone)]
-struct KeyFilter {
+pub(crate) struct KeyFilter {
     bits: Box<[u64]>,
 }
 
@@ -228,7 +228,7 @@ impl KeyFilter {
     /// Bits of the key that pick the filter bit: 2^14 bits, 2 KB a set.
     const BITS: u32 = 14;
 
-    fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
+    pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
         let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
         for &k in keys {
             let b = Self::bit(k);
@@ -244,7 +244,7 @@ impl KeyFilter {
 
     /// Whether `key` may be in the set.
     #[inline]
-    fn may_hold(&self, key: u64) -> bool {
+    pub(crate) fn may_hold(&self, key: u64) -> bool {
         let b = Self::bit(key);
         self.bits[b / 64] & (1 << (b % 64)) != 0
     }
