@@ -346,7 +346,9 @@ pub(crate) fn code_events_with<'m>(
     sent_toks: &[Vec<Tok>],
 ) -> Vec<Event> {
     let text = doc.text;
-    let mut out: Vec<Event> = Vec::new();
+    // About one event a sentence: the events are large, and growing the
+    // vector one doubling at a time copies them again and again.
+    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
     let mut seen: FxHashSet<(usize, usize, String, &'m str, &'m str)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
