@@ -89,18 +89,30 @@ fn word_flags(w: u64) -> u64 {
     below(w, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
-/// Appends the decimal digits of `v`, as serde_json (itoa) writes them.
+/// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
+/// two digits a step, from a table of the pairs `00` to `99`.
 #[inline]
 fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        digits[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&digits[i..]);
 }
@@ -688,7 +700,7 @@ mod tests {
 
     #[test]
     fn integers_match_serde_json() {
-        for v in [0, 7, 10, 99, 100, u64::from(u32::MAX), u64::MAX] {
+        for v in (0..2_000).chain([12345, 100_000, u64::from(u32::MAX), u64::MAX]) {
             same(&v);
         }
         for v in [0, -1, 9, -10, i64::MIN, i64::MAX] {
