@@ -109,6 +109,15 @@ impl Tagger {
                 TimexType::Date | TimexType::Time => value::date_range(&r.value),
                 _ => None,
             };
+            // Mostly the expression sets the narrative to its own value,
+            // whose range is already there.
+            let narrative = r.sets.and_then(|n| {
+                let v = n.value();
+                match &date {
+                    Some(d) if v == r.value => Some(d.clone()),
+                    _ => value::date_range(&v),
+                }
+            });
             out.push(Timex {
                 start,
                 end,
@@ -118,7 +127,7 @@ impl Tagger {
                 modifier: r.modifier.map(str::to_string),
                 anchor: r.anchor,
                 date,
-                narrative: r.sets.and_then(|n| value::date_range(&n.value())),
+                narrative,
             });
         }
         out.sort_by_key(|t| t.start);
