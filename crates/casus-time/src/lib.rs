@@ -141,6 +141,11 @@ impl Tagger {
 /// look-backs and durations set none). Event coders use it to date
 /// sentences that carry no date of their own.
 pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+    reference_range_at(timexes, offset).cloned()
+}
+
+/// [`reference_at`], borrowed from the timex that set it.
+pub fn reference_range_at(timexes: &[Timex], offset: usize) -> Option<&DateRange> {
     // Sorted by start: search back from `offset` (a forward scan per call
     // made the pipeline quadratic in document size).
     let k = timexes.partition_point(|t| t.start < offset);
@@ -149,7 +154,6 @@ pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
         .rev()
         .filter(|t| t.end <= offset)
         .find_map(|t| t.narrative.as_ref())
-        .cloned()
 }
 
 #[cfg(test)]
