@@ -376,7 +376,11 @@ mod tests {
         let mut cursor = map.cursor();
         // Forward, backward and jumping about: the cursor's piece is always
         // the one a binary search finds.
-        for s in spans.iter().chain(spans.iter().rev()).chain(spans.iter().step_by(7)) {
+        for s in spans
+            .iter()
+            .chain(spans.iter().rev())
+            .chain(spans.iter().step_by(7))
+        {
             for at in [s.start, s.end.saturating_sub(1)] {
                 cursor.piece_at(at);
                 assert_eq!(cursor.piece, map.piece_index(at), "{at}");
