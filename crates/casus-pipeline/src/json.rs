@@ -275,7 +275,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
         Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        push_i64(self.out, i64::from(v));
+        push_i64(self.out, v);
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
@@ -294,7 +294,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
         Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        push_u64(self.out, u64::from(v));
+        push_u64(self.out, v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
