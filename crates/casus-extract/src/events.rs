@@ -338,16 +338,19 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
 
 /// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
 /// and the tokens of every sentence of `doc`.
-pub(crate) fn code_events_with(
+pub(crate) fn code_events_with<'m>(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&Mention],
+    mentions: &[&'m Mention],
     unattributed: bool,
     sent_toks: &[Vec<Tok>],
 ) -> Vec<Event> {
     let text = doc.text;
-    let mut out: Vec<Event> = Vec::new();
-    let mut seen: FxHashSet<(usize, usize, String, String, String)> = FxHashSet::default();
+    // About one event a sentence: the events are large, and growing the
+    // vector one doubling at a time copies them again and again.
+    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
+    // (sentence, trigger, type, actor id, recipient id) of every event coded.
+    let mut seen: FxHashSet<(usize, usize, String, &'m str, &'m str)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     let mut last_line_end = 0usize;
@@ -1064,8 +1067,8 @@ pub(crate) fn code_events_with(
                 for (a, rc) in pairs.iter().copied() {
                     let recipient_list = vec![(); recipient_list_len];
                     let (aid, rid) = (
-                        a.map(|m| m.entity.id.clone()).unwrap_or_default(),
-                        rc.map(|m| m.entity.id.clone()).unwrap_or_default(),
+                        a.map_or("", |m| m.entity.id.as_str()),
+                        rc.map_or("", |m| m.entity.id.as_str()),
                     );
                     if a.is_none() && !unattributed {
                         continue;
@@ -1077,7 +1080,7 @@ pub(crate) fn code_events_with(
                     } else {
                         rc
                     };
-                    if !seen.insert((start, f.first, kind.clone(), aid.clone(), rid)) {
+                    if !seen.insert((start, f.first, kind.clone(), aid, rid)) {
                         continue;
                     }
                     let claimed = claimed_by

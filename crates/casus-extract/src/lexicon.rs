@@ -220,7 +220,7 @@ pub struct PhraseSet<T> {
 /// never "no" for one it holds: one bit per key, chosen by the key's top
 /// bits (the well-mixed ones of a multiplicative hash).
 #[derive(Debug, Clone)]
-struct KeyFilter {
+pub(crate) struct KeyFilter {
     bits: Box<[u64]>,
 }
 
@@ -228,7 +228,7 @@ impl KeyFilter {
     /// Bits of the key that pick the filter bit: 2^14 bits, 2 KB a set.
     const BITS: u32 = 14;
 
-    fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
+    pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
         let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
         for &k in keys {
             let b = Self::bit(k);
@@ -244,7 +244,7 @@ impl KeyFilter {
 
     /// Whether `key` may be in the set.
     #[inline]
-    fn may_hold(&self, key: u64) -> bool {
+    pub(crate) fn may_hold(&self, key: u64) -> bool {
         let b = Self::bit(key);
         self.bits[b / 64] & (1 << (b % 64)) != 0
     }
@@ -349,10 +349,28 @@ impl<T> PhraseSet<T> {
             return None;
         }
         let mut best: Option<Hit> = None;
+        // Whether the token is the first word of the last entry tried, for
+        // the next entries with that first word (most of a token's list).
+        let mut first_word: Option<(&str, bool, bool)> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
         for &i in self.starts.get(&t.key).map(|v| v.as_slice()).unwrap_or(&[]) {
-            if let Some(end) = self.match_from(toks, &self.entries[i].0, at, 0) {
+            let p = &self.entries[i].0;
+            // Listed entries start with a word, not `*`: the first step of
+            // `match_from`, answered once per distinct first word.
+            let (word, inflected_only) = (p.words[0].as_str(), p.inflected_only);
+            let is_first = match first_word {
+                Some((w, only, is)) if w == word && only == inflected_only => is,
+                _ => {
+                    let is = self.forms.is_form(&t.low, word, inflected_only);
+                    first_word = Some((word, inflected_only, is));
+                    is
+                }
+            };
+            if !is_first {
+                continue;
+            }
+            if let Some(end) = self.match_from(toks, p, at + 1, 1) {
                 if best.as_ref().map_or(true, |b| end > b.last) {
                     best = Some(Hit {
                         entry: i,

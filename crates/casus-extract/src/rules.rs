@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
-use crate::lexicon::{word_key, Phrase, PhraseSet};
+use crate::lexicon::{word_key, KeyFilter, Phrase, PhraseSet};
 
 const EVENTS: &str = include_str!("../../../data/extract/events.toml");
 const GRAMMAR: &str = include_str!("../../../data/extract/grammar.toml");
@@ -169,6 +169,9 @@ pub struct Rules {
     pub adversaries: HashMap<String, String>,
     /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
     classes: FxHashMap<u64, Vec<(String, u16)>>,
+    /// The keys of `classes`: most tokens (names, content words,
+    /// punctuation) are in no class and are turned away without a lookup.
+    class_keys: KeyFilter,
 }
 
 fn set(v: Vec<String>) -> FxHashSet<String> {
@@ -309,8 +312,10 @@ impl Rules {
             adversaries: cl.adversaries,
             triggers,
             classes: FxHashMap::default(),
+            class_keys: KeyFilter::new([].iter()),
         };
         r.classes = r.class_table();
+        r.class_keys = KeyFilter::new(r.classes.keys());
         r
     }
 
@@ -352,6 +357,9 @@ impl Rules {
 
     /// The [`class`] bits of a token (0 for a word in no class).
     pub fn class_of(&self, low: &str, key: u64) -> u16 {
+        if !self.class_keys.may_hold(key) {
+            return 0;
+        }
         self.classes
             .get(&key)
             .and_then(|ws| ws.iter().find(|(w, _)| w == low))

@@ -1,124 +1,202 @@
 //! Compact JSON output for records, byte for byte what
-//! `serde_json::to_writer` writes, with a fast path for strings.
+//! `serde_json::to_writer` writes, with fast paths for strings and integers.
 //!
 //! Records are mostly strings (evidence text, names, keys) and serde_json
-//! scans and copies every string a byte at a time. Here a string with
-//! nothing to escape (no control character, `"` or `\`: nearly all of them)
-//! is checked in wide chunks and written in one copy; any other string, and
-//! every number, is handed to serde_json itself, so escaping and number
-//! formatting cannot drift from it.
-
-use std::io::Write;
+//! scans and copies every string a byte at a time through `io::Write`. Here
+//! output goes straight into a `Vec<u8>`: a string with nothing to escape
+//! (no control character, `"` or `\`: nearly all of them) is checked in
+//! wide chunks and copied once, an integer is written digit by digit; any
+//! other string, and every float, is handed to serde_json itself, so
+//! escaping and float formatting cannot drift from it.
 
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
-/// Writes `value` as compact JSON, exactly as `serde_json::to_writer` would
-/// (except that map keys must be strings, as every record's are).
-pub fn to_writer<W: Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result<(), Error> {
-    value.serialize(&mut Serializer { w: writer })
+/// Appends `value` to `out` as compact JSON, exactly as
+/// `serde_json::to_writer` would write it (except that map keys must be
+/// strings, as every record's are).
+pub fn to_vec<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), Error> {
+    value.serialize(&mut Serializer { out })
 }
 
 /// Whether `s` holds a byte a JSON string must escape.
 ///
-/// Tested eight bytes at a time: most strings of a record are short keys
-/// and codes, so short strings are packed into one word as well.
-#[inline]
+/// Most strings of a record are short keys and codes: those are tested
+/// inline, a byte or a half word at a time; longer ones eight bytes at a
+/// time.
+#[inline(always)]
 fn needs_escape(s: &str) -> bool {
     let b = s.as_bytes();
-    let n = b.len();
-    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
     let half = |i: usize| {
         u64::from(u32::from_le_bytes(
             b[i..i + 4].try_into().expect("four bytes"),
         ))
     };
-    match n {
-        0..4 => {
-            // Pad with spaces, which need no escape.
-            let w = b.iter().enumerate().fold(SPACES, |w, (i, &c)| {
-                (w & !(0xff << (8 * i))) | (u64::from(c) << (8 * i))
-            });
-            word_needs_escape(w)
-        }
+    match b.len() {
+        0 => false,
+        1 => byte_needs_escape(b[0]),
+        2 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]),
+        3 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]) | byte_needs_escape(b[2]),
         // Two overlapping halves.
-        4..8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
-        _ => {
-            let mut i = 0;
-            while i + 8 < n {
-                if word_needs_escape(word(i)) {
-                    return true;
-                }
-                i += 8;
-            }
-            // The last word overlaps the one before it.
-            word_needs_escape(word(n - 8))
-        }
+        n @ 4..8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
+        _ => long_needs_escape(b),
     }
 }
 
+/// Whether the byte `c` must be escaped in a JSON string.
+#[inline(always)]
+fn byte_needs_escape(c: u8) -> bool {
+    c < 0x20 || c == b'"' || c == b'\\'
+}
+
+/// [`needs_escape`] for eight bytes or more.
+fn long_needs_escape(b: &[u8]) -> bool {
+    let n = b.len();
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+    // Two words a step: one test of their combined flags.
+    let mut i = 0;
+    while i + 16 < n {
+        if (word_flags(word(i)) | word_flags(word(i + 8))) != 0 {
+            return true;
+        }
+        i += 16;
+    }
+    if i + 8 < n && word_needs_escape(word(i)) {
+        return true;
+    }
+    // The last word overlaps the one before it.
+    word_needs_escape(word(n - 8))
+}
+
 const ONES: u64 = u64::MAX / 255;
-const SPACES: u64 = ONES * 0x20;
 
 /// Whether one of the eight bytes of `w` is a control character, `"` or
-/// `\` (the "has zero byte" and "has byte less than" bit tricks: exact as
-/// to whether such a byte exists).
+/// `\`.
 #[inline]
 fn word_needs_escape(w: u64) -> bool {
+    word_flags(w) != 0
+}
+
+/// Non-zero exactly when one of the eight bytes of `w` is a control
+/// character, `"` or `\` (the "has zero byte" and "has byte less than"
+/// bit tricks: exact as to whether such a byte exists).
+#[inline]
+fn word_flags(w: u64) -> u64 {
     const HIGH: u64 = ONES * 0x80;
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     let quote = w ^ (ONES * u64::from(b'"'));
     let backslash = w ^ (ONES * u64::from(b'\\'));
-    (below(w, 0x20) | below(quote, 1) | below(backslash, 1)) != 0
+    below(w, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
-struct Serializer<W> {
-    w: W,
+/// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
+/// two digits a step, from a table of the pairs `00` to `99`.
+#[inline]
+fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + v as u8;
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
-impl<W: Write> Serializer<W> {
-    fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.w.write_all(bytes).map_err(Error::io)
+/// Appends `v` in decimal, with a leading `-` when negative.
+#[inline]
+fn push_i64(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+struct Serializer<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl Serializer<'_> {
+    #[inline]
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
     }
 
-    /// Writes `v` with serde_json itself: numbers, and strings that need
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.out.push(b);
+    }
+
+    /// Writes `v` with serde_json itself: floats, and strings that need
     /// escaping.
     fn delegate<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
-        serde_json::to_writer(&mut self.w, v)
+        serde_json::to_writer(&mut *self.out, v)
     }
 
+    #[inline]
     fn string(&mut self, s: &str) -> Result<(), Error> {
         if needs_escape(s) {
             return self.delegate(s);
         }
-        self.raw(b"\"")?;
-        self.raw(s.as_bytes())?;
-        self.raw(b"\"")
+        self.quoted(s.as_bytes(), b"\"");
+        Ok(())
+    }
+
+    /// Writes `"s"` followed by `tail`, with one capacity check: `s` needs
+    /// no escaping.
+    #[inline(always)]
+    fn quoted(&mut self, s: &[u8], tail: &[u8]) {
+        self.out.reserve(s.len() + 1 + tail.len());
+        self.out.push(b'"');
+        self.out.extend_from_slice(s);
+        self.out.extend_from_slice(tail);
+    }
+
+    /// Writes an object key and its colon.
+    #[inline]
+    fn key(&mut self, k: &str) -> Result<(), Error> {
+        if needs_escape(k) {
+            self.delegate(k)?;
+            self.byte(b':');
+        } else {
+            self.quoted(k.as_bytes(), b"\":");
+        }
+        Ok(())
     }
 
     /// Opens `{"variant":` for an enum variant with content.
     fn open_variant(&mut self, variant: &str) -> Result<(), Error> {
-        self.raw(b"{")?;
-        self.string(variant)?;
-        self.raw(b":")
+        self.byte(b'{');
+        self.key(variant)
     }
 }
 
 /// An array or object being written: its closing byte and whether an
 /// element has been written yet.
-struct Compound<'a, W> {
-    ser: &'a mut Serializer<W>,
+struct Compound<'a, 'o> {
+    ser: &'a mut Serializer<'o>,
     first: bool,
-    close: &'static [u8],
+    close: u8,
 }
 
-impl<'a, W: Write> Compound<'a, W> {
-    fn open(
-        ser: &'a mut Serializer<W>,
-        open: &'static [u8],
-        close: &'static [u8],
-    ) -> Result<Self, Error> {
-        ser.raw(open)?;
+impl<'a, 'o> Compound<'a, 'o> {
+    #[inline]
+    fn open(ser: &'a mut Serializer<'o>, open: u8, close: u8) -> Result<Self, Error> {
+        ser.byte(open);
         Ok(Compound {
             ser,
             first: true,
@@ -126,83 +204,98 @@ impl<'a, W: Write> Compound<'a, W> {
         })
     }
 
-    fn separate(&mut self) -> Result<(), Error> {
+    #[inline]
+    fn separate(&mut self) {
         if self.first {
             self.first = false;
-            Ok(())
         } else {
-            self.ser.raw(b",")
+            self.ser.byte(b',');
         }
     }
 
+    #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
-        self.separate()?;
+        self.separate();
         v.serialize(&mut *self.ser)
     }
 
+    #[inline]
     fn key<K: ?Sized + Serialize>(&mut self, k: &K) -> Result<(), Error> {
-        self.separate()?;
+        self.separate();
         k.serialize(KeySerializer(&mut *self.ser))?;
-        self.ser.raw(b":")
+        self.ser.byte(b':');
+        Ok(())
     }
 
+    #[inline]
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, v: &T) -> Result<(), Error> {
-        self.key(key)?;
+        self.separate();
+        self.ser.key(key)?;
         v.serialize(&mut *self.ser)
     }
 
+    #[inline]
     fn close(self) -> Result<(), Error> {
-        self.ser.raw(self.close)
+        self.ser.byte(self.close);
+        Ok(())
     }
 
     /// Closes a variant's content and the `{"variant":` around it.
     fn close_variant(self) -> Result<(), Error> {
-        let ser = self.ser;
-        ser.raw(self.close)?;
-        ser.raw(b"}")
+        self.ser.raw(&[self.close, b'}']);
+        Ok(())
     }
 }
 
-impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
+impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Compound<'a, W>;
-    type SerializeTuple = Compound<'a, W>;
-    type SerializeTupleStruct = Compound<'a, W>;
-    type SerializeTupleVariant = Compound<'a, W>;
-    type SerializeMap = Compound<'a, W>;
-    type SerializeStruct = Compound<'a, W>;
-    type SerializeStructVariant = Compound<'a, W>;
+    type SerializeSeq = Compound<'a, 'o>;
+    type SerializeTuple = Compound<'a, 'o>;
+    type SerializeTupleStruct = Compound<'a, 'o>;
+    type SerializeTupleVariant = Compound<'a, 'o>;
+    type SerializeMap = Compound<'a, 'o>;
+    type SerializeStruct = Compound<'a, 'o>;
+    type SerializeStructVariant = Compound<'a, 'o>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        self.raw(if v { b"true" } else { b"false" })
+        self.raw(if v { b"true" } else { b"false" });
+        Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.delegate(&v)
+        push_i64(self.out, i64::from(v));
+        Ok(())
     }
     fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.delegate(&v)
+        push_i64(self.out, i64::from(v));
+        Ok(())
     }
     fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.delegate(&v)
+        push_i64(self.out, i64::from(v));
+        Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.delegate(&v)
+        push_i64(self.out, v);
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
         self.delegate(&v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.delegate(&v)
+        push_u64(self.out, u64::from(v));
+        Ok(())
     }
     fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.delegate(&v)
+        push_u64(self.out, u64::from(v));
+        Ok(())
     }
     fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.delegate(&v)
+        push_u64(self.out, u64::from(v));
+        Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.delegate(&v)
+        push_u64(self.out, v);
+        Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
         self.delegate(&v)
@@ -223,16 +316,19 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         self.delegate(v)
     }
     fn serialize_none(self) -> Result<(), Error> {
-        self.raw(b"null")
+        self.raw(b"null");
+        Ok(())
     }
     fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Error> {
         v.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), Error> {
-        self.raw(b"null")
+        self.raw(b"null");
+        Ok(())
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
-        self.raw(b"null")
+        self.raw(b"null");
+        Ok(())
     }
     fn serialize_unit_variant(
         self,
@@ -258,20 +354,21 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
     ) -> Result<(), Error> {
         self.open_variant(variant)?;
         v.serialize(&mut *self)?;
-        self.raw(b"}")
+        self.byte(b'}');
+        Ok(())
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, W>, Error> {
-        Compound::open(self, b"[", b"]")
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+        Compound::open(self, b'[', b']')
     }
-    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, W>, Error> {
-        Compound::open(self, b"[", b"]")
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, 'o>, Error> {
+        Compound::open(self, b'[', b']')
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a, W>, Error> {
-        Compound::open(self, b"[", b"]")
+    ) -> Result<Compound<'a, 'o>, Error> {
+        Compound::open(self, b'[', b']')
     }
     fn serialize_tuple_variant(
         self,
@@ -279,15 +376,15 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a, W>, Error> {
+    ) -> Result<Compound<'a, 'o>, Error> {
         self.open_variant(variant)?;
-        Compound::open(self, b"[", b"]")
+        Compound::open(self, b'[', b']')
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, W>, Error> {
-        Compound::open(self, b"{", b"}")
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+        Compound::open(self, b'{', b'}')
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, W>, Error> {
-        Compound::open(self, b"{", b"}")
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 'o>, Error> {
+        Compound::open(self, b'{', b'}')
     }
     fn serialize_struct_variant(
         self,
@@ -295,9 +392,9 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a, W>, Error> {
+    ) -> Result<Compound<'a, 'o>, Error> {
         self.open_variant(variant)?;
-        Compound::open(self, b"{", b"}")
+        Compound::open(self, b'{', b'}')
     }
 }
 
@@ -305,7 +402,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
 /// and in how they close (a tuple variant also closes its wrapping object).
 macro_rules! sequence {
     ($trait:ident, $method:ident, $close:ident) => {
-        impl<W: Write> ser::$trait for Compound<'_, W> {
+        impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = Error;
             fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
@@ -323,7 +420,7 @@ sequence!(SerializeTuple, serialize_element, close);
 sequence!(SerializeTupleStruct, serialize_field, close);
 sequence!(SerializeTupleVariant, serialize_field, close_variant);
 
-impl<W: Write> ser::SerializeMap for Compound<'_, W> {
+impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), Error> {
@@ -337,7 +434,7 @@ impl<W: Write> ser::SerializeMap for Compound<'_, W> {
     }
 }
 
-impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
+impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(
@@ -352,7 +449,7 @@ impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
     }
 }
 
-impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
+impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(
@@ -370,13 +467,13 @@ impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
 /// Writes an object key. Record keys are field names and the string keys
 /// of metadata maps; any other kind of key is refused, as it has no JSON
 /// form of its own.
-struct KeySerializer<'a, W>(&'a mut Serializer<W>);
+struct KeySerializer<'a, 'o>(&'a mut Serializer<'o>);
 
 fn key_must_be_a_string() -> Error {
     ser::Error::custom("key must be a string")
 }
 
-impl<W: Write> ser::Serializer for KeySerializer<'_, W> {
+impl ser::Serializer for KeySerializer<'_, '_> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = ser::Impossible<(), Error>;
@@ -516,7 +613,7 @@ mod tests {
 
     fn same<T: Serialize>(v: &T) {
         let mut ours = Vec::new();
-        super::to_writer(&mut ours, v).unwrap();
+        super::to_vec(&mut ours, v).unwrap();
         let theirs = serde_json::to_vec(v).unwrap();
         assert_eq!(
             String::from_utf8(ours).unwrap(),
@@ -602,8 +699,19 @@ mod tests {
     }
 
     #[test]
+    fn integers_match_serde_json() {
+        for v in (0..2_000).chain([12345, 100_000, u64::from(u32::MAX), u64::MAX]) {
+            same(&v);
+        }
+        for v in [0, -1, 9, -10, i64::MIN, i64::MAX] {
+            same(&v);
+        }
+        same(&(u8::MAX, i8::MIN, u16::MAX, i16::MIN, u32::MAX, i32::MIN));
+    }
+
+    #[test]
     fn non_string_keys_are_refused() {
         let m: BTreeMap<u8, u8> = [(1, 2)].into();
-        assert!(super::to_writer(Vec::new(), &m).is_err());
+        assert!(super::to_vec(&mut Vec::new(), &m).is_err());
     }
 }

@@ -102,8 +102,8 @@ impl Pipeline {
         let timexes = self.tagger.tag(&doc.clean, doc_date.as_deref());
         // Offices resolve by the date the narrative has reached.
         let date_at = |offset: usize| -> Option<String> {
-            casus_time::reference_at(&timexes, offset)
-                .map(|d| d.start)
+            casus_time::reference_range_at(&timexes, offset)
+                .map(|d| d.start.clone())
                 .or_else(|| doc_date.clone())
         };
         let mentions = self.gazetteer.recognise(&doc.clean, &date_at);

@@ -3,7 +3,7 @@
 //! half-open).
 //!
 //! Every record is a borrowed struct serialised straight to its output:
-//! [`write_records`] streams JSON lines, [`records`] and [`fact_records`]
+//! [`json_lines`] and [`write_records`] write JSON lines, [`records`] and [`fact_records`]
 //! build [`serde_json::Value`]s from the same structs, so the shape of a
 //! record is defined once.
 
@@ -24,14 +24,15 @@ pub trait RecordSink {
     fn record<T: Serialize>(&mut self, record: &T) -> Result<(), Self::Error>;
 }
 
-/// Writes each record as one JSON line.
-pub struct JsonLines<W: Write>(pub W);
+/// Appends each record as one JSON line to a buffer.
+pub struct JsonLines(pub Vec<u8>);
 
-impl<W: Write> RecordSink for JsonLines<W> {
-    type Error = std::io::Error;
-    fn record<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
-        crate::json::to_writer(&mut self.0, record)?;
-        self.0.write_all(b"\n")
+impl RecordSink for JsonLines {
+    type Error = serde_json::Error;
+    fn record<T: Serialize>(&mut self, record: &T) -> serde_json::Result<()> {
+        crate::json::to_vec(&mut self.0, record)?;
+        self.0.push(b'\n');
+        Ok(())
     }
 }
 
@@ -107,9 +108,18 @@ struct CandidateRecord<'a> {
     in_citation: bool,
 }
 
-fn span_of(p: &Processed, start: usize, end: usize) -> [usize; 2] {
-    let s = p.raw(start, end);
-    [s.start, s.end]
+/// The raw `span` of clean ranges, looked up in document order.
+struct Spans<'m>(casus_read::offsets::RawCursor<'m>);
+
+impl<'m> Spans<'m> {
+    fn of(p: &'m Processed) -> Spans<'m> {
+        Spans(p.doc.map.cursor())
+    }
+
+    fn span(&mut self, start: usize, end: usize) -> [usize; 2] {
+        let s = self.0.to_raw(casus_read::Span::new(start, end));
+        [s.start, s.end]
+    }
 }
 
 /// Streams every record of a processed document to `sink`, in order: the
@@ -118,11 +128,12 @@ fn span_of(p: &Processed, start: usize, end: usize) -> [usize; 2] {
 pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
     sink.record(&document_record(p))?;
     let doc = p.doc.name.as_str();
+    let mut spans = Spans::of(p);
     for s in &p.sentences {
         sink.record(&SentenceRecord {
             kind: "sentence",
             doc,
-            span: span_of(p, s.start, s.end),
+            span: spans.span(s.start, s.end),
             text: &p.doc.clean[s.start..s.end],
             section: p.doc.section_at(s.start).map(|sec| sec.title.as_str()),
             block: s.kind,
@@ -138,7 +149,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         sink.record(&Located {
             kind: "timex",
             doc,
-            span: span_of(p, t.start, t.end),
+            span: spans.span(t.start, t.end),
             body: t,
             text: None,
         })?;
@@ -148,7 +159,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         sink.record(&Located {
             kind: "mention",
             doc,
-            span: span_of(p, m.start, m.end),
+            span: spans.span(m.start, m.end),
             body: m,
             text: None,
         })?;
@@ -161,12 +172,13 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
 /// coded from).
 pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S::Error> {
     let doc = p.doc.name.as_str();
+    let mut spans = Spans::of(p);
     let evidence = |start: usize, end: usize| Some(p.doc.clean.get(start..end).unwrap_or(""));
     for e in &p.events {
         sink.record(&Located {
             kind: "event",
             doc,
-            span: span_of(p, e.start, e.end),
+            span: spans.span(e.start, e.end),
             body: e,
             text: evidence(e.start, e.end),
         })?;
@@ -175,7 +187,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
         sink.record(&Located {
             kind: "claim",
             doc,
-            span: span_of(p, c.start, c.end),
+            span: spans.span(c.start, c.end),
             body: c,
             text: evidence(c.start, c.end),
         })?;
@@ -188,14 +200,37 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
 pub fn write_records<W: Write>(
     p: &Processed,
     candidates: Option<&casus_entities::Gazetteer>,
-    out: W,
+    mut out: W,
 ) -> std::io::Result<()> {
-    let mut sink = JsonLines(out);
+    out.write_all(&json_lines(p, candidates)?)
+}
+
+/// Every record of a processed document as JSON lines, followed by its
+/// `candidate` records when `candidates` is given.
+pub fn json_lines(
+    p: &Processed,
+    candidates: Option<&casus_entities::Gazetteer>,
+) -> serde_json::Result<Vec<u8>> {
+    let mut sink = JsonLines(Vec::with_capacity(json_lines_size(p)));
     emit_records(p, &mut sink)?;
     if let Some(g) = candidates {
         emit_candidate_records(p, g, &mut sink)?;
     }
-    Ok(())
+    Ok(sink.0)
+}
+
+/// At least about as many bytes as the JSON lines of `p` take (every
+/// sentence's text, and per record its document name and typical fields,
+/// rounded up), so that the buffer they are written to seldom grows and
+/// copies itself.
+fn json_lines_size(p: &Processed) -> usize {
+    let per_record = p.doc.name.len() + 96;
+    let records = 1 + p.sentences.len() + p.timexes.len() + p.mentions.len();
+    let facts = p.events.len() + p.claims.len();
+    p.doc.clean.len()
+        + records * per_record
+        + facts * (3 * per_record + 512)
+        + (p.timexes.len() + p.mentions.len()) * 192
 }
 
 /// Every record of a processed document, as JSON values (see
@@ -267,11 +302,12 @@ pub fn emit_candidate_records<S: RecordSink>(
     gazetteer: &casus_entities::Gazetteer,
     sink: &mut S,
 ) -> Result<(), S::Error> {
+    let mut spans = Spans::of(p);
     for c in gazetteer.candidates(&p.doc.clean, &p.mentions) {
         sink.record(&CandidateRecord {
             kind: "candidate",
             doc: &p.doc.name,
-            span: span_of(p, c.start, c.end),
+            span: spans.span(c.start, c.end),
             text: &c.text,
             guess: &c.guess,
             in_citation: c.in_citation,

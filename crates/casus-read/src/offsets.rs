@@ -52,39 +52,27 @@ impl OffsetMap {
     /// Offsets inside a copied piece map byte for byte; a synthetic piece maps
     /// to its whole raw range. An empty range maps to an empty raw range.
     pub fn to_raw(&self, clean: Span) -> Span {
-        if self.pieces.is_empty() {
-            return Span::new(0, 0);
+        self.cursor().to_raw(clean)
+    }
+
+    /// A [`RawCursor`] over this map, for many ranges in document order.
+    pub fn cursor(&self) -> RawCursor<'_> {
+        RawCursor {
+            map: self,
+            piece: 0,
         }
-        let start = self.raw_at(clean.start, false);
-        let end = if clean.end > clean.start {
-            self.raw_at(clean.end - 1, true)
-        } else {
-            start
-        };
-        Span::new(start, end.max(start))
+    }
+
+    /// Index of the piece holding clean byte `clean` (the last piece for
+    /// an offset past the end).
+    fn piece_index(&self, clean: usize) -> usize {
+        self.pieces
+            .partition_point(|p| p.clean + p.clean_len <= clean)
+            .min(self.pieces.len() - 1)
     }
 
     fn piece_at(&self, clean: usize) -> &Piece {
-        let i = self
-            .pieces
-            .partition_point(|p| p.clean + p.clean_len <= clean)
-            .min(self.pieces.len() - 1);
-        &self.pieces[i]
-    }
-
-    /// Raw offset of clean byte `at`; with `after`, the offset just past it.
-    fn raw_at(&self, at: usize, after: bool) -> usize {
-        let p = self.piece_at(at);
-        if at >= p.clean + p.clean_len {
-            return p.raw + p.raw_len;
-        }
-        if p.copied {
-            p.raw + (at - p.clean) + usize::from(after)
-        } else if after {
-            p.raw + p.raw_len
-        } else {
-            p.raw
-        }
+        &self.pieces[self.piece_index(clean)]
     }
 
     /// Whether clean byte `at` was copied verbatim from the raw file.
@@ -130,6 +118,67 @@ impl OffsetMap {
             return Err(format!("pieces reach raw {raw} past {raw_len}"));
         }
         Ok(())
+    }
+}
+
+/// Maps clean ranges to raw ones exactly as [`OffsetMap::to_raw`] does,
+/// starting each lookup at the piece the previous one ended in: ranges
+/// taken in document order (the records of a document) mostly fall in the
+/// same piece or the next, which spares a binary search over all pieces.
+#[derive(Clone, Debug)]
+pub struct RawCursor<'m> {
+    map: &'m OffsetMap,
+    /// The piece of the last lookup.
+    piece: usize,
+}
+
+impl RawCursor<'_> {
+    /// The raw range behind the clean range `[start, end)`.
+    pub fn to_raw(&mut self, clean: Span) -> Span {
+        if self.map.pieces.is_empty() {
+            return Span::new(0, 0);
+        }
+        let start = self.raw_at(clean.start, false);
+        let end = if clean.end > clean.start {
+            self.raw_at(clean.end - 1, true)
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+
+    /// [`OffsetMap::piece_index`], tried first at the last piece and the
+    /// one after it.
+    fn piece_at(&mut self, at: usize) -> Piece {
+        let pieces = &self.map.pieces;
+        // Piece `i` is the answer when it ends after `at` and the one
+        // before it does not (pieces are contiguous and sorted).
+        let ends_after = |i: usize| pieces[i].clean + pieces[i].clean_len > at;
+        let h = self.piece;
+        let i = if ends_after(h) && (h == 0 || !ends_after(h - 1)) {
+            h
+        } else if h + 1 < pieces.len() && ends_after(h + 1) && !ends_after(h) {
+            h + 1
+        } else {
+            self.map.piece_index(at)
+        };
+        self.piece = i;
+        pieces[i]
+    }
+
+    /// Raw offset of clean byte `at`; with `after`, the offset just past it.
+    fn raw_at(&mut self, at: usize, after: bool) -> usize {
+        let p = self.piece_at(at);
+        if at >= p.clean + p.clean_len {
+            return p.raw + p.raw_len;
+        }
+        if p.copied {
+            p.raw + (at - p.clean) + usize::from(after)
+        } else if after {
+            p.raw + p.raw_len
+        } else {
+            p.raw
+        }
     }
 }
 
@@ -302,6 +351,42 @@ mod tests {
         assert_eq!(map.to_raw(Span::new(0, 7)), Span::new(0, 11));
         assert_eq!(map.to_raw(Span::new(6, 7)), Span::new(10, 11));
         assert!(map.is_copied(0) && !map.is_copied(2));
+    }
+
+    #[test]
+    fn a_cursor_maps_as_the_map_does_in_any_order() {
+        let raw = "a &amp; b\nc &lt;d&gt; ee\n\nf";
+        let mut b = CleanBuilder::new(raw);
+        b.copy(0..2);
+        b.replace(2..7, "&");
+        b.copy(7..9);
+        b.space(9..10);
+        b.copy(10..12);
+        b.replace(12..16, "<");
+        b.copy(16..17);
+        b.replace(17..21, ">");
+        b.copy(21..24);
+        b.space(24..26);
+        b.copy(26..27);
+        let (clean, map) = b.finish();
+        let n = clean.len() + 2;
+        let spans: Vec<Span> = (0..n)
+            .flat_map(|a| (a..n).map(move |e| Span::new(a, e)))
+            .collect();
+        let mut cursor = map.cursor();
+        // Forward, backward and jumping about: the cursor's piece is always
+        // the one a binary search finds.
+        for s in spans
+            .iter()
+            .chain(spans.iter().rev())
+            .chain(spans.iter().step_by(7))
+        {
+            for at in [s.start, s.end.saturating_sub(1)] {
+                cursor.piece_at(at);
+                assert_eq!(cursor.piece, map.piece_index(at), "{at}");
+            }
+            assert_eq!(cursor.to_raw(*s), map.to_raw(*s), "{s:?}");
+        }
     }
 
     #[test]

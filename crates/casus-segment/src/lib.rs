@@ -158,31 +158,28 @@ impl Segmenter {
         // Scan from the sentence start: a numbered item's marker ("92. ")
         // is not a terminator (it made breaks_after slice backwards).
         let mut i = sent_start;
-        while i < end {
-            let b = bytes[i];
-            if matches!(b, b'.' | b'!' | b'?') {
-                // Extend over repeated terminators and closing quotes/brackets.
-                let mut j = i + 1;
-                while j < end && matches!(bytes[j], b'.' | b'!' | b'?') {
-                    j += 1;
-                }
-                while j < end {
-                    let rest = &text[j..end];
-                    let c = rest.chars().next().unwrap_or(' ');
-                    if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»') {
-                        j += c.len_utf8();
-                    } else {
-                        break;
-                    }
-                }
-                if j < end && bytes[j] == b' ' && self.breaks_after(text, sent_start, i, j, end) {
-                    push(text, sent_start, j, list && out.len() == first, out);
-                    sent_start = j;
-                }
-                i = j;
-            } else {
-                i += 1;
+        // From terminator to terminator: no other byte can end a sentence.
+        while let Some(k) = memchr::memchr3(b'.', b'!', b'?', &bytes[i..end]) {
+            i += k;
+            // Extend over repeated terminators and closing quotes/brackets.
+            let mut j = i + 1;
+            while j < end && matches!(bytes[j], b'.' | b'!' | b'?') {
+                j += 1;
             }
+            while j < end {
+                let rest = &text[j..end];
+                let c = rest.chars().next().unwrap_or(' ');
+                if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»') {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if j < end && bytes[j] == b' ' && self.breaks_after(text, sent_start, i, j, end) {
+                push(text, sent_start, j, list && out.len() == first, out);
+                sent_start = j;
+            }
+            i = j;
         }
         push(text, sent_start, end, list && out.len() == first, out);
         // A one-sentence line without final punctuation is a heading.

@@ -109,6 +109,15 @@ impl Tagger {
                 TimexType::Date | TimexType::Time => value::date_range(&r.value),
                 _ => None,
             };
+            // Mostly the expression sets the narrative to its own value,
+            // whose range is already there.
+            let narrative = r.sets.and_then(|n| {
+                let v = n.value();
+                match &date {
+                    Some(d) if v == r.value => Some(d.clone()),
+                    _ => value::date_range(&v),
+                }
+            });
             out.push(Timex {
                 start,
                 end,
@@ -118,7 +127,7 @@ impl Tagger {
                 modifier: r.modifier.map(str::to_string),
                 anchor: r.anchor,
                 date,
-                narrative: r.sets.and_then(|n| value::date_range(&n.value())),
+                narrative,
             });
         }
         out.sort_by_key(|t| t.start);
@@ -132,6 +141,11 @@ impl Tagger {
 /// look-backs and durations set none). Event coders use it to date
 /// sentences that carry no date of their own.
 pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+    reference_range_at(timexes, offset).cloned()
+}
+
+/// [`reference_at`], borrowed from the timex that set it.
+pub fn reference_range_at(timexes: &[Timex], offset: usize) -> Option<&DateRange> {
     // Sorted by start: search back from `offset` (a forward scan per call
     // made the pipeline quadratic in document size).
     let k = timexes.partition_point(|t| t.start < offset);
@@ -140,7 +154,6 @@ pub fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
         .rev()
         .filter(|t| t.end <= offset)
         .find_map(|t| t.narrative.as_ref())
-        .cloned()
 }
 
 #[cfg(test)]

@@ -88,6 +88,18 @@ static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*has generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
 });
 
+/// Whether `t` is template or citation-error debris ([`DEBRIS`]).
+///
+/// Every match holds `{{`, opens with `:` or `*` after white space, or
+/// holds "has generic name": lines without any of these, nearly all
+/// prose, are turned away without running the pattern over them.
+fn is_debris(t: &str) -> bool {
+    let may = t.trim_start().starts_with([':', '*'])
+        || t.contains("{{")
+        || t.contains("has generic name");
+    may && DEBRIS.is_match(t)
+}
+
 /// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
 /// region …", "The Y were proposed …"): the summaries that navigation boxes
 /// and "related articles" blocks append to a page. Narrative ("On 22
@@ -392,7 +404,7 @@ fn classify(line: &str) -> LineKind {
         LineKind::Blank
     } else if is_ref_entry(t) {
         LineKind::RefEntry
-    } else if DEBRIS.is_match(t) {
+    } else if is_debris(t) {
         LineKind::Debris
     } else if t.len() < 300 && CHROME.is_match(t) {
         LineKind::Chrome
@@ -684,7 +696,7 @@ fn tail_weight(t: &str) -> (i64, bool) {
     let t = t.trim();
     if t.is_empty() {
         (0, false)
-    } else if is_ref_entry(t) || DEBRIS.is_match(t) || ref_like(t) {
+    } else if is_ref_entry(t) || is_debris(t) || ref_like(t) {
         (1, true)
     } else if is_definitional(t) {
         (1, false)
@@ -833,6 +845,27 @@ fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_debris_prefilter_keeps_every_match() {
+        for t in [
+            "{{cite web}}",
+            "  {{Infobox}} trailing",
+            ": CS1 maint: archived copy",
+            " :CS1 errors: dates",
+            ": |url=x",
+            "Foo has generic name (help)",
+            "text {{DEFAULTSORT:X}}",
+            "* * * *",
+            "***",
+            "\u{a0}* * *",
+            "Plain prose about the war.",
+            "{{ unclosed",
+            "* one",
+        ] {
+            assert_eq!(is_debris(t), DEBRIS.is_match(t), "{t:?}");
+        }
+    }
 
     fn cleaned(text: &str, p: Profile) -> Cleaned {
         let c = clean(text, p);

@@ -44,9 +44,8 @@ pub fn run(
                     .map(|w| format!("casus: warning: {}: {w}", doc.name))
                     .collect();
                 let p = pipeline.process(doc);
-                let mut buf = Vec::with_capacity(p.doc.clean.len() * 2);
-                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut buf)
-                    .expect("writing to memory cannot fail");
+                let buf = records::json_lines(&p, candidates.then_some(&pipeline.gazetteer))
+                    .expect("every record's keys are strings");
                 Ok((buf, warnings))
             })
             .collect();
