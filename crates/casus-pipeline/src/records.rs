@@ -275,6 +275,7 @@ pub struct FactJson {
 pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
     fn one<T: Serialize>(
         p: &Processed,
+        spans: &mut Spans,
         kind: &'static str,
         body: &T,
         start: usize,
@@ -283,16 +284,22 @@ pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
         let text = p.doc.clean.get(start..end).unwrap_or("");
         let mut record = Vec::with_capacity(256 + text.len());
         // Writing these structs to memory cannot fail: every key is a string.
-        let _ = crate::json::to_writer(&mut record, &StoredFact { body, text });
+        let _ = crate::json::to_vec(&mut record, &StoredFact { body, text });
         FactJson {
             kind,
-            span: span_of(p, start, end),
+            span: spans.span(start, end),
             record: String::from_utf8_lossy(&record).into_owned(),
         }
     }
-    let events = p.events.iter().map(|e| one(p, "event", e, e.start, e.end));
-    let claims = p.claims.iter().map(|c| one(p, "claim", c, c.start, c.end));
-    events.chain(claims).collect()
+    let mut spans = Spans::of(p);
+    let mut out = Vec::with_capacity(p.events.len() + p.claims.len());
+    for e in &p.events {
+        out.push(one(p, &mut spans, "event", e, e.start, e.end));
+    }
+    for c in &p.claims {
+        out.push(one(p, &mut spans, "claim", c, c.start, c.end));
+    }
+    out
 }
 
 /// `candidate` records: capitalised names the knowledge base does not know,
