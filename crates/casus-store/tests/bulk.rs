@@ -10,21 +10,13 @@ use casus_read::{read_bytes, ReadOptions};
 use casus_store::Store;
 use rusqlite::Connection;
 
+mod common;
+
 /// The embedded corpus and two altered copies of each document: mirrors
 /// whose sentences are near or exact duplicates, some sorting before the
 /// original (a new first source replaces a fact's evidence).
 fn corpus() -> Vec<(Processed, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
-    let mut seeds: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
-        .collect();
-    seeds.sort();
+    let seeds = common::seeds();
     let mut docs = Vec::new();
     for (name, text) in &seeds {
         docs.push((name.clone(), text.clone()));

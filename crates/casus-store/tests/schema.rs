@@ -8,25 +8,12 @@ use casus_store::migrations::MIGRATIONS;
 use casus_store::Store;
 use rusqlite::Connection;
 
+mod common;
+use common::seeds;
+
 fn process(name: &str, text: &str) -> casus_pipeline::Processed {
     let doc = read_bytes(name, text.as_bytes(), &ReadOptions::default()).unwrap();
     Pipeline::embedded().process(doc)
-}
-
-/// The embedded corpus's documents, as `(name, text)`.
-fn seeds() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// Every event and claim as `(record, sorted sources)`, sorted: what the
