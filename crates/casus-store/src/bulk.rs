@@ -21,7 +21,9 @@
 //! writing stores. Everything deferred is recorded in `bulk_build` in the
 //! transaction that drops it: if the process dies, the next writer to
 //! open the knowledge base completes the build from that record, and the
-//! rows committed meanwhile are kept. Readers during a build see every
+//! rows committed meanwhile are kept. (A writer that arrives while a build
+//! runs completes it as well; the build's own writer notices at its next
+//! transaction and goes on row by row.) Readers during a build see every
 //! committed row, but queries run without their indexes, and events
 //! written since the build started are not in the actor and recipient
 //! posting lists until it ends.

@@ -46,11 +46,18 @@ pub fn run(
     let ingested = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal());
     let mut built = String::new();
     if bulk {
-        // Also after a failure: what was committed gets its indexes (if
-        // this fails too, the next writer completes the build).
+        // Also after a failure: what was committed gets its indexes. If
+        // that fails too, the first error is the one to report (and the
+        // next writer completes the build).
         let t = std::time::Instant::now();
-        store.finish_bulk()?;
-        built = format!(", indexes built in {:.2}s", t.elapsed().as_secs_f64());
+        match (store.finish_bulk(), &ingested) {
+            (Ok(()), _) => built = format!(", indexes built in {:.2}s", t.elapsed().as_secs_f64()),
+            (Err(e), Err(_)) => eprintln!(
+                "casus: {}: the bulk build is left for the next writer to complete: {e}",
+                db.display()
+            ),
+            (Err(e), Ok(_)) => return Err(e.into()),
+        }
     }
     let s = ingested?;
     let secs = start.elapsed().as_secs_f64();

@@ -23,7 +23,15 @@ pub fn run(shards: &[PathBuf], db: &Path, bulk: &crate::BulkArg) -> anyhow::Resu
     }
     let loaded = load_shards(shards, db, &mut store);
     if bulk {
-        store.finish_bulk()?;
+        // As in `ingest`: the first error is the one to report.
+        match (store.finish_bulk(), &loaded) {
+            (Ok(()), _) => {}
+            (Err(e), Err(_)) => eprintln!(
+                "casus: {}: the bulk build is left for the next writer to complete: {e}",
+                db.display()
+            ),
+            (Err(e), Ok(_)) => return Err(e.into()),
+        }
     }
     loaded
 }
