@@ -33,6 +33,77 @@ pub const SAME_STATEMENT: f64 = 0.7;
 pub struct Fingerprint {
     shingles: Vec<u64>,
     signature: [u64; HASHES],
+    sketch: Sketch,
+}
+
+/// A shingle set in a few bytes: its size, and which of 256 bits its
+/// shingles set (several may share one). Two sketches bound how many
+/// shingles their sets can have in common, so a candidate that cannot
+/// reach a similarity is ruled out without reading its set
+/// ([`Fingerprint::may_reach`]).
+///
+/// ```
+/// use casus_pipeline::sources::Fingerprint;
+/// let a = Fingerprint::of("Armenian forces shelled Tartar on 4 October 2020.");
+/// let b = Fingerprint::of("Azerbaijani forces shelled Stepanakert on 9 October 2020.");
+/// let common = a.shingles().iter().filter(|s| b.shingles().contains(s)).count();
+/// assert!(a.sketch().common_at_most(&b.sketch()) >= common);
+/// assert!(!a.may_reach(&b.sketch(), 0.7));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sketch {
+    bits: [u64; 4],
+    len: u32,
+}
+
+impl Sketch {
+    /// The sketch of a sorted shingle set without repeats.
+    pub fn of(shingles: &[u64]) -> Sketch {
+        let mut bits = [0u64; 4];
+        for &s in shingles {
+            // Shingles are mixed hashes: their top bits are uniform.
+            let bit = (s >> 56) as usize;
+            bits[bit >> 6] |= 1 << (bit & 63);
+        }
+        Sketch {
+            bits,
+            len: u32::try_from(shingles.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The size of the set.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The most shingles the two sets can share. A bit that only one
+    /// sketch has stands for at least one shingle only its set has.
+    pub fn common_at_most(&self, other: &Sketch) -> usize {
+        let (mut only_self, mut only_other) = (0usize, 0usize);
+        for (a, b) in self.bits.iter().zip(&other.bits) {
+            only_self += (a & !b).count_ones() as usize;
+            only_other += (b & !a).count_ones() as usize;
+        }
+        // A saturated length (over 2^32 shingles) only loosens the bound.
+        (self.len().saturating_sub(only_self)).min(other.len().saturating_sub(only_other))
+    }
+}
+
+/// The Jaccard similarity of two sets of `total` members in all that
+/// share `common`: the one division every comparison uses, so a bound
+/// and an exact count are compared on the same terms.
+fn jaccard(common: usize, total: usize) -> f64 {
+    let union = total - common;
+    if union == 0 {
+        1.0
+    } else {
+        common as f64 / union as f64
+    }
 }
 
 #[inline(always)]
@@ -154,8 +225,22 @@ impl Fingerprint {
     pub fn from_shingles(shingles: Vec<u64>) -> Fingerprint {
         Fingerprint {
             signature: signature(&shingles),
+            sketch: Sketch::of(&shingles),
             shingles,
         }
+    }
+
+    /// The sketch of the shingle set.
+    pub fn sketch(&self) -> Sketch {
+        self.sketch
+    }
+
+    /// Whether the similarity to the set `other` sketches can be
+    /// `threshold` or more; false only when it cannot (then
+    /// [`Fingerprint::similarity_at_least`] would say `None`).
+    pub fn may_reach(&self, other: &Sketch, threshold: f64) -> bool {
+        let common = self.sketch.common_at_most(other);
+        jaccard(common, self.shingles.len() + other.len()) >= threshold
     }
 
     /// The shingle set as bytes, for storage ([`Fingerprint::from_bytes`]).
@@ -205,14 +290,7 @@ impl Fingerprint {
     pub fn similarity_at_least(&self, other: &[u64], threshold: f64) -> Option<f64> {
         let (a, b) = (&self.shingles[..], other);
         let total = a.len() + b.len();
-        let jaccard = |common: usize| {
-            let union = total - common;
-            if union == 0 {
-                1.0
-            } else {
-                common as f64 / union as f64
-            }
-        };
+        let jaccard = |common: usize| jaccard(common, total);
         // The fewest shared shingles that reach the threshold (the ratio
         // grows with them): estimated, then settled on the same division.
         let mut need = ((threshold * total as f64) / (1.0 + threshold))
@@ -351,12 +429,52 @@ mod tests {
                     sa.intersection(&sb).count() as f64 / union as f64
                 };
                 assert_eq!(a.similarity_to_set(&b), full);
+                let in_both = sa.intersection(&sb).count();
+                assert!(a.sketch().common_at_most(&Sketch::of(&b)) >= in_both);
                 for t in [0.0, 0.3, 0.5, 0.7, 0.71, 0.9, 1.0] {
                     let got = a.similarity_at_least(&b, t);
                     assert_eq!(got, (full >= t).then_some(full), "{common} {na} {nb} {t}");
+                    if !a.may_reach(&Sketch::of(&b), t) {
+                        assert!(full < t, "ruled out at {full}: {common} {na} {nb} {t}");
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn sketches_rule_out_templated_sentences_and_keep_revisions() {
+        // Sentences of one template: the same frame, other names and dates.
+        let places = ["Tartar", "Stepanakert", "Ganja", "Martuni", "Hadrut", "Fuzuli"];
+        let sentences: Vec<String> = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    "According to the ministry, the forces shelled {p} and nearby villages on {} October 2020, killing {} civilians.",
+                    i + 3,
+                    i * 2 + 1
+                )
+            })
+            .collect();
+        let fps: Vec<Fingerprint> = sentences.iter().map(|s| Fingerprint::of(s)).collect();
+        let (mut below, mut ruled_out) = (0, 0);
+        for a in &fps {
+            for b in &fps {
+                let sim = a.similarity(b);
+                let may = a.may_reach(&b.sketch(), SAME_STATEMENT);
+                assert!(may || sim < SAME_STATEMENT);
+                if sim < SAME_STATEMENT {
+                    below += 1;
+                    ruled_out += usize::from(!may);
+                }
+            }
+        }
+        assert!(below > 0 && ruled_out * 10 >= below * 9, "{ruled_out} of {below}");
+        // A revision (one word changed) stays a candidate.
+        let revised = Fingerprint::of(&sentences[0].replace("nearby", "several nearby"));
+        assert!(revised.similarity(&fps[0]) >= SAME_STATEMENT);
+        assert!(revised.may_reach(&fps[0].sketch(), SAME_STATEMENT));
     }
 
     #[test]

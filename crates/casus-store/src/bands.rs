@@ -21,7 +21,7 @@
 //! is only what that recomputation cannot see: the bands a fact had
 //! before a new first source replaced its evidence.
 
-use casus_pipeline::sources::Fingerprint;
+use casus_pipeline::sources::{Fingerprint, Sketch};
 use rusqlite::Transaction;
 
 use crate::facts::FactKind;
@@ -172,6 +172,52 @@ impl ShingleCache {
     }
 }
 
+/// The [`Sketch`] of each fact whose shingles the session knows, by id,
+/// for the latest [`SKETCHED`] ids: a templated sentence's candidates are
+/// mostly ruled out by their sketches, without reading their shingles
+/// (from the cache, or from SQLite). A flat window, 40 bytes a fact; a
+/// default sketch (no shingles) stands for one not known.
+#[derive(Debug, Default)]
+struct Sketches {
+    /// Ids above this one are held, at `id - base - 1`.
+    base: i64,
+    sketches: Vec<Sketch>,
+}
+
+/// Ids a [`Sketches`] window holds (80 MiB at most).
+const SKETCHED: usize = 1 << 21;
+
+impl Sketches {
+    fn put(&mut self, id: i64, sketch: Sketch) {
+        if id <= self.base {
+            return;
+        }
+        let mut at = (id - self.base - 1) as usize;
+        if at >= SKETCHED {
+            // Keep the newer half (candidates are mostly recent facts),
+            // or start over past a jump.
+            let keep_from = (at + 1).saturating_sub(SKETCHED / 2).min(self.sketches.len());
+            self.sketches.drain(..keep_from);
+            self.base += keep_from as i64;
+            at -= keep_from;
+            if at >= SKETCHED {
+                self.sketches.clear();
+                self.base = id - 1;
+                at = 0;
+            }
+        }
+        if at >= self.sketches.len() {
+            self.sketches.resize(at + 1, Sketch::default());
+        }
+        self.sketches[at] = sketch;
+    }
+
+    fn get(&self, id: i64) -> Option<&Sketch> {
+        let at = usize::try_from(id - self.base - 1).ok()?;
+        self.sketches.get(at).filter(|s| !s.is_empty())
+    }
+}
+
 /// What one kind of fact (events or claims) needs for candidate lookup.
 #[derive(Debug)]
 struct KindBands {
@@ -193,6 +239,7 @@ struct KindBands {
     /// Band rows of the current transaction, written at its end.
     pending: Vec<(i64, i64)>,
     shingles: ShingleCache,
+    sketches: Sketches,
     /// The lowest id of a session fact by all its bands at once ([`exact_key`]):
     /// a mirror's sentence is found without comparing it with every fact
     /// sharing one of its bands.
@@ -221,6 +268,7 @@ impl KindBands {
             spilled: false,
             pending: Vec::new(),
             shingles: ShingleCache::default(),
+            sketches: Sketches::default(),
             exact: Default::default(),
         }
     }
@@ -321,6 +369,7 @@ impl SessionBands {
         // ones; a fact at or below them (re-fingerprinted) writes its own.
         let recomputed = self.bulk && k.stored_upto.is_some_and(|upto| id > upto);
         k.shingles.put(id, fp.shingles().into());
+        k.sketches.put(id, fp.sketch());
         if k.exact.len() >= EXACT_MAX {
             k.exact.clear();
         }
@@ -434,9 +483,13 @@ impl SessionBands {
         bands: &[i64],
         fp: &Fingerprint,
     ) -> Result<Option<i64>> {
-        let Some(&id) = self.kinds[index(kind)].exact.get(&exact_key(bands)) else {
+        let k = &self.kinds[index(kind)];
+        let Some(&id) = k.exact.get(&exact_key(bands)) else {
             return Ok(None);
         };
+        if k.sketches.get(id).is_some_and(|s| *s != fp.sketch()) {
+            return Ok(None);
+        }
         // The fact's evidence may have changed since (a new first source).
         let same = self.with_shingles(tx, kind, id, |stored| stored == fp.shingles())?;
         Ok(same.then_some(id))
@@ -452,6 +505,10 @@ impl SessionBands {
         fp: &Fingerprint,
         threshold: f64,
     ) -> Result<Option<f64>> {
+        let sketch = self.kinds[index(kind)].sketches.get(id);
+        if sketch.is_some_and(|s| !fp.may_reach(s, threshold)) {
+            return Ok(None);
+        }
         self.with_shingles(tx, kind, id, |set| fp.similarity_at_least(set, threshold))
     }
 
@@ -474,6 +531,7 @@ impl SessionBands {
             ))?
             .query_row([id], |r| Ok(Fingerprint::decode(r.get_ref(0)?.as_blob()?)))?;
         let out = f(&set);
+        k.sketches.put(id, Sketch::of(&set));
         k.shingles.put(id, set.into_boxed_slice());
         Ok(out)
     }
@@ -581,6 +639,30 @@ mod tests {
         }
         assert!(c.get(7).is_some(), "used since: kept");
         assert!(c.get(8).is_none(), "not used: dropped");
+    }
+
+    #[test]
+    fn sketch_window_keeps_the_latest_ids() {
+        use casus_pipeline::sources::Sketch;
+        let sketch = |id: i64| Sketch::of(&[id as u64, u64::MAX - id as u64]);
+        let mut w = super::Sketches::default();
+        let n = super::SKETCHED as i64;
+        for id in 1..=n {
+            w.put(id, sketch(id));
+        }
+        assert_eq!(w.get(1), Some(&sketch(1)));
+        assert_eq!(w.get(n + 1), None, "not put");
+        w.put(n + 1, sketch(n + 1));
+        assert_eq!(w.get(1), None, "the older half is dropped");
+        assert_eq!(w.get(n), Some(&sketch(n)));
+        assert_eq!(w.get(n + 1), Some(&sketch(n + 1)));
+        w.put(5, sketch(5));
+        assert_eq!(w.get(5), None, "below the window: not held");
+        w.put(10 * n, sketch(10 * n));
+        assert_eq!(w.get(10 * n), Some(&sketch(10 * n)), "after a jump");
+        assert_eq!(w.get(n), None);
+        w.put(10 * n + 1, Sketch::default());
+        assert_eq!(w.get(10 * n + 1), None, "an empty sketch is not known");
     }
 
     #[test]
