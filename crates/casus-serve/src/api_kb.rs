@@ -64,7 +64,7 @@ pub fn doc_event_spans(s: &Store, doc: &str) -> ApiResult<Vec<Value>> {
     }
     let mut st = s.conn().prepare_cached(
         "SELECT es.event_id, e.type, es.start, es.end, e.date_start FROM event_sources es JOIN events e ON e.id = es.event_id
-         WHERE es.doc = (SELECT key FROM documents WHERE id = ?1) ORDER BY es.start",
+         WHERE es.doc = (SELECT key FROM documents WHERE id = ?1) ORDER BY es.start, es.event_id",
     )?;
     let rows = st
         .query_map([doc], |r| {

@@ -8,7 +8,10 @@
 //! to date row by row, they cost the writer most of its time on a large
 //! corpus, because their keys are random: every batch touches pages all
 //! over them. (Indexes led by the document key are the exception: a new
-//! document's rows go at their end, so they are kept up to date.) A bulk
+//! document's rows go at their end, so they are kept up to date. For the
+//! same reason the sources of facts and the mention counts are keyed by
+//! document first, and indexed by fact and by entity: a mirror's sources
+//! name facts stored long before.) A bulk
 //! build drops the other indexes and the triggers when it starts
 //! and builds them when it ends, each in one sorted pass; it keeps the
 //! bands of the facts it writes in memory ([`crate::bands`]) and stores
@@ -17,7 +20,8 @@
 //!
 //! The writer itself never reads through what is deferred (it looks rows
 //! up by primary keys, `documents.id` and the band rows of facts stored
-//! before the build), so a bulk build stores exactly what row-by-row
+//! before the build; a fact written by SQL without its first source is
+//! the exception, found by a scan), so a bulk build stores exactly what row-by-row
 //! writing stores. Everything deferred is recorded in `bulk_build` in the
 //! transaction that drops it: if the process dies, the next writer to
 //! open the knowledge base completes the build from that record, and the

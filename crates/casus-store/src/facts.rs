@@ -367,13 +367,23 @@ fn add_source(
         .optional()?;
     let (d, s) = match known {
         Some(first) => first,
-        // Written without its first source (by SQL): find it.
-        None => tx
-            .prepare_cached(&format!(
-                "SELECT d.id, s.start FROM {k}_sources s JOIN documents d ON d.key = s.doc
-                 WHERE s.{k}_id = ?1 ORDER BY d.id, s.start LIMIT 1"
-            ))?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        // Written without its first source (by SQL, and found through
+        // band rows written by SQL too): find it. (In a bulk build, with
+        // the index by fact deferred, by a scan.)
+        None => {
+            let found: Option<(String, i64)> = tx
+                .prepare_cached(&format!(
+                    "SELECT d.id, s.start FROM {k}_sources s JOIN documents d ON d.key = s.doc
+                     WHERE s.{k}_id = ?1 ORDER BY d.id, s.start LIMIT 1"
+                ))?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match found {
+                Some(first) => first,
+                // Written without any source: this one is its first.
+                None => return Ok(true),
+            }
+        }
     };
     Ok((doc.id, start) <= (d.as_str(), s))
 }

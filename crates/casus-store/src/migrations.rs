@@ -309,6 +309,48 @@ pub const MIGRATIONS: &[&str] = &[
         upto INTEGER             -- the owning session's token, or the highest fact id whose band rows are stored
     );
     "#,
+    // 5: sources and mention counts keyed by document first. A document's
+    // rows then go at the end of these tables whatever facts or entities
+    // they name (by fact or entity their keys were random: a mirror's
+    // sources touched pages all over them); the indexes by fact and by
+    // entity serve the other lookups, and a bulk build defers them.
+    r#"
+    ALTER TABLE event_sources RENAME TO event_sources_v4;
+    ALTER TABLE claim_sources RENAME TO claim_sources_v4;
+    ALTER TABLE entity_mentions RENAME TO entity_mentions_v4;
+    DROP INDEX event_sources_doc;
+    DROP INDEX claim_sources_doc;
+    CREATE TABLE event_sources (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (doc, start, event_id)
+    ) WITHOUT ROWID;
+    INSERT INTO event_sources (event_id, doc, start, end)
+        SELECT event_id, doc, start, end FROM event_sources_v4 ORDER BY doc, start, event_id;
+    CREATE INDEX event_sources_event ON event_sources(event_id, doc, start, end);
+    CREATE TABLE claim_sources (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (doc, start, claim_id)
+    ) WITHOUT ROWID;
+    INSERT INTO claim_sources (claim_id, doc, start, end)
+        SELECT claim_id, doc, start, end FROM claim_sources_v4 ORDER BY doc, start, claim_id;
+    CREATE INDEX claim_sources_claim ON claim_sources(claim_id, doc, start, end);
+    CREATE TABLE entity_mentions (
+        entity_id TEXT NOT NULL,
+        doc INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (doc, entity_id)
+    ) WITHOUT ROWID;
+    INSERT INTO entity_mentions (entity_id, doc, count)
+        SELECT entity_id, doc, count FROM entity_mentions_v4 ORDER BY doc, entity_id;
+    CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id, count);
+    DROP TABLE event_sources_v4;
+    DROP TABLE claim_sources_v4;
+    DROP TABLE entity_mentions_v4;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -200,6 +200,9 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
         "removed",
         "documents_v2",
         "sentences_v2",
+        "event_sources_v4",
+        "claim_sources_v4",
+        "entity_mentions_v4",
     ] {
         let n: i64 = c
             .query_row(
@@ -216,4 +219,24 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
         })
         .unwrap();
     assert_eq!(fk, 0);
+    // Sources and mention counts are keyed by document; lookups by fact
+    // and by entity go through their indexes, not a scan.
+    for (sql, index) in [
+        ("SELECT doc, start, end FROM event_sources WHERE event_id = 1", "event_sources_event"),
+        ("SELECT doc, start, end FROM claim_sources WHERE claim_id = 1", "claim_sources_claim"),
+        ("SELECT doc, count FROM entity_mentions WHERE entity_id = 'AZE'", "entity_mentions_entity"),
+        ("SELECT event_id FROM event_sources WHERE doc = 1", "PRIMARY KEY"),
+    ] {
+        let plan: Vec<String> = c
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|p| p.starts_with("SEARCH") && p.contains(index)),
+            "{sql}: {plan:?}"
+        );
+    }
 }
