@@ -36,7 +36,7 @@ pub struct Fingerprint {
     sketch: Sketch,
 }
 
-/// A shingle set in a few bytes: its size, and which of 256 bits its
+/// A shingle set in 32 bytes: its size, and which of 192 bits its
 /// shingles set (several may share one). Two sketches bound how many
 /// shingles their sets can have in common, so a candidate that cannot
 /// reach a similarity is ruled out without reading its set
@@ -51,18 +51,24 @@ pub struct Fingerprint {
 /// assert!(!a.may_reach(&b.sketch(), 0.7));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+// One cache line holds two, and none straddles two lines: a writer reads
+// the sketches of a fact's candidates from a large array, one miss each.
+#[repr(C, align(32))]
 pub struct Sketch {
-    bits: [u64; 4],
+    bits: [u64; SKETCH_WORDS],
     len: u32,
 }
+
+const SKETCH_WORDS: usize = 3;
 
 impl Sketch {
     /// The sketch of a sorted shingle set without repeats.
     pub fn of(shingles: &[u64]) -> Sketch {
-        let mut bits = [0u64; 4];
+        let mut bits = [0u64; SKETCH_WORDS];
         for &s in shingles {
-            // Shingles are mixed hashes: their top bits are uniform.
-            let bit = (s >> 56) as usize;
+            // Shingles are mixed hashes: their top bits are uniform, and
+            // so is their product with the bit count, shifted down.
+            let bit = (((s >> 32) * (64 * SKETCH_WORDS as u64)) >> 32) as usize;
             bits[bit >> 6] |= 1 << (bit & 63);
         }
         Sketch {
