@@ -451,7 +451,14 @@ mod tests {
     #[test]
     fn sketches_rule_out_templated_sentences_and_keep_revisions() {
         // Sentences of one template: the same frame, other names and dates.
-        let places = ["Tartar", "Stepanakert", "Ganja", "Martuni", "Hadrut", "Fuzuli"];
+        let places = [
+            "Tartar",
+            "Stepanakert",
+            "Ganja",
+            "Martuni",
+            "Hadrut",
+            "Fuzuli",
+        ];
         let sentences: Vec<String> = places
             .iter()
             .enumerate()
@@ -476,7 +483,10 @@ mod tests {
                 }
             }
         }
-        assert!(below > 0 && ruled_out * 10 >= below * 9, "{ruled_out} of {below}");
+        assert!(
+            below > 0 && ruled_out * 10 >= below * 9,
+            "{ruled_out} of {below}"
+        );
         // A revision (one word changed) stays a candidate.
         let revised = Fingerprint::of(&sentences[0].replace("nearby", "several nearby"));
         assert!(revised.similarity(&fps[0]) >= SAME_STATEMENT);

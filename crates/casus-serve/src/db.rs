@@ -424,8 +424,9 @@ pub fn walk_ids(store: &Store, f: &casus_store::facts_query::EventFilter) -> Res
     }
     if let Some(v) = &f.doc {
         push(
-            " AND EXISTS (SELECT 1 FROM event_sources es JOIN documents d ON d.key = es.doc WHERE es.event_id = e.id AND d.id LIKE ? || '%')",
-            v,
+            " AND EXISTS (SELECT 1 FROM event_sources es JOIN documents d ON d.key = es.doc WHERE es.event_id = e.id AND d.id >= ? AND d.id < ? || char(1114111))",
+            // A content-id prefix (lower-case hex) as a range of the id index.
+            &v.to_ascii_lowercase(),
         );
     }
     if let Some(v) = &f.q {

@@ -196,7 +196,9 @@ impl Sketches {
         if at >= SKETCHED {
             // Keep the newer half (candidates are mostly recent facts),
             // or start over past a jump.
-            let keep_from = (at + 1).saturating_sub(SKETCHED / 2).min(self.sketches.len());
+            let keep_from = (at + 1)
+                .saturating_sub(SKETCHED / 2)
+                .min(self.sketches.len());
             self.sketches.drain(..keep_from);
             self.base += keep_from as i64;
             at -= keep_from;

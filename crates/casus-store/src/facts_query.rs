@@ -201,8 +201,10 @@ fn event_query(f: &EventFilter, walk_dates: bool) -> (String, String, &'static s
     if let Some(v) = &f.doc {
         push(
             &mut conds,
-            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id LIKE ? || '%')",
-            v.clone(),
+            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id >= ? AND d.id < ? || char(1114111))",
+            // A prefix of a content id (lower-case hex) as a range of the
+            // index on ids; `LIKE` would scan every document.
+            v.to_ascii_lowercase(),
         );
     }
     if let Some(v) = &f.q {
@@ -344,13 +346,15 @@ impl Store {
     pub fn claims(&self, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
         let mut sql = String::from("SELECT c.id, c.record FROM claims c WHERE 1=1");
         let mut args: Vec<Sql> = Vec::new();
+        // As for events: a content-id prefix, as a range of the id index.
+        let doc = f.doc.as_ref().map(|d| d.to_ascii_lowercase());
         for (cond, v) in [
             (" AND c.subject = ?", &f.subject),
             (" AND c.claimant = ?", &f.claimant),
             (" AND c.category = ?", &f.category),
             (
-                " AND c.id IN (SELECT cs.claim_id FROM claim_sources cs JOIN documents d ON d.key = cs.doc WHERE d.id LIKE ? || '%')",
-                &f.doc,
+                " AND c.id IN (SELECT cs.claim_id FROM claim_sources cs JOIN documents d ON d.key = cs.doc WHERE d.id >= ? AND d.id < ? || char(1114111))",
+                &doc,
             ),
         ] {
             if let Some(v) = v {

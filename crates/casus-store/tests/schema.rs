@@ -222,10 +222,22 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
     // Sources and mention counts are keyed by document; lookups by fact
     // and by entity go through their indexes, not a scan.
     for (sql, index) in [
-        ("SELECT doc, start, end FROM event_sources WHERE event_id = 1", "event_sources_event"),
-        ("SELECT doc, start, end FROM claim_sources WHERE claim_id = 1", "claim_sources_claim"),
-        ("SELECT doc, count FROM entity_mentions WHERE entity_id = 'AZE'", "entity_mentions_entity"),
-        ("SELECT event_id FROM event_sources WHERE doc = 1", "PRIMARY KEY"),
+        (
+            "SELECT doc, start, end FROM event_sources WHERE event_id = 1",
+            "event_sources_event",
+        ),
+        (
+            "SELECT doc, start, end FROM claim_sources WHERE claim_id = 1",
+            "claim_sources_claim",
+        ),
+        (
+            "SELECT doc, count FROM entity_mentions WHERE entity_id = 'AZE'",
+            "entity_mentions_entity",
+        ),
+        (
+            "SELECT event_id FROM event_sources WHERE doc = 1",
+            "PRIMARY KEY",
+        ),
     ] {
         let plan: Vec<String> = c
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -235,7 +247,8 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert!(
-            plan.iter().any(|p| p.starts_with("SEARCH") && p.contains(index)),
+            plan.iter()
+                .any(|p| p.starts_with("SEARCH") && p.contains(index)),
             "{sql}: {plan:?}"
         );
     }

@@ -312,3 +312,37 @@ fn text_listing_is_the_same_by_either_plan() {
         assert_eq!(got, expected(word, from), "{word} from {from:?}");
     }
 }
+
+/// `doc` takes a content id or a prefix of one, in either case, and finds
+/// the events with a source in that document (through the id index).
+#[test]
+fn doc_prefix_filter_finds_the_documents_events() {
+    use casus_store::EventFilter;
+    let a = "Azerbaijan shelled Stepanakert on 4 October 2020. Armenia accused Azerbaijan of shelling Martuni.";
+    let b = "Turkey condemned Armenia on 5 October 2020.";
+    let mut s = Store::memory().unwrap();
+    s.ingest(&process("a.txt", a), a.as_bytes()).unwrap();
+    s.ingest(&process("b.txt", b), b.as_bytes()).unwrap();
+    let id_a = s.find_document("a.txt").unwrap().unwrap().summary.id;
+    let listed = |doc: &str| {
+        s.events(&EventFilter {
+            doc: Some(doc.to_string()),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let of_a = listed(&id_a);
+    assert!(!of_a.is_empty());
+    for e in &of_a {
+        assert!(e.sources.iter().any(|x| x.doc_id == id_a), "{:?}", e.record);
+    }
+    let by_prefix: Vec<i64> = listed(&id_a[..8].to_uppercase())
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(by_prefix, of_a.iter().map(|e| e.id).collect::<Vec<_>>());
+    let all = listed("").len();
+    assert!(all > of_a.len(), "an empty prefix is every document");
+    assert!(listed("zz").is_empty(), "no content id starts with zz");
+}
