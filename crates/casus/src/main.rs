@@ -203,6 +203,9 @@ enum Command {
         claimant: Option<String>,
         #[arg(long)]
         category: Option<String>,
+        /// Document id or id prefix among the sources.
+        #[arg(long)]
+        doc: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: cmd::facts::ListFormat,
         #[command(flatten)]
@@ -353,6 +356,7 @@ fn main() -> ExitCode {
             subject,
             claimant,
             category,
+            doc,
             format,
             db,
         } => {
@@ -360,6 +364,7 @@ fn main() -> ExitCode {
                 subject,
                 claimant,
                 category,
+                doc,
                 ..Default::default()
             };
             cmd::facts::claims(&db.db, &f, format)

@@ -221,3 +221,42 @@ fn analyst_entity_files_and_candidates() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+#[test]
+fn claims_filter_by_document_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("in")).unwrap();
+    std::fs::write(
+        p.join("in/a.txt"),
+        "Azerbaijan said 12 Armenian soldiers were killed on 4 October 2020.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("in/b.txt"),
+        "Armenia said 30 Azerbaijani soldiers were killed on 5 October 2020.\n",
+    )
+    .unwrap();
+    let ingest = casus(&["ingest", "--db", "kb.db", "in"], p);
+    assert!(
+        ingest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingest.stderr)
+    );
+    let all = records(&casus(&["claims", "--db", "kb.db", "--format", "jsonl"], p));
+    assert_eq!(all.len(), 2);
+    let a = all
+        .iter()
+        .find(|c| c["sources"][0]["doc"] == "in/a.txt")
+        .expect("a claim from a.txt");
+    let id = a["sources"][0]["doc_id"].as_str().unwrap();
+    let prefix = id[..6].to_uppercase();
+    let only = records(&casus(
+        &[
+            "claims", "--db", "kb.db", "--doc", &prefix, "--format", "jsonl",
+        ],
+        p,
+    ));
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0]["id"], a["id"]);
+}
