@@ -10,6 +10,12 @@
 //! empty. The band rows of a transaction are inserted together, sorted,
 //! at its end, so neighbouring keys share their page writes.
 //!
+//! A candidate is compared with the new fact by the sketches of their
+//! shingle sets first ([`Sketch`], kept for the session's latest facts in
+//! [`Sketches`]): an exact upper bound on their similarity, which rules
+//! out most of a templated sentence's candidates without reading their
+//! shingles.
+//!
 //! Memory is bounded: past [`MAX_SLOTS`] the in-memory part is dropped and
 //! the facts it held are looked up in the stored index from then on.
 //!
