@@ -10,6 +10,7 @@
 pub mod annotations;
 mod bands;
 mod bulk;
+mod checkpoint;
 mod columns;
 pub mod facts;
 pub mod facts_query;
@@ -61,6 +62,8 @@ pub struct Store {
     bands: bands::SessionBands,
     /// The token of the bulk build this connection runs ([`Store::begin_bulk`]).
     bulk: Option<i64>,
+    /// Copies committed pages into the file off this thread ([`Store::tune_for_bulk`]).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 /// What happened to one document on ingest.
@@ -104,6 +107,7 @@ impl Store {
             path,
             bands: Default::default(),
             bulk: None,
+            checkpointer: None,
         };
         migrations::migrate(&mut store.conn, &store.path)?;
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
@@ -139,23 +143,46 @@ impl Store {
             path: self.path.clone(),
             bands: Default::default(),
             bulk: None,
+            checkpointer: None,
         }))
     }
 
     /// Tunes this connection for a bulk load. Mapped pages and the page
     /// cache both count in the resident set, and a bulk load touches most
     /// of a large file: it maps nothing and caches 256 MB instead.
-    /// Checkpoints come every 64 MB of log rather than 4 MB, so a page that
+    /// Checkpoints run on a thread of their own ([`checkpoint`]), or, if
+    /// it cannot start, every 64 MB of log rather than 4 MB, so a page that
     /// several transactions write (index interiors, the end of a table) is
     /// copied into the database once. Foreign keys are not probed: the
     /// writer only refers to rows it has just written in the same
     /// transaction (the reliability tests run `foreign_key_check` after
     /// every ingest, killed or not).
-    pub fn tune_for_bulk(&self) -> Result<()> {
+    pub fn tune_for_bulk(&mut self) -> Result<()> {
         self.conn.execute_batch(
             "PRAGMA mmap_size = 0; PRAGMA cache_size = -262144;
              PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = OFF;",
         )?;
+        if self.checkpointer.is_none() {
+            if let Some(file) = self.conn.path().filter(|f| !f.is_empty()) {
+                self.checkpointer =
+                    checkpoint::Checkpointer::start(file, checkpoint::RESTART_FRAMES);
+                if self.checkpointer.is_some() {
+                    self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After each commit: lets the checkpointing thread copy what it
+    /// logged, or, if that thread is gone, checkpoints in the writer again.
+    fn committed(&mut self) -> Result<()> {
+        if let Some(c) = &mut self.checkpointer {
+            if !c.committed() {
+                self.checkpointer = None;
+                self.conn.execute_batch("PRAGMA wal_autocheckpoint = 16384;")?;
+            }
+        }
         Ok(())
     }
 
@@ -202,6 +229,7 @@ impl Store {
             self.bands = Default::default();
         }
         tx.commit()?;
+        self.committed()?;
         Ok(())
     }
 
@@ -320,6 +348,7 @@ impl Store {
         pending.finish(&tx)?;
         self.bands.finish(&tx)?;
         tx.commit()?;
+        self.committed()?;
         Ok(out)
     }
 }

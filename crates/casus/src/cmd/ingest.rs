@@ -40,9 +40,8 @@ pub fn run(
     let bulk = bulk.wanted(input, store.stored_bytes()?);
     if bulk {
         store.begin_bulk()?;
-    } else {
-        leave_a_core_for_the_writer();
     }
+    size_processing_for_the_writer(bulk);
     let ingested = ingest_into(&mut store, paths, read, std::io::stderr().is_terminal());
     let mut built = String::new();
     if bulk {
@@ -199,21 +198,36 @@ pub fn ingest_into(
     Ok(s)
 }
 
-/// Sizes the processing threads (the global rayon pool) at one fewer than
-/// the machine has cores, so that the single writer, the slowest stage
-/// when it writes row by row, keeps a core to itself; at least one. A bulk
-/// build writes less per document than processing costs, so it shares the
-/// cores instead (the pool's default). `RAYON_NUM_THREADS` overrides.
-/// Call before any parallel work; a pool already running is left as it is.
-pub fn leave_a_core_for_the_writer() {
-    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
-        return;
+/// Sizes and ranks the processing threads (the global rayon pool) for
+/// the single writer, the slowest stage. Row by row, the writer keeps a
+/// core to itself: processing gets one fewer than the machine has (at
+/// least one). A bulk build writes less per document, so processing gets
+/// every core, but at a lower scheduling priority: whenever the writer
+/// can run it has a core, and processing takes what it leaves (on two
+/// cores, three threads at one priority gave the writer two thirds of a
+/// core). `RAYON_NUM_THREADS` sets the size. Call before any parallel
+/// work; a pool already running is left as it is.
+pub fn size_processing_for_the_writer(bulk: bool) {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if bulk {
+        pool = pool.start_handler(|_| lower_this_threads_priority());
+    } else if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        pool = pool.num_threads(threads);
     }
-    let threads =
-        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
+    let _ = pool.build_global();
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10), where the
+/// system allows it; best effort, as priorities are only a hint.
+fn lower_this_threads_priority() {
+    // On Linux the nice value is per thread, and `who = 0` is the caller.
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// Reads, checks and processes the inputs batch by batch (each batch in
