@@ -18,6 +18,12 @@
 //! them, recomputed from the facts' columns and shingles, at the end (or
 //! earlier, when the memory would not hold them).
 //!
+//! The full-text indexes are kept up to date, one segment per transaction,
+//! but their segments are not merged while the build runs (merging
+//! rewrote each term's postings again and again, an eighth of the
+//! writer's time): the build ends by merging each index into one segment
+//! (`optimize`), and restores their merge settings.
+//!
 //! The writer itself never reads through what is deferred (it looks rows
 //! up by primary keys, `documents.id` and the band rows of facts stored
 //! before the build; a fact written by SQL without its first source is
@@ -41,6 +47,26 @@ use casus_pipeline::sources::Fingerprint;
 
 /// The marker row naming the writing session that owns the build.
 const SESSION: &str = "session";
+
+/// The full-text indexes, and the merge settings a build suspends: FTS5's
+/// `automerge` (0: no merging as segments are written) and `crisismerge`
+/// (segments on one level that force a merge all the same; FTS5 allows
+/// fewer than 2,000), with their FTS5 defaults.
+const FULL_TEXT: [&str; 2] = ["sentences_fts", "events_fts"];
+const MERGE_SETTINGS: [(&str, i64, i64); 2] = [("automerge", 0, 4), ("crisismerge", 1000, 16)];
+
+fn fts_marker(table: &str, setting: &str) -> String {
+    format!("fts {table} {setting}")
+}
+
+/// Sets a full-text index's merge `setting` (its names are constants).
+fn set_fts(tx: &Transaction, table: &str, setting: &str, value: i64) -> Result<()> {
+    tx.execute(
+        &format!("INSERT INTO {table} ({table}, rank) VALUES (?1, ?2)"),
+        params![setting, value],
+    )?;
+    Ok(())
+}
 
 fn bands_marker(kind: FactKind) -> String {
     format!("bands {}", kind.name())
@@ -89,6 +115,23 @@ pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
             max_id(tx, kind)?
         ])?;
     }
+    for table in FULL_TEXT {
+        for (setting, during, default) in MERGE_SETTINGS {
+            let now: Option<i64> = tx
+                .query_row(
+                    &format!("SELECT v FROM {table}_config WHERE k = ?1"),
+                    [setting],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            record.execute(params![
+                fts_marker(table, setting),
+                None::<String>,
+                now.unwrap_or(default)
+            ])?;
+            set_fts(tx, table, setting, during)?;
+        }
+    }
     record.execute(params![SESSION, None::<String>, session])?;
     Ok(())
 }
@@ -128,6 +171,22 @@ pub(crate) fn complete(tx: &Transaction, session: Option<&SessionBands>) -> Resu
             > 0;
         if !exists {
             tx.execute_batch(&sql)?;
+        }
+    }
+    for table in FULL_TEXT {
+        let mut suspended = false;
+        for (setting, _, _) in MERGE_SETTINGS {
+            let before: Option<i64> = tx
+                .prepare_cached("SELECT upto FROM bulk_build WHERE name = ?1")?
+                .query_row([fts_marker(table, setting)], |r| r.get(0))
+                .optional()?;
+            if let Some(before) = before {
+                set_fts(tx, table, setting, before)?;
+                suspended = true;
+            }
+        }
+        if suspended {
+            tx.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?;
         }
     }
     tx.execute_batch("DELETE FROM bulk_build;")?;

@@ -351,6 +351,14 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE claim_sources_v4;
     DROP TABLE entity_mentions_v4;
     "#,
+    // 6: full-text terms pending in memory up to 32 MB, not 1 MB, before
+    // they are written as a segment: a write transaction (512 documents)
+    // writes one segment instead of one per megabyte, and later merges
+    // have fewer segments to merge.
+    r#"
+    INSERT INTO sentences_fts (sentences_fts, rank) VALUES ('hashsize', 33554432);
+    INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', 33554432);
+    "#,
 ];
 
 /// The schema version this build writes.

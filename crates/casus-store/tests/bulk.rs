@@ -94,6 +94,20 @@ fn assert_same(a: &Path, b: &Path) {
     }
 }
 
+/// A full-text index's merge setting, as FTS5 stores it (absent: default).
+fn fts_setting(path: &Path, table: &str, setting: &str) -> Option<i64> {
+    use rusqlite::OptionalExtension;
+    Connection::open(path)
+        .unwrap()
+        .query_row(
+            &format!("SELECT v FROM {table}_config WHERE k = ?1"),
+            [setting],
+            |r| r.get(0),
+        )
+        .optional()
+        .unwrap()
+}
+
 fn has_index(path: &Path, name: &str) -> bool {
     Connection::open(path)
         .unwrap()
@@ -121,8 +135,23 @@ fn a_bulk_build_stores_what_row_by_row_writing_stores() {
         !has_index(&bulk, "events_type"),
         "query indexes wait for the end"
     );
+    for table in ["sentences_fts", "events_fts"] {
+        assert_eq!(fts_setting(&bulk, table, "automerge"), Some(0), "{table} merges");
+    }
     s.finish_bulk().unwrap();
     assert!(!s.bulk_in_progress().unwrap());
+    // Merging is back on, and the merged index holds what the rows say.
+    for table in ["sentences_fts", "events_fts"] {
+        assert_eq!(fts_setting(&bulk, table, "automerge"), Some(4));
+        assert_eq!(fts_setting(&bulk, table, "crisismerge"), Some(16));
+        Connection::open(&bulk)
+            .unwrap()
+            .execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"),
+                [],
+            )
+            .unwrap();
+    }
     let d = dump(&rows);
     let count = |t: &str| d.iter().find(|(n, _)| *n == t).unwrap().1.len();
     assert!(count("events") > 100 && count("event_keys") > 100 && count("event_bands") > 800);
@@ -176,8 +205,10 @@ fn the_next_writer_completes_a_build_whose_writer_died() {
         .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
         .unwrap();
     assert!(events > 0, "what was committed is kept");
+    assert_eq!(fts_setting(&died, "sentences_fts", "automerge"), Some(0));
     ingest(&mut Store::open(&died).unwrap(), rest);
     assert!(has_index(&died, "events_date"));
+    assert_eq!(fts_setting(&died, "sentences_fts", "automerge"), Some(4));
     assert_same(&rows, &died);
 }
 
