@@ -288,7 +288,9 @@ pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
         FactJson {
             kind,
             span: spans.span(start, end),
-            record: String::from_utf8_lossy(&record).into_owned(),
+            // The writer only writes UTF-8; no copy to check it.
+            record: String::from_utf8(record)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         }
     }
     let mut spans = Spans::of(p);

@@ -53,8 +53,8 @@ pub struct Fact {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FactKind {
-    Event,
-    Claim,
+    Event = 0,
+    Claim = 1,
 }
 
 impl FactKind {
@@ -146,6 +146,90 @@ impl Facts {
     }
 }
 
+/// The first source of each fact this connection created, and the content
+/// ids of the documents it wrote: what [`add_source`] compares a new
+/// source with, found without the two B-tree lookups (the fact, its first
+/// document) it takes in SQL. Facts and documents are numbered in the
+/// order they are written, so both are dense vectors from the first one
+/// written (16 bytes a fact). Emptied whenever another connection has
+/// committed since (`PRAGMA data_version`), or a transaction rolls back;
+/// and a document another connection wrote leaves a gap in the keys,
+/// which starts the content ids over too.
+#[derive(Default)]
+pub(crate) struct FirstSources {
+    /// Per kind: the id of `first[0]`, and `(document key, start)` by id.
+    facts: [(i64, Vec<(i64, i64)>); 2],
+    /// The key of `docs[0]`, and content ids by key.
+    docs: (i64, Vec<Box<str>>),
+    data_version: Option<i64>,
+}
+
+impl FirstSources {
+    /// Starts a write transaction: forgets everything if another
+    /// connection has committed since the last one.
+    pub(crate) fn begin(&mut self, tx: &Transaction) -> Result<()> {
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            *self = FirstSources {
+                data_version: Some(version),
+                ..Default::default()
+            };
+        }
+        Ok(())
+    }
+
+    /// Forgets everything (the transaction rolled back).
+    pub(crate) fn abandon(&mut self) {
+        *self = FirstSources::default();
+    }
+
+    /// Notes a document written by this connection.
+    pub(crate) fn document(&mut self, doc: Doc) {
+        let (base, ids) = &mut self.docs;
+        if ids.is_empty() || doc.key != *base + ids.len() as i64 {
+            // Not the next key (the first, or after a gap): start over.
+            *base = doc.key;
+            ids.clear();
+        }
+        ids.push(doc.id.into());
+    }
+
+    fn doc_id(&self, key: i64) -> Option<&str> {
+        let (base, ids) = &self.docs;
+        let i = usize::try_from(key - base).ok()?;
+        ids.get(i).map(|id| &**id)
+    }
+
+    /// Notes fact `id`, just created by this connection, and its source.
+    fn created(&mut self, kind: FactKind, id: i64, doc_key: i64, start: i64) {
+        let (base, firsts) = &mut self.facts[kind as usize];
+        if firsts.is_empty() || id != *base + firsts.len() as i64 {
+            // Not the next id (the first, or after a gap): start over.
+            *base = id;
+            firsts.clear();
+        }
+        firsts.push((doc_key, start));
+    }
+
+    /// Notes fact `id`'s new first source, if the fact is one noted.
+    fn replaced(&mut self, kind: FactKind, id: i64, doc_key: i64, start: i64) {
+        let (base, firsts) = &mut self.facts[kind as usize];
+        if let Some(first) = usize::try_from(id - *base)
+            .ok()
+            .and_then(|i| firsts.get_mut(i))
+        {
+            *first = (doc_key, start);
+        }
+    }
+
+    /// Fact `id`'s first source: its document's content id and offset.
+    fn get(&self, kind: FactKind, id: i64) -> Option<(&str, i64)> {
+        let (base, firsts) = &self.facts[kind as usize];
+        let &(doc, start) = firsts.get(usize::try_from(id - base).ok()?)?;
+        Some((self.doc_id(doc)?, start))
+    }
+}
+
 /// The document a fact is written for: its key, and its content id (the
 /// order of sources).
 #[derive(Clone, Copy)]
@@ -158,13 +242,15 @@ pub(crate) struct Doc<'a> {
 pub(crate) fn write_facts(
     tx: &Transaction,
     bands: &mut SessionBands,
+    first: &mut FirstSources,
     doc: Doc,
     facts: &[Fact],
 ) -> Result<()> {
+    first.document(doc);
     for fact in facts {
         match fact.kind {
-            FactKind::Event => write_event(tx, bands, doc, fact)?,
-            FactKind::Claim => write_claim(tx, bands, doc, fact)?,
+            FactKind::Event => write_event(tx, bands, first, doc, fact)?,
+            FactKind::Claim => write_claim(tx, bands, first, doc, fact)?,
         }
     }
     Ok(())
@@ -187,12 +273,18 @@ fn event_key(c: &Columns) -> u64 {
     ])
 }
 
-fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
+fn write_event(
+    tx: &Transaction,
+    session: &mut SessionBands,
+    first: &mut FirstSources,
+    doc: Doc,
+    fact: &Fact,
+) -> Result<()> {
     let (r, start, end) = (&fact.r, fact.start, fact.end);
     let (actor, recipient) = (r.actor(), r.recipient());
     let text = r.text.as_deref().unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Event, fact)? {
-        if add_source(tx, FactKind::Event, id, doc, start, end)? {
+        if add_source(tx, first, FactKind::Event, id, doc, start, end)? {
             session.replacing(tx, FactKind::Event, id, fact.identity)?;
             // The full-text index forgets the old evidence at the end of the batch.
             crate::fts::event_changing(tx, id)?;
@@ -243,6 +335,7 @@ fn write_event(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
             start,
     ])?;
     let id = tx.last_insert_rowid();
+    first.created(FactKind::Event, id, doc.key, start);
     crate::fts::event_created(tx, id)?;
     tx.prepare_cached(
         "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
@@ -296,11 +389,17 @@ fn identity<'a>(fields: impl Iterator<Item = &'a str>) -> u64 {
     h
 }
 
-fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fact) -> Result<()> {
+fn write_claim(
+    tx: &Transaction,
+    session: &mut SessionBands,
+    first: &mut FirstSources,
+    doc: Doc,
+    fact: &Fact,
+) -> Result<()> {
     let (r, start, end) = (&fact.r, fact.start, fact.end);
     let text = r.text.as_deref().unwrap_or("");
     if let Some(id) = find_duplicate(tx, session, FactKind::Claim, fact)? {
-        if add_source(tx, FactKind::Claim, id, doc, start, end)? {
+        if add_source(tx, first, FactKind::Claim, id, doc, start, end)? {
             session.replacing(tx, FactKind::Claim, id, fact.identity)?;
             tx.prepare_cached(
                 "UPDATE claims SET date_start = ?2, date_end = ?3, text = ?4, shingles = ?5, record = ?6, first_doc = ?7, first_start = ?8 WHERE id = ?1",
@@ -331,6 +430,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
             start,
     ])?;
     let id = tx.last_insert_rowid();
+    first.created(FactKind::Claim, id, doc.key, start);
     tx.prepare_cached(
         "INSERT INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -346,6 +446,7 @@ fn write_claim(tx: &Transaction, session: &mut SessionBands, doc: Doc, fact: &Fa
 /// first source (`first_doc`, `first_start`), updated with its record.
 fn add_source(
     tx: &Transaction,
+    first: &mut FirstSources,
     kind: FactKind,
     id: i64,
     doc: Doc,
@@ -353,39 +454,50 @@ fn add_source(
     end: i64,
 ) -> Result<bool> {
     let k = kind.name();
-    let insert = format!(
-        "INSERT OR IGNORE INTO {k}_sources ({k}_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)"
-    );
-    tx.prepare_cached(&insert)?
+    // The statements by kind, as string constants: cached by their text.
+    let (insert, lookup) = match kind {
+        FactKind::Event => (
+            "INSERT OR IGNORE INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
+            "SELECT d.id, f.first_start FROM events f JOIN documents d ON d.key = f.first_doc WHERE f.id = ?1",
+        ),
+        FactKind::Claim => (
+            "INSERT OR IGNORE INTO claim_sources (claim_id, doc, start, end) VALUES (?1, ?2, ?3, ?4)",
+            "SELECT d.id, f.first_start FROM claims f JOIN documents d ON d.key = f.first_doc WHERE f.id = ?1",
+        ),
+    };
+    tx.prepare_cached(insert)?
         .execute(params![id, doc.key, start, end])?;
-    let first = format!(
-        "SELECT d.id, f.first_start FROM {k}s f JOIN documents d ON d.key = f.first_doc WHERE f.id = ?1"
-    );
-    let known: Option<(String, i64)> = tx
-        .prepare_cached(&first)?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (d, s) = match known {
-        Some(first) => first,
-        // Written without its first source (by SQL, and found through
-        // band rows written by SQL too): find it. (In a bulk build, with
-        // the index by fact deferred, by a scan.)
+    let is_first = |(d, s): (&str, i64)| (doc.id, start) <= (d, s);
+    let now_first = match first.get(kind, id) {
+        Some(known) => is_first(known),
         None => {
-            let found: Option<(String, i64)> = tx
-                .prepare_cached(&format!(
-                    "SELECT d.id, s.start FROM {k}_sources s JOIN documents d ON d.key = s.doc
-                     WHERE s.{k}_id = ?1 ORDER BY d.id, s.start LIMIT 1"
-                ))?
+            let known: Option<(String, i64)> = tx
+                .prepare_cached(lookup)?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            match found {
-                Some(first) => first,
-                // Written without any source: this one is its first.
-                None => return Ok(true),
+            match known {
+                Some((d, s)) => is_first((&d, s)),
+                // Written without its first source (by SQL, and found
+                // through band rows written by SQL too): find it. (In a
+                // bulk build, with the index by fact deferred, by a scan.)
+                None => {
+                    let found: Option<(String, i64)> = tx
+                        .prepare_cached(&format!(
+                            "SELECT d.id, s.start FROM {k}_sources s JOIN documents d ON d.key = s.doc
+                             WHERE s.{k}_id = ?1 ORDER BY d.id, s.start LIMIT 1"
+                        ))?
+                        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    // Written without any source: this one is its first.
+                    found.is_none_or(|(d, s)| is_first((&d, s)))
+                }
             }
         }
     };
-    Ok((doc.id, start) <= (d.as_str(), s))
+    if now_first {
+        first.replaced(kind, id, doc.key, start);
+    }
+    Ok(now_first)
 }
 
 /// The fingerprint's MinHash bands, each mixed with the fact's identity

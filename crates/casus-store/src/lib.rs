@@ -62,6 +62,8 @@ pub struct Store {
     bands: bands::SessionBands,
     /// The token of the bulk build this connection runs ([`Store::begin_bulk`]).
     bulk: Option<i64>,
+    /// The first sources of the facts this connection wrote.
+    first: facts::FirstSources,
     /// Copies committed pages into the file off this thread ([`Store::tune_for_bulk`]).
     checkpointer: Option<checkpoint::Checkpointer>,
 }
@@ -107,6 +109,7 @@ impl Store {
             path,
             bands: Default::default(),
             bulk: None,
+            first: Default::default(),
             checkpointer: None,
         };
         migrations::migrate(&mut store.conn, &store.path)?;
@@ -143,6 +146,7 @@ impl Store {
             path: self.path.clone(),
             bands: Default::default(),
             bulk: None,
+            first: Default::default(),
             checkpointer: None,
         }))
     }
@@ -307,6 +311,7 @@ impl Store {
         let result = self.write_prepared(items);
         if result.is_err() {
             self.bands.abandon();
+            self.first.abandon();
         }
         result
     }
@@ -328,6 +333,7 @@ impl Store {
             (None, None) => {}
         }
         self.bands.begin(&tx)?;
+        self.first.begin(&tx)?;
         let pending = fts::Pending::begin(&tx)?;
         let mut out = Vec::with_capacity(items.len());
         for (d, raw) in items {
@@ -342,7 +348,7 @@ impl Store {
             }
             let key = write_document(&tx, d, *raw)?;
             let doc = facts::Doc { key, id: &d.id };
-            facts::write_facts(&tx, &mut self.bands, doc, &d.facts)?;
+            facts::write_facts(&tx, &mut self.bands, &mut self.first, doc, &d.facts)?;
             out.push(Ingested::New);
         }
         pending.finish(&tx)?;

@@ -346,3 +346,43 @@ fn doc_prefix_filter_finds_the_documents_events() {
     assert!(all > of_a.len(), "an empty prefix is every document");
     assert!(listed("zz").is_empty(), "no content id starts with zz");
 }
+
+/// A writer that caches the first source of the facts it wrote notices
+/// when another connection has given one of them an earlier source.
+#[test]
+fn a_first_source_another_writer_stored_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kb.db");
+    let statement = "Azerbaijani forces shelled Stepanakert on 4 October 2020.";
+    // Three documents stating it, by content id: first, middle, last.
+    let mut docs: Vec<(String, String)> = (0..3)
+        .map(|i| {
+            let text = format!("{statement}\n\nNote {i}.");
+            (casus_read::content_id(text.as_bytes()), text)
+        })
+        .collect();
+    docs.sort();
+    let [(first, first_text), (_, middle_text), (_, last_text)] = &docs[..] else {
+        unreachable!()
+    };
+    let mut a = Store::open(&db).unwrap();
+    a.ingest(&process("last.txt", last_text), last_text.as_bytes())
+        .unwrap();
+    let mut b = Store::open(&db).unwrap();
+    b.ingest(&process("first.txt", first_text), first_text.as_bytes())
+        .unwrap();
+    // Later than the first source, earlier than the one `a` wrote.
+    a.ingest(&process("middle.txt", middle_text), middle_text.as_bytes())
+        .unwrap();
+    let (events, sources, first_doc): (i64, i64, String) = a
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_sources),
+                    (SELECT d.id FROM events e JOIN documents d ON d.key = e.first_doc)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((events, sources), (1, 3), "one statement, three sources");
+    assert_eq!(&first_doc, first);
+}
