@@ -50,11 +50,36 @@ pub struct RemovedRow {
     pub span: [i64; 2],
 }
 
+/// A mention to store, its strings borrowed from whatever found it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewMention<'a> {
+    pub span: [i64; 2],
+    pub text: &'a str,
+    pub entity_id: &'a str,
+    pub entity_type: &'a str,
+    pub name: &'a str,
+    pub country: Option<&'a str>,
+    pub sector: Option<&'a str>,
+    pub person_id: Option<&'a str>,
+}
+
+/// A temporal expression to store, its strings borrowed.
+#[derive(Debug, Clone)]
+pub(crate) struct NewTimex<'a> {
+    pub span: [i64; 2],
+    pub text: &'a str,
+    pub kind: String,
+    pub value: &'a str,
+    pub modifier: Option<&'a str>,
+    pub date_start: Option<&'a str>,
+    pub date_end: Option<&'a str>,
+}
+
 /// A document's annotations, ready to be written.
 #[derive(Debug, Default)]
-pub(crate) struct Annotations {
-    pub mentions: Vec<MentionRow>,
-    pub timexes: Vec<TimexRow>,
+pub(crate) struct Annotations<'a> {
+    pub mentions: Vec<NewMention<'a>>,
+    pub timexes: Vec<NewTimex<'a>>,
     pub removed: Vec<RemovedRow>,
 }
 
@@ -74,7 +99,7 @@ type PackedTimex<'a> = (
 /// `[kind, start, end]`.
 type PackedRemoved<'a> = (&'a str, i64, i64);
 
-impl Annotations {
+impl Annotations<'_> {
     /// Puts each kind in span order, as it is stored and read.
     pub(crate) fn sort(&mut self) {
         self.mentions.sort_by_key(|m| m.span);
@@ -90,13 +115,7 @@ impl Annotations {
             .mentions
             .iter()
             .map(|m| {
-                (
-                    m.span[0],
-                    m.span[1],
-                    m.text.as_str(),
-                    m.entity_id.as_str(),
-                    m.person_id.as_deref(),
-                )
+                (m.span[0], m.span[1], m.text, m.entity_id, m.person_id)
             })
             .collect();
         let timexes: Vec<PackedTimex> = self
@@ -106,12 +125,12 @@ impl Annotations {
                 (
                     t.span[0],
                     t.span[1],
-                    t.text.as_str(),
+                    t.text,
                     t.kind.as_str(),
-                    t.value.as_str(),
-                    t.modifier.as_deref(),
-                    t.date_start.as_deref(),
-                    t.date_end.as_deref(),
+                    t.value,
+                    t.modifier,
+                    t.date_start,
+                    t.date_end,
                 )
             })
             .collect();
@@ -124,16 +143,16 @@ impl Annotations {
         let mut entities: Vec<EntityCount> = Vec::new();
         let mut at: HashMap<&str, usize> = HashMap::new();
         for m in &self.mentions {
-            match at.get(m.entity_id.as_str()) {
+            match at.get(m.entity_id) {
                 Some(&i) => entities[i].count += 1,
                 None => {
-                    at.insert(&m.entity_id, entities.len());
+                    at.insert(m.entity_id, entities.len());
                     entities.push(EntityCount {
-                        id: m.entity_id.clone(),
-                        kind: m.entity_type.clone(),
-                        name: m.name.clone(),
-                        country: m.country.clone(),
-                        sector: m.sector.clone(),
+                        id: m.entity_id.to_string(),
+                        kind: m.entity_type.to_string(),
+                        name: m.name.to_string(),
+                        country: m.country.map(str::to_string),
+                        sector: m.sector.map(str::to_string),
                         count: 1,
                     });
                 }

@@ -1,5 +1,7 @@
 //! The fields of an event or claim record that the knowledge base keeps in
-//! columns, read straight from the record's JSON (or a loaded value).
+//! columns, read straight from the record's JSON (or a loaded value), or
+//! taken from the extracted event or claim itself when the pipeline has
+//! just found it (the same values, without parsing the JSON back).
 //!
 //! Only these fields are parsed; the rest of the record (rules, auxiliary
 //! flags, raw names) is skipped unbuilt. A scalar of an unexpected type
@@ -10,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// The column values of one fact record.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Columns {
     #[serde(rename = "type", deserialize_with = "text")]
@@ -40,7 +42,7 @@ pub(crate) struct Columns {
 }
 
 /// An actor or recipient.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Party {
     #[serde(deserialize_with = "text")]
@@ -52,7 +54,7 @@ pub(crate) struct Party {
 }
 
 /// A resolved date.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Period {
     #[serde(deserialize_with = "text")]
@@ -62,7 +64,7 @@ pub(crate) struct Period {
 }
 
 /// A place.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Place {
     #[serde(deserialize_with = "text")]
@@ -74,7 +76,7 @@ pub(crate) struct Place {
 }
 
 /// A claimed number.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Range {
     #[serde(deserialize_with = "integer")]
@@ -84,7 +86,9 @@ pub(crate) struct Range {
 }
 
 impl Columns {
-    /// The columns of a record stored as JSON.
+    /// The columns of a record stored as JSON (what the typed ones
+    /// below must equal).
+    #[cfg(test)]
     pub fn from_json(json: &str) -> serde_json::Result<Columns> {
         serde_json::from_str(json)
     }
@@ -92,6 +96,50 @@ impl Columns {
     /// The columns of a record given as a JSON value.
     pub fn from_value(v: &Value) -> serde_json::Result<Columns> {
         Columns::deserialize(v)
+    }
+
+    /// The columns of an event the pipeline found, whose evidence is `text`.
+    pub fn of_event(e: &casus_extract::Event, text: &str) -> Columns {
+        Columns {
+            kind: Some(e.kind.clone()),
+            mode: e.mode.clone(),
+            claimed_by: e.claimed_by.clone(),
+            text: Some(text.to_string()),
+            actor: e.actor.as_ref().map(Party::of),
+            recipient: e.recipient.as_ref().map(Party::of),
+            date: e.date.as_ref().map(|d| Period {
+                start: Some(d.start.clone()),
+                end: Some(d.end.clone()),
+            }),
+            location: e.location.as_ref().map(|p| Place {
+                id: Some(p.id.clone()),
+                lat: p.lat,
+                lon: p.lon,
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// The columns of a claim the pipeline found, whose evidence is `text`.
+    pub fn of_claim(c: &casus_extract::Claim, text: &str) -> Columns {
+        Columns {
+            category: Some(c.category.clone()),
+            population: Some(c.population.clone()),
+            item: c.item.clone(),
+            subject: c.subject.clone(),
+            claimant: c.claimant.clone(),
+            text: Some(text.to_string()),
+            date: c.date.as_ref().map(|d| Period {
+                start: Some(d.start.clone()),
+                end: Some(d.end.clone()),
+            }),
+            // As JSON reads them: a count beyond i64 is no integer.
+            value: Some(Range {
+                low: c.value.low.and_then(|n| i64::try_from(n).ok()),
+                high: c.value.high.and_then(|n| i64::try_from(n).ok()),
+            }),
+            ..Default::default()
+        }
     }
 
     pub fn actor(&self) -> Option<&Party> {
@@ -120,6 +168,16 @@ impl Columns {
 
     pub fn high(&self) -> Option<i64> {
         self.value.as_ref()?.high
+    }
+}
+
+impl Party {
+    fn of(a: &casus_extract::Actor) -> Party {
+        Party {
+            id: Some(a.id.clone()),
+            country: a.country.clone(),
+            sector: a.sector.clone(),
+        }
     }
 }
 
@@ -164,5 +222,38 @@ mod tests {
         let c = Columns::from_value(&v).unwrap();
         assert_eq!((c.category.as_deref(), c.low()), (Some("killed"), Some(5)));
         assert!(Columns::from_json(r#"{"actor":"ARM"}"#).is_err());
+    }
+
+    /// The columns taken from the extracted facts are those their stored
+    /// records give, for every event and claim of the embedded corpus.
+    #[test]
+    fn extracted_facts_give_the_columns_their_records_give() {
+        let pipeline = casus_pipeline::Pipeline::embedded();
+        let (mut events, mut claims) = (0, 0);
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+        for entry in std::fs::read_dir(seeds).unwrap() {
+            let path = entry.unwrap().path();
+            let raw = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let doc = casus_read::read_bytes(&name, &raw, &Default::default()).unwrap();
+            let p = pipeline.process(doc);
+            let records = casus_pipeline::records::stored_fact_records(&p);
+            let typed = p
+                .events
+                .iter()
+                .map(|e| Columns::of_event(e, &p.doc.clean[e.start..e.end]))
+                .chain(
+                    p.claims
+                        .iter()
+                        .map(|c| Columns::of_claim(c, &p.doc.clean[c.start..c.end])),
+                );
+            for (r, c) in records.iter().zip(typed) {
+                assert_eq!(Columns::from_json(&r.record).unwrap(), c, "{}", r.record);
+            }
+            assert_eq!(records.len(), p.events.len() + p.claims.len());
+            events += p.events.len();
+            claims += p.claims.len();
+        }
+        assert!(events > 500 && claims > 50, "{events} events, {claims} claims");
     }
 }

@@ -7,7 +7,6 @@
 //! population, item, subject, claimant and value. Candidates are found
 //! through the MinHash bands stored beside each fact.
 
-use casus_pipeline::records::FactJson;
 use casus_pipeline::sources::{Fingerprint, SAME_STATEMENT};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
@@ -87,17 +86,23 @@ pub fn prepare(records: Vec<Value>) -> Result<Vec<Fact>> {
 }
 
 /// Prepares a processed document's events and claims, serialised once
-/// for storage ([`casus_pipeline::records::stored_fact_records`]): the
-/// columns are read back from that JSON without building the whole
-/// record as a value.
-pub fn prepare_stored(records: Vec<FactJson>) -> Result<Vec<Fact>> {
+/// for storage ([`casus_pipeline::records::stored_fact_records`]); the
+/// columns are taken from the extracted facts themselves (the values
+/// their JSON holds, without parsing it back).
+pub fn prepare_processed(p: &casus_pipeline::Processed) -> Result<Vec<Fact>> {
+    let records = casus_pipeline::records::stored_fact_records(p);
+    let evidence = |start: usize, end: usize| p.doc.clean.get(start..end).unwrap_or("");
+    let columns = p
+        .events
+        .iter()
+        .map(|e| (FactKind::Event, Columns::of_event(e, evidence(e.start, e.end))))
+        .chain(
+            p.claims
+                .iter()
+                .map(|c| (FactKind::Claim, Columns::of_claim(c, evidence(c.start, c.end)))),
+        );
     let mut facts = Facts::with_capacity(records.len());
-    for r in records {
-        let kind = match r.kind {
-            "event" => FactKind::Event,
-            _ => FactKind::Claim,
-        };
-        let columns = Columns::from_json(&r.record)?;
+    for (r, (kind, columns)) in records.into_iter().zip(columns) {
         facts.push(kind, columns, r.record, r.span[0] as i64, r.span[1] as i64);
     }
     Ok(facts.out)

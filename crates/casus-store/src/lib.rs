@@ -228,6 +228,7 @@ impl Store {
             // Every band row is stored: the memory is not needed to finish
             // (the sorts of the build are), nor afterwards.
             self.bands = Default::default();
+            self.first = Default::default();
             bulk::complete(&tx, None)?;
         } else {
             self.bands = Default::default();
@@ -460,29 +461,29 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
             .timexes
             .iter()
             .map(|t| {
-                Ok(annotations::TimexRow {
+                Ok(annotations::NewTimex {
                     span: raw(t.start, t.end),
-                    text: t.text.clone(),
+                    text: &t.text,
                     kind: kind_name(t.kind)?,
-                    value: t.value.clone(),
-                    modifier: t.modifier.clone(),
-                    date_start: t.date.as_ref().map(|x| x.start.clone()),
-                    date_end: t.date.as_ref().map(|x| x.end.clone()),
+                    value: &t.value,
+                    modifier: t.modifier.as_deref(),
+                    date_start: t.date.as_ref().map(|x| x.start.as_str()),
+                    date_end: t.date.as_ref().map(|x| x.end.as_str()),
                 })
             })
             .collect::<Result<_>>()?,
         mentions: p
             .mentions
             .iter()
-            .map(|m| annotations::MentionRow {
+            .map(|m| annotations::NewMention {
                 span: raw(m.start, m.end),
-                text: m.text.clone(),
-                entity_id: m.entity.id.clone(),
-                entity_type: m.entity.kind.clone(),
-                name: m.entity.name.clone(),
-                country: m.entity.country.clone(),
-                sector: m.entity.sector.clone(),
-                person_id: m.person.as_ref().map(|x| x.id.clone()),
+                text: &m.text,
+                entity_id: &m.entity.id,
+                entity_type: &m.entity.kind,
+                name: &m.entity.name,
+                country: m.entity.country.as_deref(),
+                sector: m.entity.sector.as_deref(),
+                person_id: m.person.as_ref().map(|x| x.id.as_str()),
             })
             .collect(),
     };
@@ -502,7 +503,7 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
         doc_date: p.doc_date(),
         sentences,
         annotations,
-        facts: facts::prepare_stored(casus_pipeline::records::stored_fact_records(p))?,
+        facts: facts::prepare_processed(p)?,
     })
 }
 

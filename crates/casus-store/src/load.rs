@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::annotations::{Annotations, MentionRow, TimexRow};
+use crate::annotations::{Annotations, NewMention, NewTimex};
 use crate::{facts, Ingested, Prepared, Result, SentenceRow, Store, StoreError};
 
 fn text<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
@@ -69,27 +69,27 @@ impl Prepared {
             mentions: of_kind(records, "mention")
                 .map(|m| {
                     let e = &m["entity"];
-                    MentionRow {
+                    NewMention {
                         span: span(m),
-                        text: text(m, "text").unwrap_or("").to_string(),
-                        entity_id: e["id"].as_str().unwrap_or("?").to_string(),
-                        entity_type: e["type"].as_str().unwrap_or("?").to_string(),
-                        name: e["name"].as_str().unwrap_or("?").to_string(),
-                        country: owned(&e["country"]),
-                        sector: owned(&e["sector"]),
-                        person_id: owned(&m["person"]["id"]),
+                        text: text(m, "text").unwrap_or(""),
+                        entity_id: e["id"].as_str().unwrap_or("?"),
+                        entity_type: e["type"].as_str().unwrap_or("?"),
+                        name: e["name"].as_str().unwrap_or("?"),
+                        country: e["country"].as_str(),
+                        sector: e["sector"].as_str(),
+                        person_id: m["person"]["id"].as_str(),
                     }
                 })
                 .collect(),
             timexes: of_kind(records, "timex")
-                .map(|t| TimexRow {
+                .map(|t| NewTimex {
                     span: span(t),
-                    text: text(t, "text").unwrap_or("").to_string(),
+                    text: text(t, "text").unwrap_or(""),
                     kind: text(t, "type").unwrap_or("DATE").to_string(),
-                    value: text(t, "value").unwrap_or("").to_string(),
-                    modifier: owned(&t["mod"]),
-                    date_start: owned(&t["date"]["start"]),
-                    date_end: owned(&t["date"]["end"]),
+                    value: text(t, "value").unwrap_or(""),
+                    modifier: t["mod"].as_str(),
+                    date_start: t["date"]["start"].as_str(),
+                    date_end: t["date"]["end"].as_str(),
                 })
                 .collect(),
             removed: Vec::new(),
