@@ -318,6 +318,9 @@ pub(crate) struct SessionBands {
     kinds: [KindBands; 2],
     /// Whether this connection runs a bulk build ([`crate::bulk`]).
     bulk: bool,
+    /// `PRAGMA data_version` at the last transaction: another connection
+    /// has committed when it changes.
+    data_version: Option<i64>,
 }
 
 impl Default for SessionBands {
@@ -340,6 +343,7 @@ impl SessionBands {
         SessionBands {
             kinds: [KindBands::new(max_slots), KindBands::new(max_slots)],
             bulk: false,
+            data_version: None,
         }
     }
 
@@ -348,9 +352,13 @@ impl SessionBands {
         self.bulk = bulk;
     }
 
-    /// Starts a write transaction: facts another connection wrote since the
-    /// last one (or all, the first time) are looked up in the stored index.
+    /// Starts a write transaction: if another connection has committed
+    /// since the last one (or this is the first), every stored fact is
+    /// looked up in the stored index, as what is cached may be stale
+    /// (new facts, or new evidence for facts this connection wrote).
     pub(crate) fn begin(&mut self, tx: &Transaction) -> Result<()> {
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let foreign = self.data_version.replace(version) != Some(version);
         for kind in [FactKind::Event, FactKind::Claim] {
             let max: i64 = tx
                 .prepare_cached(&format!(
@@ -360,7 +368,7 @@ impl SessionBands {
                 .query_row([], |r| r.get(0))?;
             let k = &mut self.kinds[index(kind)];
             k.pending.clear();
-            if k.stored_upto.is_none() || max != k.known_max {
+            if foreign || k.stored_upto.is_none() || max != k.known_max {
                 // Another connection wrote (or this is the first
                 // transaction): what is cached may be stale. In a bulk
                 // build the facts only memory held are stored first.

@@ -386,3 +386,47 @@ fn a_first_source_another_writer_stored_is_seen() {
     assert_eq!((events, sources), (1, 3), "one statement, three sources");
     assert_eq!(&first_doc, first);
 }
+
+/// A writer that caches the bands and fingerprints of the facts it wrote
+/// notices when another connection has given one of them new evidence
+/// (an earlier source, a near duplicate of the old evidence): a later
+/// near duplicate of the new evidence joins the fact.
+#[test]
+fn evidence_another_writer_replaced_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kb.db");
+    let old = "Azerbaijani forces shelled Stepanakert with heavy artillery on 4 October 2020, local officials in the city said on Sunday evening.";
+    // One word apart from the old evidence, and the next one word apart
+    // from it (two from the old).
+    let new = old.replace("heavy", "massive");
+    let next = new.replace("Sunday", "Monday");
+    // Documents whose content ids put the new evidence first.
+    let doc = |text: &str, i: usize| {
+        let body = format!("{text}\n\nNote {i}.");
+        (casus_read::content_id(body.as_bytes()), body)
+    };
+    let (mut i, mut j) = (0, 1);
+    while doc(&new, j).0 > doc(old, i).0 {
+        (i, j) = (i + 2, j + 2);
+    }
+    let (old_doc, new_doc, next_doc) = (doc(old, i).1, doc(&new, j).1, doc(&next, 0).1);
+    let mut a = Store::open(&db).unwrap();
+    a.ingest(&process("old.txt", &old_doc), old_doc.as_bytes())
+        .unwrap();
+    let mut b = Store::open(&db).unwrap();
+    b.ingest(&process("new.txt", &new_doc), new_doc.as_bytes())
+        .unwrap();
+    a.ingest(&process("next.txt", &next_doc), next_doc.as_bytes())
+        .unwrap();
+    let (events, sources, text): (i64, i64, String) = a
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_sources),
+                    (SELECT text FROM events ORDER BY id LIMIT 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(text.contains("massive"), "the new evidence is the fact's: {text}");
+    assert_eq!((events, sources), (1, 3), "one statement, three sources");
+}
