@@ -114,9 +114,7 @@ impl Annotations<'_> {
         let mentions: Vec<PackedMention> = self
             .mentions
             .iter()
-            .map(|m| {
-                (m.span[0], m.span[1], m.text, m.entity_id, m.person_id)
-            })
+            .map(|m| (m.span[0], m.span[1], m.text, m.entity_id, m.person_id))
             .collect();
         let timexes: Vec<PackedTimex> = self
             .timexes

@@ -186,7 +186,10 @@ pub(crate) fn complete(tx: &Transaction, session: Option<&SessionBands>) -> Resu
             }
         }
         if suspended {
-            tx.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?;
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}) VALUES ('optimize')"),
+                [],
+            )?;
         }
     }
     tx.execute_batch("DELETE FROM bulk_build;")?;

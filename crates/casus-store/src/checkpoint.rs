@@ -63,9 +63,8 @@ impl Checkpointer {
                     if !late.is_zero() {
                         std::thread::sleep(late);
                     }
-                    let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                        r.get::<_, i64>(1)
-                    });
+                    let result = conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
                     if report.send(result).is_err() {
                         break;
                     }
@@ -153,7 +152,8 @@ mod tests {
         let wal = dir.join("kb.db-wal");
         let mut largest = 0;
         let version = |c: &Connection| -> i64 {
-            c.query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap()
+            c.query_row("PRAGMA data_version", [], |r| r.get(0))
+                .unwrap()
         };
         let before = version(&conn);
         for _ in 0..transactions {

@@ -254,6 +254,9 @@ mod tests {
             events += p.events.len();
             claims += p.claims.len();
         }
-        assert!(events > 500 && claims > 50, "{events} events, {claims} claims");
+        assert!(
+            events > 500 && claims > 50,
+            "{events} events, {claims} claims"
+        );
     }
 }

@@ -95,12 +95,18 @@ pub fn prepare_processed(p: &casus_pipeline::Processed) -> Result<Vec<Fact>> {
     let columns = p
         .events
         .iter()
-        .map(|e| (FactKind::Event, Columns::of_event(e, evidence(e.start, e.end))))
-        .chain(
-            p.claims
-                .iter()
-                .map(|c| (FactKind::Claim, Columns::of_claim(c, evidence(c.start, c.end)))),
-        );
+        .map(|e| {
+            (
+                FactKind::Event,
+                Columns::of_event(e, evidence(e.start, e.end)),
+            )
+        })
+        .chain(p.claims.iter().map(|c| {
+            (
+                FactKind::Claim,
+                Columns::of_claim(c, evidence(c.start, c.end)),
+            )
+        }));
     let mut facts = Facts::with_capacity(records.len());
     for (r, (kind, columns)) in records.into_iter().zip(columns) {
         facts.push(kind, columns, r.record, r.span[0] as i64, r.span[1] as i64);

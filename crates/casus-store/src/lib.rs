@@ -184,7 +184,8 @@ impl Store {
         if let Some(c) = &mut self.checkpointer {
             if !c.committed() {
                 self.checkpointer = None;
-                self.conn.execute_batch("PRAGMA wal_autocheckpoint = 16384;")?;
+                self.conn
+                    .execute_batch("PRAGMA wal_autocheckpoint = 16384;")?;
             }
         }
         Ok(())

@@ -151,22 +151,38 @@ impl Store {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let mut st = self.conn.prepare_cached(
-            "SELECT d.id, d.name, s.start, s.end, snippet(sentences_fts, 0, '[', ']', '…', 24), bm25(sentences_fts)
+        // Ranked first, then only the hits shown get their snippet and
+        // document: in one query SQLite built both for every match before
+        // sorting (a common word on a 1 GB knowledge base: 17 s).
+        let ranked: Vec<(i64, f64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid, bm25(sentences_fts) FROM sentences_fts
+                 WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts), rowid LIMIT ?2",
+            )?
+            .query_map(params![q, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut hit = self.conn.prepare_cached(
+            "SELECT d.id, d.name, s.start, s.end, snippet(sentences_fts, 0, '[', ']', '…', 24)
              FROM sentences_fts JOIN sentences s ON s.rowid = sentences_fts.rowid JOIN documents d ON d.key = s.doc
-             WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts) LIMIT ?2",
+             WHERE sentences_fts MATCH ?1 AND sentences_fts.rowid = ?2",
         )?;
-        let rows = st
-            .query_map(params![q, limit as i64], |r| {
-                Ok(SearchHit {
-                    doc_id: r.get(0)?,
-                    doc: r.get(1)?,
-                    span: [r.get(2)?, r.get(3)?],
-                    snippet: r.get(4)?,
-                    score: -r.get::<_, f64>(5)?,
+        let mut rows = Vec::with_capacity(ranked.len());
+        for (rowid, bm25) in ranked {
+            let found = hit
+                .query_row(params![q, rowid], |r| {
+                    Ok(SearchHit {
+                        doc_id: r.get(0)?,
+                        doc: r.get(1)?,
+                        span: [r.get(2)?, r.get(3)?],
+                        snippet: r.get(4)?,
+                        score: -bm25,
+                    })
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+                .optional()?;
+            // A sentence written between the two reads is left out.
+            rows.extend(found);
+        }
         Ok(rows)
     }
 

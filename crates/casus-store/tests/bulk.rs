@@ -136,7 +136,11 @@ fn a_bulk_build_stores_what_row_by_row_writing_stores() {
         "query indexes wait for the end"
     );
     for table in ["sentences_fts", "events_fts"] {
-        assert_eq!(fts_setting(&bulk, table, "automerge"), Some(0), "{table} merges");
+        assert_eq!(
+            fts_setting(&bulk, table, "automerge"),
+            Some(0),
+            "{table} merges"
+        );
     }
     s.finish_bulk().unwrap();
     assert!(!s.bulk_in_progress().unwrap());

@@ -427,6 +427,32 @@ fn evidence_another_writer_replaced_is_seen() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert!(text.contains("massive"), "the new evidence is the fact's: {text}");
+    assert!(
+        text.contains("massive"),
+        "the new evidence is the fact's: {text}"
+    );
     assert_eq!((events, sources), (1, 3), "one statement, three sources");
+}
+
+/// Search ranks every match, then returns the best `limit` with their
+/// snippets and spans.
+#[test]
+fn search_returns_the_best_ranked_hits() {
+    let mut s = Store::memory().unwrap();
+    let text = "Shusha was quiet.\n\nTalks were held in Moscow about the ceasefire.\n\n\
+                The ceasefire in Shusha held, and the Shusha ceasefire talks went on.";
+    s.ingest(&process("r.txt", text), text.as_bytes()).unwrap();
+    let all = s.search("ceasefire", 10).unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all[0].score >= all[1].score);
+    assert!(all.iter().all(|h| h.snippet.contains("[ceasefire]")));
+    for h in &all {
+        let sentence = &text[h.span[0] as usize..h.span[1] as usize];
+        assert!(sentence.contains("ceasefire"), "{sentence}");
+    }
+    // The sentence that says it twice ranks first; the limit keeps it.
+    let best = s.search("ceasefire", 1).unwrap();
+    assert_eq!(best.len(), 1);
+    assert!(text[best[0].span[0] as usize..best[0].span[1] as usize].starts_with("The ceasefire"));
+    assert_eq!(best[0].snippet, all[0].snippet);
 }
