@@ -398,6 +398,18 @@ impl SessionBands {
         complete.then(|| k.memory.entries().map(|(b, id)| (b as i64, id)).collect())
     }
 
+    /// Frees what only finding candidates needs (shingles, sketches, exact
+    /// matches), keeping the band table for [`SessionBands::rows_in_memory`]:
+    /// the end of a bulk build needs that memory for its sorts. Call when
+    /// no more facts are written through this session.
+    pub(crate) fn keep_only_bands(&mut self) {
+        for k in &mut self.kinds {
+            k.shingles = ShingleCache::default();
+            k.sketches = Sketches::default();
+            k.exact = Default::default();
+        }
+    }
+
     /// Notes the bands and fingerprint of fact `id` (new, or
     /// re-fingerprinted).
     pub(crate) fn add(&mut self, kind: FactKind, id: i64, bands: &[i64], fp: &Fingerprint) {

@@ -223,13 +223,16 @@ impl Store {
             return Ok(());
         };
         let tx = self.conn.transaction()?;
+        // No more facts are written in this build: the band rows are all
+        // that is still needed in memory, and they go next.
+        self.first = Default::default();
+        self.bands.keep_only_bands();
         if bulk::in_progress(&tx)? == Some(token) {
             bulk::store_bands(&tx, facts::FactKind::Event, Some(&self.bands))?;
             bulk::store_bands(&tx, facts::FactKind::Claim, Some(&self.bands))?;
             // Every band row is stored: the memory is not needed to finish
             // (the sorts of the build are), nor afterwards.
             self.bands = Default::default();
-            self.first = Default::default();
             bulk::complete(&tx, None)?;
         } else {
             self.bands = Default::default();
