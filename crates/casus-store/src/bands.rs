@@ -34,21 +34,53 @@ use crate::facts::FactKind;
 use crate::Result;
 
 /// The largest in-memory table by default: 2^24 slots of 12 bytes
-/// (192 MiB), which holds the bands of about 1.5 million facts (half a
-/// gigabyte of text).
+/// (192 MiB), one per distinct band key, which holds the bands of about
+/// 2 million facts (well over a gigabyte of text).
 const MAX_SLOTS: usize = 1 << 24;
 /// Slots a table starts with.
 const MIN_SLOTS: usize = 1 << 12;
+/// The share of its slots (percent) a table fills before it doubles. A
+/// table at its largest fills up to [`FULL_PERCENT`] instead: its probes
+/// get longer, but what comes after it, the stored index, costs a B-tree
+/// descent per band.
+const GROW_PERCENT: usize = 70;
+const FULL_PERCENT: usize = 85;
+/// A slot's value with this bit set is the index of an id list.
+const LIST: u32 = 1 << 31;
 
-/// A multimap from band keys to fact ids, open addressing with linear
-/// probing: two flat arrays, no allocation per entry. Ids are stored as
-/// offsets above a base id, in 32 bits; offset 0 marks an empty slot (a
-/// key may be any value).
+/// One distinct band key (in two halves, so that a slot takes 12 bytes)
+/// and its value: the offset of its one fact id above the map's base, or
+/// [`LIST`] and the index of its ids' list; 0 for an empty slot.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    key_low: u32,
+    key_high: u32,
+    value: u32,
+}
+
+impl Slot {
+    fn key(&self) -> u64 {
+        u64::from(self.key_low) | u64::from(self.key_high) << 32
+    }
+}
+
+/// A multimap from band keys to fact ids: open addressing with linear
+/// probing, one slot per distinct key, and the ids of a key that has
+/// several in a list of their own. Ids are stored as offsets above a base
+/// id, in 31 bits.
+///
+/// Why lists: a templated sentence ("protesters over X marched through
+/// Y") gives a thousand facts the same band. Held one entry per slot,
+/// they made a run of a thousand full slots that every key hashing into it
+/// walked through, on every lookup and insert.
 #[derive(Debug)]
 pub(crate) struct BandMap {
-    keys: Vec<u64>,
-    ids: Vec<u32>,
-    len: usize,
+    slots: Vec<Slot>,
+    /// The ids of keys with more than one, ascending.
+    lists: Vec<Vec<u32>>,
+    /// Slots in use (distinct keys), and ids held in lists.
+    keys: usize,
+    listed: usize,
     base: i64,
     max_slots: usize,
 }
@@ -57,22 +89,39 @@ impl BandMap {
     fn new(base: i64, max_slots: usize) -> BandMap {
         let slots = MIN_SLOTS.min(max_slots);
         BandMap {
-            keys: vec![0; slots],
-            ids: vec![0; slots],
-            len: 0,
+            slots: vec![Slot::default(); slots],
+            lists: Vec::new(),
+            keys: 0,
+            listed: 0,
             base,
             max_slots,
         }
     }
 
-    fn slot(&self, key: u64) -> usize {
+    fn home(&self, key: u64) -> usize {
         // Band keys are already mixed hashes: their bits are uniform.
-        (key ^ (key >> 32)) as usize & (self.keys.len() - 1)
+        (key ^ (key >> 32)) as usize & (self.slots.len() - 1)
     }
 
-    /// Whether `id` can be held (above the base, within 32 bits of it).
+    /// Whether `id` can be held (above the base, within 31 bits of it).
     fn holds(&self, id: i64) -> bool {
-        id > self.base && id - self.base <= u32::MAX as i64
+        id > self.base && id - self.base < i64::from(LIST)
+    }
+
+    /// Whether one more key takes `keys` keys in `slots` slots past
+    /// `percent` full.
+    fn over(keys: usize, slots: usize, percent: usize) -> bool {
+        (keys + 1) * 100 > slots * percent
+    }
+
+    /// The slot of `key`, or the empty slot where it would go.
+    fn find(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        while self.slots[i].value != 0 && self.slots[i].key() != key {
+            i = (i + 1) & mask;
+        }
+        i
     }
 
     /// Adds `(key, id)` unless present; false when the map is full or the
@@ -81,67 +130,103 @@ impl BandMap {
         if !self.holds(id) {
             return false;
         }
-        if (self.len + 1) * 10 > self.keys.len() * 7 {
-            if self.keys.len() >= self.max_slots {
-                return false;
-            }
-            self.grow();
-        }
         let off = (id - self.base) as u32;
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(key);
-        while self.ids[i] != 0 {
-            if self.keys[i] == key && self.ids[i] == off {
-                return true;
+        let mut at = self.find(key);
+        let value = self.slots[at].value;
+        if value == 0 {
+            // A new key.
+            if Self::over(self.keys, self.slots.len(), GROW_PERCENT) {
+                if self.slots.len() < self.max_slots {
+                    self.grow();
+                    at = self.find(key);
+                } else if Self::over(self.keys, self.slots.len(), FULL_PERCENT) {
+                    return false;
+                }
             }
-            i = (i + 1) & mask;
+            self.slots[at] = Slot {
+                key_low: key as u32,
+                key_high: (key >> 32) as u32,
+                value: off,
+            };
+            self.keys += 1;
+            return true;
         }
-        self.keys[i] = key;
-        self.ids[i] = off;
-        self.len += 1;
+        if value == off {
+            return true;
+        }
+        // Lists are bounded like the slots: at most one id per slot.
+        if self.listed + 2 > self.max_slots {
+            return false;
+        }
+        if value & LIST == 0 {
+            let (low, high) = (value.min(off), value.max(off));
+            self.slots[at].value = LIST | self.lists.len() as u32;
+            self.lists.push(vec![low, high]);
+            self.listed += 2;
+            return true;
+        }
+        let list = &mut self.lists[(value & !LIST) as usize];
+        // New facts have growing ids: mostly an append.
+        match list.last() {
+            Some(&last) if last < off => list.push(off),
+            _ => match list.binary_search(&off) {
+                Ok(_) => return true,
+                Err(i) => list.insert(i, off),
+            },
+        }
+        self.listed += 1;
         true
     }
 
     fn grow(&mut self) {
-        let slots = self.keys.len() * 2;
-        let old_keys = std::mem::replace(&mut self.keys, vec![0; slots]);
-        let old_ids = std::mem::replace(&mut self.ids, vec![0; slots]);
-        let mask = self.keys.len() - 1;
-        for (k, id) in old_keys.into_iter().zip(old_ids) {
-            if id != 0 {
-                let mut i = self.slot(k);
-                while self.ids[i] != 0 {
-                    i = (i + 1) & mask;
-                }
-                self.keys[i] = k;
-                self.ids[i] = id;
-            }
+        let doubled = vec![Slot::default(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        for slot in old.into_iter().filter(|s| s.value != 0) {
+            let i = self.find(slot.key());
+            self.slots[i] = slot;
         }
     }
 
     /// Pushes the ids stored under `key` onto `out`.
     fn get(&self, key: u64, out: &mut Vec<i64>) {
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(key);
-        while self.ids[i] != 0 {
-            if self.keys[i] == key {
-                out.push(self.base + self.ids[i] as i64);
-            }
-            i = (i + 1) & mask;
+        match self.slots[self.find(key)].value {
+            0 => {}
+            v if v & LIST == 0 => out.push(self.base + i64::from(v)),
+            v => out.extend(
+                self.lists[(v & !LIST) as usize]
+                    .iter()
+                    .map(|&off| self.base + i64::from(off)),
+            ),
         }
     }
 
     /// Every `(key, id)` held, in slot order.
     fn entries(&self) -> impl Iterator<Item = (u64, i64)> + '_ {
-        self.keys
+        self.slots
             .iter()
-            .zip(&self.ids)
-            .filter(|(_, &id)| id != 0)
-            .map(|(&k, &id)| (k, self.base + id as i64))
+            .filter(|s| s.value != 0)
+            .flat_map(move |s| {
+                let (single, list) = match s.value {
+                    v if v & LIST == 0 => (Some(v), &[][..]),
+                    v => (None, &self.lists[(v & !LIST) as usize][..]),
+                };
+                single
+                    .into_iter()
+                    .chain(list.iter().copied())
+                    .map(move |off| (s.key(), self.base + i64::from(off)))
+            })
+    }
+
+    /// How many `(key, id)` entries it holds.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.keys + self.listed - self.lists.len()
     }
 
     fn is_full(&self) -> bool {
-        self.keys.len() >= self.max_slots && (self.len + 1) * 10 > self.keys.len() * 7
+        (self.slots.len() >= self.max_slots
+            && Self::over(self.keys, self.slots.len(), FULL_PERCENT))
+            || self.listed + 2 > self.max_slots
     }
 }
 
@@ -716,13 +801,54 @@ mod tests {
     }
 
     #[test]
+    fn a_multimap_at_its_largest_fills_further_before_refusing() {
+        let slots = super::MIN_SLOTS;
+        let mut m = BandMap::new(0, slots);
+        let key = |i: i64| (i as u64).wrapping_mul(0x9e3779b97f4a7c15);
+        let mut held = 0;
+        while m.insert(key(held + 1), held + 1) {
+            held += 1;
+        }
+        assert_eq!(m.slots.len(), slots, "it never grows past its largest");
+        assert_eq!(held as usize, slots * super::FULL_PERCENT / 100);
+        assert!(m.is_full());
+        let mut out = Vec::new();
+        m.get(key(held), &mut out);
+        assert_eq!(out, vec![held], "what it holds is still found");
+    }
+
+    #[test]
+    fn a_key_with_many_ids_keeps_them_apart_from_other_keys() {
+        let key = |i: u64| i.wrapping_mul(0x9e3779b97f4a7c15);
+        let mut m = BandMap::new(0, super::MAX_SLOTS);
+        // A templated band: a thousand facts, and others around them.
+        for id in 1..=1000i64 {
+            assert!(m.insert(key(0), id));
+            assert!(m.insert(key(id as u64), id));
+        }
+        assert!(m.insert(key(0), 500), "present: kept once");
+        assert!(m.insert(key(5), 3), "an older id of a key: in order");
+        assert_eq!(m.len(), 2001);
+        let mut out = Vec::new();
+        m.get(key(0), &mut out);
+        assert_eq!(out, (1..=1000).collect::<Vec<i64>>());
+        out.clear();
+        m.get(key(5), &mut out);
+        assert_eq!(out, vec![3, 5]);
+        let mut all: Vec<(u64, i64)> = m.entries().collect();
+        all.sort_unstable();
+        assert_eq!(all.len(), 2001);
+        assert!(all.contains(&(key(5), 3)) && all.contains(&(key(0), 1000)));
+    }
+
+    #[test]
     fn multimap_grows_without_losing_entries() {
         let mut m = BandMap::new(0, super::MAX_SLOTS);
         for i in 1..20_000i64 {
             let key = (i as u64).wrapping_mul(0x9e3779b97f4a7c15);
             assert!(m.insert(key, i));
         }
-        assert!(m.keys.len() > super::MIN_SLOTS);
+        assert!(m.slots.len() > super::MIN_SLOTS);
         for i in (1..20_000i64).step_by(997) {
             let mut out = Vec::new();
             m.get((i as u64).wrapping_mul(0x9e3779b97f4a7c15), &mut out);
