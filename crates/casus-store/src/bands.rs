@@ -45,6 +45,22 @@ const MIN_SLOTS: usize = 1 << 12;
 /// descent per band.
 const GROW_PERCENT: usize = 70;
 const FULL_PERCENT: usize = 85;
+/// Asks the CPU to load the cache line holding `value`: the loads of a
+/// fact's bands and candidates, each a cache miss in a large table, then
+/// overlap instead of following one another.
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of x86_64; a prefetch is a hint that reads and
+    // writes no memory.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (value as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// A slot's value with this bit set is the index of an id list.
 const LIST: u32 = 1 << 31;
 
@@ -192,12 +208,53 @@ impl BandMap {
         match self.slots[self.find(key)].value {
             0 => {}
             v if v & LIST == 0 => out.push(self.base + i64::from(v)),
-            v => out.extend(
-                self.lists[(v & !LIST) as usize]
-                    .iter()
-                    .map(|&off| self.base + i64::from(off)),
-            ),
+            v => self.extend(v & !LIST, out),
         }
+    }
+
+    /// Asks the CPU to load the home slots of `keys`.
+    fn prefetch(&self, keys: &[i64]) {
+        for &key in keys {
+            prefetch(&self.slots[self.home(key as u64)]);
+        }
+    }
+
+    /// Pushes the ids stored under each of `keys` onto `out`, the same as
+    /// [`BandMap::get`] for each, with their memory loads overlapped: the
+    /// home slots, then the lists they point to, then the lists' ids.
+    fn get_all(&self, keys: &[i64], out: &mut Vec<i64>) {
+        self.prefetch(keys);
+        let mut lists = [0u32; 16];
+        let mut listed = 0;
+        for &key in keys {
+            match self.slots[self.find(key as u64)].value {
+                0 => {}
+                v if v & LIST == 0 => out.push(self.base + i64::from(v)),
+                v if listed < lists.len() => {
+                    prefetch(&self.lists[(v & !LIST) as usize]);
+                    lists[listed] = v & !LIST;
+                    listed += 1;
+                }
+                v => self.extend(v & !LIST, out),
+            }
+        }
+        let lists = &lists[..listed];
+        for &list in lists {
+            if let Some(first) = self.lists[list as usize].first() {
+                prefetch(first);
+            }
+        }
+        for &list in lists {
+            self.extend(list, out);
+        }
+    }
+
+    fn extend(&self, list: u32, out: &mut Vec<i64>) {
+        out.extend(
+            self.lists[list as usize]
+                .iter()
+                .map(|&off| self.base + i64::from(off)),
+        );
     }
 
     /// Every `(key, id)` held, in slot order.
@@ -311,22 +368,14 @@ impl Sketches {
     }
 
     /// Asks the CPU to load the sketches of `ids` (a templated sentence
-    /// has hundreds of candidates, each a cache miss): their loads then
-    /// overlap instead of following one another.
+    /// has hundreds of candidates).
     fn prefetch(&self, ids: &[i64]) {
-        #[cfg(target_arch = "x86_64")]
         for &id in ids {
             let Some(at) = usize::try_from(id - self.base - 1).ok() else {
                 continue;
             };
             if let Some(s) = self.sketches.get(at) {
-                // SAFETY: SSE is part of x86_64; a prefetch is a hint
-                // that reads and writes no memory.
-                unsafe {
-                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                        (s as *const Sketch).cast(),
-                    );
-                }
+                prefetch(s);
             }
         }
     }
@@ -570,8 +619,8 @@ impl SessionBands {
         }
         let k = &self.kinds[index(kind)];
         let mut out = Vec::new();
+        k.memory.get_all(bands, &mut out);
         for &b in bands {
-            k.memory.get(b as u64, &mut out);
             k.rebanded.get(b as u64, &mut out);
         }
         // Stored ids: those before this session, or every one once the
@@ -619,6 +668,8 @@ impl SessionBands {
         fp: &Fingerprint,
     ) -> Result<Option<i64>> {
         let k = &self.kinds[index(kind)];
+        // The candidate lookup that mostly follows reads these.
+        k.memory.prefetch(bands);
         let Some(&id) = k.exact.get(&exact_key(bands)) else {
             return Ok(None);
         };

@@ -62,6 +62,8 @@ pub struct Store {
     bands: bands::SessionBands,
     /// The token of the bulk build this connection runs ([`Store::begin_bulk`]).
     bulk: Option<i64>,
+    /// A bulk build is asked for and starts with the first new document.
+    bulk_wanted: bool,
     /// The first sources of the facts this connection wrote.
     first: facts::FirstSources,
     /// Copies committed pages into the file off this thread ([`Store::tune_for_bulk`]).
@@ -109,6 +111,7 @@ impl Store {
             path,
             bands: Default::default(),
             bulk: None,
+            bulk_wanted: false,
             first: Default::default(),
             checkpointer: None,
         };
@@ -146,6 +149,7 @@ impl Store {
             path: self.path.clone(),
             bands: Default::default(),
             bulk: None,
+            bulk_wanted: false,
             first: Default::default(),
             checkpointer: None,
         }))
@@ -198,10 +202,21 @@ impl Store {
     /// next to what is stored: finishing costs time in proportion to the
     /// whole knowledge base. A build left unfinished (the process died) is
     /// completed by the next writer.
+    ///
+    /// The build starts with the first transaction that stores a new
+    /// document: a load of documents already stored (the same folder
+    /// ingested again) leaves the indexes as they are, where a build
+    /// would drop and rebuild them all.
     pub fn begin_bulk(&mut self) -> Result<()> {
-        if self.bulk.is_some() {
-            return Ok(());
+        if self.bulk.is_none() {
+            self.bulk_wanted = true;
         }
+        Ok(())
+    }
+
+    /// Starts the bulk build [`Store::begin_bulk`] asked for.
+    fn start_bulk(&mut self) -> Result<()> {
+        self.bulk_wanted = false;
         // Any value unlikely to be another live session's.
         let token = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -219,6 +234,7 @@ impl Store {
     /// band rows it held in memory, rebuilds the posting lists and
     /// recreates the indexes, in one transaction.
     pub fn finish_bulk(&mut self) -> Result<()> {
+        self.bulk_wanted = false;
         let Some(token) = self.bulk.take() else {
             return Ok(());
         };
@@ -322,6 +338,9 @@ impl Store {
     }
 
     fn write_prepared(&mut self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<Vec<Ingested>> {
+        if self.bulk_wanted && self.any_new(items)? {
+            self.start_bulk()?;
+        }
         let tx = self.conn.transaction()?;
         // In line with the bulk build the knowledge base records.
         let recorded = bulk::in_progress(&tx)?;
@@ -361,6 +380,21 @@ impl Store {
         tx.commit()?;
         self.committed()?;
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Whether some of `items` is not stored yet.
+    fn any_new(&self, items: &[(&Prepared, Option<&[u8]>)]) -> Result<bool> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?;
+        for (d, _) in items {
+            if !st.exists([&d.id])? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 

@@ -167,6 +167,30 @@ fn a_bulk_build_stores_what_row_by_row_writing_stores() {
 }
 
 #[test]
+fn a_bulk_build_of_documents_already_stored_keeps_the_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let path = dir.path().join("kb.db");
+    ingest(&mut Store::open(&path).unwrap(), &docs);
+    let before = dump(&path);
+    let mut s = Store::open(&path).unwrap();
+    s.begin_bulk().unwrap();
+    ingest(&mut s, &docs);
+    assert!(!s.bulk_in_progress().unwrap(), "nothing new: no build");
+    assert!(has_index(&path, "events_type"), "the indexes stay");
+    s.finish_bulk().unwrap();
+    assert_eq!(dump(&path), before);
+    // One new document starts the build after all.
+    let mut s = Store::open(&dir.path().join("half.db")).unwrap();
+    ingest(&mut s, &docs[..1]);
+    s.begin_bulk().unwrap();
+    ingest(&mut s, &docs[..2]);
+    assert!(s.bulk_in_progress().unwrap());
+    s.finish_bulk().unwrap();
+    assert!(!s.bulk_in_progress().unwrap());
+}
+
+#[test]
 fn a_full_band_table_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let docs = corpus();
