@@ -257,7 +257,21 @@ impl BandMap {
         );
     }
 
+    /// Every `(key, id)` held as a band row, sorted by `(band, id)`. The
+    /// table sorts its own slots (one per key, and a key's ids are a
+    /// sorted list), so the rows need no second copy of the table.
+    fn into_sorted_rows(mut self) -> SortedRows {
+        self.slots.retain(|s| s.value != 0);
+        self.slots.sort_unstable_by_key(|s| s.key() as i64);
+        SortedRows {
+            map: self,
+            slot: 0,
+            listed: 0,
+        }
+    }
+
     /// Every `(key, id)` held, in slot order.
+    #[cfg(test)]
     fn entries(&self) -> impl Iterator<Item = (u64, i64)> + '_ {
         self.slots
             .iter()
@@ -284,6 +298,38 @@ impl BandMap {
         (self.slots.len() >= self.max_slots
             && Self::over(self.keys, self.slots.len(), FULL_PERCENT))
             || self.listed + 2 > self.max_slots
+    }
+}
+
+/// The band rows a [`BandMap`] held, in `(band, id)` order
+/// ([`BandMap::into_sorted_rows`]).
+#[derive(Debug)]
+pub(crate) struct SortedRows {
+    map: BandMap,
+    /// The next slot, and how many ids of its list are done.
+    slot: usize,
+    listed: usize,
+}
+
+impl Iterator for SortedRows {
+    type Item = (i64, i64);
+
+    fn next(&mut self) -> Option<(i64, i64)> {
+        let s = *self.map.slots.get(self.slot)?;
+        let off = if s.value & LIST == 0 {
+            self.slot += 1;
+            s.value
+        } else {
+            let list = &self.map.lists[(s.value & !LIST) as usize];
+            let off = list[self.listed];
+            self.listed += 1;
+            if self.listed == list.len() {
+                self.slot += 1;
+                self.listed = 0;
+            }
+            off
+        };
+        Some((s.key() as i64, self.map.base + i64::from(off)))
     }
 }
 
@@ -518,18 +564,21 @@ impl SessionBands {
         Ok(())
     }
 
-    /// The band rows of the facts of `kind` above `upto` up to `max`, if
-    /// memory holds all of them (it does unless it filled up or another
+    /// Takes the band rows of the facts of `kind` above `upto` up to
+    /// `max` out of memory, sorted by `(band, id)` and each once, if memory
+    /// holds all of them (it does unless it filled up or another
     /// connection wrote): what [`crate::bulk`] would otherwise recompute.
-    pub(crate) fn rows_in_memory(
-        &self,
+    /// The table is left empty; the caller restarts it.
+    pub(crate) fn take_rows_in_memory(
+        &mut self,
         kind: FactKind,
         upto: i64,
         max: i64,
-    ) -> Option<Vec<(i64, i64)>> {
-        let k = &self.kinds[index(kind)];
+    ) -> Option<SortedRows> {
+        let k = &mut self.kinds[index(kind)];
         let complete = !k.spilled && k.memory.base == upto && k.known_max == max;
-        complete.then(|| k.memory.entries().map(|(b, id)| (b as i64, id)).collect())
+        let empty = BandMap::new(k.memory.base, k.memory.max_slots);
+        complete.then(|| std::mem::replace(&mut k.memory, empty).into_sorted_rows())
     }
 
     /// Frees what only finding candidates needs (shingles, sketches, exact
@@ -890,6 +939,10 @@ mod tests {
         all.sort_unstable();
         assert_eq!(all.len(), 2001);
         assert!(all.contains(&(key(5), 3)) && all.contains(&(key(0), 1000)));
+        // As band rows: by signed band, then id, each once.
+        let mut rows: Vec<(i64, i64)> = all.iter().map(|&(k, id)| (k as i64, id)).collect();
+        rows.sort_unstable();
+        assert_eq!(m.into_sorted_rows().collect::<Vec<_>>(), rows);
     }
 
     #[test]

@@ -140,9 +140,9 @@ pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
 /// stored, rebuilds the posting lists, recreates the indexes and
 /// triggers, and clears the record. Idempotent steps, so a build
 /// interrupted anywhere completes the same way.
-pub(crate) fn complete(tx: &Transaction, session: Option<&SessionBands>) -> Result<()> {
+pub(crate) fn complete(tx: &Transaction, mut session: Option<&mut SessionBands>) -> Result<()> {
     for kind in [FactKind::Event, FactKind::Claim] {
-        store_bands(tx, kind, session)?;
+        store_bands(tx, kind, session.as_deref_mut())?;
     }
     // Built before their indexes exist: one sorted pass into the table,
     // the rows the `events_keys_insert` trigger writes, from one scan of
@@ -207,7 +207,7 @@ pub(crate) fn complete(tx: &Transaction, session: Option<&SessionBands>) -> Resu
 pub(crate) fn store_bands(
     tx: &Transaction,
     kind: FactKind,
-    session: Option<&SessionBands>,
+    session: Option<&mut SessionBands>,
 ) -> Result<i64> {
     let marker = bands_marker(kind);
     let max = max_id(tx, kind)?;
@@ -220,17 +220,34 @@ pub(crate) fn store_bands(
     if max <= upto {
         return Ok(upto);
     }
-    let mut rows = match session.and_then(|s| s.rows_in_memory(kind, upto, max)) {
-        Some(rows) => rows,
-        None => band_rows(tx, kind, upto)?,
-    };
-    rows.sort_unstable();
-    rows.dedup();
-    crate::bands::insert_rows(tx, kind, &rows)?;
+    match session.and_then(|s| s.take_rows_in_memory(kind, upto, max)) {
+        Some(mut sorted) => {
+            // Written in slices, so they are never all in memory twice.
+            let mut slice = Vec::with_capacity(ROWS_AT_ONCE);
+            loop {
+                slice.clear();
+                slice.extend(sorted.by_ref().take(ROWS_AT_ONCE));
+                if slice.is_empty() {
+                    break;
+                }
+                crate::bands::insert_rows(tx, kind, &slice)?;
+            }
+        }
+        None => {
+            let mut rows = band_rows(tx, kind, upto)?;
+            rows.sort_unstable();
+            rows.dedup();
+            crate::bands::insert_rows(tx, kind, &rows)?;
+        }
+    }
     tx.prepare_cached("UPDATE bulk_build SET upto = ?2 WHERE name = ?1")?
         .execute(params![marker, max])?;
     Ok(max)
 }
+
+/// Band rows written per slice from memory (a multiple of the rows per
+/// INSERT statement).
+const ROWS_AT_ONCE: usize = 1 << 16;
 
 /// `(band, id)` for every fact of `kind` above id `after`, from what its
 /// row stores: the same keys [`crate::facts::prepare`] computed.

@@ -244,8 +244,8 @@ impl Store {
         self.first = Default::default();
         self.bands.keep_only_bands();
         if bulk::in_progress(&tx)? == Some(token) {
-            bulk::store_bands(&tx, facts::FactKind::Event, Some(&self.bands))?;
-            bulk::store_bands(&tx, facts::FactKind::Claim, Some(&self.bands))?;
+            bulk::store_bands(&tx, facts::FactKind::Event, Some(&mut self.bands))?;
+            bulk::store_bands(&tx, facts::FactKind::Claim, Some(&mut self.bands))?;
             // Every band row is stored: the memory is not needed to finish
             // (the sorts of the build are), nor afterwards.
             self.bands = Default::default();
