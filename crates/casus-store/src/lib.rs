@@ -258,6 +258,12 @@ impl Store {
         Ok(())
     }
 
+    /// Whether this connection has started the bulk build it was asked
+    /// for (it starts with the first new document).
+    pub fn bulk_started(&self) -> bool {
+        self.bulk.is_some()
+    }
+
     /// Whether a bulk build (this connection's or another's) is in progress.
     pub fn bulk_in_progress(&mut self) -> Result<bool> {
         let tx = self.conn.transaction()?;

@@ -121,6 +121,13 @@ fn ingest_is_idempotent_and_queryable() {
     assert!(String::from_utf8_lossy(&first.stderr).contains("2 new, 0 already stored"));
     let again = casus(&["ingest", "--db", "kb.db", "in"], p);
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 2 already stored"));
+    // A bulk load of what is stored builds nothing, and says nothing of it.
+    let bulk = casus(&["ingest", "--db", "kb.db", "--bulk", "always", "in"], p);
+    let said = String::from_utf8_lossy(&bulk.stderr);
+    assert!(
+        said.contains("0 new, 2 already stored") && !said.contains("indexes built"),
+        "{said}"
+    );
     let docs = casus(&["docs", "--db", "kb.db"], p);
     assert_eq!(String::from_utf8_lossy(&docs.stdout).lines().count(), 3);
     let show = casus(&["show", "--db", "kb.db", "in/a.txt", "--sentences"], p);

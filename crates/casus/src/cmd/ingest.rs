@@ -49,8 +49,12 @@ pub fn run(
         // that fails too, the first error is the one to report (and the
         // next writer completes the build).
         let t = std::time::Instant::now();
+        let started = store.bulk_started();
         match (store.finish_bulk(), &ingested) {
-            (Ok(()), _) => built = format!(", indexes built in {:.2}s", t.elapsed().as_secs_f64()),
+            (Ok(()), _) if started => {
+                built = format!(", indexes built in {:.2}s", t.elapsed().as_secs_f64())
+            }
+            (Ok(()), _) => {}
             (Err(e), Err(_)) => eprintln!(
                 "casus: {}: the bulk build is left for the next writer to complete: {e}",
                 db.display()
