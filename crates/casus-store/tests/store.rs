@@ -241,17 +241,19 @@ fn event_filters_hold() {
     }
 }
 
-/// A full-text listing gives the same page whichever plan runs: with many
-/// matches (here 5,000 for a page at offset 40) the store walks events in
-/// date order instead of fetching every match and sorting.
+/// A full-text listing gives the same page and count whichever plan runs:
+/// with few matches the store sorts them, with many (here 5,000 for a
+/// page at offset 40) it walks events in date order testing each against
+/// the set of matches, and with a word in most events and a short page it
+/// looks each event up in the full-text index.
 #[test]
-fn text_listing_is_the_same_by_either_plan() {
+fn text_listing_is_the_same_by_every_plan() {
     use casus_store::EventFilter;
     let store = casus_store::Store::memory().unwrap();
     let conn = store.conn();
     conn.execute_batch("BEGIN").unwrap();
-    // 5,000 events; "shelling" in every other one (2,500 matches: sorted
-    // plan), "village" in all of them (5,000: date walk).
+    // 5,000 events; "shelling" in every other one (2,500 matches),
+    // "village" in all of them, "talks" in none with "shelling".
     for i in 0..5000i64 {
         let day = format!(
             "{}-{:02}-{:02}",
@@ -265,8 +267,12 @@ fn text_listing_is_the_same_by_either_plan() {
             "talks in the village"
         };
         conn.execute(
-            "INSERT INTO events (type, date_start, date_end, text, shingles, record) VALUES ('ASSAULT', ?1, ?1, ?2, x'', '{}')",
-            rusqlite::params![if i % 10 == 0 { None } else { Some(day) }, text],
+            "INSERT INTO events (type, date_start, date_end, text, shingles, record) VALUES (?3, ?1, ?1, ?2, x'', '{}')",
+            rusqlite::params![
+                if i % 10 == 0 { None } else { Some(day) },
+                text,
+                if i % 3 == 0 { "ASSAULT" } else { "ACCUSE" }
+            ],
         )
         .unwrap();
         let id = conn.last_insert_rowid();
@@ -277,39 +283,59 @@ fn text_listing_is_the_same_by_either_plan() {
         .unwrap();
     }
     conn.execute_batch("COMMIT").unwrap();
-    let expected = |word: &str, from: Option<&str>| -> Vec<i64> {
+    let expected = |word: &str, from: Option<&str>, kind: Option<&str>| -> Vec<i64> {
         let mut ids: Vec<(String, i64)> = conn
-            .prepare("SELECT coalesce(date_start, '9999-12-31'), id FROM events WHERE text LIKE '%' || ?1 || '%' AND (?2 IS NULL OR coalesce(date_start, '9999-12-31') >= ?2)")
+            .prepare(
+                "SELECT coalesce(date_start, '9999-12-31'), id FROM events WHERE text LIKE '%' || ?1 || '%'
+                 AND (?2 IS NULL OR coalesce(date_start, '9999-12-31') >= ?2) AND (?3 IS NULL OR type = ?3)",
+            )
             .unwrap()
-            .query_map(rusqlite::params![word, from], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(rusqlite::params![word, from, kind], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
         ids.sort();
-        ids.into_iter()
-            .skip(40)
-            .take(50)
-            .map(|(_, id)| id)
-            .collect()
+        ids.into_iter().map(|(_, id)| id).collect()
     };
-    for (word, from) in [
-        ("shelling", None),
-        ("village", None),
-        ("village", Some("2015-01-01")),
+    for (word, from, kind) in [
+        ("shelling", None, None),
+        ("village", None, None),
+        ("village", Some("2015-01-01"), None),
+        ("village", None, Some("ASSAULT")),
+        ("talks", Some("2001-01-01"), Some("ACCUSE")),
     ] {
-        let got: Vec<i64> = store
-            .events(&EventFilter {
+        // Offset and limit: 40 and 50 (few matches for a page that deep:
+        // sorted, or walked against the set), 3 and 5 (a short page of a
+        // common word: looked up).
+        for (offset, limit) in [(40, 50), (3, 5), (0, 4000)] {
+            let filter = EventFilter {
                 q: Some(word.into()),
                 from: from.map(str::to_string),
-                limit: Some(50),
-                offset: Some(40),
+                kind: kind.map(str::to_string),
+                limit: Some(limit),
+                offset: Some(offset),
                 ..Default::default()
-            })
-            .unwrap()
-            .iter()
-            .map(|e| e.id)
-            .collect();
-        assert_eq!(got, expected(word, from), "{word} from {from:?}");
+            };
+            let got: Vec<i64> = store
+                .events(&filter)
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect();
+            let all = expected(word, from, kind);
+            let page: Vec<i64> = all.iter().copied().skip(offset).take(limit).collect();
+            assert_eq!(
+                got, page,
+                "{word} from {from:?} {kind:?} at {offset}+{limit}"
+            );
+            assert_eq!(
+                store.count_events(&filter).unwrap(),
+                all.len() as i64,
+                "count of {word} from {from:?} {kind:?}"
+            );
+        }
     }
 }
 
