@@ -187,11 +187,12 @@ fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
 }
 
 /// One page of events matching `f`, with their sources: the store's
-/// indexed query, except that a document or words filter matching many
-/// events walks the date index and stops at the page's end (the store's
-/// plan collects and sorts every match).
+/// indexed query (which plans a words filter by how common the words are),
+/// except that a document filter matching many events walks the date index
+/// and stops at the page's end (the store's plan collects and sorts every
+/// match).
 pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
-    if (f.doc.is_some() || f.q.is_some()) && event_count(app, s, f)? > db::WALK_ABOVE {
+    if f.doc.is_some() && event_count(app, s, f)? > db::WALK_ABOVE {
         let ids = db::walk_ids(s, f)?;
         return Ok(db::events_by_id(s, &app.spans, &ids)?);
     }

@@ -388,7 +388,7 @@ pub fn day_counts(
     Ok(rows)
 }
 
-/// Matches above which a document or words filter walks the date index.
+/// Matches above which a document filter walks the date index.
 pub const WALK_ABOVE: i64 = 5_000;
 
 /// One page of event ids matching `f` in the store's order (`date_key`,
