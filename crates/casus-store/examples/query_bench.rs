@@ -111,7 +111,7 @@ fn build(store: &Store, n: usize) -> rusqlite::Result<()> {
                 .collect();
             let mut text = text.join(" ");
             // And one word in four events of five, as "the" is in text.
-            if rng.next() % 5 != 0 {
+            if !rng.next().is_multiple_of(5) {
                 text.push_str(" the");
             }
             let record = serde_json::json!({"type": t, "actor": {"id": a}, "recipient": {"id": r}, "date": {"value": day, "start": day, "end": day}, "location": {"id": p}, "text": text});
