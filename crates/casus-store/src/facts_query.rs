@@ -250,8 +250,9 @@ const WALK_DATES_MATCHES: i64 = 2000;
 /// 21 µs against 0.25 µs).
 const PROBE_COST: f64 = 84.0;
 
-/// The plan for a page of `reach` events (offset plus limit) among
-/// `events`, of which `matches` match (counted up to `probe_from`).
+/// For a page of `reach` events (offset plus limit) among `events`: the
+/// numbers of matches from which the page is walked for ([`TextPlan::Walk`])
+/// and from which it is looked up ([`TextPlan::Probe`]).
 ///
 /// A walk takes about `reach * events / matches` lookups, a set `matches`
 /// insertions: lookups pay from `sqrt(PROBE_COST * reach * events)` on.
