@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use casus_store::facts_query::{ClaimFilter, EventFilter, EventRow};
+use casus_store::facts_query::{ClaimFilter, EventFilter};
 use casus_store::Store;
 use serde_json::{json, Value};
 
@@ -186,19 +186,6 @@ fn span_days(app: &AppState, s: &Store) -> ApiResult<i64> {
     Ok(span.as_f64().unwrap_or(0.0).ceil() as i64)
 }
 
-/// One page of events matching `f`, with their sources: the store's
-/// indexed query (which plans a words filter by how common the words are),
-/// except that a document filter matching many events walks the date index
-/// and stops at the page's end (the store's plan collects and sorts every
-/// match).
-pub fn event_page(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<Vec<EventRow>> {
-    if f.doc.is_some() && event_count(app, s, f)? > db::WALK_ABOVE {
-        let ids = db::walk_ids(s, f)?;
-        return Ok(db::events_by_id(s, &app.spans, &ids)?);
-    }
-    Ok(s.events(f)?)
-}
-
 /// How many events match `f` (kept until the knowledge base changes).
 pub fn event_count(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<i64> {
     let key = format!(
@@ -232,7 +219,7 @@ async fn events(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
         }
         resolve_doc(s, &mut f)?;
         let total = event_count(app, s, &f)?;
-        let events = event_page(app, s, &f)?;
+        let events = s.events(&f)?;
         Ok(Json(
             json!({"total": total, "limit": f.limit, "offset": f.offset, "events": events}),
         ))
@@ -270,7 +257,7 @@ async fn timeline(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value
         }
         resolve_doc(s, &mut f)?;
         let total = event_count(app, s, &f)?;
-        let events = event_page(app, s, &f)?;
+        let events = s.events(&f)?;
         let histogram = histogram_value(app, s, &f)?;
         let mut days: Vec<(String, Vec<Value>)> = Vec::new();
         for e in events {
@@ -308,7 +295,7 @@ pub fn histogram_value(app: &AppState, s: &Store, f: &EventFilter) -> ApiResult<
     );
     app.cache.get_or(s, &key, || {
         Ok(Value::Array(
-            db::day_counts(s, f)?
+            s.event_days(f)?
                 .into_iter()
                 .map(|(d, n)| json!([d, n]))
                 .collect(),
@@ -533,28 +520,20 @@ async fn actor(
         }
         let facts = has_events(s)?;
         let acting = if facts {
-            event_page(
-                app,
-                s,
-                &EventFilter {
-                    actor: Some(id.clone()),
-                    limit: Some(200),
-                    ..Default::default()
-                },
-            )?
+            s.events(&EventFilter {
+                actor: Some(id.clone()),
+                limit: Some(200),
+                ..Default::default()
+            })?
         } else {
             Vec::new()
         };
         let receiving = if facts {
-            event_page(
-                app,
-                s,
-                &EventFilter {
-                    recipient: Some(id.clone()),
-                    limit: Some(200),
-                    ..Default::default()
-                },
-            )?
+            s.events(&EventFilter {
+                recipient: Some(id.clone()),
+                limit: Some(200),
+                ..Default::default()
+            })?
         } else {
             Vec::new()
         };
@@ -690,15 +669,11 @@ async fn place(
         let (mentions, seen) = entity_mentions(s, &id)?;
         let facts = has_events(s)?;
         let events = if facts {
-            event_page(
-                app,
-                s,
-                &EventFilter {
-                    place: Some(id.clone()),
-                    limit: Some(500),
-                    ..Default::default()
-                },
-            )?
+            s.events(&EventFilter {
+                place: Some(id.clone()),
+                limit: Some(500),
+                ..Default::default()
+            })?
         } else {
             Vec::new()
         };

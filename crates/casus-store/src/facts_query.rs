@@ -24,9 +24,10 @@ pub struct EventFilter {
     pub mode: Option<String>,
     /// Place id.
     pub place: Option<String>,
-    /// Events whose date range ends on or after this day (`YYYY-MM-DD`).
+    /// Events that start on or after this day (`YYYY-MM-DD`).
     pub from: Option<String>,
-    /// Events whose date range starts on or before this day.
+    /// Events that start on or before this day (`YYYY[-MM[-DD]]`: the
+    /// whole month or year).
     pub to: Option<String>,
     /// Document id (or id prefix) among the event's sources.
     pub doc: Option<String>,
@@ -137,8 +138,9 @@ fn polarity(kind: &str) -> i8 {
 /// columns and arguments of `f`. An actor or recipient filter drives the
 /// query from its posting list in `event_keys`; otherwise the events table
 /// is scanned in date order through the index that fits the filters.
-/// `text` says how a full-text filter takes part ([`TextPlan`]).
-fn event_query(f: &EventFilter, text: TextPlan) -> (String, String, &'static str, Vec<Sql>) {
+/// `plan` says how the full-text and document filters take part
+/// ([`Plan`]).
+fn event_query(f: &EventFilter, plan: Plan) -> (String, String, &'static str, Vec<Sql>) {
     let mut conds = String::new();
     let mut args: Vec<Sql> = Vec::new();
     let mut push = |conds: &mut String, cond: &str, v: String| {
@@ -198,18 +200,19 @@ fn event_query(f: &EventFilter, text: TextPlan) -> (String, String, &'static str
         );
     }
     if let Some(v) = &f.doc {
-        push(
-            &mut conds,
-            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id >= ? AND d.id < ? || char(1114111))",
-            // A prefix of a content id (lower-case hex) as a range of the
-            // index on ids; `LIKE` would scan every document.
-            v.to_ascii_lowercase(),
-        );
+        // A prefix of a content id (lower-case hex) as a range of the
+        // index on ids; `LIKE` would scan every document.
+        let cond = if plan.doc_walk {
+            " AND EXISTS (SELECT 1 FROM event_sources es JOIN documents d ON d.key = es.doc WHERE es.event_id = e.id AND d.id >= ? AND d.id < ? || char(1114111))"
+        } else {
+            " AND e.id IN (SELECT es.event_id FROM event_sources es JOIN documents d ON d.key = es.doc WHERE d.id >= ? AND d.id < ? || char(1114111))"
+        };
+        push(&mut conds, cond, v.to_ascii_lowercase());
     }
     if let Some(v) = &f.q {
         let q = crate::query::fts_query(v);
         if !q.is_empty() {
-            let cond = match text {
+            let cond = match plan.text {
                 TextPlan::Drive => " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
                 // A unary `+` keeps the planner from driving the query by
                 // the match list: the ids still come from it, as a set.
@@ -224,11 +227,27 @@ fn event_query(f: &EventFilter, text: TextPlan) -> (String, String, &'static str
     (from.to_string(), conds, order, args)
 }
 
+/// How the filters that name many events take part in a listing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Plan {
+    text: TextPlan,
+    /// Events are walked in date order and each tested for a source in
+    /// the documents: a document with many events (a timeline, a digest)
+    /// fills a page within a few events, where collecting and sorting
+    /// every event of it costs a scan of them all.
+    doc_walk: bool,
+}
+
+/// From this many sources in the documents of a document filter on, a page
+/// of events is walked for ([`Plan::doc_walk`]).
+const DOC_WALK_SOURCES: i64 = 5000;
+
 /// How a full-text filter takes part in a listing of events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum TextPlan {
     /// The matches drive the query: fetched, then sorted by date. Cheap
     /// for a rare word, for which a walk would cover the whole table.
+    #[default]
     Drive,
     /// Events are walked in date order and each tested against the set of
     /// matches, built once: a word in 2% of events fills a page within a
@@ -301,6 +320,27 @@ impl Store {
         })
     }
 
+    /// The plan for the filters of `f` that may name many events ([`Plan`]).
+    fn plan(&self, f: &EventFilter) -> Result<Plan> {
+        let doc_walk = match &f.doc {
+            None => false,
+            Some(v) => {
+                let sources: i64 = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM (SELECT 1 FROM event_sources es JOIN documents d ON d.key = es.doc
+                         WHERE d.id >= ?1 AND d.id < ?1 || char(1114111) LIMIT ?2)",
+                    )?
+                    .query_row(params![v.to_ascii_lowercase(), DOC_WALK_SOURCES], |r| r.get(0))?;
+                sources >= DOC_WALK_SOURCES
+            }
+        };
+        Ok(Plan {
+            text: self.text_plan(f)?,
+            doc_walk,
+        })
+    }
+
     /// Runs `sql` (selecting `id, record`) and attaches each fact's sources.
     fn fact_rows(&self, sql: &str, args: &[Sql], kind: &str) -> Result<Vec<FactRow>> {
         let mut st = self.conn.prepare_cached(sql)?;
@@ -344,7 +384,7 @@ impl Store {
     /// Events matching `f`, by date (undated last) then id; `limit`
     /// defaults to 100.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
-        let (from, cond, order, args) = event_query(f, self.text_plan(f)?);
+        let (from, cond, order, args) = event_query(f, self.plan(f)?);
         let sql = format!(
             "SELECT e.id, e.record FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.unwrap_or(100).min(10_000),
@@ -373,7 +413,7 @@ impl Store {
                     .query_row([q], |r| r.get(0))?);
             }
         }
-        let (from, cond, _, args) = event_query(f, TextPlan::Drive);
+        let (from, cond, _, args) = event_query(f, Plan::default());
         // Counting needs the events table only for conditions on it.
         let from = if from.starts_with("event_keys") && !cond.contains("e.") {
             "event_keys k".to_string()
@@ -385,6 +425,31 @@ impl Store {
             .conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+
+    /// Events per day (`YYYY-MM-DD`, in date order) matching `f` without its
+    /// date range, limit and offset: the histogram a timeline zooms over.
+    /// Undated events are not counted.
+    pub fn event_days(&self, f: &EventFilter) -> Result<Vec<(String, i64)>> {
+        let undated = EventFilter {
+            from: None,
+            to: None,
+            limit: None,
+            offset: None,
+            ..f.clone()
+        };
+        let (from, cond, _, args) = event_query(&undated, Plan::default());
+        let sql = format!(
+            "SELECT substr(e.date_start, 1, 10) AS d, count(*) FROM {from}
+             WHERE e.date_start IS NOT NULL{cond} GROUP BY d ORDER BY d"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// One event with its sources.
@@ -653,6 +718,52 @@ mod tests {
         assert_eq!(plan("talks", 10, 0), TextPlan::Probe);
         assert_eq!(plan("talks", 50, 0), TextPlan::Walk);
         assert_eq!(plan("talks", 100, 2000), TextPlan::Drive);
+    }
+
+    #[test]
+    fn a_document_with_many_events_is_walked() {
+        let store = Store::memory().unwrap();
+        let conn = store.conn();
+        conn.execute_batch(
+            "BEGIN;
+             INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
+                 VALUES (1, 'ab12', 'digest', 'text', 0, '{}', '[]', '[]', '[]', ''),
+                        (2, 'cd34', 'report', 'text', 0, '{}', '[]', '[]', '[]', '');",
+        )
+        .unwrap();
+        let source = |event: i64, doc: i64| {
+            conn.execute(
+                "INSERT OR IGNORE INTO events (id, type, text, shingles, record) VALUES (?1, 'ASSAULT', '', x'', '{}')",
+                [event],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, 0, 1)",
+                params![event, doc],
+            )
+            .unwrap();
+        };
+        for i in 1..DOC_WALK_SOURCES {
+            source(i, 1);
+        }
+        source(1, 2);
+        let walked = |doc: &str| {
+            store
+                .plan(&EventFilter {
+                    doc: Some(doc.into()),
+                    ..Default::default()
+                })
+                .unwrap()
+                .doc_walk
+        };
+        // One source short of a walk, then the digest reaches it; a
+        // prefix counts the sources of every document it names.
+        assert!(!walked("ab12"));
+        assert!(walked(""));
+        source(DOC_WALK_SOURCES, 1);
+        assert!(walked("AB"));
+        assert!(!walked("cd34"));
+        conn.execute_batch("COMMIT").unwrap();
     }
 
     #[test]

@@ -482,3 +482,129 @@ fn search_returns_the_best_ranked_hits() {
     assert!(text[best[0].span[0] as usize..best[0].span[1] as usize].starts_with("The ceasefire"));
     assert_eq!(best[0].snippet, all[0].snippet);
 }
+
+#[test]
+fn document_listing_is_the_same_walked_or_sorted() {
+    use casus_store::EventFilter;
+    let store = casus_store::Store::memory().unwrap();
+    let conn = store.conn();
+    conn.execute_batch("BEGIN").unwrap();
+    // A digest stating 6,000 events (walked in date order: more sources
+    // than a sort pays for) and a report stating every 200th (sorted).
+    for (key, id) in [(1, "aa11"), (2, "bb22")] {
+        conn.execute(
+            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
+             VALUES (?1, ?2, ?2, 'text', 0, '{}', '[]', '[]', '[]', '')",
+            rusqlite::params![key, id],
+        )
+        .unwrap();
+    }
+    for i in 0..6000i64 {
+        let day = format!(
+            "{}-{:02}-{:02}",
+            1990 + (i * 7919) % 30,
+            1 + i % 12,
+            1 + i % 28
+        );
+        conn.execute(
+            "INSERT INTO events (type, actor_id, date_start, date_end, text, shingles, record)
+             VALUES (?3, ?4, ?1, ?1, 'text', x'', '{}')",
+            rusqlite::params![
+                if i % 10 == 0 { None } else { Some(day) },
+                i,
+                if i % 3 == 0 { "ASSAULT" } else { "ACCUSE" },
+                if i % 2 == 0 { "AZE" } else { "ARM" }
+            ],
+        )
+        .unwrap();
+        let event = conn.last_insert_rowid();
+        let mut docs = vec![1];
+        if i % 200 == 0 {
+            docs.push(2);
+        }
+        for doc in docs {
+            conn.execute(
+                "INSERT INTO event_sources (event_id, doc, start, end) VALUES (?1, ?2, ?3, ?3 + 10)",
+                rusqlite::params![event, doc, i * 20],
+            )
+            .unwrap();
+        }
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    let expected = |doc: &str, from: Option<&str>, kind: Option<&str>, actor: Option<&str>| {
+        let mut ids: Vec<(String, i64)> = conn
+            .prepare(
+                "SELECT e.date_key, e.id FROM events e WHERE e.id IN
+                     (SELECT s.event_id FROM event_sources s JOIN documents d ON d.key = s.doc WHERE d.id LIKE ?1 || '%')
+                 AND (?2 IS NULL OR e.date_key >= ?2) AND (?3 IS NULL OR e.type = ?3)
+                 AND (?4 IS NULL OR e.actor_id = ?4)",
+            )
+            .unwrap()
+            .query_map(rusqlite::params![doc, from, kind, actor], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        ids.sort();
+        ids.into_iter().map(|(_, id)| id).collect::<Vec<i64>>()
+    };
+    for (doc, from, kind, actor) in [
+        ("aa", None, None, None),
+        ("AA11", Some("2015-01-01"), Some("ASSAULT"), None),
+        ("aa1", None, None, Some("ARM")),
+        ("bb22", None, None, None),
+        ("bb", Some("2001-01-01"), None, Some("AZE")),
+    ] {
+        for (offset, limit) in [(0, 100), (2500, 50), (0, 10_000)] {
+            let filter = EventFilter {
+                doc: Some(doc.into()),
+                from: from.map(str::to_string),
+                kind: kind.map(str::to_string),
+                actor: actor.map(str::to_string),
+                limit: Some(limit),
+                offset: Some(offset),
+                ..Default::default()
+            };
+            let got: Vec<i64> = store
+                .events(&filter)
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect();
+            let all = expected(&doc.to_ascii_lowercase(), from, kind, actor);
+            let page: Vec<i64> = all.iter().copied().skip(offset).take(limit).collect();
+            assert_eq!(
+                got, page,
+                "{doc} {from:?} {kind:?} {actor:?} at {offset}+{limit}"
+            );
+            assert_eq!(
+                store.count_events(&filter).unwrap(),
+                all.len() as i64,
+                "{doc}"
+            );
+        }
+    }
+    // The histogram counts the same events by day, whatever the dates asked.
+    let days = store
+        .event_days(&EventFilter {
+            doc: Some("aa".into()),
+            actor: Some("ARM".into()),
+            from: Some("2019-01-01".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let want: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT date_start, count(*) FROM events WHERE actor_id = 'ARM' AND date_start IS NOT NULL
+             GROUP BY date_start ORDER BY date_start",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(days, want);
+    // ARM acts in the odd events, none of them undated.
+    assert_eq!(days.iter().map(|d| d.1).sum::<i64>(), 3000);
+}
