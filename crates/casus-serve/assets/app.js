@@ -89,15 +89,33 @@
   }
   // The evidence of a fact: each source sentence, linking to the document
   // with the span highlighted.
-  function sourcesList(sources) {
+  // Listings carry a fact's first sources and `source_count`; `more`
+  // (when given) fetches the rest.
+  function sourcesList(sources, total, more) {
     if (!sources || !sources.length) return h('p', { class: 'muted' }, 'No sources recorded.');
-    return h('ol', { class: 'sources' }, sources.map((src) =>
+    const list = h('ol', { class: 'sources' }, sources.map((src) =>
       h('li', {},
         h('blockquote', {}, src.text || '(sentence not found)'),
         h('div', { class: 'src' },
           h('a', { href: docHref(src.doc_id, src.span), class: 'open-evidence' }, 'Open in ' + shortName(src.doc)),
           h('span', { class: 'muted mono' }, ' bytes ' + src.span[0] + '–' + src.span[1]))
       )));
+    const rest = (total || 0) - sources.length;
+    if (rest <= 0) return list;
+    const note = h('p', { class: 'muted' }, '… and ' + rest + ' more source' + (rest === 1 ? '' : 's') + '. ');
+    const box = h('div', {}, list, note);
+    if (more) {
+      const b = h('button', { type: 'button', class: 'linkish' }, 'Show all');
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        try { box.replaceWith(sourcesList(await more(), 0)); } catch (e) { b.disabled = false; note.append(' (' + e.message + ')'); }
+      });
+      note.append(b);
+    }
+    return box;
+  }
+  function sourceCount(x) {
+    return x.source_count !== undefined ? x.source_count : (x.sources || []).length;
   }
   function shortName(n) {
     n = String(n || '');
@@ -108,12 +126,14 @@
     opts = opts || {};
     const ev = h('div', { class: 'evidence', hidden: true });
     const btn = h('button', { type: 'button', class: 'linkish evidence-toggle', 'aria-expanded': 'false' },
-      (e.sources ? e.sources.length : 0) + ' source' + ((e.sources && e.sources.length === 1) ? '' : 's'));
+      sourceCount(e) + ' source' + (sourceCount(e) === 1 ? '' : 's'));
     btn.addEventListener('click', () => {
       const open = ev.hidden;
       ev.hidden = !open;
       btn.setAttribute('aria-expanded', open ? 'true' : 'false');
-      if (open && !ev.firstChild) ev.append(sourcesList(e.sources));
+      if (open && !ev.firstChild) {
+        ev.append(sourcesList(e.sources, sourceCount(e), async () => (await api('events/' + e.id)).sources));
+      }
     });
     const loc = e.location && e.location.id
       ? h('a', { href: placeHref(e.location.id), class: 'place' }, e.location.name || e.location.id) : null;
@@ -487,8 +507,8 @@
       ([...y[1].by.values()].flat().length - [...x[1].by.values()].flat().length));
     const figure = (x) => {
       const ev = h('div', { class: 'evidence', hidden: true });
-      const b = h('button', { type: 'button', class: 'linkish' }, (x.sources || []).length + ' src');
-      b.addEventListener('click', () => { ev.hidden = !ev.hidden; if (!ev.firstChild) ev.append(sourcesList(x.sources)); });
+      const b = h('button', { type: 'button', class: 'linkish' }, sourceCount(x) + ' src');
+      b.addEventListener('click', () => { ev.hidden = !ev.hidden; if (!ev.firstChild) ev.append(sourcesList(x.sources, sourceCount(x))); });
       return h('div', { class: 'claim' },
         h('span', { class: 'n' }, (x.value && x.value.raw) || fmt(x.value && x.value.low)),
         h('span', { class: 'muted mono' }, ' ' + ((x.date && x.date.value) || '')), ' ', b, ev);

@@ -91,6 +91,7 @@ pub const EVENT_PARAMS: &[&str] = &[
     "q",
     "limit",
     "offset",
+    "sources",
 ];
 
 /// A date bound as a day: `2020` → `2020-01-01` (from) / `2020-12-31` (to).
@@ -160,8 +161,13 @@ fn event_filter(p: &Params, default_limit: i64, max_limit: i64) -> ApiResult<Eve
         q,
         limit: Some(p.int("limit", 1, max_limit, default_limit)? as usize),
         offset: Some(p.int("offset", 0, 10_000_000, 0)? as usize),
+        sources: Some(p.int("sources", 0, 10_000, SOURCES_LISTED as i64)? as usize),
     })
 }
+
+/// Sources listed per event or claim unless asked for more (each gives
+/// its `source_count`; `/api/events/{id}` lists them all).
+const SOURCES_LISTED: usize = 20;
 
 /// Resolves the `document` filter (id, prefix or name) to an id.
 fn resolve_doc(s: &Store, f: &mut EventFilter) -> ApiResult<()> {
@@ -371,7 +377,7 @@ async fn claims(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
     let p = Params::new(
         q,
         &[
-            "subject", "category", "claimant", "document", "limit", "offset",
+            "subject", "category", "claimant", "document", "limit", "offset", "sources",
         ],
     )?;
     let mut f = ClaimFilter {
@@ -381,6 +387,7 @@ async fn claims(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
         doc: p.str("document")?,
         limit: Some(p.int("limit", 1, 5000, 1000)? as usize),
         offset: Some(p.int("offset", 0, 10_000_000, 0)? as usize),
+        sources: Some(p.int("sources", 0, 10_000, SOURCES_LISTED as i64)? as usize),
     };
     run(&st, move |s| {
         if !has_events(s)? {
@@ -440,7 +447,7 @@ async fn stances(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>
                 .copied()
                 .filter(|id| !events.contains_key(&id.to_string()))
                 .collect();
-            for e in db::events_by_id(s, &app.spans, &ids)? {
+            for e in s.events_by_id(&ids, Some(SOURCES_LISTED))? {
                 events.insert(e.id.to_string(), serde_json::to_value(e).unwrap_or_default());
             }
         }

@@ -105,8 +105,6 @@ pub struct AppState {
     pub gazetteer: casus_entities::Gazetteer,
     /// Whole-knowledge-base answers, kept until it changes.
     pub cache: cache::Cache,
-    /// Sentence spans per document, to quote sources quickly.
-    pub spans: db::SentenceSpans,
     pub db: PathBuf,
     pub ingest: Option<Ingest>,
 }
@@ -134,7 +132,6 @@ impl AppState {
             pool: Pool::open(&cfg.db, cfg.pool)?,
             gazetteer: casus_entities::Gazetteer::embedded(),
             cache: cache::Cache::default(),
-            spans: db::SentenceSpans::default(),
             db: cfg.db.clone(),
             ingest,
         }))

@@ -35,6 +35,7 @@ fn event_params() -> Vec<Value> {
         q("q", "string", "Words the evidence sentence must contain"),
         q("limit", "integer", "Page size, 1–1000 (default 100)"),
         q("offset", "integer", "Rows to skip (default 0)"),
+        q("sources", "integer", "Sources listed per event, 0–10000 (default 20; source_count gives them all, /api/events/{id} lists them)"),
     ]
 }
 
@@ -151,8 +152,14 @@ pub fn document() -> Value {
                 q("subject", "string", "Subject id or name"),
                 q("category", "string", "Category, e.g. killed"),
                 q("claimant", "string", "Claimant id"),
-                q("limit", "integer", "1–1000 (default 200)"),
+                q("document", "string", "Document id, id prefix or name"),
+                q("limit", "integer", "1–5000 (default 1000)"),
                 q("offset", "integer", "Rows to skip"),
+                q(
+                    "sources",
+                    "integer",
+                    "Sources listed per claim, 0–10000 (default 20; source_count gives them all)",
+                ),
             ],
         ),
     );

@@ -459,6 +459,23 @@ async fn event_detail_has_all_sources() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     bad("/api/events/abc", "id").await;
     bad("/api/events/1?x=1", "x").await;
+    // Listings give the first sources and how many there are.
+    let n = multi["sources"].as_array().unwrap().len();
+    assert_eq!(multi["source_count"], n);
+    let short = ok("/api/events?limit=1000&sources=1").await;
+    let one = short["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap();
+    assert_eq!(
+        one["sources"].as_array().unwrap()[..],
+        multi["sources"].as_array().unwrap()[..1]
+    );
+    assert_eq!(one["source_count"], n);
+    bad("/api/events?sources=-1", "sources").await;
+    bad("/api/events?sources=10001", "sources").await;
 }
 
 #[tokio::test]

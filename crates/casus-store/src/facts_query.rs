@@ -35,6 +35,10 @@ pub struct EventFilter {
     pub q: Option<String>,
     pub limit: Option<usize>,
     pub offset: Option<usize>,
+    /// Sources listed per event (all when `None`): a sentence mirrored in
+    /// thousands of documents makes an event with thousands of sources.
+    /// [`FactRow::source_count`] gives them all.
+    pub sources: Option<usize>,
 }
 
 /// One source of a fact.
@@ -53,7 +57,11 @@ pub struct FactRow {
     pub id: i64,
     #[serde(flatten)]
     pub record: Value,
+    /// Its sources by document and offset (the first ones, when the
+    /// filter limits them).
     pub sources: Vec<SourceRow>,
+    /// How many sources it has.
+    pub source_count: usize,
 }
 
 /// An event with all its sources.
@@ -72,6 +80,8 @@ pub struct ClaimFilter {
     pub doc: Option<String>,
     pub limit: Option<usize>,
     pub offset: Option<usize>,
+    /// Sources listed per claim (all when `None`).
+    pub sources: Option<usize>,
 }
 
 /// Claims on one subject, category and population from several claimants.
@@ -341,8 +351,15 @@ impl Store {
         })
     }
 
-    /// Runs `sql` (selecting `id, record`) and attaches each fact's sources.
-    fn fact_rows(&self, sql: &str, args: &[Sql], kind: &str) -> Result<Vec<FactRow>> {
+    /// Runs `sql` (selecting `id, record`) and attaches each fact's sources
+    /// (up to `limit`).
+    fn fact_rows(
+        &self,
+        sql: &str,
+        args: &[Sql],
+        kind: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<FactRow>> {
         let mut st = self.conn.prepare_cached(sql)?;
         let rows = st
             .query_map(params_from_iter(args.iter()), |r| {
@@ -352,24 +369,38 @@ impl Store {
         let (table, key) = (format!("{kind}_sources"), format!("{kind}_id"));
         rows.into_iter()
             .map(|(id, rec)| {
+                let (sources, source_count) = self.sources(&table, &key, id, limit)?;
                 Ok(FactRow {
                     id,
                     record: serde_json::from_str(&rec)?,
-                    sources: self.sources(&table, &key, id)?,
+                    sources,
+                    source_count,
                 })
             })
             .collect()
     }
 
-    fn sources(&self, table: &str, key: &str, id: i64) -> Result<Vec<SourceRow>> {
+    /// The first `limit` sources of fact `id` (all when `None`), and how
+    /// many it has.
+    fn sources(
+        &self,
+        table: &str,
+        key: &str,
+        id: i64,
+        limit: Option<usize>,
+    ) -> Result<(Vec<SourceRow>, usize)> {
+        // The sentence behind a source is the last one of its document to
+        // start at or before it: found by one step down the index.
         let sql = format!(
             "SELECT d.id, d.name, s.start, s.end,
-                (SELECT t.text FROM sentences t WHERE t.doc = s.doc AND t.start <= s.start AND t.end >= s.end LIMIT 1)
-             FROM {table} s JOIN documents d ON d.key = s.doc WHERE s.{key} = ?1 ORDER BY d.key, s.start"
+                (SELECT t.text FROM sentences t WHERE t.doc = s.doc AND t.start <= s.start AND t.end >= s.end
+                 ORDER BY t.start DESC LIMIT 1)
+             FROM {table} s JOIN documents d ON d.key = s.doc WHERE s.{key} = ?1 ORDER BY s.doc, s.start LIMIT ?2"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
+        let limit = limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64);
         let rows = st
-            .query_map([id], |r| {
+            .query_map(params![id, limit], |r| {
                 Ok(SourceRow {
                     doc_id: r.get(0)?,
                     doc: r.get(1)?,
@@ -378,7 +409,14 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let count = if limit >= 0 && rows.len() as i64 == limit {
+            self.conn
+                .prepare_cached(&format!("SELECT count(*) FROM {table} WHERE {key} = ?1"))?
+                .query_row([id], |r| r.get::<_, i64>(0))? as usize
+        } else {
+            rows.len()
+        };
+        Ok((rows, count))
     }
 
     /// Events matching `f`, by date (undated last) then id; `limit`
@@ -390,7 +428,7 @@ impl Store {
             f.limit.unwrap_or(100).min(10_000),
             f.offset.unwrap_or(0)
         );
-        self.fact_rows(&sql, &args, "event")
+        self.fact_rows(&sql, &args, "event", f.sources)
     }
 
     /// Counts the events matching `f` (ignoring limit and offset).
@@ -399,6 +437,7 @@ impl Store {
             q: None,
             limit: None,
             offset: None,
+            sources: None,
             ..f.clone()
         } == EventFilter::default();
         if let (Some(q), true) = (&f.q, only_words) {
@@ -452,6 +491,28 @@ impl Store {
         Ok(rows)
     }
 
+    /// The events of `ids` that exist, in that order, each with its first
+    /// `sources` sources (all when `None`).
+    pub fn events_by_id(&self, ids: &[i64], sources: Option<usize>) -> Result<Vec<EventRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let Some(rec) = st.query_row([id], |r| r.get::<_, String>(0)).optional()? else {
+                continue;
+            };
+            let (sources, source_count) = self.sources("event_sources", "event_id", id, sources)?;
+            out.push(EventRow {
+                id,
+                record: serde_json::from_str(&rec)?,
+                sources,
+                source_count,
+            });
+        }
+        Ok(out)
+    }
+
     /// One event with its sources.
     pub fn event(&self, id: i64) -> Result<Option<EventRow>> {
         let rec: Option<String> = self
@@ -462,11 +523,16 @@ impl Store {
             .optional()?;
         match rec {
             None => Ok(None),
-            Some(rec) => Ok(Some(EventRow {
-                id,
-                record: serde_json::from_str(&rec)?,
-                sources: self.sources("event_sources", "event_id", id)?,
-            })),
+            Some(rec) => {
+                let (sources, source_count) =
+                    self.sources("event_sources", "event_id", id, None)?;
+                Ok(Some(EventRow {
+                    id,
+                    record: serde_json::from_str(&rec)?,
+                    sources,
+                    source_count,
+                }))
+            }
         }
     }
 
@@ -495,7 +561,7 @@ impl Store {
             f.limit.unwrap_or(1000).min(10_000),
             f.offset.unwrap_or(0)
         ));
-        self.fact_rows(&sql, &args, "claim")
+        self.fact_rows(&sql, &args, "claim", f.sources)
     }
 
     /// Subjects, categories and populations on which claimants disagree.

@@ -608,3 +608,68 @@ fn document_listing_is_the_same_walked_or_sorted() {
     // ARM acts in the odd events, none of them undated.
     assert_eq!(days.iter().map(|d| d.1).sum::<i64>(), 3000);
 }
+
+#[test]
+fn listings_give_the_first_sources_and_how_many_there_are() {
+    use casus_store::EventFilter;
+    let store = casus_store::Store::memory().unwrap();
+    let conn = store.conn();
+    conn.execute_batch("BEGIN").unwrap();
+    conn.execute(
+        "INSERT INTO events (id, type, text, shingles, record) VALUES (1, 'ASSAULT', 't', x'', '{}')",
+        [],
+    )
+    .unwrap();
+    // A sentence mirrored in 30 documents, two sentences each.
+    for key in 1..=30i64 {
+        conn.execute(
+            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
+             VALUES (?1, printf('%04d', 31 - ?1), printf('doc%d', ?1), 'text', 0, '{}', '[]', '[]', '[]', '')",
+            [key],
+        )
+        .unwrap();
+        for (idx, start, text) in [(0, 0, "First."), (1, 7, "Shelling.")] {
+            conn.execute(
+                "INSERT INTO sentences (doc, idx, start, end, clean_start, clean_end, kind, text)
+                 VALUES (?1, ?2, ?3, ?3 + length(?4), ?3, ?3 + length(?4), 'text', ?4)",
+                rusqlite::params![key, idx, start, text],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO event_sources (event_id, doc, start, end) VALUES (1, ?1, 7, 16)",
+            [key],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    let listed = |sources: Option<usize>| {
+        let rows = store
+            .events(&EventFilter {
+                sources,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].source_count, 30);
+        rows[0].sources.clone()
+    };
+    let all = listed(None);
+    assert_eq!(all.len(), 30);
+    // By document as stored, each with the sentence at its span.
+    assert_eq!(all[0].doc, "doc1");
+    assert!(all.iter().all(|s| s.text.as_deref() == Some("Shelling.")));
+    let first = listed(Some(3));
+    assert_eq!(
+        first.iter().map(|s| &s.doc).collect::<Vec<_>>(),
+        ["doc1", "doc2", "doc3"]
+    );
+    assert!(listed(Some(0)).is_empty());
+    assert_eq!(listed(Some(30)).len(), 30);
+    let by_id = store.events_by_id(&[1, 2], Some(5)).unwrap();
+    assert_eq!(
+        (by_id.len(), by_id[0].sources.len(), by_id[0].source_count),
+        (1, 5, 30)
+    );
+    assert_eq!(store.event(1).unwrap().unwrap().sources.len(), 30);
+}

@@ -119,6 +119,10 @@ pub struct EventArgs {
     pub limit: Option<usize>,
     #[arg(long)]
     pub offset: Option<usize>,
+    /// Sources listed per event in JSON lines and `--explain` (default:
+    /// all; `source_count` gives how many there are).
+    #[arg(long)]
+    pub sources: Option<usize>,
 }
 
 impl EventArgs {
@@ -135,6 +139,7 @@ impl EventArgs {
             q: self.q.clone(),
             limit: self.limit,
             offset: self.offset,
+            sources: self.sources,
         }
     }
 }

@@ -59,6 +59,7 @@ fn event_json(e: &EventRow) -> Value {
     let mut v = e.record.clone();
     v["id"] = json!(e.id);
     v["sources"] = serde_json::to_value(&e.sources).unwrap_or_default();
+    v["source_count"] = json!(e.source_count);
     v
 }
 
@@ -86,7 +87,7 @@ fn event_fields(e: &EventRow) -> Vec<String> {
         get(r, &["recipient", "id"]).to_string(),
         get(r, &["location", "name"]).to_string(),
         get(r, &["claimed_by"]).to_string(),
-        e.sources.len().to_string(),
+        e.source_count.to_string(),
         get(r, &["text"]).to_string(),
     ]
 }
@@ -98,7 +99,12 @@ pub fn events(
     explain: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
-    let rows = store.events(f)?;
+    // Tables and CSV show how many sources an event has, not which.
+    let listed = matches!(format, ListFormat::Jsonl) || explain;
+    let rows = store.events(&EventFilter {
+        sources: if listed { f.sources } else { Some(0) },
+        ..f.clone()
+    })?;
     let mut out = std::io::stdout().lock();
     match format {
         ListFormat::Jsonl => {
@@ -189,7 +195,7 @@ pub fn claims(db: &Path, f: &ClaimFilter, format: ListFormat) -> anyhow::Result<
             get(r, &["value", "raw"]).into(),
             get(r, &["claimant"]).into(),
             get(r, &["date", "value"]).into(),
-            c.sources.len().to_string(),
+            c.source_count.to_string(),
             get(r, &["text"]).into(),
         ]
     };
@@ -199,6 +205,7 @@ pub fn claims(db: &Path, f: &ClaimFilter, format: ListFormat) -> anyhow::Result<
                 let mut v = c.record.clone();
                 v["id"] = json!(c.id);
                 v["sources"] = serde_json::to_value(&c.sources)?;
+                v["source_count"] = json!(c.source_count);
                 serde_json::to_writer(&mut out, &v)?;
                 writeln!(out)?;
             }
@@ -257,7 +264,7 @@ pub fn disagreements(db: &Path) -> anyhow::Result<ExitCode> {
                 get(r, &["claimant"]),
                 get(r, &["value", "raw"]),
                 get(r, &["date", "value"]),
-                c.sources.len()
+                c.source_count
             )?;
         }
     }
@@ -293,6 +300,7 @@ pub fn timeline(db: &Path, f: &EventFilter) -> anyhow::Result<ExitCode> {
     let store = open_or_seed(db)?;
     let f = EventFilter {
         limit: Some(f.limit.unwrap_or(10_000)),
+        sources: Some(0),
         ..f.clone()
     };
     let mut out = std::io::stdout().lock();
@@ -333,7 +341,7 @@ pub fn timeline(db: &Path, f: &EventFilter) -> anyhow::Result<ExitCode> {
                 format!(" @ {}", get(r, &["location", "name"]))
             },
             e.id,
-            e.sources.len()
+            e.source_count
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -430,6 +438,7 @@ pub fn export(db: &Path, format: ExportFormat) -> anyhow::Result<ExitCode> {
                 let mut v = c.record.clone();
                 v["id"] = json!(c.id);
                 v["sources"] = serde_json::to_value(&c.sources)?;
+                v["source_count"] = json!(c.source_count);
                 serde_json::to_writer(&mut out, &json!({"kind": "claim", "record": v}))?;
                 writeln!(out)?;
             }
@@ -615,6 +624,7 @@ pub fn diff(db: &Path, a: &str, b: &str) -> anyhow::Result<ExitCode> {
         Ok(store.events(&EventFilter {
             doc: Some(doc.to_string()),
             limit: Some(10_000),
+            sources: Some(0),
             ..Default::default()
         })?)
     };
