@@ -64,6 +64,8 @@ pub(crate) struct RoleRow {
     pub office: Option<String>,
     #[serde(default)]
     pub anaphoric: bool,
+    #[serde(default)]
+    pub located: bool,
     pub phrases: Vec<String>,
 }
 

@@ -162,6 +162,8 @@ pub(crate) struct Role {
     pub sector: String,
     pub office: Option<String>,
     pub anaphoric: bool,
+    /// "rebels in Côte d'Ivoire": named by where they are, of that state.
+    pub located: bool,
 }
 
 /// What a short reference refers to.
@@ -717,6 +719,7 @@ impl Kb {
                 sector: r.sector.clone(),
                 office: r.office.clone().filter(|o| !o.is_empty()),
                 anaphoric: r.anaphoric,
+                located: r.located,
             });
             for ph in &r.phrases {
                 for v in case_variants(ph) {

@@ -328,6 +328,11 @@ fn gap_of(text: &str, a: usize, b: usize) -> bool {
     matches!(text.get(a..b), Some(" of " | " of the "))
 }
 
+/// `text[a..b]` is ` in ` or ` in the `.
+fn gap_in(text: &str, a: usize, b: usize) -> bool {
+    matches!(text.get(a..b), Some(" in " | " in the "))
+}
+
 /// Separator between a title and a name: spaces, or a comma and a space.
 fn gap_name(text: &str, a: usize, b: usize) -> bool {
     gap_space(text, a, b) || matches!(text.get(a..b), Some(", " | ",  "))
@@ -927,6 +932,20 @@ impl Ctx<'_> {
                     if actor.is_some() {
                         end = n.end;
                         j += 1;
+                    }
+                } else if gap_in(self.text, end, n.start)
+                    && self.kb.roles.get(role).is_some_and(|r| r.located)
+                {
+                    // "rebels in the Ivory Coast", "security forces in
+                    // Guinea": a state's own, when no other is named first.
+                    if let Some((a, _, false)) =
+                        self.actor_name(j).filter(|_| !self.inside_unknown_name(j))
+                    {
+                        if self.kb.actors.get(a).is_some_and(|x| x.kind == "state") {
+                            actor = Some(a);
+                            end = n.end;
+                            j += 1;
+                        }
                     }
                 }
             }

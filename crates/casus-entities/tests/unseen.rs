@@ -263,3 +263,49 @@ fn odd_input_does_not_panic() {
         run(t, "2022-01-01");
     }
 }
+
+#[test]
+fn groups_named_by_where_they_are_belong_to_that_state() {
+    let t = "Rebels in the Ivory Coast dismissed the appeal, security forces in Guinea detained \
+             refugees and the opposition in Zimbabwe protested.";
+    let ms = run(t, "2003-01-01");
+    assert!(
+        has(&ms, "Rebels in the Ivory Coast", "CIV")
+            && has(&ms, "security forces in Guinea", "GIN")
+            && has(&ms, "opposition in Zimbabwe", "ZWE"),
+        "{:?}",
+        texts(&ms)
+    );
+    let sector = |text: &str| {
+        ms.iter()
+            .find(|m| m.text == text)
+            .and_then(|m| m.entity.sector.clone())
+    };
+    assert_eq!(sector("Rebels in the Ivory Coast").as_deref(), Some("REB"));
+    assert_eq!(sector("security forces in Guinea").as_deref(), Some("MIL"));
+    // A side named first keeps them; troops, refugees and diplomats are
+    // often abroad; a place that is part of a longer name is no state.
+    let t = "Russian forces in Syria struck, troops in Iraq waited, refugees in Hungary \
+             returned, diplomats in France met and militants in the Niger Delta fought.";
+    let ms = run(t, "2016-01-01");
+    assert!(has(&ms, "Russian forces", "RUS"), "{:?}", texts(&ms));
+    assert!(lacks(&ms, " in "), "{:?}", texts(&ms));
+    assert!(lacks(&ms, "Niger"), "{:?}", texts(&ms));
+}
+
+#[test]
+fn international_bodies_of_world_news() {
+    let t = "The World Food Programme, the International Labor Office (ILO) and the European \
+             Community sent aid; the African Union and the Taliban answered.";
+    let ms = run(t, "1995-01-01");
+    for (text, id) in [
+        ("World Food Programme", "WFP"),
+        ("International Labor Office", "ILO"),
+        ("ILO", "ILO"),
+        ("European Community", "EU"),
+        ("African Union", "AU"),
+        ("Taliban", "TALIBAN"),
+    ] {
+        assert!(has(&ms, text, id), "{text}: {:?}", texts(&ms));
+    }
+}
