@@ -1688,6 +1688,15 @@ mod tests {
             vec![],
         );
         assert!(!v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"), "{v:?}");
+        // Agreeing is done by people, not to them.
+        let v = code(
+            "Senior Armenian and Azerbaijani officials agreed on Wednesday that their countries should cooperate.",
+            vec![],
+        );
+        assert!(
+            has(&v, "AGREE", "ARM", None) && has(&v, "AGREE", "AZE", None),
+            "{v:?}"
+        );
     }
 
     #[test]
