@@ -1700,6 +1700,18 @@ mod tests {
     }
 
     #[test]
+    fn a_group_of_an_actor_is_that_actor() {
+        let v = code(
+            "A group of Armenian diplomats held a meeting in Vienna.",
+            vec![],
+        );
+        assert!(has(&v, "CONSULT", "ARM", None), "{v:?}");
+        // Other "of" phrases are not the subject.
+        let v = code("The shelling of Azerbaijani positions continued.", vec![]);
+        assert!(!v.iter().any(|e| e.2 == "AZE"), "{v:?}");
+    }
+
+    #[test]
     fn a_member_named_twice_stays_one_list_member() {
         let v = code(
             "Lavrov and his Iranian counterpart expressed concern.",
