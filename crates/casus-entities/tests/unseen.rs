@@ -309,3 +309,30 @@ fn international_bodies_of_world_news() {
         assert!(has(&ms, text, id), "{text}: {:?}", texts(&ms));
     }
 }
+
+#[test]
+fn leaders_of_world_news_act_for_their_states() {
+    let t = "President Obama met Mubarak in Cairo, and Kofi Annan called Berlusconi.";
+    let ms = run(t, "2009-06-04");
+    let person = |text: &str| {
+        ms.iter()
+            .find(|m| m.text.ends_with(text))
+            .map(|m| (m.entity.id.clone(), m.person.as_ref().map(|p| p.id.clone())))
+    };
+    assert_eq!(
+        person("Obama"),
+        Some(("USA".into(), Some("barack-obama".into())))
+    );
+    assert_eq!(
+        person("Mubarak"),
+        Some(("EGY".into(), Some("hosni-mubarak".into())))
+    );
+    assert_eq!(
+        person("Kofi Annan"),
+        Some(("UN".into(), Some("kofi-annan".into())))
+    );
+    assert_eq!(
+        person("Berlusconi"),
+        Some(("ITA".into(), Some("silvio-berlusconi".into())))
+    );
+}
