@@ -249,15 +249,6 @@ pub fn fact_records(p: &Processed) -> Vec<Record> {
     v.0
 }
 
-/// An event or claim as the knowledge base stores it: its record without
-/// the fields that belong to one source (`kind`, `doc`, `span`).
-#[derive(Serialize)]
-struct StoredFact<'a, T> {
-    #[serde(flatten)]
-    body: &'a T,
-    text: &'a str,
-}
-
 /// One event or claim of a document, its record as stored JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactJson {
@@ -265,7 +256,9 @@ pub struct FactJson {
     pub kind: &'static str,
     /// Raw byte span of its evidence.
     pub span: [usize; 2],
-    /// The record without `kind`, `doc` and `span`, as JSON.
+    /// The record without `kind`, `doc`, `span` and `text` (the fields of
+    /// one source; the knowledge base keeps the evidence text in a column
+    /// of its own), as JSON.
     pub record: String,
 }
 
@@ -274,17 +267,15 @@ pub struct FactJson {
 /// straight from the structs.
 pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
     fn one<T: Serialize>(
-        p: &Processed,
         spans: &mut Spans,
         kind: &'static str,
         body: &T,
         start: usize,
         end: usize,
     ) -> FactJson {
-        let text = p.doc.clean.get(start..end).unwrap_or("");
-        let mut record = Vec::with_capacity(256 + text.len());
+        let mut record = Vec::with_capacity(512);
         // Writing these structs to memory cannot fail: every key is a string.
-        let _ = crate::json::to_vec(&mut record, &StoredFact { body, text });
+        let _ = crate::json::to_vec(&mut record, body);
         FactJson {
             kind,
             span: spans.span(start, end),
@@ -296,10 +287,10 @@ pub fn stored_fact_records(p: &Processed) -> Vec<FactJson> {
     let mut spans = Spans::of(p);
     let mut out = Vec::with_capacity(p.events.len() + p.claims.len());
     for e in &p.events {
-        out.push(one(p, &mut spans, "event", e, e.start, e.end));
+        out.push(one(&mut spans, "event", e, e.start, e.end));
     }
     for c in &p.claims {
-        out.push(one(p, &mut spans, "claim", c, c.start, c.end));
+        out.push(one(&mut spans, "claim", c, c.start, c.end));
     }
     out
 }

@@ -21,10 +21,11 @@ fn span(v: &Value) -> (i64, i64) {
     (a, b)
 }
 
-/// The record as stored: without the fields that belong to one source.
+/// The record as stored: without the fields that belong to one source (the
+/// evidence text is the fact's `text` column).
 fn stored_record(mut r: Value) -> Result<String> {
     if let Some(o) = r.as_object_mut() {
-        for k in ["doc", "span", "sources", "kind"] {
+        for k in ["doc", "span", "sources", "kind", "text"] {
             o.remove(k);
         }
     }

@@ -292,6 +292,16 @@ fn text_plan(reach: i64, events: i64) -> (i64, i64) {
     (walk_from, probe_from.max(walk_from))
 }
 
+/// A stored record with its evidence `text`, which the fact's `text` column
+/// holds (records written by earlier versions carry it themselves).
+fn with_text(record: &str, text: Option<String>) -> Result<Value> {
+    let mut v: Value = serde_json::from_str(record)?;
+    if let (Some(o), Some(t)) = (v.as_object_mut(), text) {
+        o.entry("text").or_insert(Value::String(t));
+    }
+    Ok(v)
+}
+
 impl Store {
     /// How many events the full-text query `q` (already in FTS syntax)
     /// matches, counting up to `n` at most.
@@ -351,8 +361,8 @@ impl Store {
         })
     }
 
-    /// Runs `sql` (selecting `id, record`) and attaches each fact's sources
-    /// (up to `limit`).
+    /// Runs `sql` (selecting `id, record, text`) and attaches each fact's
+    /// sources (up to `limit`).
     fn fact_rows(
         &self,
         sql: &str,
@@ -363,16 +373,16 @@ impl Store {
         let mut st = self.conn.prepare_cached(sql)?;
         let rows = st
             .query_map(params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let (table, key) = (format!("{kind}_sources"), format!("{kind}_id"));
         rows.into_iter()
-            .map(|(id, rec)| {
+            .map(|(id, rec, text)| {
                 let (sources, source_count) = self.sources(&table, &key, id, limit)?;
                 Ok(FactRow {
                     id,
-                    record: serde_json::from_str(&rec)?,
+                    record: with_text(&rec, text)?,
                     sources,
                     source_count,
                 })
@@ -424,7 +434,7 @@ impl Store {
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
         let (from, cond, order, args) = event_query(f, self.plan(f)?);
         let sql = format!(
-            "SELECT e.id, e.record FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
+            "SELECT e.id, e.record, e.text FROM {from} WHERE 1=1{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.unwrap_or(100).min(10_000),
             f.offset.unwrap_or(0)
         );
@@ -496,16 +506,19 @@ impl Store {
     pub fn events_by_id(&self, ids: &[i64], sources: Option<usize>) -> Result<Vec<EventRow>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
+            .prepare_cached("SELECT record, text FROM events WHERE id = ?1")?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
-            let Some(rec) = st.query_row([id], |r| r.get::<_, String>(0)).optional()? else {
+            let Some((rec, text)) = st
+                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))
+                .optional()?
+            else {
                 continue;
             };
             let (sources, source_count) = self.sources("event_sources", "event_id", id, sources)?;
             out.push(EventRow {
                 id,
-                record: serde_json::from_str(&rec)?,
+                record: with_text(&rec, text)?,
                 sources,
                 source_count,
             });
@@ -513,32 +526,14 @@ impl Store {
         Ok(out)
     }
 
-    /// One event with its sources.
+    /// One event with all its sources.
     pub fn event(&self, id: i64) -> Result<Option<EventRow>> {
-        let rec: Option<String> = self
-            .conn
-            .query_row("SELECT record FROM events WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match rec {
-            None => Ok(None),
-            Some(rec) => {
-                let (sources, source_count) =
-                    self.sources("event_sources", "event_id", id, None)?;
-                Ok(Some(EventRow {
-                    id,
-                    record: serde_json::from_str(&rec)?,
-                    sources,
-                    source_count,
-                }))
-            }
-        }
+        Ok(self.events_by_id(&[id], None)?.pop())
     }
 
     /// Claims matching `f`.
     pub fn claims(&self, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
-        let mut sql = String::from("SELECT c.id, c.record FROM claims c WHERE 1=1");
+        let mut sql = String::from("SELECT c.id, c.record, c.text FROM claims c WHERE 1=1");
         let mut args: Vec<Sql> = Vec::new();
         // As for events: a content-id prefix, as a range of the id index.
         let doc = f.doc.as_ref().map(|d| d.to_ascii_lowercase());
