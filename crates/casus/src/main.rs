@@ -211,6 +211,9 @@ enum Command {
         /// Document id or id prefix among the sources.
         #[arg(long)]
         doc: Option<String>,
+        /// Sources listed per claim in JSON lines (default: all).
+        #[arg(long)]
+        sources: Option<usize>,
         #[arg(long, value_enum, default_value = "table")]
         format: cmd::facts::ListFormat,
         #[command(flatten)]
@@ -362,6 +365,7 @@ fn main() -> ExitCode {
             claimant,
             category,
             doc,
+            sources,
             format,
             db,
         } => {
@@ -370,6 +374,12 @@ fn main() -> ExitCode {
                 claimant,
                 category,
                 doc,
+                // Tables and CSV show how many sources a claim has.
+                sources: if matches!(format, cmd::facts::ListFormat::Jsonl) {
+                    sources
+                } else {
+                    Some(0)
+                },
                 ..Default::default()
             };
             cmd::facts::claims(&db.db, &f, format)
