@@ -246,6 +246,25 @@ fn event_filters_hold() {
 /// page at offset 40) it walks events in date order testing each against
 /// the set of matches, and with a word in most events and a short page it
 /// looks each event up in the full-text index.
+/// `filter`'s page of events is its window of `all` (every matching id in
+/// listing order), and its count is all of them.
+fn assert_listing(
+    store: &casus_store::Store,
+    filter: &casus_store::EventFilter,
+    all: &[i64],
+    what: &str,
+) {
+    let got: Vec<i64> = store.events(filter).unwrap().iter().map(|e| e.id).collect();
+    let (offset, limit) = (filter.offset.unwrap_or(0), filter.limit.unwrap_or(100));
+    let page: Vec<i64> = all.iter().copied().skip(offset).take(limit).collect();
+    assert_eq!(got, page, "{what} at {offset}+{limit}");
+    assert_eq!(
+        store.count_events(filter).unwrap(),
+        all.len() as i64,
+        "count of {what}"
+    );
+}
+
 #[test]
 fn text_listing_is_the_same_by_every_plan() {
     use casus_store::EventFilter;
@@ -318,22 +337,12 @@ fn text_listing_is_the_same_by_every_plan() {
                 offset: Some(offset),
                 ..Default::default()
             };
-            let got: Vec<i64> = store
-                .events(&filter)
-                .unwrap()
-                .iter()
-                .map(|e| e.id)
-                .collect();
             let all = expected(word, from, kind);
-            let page: Vec<i64> = all.iter().copied().skip(offset).take(limit).collect();
-            assert_eq!(
-                got, page,
-                "{word} from {from:?} {kind:?} at {offset}+{limit}"
-            );
-            assert_eq!(
-                store.count_events(&filter).unwrap(),
-                all.len() as i64,
-                "count of {word} from {from:?} {kind:?}"
+            assert_listing(
+                &store,
+                &filter,
+                &all,
+                &format!("{word} from {from:?} {kind:?}"),
             );
         }
     }
@@ -566,22 +575,12 @@ fn document_listing_is_the_same_walked_or_sorted() {
                 offset: Some(offset),
                 ..Default::default()
             };
-            let got: Vec<i64> = store
-                .events(&filter)
-                .unwrap()
-                .iter()
-                .map(|e| e.id)
-                .collect();
             let all = expected(&doc.to_ascii_lowercase(), from, kind, actor);
-            let page: Vec<i64> = all.iter().copied().skip(offset).take(limit).collect();
-            assert_eq!(
-                got, page,
-                "{doc} {from:?} {kind:?} {actor:?} at {offset}+{limit}"
-            );
-            assert_eq!(
-                store.count_events(&filter).unwrap(),
-                all.len() as i64,
-                "{doc}"
+            assert_listing(
+                &store,
+                &filter,
+                &all,
+                &format!("{doc} {from:?} {kind:?} {actor:?}"),
             );
         }
     }
