@@ -688,22 +688,35 @@ impl Store {
 
     /// Actors (not places) with their mention and event counts.
     pub fn actors(&self) -> Result<Vec<EntityCount>> {
-        self.entity_counts("e.type <> 'place'", "actor_id")
+        // An actor's events, itself or through its people and institutions
+        // (as `actor` filters them): one pass over the posting lists.
+        self.entity_counts(
+            "e.type <> 'place'",
+            "SELECT key, count(*) AS n FROM event_keys WHERE role = 'a' GROUP BY key",
+        )
     }
 
     /// Places with coordinates and mention and event counts.
     pub fn places(&self) -> Result<Vec<EntityCount>> {
-        self.entity_counts("e.type = 'place'", "place_id")
+        self.entity_counts(
+            "e.type = 'place'",
+            "SELECT place_id AS key, count(*) AS n FROM events WHERE place_id IS NOT NULL GROUP BY place_id",
+        )
     }
 
-    fn entity_counts(&self, cond: &str, event_col: &str) -> Result<Vec<EntityCount>> {
+    /// Entities meeting `cond` with their mention counts and the event
+    /// counts `events` gives (`key, n`), each table read once: a count per
+    /// entity by a subquery scanned the events for every actor (286 s on
+    /// a 1 GB knowledge base).
+    fn entity_counts(&self, cond: &str, events: &str) -> Result<Vec<EntityCount>> {
         let sql = format!(
-            "SELECT e.id, e.name, e.type, e.country, m.n,
-                (SELECT count(*) FROM events v WHERE v.{event_col} = e.id),
+            "SELECT e.id, e.name, e.type, e.country, m.n, coalesce(k.n, 0),
                 (SELECT lat FROM events v WHERE v.place_id = e.id AND lat IS NOT NULL LIMIT 1),
                 (SELECT lon FROM events v WHERE v.place_id = e.id AND lon IS NOT NULL LIMIT 1)
              FROM (SELECT entity_id, sum(count) AS n FROM entity_mentions GROUP BY entity_id) m
-             JOIN entities e ON e.id = m.entity_id WHERE {cond} ORDER BY m.n DESC, e.id"
+             JOIN entities e ON e.id = m.entity_id
+             LEFT JOIN ({events}) k ON k.key = e.id
+             WHERE {cond} ORDER BY m.n DESC, e.id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st

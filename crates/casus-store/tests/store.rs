@@ -672,3 +672,41 @@ fn listings_give_the_first_sources_and_how_many_there_are() {
     );
     assert_eq!(store.event(1).unwrap().unwrap().sources.len(), 30);
 }
+
+/// The event count beside each actor and place is what `casus events
+/// --actor` and `--place` count.
+#[test]
+fn actor_and_place_counts_are_their_listings_counts() {
+    use casus_store::EventFilter;
+    let mut store = Store::memory().unwrap();
+    let text = "Azerbaijani forces shelled houses in Stepanakert on 4 October 2020. \
+                Armenian Prime Minister Nikol Pashinyan condemned Azerbaijan. \
+                Azerbaijan accused Armenia of shelling civilians in Ganja on 5 October 2020. \
+                The OSCE Minsk Group co-chairs called for a ceasefire on 6 October 2020. \
+                The OSCE welcomed the talks.";
+    store
+        .ingest(&process("a.txt", text), text.as_bytes())
+        .unwrap();
+    let actors = store.actors().unwrap();
+    let aze = actors.iter().find(|a| a.id == "AZE").unwrap();
+    assert!(aze.events >= 2, "{aze:?}");
+    // The OSCE acts itself and through its Minsk Group.
+    let osce = actors.iter().find(|a| a.id == "OSCE").unwrap();
+    assert_eq!(osce.events, 2, "{osce:?}");
+    for a in &actors {
+        let f = EventFilter {
+            actor: Some(a.id.clone()),
+            ..Default::default()
+        };
+        assert_eq!(a.events, store.count_events(&f).unwrap(), "{}", a.id);
+    }
+    let places = store.places().unwrap();
+    assert!(places.iter().any(|p| p.events > 0), "{places:?}");
+    for p in &places {
+        let f = EventFilter {
+            place: Some(p.id.clone()),
+            ..Default::default()
+        };
+        assert_eq!(p.events, store.count_events(&f).unwrap(), "{}", p.id);
+    }
+}
