@@ -435,10 +435,14 @@ async fn search(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
 
 async fn sources(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
     Params::new(q, &[])?;
-    run(&st, |s| {
+    run_with(&st, |app, s| {
+        // Kept until the knowledge base changes: a pass over every sentence.
+        let relations = app.cache.get_or(s, "relations", || {
+            Ok(serde_json::to_value(s.relations()?).unwrap_or_default())
+        })?;
         Ok(Json(json!({
             "documents": s.documents()?,
-            "relations": db::relations(s)?,
+            "relations": relations,
         })))
     })
     .await

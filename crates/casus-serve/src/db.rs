@@ -3,8 +3,6 @@
 //! copy/revision relation between documents. They use the store's
 //! connection read-only; they belong in `casus-store` once it grows them.
 
-use std::collections::HashMap;
-
 use casus_store::{Result, Store};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -225,87 +223,6 @@ pub fn annotate(store: &Store, id: &str, clean: &str, marks: &[Mark]) -> Result<
             }],
         });
     }
-    Ok(out)
-}
-
-/// How two documents relate.
-#[derive(Debug, Clone, Serialize)]
-pub struct Relation {
-    /// The earlier-ingested document.
-    pub a: String,
-    pub b: String,
-    /// `copy` (nearly all sentences shared, similar sizes), `excerpt` (`a`'s
-    /// sentences nearly all in the larger `b`) or `revision` (many shared).
-    pub relation: &'static str,
-    /// Sentences shared (same text), and each side's sentence count.
-    pub shared: i64,
-    pub a_sentences: i64,
-    pub b_sentences: i64,
-    /// Shared / the smaller document's sentences.
-    pub overlap: f64,
-}
-
-/// Which documents are copies or revisions of which, by shared sentence
-/// text (sentences of at least 40 bytes, so headings do not count).
-pub fn relations(store: &Store) -> Result<Vec<Relation>> {
-    let mut counts: HashMap<String, i64> = HashMap::new();
-    {
-        let mut st = store.conn().prepare_cached(
-            "SELECT d.id, count(DISTINCT s.text) FROM sentences s JOIN documents d ON d.key = s.doc WHERE length(s.text) >= 40 GROUP BY s.doc",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        for r in rows {
-            let (d, n) = r?;
-            counts.insert(d, n);
-        }
-    }
-    let mut st = store.conn().prepare_cached(
-        "WITH t AS (SELECT DISTINCT s.doc, s.text FROM sentences s WHERE length(s.text) >= 40),
-         pairs AS (SELECT a.doc AS a, b.doc AS b, count(*) AS n FROM t a JOIN t b ON a.text = b.text AND a.doc < b.doc GROUP BY a.doc, b.doc)
-         SELECT da.id, db.id, p.n FROM pairs p JOIN documents da ON da.key = p.a JOIN documents db ON db.key = p.b",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::new();
-    for (a, b, shared) in rows {
-        let (mut a, mut b) = (a, b);
-        let mut na = counts.get(&a).copied().unwrap_or(0);
-        let mut nb = counts.get(&b).copied().unwrap_or(0);
-        let min = na.min(nb).max(1);
-        let overlap = shared as f64 / min as f64;
-        let similar_size = na.min(nb) as f64 >= 0.8 * na.max(nb) as f64;
-        let relation = if overlap >= 0.8 && similar_size {
-            "copy"
-        } else if overlap >= 0.8 {
-            // The smaller document is (nearly) contained in the larger.
-            if na > nb {
-                std::mem::swap(&mut a, &mut b);
-                std::mem::swap(&mut na, &mut nb);
-            }
-            "excerpt"
-        } else if overlap >= 0.2 {
-            "revision"
-        } else {
-            continue;
-        };
-        out.push(Relation {
-            a,
-            b,
-            relation,
-            shared,
-            a_sentences: na,
-            b_sentences: nb,
-            overlap: (overlap * 1000.0).round() / 1000.0,
-        });
-    }
-    out.sort_by(|x, y| y.overlap.total_cmp(&x.overlap));
     Ok(out)
 }
 

@@ -18,6 +18,7 @@ mod fts;
 pub mod load;
 pub mod migrations;
 pub mod query;
+pub mod relations;
 
 pub use annotations::{MentionRow, RemovedRow, TimexRow};
 pub use facts_query::{

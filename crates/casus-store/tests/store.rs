@@ -710,3 +710,67 @@ fn actor_and_place_counts_are_their_listings_counts() {
         assert_eq!(p.events, store.count_events(&f).unwrap(), "{}", p.id);
     }
 }
+
+/// Copies, excerpts and revisions are found by the sentences documents
+/// share; a template's sentence in many documents relates none by itself.
+#[test]
+fn relations_by_shared_sentences() {
+    let store = Store::memory().unwrap();
+    let conn = store.conn();
+    conn.execute_batch("BEGIN").unwrap();
+    let sentence =
+        |n: usize| format!("Sentence number {n} of the report, long enough to be compared.");
+    let template = "A sentence of the template that every generated document repeats.";
+    let mut docs: Vec<Vec<String>> = Vec::new();
+    let original: Vec<String> = (0..20).map(sentence).collect();
+    docs.push(original.clone()); // 1: the original
+    docs.push(original.clone()); // 2: its copy
+    docs.push(original[..5].to_vec()); // 3: an excerpt
+    let mut revised = original[..10].to_vec();
+    revised.extend((100..110).map(sentence));
+    docs.push(revised); // 4: a revision (half shared)
+    for k in 0..80 {
+        // 5..: unrelated documents sharing only the template.
+        let mut d: Vec<String> = (1000 + 10 * k..1010 + 10 * k).map(sentence).collect();
+        d.push(template.to_string());
+        docs.push(d);
+    }
+    for (i, d) in docs.iter().enumerate() {
+        let key = i as i64 + 1;
+        conn.execute(
+            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
+             VALUES (?1, printf('d%03d', ?1), printf('doc%d', ?1), 'text', 0, '{}', '[]', '[]', '[]', '')",
+            [key],
+        )
+        .unwrap();
+        for (idx, text) in d.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO sentences (doc, idx, start, end, clean_start, clean_end, kind, text)
+                 VALUES (?1, ?2, ?2 * 100, ?2 * 100 + 90, ?2 * 100, ?2 * 100 + 90, 'text', ?3)",
+                rusqlite::params![key, idx as i64, text],
+            )
+            .unwrap();
+        }
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    let rel: Vec<(String, String, &str, i64)> = store
+        .relations()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.a, r.b, r.relation, r.shared))
+        .collect();
+    let has = |a: &str, b: &str, kind: &str, shared: i64| {
+        rel.iter()
+            .any(|r| r.0 == a && r.1 == b && r.2 == kind && r.3 == shared)
+    };
+    assert!(has("d001", "d002", "copy", 20), "{rel:?}");
+    // The excerpt is named first, whatever was ingested first.
+    assert!(has("d003", "d001", "excerpt", 5), "{rel:?}");
+    assert!(has("d001", "d004", "revision", 10), "{rel:?}");
+    assert!(
+        rel.iter().all(|r| r.0.as_str() <= "d004" && r.1.as_str() <= "d004"),
+        "{rel:?}"
+    );
+    // Closest first.
+    assert_eq!(rel[0].2, "copy");
+}
