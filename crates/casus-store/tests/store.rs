@@ -768,7 +768,8 @@ fn relations_by_shared_sentences() {
     assert!(has("d003", "d001", "excerpt", 5), "{rel:?}");
     assert!(has("d001", "d004", "revision", 10), "{rel:?}");
     assert!(
-        rel.iter().all(|r| r.0.as_str() <= "d004" && r.1.as_str() <= "d004"),
+        rel.iter()
+            .all(|r| r.0.as_str() <= "d004" && r.1.as_str() <= "d004"),
         "{rel:?}"
     );
     // Closest first.
