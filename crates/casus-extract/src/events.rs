@@ -271,18 +271,17 @@ fn clause_end(toks: &[Tok], i: usize) -> usize {
     toks.len()
 }
 
-/// Whether the trigger at `first`, of type `kind`, is a passive participle
-/// ("was condemned").
-fn is_passive(toks: &[Tok], first: usize, kind: &str) -> bool {
+/// Whether the trigger at `first` is a passive participle ("was
+/// condemned"); `reduced_relative` when its type reads so after a people
+/// noun ([`Rules::reduced_relative_types`]).
+fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
     let w = &toks[first].low;
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
     }
-    // A reduced relative: "the servicemen wounded during the clashes". Only
-    // what is done to people reads so: "officials agreed on Wednesday" is
-    // their act.
+    // A reduced relative: "the servicemen wounded during the clashes".
     if w.ends_with("ed")
-        && matches!(kind, "ASSAULT" | "COERCE" | "MOBILIZE" | "RETREAT" | "AID")
+        && reduced_relative
         && first > 0
         && toks[first - 1].is(class::PEOPLE_NOUN)
         && toks
@@ -529,7 +528,7 @@ pub(crate) fn code_events_with<'m>(
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
-            let passive = is_passive(toks, f.first, &t.kind);
+            let passive = is_passive(toks, f.first, r.reduced_relative_types.contains(&t.kind));
             // The whole list decides: "from France, Russia, and the United States" is a
             // phrase; "the co-chairs of the Group, France and the U.S." an apposition
             // whose head is dropped.

@@ -61,6 +61,8 @@ struct GrammarFile {
     people_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
+    #[serde(default)]
+    reduced_relative_types: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -146,6 +148,9 @@ pub struct Rules {
     pub people_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
+    /// Event types whose participle after a people noun is a reduced
+    /// relative ("the servicemen wounded during the clashes").
+    pub reduced_relative_types: FxHashSet<String>,
     /// State id → community id (`ARM` → `ARMENIANS`).
     pub community_of: HashMap<String, String>,
     /// "be" and its forms.
@@ -203,6 +208,7 @@ impl Rules {
             historical: vec![],
             people_nouns: vec![],
             of_heads: vec![],
+            reduced_relative_types: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -291,6 +297,7 @@ impl Rules {
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
             of_heads: set(gr.of_heads),
+            reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),
             community_of: gr.communities,
             be,
             categories: PhraseSet::new(words(cl.category), irr),
