@@ -801,7 +801,10 @@
     main.append(title('Sources', 'Every document, and which are copies or revisions of which (by the sentences they share).'));
     const byId = new Map(res.documents.map((d) => [d.id, d]));
     const nm = (id) => { const d = byId.get(id); return d ? (d.title || shortName(d.name)) : id.slice(0, 12); };
-    const relOf = (d) => res.relations.filter((r) => r.a === d.id || r.b === d.id).map((r) => {
+    // Each document's relations, found once (not by a scan per document).
+    const relsBy = new Map();
+    for (const r of res.relations) for (const id of [r.a, r.b]) { if (!relsBy.has(id)) relsBy.set(id, []); relsBy.get(id).push(r); }
+    const relOf = (d) => (relsBy.get(d.id) || []).map((r) => {
       const other = r.a === d.id ? r.b : r.a;
       const word = r.relation === 'excerpt' && r.b === d.id ? 'contains' : r.relation;
       return h('div', { class: 'rel r-' + r.relation }, h('span', { class: 'badge' }, word), word === 'contains' ? ' an excerpt, ' : ' of ',
@@ -815,7 +818,9 @@
         h('td', {}, h('a', { href: '/documents/' + enc(r.b) }, nm(r.b))),
         h('td', { class: 'r' }, fmt(r.shared) + ' (' + r.a_sentences + ' / ' + r.b_sentences + ')'),
         h('td', { class: 'r' }, Math.round(r.overlap * 100) + '%')))) : h('p', { class: 'muted' }, 'No document shares enough sentences with another.'),
-      h('p', { class: 'muted small' }, 'Read each row as "document, relation of, document". A copy shares at least 80% of the smaller document\'s sentences (of 40+ bytes) and is of similar size; an excerpt is a smaller document whose sentences are nearly all in the larger; a revision shares at least 20%.')));
+      res.total_relations > res.relations.length
+        ? h('p', { class: 'muted' }, 'The ' + fmt(res.relations.length) + ' closest of ' + fmt(res.total_relations) + ' related pairs.') : null,
+      h('p', { class: 'muted small' }, 'Read each row as "document, relation of, document". A copy shares at least 80% of the smaller document\'s sentences (of 40+ characters) and is of similar size; an excerpt is a smaller document whose sentences are nearly all in the larger; a revision shares at least 20%.')));
   };
 
   pages.notfound = async function () {

@@ -434,15 +434,22 @@ async fn search(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
 }
 
 async fn sources(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    Params::new(q, &[])?;
-    run_with(&st, |app, s| {
+    let p = Params::new(q, &["limit", "offset"])?;
+    let limit = p.int("limit", 1, 10_000, 1000)? as usize;
+    let offset = p.int("offset", 0, 100_000_000, 0)? as usize;
+    run_with(&st, move |app, s| {
         // Kept until the knowledge base changes: a pass over every sentence.
-        let relations = app.cache.get_or(s, "relations", || {
+        let all = app.cache.get_or(s, "relations", || {
             Ok(serde_json::to_value(s.relations()?).unwrap_or_default())
         })?;
+        let all = all.as_array().map(Vec::as_slice).unwrap_or_default();
+        // The closest first; a large knowledge base relates far more pairs
+        // than a page can show.
+        let page: Vec<&Value> = all.iter().skip(offset).take(limit).collect();
         Ok(Json(json!({
             "documents": s.documents()?,
-            "relations": relations,
+            "total_relations": all.len(),
+            "relations": page,
         })))
     })
     .await

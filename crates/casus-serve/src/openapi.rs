@@ -115,8 +115,11 @@ pub fn document() -> Value {
     add(
         "/api/sources",
         op(
-            "Documents and which are copies or revisions of which",
-            vec![],
+            "Documents, and which are copies, excerpts or revisions of which (the closest first, paged; total_relations counts them all)",
+            vec![
+                q("limit", "integer", "Relations, 1–10000 (default 1000)"),
+                q("offset", "integer", "Relations to skip (default 0)"),
+            ],
         ),
     );
     add(

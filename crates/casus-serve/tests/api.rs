@@ -346,6 +346,14 @@ async fn sources_find_copies() {
             );
         }
     }
+    // Paged, the closest first.
+    assert_eq!(v["total_relations"], rel.len());
+    let first = ok("/api/sources?limit=1").await;
+    assert_eq!(first["relations"].as_array().unwrap()[..], rel[..1]);
+    assert_eq!(first["total_relations"], rel.len());
+    let rest = ok("/api/sources?offset=1").await;
+    assert_eq!(rest["relations"].as_array().unwrap()[..], rel[1..]);
+    bad("/api/sources?limit=0", "limit").await;
 }
 
 #[tokio::test]
