@@ -246,6 +246,27 @@ fn event_filters_hold() {
 /// page at offset 40) it walks events in date order testing each against
 /// the set of matches, and with a word in most events and a short page it
 /// looks each event up in the full-text index.
+/// A document row with nothing but its key, content id and name (for
+/// tests that write sources and sentences by SQL).
+fn bare_document(conn: &rusqlite::Connection, key: i64, id: &str, name: &str) {
+    conn.execute(
+        "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
+         VALUES (?1, ?2, ?3, 'text', 0, '{}', '[]', '[]', '[]', '')",
+        rusqlite::params![key, id, name],
+    )
+    .unwrap();
+}
+
+/// Day `i` of a spread over 1990-2019, in no date order.
+fn spread_day(i: i64) -> String {
+    format!(
+        "{}-{:02}-{:02}",
+        1990 + (i * 7919) % 30,
+        1 + i % 12,
+        1 + i % 28
+    )
+}
+
 /// `filter`'s page of events is its window of `all` (every matching id in
 /// listing order), and its count is all of them.
 fn assert_listing(
@@ -274,12 +295,7 @@ fn text_listing_is_the_same_by_every_plan() {
     // 5,000 events; "shelling" in every other one (2,500 matches),
     // "village" in all of them, "talks" in none with "shelling".
     for i in 0..5000i64 {
-        let day = format!(
-            "{}-{:02}-{:02}",
-            1990 + (i * 7919) % 30,
-            1 + i % 12,
-            1 + i % 28
-        );
+        let day = spread_day(i);
         let text = if i % 2 == 0 {
             "shelling of the village"
         } else {
@@ -501,20 +517,10 @@ fn document_listing_is_the_same_walked_or_sorted() {
     // A digest stating 6,000 events (walked in date order: more sources
     // than a sort pays for) and a report stating every 200th (sorted).
     for (key, id) in [(1, "aa11"), (2, "bb22")] {
-        conn.execute(
-            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
-             VALUES (?1, ?2, ?2, 'text', 0, '{}', '[]', '[]', '[]', '')",
-            rusqlite::params![key, id],
-        )
-        .unwrap();
+        bare_document(conn, key, id, id);
     }
     for i in 0..6000i64 {
-        let day = format!(
-            "{}-{:02}-{:02}",
-            1990 + (i * 7919) % 30,
-            1 + i % 12,
-            1 + i % 28
-        );
+        let day = spread_day(i);
         conn.execute(
             "INSERT INTO events (type, actor_id, date_start, date_end, text, shingles, record)
              VALUES (?3, ?4, ?1, ?1, 'text', x'', '{}')",
@@ -621,12 +627,7 @@ fn listings_give_the_first_sources_and_how_many_there_are() {
     .unwrap();
     // A sentence mirrored in 30 documents, two sentences each.
     for key in 1..=30i64 {
-        conn.execute(
-            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
-             VALUES (?1, printf('%04d', 31 - ?1), printf('doc%d', ?1), 'text', 0, '{}', '[]', '[]', '[]', '')",
-            [key],
-        )
-        .unwrap();
+        bare_document(conn, key, &format!("{:04}", 31 - key), &format!("doc{key}"));
         for (idx, start, text) in [(0, 0, "First."), (1, 7, "Shelling.")] {
             conn.execute(
                 "INSERT INTO sentences (doc, idx, start, end, clean_start, clean_end, kind, text)
@@ -737,12 +738,7 @@ fn relations_by_shared_sentences() {
     }
     for (i, d) in docs.iter().enumerate() {
         let key = i as i64 + 1;
-        conn.execute(
-            "INSERT INTO documents (key, id, name, format, bytes, metadata, sections, warnings, references_json, clean)
-             VALUES (?1, printf('d%03d', ?1), printf('doc%d', ?1), 'text', 0, '{}', '[]', '[]', '[]', '')",
-            [key],
-        )
-        .unwrap();
+        bare_document(conn, key, &format!("d{key:03}"), &format!("doc{key}"));
         for (idx, text) in d.iter().enumerate() {
             conn.execute(
                 "INSERT INTO sentences (doc, idx, start, end, clean_start, clean_end, kind, text)
