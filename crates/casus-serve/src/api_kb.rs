@@ -491,8 +491,8 @@ type Mentioned = (i64, Option<(String, String, String)>);
 
 fn entity_mentions(s: &Store, id: &str) -> ApiResult<Mentioned> {
     Ok(s.conn().query_row(
-        "SELECT coalesce(sum(m.count), 0), max(e.name), max(e.type), max(coalesce(e.country, ''))
-         FROM entity_mentions m JOIN entities e ON e.id = m.entity_id WHERE m.entity_id = ?1",
+        "SELECT coalesce(max(e.mentions), 0), max(e.name), max(e.type), max(coalesce(e.country, ''))
+         FROM entities e WHERE e.id = ?1 AND e.mentions > 0",
         [id],
         |r| {
             let n: i64 = r.get(0)?;
@@ -583,8 +583,7 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
         let mut out: BTreeMap<String, Value> = BTreeMap::new();
         // Every place mentioned, with the gazetteer's coordinates.
         let mut stc = s.conn().prepare_cached(
-            "SELECT e.id, e.name, m.n FROM (SELECT entity_id, sum(count) AS n FROM entity_mentions GROUP BY entity_id) m
-             JOIN entities e ON e.id = m.entity_id WHERE e.type = 'place'",
+            "SELECT id, name, mentions FROM entities WHERE type = 'place' AND mentions > 0",
         )?;
         let rows = stc
             .query_map([], |r| {

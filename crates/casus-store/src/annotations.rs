@@ -6,7 +6,8 @@
 //! row ([`crate::migrations`], version 3) instead of a row each: a
 //! thousandth of the rows and index entries to write. Who is mentioned
 //! where stays queryable through `entity_mentions` (counts per entity and
-//! document) and `entities` (each entity's kind and name, once).
+//! document) and `entities` (each entity's kind and name, once, and its
+//! mentions in all).
 
 use std::collections::HashMap;
 
@@ -205,13 +206,14 @@ impl Packed {
             self.removed,
         ])?;
         let mut entity = tx.prepare_cached(
-            "INSERT OR IGNORE INTO entities (id, type, name, country, sector) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO entities (id, type, name, country, sector, mentions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET mentions = mentions + excluded.mentions",
         )?;
         let mut count = tx.prepare_cached(
             "INSERT INTO entity_mentions (entity_id, doc, count) VALUES (?1, ?2, ?3)",
         )?;
         for e in &self.entities {
-            entity.execute(params![e.id, e.kind, e.name, e.country, e.sector])?;
+            entity.execute(params![e.id, e.kind, e.name, e.country, e.sector, e.count])?;
             count.execute(params![e.id, doc, e.count])?;
         }
         Ok(())

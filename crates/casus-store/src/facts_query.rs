@@ -710,13 +710,12 @@ impl Store {
     /// a 1 GB knowledge base).
     fn entity_counts(&self, cond: &str, events: &str) -> Result<Vec<EntityCount>> {
         let sql = format!(
-            "SELECT e.id, e.name, e.type, e.country, m.n, coalesce(k.n, 0),
+            "SELECT e.id, e.name, e.type, e.country, e.mentions, coalesce(k.n, 0),
                 (SELECT lat FROM events v WHERE v.place_id = e.id AND lat IS NOT NULL LIMIT 1),
                 (SELECT lon FROM events v WHERE v.place_id = e.id AND lon IS NOT NULL LIMIT 1)
-             FROM (SELECT entity_id, sum(count) AS n FROM entity_mentions GROUP BY entity_id) m
-             JOIN entities e ON e.id = m.entity_id
+             FROM entities e
              LEFT JOIN ({events}) k ON k.key = e.id
-             WHERE {cond} ORDER BY m.n DESC, e.id"
+             WHERE e.mentions > 0 AND {cond} ORDER BY e.mentions DESC, e.id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st

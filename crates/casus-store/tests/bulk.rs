@@ -47,6 +47,7 @@ fn dump(path: &Path) -> Vec<(&'static str, Vec<String>)> {
         ("sentences", "SELECT rowid, doc, idx, start, text FROM sentences ORDER BY rowid"),
         ("annotations", "SELECT * FROM annotations ORDER BY doc"),
         ("entity_mentions", "SELECT * FROM entity_mentions ORDER BY 1, 2"),
+        ("entities", "SELECT * FROM entities ORDER BY id"),
         ("events", "SELECT id, record, text, hex(shingles), first_doc, first_start, date_key FROM events ORDER BY id"),
         ("claims", "SELECT id, record, text, hex(shingles), first_doc, first_start FROM claims ORDER BY id"),
         ("event_sources", "SELECT * FROM event_sources ORDER BY 1, 2, 3"),

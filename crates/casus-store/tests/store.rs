@@ -712,6 +712,49 @@ fn actor_and_place_counts_are_their_listings_counts() {
     }
 }
 
+/// Each entity's mention total, kept on its row by the writer, is the sum
+/// of its per-document counts: across documents, after a document is
+/// stored again (nothing added) and after one is deleted.
+#[test]
+fn entity_mention_totals_follow_their_documents() {
+    let mut store = Store::memory().unwrap();
+    let a = "Azerbaijan and Armenia met in Moscow. Azerbaijan agreed.";
+    let b = "Armenia accused Azerbaijan of shelling Stepanakert.";
+    for (name, text) in [("a.txt", a), ("b.txt", b), ("a.txt", a)] {
+        store
+            .ingest(&process(name, text), text.as_bytes())
+            .unwrap();
+    }
+    let check = |store: &Store| {
+        let bad: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM entities e
+                 WHERE e.mentions <> coalesce((SELECT sum(count) FROM entity_mentions m WHERE m.entity_id = e.id), 0)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad, 0);
+    };
+    check(&store);
+    let aze = |store: &Store| {
+        store
+            .actors()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == "AZE")
+            .map(|e| e.mentions)
+    };
+    assert_eq!(aze(&store), Some(3));
+    store
+        .conn()
+        .execute("DELETE FROM documents WHERE name = 'a.txt'", [])
+        .unwrap();
+    check(&store);
+    assert_eq!(aze(&store), Some(1));
+}
+
 /// Copies, excerpts and revisions are found by the sentences documents
 /// share; a template's sentence in many documents relates none by itself.
 #[test]
