@@ -22,7 +22,14 @@
 //! * `demonym`: a nominal trigger takes a demonym right before it ("an
 //!   Armenian attack", "U.S. military aid");
 //! * `main-clause`: a trigger in an opening phrase ("Following a closed
-//!   meeting, the Council …") takes the main clause's subject;
+//!   meeting, the Council …") takes the main clause's subject (not the
+//!   sayer of a sentence-final "…, the military said");
+//! * `speaker`: a trigger marked `speaker_acts` ("must") reported by a
+//!   reporting verb is the speaker's act on the subject ("Russia said Sudan
+//!   must return it": Russia asks it of Sudan);
+//! * an apposition ("Pakistan, a key U.S. ally, has refused") names no
+//!   subject; verbs joined by "and" share theirs ("killed X and wounded Y":
+//!   X is not the wounder); "under attack from X" is a passive with agent X;
 //! * `agent-of`: "a decree by X lifted" — the agent in the subject phrase;
 //! * `anaphora`: with no mention in the clause ("It condemned", "The group
 //!   called"), the sentence's subject, else the last one of the paragraph
@@ -98,17 +105,19 @@ pub(crate) fn place_mentions<'a>(
 }
 
 /// Whether a mention is only the first part of a compound word
-/// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor.
+/// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor. A
+/// leader is the exception: "Saudi-led forces" act for their leader.
 fn in_compound(toks: &[Tok], p: &Placed) -> bool {
-    p.last > p.first && toks[p.last - 1].end > p.m.end
+    p.last > p.first && toks[p.last - 1].end > p.m.end && !toks[p.last - 1].low.ends_with("-led")
 }
 
-/// The token before `i`, skipping determiners; its index.
+/// The token before `i`, skipping determiners and region words ("the",
+/// "northern"); its index.
 fn prev_content(toks: &[Tok], i: usize) -> Option<usize> {
     let mut k = i;
     while k > 0 {
         k -= 1;
-        if !toks[k].is(class::DETERMINER) {
+        if !toks[k].is(class::DETERMINER) && !toks[k].is(class::REGION) {
             return Some(k);
         }
     }
@@ -275,6 +284,10 @@ fn clause_end(toks: &[Tok], i: usize) -> usize {
 /// condemned"); `reduced_relative` when its type reads so after a people
 /// noun ([`Rules::reduced_relative_types`]).
 fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
+    // "put under investigation", "came under attack": the subject suffers it.
+    if first > 0 && toks[first - 1].low == "under" {
+        return true;
+    }
     let w = &toks[first].low;
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
@@ -529,52 +542,6 @@ pub(crate) fn code_events_with<'m>(
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
             let passive = is_passive(toks, f.first, r.reduced_relative_types.contains(&t.kind));
-            // The whole list decides: "from France, Russia, and the United States" is a
-            // phrase; "the co-chairs of the Group, France and the U.S." an apposition
-            // whose head is dropped.
-            let subject_list = |i: usize| -> Option<Vec<usize>> {
-                let list = list_of(toks, &ms, i, true, false);
-                let head = list[0];
-                let free = !in_pp(toks, &ms[head])
-                    || prev_content(toks, ms[head].first)
-                        .is_some_and(|k| toks[k].low == "including");
-                // "the countries of Transnistria, Abkhazia and South Ossetia": the
-                // members of an "of" phrase are the ones meant.
-                let of = prev_content(toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
-                (free || (of && list.len() >= 2)).then_some(list)
-            };
-            let left_subject = || -> Option<Vec<usize>> {
-                ms.iter()
-                    .enumerate()
-                    .rev()
-                    .filter(|(_, p)| {
-                        p.last <= f.first
-                            && p.first >= cstart
-                            && is_actor(p.m)
-                            && !in_compound(toks, p)
-                            && !after_according(toks, p)
-                    })
-                    .filter(|(_, p)| !in_pp(toks, p))
-                    .find_map(|(i, _)| subject_list(i))
-            };
-            let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
-                ms.iter()
-                    .enumerate()
-                    .find(|(_, p)| {
-                        p.first >= from
-                            && p.last <= lim.max(from)
-                            && p.first.saturating_sub(from) <= 8
-                            && is_actor(p.m)
-                            && !(in_compound(toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
-                            && !after_according(toks, p)
-                            && (allow_loc
-                                || !prev_content(toks, p.first)
-                                    .is_some_and(|k| toks[k].is(class::LOCATIVE)))
-                            // An object does not lie beyond a comma or a second verb ("…, as did X").
-                            && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
-                    })
-                    .map(|(i, _)| i)
-            };
             // The word before the trigger, skipping adverbs ("and subsequently expressed").
             let prev_tok = {
                 let mut k = f.first;
@@ -617,6 +584,63 @@ pub(crate) fn code_events_with<'m>(
                 }
                 w
             };
+            // The whole list decides: "from France, Russia, and the United States" is a
+            // phrase; "the co-chairs of the Group, France and the U.S." an apposition
+            // whose head is dropped.
+            let subject_list = |i: usize| -> Option<Vec<usize>> {
+                let list = list_of(toks, &ms, i, true, false);
+                let head = list[0];
+                let free = !in_pp(toks, &ms[head])
+                    || prev_content(toks, ms[head].first)
+                        .is_some_and(|k| toks[k].low == "including");
+                // "the countries of Transnistria, Abkhazia and South Ossetia": the
+                // members of an "of" phrase are the ones meant.
+                let of = prev_content(toks, ms[head].first).is_some_and(|k| toks[k].low == "of");
+                (free || (of && list.len() >= 2)).then_some(list)
+            };
+            // Verbs joined by "and" share their subject: "killed one U.S. soldier
+            // and wounded two others" — the first verb's object is not the second's
+            // subject.
+            let shared_subject_before = match (fi.checked_sub(1).map(|k| &found[k]), prev_tok) {
+                (Some(g), Some("and")) if g.first >= cstart => g.first,
+                _ => f.first,
+            };
+            // An apposition between the subject and its verb ("Pakistan, a key
+            // U.S. ally in the war, has refused") names no subject.
+            let apposition = appositive_before(toks, &ms, cstart, f.first);
+            let left_subject = || -> Option<Vec<usize>> {
+                ms.iter()
+                    .enumerate()
+                    .rev()
+                    .filter(|(_, p)| {
+                        !apposition.as_ref().is_some_and(|a| a.contains(&p.first))
+                            && p.last <= shared_subject_before
+                            && p.first >= cstart
+                            && is_actor(p.m)
+                            && !in_compound(toks, p)
+                            && !after_according(toks, p)
+                    })
+                    .filter(|(_, p)| !in_pp(toks, p))
+                    .find_map(|(i, _)| subject_list(i))
+            };
+            let after = |from: usize, lim: usize, allow_loc: bool| -> Option<usize> {
+                ms.iter()
+                    .enumerate()
+                    .find(|(_, p)| {
+                        p.first >= from
+                            && p.last <= lim.max(from)
+                            && p.first.saturating_sub(from) <= 8
+                            && is_actor(p.m)
+                            && !(in_compound(toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
+                            && !after_according(toks, p)
+                            && (allow_loc
+                                || !prev_content(toks, p.first)
+                                    .is_some_and(|k| toks[k].is(class::LOCATIVE)))
+                            // An object does not lie beyond a comma or a second verb ("…, as did X").
+                            && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
+                    })
+                    .map(|(i, _)| i)
+            };
             let coordinated = matches!(
                 prev_tok,
                 Some("and" | "," | "also" | "further" | "then" | "again")
@@ -639,7 +663,10 @@ pub(crate) fn code_events_with<'m>(
                         .collect();
                 }
             } else if passive {
-                let by = (f.last..(f.last + 4).min(toks.len())).find(|&k| toks[k].low == "by");
+                // "came under attack from X": "from" names the agent as well.
+                let under = f.first > 0 && toks[f.first - 1].low == "under";
+                let by = (f.last..(f.last + 4).min(toks.len()))
+                    .find(|&k| toks[k].low == "by" || (under && toks[k].low == "from"));
                 if let Some(a) = by.and_then(|k| {
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
@@ -752,7 +779,14 @@ pub(crate) fn code_events_with<'m>(
                     // "Following a closed council meeting, the Security Council issued ...":
                     // a trigger in an opening phrase takes the main clause's subject.
                     if let Some(comma) = (f.last..cend).find(|&k| toks[k].low == ",") {
-                        let opening = !toks[cstart..f.first].iter().any(|x| x.low == ",");
+                        // An opening phrase starts with a preposition or a participle
+                        // ("Following", "After", "During"); a clause that starts with
+                        // its subject ("A roadside bombing … killed …, the military
+                        // said") has no opening phrase, only an attribution.
+                        let opener = &*toks[cstart].low;
+                        let opening = !toks[cstart..f.first].iter().any(|x| x.low == ",")
+                            && (toks[cstart].is(class::PREPOSITION)
+                                || (opener.len() > 5 && opener.ends_with("ing")));
                         if opening {
                             if let Some(a) = ms.iter().position(|p| {
                                 p.first > comma
@@ -776,6 +810,33 @@ pub(crate) fn code_events_with<'m>(
                 if let Some(rc) = after(from, limit, false) {
                     if !actors.contains(&rc) {
                         recipients = list_of(toks, &ms, rc, false, true);
+                    }
+                }
+                if t.speaker_acts {
+                    // "Russia said on Tuesday that Sudan must return …": Russia asks it
+                    // of Sudan;
+                    // the speaker is the subject of a reporting verb before the
+                    // trigger, perhaps followed by a name ("British Foreign Secretary
+                    // Jack Straw said").
+                    let speaker = r.reporting.find_all(toks, 0, f.first).into_iter().find_map(|h| {
+                        ms.iter()
+                            .enumerate()
+                            .rev()
+                            .find(|(i, p)| {
+                                p.last <= h.first
+                                    && toks[p.last..h.first].iter().all(|x| x.upper)
+                                    && h.first - p.last <= 4
+                                    && is_actor(p.m)
+                                    && !in_pp(toks, p)
+                                    && !actors.contains(i)
+                            })
+                            .map(|(i, _)| i)
+                    });
+                    if let Some(sp) = speaker {
+                        recipients = std::mem::take(&mut actors);
+                        actors = list_of(toks, &ms, sp, true, false);
+                        rule.clear();
+                        rule.push_str("speaker");
                     }
                 }
             }
@@ -1171,6 +1232,33 @@ pub(crate) fn trailing_reporter(
         })
 }
 
+/// The tokens of an apposition that ends right before the trigger at
+/// `first`: in "Pakistan, a key U.S. ally in the war, has refused", the
+/// words between the commas after the subject "Pakistan" (an actor mention
+/// followed by a comma and a determiner; the second comma followed only by
+/// auxiliaries and adverbs before the trigger).
+fn appositive_before(
+    toks: &[Tok],
+    ms: &[Placed],
+    cstart: usize,
+    first: usize,
+) -> Option<std::ops::Range<usize>> {
+    let close = (cstart..first).rev().find(|&k| toks[k].low == ",")?;
+    let only_aux = toks[close + 1..first].iter().all(|x| {
+        x.is(class::BE)
+            || x.is(class::NEGATION)
+            || (x.low.ends_with("ly") && x.low.len() > 4)
+            || matches!(&*x.low, "has" | "have" | "had" | "also" | "will" | "would" | "did")
+    });
+    if !only_aux {
+        return None;
+    }
+    let open = (cstart..close).rev().find(|&k| toks[k].low == ",")?;
+    let subject = ms.iter().any(|p| p.last == open && p.first >= cstart && is_actor(p.m));
+    (subject && toks.get(open + 1).is_some_and(|x| x.is(class::DETERMINER)))
+        .then_some(open + 1..close)
+}
+
 /// The antecedent of a relative clause that holds or precedes the trigger:
 /// in "Aliyev, who is also the Chairman of NAM, thanked", the actor mention
 /// right before ", who".
@@ -1508,6 +1596,56 @@ mod tests {
         );
         assert!(has(&v, "CONSULT", "NATO", None), "{v:?}");
         assert!(has(&v, "ACCUSE", "NATO", None), "{v:?}");
+    }
+
+    #[test]
+    fn a_sentence_final_attribution_is_no_main_clause() {
+        // The sayer of "…, the military said" did not bomb: the bombing and the
+        // wounding have no actor, and the first verb's object is not the second's
+        // subject.
+        let v = code(
+            "A roadside bombing near Hadrut killed one Armenian soldier and wounded two others, the Azerbaijani Defense Ministry said.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "", Some("ARMENIANS")), "{v:?}");
+        assert!(v.iter().all(|e| e.2.is_empty()), "{v:?}");
+    }
+
+    #[test]
+    fn reported_must_is_the_speakers_request() {
+        let v = code("Russia said on Tuesday that Turkey must return the helicopter.", vec![]);
+        assert!(has(&v, "REQUEST", "RUS", Some("TUR")), "{v:?}");
+        // Unreported, the subject is all there is.
+        let v = code("Turkey must return the helicopter.", vec![]);
+        assert!(has(&v, "REQUEST", "TUR", None), "{v:?}");
+    }
+
+    #[test]
+    fn an_apposition_names_no_subject() {
+        let v = code(
+            "Turkey, a key Russian ally in the war against terrorism, has refused to deploy peacekeepers.",
+            vec![],
+        );
+        assert!(has(&v, "REJECT", "TUR", None), "{v:?}");
+        assert!(!v.iter().any(|e| e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn under_attack_from_is_passive() {
+        let v = code("Armenian positions came under attack from Azerbaijani forces.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "AZE"), "{v:?}");
+        let v = code("A French national was put under investigation in Israel.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "ACCUSE" && e.2.is_empty()), "{v:?}");
+    }
+
+    #[test]
+    fn a_leader_acts_for_the_forces_it_leads() {
+        let v = code("Russian-led forces have retaken a village in northern Armenia.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "RUS"), "{v:?}");
+        // A place after "in northern" is in a prepositional phrase, no subject.
+        let v = code("Fighting in northern Armenia killed three civilians.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
+        assert!(!v.iter().any(|e| e.2 == "ARM"), "{v:?}");
     }
 
     #[test]

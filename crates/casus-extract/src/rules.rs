@@ -33,6 +33,8 @@ struct TriggerDef {
     inflected_only: bool,
     #[serde(default)]
     actor_after: bool,
+    #[serde(default)]
+    speaker_acts: bool,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +63,8 @@ struct GrammarFile {
     people_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
     #[serde(default)]
     reduced_relative_types: Vec<String>,
     communities: HashMap<String, String>,
@@ -103,6 +107,9 @@ pub struct Trigger {
     pub verb_only: bool,
     /// The actor follows the trigger ("at the request of X").
     pub actor_after: bool,
+    /// Reported, the act is the speaker's ("X said Y must …": X asks it
+    /// of Y).
+    pub speaker_acts: bool,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -123,6 +130,7 @@ pub mod class {
     pub const COMMUNITY: u16 = 1 << 12;
     /// A number word of `claims.toml` (`three`, `dozen`...).
     pub const NUMBER: u16 = 1 << 13;
+    pub const REGION: u16 = 1 << 14;
 }
 
 /// All lexicons, compiled.
@@ -148,6 +156,9 @@ pub struct Rules {
     pub people_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
+    /// Words naming a part of a place ("northern", "central"): "in northern
+    /// Iraq" is a prepositional phrase all the same.
+    pub regions: FxHashSet<String>,
     /// Event types whose participle after a people noun is a reduced
     /// relative ("the servicemen wounded during the clashes").
     pub reduced_relative_types: FxHashSet<String>,
@@ -208,6 +219,7 @@ impl Rules {
             historical: vec![],
             people_nouns: vec![],
             of_heads: vec![],
+            regions: vec![],
             reduced_relative_types: vec![],
             communities: HashMap::new(),
         });
@@ -238,6 +250,7 @@ impl Rules {
                             noun: t.noun,
                             verb_only: t.verb_only,
                             actor_after: t.actor_after,
+                            speaker_acts: t.speaker_acts,
                         },
                     )
                 })
@@ -297,6 +310,7 @@ impl Rules {
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
             of_heads: set(gr.of_heads),
+            regions: set(gr.regions),
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),
             community_of: gr.communities,
             be,
@@ -336,6 +350,7 @@ impl Rules {
             (&self.locatives, class::LOCATIVE),
             (&self.be, class::BE),
             (&self.of_heads, class::OF_HEAD),
+            (&self.regions, class::REGION),
             (&self.negation, class::NEGATION),
             (&self.list_joiners, class::LIST_JOINER),
             (&self.hypothetical, class::HYPOTHETICAL),
