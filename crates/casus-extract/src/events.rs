@@ -1649,6 +1649,16 @@ mod tests {
     }
 
     #[test]
+    fn arms_sales_asylum_and_talks_with() {
+        let v = code("Israel sold weapons to Azerbaijan.", vec![]);
+        assert!(has(&v, "AID", "ISR", Some("AZE")), "{v:?}");
+        let v = code("Armenians sought refuge in France.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "REQUEST" && e.2 == "ARMENIANS"), "{v:?}");
+        let v = code("Russia held its first talks with Turkey on Monday.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "CONSULT" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
     fn coordination_skips_adverbs() {
         let v = code("Turkey initially condemned Armenia and subsequently expressed concern regarding Russia.", vec![]);
         assert!(has(&v, "ACCUSE", "TUR", Some("RUS")), "{v:?}");
