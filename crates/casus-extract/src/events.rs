@@ -818,20 +818,24 @@ pub(crate) fn code_events_with<'m>(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker = r.reporting.find_all(toks, 0, f.first).into_iter().find_map(|h| {
-                        ms.iter()
-                            .enumerate()
-                            .rev()
-                            .find(|(i, p)| {
-                                p.last <= h.first
-                                    && toks[p.last..h.first].iter().all(|x| x.upper)
-                                    && h.first - p.last <= 4
-                                    && is_actor(p.m)
-                                    && !in_pp(toks, p)
-                                    && !actors.contains(i)
-                            })
-                            .map(|(i, _)| i)
-                    });
+                    let speaker =
+                        r.reporting
+                            .find_all(toks, 0, f.first)
+                            .into_iter()
+                            .find_map(|h| {
+                                ms.iter()
+                                    .enumerate()
+                                    .rev()
+                                    .find(|(i, p)| {
+                                        p.last <= h.first
+                                            && toks[p.last..h.first].iter().all(|x| x.upper)
+                                            && h.first - p.last <= 4
+                                            && is_actor(p.m)
+                                            && !in_pp(toks, p)
+                                            && !actors.contains(i)
+                                    })
+                                    .map(|(i, _)| i)
+                            });
                     if let Some(sp) = speaker {
                         recipients = std::mem::take(&mut actors);
                         actors = list_of(toks, &ms, sp, true, false);
@@ -1248,13 +1252,18 @@ fn appositive_before(
         x.is(class::BE)
             || x.is(class::NEGATION)
             || (x.low.ends_with("ly") && x.low.len() > 4)
-            || matches!(&*x.low, "has" | "have" | "had" | "also" | "will" | "would" | "did")
+            || matches!(
+                &*x.low,
+                "has" | "have" | "had" | "also" | "will" | "would" | "did"
+            )
     });
     if !only_aux {
         return None;
     }
     let open = (cstart..close).rev().find(|&k| toks[k].low == ",")?;
-    let subject = ms.iter().any(|p| p.last == open && p.first >= cstart && is_actor(p.m));
+    let subject = ms
+        .iter()
+        .any(|p| p.last == open && p.first >= cstart && is_actor(p.m));
     (subject && toks.get(open + 1).is_some_and(|x| x.is(class::DETERMINER)))
         .then_some(open + 1..close)
 }
@@ -1613,7 +1622,10 @@ mod tests {
 
     #[test]
     fn reported_must_is_the_speakers_request() {
-        let v = code("Russia said on Tuesday that Turkey must return the helicopter.", vec![]);
+        let v = code(
+            "Russia said on Tuesday that Turkey must return the helicopter.",
+            vec![],
+        );
         assert!(has(&v, "REQUEST", "RUS", Some("TUR")), "{v:?}");
         // Unreported, the subject is all there is.
         let v = code("Turkey must return the helicopter.", vec![]);
@@ -1632,18 +1644,30 @@ mod tests {
 
     #[test]
     fn under_attack_from_is_passive() {
-        let v = code("Armenian positions came under attack from Azerbaijani forces.", vec![]);
+        let v = code(
+            "Armenian positions came under attack from Azerbaijani forces.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "AZE"), "{v:?}");
-        let v = code("A French national was put under investigation in Israel.", vec![]);
+        let v = code(
+            "A French national was put under investigation in Israel.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "ACCUSE" && e.2.is_empty()), "{v:?}");
     }
 
     #[test]
     fn a_leader_acts_for_the_forces_it_leads() {
-        let v = code("Russian-led forces have retaken a village in northern Armenia.", vec![]);
+        let v = code(
+            "Russian-led forces have retaken a village in northern Armenia.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "RUS"), "{v:?}");
         // A place after "in northern" is in a prepositional phrase, no subject.
-        let v = code("Fighting in northern Armenia killed three civilians.", vec![]);
+        let v = code(
+            "Fighting in northern Armenia killed three civilians.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
         assert!(!v.iter().any(|e| e.2 == "ARM"), "{v:?}");
     }
@@ -1653,7 +1677,10 @@ mod tests {
         let v = code("Israel sold weapons to Azerbaijan.", vec![]);
         assert!(has(&v, "AID", "ISR", Some("AZE")), "{v:?}");
         let v = code("Armenians sought refuge in France.", vec![]);
-        assert!(v.iter().any(|e| e.0 == "REQUEST" && e.2 == "ARMENIANS"), "{v:?}");
+        assert!(
+            v.iter().any(|e| e.0 == "REQUEST" && e.2 == "ARMENIANS"),
+            "{v:?}"
+        );
         let v = code("Russia held its first talks with Turkey on Monday.", vec![]);
         assert!(v.iter().any(|e| e.0 == "CONSULT" && e.2 == "RUS"), "{v:?}");
     }

@@ -721,9 +721,7 @@ fn entity_mention_totals_follow_their_documents() {
     let a = "Azerbaijan and Armenia met in Moscow. Azerbaijan agreed.";
     let b = "Armenia accused Azerbaijan of shelling Stepanakert.";
     for (name, text) in [("a.txt", a), ("b.txt", b), ("a.txt", a)] {
-        store
-            .ingest(&process(name, text), text.as_bytes())
-            .unwrap();
+        store.ingest(&process(name, text), text.as_bytes()).unwrap();
     }
     let check = |store: &Store| {
         let bad: i64 = store
