@@ -7,10 +7,11 @@
 //! that fill them, and the near-duplicate band rows of new facts. Kept up
 //! to date row by row, they cost the writer most of its time on a large
 //! corpus, because their keys are random: every batch touches pages all
-//! over them. (Indexes led by the document key are the exception: a new
+//! over them. (Indexes led by the document key, `doc`, or `key` on the
+//! documents themselves, are the exception: a new
 //! document's rows go at their end, so they are kept up to date. For the
 //! same reason the sources of facts and the mention counts are keyed by
-//! document first, and indexed by fact and by entity: a mirror's sources
+//! document first, and the sources indexed by fact: a mirror's sources
 //! name facts stored long before.) A bulk
 //! build drops the other indexes and the triggers when it starts
 //! and builds them when it ends, each in one sorted pass; it keeps the
@@ -93,7 +94,8 @@ pub(crate) fn start(tx: &Transaction, session: i64) -> Result<()> {
             "SELECT type, name, sql FROM sqlite_master m
              WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
                AND NOT (type = 'index'
-                        AND (SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0) = 'doc')
+                        AND (SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0)
+                            = CASE m.tbl_name WHEN 'documents' THEN 'key' ELSE 'doc' END)
              ORDER BY type, name",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -712,6 +712,48 @@ fn actor_and_place_counts_are_their_listings_counts() {
     }
 }
 
+/// The totals of `stats` are read from narrow indexes, not by a scan of
+/// the wide rows (document text, annotation JSON).
+#[test]
+fn stats_sum_narrow_indexes() {
+    let mut store = Store::memory().unwrap();
+    let text = "Azerbaijan shelled Stepanakert on 4 October 2020.";
+    store
+        .ingest(&process("a.txt", text), text.as_bytes())
+        .unwrap();
+    let st = store.stats().unwrap();
+    assert_eq!((st.documents, st.bytes), (1, text.len() as i64));
+    assert!(st.mentions >= 2 && st.timexes >= 1, "{st:?}");
+    for (sql, index) in [
+        (
+            "SELECT coalesce(sum(timex_count), 0) FROM annotations",
+            "annotations_counts",
+        ),
+        (
+            "SELECT coalesce(sum(mention_count), 0) FROM annotations",
+            "annotations_counts",
+        ),
+        (
+            "SELECT coalesce(sum(bytes), 0) FROM documents",
+            "documents_bytes",
+        ),
+    ] {
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains(&format!("COVERING INDEX {index}"))),
+            "{sql}: {plan:?}"
+        );
+    }
+}
+
 /// Each entity's mention total, kept on its row by the writer, is the sum
 /// of its per-document counts: across documents, after a document is
 /// stored again (nothing added) and after one is deleted.
