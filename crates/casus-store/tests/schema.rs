@@ -242,13 +242,7 @@ fn a_version_2_knowledge_base_migrates_with_nothing_lost() {
             "PRIMARY KEY",
         ),
     ] {
-        let plan: Vec<String> = c
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let plan = common::query_plan(c, sql);
         assert!(
             plan.iter()
                 .any(|p| p.starts_with("SEARCH") && p.contains(index)),

@@ -4,6 +4,8 @@ use casus_pipeline::Pipeline;
 use casus_read::{read_bytes, ReadOptions};
 use casus_store::{Ingested, Store};
 
+mod common;
+
 fn process(name: &str, text: &str) -> casus_pipeline::Processed {
     let doc = read_bytes(name, text.as_bytes(), &ReadOptions::default()).unwrap();
     Pipeline::embedded().process(doc)
@@ -738,14 +740,7 @@ fn stats_sum_narrow_indexes() {
             "documents_bytes",
         ),
     ] {
-        let plan: Vec<String> = store
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let plan = common::query_plan(store.conn(), sql);
         assert!(
             plan.iter()
                 .any(|p| p.contains(&format!("COVERING INDEX {index}"))),

@@ -1,5 +1,8 @@
 //! What the knowledge-base tests share.
 
+// Each test file uses some of it.
+#![allow(dead_code)]
+
 /// The embedded corpus's documents, as `(name, text)`, by name.
 pub fn seeds() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
@@ -14,4 +17,14 @@ pub fn seeds() -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// The lines of SQLite's plan for `sql` (`EXPLAIN QUERY PLAN`).
+pub fn query_plan(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
 }
