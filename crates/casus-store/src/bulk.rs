@@ -146,6 +146,47 @@ pub(crate) fn complete(tx: &Transaction, mut session: Option<&mut SessionBands>)
     for kind in [FactKind::Event, FactKind::Claim] {
         store_bands(tx, kind, session.as_deref_mut())?;
     }
+    // The posting lists and the indexes are sorted passes: SQLite's sorter
+    // sorts on worker threads ([`crate::Store`] allows them) only runs it
+    // has spilled, and it spills at the page cache's size. With a small
+    // cache for these passes, each run is sorted on another core while the
+    // statement reads the next (1 GB knowledge base: 28 s -> 19 s). The
+    // cache is restored for what follows.
+    let cache: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    tx.execute_batch(&format!("PRAGMA cache_size = {SORT_RUN_CACHE}"))?;
+    let built = build_sorted(tx);
+    tx.execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
+    built?;
+    for table in FULL_TEXT {
+        let mut suspended = false;
+        for (setting, _, _) in MERGE_SETTINGS {
+            let before: Option<i64> = tx
+                .prepare_cached("SELECT upto FROM bulk_build WHERE name = ?1")?
+                .query_row([fts_marker(table, setting)], |r| r.get(0))
+                .optional()?;
+            if let Some(before) = before {
+                set_fts(tx, table, setting, before)?;
+                suspended = true;
+            }
+        }
+        if suspended {
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}) VALUES ('optimize')"),
+                [],
+            )?;
+        }
+    }
+    tx.execute_batch("DELETE FROM bulk_build;")?;
+    Ok(())
+}
+
+/// The page cache, as `PRAGMA cache_size` (negative: KiB), while the
+/// build's sorted passes run: the size of each sorted run.
+const SORT_RUN_CACHE: i64 = -8192;
+
+/// Rebuilds the posting lists and recreates the deferred indexes and
+/// triggers: the sorted passes of [`complete`].
+fn build_sorted(tx: &Transaction) -> Result<()> {
     // Built before their indexes exist: one sorted pass into the table,
     // the rows the `events_keys_insert` trigger writes, from one scan of
     // the events (a scan per key read the whole table four times).
@@ -179,26 +220,6 @@ pub(crate) fn complete(tx: &Transaction, mut session: Option<&mut SessionBands>)
             tx.execute_batch(&sql)?;
         }
     }
-    for table in FULL_TEXT {
-        let mut suspended = false;
-        for (setting, _, _) in MERGE_SETTINGS {
-            let before: Option<i64> = tx
-                .prepare_cached("SELECT upto FROM bulk_build WHERE name = ?1")?
-                .query_row([fts_marker(table, setting)], |r| r.get(0))
-                .optional()?;
-            if let Some(before) = before {
-                set_fts(tx, table, setting, before)?;
-                suspended = true;
-            }
-        }
-        if suspended {
-            tx.execute(
-                &format!("INSERT INTO {table} ({table}) VALUES ('optimize')"),
-                [],
-            )?;
-        }
-    }
-    tx.execute_batch("DELETE FROM bulk_build;")?;
     Ok(())
 }
 

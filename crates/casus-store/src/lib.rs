@@ -118,8 +118,14 @@ impl Store {
         };
         migrations::migrate(&mut store.conn, &store.path)?;
         // A 64 MB page cache and memory-mapped reads keep bulk ingest and
-        // queries off the read syscalls.
-        store.conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")?;
+        // queries off the read syscalls. Temporary data may go to files
+        // (the OS keeps them in its cache): SQLite's sorter uses worker
+        // threads only then, and large sorts (index builds, big ORDER BYs)
+        // run on every core.
+        store.conn.execute_batch(&format!(
+            "PRAGMA temp_store = FILE; PRAGMA threads = {}; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;",
+            sort_threads()
+        ))?;
         // Every write statement of a batch is prepared once per connection:
         // the writer uses a few dozen, more than rusqlite's default cache.
         store.conn.set_prepared_statement_cache_capacity(128);
@@ -457,6 +463,12 @@ pub(crate) struct SentenceRow {
 }
 
 /// The name of a unit enum's variant as serialised (`"kind": "..."`).
+/// Worker threads a statement's sorter may start besides its own: one per
+/// core, at most SQLite's limit of 8.
+fn sort_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 fn kind_name<T: serde::Serialize>(kind: T) -> Result<String> {
     Ok(serde_json::to_value(kind)?
         .as_str()

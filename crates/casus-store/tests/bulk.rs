@@ -129,6 +129,12 @@ fn a_bulk_build_stores_what_row_by_row_writing_stores() {
     ingest(&mut Store::open(&rows).unwrap(), &docs);
     let bulk = dir.path().join("bulk.db");
     let mut s = Store::open(&bulk).unwrap();
+    let cache_size = |s: &Store| -> i64 {
+        s.conn()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let cache_before = cache_size(&s);
     s.begin_bulk().unwrap();
     ingest(&mut s, &docs);
     assert!(s.bulk_in_progress().unwrap());
@@ -145,6 +151,8 @@ fn a_bulk_build_stores_what_row_by_row_writing_stores() {
     }
     s.finish_bulk().unwrap();
     assert!(!s.bulk_in_progress().unwrap());
+    // The index builds' small sort-run cache is not left behind.
+    assert_eq!(cache_size(&s), cache_before);
     // Merging is back on, and the merged index holds what the rows say.
     for table in ["sentences_fts", "events_fts"] {
         assert_eq!(fts_setting(&bulk, table, "automerge"), Some(4));
