@@ -462,13 +462,13 @@ pub(crate) struct SentenceRow {
     pub(crate) section: Option<String>,
 }
 
-/// The name of a unit enum's variant as serialised (`"kind": "..."`).
 /// Worker threads a statement's sorter may start besides its own: one per
 /// core, at most SQLite's limit of 8.
 fn sort_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
+/// The name of a unit enum's variant as serialised (`"kind": "..."`).
 fn kind_name<T: serde::Serialize>(kind: T) -> Result<String> {
     Ok(serde_json::to_value(kind)?
         .as_str()
