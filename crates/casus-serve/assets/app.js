@@ -168,7 +168,7 @@
 
   pages.overview = async function () {
     const [st, fac, tl, dis, docs] = await Promise.all([
-      api('stats'), api('facets'), api('timeline', { limit: 1 }), api('disagreements'), api('documents'),
+      api('stats'), api('facets'), api('timeline', { limit: 1 }), api('disagreements'), api('documents', { limit: 20 }),
     ]);
     clear(main);
     main.append(title('Nagorno-Karabakh: the knowledge base',
@@ -200,7 +200,9 @@
     main.append(h('section', {}, h('h2', {}, 'Documents'),
       table(['document', 'format', 'sentences', 'bytes'], docs.documents.map((d) =>
         h('tr', {}, h('td', {}, h('a', { href: '/documents/' + enc(d.id) }, d.title || shortName(d.name))),
-          h('td', {}, d.format), h('td', { class: 'r' }, fmt(d.sentences)), h('td', { class: 'r' }, fmt(d.bytes)))))));
+          h('td', {}, d.format), h('td', { class: 'r' }, fmt(d.sentences)), h('td', { class: 'r' }, fmt(d.bytes))))),
+      docs.total > docs.documents.length
+        ? h('p', {}, h('a', { href: '/documents' }, 'All ' + fmt(docs.total) + ' documents')) : null));
   };
 
   // A bar chart of events over time, by day, month or year depending on
@@ -673,11 +675,20 @@
   };
 
   // ---- Documents ---------------------------------------------------------
+  // A page of documents at a time: a large knowledge base holds tens of
+  // thousands of them.
   pages.documents = async function () {
-    const res = await api('documents');
+    const limit = 100;
+    const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+    const res = await api('documents', { limit: limit, offset: offset });
     clear(main);
-    main.append(title('Documents', 'Every stored document.'));
-    main.append(docTable(res.documents));
+    const shown = res.documents.length ? fmt(offset + 1) + '–' + fmt(offset + res.documents.length) + ' of ' + fmt(res.total) : 'none of ' + fmt(res.total);
+    main.append(title('Documents', 'Every stored document, in the order it was ingested: ' + shown + '.'));
+    const pager = () => h('p', { class: 'pager' },
+      offset > 0 ? h('a', { href: '/documents?offset=' + Math.max(0, offset - limit), rel: 'prev' }, '← previous') : null,
+      offset > 0 && offset + limit < res.total ? ' · ' : null,
+      offset + limit < res.total ? h('a', { href: '/documents?offset=' + (offset + limit), rel: 'next' }, 'next →') : null);
+    main.append(docTable(res.documents), pager());
   };
   function docTable(docs, rel) {
     return table(['document', 'name', 'format', 'sentences', 'bytes', 'ingested', 'relations'], docs.map((d) => h('tr', {},
@@ -798,7 +809,7 @@
   pages.sources = async function () {
     const res = await api('sources');
     clear(main);
-    main.append(title('Sources', 'Every document, and which are copies or revisions of which (by the sentences they share).'));
+    main.append(title('Sources', 'Which of the ' + fmt(res.total_documents) + ' documents are copies, excerpts or revisions of which (by the sentences they share).'));
     const byId = new Map(res.documents.map((d) => [d.id, d]));
     const nm = (id) => { const d = byId.get(id); return d ? (d.title || shortName(d.name)) : id.slice(0, 12); };
     // Each document's relations, found once (not by a scan per document).

@@ -244,9 +244,22 @@ async fn stats(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> 
     run_with(&st, |app, s| Ok(Json(stats_value(app, s)?))).await
 }
 
+/// Documents listed per `/api/documents` page unless `limit` says otherwise.
+const DOCUMENTS_LISTED: i64 = 100;
+
 async fn documents(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>> {
-    Params::new(q, &[])?;
-    run(&st, |s| Ok(Json(json!({"documents": s.documents()?})))).await
+    let p = Params::new(q, &["limit", "offset"])?;
+    let limit = p.int("limit", 1, 1000, DOCUMENTS_LISTED)? as usize;
+    let offset = p.int("offset", 0, 100_000_000, 0)? as usize;
+    run(&st, move |s| {
+        Ok(Json(json!({
+            "total": s.document_count()?,
+            "limit": limit,
+            "offset": offset,
+            "documents": s.documents_page(limit, offset)?,
+        })))
+    })
+    .await
 }
 
 fn need_doc(s: &Store, key: &str) -> ApiResult<String> {
@@ -446,8 +459,16 @@ async fn sources(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>
         // The closest first; a large knowledge base relates far more pairs
         // than a page can show.
         let page: Vec<&Value> = all.iter().skip(offset).take(limit).collect();
+        // Only the documents the page names: all of them would be the whole
+        // knowledge base's list, megabytes at scale.
+        let named: Vec<&str> = page
+            .iter()
+            .flat_map(|r| [&r["a"], &r["b"]])
+            .filter_map(Value::as_str)
+            .collect();
         Ok(Json(json!({
-            "documents": s.documents()?,
+            "documents": s.documents_by_id(&named)?,
+            "total_documents": s.document_count()?,
             "total_relations": all.len(),
             "relations": page,
         })))

@@ -49,7 +49,17 @@ pub fn document() -> Value {
         "/api/stats",
         op("Counts of what the knowledge base holds", vec![]),
     );
-    let mut docs = op("Every stored document (metadata)", vec![]);
+    let mut docs = op(
+        "The stored documents (metadata), a page at a time in ingest order, with their total",
+        vec![
+            q(
+                "limit",
+                "integer",
+                "Documents per page, 1–1000 (default 100)",
+            ),
+            q("offset", "integer", "Documents to skip (default 0)"),
+        ],
+    );
     docs["post"] = json!({
         "summary": "Ingest a document (only with --allow-ingest; bearer token)",
         "security": [{"bearer": []}],
@@ -115,7 +125,7 @@ pub fn document() -> Value {
     add(
         "/api/sources",
         op(
-            "Documents, and which are copies, excerpts or revisions of which (the closest first, paged; total_relations counts them all)",
+            "Which documents are copies, excerpts or revisions of which (the closest first, paged; total_relations counts them all), with the documents the page names (total_documents counts all stored)",
             vec![
                 q("limit", "integer", "Relations, 1–10000 (default 1000)"),
                 q("offset", "integer", "Relations to skip (default 0)"),

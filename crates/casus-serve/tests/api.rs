@@ -187,7 +187,7 @@ async fn unknown_endpoints_and_parameters() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(v["error"].is_string());
     bad("/api/stats?x=1", "x").await;
-    bad("/api/documents?limit=1", "limit").await;
+    bad("/api/documents?x=1", "x").await;
     bad("/api/events?limit=1&limit=2", "limit").await;
 }
 
@@ -208,6 +208,19 @@ async fn documents_by_id_prefix_and_name() {
     let v = ok("/api/documents").await;
     let docs = v["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 6);
+    assert_eq!(v["total"], 6);
+    // Paged, in ingest order.
+    let page = ok("/api/documents?limit=2&offset=3").await;
+    assert_eq!(page["documents"].as_array().unwrap()[..], docs[3..5]);
+    assert_eq!(
+        (page["total"].as_i64(), page["limit"].as_i64()),
+        (Some(6), Some(2))
+    );
+    let last = ok("/api/documents?offset=5").await;
+    assert_eq!(last["documents"].as_array().unwrap()[..], docs[5..]);
+    bad("/api/documents?limit=0", "limit").await;
+    bad("/api/documents?limit=1001", "limit").await;
+    bad("/api/documents?offset=-1", "offset").await;
     let id = docs[0]["id"].as_str().unwrap().to_string();
     let name = docs[0]["name"].as_str().unwrap().to_string();
     let full = ok(&format!("/api/documents/{id}")).await;
@@ -318,8 +331,23 @@ async fn search_with_snippets_and_errors() {
 #[tokio::test]
 async fn sources_find_copies() {
     let v = ok("/api/sources").await;
-    assert_eq!(v["documents"].as_array().unwrap().len(), 6);
+    assert_eq!(v["total_documents"], 6);
     let rel = v["relations"].as_array().unwrap();
+    // The documents listed are the ones the relations name, each once.
+    let mut named: Vec<&str> = rel
+        .iter()
+        .flat_map(|r| [r["a"].as_str().unwrap(), r["b"].as_str().unwrap()])
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut listed: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(listed, named);
     // 000 (wiki markup) and 001 (plain text) are the same article.
     let docs = v["documents"].as_array().unwrap();
     let id = |prefix: &str| -> String {
@@ -351,6 +379,7 @@ async fn sources_find_copies() {
     let first = ok("/api/sources?limit=1").await;
     assert_eq!(first["relations"].as_array().unwrap()[..], rel[..1]);
     assert_eq!(first["total_relations"], rel.len());
+    assert!(first["documents"].as_array().unwrap().len() <= 2);
     let rest = ok("/api/sources?offset=1").await;
     assert_eq!(rest["relations"].as_array().unwrap()[..], rel[1..]);
     bad("/api/sources?limit=0", "limit").await;

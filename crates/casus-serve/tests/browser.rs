@@ -386,6 +386,13 @@ fn pages_work_in_chromium() {
         b.count("tr.r-copy, tr.r-excerpt, tr.r-revision") > 0,
         "copies listed"
     );
+    // Documents come a page at a time.
+    b.goto("/documents");
+    assert_eq!(b.count("table.grid tbody tr"), 6, "every document");
+    b.goto("/documents?offset=4");
+    assert_eq!(b.count("table.grid tbody tr"), 2, "the last page");
+    assert_eq!(b.count("a[rel=prev]"), 1, "a way back");
+    assert_eq!(b.count("a[rel=next]"), 0, "nothing after");
 
     // Timeline: filter by actor and type through the form.
     b.goto("/timeline");

@@ -85,6 +85,56 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many documents are stored.
+    pub fn document_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?)
+    }
+
+    /// At most `limit` stored documents from the `offset`-th, in ingest
+    /// order: a knowledge base of tens of thousands of documents is read a
+    /// page at a time (each summary counts its document's sentences).
+    pub fn documents_page(&self, limit: usize, offset: usize) -> Result<Vec<DocSummary>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{SUMMARY} ORDER BY d.rowid LIMIT ?1 OFFSET ?2"))?;
+        let rows = st
+            .query_map(
+                params![
+                    i64::try_from(limit).unwrap_or(i64::MAX),
+                    i64::try_from(offset).unwrap_or(i64::MAX)
+                ],
+                summary,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The stored documents among `ids` (content ids), in ingest order,
+    /// each once; ids not stored are left out.
+    pub fn documents_by_id<S: AsRef<str>>(&self, ids: &[S]) -> Result<Vec<DocSummary>> {
+        let mut key_of = self
+            .conn
+            .prepare_cached("SELECT key FROM documents WHERE id = ?1")?;
+        let mut stored: Vec<(i64, &str)> = Vec::new();
+        for id in ids {
+            if let Some(key) = key_of.query_row([id.as_ref()], |r| r.get(0)).optional()? {
+                stored.push((key, id.as_ref()));
+            }
+        }
+        stored.sort_unstable();
+        stored.dedup();
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{SUMMARY} WHERE d.key = ?1"))?;
+        let rows = stored
+            .iter()
+            .map(|(key, _)| st.query_row([key], summary))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Finds a document by id, id prefix (at least 4 characters) or name.
     pub fn find_document(&self, key: &str) -> Result<Option<DocFull>> {
         let id: Option<String> = self

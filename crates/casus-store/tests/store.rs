@@ -44,6 +44,39 @@ fn same_bytes_twice_is_one_document() {
 }
 
 #[test]
+fn documents_are_listed_a_page_at_a_time() {
+    let mut s = Store::memory().unwrap();
+    for i in 0..5 {
+        let text = format!(
+            "Document {i}. Azerbaijan shelled Stepanakert on {} October 2020.",
+            i + 1
+        );
+        s.ingest(&process(&format!("d{i}.txt"), &text), text.as_bytes())
+            .unwrap();
+    }
+    let all = s.documents().unwrap();
+    let names = |docs: &[casus_store::query::DocSummary]| -> Vec<String> {
+        docs.iter().map(|d| d.name.clone()).collect()
+    };
+    assert_eq!(s.document_count().unwrap(), 5);
+    assert_eq!(names(&s.documents_page(2, 0).unwrap()), names(&all[..2]));
+    assert_eq!(names(&s.documents_page(2, 3).unwrap()), names(&all[3..]));
+    assert!(s.documents_page(2, 5).unwrap().is_empty());
+    // By id: ingest order, each once, unknown ids left out; the same
+    // summaries as the full listing.
+    let ids = [
+        all[3].id.as_str(),
+        "0000",
+        all[1].id.as_str(),
+        all[3].id.as_str(),
+    ];
+    let some = s.documents_by_id(&ids).unwrap();
+    assert_eq!(names(&some), ["d1.txt", "d3.txt"]);
+    assert_eq!(some[1].sentences, all[3].sentences);
+    assert_eq!(some[1].bytes, all[3].bytes);
+}
+
+#[test]
 fn search_finds_sentences_with_snippets() {
     let mut s = Store::memory().unwrap();
     let text = "Talks were held in Moscow.\n\nThe ceasefire in Shusha collapsed within hours.";
