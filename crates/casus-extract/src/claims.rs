@@ -327,7 +327,7 @@ pub(crate) fn extract_claims_with(
         }
         if claimant.is_none() {
             // "X stated/reported (that) ..." before the first number.
-            for h in r.reporting.find_all(toks, 0, qs[0].first) {
+            for h in crate::events::reporting_verbs(r, toks, &ms, 0, qs[0].first) {
                 if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
                     claimant = Some(owner_id(r, p.m));
                     claimant_rule = "reported";

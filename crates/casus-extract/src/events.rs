@@ -104,6 +104,21 @@ pub(crate) fn place_mentions<'a>(
     out
 }
 
+/// The reporting verbs ("said", "states", "reported") of `toks[from..to]`,
+/// leaving out words inside a mention: "states" in "the United States" is
+/// a name, not a verb.
+pub(crate) fn reporting_verbs(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    from: usize,
+    to: usize,
+) -> Vec<crate::lexicon::Hit> {
+    let mut hits = r.reporting.find_all(toks, from, to);
+    hits.retain(|h| !ms.iter().any(|p| p.first <= h.first && h.first < p.last));
+    hits
+}
+
 /// Whether a mention is only the first part of a compound word
 /// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor. A
 /// leader is the exception: "Saudi-led forces" act for their leader.
@@ -818,24 +833,22 @@ pub(crate) fn code_events_with<'m>(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker =
-                        r.reporting
-                            .find_all(toks, 0, f.first)
-                            .into_iter()
-                            .find_map(|h| {
-                                ms.iter()
-                                    .enumerate()
-                                    .rev()
-                                    .find(|(i, p)| {
-                                        p.last <= h.first
-                                            && toks[p.last..h.first].iter().all(|x| x.upper)
-                                            && h.first - p.last <= 4
-                                            && is_actor(p.m)
-                                            && !in_pp(toks, p)
-                                            && !actors.contains(i)
-                                    })
-                                    .map(|(i, _)| i)
-                            });
+                    let speaker = reporting_verbs(r, toks, &ms, 0, f.first)
+                        .into_iter()
+                        .find_map(|h| {
+                            ms.iter()
+                                .enumerate()
+                                .rev()
+                                .find(|(i, p)| {
+                                    p.last <= h.first
+                                        && toks[p.last..h.first].iter().all(|x| x.upper)
+                                        && h.first - p.last <= 4
+                                        && is_actor(p.m)
+                                        && !in_pp(toks, p)
+                                        && !actors.contains(i)
+                                })
+                                .map(|(i, _)| i)
+                        });
                     if let Some(sp) = speaker {
                         recipients = std::mem::take(&mut actors);
                         actors = list_of(toks, &ms, sp, true, false);
@@ -1061,7 +1074,7 @@ pub(crate) fn code_events_with<'m>(
             // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
-                for h in r.reporting.find_all(toks, cstart, f.first) {
+                for h in reporting_verbs(r, toks, &ms, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
                         p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(toks, p)
                     }) {
@@ -1224,8 +1237,7 @@ pub(crate) fn trailing_reporter(
     ms: &[Placed],
     from: usize,
 ) -> Option<String> {
-    r.reporting
-        .find_all(toks, from, toks.len())
+    reporting_verbs(r, toks, ms, from, toks.len())
         .into_iter()
         .find_map(|h| {
             let p = ms
@@ -1506,6 +1518,48 @@ mod tests {
                 .all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")),
             "{ev:?}"
         );
+    }
+
+    #[test]
+    fn a_name_is_not_a_reporting_verb() {
+        // "States" in "the United States" is not "states": France does not
+        // report what the others urge.
+        for text in [
+            "France, the United States and Russia urged Armenia to halt hostilities.",
+            "France and the United States condemned Azerbaijan.",
+        ] {
+            let ms = mentions(text);
+            let ss = sentences(text);
+            let doc = DocInput {
+                name: "t",
+                text,
+                sentences: &ss,
+                mentions: &ms,
+                timexes: &[],
+                doc_date: None,
+            };
+            let ev = Coder::embedded().code(&doc).events;
+            assert!(
+                ev.iter().any(|e| e.actor.as_ref().is_some_and(|a| a.id == "USA")),
+                "{text}: {ev:?}"
+            );
+            assert!(ev.iter().all(|e| e.claimed_by.is_none()), "{text}: {ev:?}");
+        }
+        // A real reporting verb still names its reporter.
+        let text = "The United States said Azerbaijan shelled Armenia.";
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes: &[],
+            doc_date: None,
+        };
+        let ev = Coder::embedded().code(&doc).events;
+        let e = ev.iter().find(|e| e.kind == "ASSAULT").expect("assault");
+        assert_eq!(e.claimed_by.as_deref(), Some("USA"), "{ev:?}");
     }
 
     #[test]
