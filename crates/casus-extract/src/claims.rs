@@ -15,7 +15,8 @@
 //!
 //! Coordinated numbers share what they lack: in "100 Azerbaijani and 65
 //! Armenian civilians killed" the first takes category and population from
-//! the second (`distributive`); in "three servicemen were killed and two were
+//! the second (`distributive`, unless a new clause stands between them:
+//! "thousands gathered, and police detained 84"); in "three servicemen were killed and two were
 //! wounded" the second takes population and subject from the first (`carry`).
 //!
 //! The claimant is the actor of a "Per Azerbaijan:" label line for the list
@@ -27,6 +28,19 @@ use crate::events::place_mentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
 use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
+
+/// Whether `toks[from..to]`, between two numbers, holds a new clause: a
+/// comma and a coordinator ("…, and police detained…") after more words
+/// than a list of counted people or things takes ("12 tanks, 5 artillery
+/// pieces, and 3 drones").
+fn new_clause_between(toks: &[Tok], from: usize, to: usize) -> bool {
+    const LIST_ITEM: usize = 6;
+    let between = &toks[from.min(to)..to];
+    between.len() > LIST_ITEM
+        && between
+            .windows(2)
+            .any(|w| w[0].low == "," && matches!(&*w[1].low, "and" | "but" | "while"))
+}
 
 /// A quantity found in the tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -466,11 +480,19 @@ pub(crate) fn extract_claims_with(
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
-        // Distributive: a number without category takes the next one's.
+        // Distributive: a number without category takes the next one's,
+        // unless a new clause stands between them: "5 soldiers, 3 civilians,
+        // and 2 children were killed", "349 fighters, who were among 2,644
+        // combatants, had been killed", but not "thousands gathered in the
+        // square, and police detained 84".
         for i in (0..segs.len()).rev() {
             if segs[i].category.is_none() {
                 if let Some(n) = segs.get(i + 1).cloned() {
-                    if n.category.is_some() {
+                    let same_clause = match (&segs[i].q, &n.q) {
+                        (Some(a), Some(b)) => !new_clause_between(toks, a.last, b.first),
+                        _ => false,
+                    };
+                    if n.category.is_some() && same_clause {
                         segs[i].category = n.category.clone();
                         if segs[i].population.is_none()
                             || (segs[i].weak_population && n.population.is_some())
@@ -679,6 +701,17 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn a_number_far_before_another_keeps_no_category() {
+        // The crowd is not the count of the detained.
+        let v = claims(
+            "Thousands of protesters gathered in the square demanding his resignation, and police detained 84 people.",
+            vec![],
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].0.as_str(), v[0].5), ("captured", Some(84)));
     }
 
     #[test]

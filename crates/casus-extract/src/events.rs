@@ -1540,7 +1540,8 @@ mod tests {
             };
             let ev = Coder::embedded().code(&doc).events;
             assert!(
-                ev.iter().any(|e| e.actor.as_ref().is_some_and(|a| a.id == "USA")),
+                ev.iter()
+                    .any(|e| e.actor.as_ref().is_some_and(|a| a.id == "USA")),
                 "{text}: {ev:?}"
             );
             assert!(ev.iter().all(|e| e.claimed_by.is_none()), "{text}: {ev:?}");
