@@ -1633,6 +1633,17 @@ mod tests {
                 .any(|e| e.3.as_deref() == Some("AZE") || e.2 == "AZE"),
             "{v:?}"
         );
+        // The preposition of a phrasal trigger belongs to the verb.
+        let v = code("NATO called on Baku to stop the offensive.", vec![]);
+        assert!(has(&v, "REQUEST", "NATO", Some("AZE")), "{v:?}");
+        let v = code("NATO appealed to Baku and Armenia.", vec![]);
+        assert!(has(&v, "REQUEST", "NATO", Some("AZE")), "{v:?}");
+        // Not every preposition after a trigger is the verb's.
+        let v = code("Armenia withdrew from Baku.", vec![]);
+        assert!(
+            !v.is_empty() && !v.iter().any(|e| e.3.as_deref() == Some("AZE")),
+            "{v:?}"
+        );
     }
 
     #[test]

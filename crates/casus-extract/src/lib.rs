@@ -244,18 +244,33 @@ impl Metonyms {
 /// Capitals used as actors: a place mention with `metonym_of` that is not
 /// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
 /// of the state it stands for.
-fn metonyms(r: &rules::Rules, text: &str, mentions: &[Mention]) -> Metonyms {
+fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metonyms {
     let state_of = |m: &Mention| -> Option<String> {
         let state = m.metonym_of.as_ref().filter(|s| !s.is_empty())?;
         let before = text.get(..m.start.min(text.len())).unwrap_or("");
-        let prev = before
-            .trim_end()
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
+        // The word right before `s` (only spaces between), and the text before it.
+        let last_word = |s: &'a str| -> (&'a str, &'a str) {
+            let s = s.trim_end();
+            let w = s
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            (w, &s[..s.len() - w.len()])
+        };
+        let (prev, rest) = last_word(before);
+        let prev = prev.to_lowercase();
         if r.prepositions.contains(&prev) {
-            return None;
+            // "called on Baku to stop": the preposition is the verb's.
+            let verb = last_word(rest).0.to_lowercase();
+            let particle = r
+                .triggers
+                .forms
+                .lemmas(&verb)
+                .into_iter()
+                .any(|l| r.particle_verbs.contains(&(l, prev.clone())));
+            if !particle {
+                return None;
+            }
         }
         Some(state.clone())
     };

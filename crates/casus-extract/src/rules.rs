@@ -67,6 +67,8 @@ struct GrammarFile {
     regions: Vec<String>,
     #[serde(default)]
     reduced_relative_types: Vec<String>,
+    #[serde(default)]
+    actor_object_particles: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -140,6 +142,10 @@ pub struct Rules {
     /// (type, mode) per cue phrase.
     pub mode_cues: PhraseSet<(String, String)>,
     pub prepositions: FxHashSet<String>,
+    /// (verb lemma, preposition) pairs whose preposition belongs to the
+    /// verb and whose object is an actor ("call on", "appeal to"), from
+    /// `actor_object_particles` in `grammar.toml`.
+    pub particle_verbs: FxHashSet<(String, String)>,
     pub locatives: FxHashSet<String>,
     pub recipient_preps: FxHashSet<String>,
     pub list_joiners: FxHashSet<String>,
@@ -221,6 +227,7 @@ impl Rules {
             of_heads: vec![],
             regions: vec![],
             reduced_relative_types: vec![],
+            actor_object_particles: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -297,6 +304,14 @@ impl Rules {
         let mut r = Rules {
             mode_cues: PhraseSet::new(cues, irr),
             prepositions: set(gr.prepositions),
+            particle_verbs: gr
+                .actor_object_particles
+                .iter()
+                .filter_map(|p| match Phrase::parse(p, false).words.as_slice() {
+                    [verb, prep] => Some((verb.clone(), prep.clone())),
+                    _ => None,
+                })
+                .collect(),
             locatives: set(gr.locatives),
             recipient_preps: set(gr.recipient_preps),
             list_joiners: set(gr.list_joiners),
