@@ -307,6 +307,23 @@ fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
     if w.ends_with("ing") || w.ends_with('s') && !w.ends_with("ss") {
         return false;
     }
+    // A count of victims and a participle that ends its phrase: "(more
+    // than) 200 wounded in the attack", "dozens killed", a passive without
+    // its "were" (but "two captured soldiers", "a negotiated settlement":
+    // adjectives).
+    if w.ends_with("ed")
+        && first > 0
+        && !matches!(&*toks[first - 1].low, "a" | "an")
+        && (toks[first - 1].is(class::NUMBER)
+            || toks[first - 1]
+                .low
+                .starts_with(|c: char| c.is_ascii_digit()))
+        && toks.get(first + 1).is_none_or(|x| {
+            !x.word || x.is(class::PREPOSITION) || matches!(&*x.low, "and" | "or" | "but")
+        })
+    {
+        return true;
+    }
     // A reduced relative: "the servicemen wounded during the clashes".
     if w.ends_with("ed")
         && reduced_relative
@@ -1621,6 +1638,29 @@ mod tests {
             has(&v, "CONSULT", "ARM", Some("AZE")) && has(&v, "CONSULT", "AZE", Some("ARM")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn a_count_and_a_participle_is_a_passive() {
+        // "26 wounded": the soldiers suffer it, the drones' owner does it.
+        let v = code(
+            "Three Armenian soldiers were killed and 26 wounded in an attack by Azerbaijani drones.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.2 == "ARM"), "{v:?}");
+        // Adjectives stay adjectives: "two captured soldiers" is no passive.
+        let rules = crate::rules::Rules::embedded();
+        let toks = |s: &'static str| {
+            let mut t = crate::text::tokenize(s, "", 0, s.len());
+            for x in &mut t {
+                x.class = rules.class_of(&x.low, x.key);
+            }
+            t
+        };
+        assert!(is_passive(&toks("and 26 wounded in"), 2, false));
+        assert!(is_passive(&toks("and one wounded ."), 2, false));
+        assert!(!is_passive(&toks("two captured soldiers"), 1, false));
+        assert!(!is_passive(&toks("a negotiated settlement"), 1, false));
     }
 
     #[test]
