@@ -577,7 +577,7 @@ pub(crate) fn extract_claims_with(
             }
             let qstart = toks[q.first].start;
             // As-of or event date.
-            let date = crate::fact_date(doc.timexes, start, qstart, end);
+            let date = crate::fact_date(r, doc, start, qstart, end);
             let mut rule = vec![if claimant_rule.is_empty() {
                 "number"
             } else {

@@ -556,7 +556,7 @@ pub(crate) fn code_events_with<'m>(
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(toks, f.first);
-            let date = crate::fact_date(doc.timexes, start, toks[f.first].start, end);
+            let date = crate::fact_date(r, doc, start, toks[f.first].start, end);
             let cend = clause_end(toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
@@ -1638,6 +1638,58 @@ mod tests {
             has(&v, "CONSULT", "ARM", Some("AZE")) && has(&v, "CONSULT", "AZE", Some("ARM")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn an_opening_date_dates_the_sentence() {
+        // Dated expressions that set no narrative date (a week, an
+        // approximate offset): the narrative says 2020-10-02, the sentence
+        // says otherwise.
+        let aside = |text: &str, surface: &str, value: &str| {
+            let mut t = timex(text, surface, value);
+            t.narrative = None;
+            t.date = casus_time::value::date_range(value);
+            t
+        };
+        let dates = |text: &str, doc_date: Option<&str>, timexes: Vec<casus_time::Timex>| {
+            let ms = mentions(text);
+            let ss = sentences(text);
+            let doc = DocInput {
+                name: "t",
+                text,
+                sentences: &ss,
+                mentions: &ms,
+                timexes: &timexes,
+                doc_date,
+            };
+            Coder::embedded()
+                .code(&doc)
+                .events
+                .into_iter()
+                .map(|e| e.date.map(|d| d.value))
+                .collect::<Vec<_>>()
+        };
+        let text = "On 2 October Armenia shelled Baku. Last week, NATO urged Armenia to stop. Since 1992, NATO has urged Armenia to talk.";
+        let v = dates(
+            text,
+            None,
+            vec![
+                timex(text, "2 October", "2020-10-02"),
+                aside(text, "Last week", "2020-W39"),
+                aside(text, "1992", "1992"),
+            ],
+        );
+        assert_eq!(
+            v,
+            [
+                Some("2020-10-02".to_string()),
+                Some("2020-W39".to_string()),
+                Some("2020-10-02".to_string())
+            ]
+        );
+        // Nothing dated: the document's date.
+        let v = dates("NATO urged Armenia to stop.", Some("2021-05-04"), vec![]);
+        assert_eq!(v, [Some("2021-05-04".to_string())]);
     }
 
     #[test]

@@ -316,23 +316,48 @@ pub(crate) fn is_actor(m: &casus_entities::Mention) -> bool {
 }
 
 /// The date of a fact whose words start at `at` in the sentence
-/// `[start, end)`: the last date before `at` that sets the narrative, else
-/// the first such date in the sentence, else the narrative date in force at
-/// the sentence. Look-backs and asides ("since 1992") that set no narrative
-/// date are skipped.
+/// `[start, end)` of `doc`: the last date before `at` that sets the
+/// narrative, else the first such date in the sentence, else a date that
+/// opens the sentence as an adverbial ("Last week, …", "Almost two decades
+/// earlier, …"), else the narrative date in force at the sentence, else the
+/// document's date. Look-backs and asides elsewhere ("since 1992") that set
+/// no narrative date are skipped.
 pub(crate) fn fact_date(
-    timexes: &[Timex],
+    r: &rules::Rules,
+    doc: &DocInput,
     start: usize,
     at: usize,
     end: usize,
 ) -> Option<DateRange> {
+    let timexes = doc.timexes;
     let sets = |t: &&Timex| t.narrative.is_some();
     dated_in(timexes, start, at)
         .filter(sets)
         .last()
         .or_else(|| dated_in(timexes, start, end).find(sets))
+        .or_else(|| opening_date(r, doc.text, timexes, start, at))
         .and_then(|t| t.date.clone())
         .or_else(|| reference_at(timexes, start))
+        .or_else(|| doc.doc_date.and_then(casus_time::value::date_range))
+}
+
+/// A dated expression that opens the sentence starting at `start` and is
+/// set off by a comma before `at` ("Last week, Pashinyan asked …", "In
+/// 2020, …"), unless it is the edge of a span ("Since 1992, …").
+fn opening_date<'t>(
+    r: &rules::Rules,
+    text: &str,
+    timexes: &'t [Timex],
+    start: usize,
+    at: usize,
+) -> Option<&'t Timex> {
+    let t = dated_in(timexes, start, at).next()?;
+    let lead = text.get(start..t.start)?.trim();
+    let after = text.get(t.end..at)?.trim_start();
+    // At most one word before it ("In", "On", "By"), and a comma after it.
+    let one_word = !lead.contains(char::is_whitespace);
+    (one_word && after.starts_with(',') && !r.span_edges.contains(&lead.to_lowercase()))
+        .then_some(t)
 }
 
 /// The timexes with a resolved calendar date that lie in `[from, to)`.

@@ -69,6 +69,8 @@ struct GrammarFile {
     reduced_relative_types: Vec<String>,
     #[serde(default)]
     actor_object_particles: Vec<String>,
+    #[serde(default)]
+    span_edges: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -146,6 +148,8 @@ pub struct Rules {
     /// verb and whose object is an actor ("call on", "appeal to"), from
     /// `actor_object_particles` in `grammar.toml`.
     pub particle_verbs: FxHashSet<(String, String)>,
+    /// Words that make the date after them the edge of a span ("since").
+    pub span_edges: FxHashSet<String>,
     pub locatives: FxHashSet<String>,
     pub recipient_preps: FxHashSet<String>,
     pub list_joiners: FxHashSet<String>,
@@ -228,6 +232,7 @@ impl Rules {
             regions: vec![],
             reduced_relative_types: vec![],
             actor_object_particles: vec![],
+            span_edges: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -312,6 +317,7 @@ impl Rules {
                     _ => None,
                 })
                 .collect(),
+            span_edges: set(gr.span_edges),
             locatives: set(gr.locatives),
             recipient_preps: set(gr.recipient_preps),
             list_joiners: set(gr.list_joiners),

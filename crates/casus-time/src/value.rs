@@ -143,11 +143,12 @@ fn parse_year(s: &str) -> Option<i64> {
 }
 
 /// The calendar range a TIMEX value covers, or `None` when the value is not
-/// a calendar date (durations, `PRESENT_REF`, values with `X`, weeks).
+/// a calendar date (durations, `PRESENT_REF`, values with `X`).
 ///
 /// `2020-10` covers 2020-10-01..2020-10-31 (precision `month`), `198` the
 /// 1980s (`decade`), `18` the 19th century (`century`), seasons and halves
-/// their months, `BC0490` the astronomical year -489.
+/// their months, `2022-W36` the ISO week's Monday to Sunday (`week`),
+/// `BC0490` the astronomical year -489.
 pub fn date_range(value: &str) -> Option<DateRange> {
     let (bc, v) = match value.strip_prefix("BC") {
         Some(r) => (true, r),
@@ -189,6 +190,25 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         [y] => {
             let y = astro(parse_year(y)?);
             Some(mk(y, 1, 1, y, 12, 31, "year"))
+        }
+        [y, w] if !bc && w.len() == 3 && w.starts_with('W') && digits(&w[1..]) => {
+            // ISO 8601: week 1 holds the year's first Thursday (and 4 January).
+            let y = parse_year(y)?;
+            let w: i64 = w[1..].parse().ok()?;
+            let jan4 = days_from_civil(y, 1, 4);
+            // 1970-01-01, day 0, was a Thursday: Monday is 0.
+            let week1 = jan4 - (jan4 + 3).rem_euclid(7);
+            let weeks_in_year = {
+                let next = days_from_civil(y + 1, 1, 4);
+                (next - (next + 3).rem_euclid(7) - week1) / 7
+            };
+            if !(1..=weeks_in_year).contains(&w) {
+                return None;
+            }
+            let first = week1 + (w - 1) * 7;
+            let (y0, m0, d0) = civil_from_days(first);
+            let (y1, m1, d1) = civil_from_days(first + 6);
+            Some(mk(y0, m0, d0, y1, m1, d1, "week"))
         }
         [y, m] => {
             let y = astro(parse_year(y)?);
@@ -298,6 +318,24 @@ mod tests {
         assert_eq!(r.start, "-0489-01-01");
         assert_eq!(date_range("2008-H2").unwrap().start, "2008-07-01");
         assert_eq!(date_range("1920-WI").unwrap().end, "1921-02-28");
+        // ISO weeks, across year ends.
+        let w = date_range("2022-W36").unwrap();
+        assert_eq!(
+            (w.start.as_str(), w.end.as_str(), w.precision),
+            ("2022-09-05", "2022-09-11", "week")
+        );
+        let w = date_range("2021-W01").unwrap();
+        assert_eq!(
+            (w.start.as_str(), w.end.as_str()),
+            ("2021-01-04", "2021-01-10")
+        );
+        let w = date_range("2020-W53").unwrap();
+        assert_eq!(
+            (w.start.as_str(), w.end.as_str()),
+            ("2020-12-28", "2021-01-03")
+        );
+        assert!(date_range("2021-W53").is_none());
+        assert!(date_range("2021-W00").is_none());
         assert!(date_range("P24Y").is_none());
         assert!(date_range("XXXX-10").is_none());
         assert!(date_range("PRESENT_REF").is_none());
