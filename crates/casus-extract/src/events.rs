@@ -18,6 +18,8 @@
 //! * `passive-by`: "was condemned by X" makes X the actor and the left mention
 //!   the recipient; `passive` without agent keeps the recipient only (or, for
 //!   MOBILIZE/RETREAT, makes the moved forces' side the actor);
+//! * `noun-by`: "attacks by X", "a ceasefire brokered by X" — X acts, and
+//!   no later verb shares it as its subject;
 //! * `actor-after`: "at the request of X" (the main subject receives it);
 //! * `demonym`: a nominal trigger takes a demonym right before it ("an
 //!   Armenian attack", "U.S. military aid");
@@ -738,6 +740,23 @@ pub(crate) fn code_events_with<'m>(
                     }
                 }
             } else {
+                // "attacks by Azerbaijani forces", "the shelling of Stepanakert by
+                // Armenian troops", "a ceasefire brokered by Russia": the agent
+                // follows "by" (a passive's is found above; "responded by
+                // shelling" names a means, not an actor).
+                // The "by" is this trigger's when no verb ("the attacks were
+                // condemned by", "attacks reported by") and no other trigger
+                // ("investigations into attacks by") stands between them.
+                let next_trigger = found.get(fi + 1).map_or(toks.len(), |n| n.first);
+                let by_agent = (f.last..(f.last + 4).min(cend).min(next_trigger))
+                    .take_while(|&k| {
+                        toks[k].low != "," && !toks[k].is(class::BE) && !toks[k].low.ends_with("ed")
+                    })
+                    .find(|&k| toks[k].low == "by")
+                    .and_then(|k| {
+                        ms.iter()
+                            .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                    });
                 // "an Armenian attack": a demonym between a determiner and a nominal trigger.
                 let demonym = ms.iter().position(|p| {
                     let w = &toks[f.first].low;
@@ -753,7 +772,10 @@ pub(crate) fn code_events_with<'m>(
                                 && !w.ends_with("ing")
                                 && !w.ends_with("ed")))
                 });
-                if let Some(d) = demonym {
+                if let Some(a) = by_agent {
+                    actors = list_of(toks, &ms, a, false, true);
+                    rule.push_str("noun-by");
+                } else if let Some(d) = demonym {
                     actors = vec![d];
                     rule.push_str("demonym");
                 } else if let Some(np) = toks[f.first]
@@ -874,7 +896,10 @@ pub(crate) fn code_events_with<'m>(
                     }
                 }
             }
-            if !actors.is_empty() && !rule.starts_with("passive") {
+            // A passive's or a noun's agent is no subject that a following
+            // verb could share.
+            let agent = rule.starts_with("passive") || rule.starts_with("noun-by");
+            if !actors.is_empty() && !agent {
                 prev_subject = Some(actors.clone());
                 prev_at = f.first;
             }
@@ -952,7 +977,7 @@ pub(crate) fn code_events_with<'m>(
                     actor_ms = memory.clone();
                     rule.push_str("anaphora");
                 }
-            } else if !actor_ms.is_empty() && !passive {
+            } else if !actor_ms.is_empty() && !passive && !agent {
                 // The last one named is the topic that "it" continues.
                 let topic = if extra.is_empty() {
                     actor_ms.clone()
@@ -1690,6 +1715,34 @@ mod tests {
         // Nothing dated: the document's date.
         let v = dates("NATO urged Armenia to stop.", Some("2021-05-04"), vec![]);
         assert_eq!(v, [Some("2021-05-04".to_string())]);
+    }
+
+    #[test]
+    fn the_agent_after_by_acts() {
+        let v = code(
+            "Armenia reported overnight attacks by Azerbaijani forces.",
+            vec![],
+        );
+        assert!(
+            v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "AZE")
+                && !v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"),
+            "{v:?}"
+        );
+        let v = code("Three ceasefires brokered by Russia failed.", vec![]);
+        assert!(v.iter().any(|e| e.2 == "RUS"), "{v:?}");
+        // Not another verb's agent.
+        let v = code("The attacks were condemned by the European Union.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "EU"), "{v:?}");
+        // And no subject a following verb shares.
+        let v = code(
+            "Armenia reported attacks by Azerbaijan and called for talks.",
+            vec![],
+        );
+        assert!(
+            v.iter().any(|e| e.0 == "REQUEST" && e.2 == "ARM")
+                && !v.iter().any(|e| e.0 == "REQUEST" && e.2 == "AZE"),
+            "{v:?}"
+        );
     }
 
     #[test]
