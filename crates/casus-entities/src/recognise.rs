@@ -1166,6 +1166,20 @@ impl Ctx<'_> {
         self.kb.it_verbs.contains(w)
     }
 
+    /// Whether `text[from..to]` is a statement verb (`it_verbs`) and at
+    /// most a few more words ("said", "stated on Tuesday that"): what
+    /// follows is the speaker's statement.
+    fn states_before(&self, from: usize, to: usize) -> bool {
+        let Some(gap) = self.text.get(from..to) else {
+            return false;
+        };
+        let mut words = gap
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let verb = words.next().is_some_and(|w| self.kb.it_verbs.contains(w));
+        verb && words.count() <= 3
+    }
+
     /// Start of the sentence containing `at` (after the last ". " or line
     /// break), within the anaphora window.
     fn sentence_start(&self, at: usize) -> usize {
@@ -1201,11 +1215,45 @@ impl Ctx<'_> {
             Anaphor::Organisation => self.antecedent(t.start, |m| kind_is(m, &["igo", "ngo"])),
             Anaphor::It => {
                 let before = self.sentence_start(t.start);
-                self.antecedent(t.start, |m| {
-                    m.end <= before
-                        && m.person.is_none()
+                let state_like = |m: &Mention| {
+                    m.person.is_none()
                         && kind_is(m, &["state", "unrecognised", "igo", "ngo", "org"])
-                })
+                };
+                let fits = |m: &Mention| m.end <= before && state_like(m);
+                // "It" opens the clause: at the sentence start, or after an
+                // opening phrase that names no one ("On 28 September, it …").
+                let lead = self.text.get(before..t.start).unwrap_or("").trim();
+                let opens = lead.is_empty()
+                    || (lead.ends_with(',')
+                        && !self.out[self.out.partition_point(|m| m.start < before)..]
+                            .iter()
+                            .any(|m| m.end <= t.start && state_like(m)));
+                let found = if opens {
+                    // "It" opening a sentence mostly continues the subject of
+                    // the sentence before, its first fitting mention ("The
+                    // ministry denied the accusation by Armenian troops. It
+                    // said …").
+                    let lo = window_start(self.text, t.start);
+                    let prev = if before > lo {
+                        self.sentence_start(before - 1).max(lo)
+                    } else {
+                        before
+                    };
+                    let from = self.out.partition_point(|m| m.start < prev);
+                    self.out[from..].iter().find(|m| fits(m)).cloned()
+                } else {
+                    // "Ukraine stated that it supports …": the speaker of the
+                    // statement "it" opens.
+                    let from = self.out.partition_point(|m| m.start < before);
+                    self.out[from..]
+                        .iter()
+                        .rev()
+                        .find(|m| {
+                            m.end <= t.start && state_like(m) && self.states_before(m.end, t.start)
+                        })
+                        .cloned()
+                };
+                found.or_else(|| self.antecedent(t.start, fits))
             }
             Anaphor::Council => self.antecedent(t.start, |m| {
                 kind_is(m, &["igo"])
@@ -1663,6 +1711,19 @@ mod tests {
         let ms = run(t, Some("2020-10-01"));
         assert_eq!(actor(get(&ms, "It")), ("UNSC", Some("IGO")));
         assert_eq!(ms.iter().filter(|m| m.text == "It").count(), 1);
+        // "It" opening a sentence continues the subject of the one before,
+        // not the last name in it.
+        let t = "The Azerbaijani Defence Ministry denied the accusation by Armenian troops. It said 50 servicemen were killed.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "It")).0, "AZE");
+        let t = "Turkey backed Azerbaijan. On 3 October, it condemned Armenia.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "it")).0, "TUR");
+        // "X stated that it …": the speaker.
+        let t =
+            "Armenia accused Azerbaijan of shelling. Ukraine stated that it supports a ceasefire.";
+        let ms = run(t, Some("2020-10-01"));
+        assert_eq!(actor(get(&ms, "it")).0, "UKR");
         let t = "Russia's key role is that of a mediator. On 2 October 2020, along with France and the U.S., it called for immediate cessation of hostilities.";
         let ms = run(t, Some("2020-10-02"));
         assert_eq!(actor(get(&ms, "it")).0, "RUS");
