@@ -235,6 +235,58 @@ struct Seg {
     rule: Vec<&'static str>,
 }
 
+/// The claimant of the numbers of the clause `toks[lo..hi]` whose first
+/// number is `first`: the label block's, else "according to X" in the clause,
+/// else the subject of a reporting verb before that number ("X stated
+/// (that) …"), else a trailing attribution ("…, the Armenian Defence Ministry
+/// said"). With the rule that found it.
+fn clause_claimant(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[crate::events::Placed],
+    block: Option<&String>,
+    lo: usize,
+    hi: usize,
+    first: &Quantity,
+) -> (Option<String>, &'static str) {
+    if let Some(b) = block {
+        return (Some(b.clone()), "label-block");
+    }
+    for h in r.claimant_before.find_all(toks, lo, hi) {
+        if let Some(p) = ms
+            .iter()
+            .find(|p| p.first >= h.last && p.first <= h.last + 2 && p.last <= hi && is_actor(p.m))
+        {
+            return (Some(owner_id(r, p.m)), "according-to");
+        }
+    }
+    let mut reported = None;
+    let mut verbs = crate::events::reporting_verbs(r, toks, ms, lo, first.first);
+    verbs.extend(
+        r.claimant_verbs
+            .find_all(toks, lo, first.first)
+            .into_iter()
+            .filter(|h| !ms.iter().any(|p| p.first <= h.first && h.first < p.last)),
+    );
+    verbs.sort_by_key(|h| h.first);
+    for h in verbs {
+        if let Some(p) = ms
+            .iter()
+            .rev()
+            .find(|p| p.last <= h.first && p.first >= lo && is_actor(p.m))
+        {
+            reported = Some(owner_id(r, p.m));
+        }
+    }
+    if reported.is_some() {
+        return (reported, "reported");
+    }
+    match crate::events::trailing_reporter(r, &toks[..hi], ms, first.last) {
+        Some(c) => (Some(c), "reported"),
+        None => (None, ""),
+    }
+}
+
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
     let l = line.trim();
@@ -324,37 +376,39 @@ pub(crate) fn extract_claims_with(
                         .all(|x| !x.word || x.is(class::DETERMINER))
             })
             .map(|p| owner_id(r, p.m));
-        // Claimant in running text.
-        let mut claimant = block.clone();
-        let mut claimant_rule = if block.is_some() { "label-block" } else { "" };
-        if claimant.is_none() {
-            for h in r.claimant_before.find_all(toks, 0, toks.len()) {
-                if let Some(p) = ms
-                    .iter()
-                    .find(|p| p.first >= h.last && p.first <= h.last + 2 && is_actor(p.m))
-                {
-                    claimant = Some(owner_id(r, p.m));
-                    claimant_rule = "according-to";
-                    break;
-                }
+        // Each clause of a sentence joined by ";" has its own claimant:
+        // "Azerbaijan says 2,908 died; Armenia puts its toll at 3,825".
+        let clause_of = |q: &Quantity| -> (usize, usize) {
+            let lo = toks[..q.first]
+                .iter()
+                .rposition(|x| x.low == ";")
+                .map_or(0, |k| k + 1);
+            let hi = toks[q.last..]
+                .iter()
+                .position(|x| x.low == ";")
+                .map_or(toks.len(), |k| q.last + k);
+            (lo, hi)
+        };
+        // A clause after ";" that names no claimant of its own is an item of
+        // a list ("destroyed 206 tanks; 222 other vehicles; …"): the
+        // sentence's claimant stands for it.
+        let sentence_claimant =
+            clause_claimant(r, toks, &ms, block.as_ref(), 0, toks.len(), &qs[0]);
+        let own_claimant = |q: &Quantity| -> Option<(Option<String>, &'static str, usize)> {
+            let (lo, hi) = clause_of(q);
+            if lo == 0 {
+                return None;
             }
-        }
-        if claimant.is_none() {
-            // "X stated/reported (that) ..." before the first number.
-            for h in crate::events::reporting_verbs(r, toks, &ms, 0, qs[0].first) {
-                if let Some(p) = ms.iter().rev().find(|p| p.last <= h.first && is_actor(p.m)) {
-                    claimant = Some(owner_id(r, p.m));
-                    claimant_rule = "reported";
-                }
-            }
-        }
-        if claimant.is_none() {
-            // "…, the Armenian Defence Ministry said."
-            if let Some(c) = crate::events::trailing_reporter(r, toks, &ms, qs[0].last) {
-                claimant = Some(c);
-                claimant_rule = "reported";
-            }
-        }
+            let first = qs
+                .iter()
+                .find(|x| x.first >= lo && x.first < hi)
+                .unwrap_or(q);
+            let (c, rule) = clause_claimant(r, toks, &ms, block.as_ref(), lo, hi, first);
+            c.is_some().then_some((c, rule, lo))
+        };
+        let claimant_of = |q: &Quantity| -> (Option<String>, &'static str, usize) {
+            own_claimant(q).unwrap_or_else(|| (sentence_claimant.0.clone(), sentence_claimant.1, 0))
+        };
         let mut segs: Vec<Seg> = Vec::new();
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
@@ -508,6 +562,14 @@ pub(crate) fn extract_claims_with(
         // Carry: population and subject from the previous number.
         for i in 1..segs.len() {
             let prev = segs[i - 1].clone();
+            // Nothing carries into a clause with a claimant of its own.
+            let new_claimant = match (&prev.q, &segs[i].q) {
+                (Some(a), Some(b)) => own_claimant(b).is_some_and(|(_, _, lo)| lo > a.last),
+                _ => false,
+            };
+            if new_claimant {
+                continue;
+            }
             if segs[i].population.is_none() && prev.category.is_some() {
                 segs[i].population = prev.population.clone();
                 segs[i].item = prev.item.clone();
@@ -528,6 +590,7 @@ pub(crate) fn extract_claims_with(
                 .or_else(|| line_side.clone())
                 .or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
+            let (claimant, claimant_rule, clause_start) = claimant_of(&q);
             // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
             // killed": a party's report of losses without an owner counts its own.
             let own_report = !seg.rule.contains(&"cue-before")
@@ -550,10 +613,9 @@ pub(crate) fn extract_claims_with(
                 // agent is the first actor of the reported clause, else the claimant.
                 let from = r
                     .reporting
-                    .find_all(toks, 0, q.first)
+                    .find_all(toks, clause_start, q.first)
                     .last()
-                    .map(|h| h.last)
-                    .unwrap_or(0);
+                    .map_or(clause_start, |h| h.last);
                 let agent = ms
                     .iter()
                     .find(|p| {
@@ -700,6 +762,45 @@ mod tests {
                     None
                 )
             ]
+        );
+    }
+
+    #[test]
+    fn each_clause_has_its_claimant() {
+        let v = claims(
+            "Azerbaijan says 2,908 of its servicemen were killed; Armenia said 3,825 of its soldiers were killed.",
+            vec![],
+        );
+        let who: Vec<_> = v
+            .iter()
+            .map(|c| (c.5, c.3.as_deref(), c.4.as_deref()))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                (Some(2908), Some("AZE"), Some("AZE")),
+                (Some(3825), Some("ARM"), Some("ARM"))
+            ],
+            "{v:?}"
+        );
+        // A count given by the clause's subject ("puts its toll at").
+        let v = claims(
+            "Azerbaijan says 2,908 of its servicemen were killed; Armenia puts its death toll at 3,825.",
+            vec![],
+        );
+        assert_eq!(
+            v.iter().map(|c| c.4.as_deref()).collect::<Vec<_>>(),
+            [Some("AZE"), Some("ARM")],
+            "{v:?}"
+        );
+        // A list after ";" keeps the sentence's claimant.
+        let v = claims(
+            "Azerbaijan reported to have destroyed 206 tanks; 222 other military vehicles; 7 command posts.",
+            vec![],
+        );
+        assert!(
+            v.len() >= 2 && v.iter().all(|c| c.4.as_deref() == Some("AZE")),
+            "{v:?}"
         );
     }
 

@@ -93,6 +93,8 @@ struct ClaimsFile {
     lower_bound: Vec<String>,
     claimant_before: Vec<String>,
     #[serde(default)]
+    claimant_verbs: Vec<String>,
+    #[serde(default)]
     adversaries: HashMap<String, String>,
 }
 
@@ -191,6 +193,9 @@ pub struct Rules {
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
     pub claimant_before: PhraseSet<()>,
+    /// Verbs whose subject gives a count ("puts the toll at", "estimates"),
+    /// besides the reporting verbs.
+    pub claimant_verbs: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
     pub adversaries: HashMap<String, String>,
     /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
@@ -246,6 +251,7 @@ impl Rules {
             vague: HashMap::new(),
             lower_bound: vec![],
             claimant_before: vec![],
+            claimant_verbs: vec![],
             adversaries: HashMap::new(),
         });
         let irr = &gr.irregular;
@@ -351,6 +357,7 @@ impl Rules {
             ),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
+            claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
             adversaries: cl.adversaries,
             triggers,
             classes: FxHashMap::default(),
