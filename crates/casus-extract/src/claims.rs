@@ -766,6 +766,17 @@ mod tests {
     }
 
     #[test]
+    fn irregular_verbs_are_cues() {
+        // "fled" (flee), "lost their lives" (lose their lives).
+        let v = claims("About 90,000 people fled the region.", vec![]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].0.as_str(), v[0].5), ("displaced", Some(90000)));
+        let v = claims("Twelve soldiers lost their lives.", vec![]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].0, "killed");
+    }
+
+    #[test]
     fn each_clause_has_its_claimant() {
         let v = claims(
             "Azerbaijan says 2,908 of its servicemen were killed; Armenia said 3,825 of its soldiers were killed.",
