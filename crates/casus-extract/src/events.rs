@@ -320,7 +320,7 @@ fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
             || toks[first - 1]
                 .low
                 .starts_with(|c: char| c.is_ascii_digit()))
-        && toks.get(first + 1).is_none_or(|x| {
+        && toks.get(first + 1).map_or(true, |x| {
             !x.word || x.is(class::PREPOSITION) || matches!(&*x.low, "and" | "or" | "but")
         })
     {
