@@ -1389,19 +1389,7 @@ mod tests {
         text: &str,
         timexes: Vec<casus_time::Timex>,
     ) -> Vec<(String, Option<String>, String, Option<String>)> {
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &timexes,
-            doc_date: None,
-        };
-        Coder::embedded()
-            .code(&doc)
-            .events
+        coded(text, &timexes, None)
             .into_iter()
             .map(|e| {
                 (
@@ -1412,6 +1400,22 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The events the embedded coder finds in `text` (one sentence per
+    /// line, split after ". "), with the given dates.
+    fn coded(text: &str, timexes: &[casus_time::Timex], doc_date: Option<&str>) -> Vec<Event> {
+        let ms = mentions(text);
+        let ss = sentences(text);
+        let doc = DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes,
+            doc_date,
+        };
+        Coder::embedded().code(&doc).events
     }
 
     fn has(
@@ -1570,17 +1574,7 @@ mod tests {
             "France, the United States and Russia urged Armenia to halt hostilities.",
             "France and the United States condemned Azerbaijan.",
         ] {
-            let ms = mentions(text);
-            let ss = sentences(text);
-            let doc = DocInput {
-                name: "t",
-                text,
-                sentences: &ss,
-                mentions: &ms,
-                timexes: &[],
-                doc_date: None,
-            };
-            let ev = Coder::embedded().code(&doc).events;
+            let ev = coded(text, &[], None);
             assert!(
                 ev.iter()
                     .any(|e| e.actor.as_ref().is_some_and(|a| a.id == "USA")),
@@ -1589,18 +1583,11 @@ mod tests {
             assert!(ev.iter().all(|e| e.claimed_by.is_none()), "{text}: {ev:?}");
         }
         // A real reporting verb still names its reporter.
-        let text = "The United States said Azerbaijan shelled Armenia.";
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &[],
-            doc_date: None,
-        };
-        let ev = Coder::embedded().code(&doc).events;
+        let ev = coded(
+            "The United States said Azerbaijan shelled Armenia.",
+            &[],
+            None,
+        );
         let e = ev.iter().find(|e| e.kind == "ASSAULT").expect("assault");
         assert_eq!(e.claimed_by.as_deref(), Some("USA"), "{ev:?}");
     }
@@ -1677,19 +1664,7 @@ mod tests {
             t
         };
         let dates = |text: &str, doc_date: Option<&str>, timexes: Vec<casus_time::Timex>| {
-            let ms = mentions(text);
-            let ss = sentences(text);
-            let doc = DocInput {
-                name: "t",
-                text,
-                sentences: &ss,
-                mentions: &ms,
-                timexes: &timexes,
-                doc_date,
-            };
-            Coder::embedded()
-                .code(&doc)
-                .events
+            coded(text, &timexes, doc_date)
                 .into_iter()
                 .map(|e| e.date.map(|d| d.value))
                 .collect::<Vec<_>>()
