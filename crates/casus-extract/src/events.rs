@@ -1693,6 +1693,17 @@ mod tests {
     }
 
     #[test]
+    fn sending_troops_is_a_deployment_and_encircling_an_assault() {
+        let v = code("Russia sent 2,000 peacekeepers to the region.", vec![]);
+        assert!(has(&v, "MOBILIZE", "RUS", None), "{v:?}");
+        assert!(!v.iter().any(|e| e.0 == "AID"), "{v:?}");
+        let v = code("Russia sent humanitarian aid to Armenia.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "AID" && e.2 == "RUS"), "{v:?}");
+        let v = code("Azerbaijani forces encircled Armenian positions.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "AZE"), "{v:?}");
+    }
+
+    #[test]
     fn the_agent_after_by_acts() {
         let v = code(
             "Armenia reported overnight attacks by Azerbaijani forces.",
