@@ -674,9 +674,7 @@ pub(crate) fn extract_claims_with(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::testutil::{mentions, sentences, timex};
-    use crate::Coder;
+    use crate::testutil::timex;
 
     type Row = (
         String,
@@ -689,18 +687,7 @@ mod tests {
     );
 
     fn claims(text: &str, tx: Vec<casus_time::Timex>) -> Vec<Row> {
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &tx,
-            doc_date: None,
-        };
-        Coder::embedded()
-            .code(&doc)
+        crate::testutil::extract(text, &tx, None)
             .claims
             .into_iter()
             .map(|c| {

@@ -1382,8 +1382,7 @@ fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{mentions, sentences, timex};
-    use crate::Coder;
+    use crate::testutil::timex;
 
     fn code(
         text: &str,
@@ -1405,17 +1404,7 @@ mod tests {
     /// The events the embedded coder finds in `text` (one sentence per
     /// line, split after ". "), with the given dates.
     fn coded(text: &str, timexes: &[casus_time::Timex], doc_date: Option<&str>) -> Vec<Event> {
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes,
-            doc_date,
-        };
-        Coder::embedded().code(&doc).events
+        crate::testutil::extract(text, timexes, doc_date).events
     }
 
     fn has(
@@ -1547,18 +1536,8 @@ mod tests {
     #[test]
     fn dates_from_the_sentence_or_the_narrative() {
         let text = "On 2 October 2020, NATO met. It condemned the fighting.";
-        let ms = mentions(text);
-        let ss = sentences(text);
         let tx = vec![timex(text, "2 October 2020", "2020-10-02")];
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &tx,
-            doc_date: None,
-        };
-        let ev = Coder::embedded().code(&doc).events;
+        let ev = coded(text, &tx, None);
         assert!(
             ev.iter()
                 .all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")),
@@ -1596,17 +1575,7 @@ mod tests {
     fn aux_negation_and_according_to() {
         let text =
             "According to the Azerbaijani Defense Ministry, Armenia did not withdraw from Hadrut.";
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &[],
-            doc_date: None,
-        };
-        let ev = Coder::embedded().code(&doc).events;
+        let ev = coded(text, &[], None);
         let e = ev.iter().find(|e| e.kind == "RETREAT").expect("retreat");
         assert_eq!(e.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
         assert!(e.aux.contains(&"negation".to_string()));
@@ -1903,17 +1872,7 @@ mod tests {
     #[test]
     fn demonym_before_people_is_the_community() {
         let text = "Armenia fined one Armenian activist.";
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &[],
-            doc_date: None,
-        };
-        let ev = Coder::embedded().code(&doc).events;
+        let ev = coded(text, &[], None);
         let rc = ev[0].recipient.as_ref().expect("recipient");
         assert_eq!(
             (rc.id.as_str(), rc.country.as_deref()),
@@ -2105,17 +2064,7 @@ mod tests {
     #[test]
     fn reported_attack_is_one_event() {
         let text = "According to the Azerbaijani Defense Ministry, three Azerbaijani servicemen were killed in an Armenian attack.";
-        let ms = mentions(text);
-        let ss = sentences(text);
-        let doc = DocInput {
-            name: "t",
-            text,
-            sentences: &ss,
-            mentions: &ms,
-            timexes: &[],
-            doc_date: None,
-        };
-        let ev = Coder::embedded().code(&doc).events;
+        let ev = coded(text, &[], None);
         assert_eq!(ev.len(), 1, "{ev:?}");
         let e = &ev[0];
         assert_eq!(e.kind, "ASSAULT");

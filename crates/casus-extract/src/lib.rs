@@ -512,6 +512,21 @@ pub(crate) mod testutil {
         out
     }
 
+    /// What the embedded coder finds in `text` (the [`sentences`] and
+    /// [`mentions`] of this module), with the given dates.
+    pub fn extract(text: &str, timexes: &[Timex], doc_date: Option<&str>) -> crate::Extraction {
+        let ms = mentions(text);
+        let ss = sentences(text);
+        crate::Coder::embedded().code(&crate::DocInput {
+            name: "t",
+            text,
+            sentences: &ss,
+            mentions: &ms,
+            timexes,
+            doc_date,
+        })
+    }
+
     /// A dated timex over the first occurrence of `surface`.
     pub fn timex(text: &str, surface: &str, value: &str) -> Timex {
         let s = text.find(surface).unwrap_or(0);
