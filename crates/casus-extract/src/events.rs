@@ -267,6 +267,16 @@ struct Found {
     last: usize,
 }
 
+/// Whether one of `words` is among the six tokens before token `i`, within
+/// its clause.
+fn word_before_in_clause(toks: &[Tok], i: usize, words: &[String]) -> bool {
+    toks[i.saturating_sub(6)..i]
+        .iter()
+        .rev()
+        .take_while(|t| !t.is(class::CLAUSE_BREAK) && !matches!(&*t.low, "." | ";" | ","))
+        .any(|t| words.iter().any(|w| *w == t.low))
+}
+
 /// Index of the first token of the clause holding token `i`.
 fn clause_start(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
@@ -436,6 +446,9 @@ pub(crate) fn code_events_with<'m>(
         for h in r.triggers.find_all(toks, 0, toks.len()) {
             let t = r.triggers.get(h.entry);
             if in_mention(h.first) {
+                continue;
+            }
+            if !t.only_after.is_empty() && !word_before_in_clause(toks, h.first, &t.only_after) {
                 continue;
             }
             if t.verb_only && h.first > 0 && nominal(toks, false, h.first) {
@@ -2088,5 +2101,28 @@ mod tests {
         assert_eq!(v[0].0, "AGREE", "{v:?}");
         let v = code("France called for a ceasefire.", vec![]);
         assert_eq!(v[0].0, "REQUEST", "{v:?}");
+    }
+
+    #[test]
+    fn a_crowd_gathering_is_a_protest_and_leaders_gathering_is_not() {
+        let v = code("Thousands of protesters gathered outside the parliament.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
+        let v = code("World leaders gathered for the summit.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
+        let v = code("Azerbaijani protesters took to the streets.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "PROTEST" && !e.2.is_empty()), "{v:?}");
+    }
+
+    #[test]
+    fn a_capital_after_in_and_a_region_word_is_a_place() {
+        for text in [
+            "Protesters rallied in central Baku.",
+            "Protesters rallied in the Baku suburbs.",
+        ] {
+            let ev = coded(text, &[], None);
+            assert_eq!(ev.len(), 1, "{ev:?}");
+            assert_eq!(ev[0].location.as_ref().map(|p| p.id.as_str()), Some("baku"), "{text}");
+            assert!(ev[0].actor.is_none(), "{ev:?}");
+        }
     }
 }

@@ -257,8 +257,18 @@ fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metony
                 .unwrap_or("");
             (w, &s[..s.len() - w.len()])
         };
-        let (prev, rest) = last_word(before);
-        let prev = prev.to_lowercase();
+        let (prev, mut rest) = last_word(before);
+        let mut prev = prev.to_lowercase();
+        // "in the Baku area", "in central Baku": the preposition governs
+        // across determiners and region words.
+        for _ in 0..3 {
+            if !(r.determiners.contains(&prev) || r.regions.contains(&prev)) {
+                break;
+            }
+            let w;
+            (w, rest) = last_word(rest);
+            prev = w.to_lowercase();
+        }
         if r.prepositions.contains(&prev) {
             // "called on Baku to stop": the preposition is the verb's.
             let verb = last_word(rest).0.to_lowercase();

@@ -35,6 +35,8 @@ struct TriggerDef {
     actor_after: bool,
     #[serde(default)]
     speaker_acts: bool,
+    #[serde(default)]
+    only_after: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +118,10 @@ pub struct Trigger {
     /// Reported, the act is the speaker's ("X said Y must …": X asks it
     /// of Y).
     pub speaker_acts: bool,
+    /// When not empty, the trigger counts only after one of these words
+    /// (lower case) in its clause: "protesters gathered", not "leaders
+    /// gathered".
+    pub only_after: Vec<String>,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -269,6 +275,7 @@ impl Rules {
                             verb_only: t.verb_only,
                             actor_after: t.actor_after,
                             speaker_acts: t.speaker_acts,
+                            only_after: t.only_after,
                         },
                     )
                 })
