@@ -128,6 +128,19 @@ fn in_compound(toks: &[Tok], p: &Placed) -> bool {
     p.last > p.first && toks[p.last - 1].end > p.m.end && !toks[p.last - 1].low.ends_with("-led")
 }
 
+/// Whether a mention is the agent of a hyphenated participle
+/// ([`Rules::agent_compounds`]: "a Russian-brokered ceasefire").
+fn agent_compound(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
+    if !in_compound(toks, p) {
+        return false;
+    }
+    let t = &toks[p.last - 1];
+    t.low
+        .get(p.m.end.saturating_sub(t.start)..)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|participle| r.agent_compounds.contains(participle))
+}
+
 /// The token before `i`, skipping determiners and region words ("the",
 /// "northern"); its index.
 fn prev_content(toks: &[Tok], i: usize) -> Option<usize> {
@@ -443,11 +456,10 @@ pub(crate) fn code_events_with<'m>(
         let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
         // 1. Triggers, minus those that are the content of another.
         let mut found: Vec<Found> = Vec::new();
-        for h in r.triggers.find_all(toks, 0, toks.len()) {
+        // A trigger does not start inside a name ("Azerbaijani drones struck"
+        // is "struck", not "drones struck" skipped as part of the name).
+        for h in r.triggers.find_all_except(toks, 0, toks.len(), in_mention) {
             let t = r.triggers.get(h.entry);
-            if in_mention(h.first) {
-                continue;
-            }
             if !t.only_after.is_empty() && !word_before_in_clause(toks, h.first, &t.only_after) {
                 continue;
             }
@@ -680,6 +692,7 @@ pub(crate) fn code_events_with<'m>(
                             && is_actor(p.m)
                             && !(in_compound(toks, p) && ms.iter().any(|q| q.first > p.first && q.first <= p.last + 1 && is_actor(q.m)))
                             && !after_according(toks, p)
+                            && !agent_compound(r, toks, p)
                             && (allow_loc
                                 || !prev_content(toks, p.first)
                                     .is_some_and(|k| toks[k].is(class::LOCATIVE)))
@@ -2105,12 +2118,18 @@ mod tests {
 
     #[test]
     fn a_crowd_gathering_is_a_protest_and_leaders_gathering_is_not() {
-        let v = code("Thousands of protesters gathered outside the parliament.", vec![]);
+        let v = code(
+            "Thousands of protesters gathered outside the parliament.",
+            vec![],
+        );
         assert!(v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
         let v = code("World leaders gathered for the summit.", vec![]);
         assert!(!v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
         let v = code("Azerbaijani protesters took to the streets.", vec![]);
-        assert!(v.iter().any(|e| e.0 == "PROTEST" && !e.2.is_empty()), "{v:?}");
+        assert!(
+            v.iter().any(|e| e.0 == "PROTEST" && !e.2.is_empty()),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -2121,8 +2140,38 @@ mod tests {
         ] {
             let ev = coded(text, &[], None);
             assert_eq!(ev.len(), 1, "{ev:?}");
-            assert_eq!(ev[0].location.as_ref().map(|p| p.id.as_str()), Some("baku"), "{text}");
+            assert_eq!(
+                ev[0].location.as_ref().map(|p| p.id.as_str()),
+                Some("baku"),
+                "{text}"
+            );
             assert!(ev[0].actor.is_none(), "{ev:?}");
         }
+    }
+
+    #[test]
+    fn a_trigger_after_a_name_that_could_start_one_is_found() {
+        // "drones struck" is the phrase "drone strike", starting inside the
+        // name "Azerbaijani drones": the verb alone is the trigger.
+        let v = code("Azerbaijani drones struck the city.", vec![]);
+        assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
+    }
+
+    #[test]
+    fn the_broker_of_an_agreement_is_not_its_recipient() {
+        let v = code(
+            "Armenia and Azerbaijan agreed to a Russian-brokered ceasefire.",
+            vec![],
+        );
+        assert!(
+            has(&v, "AGREE", "ARM", None) && has(&v, "AGREE", "AZE", None),
+            "{v:?}"
+        );
+        // A backer is still whom a warning is about.
+        let v = code(
+            "Azerbaijan warned against an Armenian-backed attack.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.3.as_deref() == Some("ARM")), "{v:?}");
     }
 }

@@ -385,10 +385,26 @@ impl<T> PhraseSet<T> {
 
     /// All non-overlapping hits in `toks[from..to]`, leftmost longest first.
     pub fn find_all(&self, toks: &[Tok], from: usize, to: usize) -> Vec<Hit> {
+        self.find_all_except(toks, from, to, |_| false)
+    }
+
+    /// [`PhraseSet::find_all`] with no phrase starting at a token `skip`
+    /// refuses (a phrase may still run through one).
+    pub fn find_all_except(
+        &self,
+        toks: &[Tok],
+        from: usize,
+        to: usize,
+        skip: impl Fn(usize) -> bool,
+    ) -> Vec<Hit> {
         let to = to.min(toks.len());
         let mut out = Vec::new();
         let mut i = from;
         while i < to {
+            if skip(i) {
+                i += 1;
+                continue;
+            }
             match self.longest_at(toks, i) {
                 Some(h) if h.last <= to => {
                     i = h.last.max(i + 1);

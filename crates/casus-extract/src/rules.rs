@@ -73,6 +73,8 @@ struct GrammarFile {
     actor_object_particles: Vec<String>,
     #[serde(default)]
     span_edges: Vec<String>,
+    #[serde(default)]
+    agent_compounds: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -158,6 +160,10 @@ pub struct Rules {
     pub particle_verbs: FxHashSet<(String, String)>,
     /// Words that make the date after them the edge of a span ("since").
     pub span_edges: FxHashSet<String>,
+    /// Participles that make a name joined to them by a hyphen the agent of
+    /// the thing they describe ("a Russian-brokered ceasefire"): not the
+    /// verb's recipient.
+    pub agent_compounds: FxHashSet<String>,
     pub locatives: FxHashSet<String>,
     pub recipient_preps: FxHashSet<String>,
     pub list_joiners: FxHashSet<String>,
@@ -244,6 +250,7 @@ impl Rules {
             reduced_relative_types: vec![],
             actor_object_particles: vec![],
             span_edges: vec![],
+            agent_compounds: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -331,6 +338,7 @@ impl Rules {
                 })
                 .collect(),
             span_edges: set(gr.span_edges),
+            agent_compounds: set(gr.agent_compounds),
             locatives: set(gr.locatives),
             recipient_preps: set(gr.recipient_preps),
             list_joiners: set(gr.list_joiners),
