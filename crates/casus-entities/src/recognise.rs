@@ -938,10 +938,23 @@ impl Ctx<'_> {
                 {
                     // "rebels in the Ivory Coast", "security forces in
                     // Guinea": a state's own, when no other is named first.
-                    if let Some((a, _, false)) =
-                        self.actor_name(j).filter(|_| !self.inside_unknown_name(j))
-                    {
-                        if self.kb.actors.get(a).is_some_and(|x| x.kind == "state") {
+                    // A capital names its state here ("security forces in
+                    // Baku", "separatist authorities in Stepanakert").
+                    let named = match self.actor_name(j) {
+                        Some((a, _, false)) => Some(a),
+                        Some(_) => None,
+                        None => self
+                            .place(j)
+                            .and_then(|p| self.kb.places[p].metonym_of.as_ref())
+                            .and_then(|state| self.kb.actor_ix.get(state).copied()),
+                    };
+                    if let Some(a) = named.filter(|_| !self.inside_unknown_name(j)) {
+                        if self
+                            .kb
+                            .actors
+                            .get(a)
+                            .is_some_and(|x| matches!(x.kind.as_str(), "state" | "unrecognised"))
+                        {
                             actor = Some(a);
                             end = n.end;
                             j += 1;

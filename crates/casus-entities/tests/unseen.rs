@@ -291,6 +291,16 @@ fn groups_named_by_where_they_are_belong_to_that_state() {
     assert!(has(&ms, "Russian forces", "RUS"), "{:?}", texts(&ms));
     assert!(lacks(&ms, " in "), "{:?}", texts(&ms));
     assert!(lacks(&ms, "Niger"), "{:?}", texts(&ms));
+    // A capital names its state, recognised or not.
+    let t = "Security forces in Baku detained activists and separatist leaders in Stepanakert \
+             protested.";
+    let ms = run(t, "2020-01-01");
+    assert!(
+        has(&ms, "Security forces in Baku", "AZE")
+            && has(&ms, "separatist leaders in Stepanakert", "NKR"),
+        "{:?}",
+        texts(&ms)
+    );
 }
 
 #[test]
