@@ -1045,10 +1045,12 @@ pub(crate) fn code_events_with<'m>(
             let mut stop_fighting = false;
             let mut k = f.last;
             let cue_lim = found.get(fi + 1).map(|n| n.first).unwrap_or(cend).min(cend);
+            let mut cued = false;
             while k < cue_lim {
                 if let Some(h) = r.mode_cues.longest_at(toks, k) {
                     let (ty, m) = r.mode_cues.get(h.entry);
                     if ty == &t.kind {
+                        cued = true;
                         mode = Some(m.clone());
                         stop_fighting = r.mode_cues.phrase(h.entry).words.iter().any(|w| {
                             matches!(
@@ -1067,6 +1069,19 @@ pub(crate) fn code_events_with<'m>(
                 } else {
                     k += 1;
                 }
+            }
+            // "Azerbaijani drones struck": the weapon named as the actor,
+            // unless the trigger names one ("drone strike").
+            if !cued && mode.is_none() {
+                mode = actors
+                    .iter()
+                    .flat_map(|&a| ms[a].first..ms[a].last)
+                    .find_map(|k| {
+                        let h = r.mode_cues.longest_at(toks, k)?;
+                        let (ty, m) = r.mode_cues.get(h.entry);
+                        (ty == &t.kind).then(|| m.clone())
+                    })
+                    .or(mode);
             }
             let mut aux = aux_of(toks, cstart, f.first);
             let mut kind = t.kind.clone();
@@ -2155,6 +2170,8 @@ mod tests {
         // name "Azerbaijani drones": the verb alone is the trigger.
         let v = code("Azerbaijani drones struck the city.", vec![]);
         assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
+        // The weapon named as the actor gives the mode.
+        assert_eq!(v[0].1.as_deref(), Some("drone"), "{v:?}");
     }
 
     #[test]
