@@ -175,6 +175,11 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
             return None;
         }
     }
+    // "5 million euros", "20 km", "$100 million": a measure, not a count.
+    let is_measure = |k: usize| toks.get(k).is_some_and(|x| r.measures.contains(&*x.low));
+    if (i > 0 && is_measure(i - 1)) || is_measure(j) {
+        return None;
+    }
     let mut high = Some(low);
     let mut raw_end = toks[j - 1].end;
     if toks.get(j).is_some_and(|n| n.low == "+") {
@@ -470,7 +475,9 @@ pub(crate) fn extract_claims_with(
                     }
                 }
             }
-            let pop_end = cat_at.unwrap_or(if before {
+            // Up to the category word, and that word itself: "500 refugees"
+            // are civilians.
+            let pop_end = cat_at.map(|c| c + 1).unwrap_or(if before {
                 win_end
             } else {
                 win_end.min(q.last + 4)
@@ -963,6 +970,21 @@ mod tests {
                 .iter()
                 .all(|r| r.5 == Some(5))
         );
+    }
+
+    #[test]
+    fn measures_and_sums_of_money_are_not_counts() {
+        let v = claims(
+            "Shells hit a cemetery 513 metres north of the city, killing 15 civilians.",
+            vec![],
+        );
+        assert!(v.iter().all(|r| r.5 == Some(15)) && !v.is_empty(), "{v:?}");
+        let v = claims(
+            "The EU gave $10 million and 5 million euros to 500 refugees.",
+            vec![],
+        );
+        assert!(v.iter().all(|r| r.5 == Some(500)) && !v.is_empty(), "{v:?}");
+        assert_eq!(v[0].1, "civilian", "refugees are civilians: {v:?}");
     }
 
     #[test]

@@ -776,7 +776,11 @@ pub(crate) fn code_events_with<'m>(
                 let next_trigger = found.get(fi + 1).map_or(toks.len(), |n| n.first);
                 let by_agent = (f.last..(f.last + 4).min(cend).min(next_trigger))
                     .take_while(|&k| {
-                        toks[k].low != "," && !toks[k].is(class::BE) && !toks[k].low.ends_with("ed")
+                        let w = &*toks[k].low;
+                        w != ","
+                            && !toks[k].is(class::BE)
+                            && !w.ends_with("ed")
+                            && !r.irregular_forms.contains(w)
                     })
                     .find(|&k| toks[k].low == "by")
                     .and_then(|k| {

@@ -95,6 +95,8 @@ struct ClaimsFile {
     multipliers: HashMap<String, u64>,
     vague: HashMap<String, u64>,
     lower_bound: Vec<String>,
+    #[serde(default)]
+    measures: Vec<String>,
     claimant_before: Vec<String>,
     #[serde(default)]
     claimant_verbs: Vec<String>,
@@ -190,6 +192,9 @@ pub struct Rules {
     pub community_of: HashMap<String, String>,
     /// "be" and its forms.
     pub be: FxHashSet<String>,
+    /// Every irregular verb form of `grammar.toml` ("held", "struck"): past
+    /// forms that do not end in "-ed".
+    pub irregular_forms: FxHashSet<String>,
     /// Claim category cues after a number.
     pub categories: PhraseSet<String>,
     /// Claim category cues before a number.
@@ -204,6 +209,9 @@ pub struct Rules {
     /// Vague quantity phrases → low value.
     pub vague: PhraseSet<u64>,
     pub lower_bound: PhraseSet<()>,
+    /// Units after a number and currency signs before it that make it a
+    /// measure, not a count (`measures` in claims.toml).
+    pub measures: FxHashSet<String>,
     pub claimant_before: PhraseSet<()>,
     /// Verbs whose subject gives a count ("puts the toll at", "estimates"),
     /// besides the reporting verbs.
@@ -263,6 +271,7 @@ impl Rules {
             multipliers: HashMap::new(),
             vague: HashMap::new(),
             lower_bound: vec![],
+            measures: vec![],
             claimant_before: vec![],
             claimant_verbs: vec![],
             adversaries: HashMap::new(),
@@ -326,7 +335,9 @@ impl Rules {
             .into_iter()
             .collect();
         be.insert("be".into());
+        let irregular_forms = gr.irregular.values().flatten().cloned().collect();
         let mut r = Rules {
+            irregular_forms,
             mode_cues: PhraseSet::new(cues, irr),
             prepositions: set(gr.prepositions),
             particle_verbs: gr
@@ -371,6 +382,7 @@ impl Rules {
                 &HashMap::new(),
             ),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
+            measures: set(cl.measures),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
             claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
             adversaries: cl.adversaries,
