@@ -2195,4 +2195,18 @@ mod tests {
         );
         assert!(v.iter().any(|e| e.3.as_deref() == Some("ARM")), "{v:?}");
     }
+
+    #[test]
+    fn a_participle_between_trigger_and_by_takes_the_agent() {
+        // "held" is irregular: the by-agent holds the positions, it does not shell.
+        let v = code(
+            "Azerbaijan began shelling positions held by ethnic Armenian forces.",
+            vec![],
+        );
+        assert!(
+            v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "AZE")
+                && !v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"),
+            "{v:?}"
+        );
+    }
 }
