@@ -56,19 +56,63 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
+/// How many of the eight bytes of `chunk` are, from the first on, ASCII
+/// letters and digits: all eight tested at once, as the byte-by-byte loop
+/// costs more than the rest of the scan per word.
+fn ascii_word_prefix(chunk: &[u8; 8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ones = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
+    let bytes = u64::from_le_bytes(*chunk);
+    // Without their high bits the bytes can not carry into each other: the
+    // high bit of `x + (0x80 - lo)` says `x >= lo`, that of `x + (0x7f - hi)`
+    // says `x > hi`.
+    let x = bytes & !HIGH;
+    let in_range = |x: u64, lo: u8, hi: u8| (x + ones(0x80 - lo)) & !(x + ones(0x7f - hi)) & HIGH;
+    let digit = in_range(x, b'0', b'9');
+    // bit 0x20 makes an upper-case letter lower-case and no other byte a letter
+    let letter = in_range(x | ones(0x20), b'a', b'z');
+    let word = (digit | letter) & !bytes;
+    let stop = !word & HIGH;
+    (stop.trailing_zeros() / 8) as usize
+}
+
+/// The end of the run of ASCII letters and digits starting at byte `p`.
+fn ascii_word_end(bytes: &[u8], mut p: usize) -> usize {
+    while let Some(chunk) = bytes.get(p..).and_then(<[u8]>::first_chunk::<8>) {
+        let n = ascii_word_prefix(chunk);
+        p += n;
+        if n < 8 {
+            return p;
+        }
+    }
+    let rest = bytes.get(p..).unwrap_or_default();
+    p + rest
+        .iter()
+        .position(|&b| !ASCII_WORD[usize::from(b)])
+        .unwrap_or(rest.len())
+}
+
 /// The end of the run of word characters starting at byte `p` (`p` itself
-/// when none starts there).
-fn word_end(text: &str, mut p: usize) -> usize {
+/// when none starts there). Inlined: the scan calls it for every word, and
+/// most words are short and ASCII.
+#[inline]
+fn word_end(text: &str, p: usize) -> usize {
+    let bytes = text.as_bytes();
+    let p = ascii_word_end(bytes, p);
+    match bytes.get(p) {
+        Some(b) if !b.is_ascii() => non_ascii_word_end(text, p),
+        _ => p,
+    }
+}
+
+/// [`word_end`] from a non-ASCII character at `p`.
+#[inline(never)]
+fn non_ascii_word_end(text: &str, mut p: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
-        let rest = bytes.get(p..).unwrap_or_default();
-        p += rest
-            .iter()
-            .position(|&b| !ASCII_WORD[usize::from(b)])
-            .unwrap_or(rest.len());
         match bytes.get(p) {
             Some(b) if !b.is_ascii() => match char_at(text, p) {
-                Some((c, len)) if is_word(c) => p += len,
+                Some((c, len)) if is_word(c) => p = ascii_word_end(bytes, p + len),
                 _ => return p,
             },
             _ => return p,
@@ -1755,6 +1799,17 @@ mod tests {
             let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
             assert_eq!(got, want, "{abbr}");
             assert!(!got.is_empty());
+        }
+    }
+
+    #[test]
+    fn word_end_as_by_chars() {
+        let text = "a Nagorno-Karabakh 2020s,Ab9Zz@[`{ Şuşa Xankəndi ÖSD x\u{300}y ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/abcdefghijklmnopqrstuvwxyz 1234567";
+        for (p, _) in text.char_indices() {
+            let want = p + text[p..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(text.len() - p);
+            assert_eq!(super::word_end(text, p), want, "{p}");
         }
     }
 
