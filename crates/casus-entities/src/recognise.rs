@@ -400,7 +400,7 @@ fn window_start(text: &str, at: usize) -> usize {
     let line = text
         .as_bytes()
         .get(lo..at)
-        .and_then(|s| s.iter().rposition(|&b| b == b'\n'))
+        .and_then(|s| memchr::memrchr(b'\n', s))
         .map(|p| lo + p + 1)
         .unwrap_or(lo);
     line.max(lo)
@@ -1228,12 +1228,18 @@ impl Ctx<'_> {
     /// break), within the anaphora window.
     fn sentence_start(&self, at: usize) -> usize {
         let lo = window_start(self.text, at);
-        let s = self.text.get(lo..at).unwrap_or("");
-        [". ", ".\" ", "! ", "? "]
-            .iter()
-            .filter_map(|p| s.rfind(p).map(|i| lo + i + p.len()))
-            .max()
-            .unwrap_or(lo)
+        let s = self.text.get(lo..at).unwrap_or("").as_bytes();
+        // Each of ". ", ".\" ", "! ", "? " ends with a space: the last space
+        // after the rest of one of them ends the last sentence, found in one
+        // backward pass instead of one search per ending.
+        let ends_sentence = |b: &[u8]| {
+            [&b"."[..], b".\"", b"!", b"?"]
+                .iter()
+                .any(|e| b.ends_with(e))
+        };
+        memchr::memrchr_iter(b' ', s)
+            .find(|&k| ends_sentence(&s[..k]))
+            .map_or(lo, |k| lo + k + 1)
     }
 
     fn emit_anaphor(&mut self, t: Tok, an: Anaphor) {
