@@ -160,11 +160,15 @@ impl FirstWord {
     /// Whether a longer form starts at `rest`, the text from the word (of
     /// `word_len` bytes) on.
     fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+        let second = rest.get(word_len + 1);
         let maybe = self.short
-            || rest
-                .get(word_len + 1)
-                .is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
-        maybe && self.longer.iter().any(|l| rest.starts_with(l.as_bytes()))
+            || second.is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        // that byte first: few of the forms share it
+        maybe
+            && self.longer.iter().any(|l| {
+                let l = l.as_bytes();
+                (l.len() <= word_len + 1 || l.get(word_len + 1) == second) && rest.starts_with(l)
+            })
     }
 }
 
