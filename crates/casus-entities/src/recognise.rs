@@ -192,7 +192,9 @@ const FILTER_BITS: usize = 1 << 16;
 /// out before any hashing.
 #[derive(Debug)]
 pub(crate) struct FirstWords {
-    words: FxHashMap<String, FirstWord>,
+    /// Keyed by bytes: the scan has word boundaries, not char boundaries
+    /// checked anew.
+    words: FxHashMap<Box<[u8]>, FirstWord>,
     filter: Vec<u64>,
 }
 
@@ -225,7 +227,7 @@ impl FirstWords {
         }
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
-        let e = self.words.entry(w.to_string()).or_default();
+        let e = self.words.entry(w.as_bytes().into()).or_default();
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
@@ -235,8 +237,8 @@ impl FirstWords {
     }
 
     /// The entry of text word `w`.
-    fn get(&self, w: &str) -> Option<&FirstWord> {
-        let bit = filter_bit(w.as_bytes());
+    fn get(&self, w: &[u8]) -> Option<&FirstWord> {
+        let bit = filter_bit(w);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
@@ -311,8 +313,8 @@ fn next_start(text: &str, end: usize) -> usize {
 
 /// The token starting with the word `[pos, end)`.
 fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
-    let first = kb.first_words.get(text.get(pos..end)?)?;
-    let rest = text.get(pos..)?.as_bytes();
+    let rest = text.as_bytes().get(pos..)?;
+    let first = kb.first_words.get(rest.get(..end - pos)?)?;
     if first.goes_on(rest, end - pos) {
         return longest_at(ac, text, pos);
     }
