@@ -609,8 +609,9 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return false;
         };
-        let surface = self.text.get(t.start..t.end).unwrap_or("");
-        if !self.kb.ambiguous.contains(surface) || title_case_around(self.text, t.start, t.end) {
+        // the token's text is its surface form
+        let ambiguous = self.kb.ambiguous.get(t.pat).copied().unwrap_or(false);
+        if !ambiguous || title_case_around(self.text, t.start, t.end) {
             return false;
         }
         // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
