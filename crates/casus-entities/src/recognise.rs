@@ -813,7 +813,6 @@ impl Ctx<'_> {
         let Some(a) = kb.actors.get(actor) else {
             return;
         };
-        let when = self.when(start);
         let first_sector = roles
             .first()
             .and_then(|&r| self.kb.roles.get(r))
@@ -822,6 +821,12 @@ impl Ctx<'_> {
             .iter()
             .rev()
             .find_map(|&r| self.kb.roles.get(r).and_then(|r| r.office.clone()));
+        // The date only picks a person: most composed mentions name none.
+        let when = if person_tok.is_some() || office.is_some() {
+            self.when(start)
+        } else {
+            None
+        };
         let institutional = matches!(
             a.sector.as_deref(),
             Some("IGO" | "NGO" | "ETH" | "MED" | "LEG")
