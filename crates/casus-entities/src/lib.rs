@@ -256,9 +256,10 @@ pub(crate) struct Kb {
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
     pub it_verbs: rustc_hash::FxHashSet<String>,
-    /// Names that are also common given names or first words of other
-    /// names (`roles.toml` `ambiguous_names`).
-    pub ambiguous: rustc_hash::FxHashSet<String>,
+    /// Whether each surface form is a name that is also a common given name
+    /// or the first word of other names (`roles.toml` `ambiguous_names`),
+    /// by pattern: tested for every token.
+    pub ambiguous: Vec<bool>,
     pub cand: candidates::Rules,
 }
 
@@ -476,7 +477,7 @@ impl Kb {
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             it_verbs: t.it_verbs.iter().cloned().collect(),
-            ambiguous: t.ambiguous_names.iter().cloned().collect(),
+            ambiguous: Vec::new(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::default();
@@ -756,6 +757,12 @@ impl Kb {
                 }
             }
         }
+        let ambiguous: rustc_hash::FxHashSet<&str> =
+            t.ambiguous_names.iter().map(String::as_str).collect();
+        kb.ambiguous = patterns
+            .iter()
+            .map(|p| ambiguous.contains(p.as_str()))
+            .collect();
         kb.ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             // Only short anchored walks from a word start: a contiguous NFA

@@ -56,19 +56,63 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
+/// How many of the eight bytes of `chunk` are, from the first on, ASCII
+/// letters and digits: all eight tested at once, as the byte-by-byte loop
+/// costs more than the rest of the scan per word.
+fn ascii_word_prefix(chunk: &[u8; 8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ones = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
+    let bytes = u64::from_le_bytes(*chunk);
+    // Without their high bits the bytes can not carry into each other: the
+    // high bit of `x + (0x80 - lo)` says `x >= lo`, that of `x + (0x7f - hi)`
+    // says `x > hi`.
+    let x = bytes & !HIGH;
+    let in_range = |x: u64, lo: u8, hi: u8| (x + ones(0x80 - lo)) & !(x + ones(0x7f - hi)) & HIGH;
+    let digit = in_range(x, b'0', b'9');
+    // bit 0x20 makes an upper-case letter lower-case and no other byte a letter
+    let letter = in_range(x | ones(0x20), b'a', b'z');
+    let word = (digit | letter) & !bytes;
+    let stop = !word & HIGH;
+    (stop.trailing_zeros() / 8) as usize
+}
+
+/// The end of the run of ASCII letters and digits starting at byte `p`.
+fn ascii_word_end(bytes: &[u8], mut p: usize) -> usize {
+    while let Some(chunk) = bytes.get(p..).and_then(<[u8]>::first_chunk::<8>) {
+        let n = ascii_word_prefix(chunk);
+        p += n;
+        if n < 8 {
+            return p;
+        }
+    }
+    let rest = bytes.get(p..).unwrap_or_default();
+    p + rest
+        .iter()
+        .position(|&b| !ASCII_WORD[usize::from(b)])
+        .unwrap_or(rest.len())
+}
+
 /// The end of the run of word characters starting at byte `p` (`p` itself
-/// when none starts there).
-fn word_end(text: &str, mut p: usize) -> usize {
+/// when none starts there). Inlined: the scan calls it for every word, and
+/// most words are short and ASCII.
+#[inline]
+fn word_end(text: &str, p: usize) -> usize {
+    let bytes = text.as_bytes();
+    let p = ascii_word_end(bytes, p);
+    match bytes.get(p) {
+        Some(b) if !b.is_ascii() => non_ascii_word_end(text, p),
+        _ => p,
+    }
+}
+
+/// [`word_end`] from a non-ASCII character at `p`.
+#[inline(never)]
+fn non_ascii_word_end(text: &str, mut p: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
-        let rest = bytes.get(p..).unwrap_or_default();
-        p += rest
-            .iter()
-            .position(|&b| !ASCII_WORD[usize::from(b)])
-            .unwrap_or(rest.len());
         match bytes.get(p) {
             Some(b) if !b.is_ascii() => match char_at(text, p) {
-                Some((c, len)) if is_word(c) => p += len,
+                Some((c, len)) if is_word(c) => p = ascii_word_end(bytes, p + len),
                 _ => return p,
             },
             _ => return p,
@@ -116,11 +160,15 @@ impl FirstWord {
     /// Whether a longer form starts at `rest`, the text from the word (of
     /// `word_len` bytes) on.
     fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+        let second = rest.get(word_len + 1);
         let maybe = self.short
-            || rest
-                .get(word_len + 1)
-                .is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
-        maybe && self.longer.iter().any(|l| rest.starts_with(l.as_bytes()))
+            || second.is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        // that byte first: few of the forms share it
+        maybe
+            && self.longer.iter().any(|l| {
+                let l = l.as_bytes();
+                (l.len() <= word_len + 1 || l.get(word_len + 1) == second) && rest.starts_with(l)
+            })
     }
 }
 
@@ -144,7 +192,9 @@ const FILTER_BITS: usize = 1 << 16;
 /// out before any hashing.
 #[derive(Debug)]
 pub(crate) struct FirstWords {
-    words: FxHashMap<String, FirstWord>,
+    /// Keyed by bytes: the scan has word boundaries, not char boundaries
+    /// checked anew.
+    words: FxHashMap<Box<[u8]>, FirstWord>,
     filter: Vec<u64>,
 }
 
@@ -177,7 +227,7 @@ impl FirstWords {
         }
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
-        let e = self.words.entry(w.to_string()).or_default();
+        let e = self.words.entry(w.as_bytes().into()).or_default();
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
@@ -187,8 +237,8 @@ impl FirstWords {
     }
 
     /// The entry of text word `w`.
-    fn get(&self, w: &str) -> Option<&FirstWord> {
-        let bit = filter_bit(w.as_bytes());
+    fn get(&self, w: &[u8]) -> Option<&FirstWord> {
+        let bit = filter_bit(w);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
@@ -263,8 +313,8 @@ fn next_start(text: &str, end: usize) -> usize {
 
 /// The token starting with the word `[pos, end)`.
 fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
-    let first = kb.first_words.get(text.get(pos..end)?)?;
-    let rest = text.get(pos..)?.as_bytes();
+    let rest = text.as_bytes().get(pos..)?;
+    let first = kb.first_words.get(rest.get(..end - pos)?)?;
     if first.goes_on(rest, end - pos) {
         return longest_at(ac, text, pos);
     }
@@ -356,7 +406,7 @@ fn window_start(text: &str, at: usize) -> usize {
     let line = text
         .as_bytes()
         .get(lo..at)
-        .and_then(|s| s.iter().rposition(|&b| b == b'\n'))
+        .and_then(|s| memchr::memrchr(b'\n', s))
         .map(|p| lo + p + 1)
         .unwrap_or(lo);
     line.max(lo)
@@ -559,8 +609,9 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return false;
         };
-        let surface = self.text.get(t.start..t.end).unwrap_or("");
-        if !self.kb.ambiguous.contains(surface) || title_case_around(self.text, t.start, t.end) {
+        // the token's text is its surface form
+        let ambiguous = self.kb.ambiguous.get(t.pat).copied().unwrap_or(false);
+        if !ambiguous || title_case_around(self.text, t.start, t.end) {
             return false;
         }
         // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
@@ -762,7 +813,6 @@ impl Ctx<'_> {
         let Some(a) = kb.actors.get(actor) else {
             return;
         };
-        let when = self.when(start);
         let first_sector = roles
             .first()
             .and_then(|&r| self.kb.roles.get(r))
@@ -771,6 +821,12 @@ impl Ctx<'_> {
             .iter()
             .rev()
             .find_map(|&r| self.kb.roles.get(r).and_then(|r| r.office.clone()));
+        // The date only picks a person: most composed mentions name none.
+        let when = if person_tok.is_some() || office.is_some() {
+            self.when(start)
+        } else {
+            None
+        };
         let institutional = matches!(
             a.sector.as_deref(),
             Some("IGO" | "NGO" | "ETH" | "MED" | "LEG")
@@ -1197,12 +1253,18 @@ impl Ctx<'_> {
     /// break), within the anaphora window.
     fn sentence_start(&self, at: usize) -> usize {
         let lo = window_start(self.text, at);
-        let s = self.text.get(lo..at).unwrap_or("");
-        [". ", ".\" ", "! ", "? "]
-            .iter()
-            .filter_map(|p| s.rfind(p).map(|i| lo + i + p.len()))
-            .max()
-            .unwrap_or(lo)
+        let s = self.text.get(lo..at).unwrap_or("").as_bytes();
+        // Each of ". ", ".\" ", "! ", "? " ends with a space: the last space
+        // after the rest of one of them ends the last sentence, found in one
+        // backward pass instead of one search per ending.
+        let ends_sentence = |b: &[u8]| {
+            [&b"."[..], b".\"", b"!", b"?"]
+                .iter()
+                .any(|e| b.ends_with(e))
+        };
+        memchr::memrchr_iter(b' ', s)
+            .find(|&k| ends_sentence(&s[..k]))
+            .map_or(lo, |k| lo + k + 1)
     }
 
     fn emit_anaphor(&mut self, t: Tok, an: Anaphor) {
@@ -1768,6 +1830,17 @@ mod tests {
             let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
             assert_eq!(got, want, "{abbr}");
             assert!(!got.is_empty());
+        }
+    }
+
+    #[test]
+    fn word_end_as_by_chars() {
+        let text = "a Nagorno-Karabakh 2020s,Ab9Zz@[`{ Şuşa Xankəndi ÖSD x\u{300}y ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/abcdefghijklmnopqrstuvwxyz 1234567";
+        for (p, _) in text.char_indices() {
+            let want = p + text[p..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(text.len() - p);
+            assert_eq!(super::word_end(text, p), want, "{p}");
         }
     }
 
