@@ -12,8 +12,8 @@ use clap::{Parser, Subcommand};
 
 // The pipeline allocates many small, short-lived values (tokens, spans,
 // records); mimalloc serves them markedly faster than the system allocator.
-// Its version 2 (the `v2` feature): version 3, the crate's default since
-// 0.1.50, returns and refaults memory so often that `casus extract` spent
+// Its version 2 (the `v2` feature): version 3, the default of the crate
+// version in use, returns and refaults memory so often that `casus extract` spent
 // 0.3-0.45 s of 2.2 s in the kernel and peaked at 88 MB (v2: 0.06 s, 49 MB).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
