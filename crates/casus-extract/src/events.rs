@@ -389,10 +389,8 @@ fn aux_of(toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
         aux.push("future".to_string());
     }
     let hyp_from = first.saturating_sub(8).max(cstart);
-    if toks[hyp_from..first]
-        .iter()
-        .any(|t| t.is(class::HYPOTHETICAL))
-    {
+    // Capitalised inside the sentence it is a name: "on 14 May", "Theresa May".
+    if (hyp_from..first).any(|k| toks[k].is(class::HYPOTHETICAL) && !(toks[k].upper && k > 0)) {
         aux.push("hypothetical".to_string());
     }
     if window.iter().any(|t| t.is(class::HISTORICAL)) {
@@ -1197,8 +1195,14 @@ pub(crate) fn code_events_with<'m>(
                 dedup(recipient_ms).into_iter().map(Some).collect()
             };
             // "talks between Armenian and Azerbaijani ministers": each side acts on the other.
+            // "Pashinyan and Aliyev met": so do the sides of a meeting with no
+            // other party.
             let between = toks.get(f.last - 1).is_some_and(|t| t.low == "between")
-                || toks.get(f.last).is_some_and(|t| t.low == "between");
+                || toks.get(f.last).is_some_and(|t| t.low == "between")
+                || (kind == "CONSULT"
+                    && mode.as_deref() == Some("meet")
+                    && recipient_list.iter().all(Option::is_none)
+                    && actor_list.iter().flatten().count() >= 2);
             let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
             if between && actor_list.len() + recipient_list.len() >= 2 {
                 let recips: Vec<&Mention> = recipient_list.iter().flatten().copied().collect();
@@ -2208,5 +2212,25 @@ mod tests {
                 && !v.iter().any(|e| e.0 == "ASSAULT" && e.2 == "ARM"),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn the_sides_of_a_meeting_meet_each_other_and_may_is_a_month() {
+        let v = code(
+            "Armenia and Azerbaijan met in Brussels on 14 May 2023.",
+            vec![],
+        );
+        assert!(
+            has(&v, "CONSULT", "ARM", Some("AZE")) && has(&v, "CONSULT", "AZE", Some("ARM")),
+            "{v:?}"
+        );
+        let ev = coded(
+            "Armenia and Azerbaijan met in Brussels on 14 May 2023.",
+            &[],
+            None,
+        );
+        assert!(ev.iter().all(|e| e.aux.is_empty()), "{ev:?}");
+        let ev = coded("Azerbaijan may attack Armenia.", &[], None);
+        assert!(ev.iter().all(|e| e.aux == ["hypothetical"]), "{ev:?}");
     }
 }
