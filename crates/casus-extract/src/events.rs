@@ -2233,4 +2233,10 @@ mod tests {
         let ev = coded("Azerbaijan may attack Armenia.", &[], None);
         assert!(ev.iter().all(|e| e.aux == ["hypothetical"]), "{ev:?}");
     }
+
+    #[test]
+    fn an_ambassador_recalled_from_a_capital_is_about_its_state() {
+        let v = code("Russia recalled its ambassador from Baku.", vec![]);
+        assert!(has(&v, "SANCTION", "RUS", Some("AZE")), "{v:?}");
+    }
 }
