@@ -2239,4 +2239,12 @@ mod tests {
         let v = code("Russia recalled its ambassador from Baku.", vec![]);
         assert!(has(&v, "SANCTION", "RUS", Some("AZE")), "{v:?}");
     }
+
+    #[test]
+    fn a_call_with_a_leader_is_a_consultation() {
+        let v = code("France spoke by phone with Russia on Tuesday.", vec![]);
+        assert!(has(&v, "CONSULT", "FRA", Some("RUS")), "{v:?}");
+        let v = code("Russia spoke out against the sanctions.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "CONSULT"), "{v:?}");
+    }
 }
