@@ -250,14 +250,36 @@ impl Store {
 }
 
 /// Turns user words into an FTS5 query: each word quoted (so punctuation
-/// and FTS operators in user input cannot break the query), all required.
+/// and FTS operators in user input cannot break the query), all required,
+/// without the stop words of `data/store/stopwords.txt` unless there is
+/// nothing else.
 pub fn fts_query(input: &str) -> String {
-    input
+    let words: Vec<&str> = input
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
         .filter(|w| !w.is_empty())
+        .collect();
+    let content: Vec<&str> = words.iter().copied().filter(|w| !is_stop_word(w)).collect();
+    let kept = if content.is_empty() { words } else { content };
+    kept.iter()
         .map(|w| format!("\"{}\"", w.replace('"', "")))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether `word` is a stop word (any case).
+fn is_stop_word(word: &str) -> bool {
+    static STOP_WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    STOP_WORDS
+        .get_or_init(|| {
+            include_str!("../../../data/store/stopwords.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect()
+        })
+        .contains(&word.to_lowercase())
 }
 
 #[cfg(test)]
@@ -266,7 +288,17 @@ mod tests {
 
     #[test]
     fn fts_query_quotes_words() {
-        assert_eq!(fts_query("Shusha OR \"drop"), "\"Shusha\" \"OR\" \"drop\"");
+        assert_eq!(
+            fts_query("Shusha NEAR \"drop"),
+            "\"Shusha\" \"NEAR\" \"drop\""
+        );
         assert_eq!(fts_query("  ;; "), "");
+    }
+
+    #[test]
+    fn fts_query_drops_stop_words_unless_nothing_else_is_left() {
+        assert_eq!(fts_query("The war in Karabakh"), "\"war\" \"Karabakh\"");
+        assert_eq!(fts_query("the"), "\"the\"");
+        assert_eq!(fts_query("The Who"), "\"The\" \"Who\"");
     }
 }
