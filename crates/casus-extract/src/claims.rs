@@ -383,14 +383,21 @@ pub(crate) fn extract_claims_with(
             .map(|p| owner_id(r, p.m));
         // Each clause of a sentence joined by ";" has its own claimant:
         // "Azerbaijan says 2,908 died; Armenia puts its toll at 3,825".
+        // "…, while Azerbaijan reported 50 deaths": so does a contrasting
+        // clause (not a relative one, which is about its antecedent).
+        let breaks = |x: &Tok| {
+            x.low == ";"
+                || (x.is(class::CLAUSE_BREAK)
+                    && !matches!(&*x.low, "who" | "which" | "whom" | "whose"))
+        };
         let clause_of = |q: &Quantity| -> (usize, usize) {
             let lo = toks[..q.first]
                 .iter()
-                .rposition(|x| x.low == ";")
+                .rposition(breaks)
                 .map_or(0, |k| k + 1);
             let hi = toks[q.last..]
                 .iter()
-                .position(|x| x.low == ";")
+                .position(breaks)
                 .map_or(toks.len(), |k| q.last + k);
             (lo, hi)
         };
@@ -796,6 +803,16 @@ mod tests {
         assert_eq!(
             v.iter().map(|c| c.4.as_deref()).collect::<Vec<_>>(),
             [Some("AZE"), Some("ARM")],
+            "{v:?}"
+        );
+        // So does a contrasting clause ("…, while X stated …").
+        let v = claims(
+            "Armenia reported the deaths of 2,338 servicemen, while the Azerbaijani authorities stated that 2,960 Armenian servicemen were killed.",
+            vec![],
+        );
+        assert_eq!(
+            v.iter().map(|c| (c.5, c.4.as_deref())).collect::<Vec<_>>(),
+            [(Some(2338), Some("ARM")), (Some(2960), Some("AZE"))],
             "{v:?}"
         );
         // A list after ";" keeps the sentence's claimant.
