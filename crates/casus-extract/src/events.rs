@@ -323,9 +323,17 @@ fn clause_end(toks: &[Tok], i: usize) -> usize {
 /// Whether the trigger at `first` is a passive participle ("was
 /// condemned"); `reduced_relative` when its type reads so after a people
 /// noun ([`Rules::reduced_relative_types`]).
+/// Whether the trigger at `first` follows "under", perhaps past a few
+/// lower-case words ("came under heavy shelling").
+fn after_under(toks: &[Tok], first: usize) -> bool {
+    (first.saturating_sub(3)..first)
+        .any(|k| toks[k].low == "under" && toks[k + 1..first].iter().all(|x| x.word && !x.upper))
+}
+
 fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
-    // "put under investigation", "came under attack": the subject suffers it.
-    if first > 0 && toks[first - 1].low == "under" {
+    // "put under investigation", "came under (heavy) attack": the subject
+    // suffers it.
+    if after_under(toks, first) {
         return true;
     }
     let w = &toks[first].low;
@@ -722,7 +730,7 @@ pub(crate) fn code_events_with<'m>(
                 }
             } else if passive {
                 // "came under attack from X": "from" names the agent as well.
-                let under = f.first > 0 && toks[f.first - 1].low == "under";
+                let under = after_under(toks, f.first);
                 let by = (f.last..(f.last + 4).min(toks.len()))
                     .find(|&k| toks[k].low == "by" || (under && toks[k].low == "from"));
                 if let Some(a) = by.and_then(|k| {
@@ -2246,5 +2254,22 @@ mod tests {
         assert!(has(&v, "CONSULT", "FRA", Some("RUS")), "{v:?}");
         let v = code("Russia spoke out against the sanctions.", vec![]);
         assert!(!v.iter().any(|e| e.0 == "CONSULT"), "{v:?}");
+    }
+
+    #[test]
+    fn coming_under_heavy_fire_is_suffered() {
+        let v = code("Baku came under heavy shelling on Sunday.", vec![]);
+        assert!(
+            v.iter().any(|e| e.0 == "ASSAULT" && e.2.is_empty()),
+            "{v:?}"
+        );
+        let v = code(
+            "Armenian positions came under intense fire from Azerbaijani forces.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "AZE", Some("ARM")), "{v:?}");
+        // A fire is no attack.
+        let v = code("A fire broke out in Baku.", vec![]);
+        assert!(v.is_empty(), "{v:?}");
     }
 }
