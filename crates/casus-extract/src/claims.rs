@@ -112,6 +112,22 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     Some((v.round() as u64, j, digits))
 }
 
+/// Whether `q` is the whole that the quantity `part` before it is part of:
+/// "100,000 of the region's 120,000 residents", "ten out of its 40 tanks".
+fn is_whole_of(toks: &[Tok], part: &Quantity, q: &Quantity) -> bool {
+    let between = &toks[part.last..q.first];
+    let of = match between {
+        [o, ..] if o.low == "of" => 1,
+        [o, f, ..] if o.low == "out" && f.low == "of" => 2,
+        _ => return false,
+    };
+    between.len() > of
+        && between.len() <= of + 4
+        && between
+            .last()
+            .is_some_and(|t| t.is(class::DETERMINER) || t.low == "'s")
+}
+
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
 /// their word classes (see [`crate::sentence_tokens`]).
 pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
@@ -360,7 +376,9 @@ pub(crate) fn extract_claims_with(
             if !in_timex {
                 if let Some(q) = parse_quantity(r, toks, text, i) {
                     i = q.last.max(i + 1);
-                    qs.push(q);
+                    if !qs.last().is_some_and(|p| is_whole_of(toks, p, &q)) {
+                        qs.push(q);
+                    }
                     continue;
                 }
             }
@@ -986,6 +1004,25 @@ mod tests {
             claims("In 1994 the war ended[62] and 5 were killed", vec![])
                 .iter()
                 .all(|r| r.5 == Some(5))
+        );
+    }
+
+    #[test]
+    fn the_whole_a_count_is_part_of_is_no_claim() {
+        let v = claims(
+            "More than 100,000 of the region's 120,000 residents fled to Armenia.",
+            vec![],
+        );
+        assert_eq!(
+            v.iter().map(|r| r.5).collect::<Vec<_>>(),
+            [Some(100_000)],
+            "{v:?}"
+        );
+        let v = claims("Ten out of its 40 tanks were destroyed.", vec![]);
+        assert_eq!(
+            v.iter().map(|r| r.5).collect::<Vec<_>>(),
+            [Some(10)],
+            "{v:?}"
         );
     }
 

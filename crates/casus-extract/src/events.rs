@@ -2272,4 +2272,15 @@ mod tests {
         let v = code("A fire broke out in Baku.", vec![]);
         assert!(v.is_empty(), "{v:?}");
     }
+
+    #[test]
+    fn launching_an_offensive_is_an_assault() {
+        let v = code(
+            "Azerbaijan launched a large-scale military offensive.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
+        let v = code("Azerbaijan is preparing an offensive.", vec![]);
+        assert!(v.is_empty(), "{v:?}");
+    }
 }
