@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the fastest casus binary, profile-guided (PGO). It builds an instrumented binary, runs it on a training
-# workload (the embedded corpus and a generated one, never the benchmark
-# corpus), merges the profiles and rebuilds with them.
+# Builds the fastest casus binary, profile-guided (PGO): an instrumented
+# build runs a training workload (the embedded corpus and a generated one,
+# never the benchmark corpus), its profiles are merged and the release
+# build is redone with them.
 #   scripts/pgo-build.sh            -> target/pgo/release/casus
 # (Fat LTO on top measured no faster: see BENCHMARKS.md.)
 # Needs llvm-profdata of the LLVM version rustc uses: `rustup component add
