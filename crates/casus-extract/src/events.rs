@@ -469,6 +469,12 @@ pub(crate) fn code_events_with<'m>(
             if !t.only_after.is_empty() && !word_before_in_clause(toks, h.first, &t.only_after) {
                 continue;
             }
+            if toks[h.last..(h.last + 3).min(toks.len())]
+                .iter()
+                .any(|x| t.not_before.iter().any(|w| *w == x.low))
+            {
+                continue;
+            }
             if t.verb_only && h.first > 0 && nominal(toks, false, h.first) {
                 continue;
             }
@@ -2282,5 +2288,13 @@ mod tests {
         assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
         let v = code("Azerbaijan is preparing an offensive.", vec![]);
         assert!(v.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn releasing_a_statement_is_no_release_of_prisoners() {
+        let v = code("Azerbaijan released a statement on the attack.", vec![]);
+        assert!(!v.iter().any(|e| e.0 == "RETREAT"), "{v:?}");
+        let v = code("Azerbaijan released 15 Armenian soldiers.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "RETREAT" && e.2 == "AZE"), "{v:?}");
     }
 }

@@ -37,6 +37,8 @@ struct TriggerDef {
     speaker_acts: bool,
     #[serde(default)]
     only_after: Vec<String>,
+    #[serde(default)]
+    not_before: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +128,10 @@ pub struct Trigger {
     /// (lower case) in its clause: "protesters gathered", not "leaders
     /// gathered".
     pub only_after: Vec<String>,
+    /// The trigger does not count when one of these words (lower case) is
+    /// among the three after it: "released a statement", not "released
+    /// prisoners".
+    pub not_before: Vec<String>,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -292,6 +298,7 @@ impl Rules {
                             actor_after: t.actor_after,
                             speaker_acts: t.speaker_acts,
                             only_after: t.only_after,
+                            not_before: t.not_before,
                         },
                     )
                 })
