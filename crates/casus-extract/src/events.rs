@@ -2297,4 +2297,13 @@ mod tests {
         let v = code("Azerbaijan released 15 Armenian soldiers.", vec![]);
         assert!(v.iter().any(|e| e.0 == "RETREAT" && e.2 == "AZE"), "{v:?}");
     }
+
+    #[test]
+    fn the_office_of_a_leader_acts_for_its_state() {
+        let v = code(
+            "The office of the Armenian prime minister urged Russia to respond.",
+            vec![],
+        );
+        assert!(has(&v, "REQUEST", "ARM", Some("RUS")), "{v:?}");
+    }
 }
