@@ -459,7 +459,12 @@ pub(crate) fn code_events_with<'m>(
             continue;
         }
         let ms = place_mentions(mentions, toks, start, end);
-        let in_mention = |i: usize| ms.iter().any(|p| p.first <= i && i < p.last);
+        // Asked for every token: marked once.
+        let mut inside = vec![false; toks.len()];
+        for p in &ms {
+            inside[p.first.min(toks.len())..p.last.min(toks.len())].fill(true);
+        }
+        let in_mention = |i: usize| inside[i];
         // 1. Triggers, minus those that are the content of another.
         let mut found: Vec<Found> = Vec::new();
         // A trigger does not start inside a name ("Azerbaijani drones struck"
