@@ -128,8 +128,18 @@ fn in_compound(toks: &[Tok], p: &Placed) -> bool {
     p.last > p.first && toks[p.last - 1].end > p.m.end && !toks[p.last - 1].low.ends_with("-led")
 }
 
-/// Whether a mention is the agent of a hyphenated participle
-/// ([`Rules::agent_compounds`]: "a Russian-brokered ceasefire").
+/// Whether a mention is the go-between named after one of
+/// [`Rules::mediator_participles`] and "by" ("a truce brokered by the Russian
+/// peacekeeping command").
+fn mediator_by(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
+    prev_content(toks, p.first).is_some_and(|k| {
+        toks[k].low == "by" && k > 0 && r.mediator_participles.contains(&*toks[k - 1].low)
+    })
+}
+
+/// Whether a mention is the agent of a participle of
+/// [`Rules::agent_compounds`] hyphenated to it ("a Russian-brokered
+/// ceasefire").
 fn agent_compound(r: &Rules, toks: &[Tok], p: &Placed) -> bool {
     if !in_compound(toks, p) {
         return false;
@@ -480,6 +490,9 @@ pub(crate) fn code_events_with<'m>(
             {
                 continue;
             }
+            if h.first > 0 && t.not_after.iter().any(|w| *w == toks[h.first - 1].low) {
+                continue;
+            }
             if t.verb_only && h.first > 0 && nominal(toks, false, h.first) {
                 continue;
             }
@@ -716,6 +729,8 @@ pub(crate) fn code_events_with<'m>(
                             // An object does not lie beyond a comma or a second verb ("…, as did X").
                             && (allow_loc || !toks[from..p.first].iter().any(|x| x.low == "," || x.low == "as" || x.low == "followed"))
                     })
+                    // A go-between ends the search: what follows it is no object.
+                    .filter(|(_, p)| !mediator_by(r, toks, p))
                     .map(|(i, _)| i)
             };
             let coordinated = matches!(
@@ -2310,5 +2325,79 @@ mod tests {
             vec![],
         );
         assert!(has(&v, "REQUEST", "ARM", Some("RUS")), "{v:?}");
+    }
+
+    #[test]
+    fn words_around_a_trigger_that_make_it_no_event() {
+        // A press release is no release of prisoners (`not_after`).
+        let v = code(
+            "The Armenian foreign ministry said in a press release that the talks had failed.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "RETREAT"), "{v:?}");
+        // A decree is signed alone (`not_before`): no agreement.
+        let v = code(
+            "President Aliyev signed a decree on the dissolution.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "SUPPORT"), "{v:?}");
+        let v = code("Armenia and Azerbaijan signed a peace treaty.", vec![]);
+        assert!(v.iter().any(|e| e.0 == "SUPPORT"), "{v:?}");
+        // Sending a signal gives nothing.
+        let v = code(
+            "Azerbaijan is sending a dangerous signal to Armenia.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "AID"), "{v:?}");
+        // A note of protest is a protest, not aid.
+        let v = code(
+            "Azerbaijan sent a note of protest to the French Ambassador.",
+            vec![],
+        );
+        assert!(
+            v.iter().any(|e| e.0 == "ACCUSE" && e.2 == "AZE") && !v.iter().any(|e| e.0 == "AID"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn travelling_for_talks_is_consulting() {
+        let v = code(
+            "Armenian and Azerbaijani negotiators arrived in Moscow for talks.",
+            vec![],
+        );
+        assert!(has(&v, "CONSULT", "ARM", Some("AZE")), "{v:?}");
+        let v = code("Armenian negotiators went to Vienna for talks.", vec![]);
+        assert!(has(&v, "CONSULT", "ARM", None), "{v:?}");
+    }
+
+    #[test]
+    fn an_amount_is_one_word_of_a_gap() {
+        // Announced aid is offered (AGREE); "$50 million" does not break "cut * aid".
+        let v = code(
+            "The European Union announced 5 million euros in humanitarian aid for the displaced.",
+            vec![],
+        );
+        assert!(has(&v, "AGREE", "EU", None), "{v:?}");
+        let v = code("France cut $50 million in aid to Azerbaijan.", vec![]);
+        assert!(has(&v, "SANCTION", "FRA", Some("AZE")), "{v:?}");
+        // Five words that are no amount are still too many.
+        let v = code(
+            "The European Union announced that its new and larger humanitarian aid budget was ready.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "AGREE"), "{v:?}");
+    }
+
+    #[test]
+    fn a_go_between_named_by_by_is_not_the_recipient() {
+        let v = code("Russia agreed to a truce brokered by France.", vec![]);
+        assert!(has(&v, "AGREE", "RUS", None), "{v:?}");
+        // An author is a party: rejecting what Israel proposed rejects Israel.
+        let v = code(
+            "Armenia rejected the humanitarian aid proposed by Israel.",
+            vec![],
+        );
+        assert!(has(&v, "REJECT", "ARM", Some("ISR")), "{v:?}");
     }
 }

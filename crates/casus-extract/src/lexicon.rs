@@ -199,6 +199,16 @@ impl Phrase {
     }
 }
 
+/// Whether a token is part of a written amount: a number, a currency sign
+/// or a word for a power of ten ("$", "5", "million").
+fn is_amount_part(t: &Tok) -> bool {
+    t.low.starts_with(|c: char| c.is_ascii_digit())
+        || matches!(
+            &*t.low,
+            "$" | "€" | "£" | "million" | "billion" | "thousand" | "mln" | "bn"
+        )
+}
+
 /// A set of phrases with a payload each, matched over tokens.
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
@@ -317,15 +327,26 @@ impl<T> PhraseSet<T> {
         let word = &p.words[w];
         if word == "*" {
             // Longest continuation first would over-reach; try the shortest gap.
+            // An amount of money is one word however it is written ("cut $50
+            // million in aid").
             let mut k = at;
-            for _ in 0..=4 {
+            let mut words = 0;
+            while words <= 4 {
                 if let Some(e) = self.match_from(toks, p, k, w + 1) {
                     return Some(e);
                 }
-                if k < toks.len() && toks[k].word {
-                    k += 1;
-                } else {
-                    break;
+                match toks.get(k) {
+                    Some(t) if is_amount_part(t) => {
+                        if !toks.get(k + 1).is_some_and(is_amount_part) {
+                            words += 1;
+                        }
+                        k += 1;
+                    }
+                    Some(t) if t.word => {
+                        words += 1;
+                        k += 1;
+                    }
+                    _ => break,
                 }
             }
             return None;

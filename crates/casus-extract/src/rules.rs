@@ -39,6 +39,8 @@ struct TriggerDef {
     only_after: Vec<String>,
     #[serde(default)]
     not_before: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +79,8 @@ struct GrammarFile {
     span_edges: Vec<String>,
     #[serde(default)]
     agent_compounds: Vec<String>,
+    #[serde(default)]
+    mediator_participles: Vec<String>,
     communities: HashMap<String, String>,
 }
 
@@ -132,6 +136,9 @@ pub struct Trigger {
     /// among the three after it: "released a statement", not "released
     /// prisoners".
     pub not_before: Vec<String>,
+    /// The trigger does not count right after one of these words (lower
+    /// case): the two make a noun of another sense ("a press release").
+    pub not_after: Vec<String>,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -172,6 +179,11 @@ pub struct Rules {
     /// the thing they describe ("a Russian-brokered ceasefire"): not the
     /// verb's recipient.
     pub agent_compounds: FxHashSet<String>,
+    /// Participles whose "by" names a go-between of the thing they
+    /// describe, not a party to it ("a truce brokered by France"): not the
+    /// verb's recipient. (An author is one: "rejected the aid proposed by
+    /// Israel" rejects Israel.)
+    pub mediator_participles: FxHashSet<String>,
     pub locatives: FxHashSet<String>,
     pub recipient_preps: FxHashSet<String>,
     pub list_joiners: FxHashSet<String>,
@@ -265,6 +277,7 @@ impl Rules {
             actor_object_particles: vec![],
             span_edges: vec![],
             agent_compounds: vec![],
+            mediator_participles: vec![],
             communities: HashMap::new(),
         });
         let cl: ClaimsFile = toml::from_str(CLAIMS).unwrap_or_else(|_| ClaimsFile {
@@ -299,6 +312,7 @@ impl Rules {
                             speaker_acts: t.speaker_acts,
                             only_after: t.only_after,
                             not_before: t.not_before,
+                            not_after: t.not_after,
                         },
                     )
                 })
@@ -357,6 +371,7 @@ impl Rules {
                 .collect(),
             span_edges: set(gr.span_edges),
             agent_compounds: set(gr.agent_compounds),
+            mediator_participles: set(gr.mediator_participles),
             locatives: set(gr.locatives),
             recipient_preps: set(gr.recipient_preps),
             list_joiners: set(gr.list_joiners),
