@@ -517,6 +517,19 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_does_not_move_the_narrative() {
+        // What is due by a day has not happened: "the next day" follows the signing.
+        let t = tv("On 28 September 2023 he signed a decree dissolving all institutions by 1 January 2024. The next day police detained him.");
+        assert_eq!(t.last().unwrap().1, "2023-09-29");
+        let t = tv("On 10 November 2020 Armenia agreed to withdraw from Kalbajar by 15 November. The next day the convoys left.");
+        assert_eq!(t.last().unwrap().1, "2020-11-11");
+        // Done by a day: the narrative reaches it.
+        let t =
+            tv("In 2019 the clashes had caused 10 deaths by 11 June. The next day a truce held.");
+        assert_eq!(t.last().unwrap().1, "2019-06-12");
+    }
+
+    #[test]
     fn names_and_pronouns_are_not_times() {
         none("Commentary in Daily Sabah and the Long March.");
         none("The latter was accepted, the former was not.");

@@ -1817,7 +1817,9 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
                         sc.bc.set(y <= 0);
                     }
                     m.lead = opens_sentence(toks, m.start);
-                    m.aside |= closes_span(toks, m.start) || cites(toks, m.start);
+                    m.aside |= closes_span(toks, m.start)
+                        || cites(toks, m.start)
+                        || (!m.lead && deadline(toks, m));
                 }
                 out.extend(ms);
                 i = e;
@@ -1856,6 +1858,35 @@ fn closes_span(toks: &[Tok], i: usize) -> bool {
         }
     }
     false
+}
+
+/// Whether the expression is a day given as a deadline inside a sentence
+/// ("dissolving all institutions by 1 January 2024", "agreed to withdraw
+/// by 1 December"): what is due then has not happened, so the narrative does
+/// not move to it. Its clause looks ahead (an infinitive, a modal, a
+/// gerund) and does not look back ("had halted the advance by 2 October" is
+/// done by then); "By 1 May, …" opening a sentence dates it.
+fn deadline(toks: &[Tok], m: &Mention) -> bool {
+    if m.start == 0
+        || toks[m.start - 1].lower != "by"
+        || !matches!(m.what, What::Date(DateSpec { day: Some(_), .. }))
+    {
+        return false;
+    }
+    let clause = toks[m.start.saturating_sub(16)..m.start - 1]
+        .iter()
+        .rev()
+        .take_while(|t| t.kind != TokKind::Punct || t.text == "'" || t.text == "-");
+    let mut ahead = false;
+    for t in clause {
+        match t.lower.as_ref() {
+            "had" | "has" | "have" => return false,
+            "to" | "will" | "would" | "must" | "should" | "shall" | "until" => ahead = true,
+            w if t.kind == TokKind::Word && w.len() > 5 && w.ends_with("ing") => ahead = true,
+            _ => {}
+        }
+    }
+    ahead
 }
 
 /// Whether the expression at token `i` dates a citation ("Retrieved 3 May
