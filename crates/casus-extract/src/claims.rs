@@ -16,7 +16,8 @@
 //! Coordinated numbers share what they lack: in "100 Azerbaijani and 65
 //! Armenian civilians killed" the first takes category and population from
 //! the second (`distributive`, unless a new clause stands between them:
-//! "thousands gathered, and police detained 84"); in "three servicemen were killed and two were
+//! "thousands gathered, and police detained 84", or "…; police detained
+//! 84"); in "three servicemen were killed and two were
 //! wounded" the second takes population and subject from the first (`carry`).
 //!
 //! The claimant is the actor of a "Per Azerbaijan:" label line for the list
@@ -36,10 +37,18 @@ use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
 fn new_clause_between(toks: &[Tok], from: usize, to: usize) -> bool {
     const LIST_ITEM: usize = 6;
     let between = &toks[from.min(to)..to];
+    // A semicolon that separates list items ("266 tanks; 222 other
+    // vehicles; 13 posts") comes right before the next number; one before a
+    // clause ("…; police detained 40 people") comes words before it.
+    let clause_after_semicolon = between
+        .iter()
+        .rposition(|t| t.low == ";")
+        .is_some_and(|k| between.len() - k > 3);
     between.len() > LIST_ITEM
-        && between
-            .windows(2)
-            .any(|w| w[0].low == "," && matches!(&*w[1].low, "and" | "but" | "while"))
+        && (clause_after_semicolon
+            || between
+                .windows(2)
+                .any(|w| w[0].low == "," && matches!(&*w[1].low, "and" | "but" | "while")))
 }
 
 /// A quantity found in the tokens.
@@ -853,6 +862,12 @@ mod tests {
         );
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!((v[0].0.as_str(), v[0].5), ("captured", Some(84)));
+        let v = claims(
+            "Hundreds of protesters gathered outside the government building, demanding his resignation; police detained at least 40 people.",
+            vec![],
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].0.as_str(), v[0].5), ("captured", Some(40)));
     }
 
     #[test]

@@ -500,7 +500,10 @@ pub(crate) fn code_events_with<'m>(
             // a participle between an adverb or determiner and a noun is an adjective.
             if h.last == h.first + 1 && toks[h.first].low.ends_with("ed") && h.first > 0 {
                 let before = &toks[h.first - 1].low;
+                // "23 wounded people": a count too.
                 let modifier = toks[h.first - 1].is(class::DETERMINER)
+                    || toks[h.first - 1].is(class::NUMBER)
+                    || before.starts_with(|c: char| c.is_ascii_digit())
                     || (before.ends_with("ly")
                         && before.len() > 4
                         && h.first >= 2
@@ -923,7 +926,23 @@ pub(crate) fn code_events_with<'m>(
                 } else {
                     f.last
                 };
-                if let Some(rc) = after(from, limit, false) {
+                // A subject pronoun is no object: it opens a clause of its own
+                // ("launched what it called an operation against X": X is;
+                // "declined to say whether she had").
+                let subject_pronoun = |i: usize| {
+                    matches!(
+                        ms[i].m.text.to_lowercase().as_str(),
+                        "it" | "he" | "she" | "they" | "we"
+                    )
+                };
+                let object = after(from, limit, false).and_then(|rc| {
+                    if subject_pronoun(rc) {
+                        after(ms[rc].last, limit, false).filter(|&o| !subject_pronoun(o))
+                    } else {
+                        Some(rc)
+                    }
+                });
+                if let Some(rc) = object {
                     if !actors.contains(&rc) {
                         recipients = list_of(toks, &ms, rc, false, true);
                     }
@@ -2399,5 +2418,29 @@ mod tests {
             vec![],
         );
         assert!(has(&v, "REJECT", "ARM", Some("ISR")), "{v:?}");
+    }
+
+    #[test]
+    fn military_operations_launched_and_counted_participles() {
+        // Scare quotes and a subject pronoun in the gap: the pronoun is no object.
+        let v = code(
+            "Azerbaijan launched what it called \"anti-terrorist operations\" on Tuesday.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
+        let v = code(
+            "Azerbaijan launched what it called a military operation against Armenian forces.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "AZE", Some("ARM")), "{v:?}");
+        // Not every operation is military.
+        let v = code("Russia launched a rescue operation.", vec![]);
+        assert!(v.is_empty(), "{v:?}");
+        // "23 wounded people" are a count, not a wounding by the subject.
+        let v = code(
+            "The European Union evacuated 23 wounded people to Armenia.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
     }
 }

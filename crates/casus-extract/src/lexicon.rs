@@ -328,7 +328,7 @@ impl<T> PhraseSet<T> {
         if word == "*" {
             // Longest continuation first would over-reach; try the shortest gap.
             // An amount of money is one word however it is written ("cut $50
-            // million in aid").
+            // million in aid"); quotation marks are none.
             let mut k = at;
             let mut words = 0;
             while words <= 4 {
@@ -336,6 +336,8 @@ impl<T> PhraseSet<T> {
                     return Some(e);
                 }
                 match toks.get(k) {
+                    // Scare quotes: 'launched what it called "anti-terrorist operations"'.
+                    Some(t) if matches!(&*t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
                     Some(t) if is_amount_part(t) => {
                         if !toks.get(k + 1).is_some_and(is_amount_part) {
                             words += 1;
