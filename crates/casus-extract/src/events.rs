@@ -493,6 +493,27 @@ pub(crate) fn code_events_with<'m>(
             if h.first > 0 && t.not_after.iter().any(|w| *w == toks[h.first - 1].low) {
                 continue;
             }
+            if !t.only_before.is_empty() {
+                let object = toks[h.last..(h.last + 6).min(toks.len())]
+                    .iter()
+                    .position(|x| t.only_before.iter().any(|w| *w == x.low));
+                // "counts destroyed vehicles": a participle right before its noun,
+                // with no auxiliary before it, is an adjective.
+                let adjective = object == Some(0)
+                    && toks[h.last - 1].low.ends_with("ed")
+                    && !(h.first > 0
+                        && (toks[h.first - 1].is(class::BE)
+                            || matches!(&*toks[h.first - 1].low, "have" | "has" | "had")));
+                // "an Azerbaijani tank was destroyed": the object before a passive.
+                let passive_object = h.first > 0
+                    && toks[h.first - 1].is(class::BE)
+                    && toks[h.first.saturating_sub(5)..h.first - 1]
+                        .iter()
+                        .any(|x| t.only_before.iter().any(|w| *w == x.low));
+                if (object.is_none() && !passive_object) || adjective {
+                    continue;
+                }
+            }
             if t.verb_only && h.first > 0 && nominal(toks, false, h.first) {
                 continue;
             }
@@ -2441,6 +2462,25 @@ mod tests {
             "The European Union evacuated 23 wounded people to Armenia.",
             vec![],
         );
+        assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
+    }
+
+    #[test]
+    fn destroying_equipment_is_an_assault() {
+        let v = code(
+            "Azerbaijani forces destroyed 12 air defence systems.",
+            vec![],
+        );
+        assert!(has(&v, "ASSAULT", "AZE", None), "{v:?}");
+        let v = code("An Azerbaijani tank was destroyed.", vec![]);
+        assert!(has(&v, "ASSAULT", "", Some("AZE")), "{v:?}");
+        // Not without equipment or positions, nor as an adjective.
+        let v = code("Armenia destroyed the peace process.", vec![]);
+        assert!(v.is_empty(), "{v:?}");
+        let v = code("Oryx only counts destroyed vehicles.", vec![]);
+        assert!(v.is_empty(), "{v:?}");
+        // "attack helicopters" are a kind of helicopter.
+        let v = code("Russia sold attack helicopters to Armenia.", vec![]);
         assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
     }
 }

@@ -41,6 +41,8 @@ struct TriggerDef {
     not_before: Vec<String>,
     #[serde(default)]
     not_after: Vec<String>,
+    #[serde(default)]
+    only_before: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +141,11 @@ pub struct Trigger {
     /// The trigger does not count right after one of these words (lower
     /// case): the two make a noun of another sense ("a press release").
     pub not_after: Vec<String>,
+    /// When not empty, the trigger counts only with one of these words
+    /// (lower case) among the six after it, or, for a passive, the four
+    /// before it: "destroyed 12 tanks", "a tank was destroyed", not
+    /// "destroyed the peace process".
+    pub only_before: Vec<String>,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -313,6 +320,7 @@ impl Rules {
                             only_after: t.only_after,
                             not_before: t.not_before,
                             not_after: t.not_after,
+                            only_before: t.only_before,
                         },
                     )
                 })
