@@ -595,7 +595,24 @@ pub(crate) fn code_events_with<'m>(
                     && !gap_toks
                         .iter()
                         .any(|x| x.is(class::CLAUSE_BREAK) || x.low == ".");
-                let content = content || about || that_clause;
+                // "urged Azerbaijan to halt its action and allow access": a bare
+                // verb joined to the requested one is requested too ("called on
+                // them to respect the truce and condemned attacks" is a second act).
+                let bare = r
+                    .triggers
+                    .phrase(h.entry)
+                    .words
+                    .first()
+                    .is_some_and(|w| *w == crate::lexicon::normed(&toks[h.first].low));
+                let joined_infinitive = matches!(pk, "REQUEST" | "AGREE" | "THREATEN" | "REJECT")
+                    && bare
+                    && gap <= 10
+                    && matches!(&*toks[h.first - 1].low, "and" | "or")
+                    && gap_toks.iter().any(|x| x.low == "to")
+                    && !gap_toks
+                        .iter()
+                        .any(|x| x.is(class::CLAUSE_BREAK) || matches!(&*x.low, "," | "."));
+                let content = content || about || that_clause || joined_infinitive;
                 let between = r
                     .triggers
                     .phrase(h.entry)
@@ -2482,5 +2499,39 @@ mod tests {
         // "attack helicopters" are a kind of helicopter.
         let v = code("Russia sold attack helicopters to Armenia.", vec![]);
         assert!(!v.iter().any(|e| e.0 == "ASSAULT"), "{v:?}");
+    }
+
+    #[test]
+    fn reactions_in_the_words_of_statements() {
+        let v = code(
+            "Turkey said that it stands with Azerbaijan and supports its right to self-defence.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+        let v = code(
+            "Turkey refused to establish relations with Armenia in solidarity with Azerbaijan.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "TUR", Some("AZE")), "{v:?}");
+        let v = code(
+            "President Erdogan held a phone conversation with Ilham Aliyev.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.0 == "CONSULT"), "{v:?}");
+        // A bare verb joined to a requested one is requested, not done.
+        let v = code(
+            "France urged Azerbaijan to halt its military action and allow humanitarian access.",
+            vec![],
+        );
+        assert!(
+            has(&v, "REQUEST", "FRA", Some("AZE")) && !v.iter().any(|e| e.0 == "CONCEDE"),
+            "{v:?}"
+        );
+        // A finite one is a second act.
+        let v = code(
+            "Russia called on Armenia to respect the truce and condemned attacks on civilians.",
+            vec![],
+        );
+        assert!(v.iter().any(|e| e.0 == "ACCUSE" && e.2 == "RUS"), "{v:?}");
     }
 }
