@@ -668,8 +668,17 @@ pub(crate) fn extract_claims_with(
                                 && toks[p.first - 2].low == "according")
                     })
                     .map(|p| owner_id(r, p.m))
-                    .or_else(|| claimant.clone());
-                if seg.lost {
+                    // "according to X" names a source, not the agent.
+                    .or_else(|| claimant.clone().filter(|_| claimant_rule != "according-to"));
+                if agent.is_none()
+                    && claimant_rule == "according-to"
+                    && seg.population.as_deref() == Some("civilian")
+                {
+                    // "a missile strike killed 10 civilians, according to Azerbaijan":
+                    // with no agent named, a party reports its own civilians.
+                    subject = claimant.clone();
+                    seg_rule.push("own");
+                } else if seg.lost {
                     // "Nagorno-Karabakh lost 14 tanks": the agent's own losses.
                     subject = agent.clone();
                     seg_rule.push("loser");
@@ -1158,5 +1167,26 @@ mod tests {
             vec![]
         )
         .is_empty());
+    }
+
+    #[test]
+    fn a_source_named_after_is_no_agent() {
+        // "according to Azerbaijan": with no agent, a party reports its own civilians.
+        let v = claims(
+            "The city was hit by a missile strike that killed 10 civilians, according to Azerbaijan.",
+            vec![],
+        );
+        assert_eq!(
+            v,
+            [row(
+                "killed",
+                "civilian",
+                None,
+                Some("AZE"),
+                Some("AZE"),
+                10,
+                Some(10)
+            )]
+        );
     }
 }

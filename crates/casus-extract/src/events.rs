@@ -619,10 +619,15 @@ pub(crate) fn code_events_with<'m>(
                     .words
                     .last()
                     .is_some_and(|w| w == "between");
+                // "declared martial law and general mobilization": two nouns joined
+                // are two objects of one verb, not one the object of the other.
+                let joined_nouns = r.triggers.get(p.entry).noun
+                    && gap_toks.iter().any(|x| matches!(&*x.low, "and" | ","));
                 (to_before && gap <= 10)
                     || (nominal(toks, t.noun, h.first)
                         && gap <= 3
                         && !between
+                        && !joined_nouns
                         && !toks[p.last..h.first].iter().any(|x| x.is(class::LOCATIVE)))
                     || content
             });
@@ -927,6 +932,7 @@ pub(crate) fn code_events_with<'m>(
                         && p.first >= cstart
                         && is_actor(p.m)
                         && prev_content(toks, p.first).is_some_and(|k| toks[k].low == "by")
+                        && !mediator_by(r, toks, p)
                 }) {
                     // "a decree by President Aliyev lifted the curfew": the agent in the subject phrase.
                     actors = vec![b];
@@ -2533,5 +2539,24 @@ mod tests {
             vec![],
         );
         assert!(v.iter().any(|e| e.0 == "ACCUSE" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn joined_nominal_triggers_are_two_events() {
+        let v = code(
+            "Armenia declared martial law and general mobilization.",
+            vec![],
+        );
+        assert!(
+            v.iter().any(|e| e.0 == "COERCE" && e.2 == "ARM")
+                && v.iter().any(|e| e.0 == "MOBILIZE" && e.2 == "ARM"),
+            "{v:?}"
+        );
+        // The mediator of the talks in an opening phrase does not agree.
+        let v = code(
+            "Following talks in Moscow mediated by Lavrov, both sides agreed to a ceasefire.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "AGREE" && e.2 == "RUS"), "{v:?}");
     }
 }
