@@ -53,7 +53,7 @@
 //! `claimed_by` comes from "according to X", "X said (that) …" or a final
 //! "…, X said".
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use casus_entities::Mention;
 use casus_segment::SentenceKind;
@@ -417,6 +417,52 @@ fn aux_of(toks: &[Tok], cstart: usize, first: usize) -> Vec<String> {
     aux
 }
 
+/// The two states a document names most often (the first mention of each),
+/// when it names at least two: the sides that "both sides" means.
+fn main_sides<'m>(mentions: &[&'m Mention]) -> Vec<&'m Mention> {
+    let mut counts: FxHashMap<&str, (usize, &Mention)> = FxHashMap::default();
+    for m in mentions
+        .iter()
+        .filter(|m| m.entity.kind == "state" && !m.entity.id.is_empty())
+    {
+        counts.entry(m.entity.id.as_str()).or_insert((0, m)).0 += 1;
+    }
+    let mut ranked: Vec<(usize, &Mention)> = counts.into_values().collect();
+    // Most mentioned first; ties in document order.
+    ranked.sort_by_key(|&(n, m)| (std::cmp::Reverse(n), m.start));
+    if ranked.len() < 2 || ranked[1].0 < 2 {
+        return Vec::new();
+    }
+    ranked.into_iter().take(2).map(|(_, m)| m).collect()
+}
+
+/// Whether the subject right before the trigger at `first` is "both sides",
+/// "the two parties" or "the warring sides" (auxiliaries may stand between).
+fn both_sides_subject(toks: &[Tok], cstart: usize, first: usize) -> bool {
+    let mut k = first;
+    while k > cstart
+        && k + 3 > first
+        && matches!(
+            &*toks[k - 1].low,
+            "had"
+                | "have"
+                | "has"
+                | "would"
+                | "will"
+                | "also"
+                | "then"
+                | "finally"
+                | "again"
+                | "reportedly"
+        )
+    {
+        k -= 1;
+    }
+    k >= cstart + 2
+        && matches!(&*toks[k - 1].low, "sides" | "parties")
+        && matches!(&*toks[k - 2].low, "both" | "two" | "warring")
+}
+
 /// Codes the events of one document.
 pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> {
     let lowered = doc.text.to_ascii_lowercase();
@@ -442,6 +488,8 @@ pub(crate) fn code_events_with<'m>(
     let mut seen: FxHashSet<(usize, usize, String, &'m str, &'m str)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
+    // Whom "both sides" means.
+    let sides = main_sides(mentions);
     let mut last_line_end = 0usize;
     let doc_year: Option<i32> = doc
         .doc_date
@@ -1082,6 +1130,7 @@ pub(crate) fn code_events_with<'m>(
                 }
             }
             // Resolve actor mentions; anaphora when none.
+            let mut both_sides = false;
             let mut actor_ms: Vec<&Mention> = actors
                 .iter()
                 .chain(extra.iter())
@@ -1097,6 +1146,14 @@ pub(crate) fn code_events_with<'m>(
                         actor_ms = s.clone();
                         rule.push_str("coordination");
                     }
+                }
+                if actor_ms.is_empty()
+                    && sides.len() == 2
+                    && both_sides_subject(toks, cstart, f.first)
+                {
+                    actor_ms = sides.clone();
+                    both_sides = true;
+                    rule.push_str("both-sides");
                 }
                 if actor_ms.is_empty() && !memory.is_empty() {
                     actor_ms = memory.clone();
@@ -1294,7 +1351,8 @@ pub(crate) fn code_events_with<'m>(
             // "talks between Armenian and Azerbaijani ministers": each side acts on the other.
             // "Pashinyan and Aliyev met": so do the sides of a meeting with no
             // other party.
-            let between = toks.get(f.last - 1).is_some_and(|t| t.low == "between")
+            let between = both_sides
+                || toks.get(f.last - 1).is_some_and(|t| t.low == "between")
                 || toks.get(f.last).is_some_and(|t| t.low == "between")
                 || (kind == "CONSULT"
                     && mode.as_deref() == Some("meet")
@@ -2558,5 +2616,24 @@ mod tests {
             vec![],
         );
         assert!(!v.iter().any(|e| e.0 == "AGREE" && e.2 == "RUS"), "{v:?}");
+    }
+
+    #[test]
+    fn both_sides_are_the_two_states_named_most() {
+        let text = "Armenia shelled Azerbaijan. Azerbaijan shelled Armenia. \
+                    Both sides accused each other of breaking the truce. \
+                    Russia called both sides to respect the ceasefire.";
+        let v = code(text, vec![]);
+        assert!(
+            has(&v, "ACCUSE", "ARM", Some("AZE")) && has(&v, "ACCUSE", "AZE", Some("ARM")),
+            "{v:?}"
+        );
+        assert!(has(&v, "REQUEST", "RUS", None), "{v:?}");
+        // With one state named, "both sides" stays unresolved.
+        let v = code(
+            "Armenia shelled the town. Both sides accused each other.",
+            vec![],
+        );
+        assert!(!v.iter().any(|e| e.0 == "ACCUSE" && e.3.is_some()), "{v:?}");
     }
 }
