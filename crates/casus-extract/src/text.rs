@@ -31,6 +31,7 @@ pub struct Tok<'a> {
 }
 
 impl<'a> Tok<'a> {
+    #[inline(always)]
     fn new(start: usize, end: usize, low: Cow<'a, str>, word: bool, upper: bool) -> Tok<'a> {
         let key = crate::lexicon::word_key(&low);
         Tok {
@@ -68,29 +69,43 @@ fn char_at(s: &str, p: usize) -> Option<char> {
     }
 }
 
+/// Whether a byte is an ASCII letter or digit, by table: the word scan
+/// tests nearly every byte of the text.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The end of the word that starts at byte `p` of `s` with the letter or
 /// digit `c`: letters and digits, joined by inner hyphens, apostrophes,
-/// dots, and commas between digits.
-fn word_end(s: &str, p: usize, c: char) -> usize {
+/// dots, and commas between digits; and whether the word is all ASCII.
+#[inline]
+fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
     let bytes = s.as_bytes();
     // `prev` is the last character taken into the word.
     let mut prev = c;
+    let mut ascii = c.is_ascii();
     let mut q = p + c.len_utf8();
     loop {
         // A run of ASCII letters and digits, most of any word, byte by byte.
-        let run = bytes[q..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if run > 0 {
-            q += run;
+        let run = q;
+        while q < bytes.len() && ALNUM[usize::from(bytes[q])] {
+            q += 1;
+        }
+        if q > run {
             prev = char::from(bytes[q - 1]);
         }
         let Some(c2) = char_at(s, q) else {
-            return q;
+            return (q, ascii);
         };
         if c2.is_alphanumeric() {
             prev = c2;
+            ascii &= c2.is_ascii();
             q += c2.len_utf8();
         } else if joins(c2) {
             let q2 = q + c2.len_utf8();
@@ -98,25 +113,27 @@ fn word_end(s: &str, p: usize, c: char) -> usize {
                 Some(c3) if c3.is_alphanumeric() => {
                     // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
                     if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
-                        return q;
+                        return (q, ascii);
                     }
                     prev = c3;
+                    ascii &= c2.is_ascii() && c3.is_ascii();
                     q = q2 + c3.len_utf8();
                 }
-                _ => return q,
+                _ => return (q, ascii),
             }
         } else {
-            return q;
+            return (q, ascii);
         }
     }
 }
 
 /// The lower-cased form of the word `word` found at byte `at` of the text:
 /// a slice of `lowered` (the whole text lower-cased by
-/// [`str::to_ascii_lowercase`]) for an ASCII word, else lower-cased here,
-/// with curly apostrophes made straight.
-fn lower_word<'a>(word: &'a str, lowered: &'a str, at: usize) -> Cow<'a, str> {
-    if word.is_ascii() {
+/// [`str::to_ascii_lowercase`]) for an ASCII word (`ascii`, known from the
+/// scan), else lower-cased here, with curly apostrophes made straight.
+#[inline]
+fn lower_word<'a>(word: &'a str, ascii: bool, lowered: &'a str, at: usize) -> Cow<'a, str> {
+    if ascii {
         return match lowered.get(at..at + word.len()) {
             Some(l) => Cow::Borrowed(l),
             None => Cow::Owned(word.to_ascii_lowercase()),
@@ -150,17 +167,30 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
     let from = from.min(to);
     let s = &text[from..to];
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    let bytes = s.as_bytes();
     let mut p = 0;
-    while let Some(c) = char_at(s, p) {
+    while p < bytes.len() {
         let b = p;
-        if c.is_whitespace() {
+        let c = match bytes[p] {
+            // ASCII, most of any text, is read undecoded
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
+                p += 1;
+                continue;
+            }
+            x if x.is_ascii() => char::from(x),
+            _ => match char_at(s, p) {
+                Some(c) => c,
+                None => break,
+            },
+        };
+        if !c.is_ascii() && c.is_whitespace() {
             p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            let end = word_end(s, p, c);
+            let (end, ascii) = word_end(s, p, c);
             let word = &s[b..end];
-            let mut low = lower_word(word, lowered, from + b);
+            let mut low = lower_word(word, ascii, lowered, from + b);
             if low.len() > 2 && low.ends_with("'s") {
                 let stem_len = low.len() - 2;
                 let cut = b + stem_len.min(word.len());

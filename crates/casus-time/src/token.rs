@@ -79,6 +79,18 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
+/// Whether a byte is an ASCII letter, by table: the word scan tests most
+/// bytes of the text.
+static ALPHA: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphabetic();
+        b += 1;
+    }
+    t
+};
+
 /// The end of the run of alphabetic characters from byte `i`, and whether
 /// the run is all ASCII.
 #[inline]
@@ -87,7 +99,7 @@ fn alphabetic_end(text: &str, mut i: usize) -> (usize, bool) {
     let mut ascii = true;
     loop {
         // ASCII letters, most of any word, byte by byte
-        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        while i < bytes.len() && ALPHA[usize::from(bytes[i])] {
             i += 1;
         }
         if i == bytes.len() || bytes[i].is_ascii() {
