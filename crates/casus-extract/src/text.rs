@@ -154,6 +154,20 @@ fn lower_word<'a>(word: &'a str, ascii: bool, lowered: &'a str, at: usize) -> Co
 /// once for all the sentences of a text so that tokens borrow their lower
 /// case instead of allocating it; with `""` each word is lower-cased alone.
 pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> Vec<Tok<'a>> {
+    let mut out = Vec::new();
+    tokenize_into(text, lowered, from, to, &mut out);
+    out
+}
+
+/// [`tokenize`], appending the tokens to `out`: the tokens of all the
+/// sentences of a text go to one vector, not one vector each.
+pub fn tokenize_into<'a>(
+    text: &'a str,
+    lowered: &'a str,
+    from: usize,
+    to: usize,
+    out: &mut Vec<Tok<'a>>,
+) {
     // Offsets that are not on character boundaries move inward; when both
     // fall inside one character the range is empty.
     let mut to = to.min(text.len());
@@ -166,7 +180,7 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
     }
     let from = from.min(to);
     let s = &text[from..to];
-    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    out.reserve(s.len() / 5 + 1);
     let bytes = s.as_bytes();
     let mut p = 0;
     while p < bytes.len() {
@@ -224,7 +238,6 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
             p = end;
         }
     }
-    out
 }
 
 /// Index of the first token that starts at or after `offset`.
