@@ -103,9 +103,10 @@ fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
         let Some(c2) = char_at(s, q) else {
             return (q, ascii);
         };
-        if c2.is_alphanumeric() {
+        // An ASCII `c2` ended the run: no letter or digit.
+        if !c2.is_ascii() && c2.is_alphanumeric() {
             prev = c2;
-            ascii &= c2.is_ascii();
+            ascii = false;
             q += c2.len_utf8();
         } else if joins(c2) {
             let q2 = q + c2.len_utf8();
@@ -127,17 +128,14 @@ fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
     }
 }
 
-/// The lower-cased form of the word `word` found at byte `at` of the text:
-/// a slice of `lowered` (the whole text lower-cased by
-/// [`str::to_ascii_lowercase`]) for an ASCII word (`ascii`, known from the
-/// scan), else lower-cased here, with curly apostrophes made straight.
-#[inline]
-fn lower_word<'a>(word: &'a str, ascii: bool, lowered: &'a str, at: usize) -> Cow<'a, str> {
+/// The lower-cased form of the word `word`, with curly apostrophes made
+/// straight, when it is no slice of the text's lower-cased copy: an ASCII
+/// word (`ascii`, known from the scan) when there is no copy, or a word with
+/// non-ASCII letters.
+#[cold]
+fn lower_word(word: &str, ascii: bool) -> Cow<'_, str> {
     if ascii {
-        return match lowered.get(at..at + word.len()) {
-            Some(l) => Cow::Borrowed(l),
-            None => Cow::Owned(word.to_ascii_lowercase()),
-        };
+        return Cow::Owned(word.to_ascii_lowercase());
     }
     let l = word.to_lowercase();
     Cow::Owned(if l.contains('\u{2019}') {
@@ -203,9 +201,14 @@ pub fn tokenize_into<'a>(
         }
         if c.is_alphanumeric() {
             let (end, ascii) = word_end(s, p, c);
-            let word = &s[b..end];
-            let mut low = lower_word(word, ascii, lowered, from + b);
+            // An ASCII word is not sliced from the text: its lower-cased
+            // copy is all it needs, most of the time.
+            let mut low = match lowered.get(from + b..from + end) {
+                Some(l) if ascii => Cow::Borrowed(l),
+                _ => lower_word(&s[b..end], ascii),
+            };
             if low.len() > 2 && low.ends_with("'s") {
+                let word = &s[b..end];
                 let stem_len = low.len() - 2;
                 let cut = b + stem_len.min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.

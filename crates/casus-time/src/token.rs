@@ -92,8 +92,9 @@ static ALPHA: [bool; 256] = {
 };
 
 /// The end of the run of alphabetic characters from byte `i`, and whether
-/// the run is all ASCII.
-#[inline]
+/// the run is all ASCII. Always inlined: it runs for every word, most of
+/// them too short to pay for a call.
+#[inline(always)]
 fn alphabetic_end(text: &str, mut i: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut ascii = true;
