@@ -341,7 +341,7 @@ pub(crate) fn extract_claims_with(
     r: &Rules,
     doc: &DocInput,
     mentions: &[&Mention],
-    sent_toks: &[Vec<Tok>],
+    sent_toks: &crate::SentenceTokens,
 ) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();

@@ -478,7 +478,7 @@ pub(crate) fn code_events_with<'m>(
     doc: &DocInput,
     mentions: &[&'m Mention],
     unattributed: bool,
-    sent_toks: &[Vec<Tok>],
+    sent_toks: &crate::SentenceTokens,
 ) -> Vec<Event> {
     let text = doc.text;
     // About one event a sentence: the events are large, and growing the

@@ -193,23 +193,40 @@ pub(crate) fn sentence_tokens<'a>(
     r: &rules::Rules,
     doc: &DocInput<'a>,
     lowered: &'a str,
-) -> Vec<Vec<text::Tok<'a>>> {
+) -> SentenceTokens<'a> {
     let text = doc.text;
-    doc.sentences
-        .iter()
-        .map(|s| {
-            let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
-            if start >= end {
-                Vec::new()
-            } else {
-                let mut toks = text::tokenize(text, lowered, start, end);
-                for t in &mut toks {
-                    t.class = r.class_of(&t.low, t.key);
-                }
-                toks
+    let mut toks = Vec::with_capacity(text.len() / 5 + 1);
+    let mut ends = Vec::with_capacity(doc.sentences.len());
+    for s in doc.sentences {
+        let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
+        if start < end {
+            let first = toks.len();
+            text::tokenize_into(text, lowered, start, end, &mut toks);
+            for t in &mut toks[first..] {
+                t.class = r.class_of(&t.low, t.key);
             }
-        })
-        .collect()
+        }
+        ends.push(toks.len());
+    }
+    SentenceTokens { toks, ends }
+}
+
+/// The tokens of the sentences of a document, in one vector (one
+/// allocation, not one a sentence); indexing by sentence gives its tokens.
+pub(crate) struct SentenceTokens<'a> {
+    toks: Vec<text::Tok<'a>>,
+    /// By sentence: the end of its tokens in `toks` (they start where those
+    /// of the previous sentence end).
+    ends: Vec<usize>,
+}
+
+impl<'a> std::ops::Index<usize> for SentenceTokens<'a> {
+    type Output = [text::Tok<'a>];
+
+    fn index(&self, i: usize) -> &[text::Tok<'a>] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.toks[start..self.ends[i]]
+    }
 }
 
 /// The mentions of a document that stand for a state ([`metonyms`]),
@@ -597,5 +614,43 @@ pub(crate) mod testutil {
             off += line.len() + 1;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod sentence_token_tests {
+    use casus_segment::{Sentence, SentenceKind};
+
+    #[test]
+    fn each_sentence_gets_its_own_tokens() {
+        let text = "Baku said no. Yerevan agreed.";
+        let s = |start, end| Sentence {
+            start,
+            end,
+            kind: SentenceKind::Text,
+        };
+        // an empty and an out-of-range sentence have no tokens
+        let sentences = [s(0, 13), s(13, 13), s(14, 29), s(40, 50)];
+        let doc = super::DocInput {
+            name: "t",
+            text,
+            sentences: &sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        };
+        let lowered = text.to_ascii_lowercase();
+        let toks = super::sentence_tokens(&super::rules::Rules::embedded(), &doc, &lowered);
+        let lows = |i: usize| {
+            toks[i]
+                .iter()
+                .map(|t| t.low.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lows(0), ["baku", "said", "no", "."]);
+        assert!(lows(1).is_empty());
+        assert_eq!(lows(2), ["yerevan", "agreed", "."]);
+        assert!(lows(3).is_empty());
+        assert_eq!(toks[2][0].start, 14);
     }
 }

@@ -31,6 +31,7 @@ pub struct Tok<'a> {
 }
 
 impl<'a> Tok<'a> {
+    #[inline(always)]
     fn new(start: usize, end: usize, low: Cow<'a, str>, word: bool, upper: bool) -> Tok<'a> {
         let key = crate::lexicon::word_key(&low);
         Tok {
@@ -68,29 +69,44 @@ fn char_at(s: &str, p: usize) -> Option<char> {
     }
 }
 
+/// Whether a byte is an ASCII letter or digit, by table: the word scan
+/// tests nearly every byte of the text.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The end of the word that starts at byte `p` of `s` with the letter or
 /// digit `c`: letters and digits, joined by inner hyphens, apostrophes,
-/// dots, and commas between digits.
-fn word_end(s: &str, p: usize, c: char) -> usize {
+/// dots, and commas between digits; and whether the word is all ASCII.
+#[inline]
+fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
     let bytes = s.as_bytes();
     // `prev` is the last character taken into the word.
     let mut prev = c;
+    let mut ascii = c.is_ascii();
     let mut q = p + c.len_utf8();
     loop {
         // A run of ASCII letters and digits, most of any word, byte by byte.
-        let run = bytes[q..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if run > 0 {
-            q += run;
+        let run = q;
+        while q < bytes.len() && ALNUM[usize::from(bytes[q])] {
+            q += 1;
+        }
+        if q > run {
             prev = char::from(bytes[q - 1]);
         }
         let Some(c2) = char_at(s, q) else {
-            return q;
+            return (q, ascii);
         };
-        if c2.is_alphanumeric() {
+        // An ASCII `c2` ended the run: no letter or digit.
+        if !c2.is_ascii() && c2.is_alphanumeric() {
             prev = c2;
+            ascii = false;
             q += c2.len_utf8();
         } else if joins(c2) {
             let q2 = q + c2.len_utf8();
@@ -98,29 +114,28 @@ fn word_end(s: &str, p: usize, c: char) -> usize {
                 Some(c3) if c3.is_alphanumeric() => {
                     // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
                     if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
-                        return q;
+                        return (q, ascii);
                     }
                     prev = c3;
+                    ascii &= c2.is_ascii() && c3.is_ascii();
                     q = q2 + c3.len_utf8();
                 }
-                _ => return q,
+                _ => return (q, ascii),
             }
         } else {
-            return q;
+            return (q, ascii);
         }
     }
 }
 
-/// The lower-cased form of the word `word` found at byte `at` of the text:
-/// a slice of `lowered` (the whole text lower-cased by
-/// [`str::to_ascii_lowercase`]) for an ASCII word, else lower-cased here,
-/// with curly apostrophes made straight.
-fn lower_word<'a>(word: &'a str, lowered: &'a str, at: usize) -> Cow<'a, str> {
-    if word.is_ascii() {
-        return match lowered.get(at..at + word.len()) {
-            Some(l) => Cow::Borrowed(l),
-            None => Cow::Owned(word.to_ascii_lowercase()),
-        };
+/// The lower-cased form of the word `word`, with curly apostrophes made
+/// straight, when it is no slice of the text's lower-cased copy: an ASCII
+/// word (`ascii`, known from the scan) when there is no copy, or a word with
+/// non-ASCII letters.
+#[cold]
+fn lower_word(word: &str, ascii: bool) -> Cow<'_, str> {
+    if ascii {
+        return Cow::Owned(word.to_ascii_lowercase());
     }
     let l = word.to_lowercase();
     Cow::Owned(if l.contains('\u{2019}') {
@@ -137,6 +152,20 @@ fn lower_word<'a>(word: &'a str, lowered: &'a str, at: usize) -> Cow<'a, str> {
 /// once for all the sentences of a text so that tokens borrow their lower
 /// case instead of allocating it; with `""` each word is lower-cased alone.
 pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> Vec<Tok<'a>> {
+    let mut out = Vec::new();
+    tokenize_into(text, lowered, from, to, &mut out);
+    out
+}
+
+/// [`tokenize`], appending the tokens to `out`: the tokens of all the
+/// sentences of a text go to one vector, not one vector each.
+pub fn tokenize_into<'a>(
+    text: &'a str,
+    lowered: &'a str,
+    from: usize,
+    to: usize,
+    out: &mut Vec<Tok<'a>>,
+) {
     // Offsets that are not on character boundaries move inward; when both
     // fall inside one character the range is empty.
     let mut to = to.min(text.len());
@@ -149,19 +178,37 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
     }
     let from = from.min(to);
     let s = &text[from..to];
-    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    out.reserve(s.len() / 5 + 1);
+    let bytes = s.as_bytes();
     let mut p = 0;
-    while let Some(c) = char_at(s, p) {
+    while p < bytes.len() {
         let b = p;
-        if c.is_whitespace() {
+        let c = match bytes[p] {
+            // ASCII, most of any text, is read undecoded
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
+                p += 1;
+                continue;
+            }
+            x if x.is_ascii() => char::from(x),
+            _ => match char_at(s, p) {
+                Some(c) => c,
+                None => break,
+            },
+        };
+        if !c.is_ascii() && c.is_whitespace() {
             p += c.len_utf8();
             continue;
         }
         if c.is_alphanumeric() {
-            let end = word_end(s, p, c);
-            let word = &s[b..end];
-            let mut low = lower_word(word, lowered, from + b);
+            let (end, ascii) = word_end(s, p, c);
+            // An ASCII word is not sliced from the text: its lower-cased
+            // copy is all it needs, most of the time.
+            let mut low = match lowered.get(from + b..from + end) {
+                Some(l) if ascii => Cow::Borrowed(l),
+                _ => lower_word(&s[b..end], ascii),
+            };
             if low.len() > 2 && low.ends_with("'s") {
+                let word = &s[b..end];
                 let stem_len = low.len() - 2;
                 let cut = b + stem_len.min(word.len());
                 // Offsets of the stem are taken on the original bytes: find the apostrophe.
@@ -194,7 +241,6 @@ pub fn tokenize<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> 
             p = end;
         }
     }
-    out
 }
 
 /// Index of the first token that starts at or after `offset`.

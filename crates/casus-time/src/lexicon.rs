@@ -33,7 +33,8 @@ impl Phrases {
             let Some((k, v)) = line.split_once('\t') else {
                 continue;
             };
-            let toks: Vec<String> = tokenize(k.trim())
+            let mut spill = String::new();
+            let toks: Vec<String> = tokenize(k.trim(), &mut spill)
                 .iter()
                 .map(|t| t.lower.to_string())
                 .collect();
@@ -331,7 +332,7 @@ impl Lexicon {
     /// Sets the word id and table bits of every token.
     pub fn mark(&self, toks: &mut [Tok]) {
         for t in toks {
-            if let Some(id) = self.vocab.get(&t.lower) {
+            if let Some(id) = self.vocab.get(t.lower) {
                 t.id = id;
                 t.tables = self.vocab.tables[id as usize];
             }
@@ -371,7 +372,8 @@ mod tests {
     #[test]
     fn multi_token_phrases() {
         let lx = Lexicon::get();
-        let mut t = tokenize("in 218 B.C. and the present day");
+        let mut spill = String::new();
+        let mut t = tokenize("in 218 B.C. and the present day", &mut spill);
         lx.mark(&mut t);
         assert_eq!(lx.eras.at(&t, 2), Some((6, "BC")));
         assert_eq!(lx.refs.at(&t, 8), Some((10, "PRESENT_REF")));

@@ -95,7 +95,8 @@ impl Tagger {
     /// on character boundaries and never overlap.
     pub fn tag(&self, text: &str, doc_date: Option<&str>) -> Vec<Timex> {
         let lowered = text.to_ascii_lowercase();
-        let mut toks = token::tokenize_lowered(text, &lowered);
+        let mut spill = String::new();
+        let mut toks = token::tokenize_lowered(text, &lowered, &mut spill);
         lexicon::Lexicon::get().mark(&mut toks);
         let mentions = scan::scan(&toks);
         let resolved = resolve::resolve(&mentions, doc_date);
@@ -104,7 +105,7 @@ impl Tagger {
             if m.end <= m.start || m.end > toks.len() {
                 continue;
             }
-            let (start, end) = (toks[m.start].start, toks[m.end - 1].end);
+            let (start, end) = (toks[m.start].start, toks[m.end - 1].end());
             let date = match r.kind {
                 TimexType::Date | TimexType::Time => value::date_range(&r.value),
                 _ => None,

@@ -156,7 +156,7 @@ const DASHES: [&str; 3] = ["-", "–", "—"];
 impl Scanner<'_, '_> {
     fn w(&self, i: usize) -> &str {
         match self.t.get(i) {
-            Some(t) => &t.lower,
+            Some(t) => t.lower,
             None => "",
         }
     }
@@ -181,7 +181,7 @@ impl Scanner<'_, '_> {
         p.at(self.t, i)
     }
 
-    fn num(&self, i: usize) -> Option<u64> {
+    fn num(&self, i: usize) -> Option<u32> {
         self.t.get(i).and_then(|t| t.num)
     }
 
@@ -221,7 +221,7 @@ impl Scanner<'_, '_> {
         if t.kind != TokKind::Num || t.digits > 2 {
             return None;
         }
-        let d = t.num? as u32;
+        let d = t.num?;
         if !(1..=31).contains(&d) {
             return None;
         }
@@ -466,11 +466,7 @@ impl Scanner<'_, '_> {
         {
             return None;
         }
-        let (y, m, d) = (
-            t.num? as i64,
-            self.num(i + 2)? as u32,
-            self.num(i + 4)? as u32,
-        );
+        let (y, m, d) = (t.num? as i64, self.num(i + 2)?, self.num(i + 4)?);
         if self.t[i + 2].digits != 2 || self.t[i + 4].digits != 2 || !(1..=12).contains(&m) {
             return None;
         }
@@ -1548,7 +1544,7 @@ impl Scanner<'_, '_> {
             if t.kind == TokKind::Punct && t.text != "'" && t.text != "’" {
                 break;
             }
-            if words > 0 && stop.contains(&t.lower.as_ref()) {
+            if words > 0 && stop.contains(&t.lower) {
                 break;
             }
             if words >= 6 {
@@ -1562,7 +1558,7 @@ impl Scanner<'_, '_> {
         let det = [
             "the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my",
         ];
-        if det_start && !first.capitalized() && !det.contains(&first.lower.as_ref()) {
+        if det_start && !first.capitalized() && !det.contains(&first.lower) {
             return None;
         }
         while j > i && self.is_any(j - 1, &["the", "a", "an", "of", "in"]) {
@@ -1620,14 +1616,14 @@ impl Scanner<'_, '_> {
 
     /// `9:34 p.m.`, `3:00 a.m.`, `5:34 AM`.
     fn time(&self, i: usize) -> Found {
-        let h = self.num(i)? as u32;
+        let h = self.num(i)?;
         if self.t[i].digits > 2 || h > 24 {
             return None;
         }
         // "9:34", or "11 a.m." with the minutes left out
         let (mut e, m, needs_ampm) =
             if self.is(i + 1, ":") && self.adjacent(i + 1) && self.adjacent(i + 2) {
-                let m = self.num(i + 2)? as u32;
+                let m = self.num(i + 2)?;
                 if self.t[i + 2].digits != 2 || m > 59 {
                     return None;
                 }
@@ -1853,7 +1849,7 @@ fn closes_span(toks: &[Tok], i: usize) -> bool {
         if t.kind == TokKind::Punct && t.text != "'" {
             return false;
         }
-        if matches!(t.lower.as_ref(), "until" | "till") {
+        if matches!(t.lower, "until" | "till") {
             return true;
         }
     }
@@ -1893,10 +1889,7 @@ fn deadline(toks: &[Tok], m: &Mention) -> bool {
 /// 2021", "Archived from the original on ..."): it says nothing about the
 /// narrative.
 fn cites(toks: &[Tok], i: usize) -> bool {
-    toks[i.saturating_sub(5)..i].iter().any(|t| {
-        matches!(
-            t.lower.as_ref(),
-            "retrieved" | "archived" | "accessed" | "published"
-        )
-    })
+    toks[i.saturating_sub(5)..i]
+        .iter()
+        .any(|t| matches!(t.lower, "retrieved" | "archived" | "accessed" | "published"))
 }

@@ -2,8 +2,6 @@
 //! each with its byte span, so that every span the tagger reports falls on
 //! UTF-8 character boundaries.
 
-use std::borrow::Cow;
-
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokKind {
@@ -17,24 +15,21 @@ pub enum TokKind {
 }
 
 /// One token with its byte span in the text.
+///
+/// Kept small (64 bytes): a text has a token every few bytes, and the
+/// tagger writes and reads them all.
 #[derive(Clone, Debug)]
 pub struct Tok<'a> {
-    pub start: usize,
-    pub end: usize,
+    /// The token as written; it ends at [`Tok::end`].
     pub text: &'a str,
-    /// Lower-cased text (borrowed when the text is already lower case).
-    pub lower: Cow<'a, str>,
-    pub kind: TokKind,
-    /// Whether white space separates this token from the previous one.
-    pub space_before: bool,
-    /// Whether a line break separates this token from the previous one.
-    pub newline_before: bool,
+    /// Lower-cased text: a slice of the text, of its ASCII-lower-cased copy
+    /// or, for a non-ASCII word with upper-case letters, of the spill string
+    /// given to [`tokenize_lowered`].
+    pub lower: &'a str,
+    /// Byte offset of the token in the text.
+    pub start: usize,
     /// Integer value of a plain digit run (no separators), up to 9 digits.
-    pub num: Option<u64>,
-    /// Number of digits of a plain digit run.
-    pub digits: usize,
-    /// `2,840` or `22.8`: a number that is never a year or a day.
-    pub grouped: bool,
+    pub num: Option<u32>,
     /// The lexicon's number for the lower-cased text
     /// ([`crate::lexicon::NO_WORD`] until [`crate::lexicon::Lexicon::mark`]
     /// sets it).
@@ -42,34 +37,33 @@ pub struct Tok<'a> {
     /// The lexicon tables with a phrase starting with this token and its
     /// flags (see [`crate::lexicon::Lexicon::mark`]).
     pub tables: u32,
+    /// Number of characters of a number (0 for other tokens), at most 255:
+    /// the scanner only compares it with small counts.
+    pub digits: u8,
+    pub kind: TokKind,
+    /// Whether white space separates this token from the previous one.
+    pub space_before: bool,
+    /// Whether a line break separates this token from the previous one.
+    pub newline_before: bool,
+    /// `2,840` or `22.8`: a number that is never a year or a day.
+    pub grouped: bool,
 }
 
 impl Tok<'_> {
+    /// Byte offset one past the token.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
     /// Whether the token is a word starting with an upper-case letter.
     pub fn capitalized(&self) -> bool {
         self.kind == TokKind::Word && self.text.chars().next().is_some_and(char::is_uppercase)
     }
 }
 
-/// The lower-cased form of the token `text[s..e]`: a slice of `lowered`
-/// (the text lower-cased byte by byte, ASCII only) when the token is ASCII
-/// (`ascii`, known from the scan), else lower-cased here (borrowed when it
-/// has no upper-case letter).
-fn lower<'a>(text: &'a str, lowered: &'a str, s: usize, e: usize, ascii: bool) -> Cow<'a, str> {
-    let t = &text[s..e];
-    if ascii {
-        if let Some(l) = lowered.get(s..e) {
-            return Cow::Borrowed(l);
-        }
-    }
-    if t.chars().any(char::is_uppercase) {
-        Cow::Owned(t.to_lowercase())
-    } else {
-        Cow::Borrowed(t)
-    }
-}
-
 /// Whether `b` is an ASCII character that [`char::is_whitespace`] accepts.
+#[inline]
 fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
@@ -85,36 +79,55 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
+/// Whether a byte is an ASCII letter, by table: the word scan tests most
+/// bytes of the text.
+static ALPHA: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphabetic();
+        b += 1;
+    }
+    t
+};
+
 /// The end of the run of alphabetic characters from byte `i`, and whether
-/// the run is all ASCII.
+/// the run is all ASCII. Always inlined: it runs for every word, most of
+/// them too short to pay for a call.
+#[inline(always)]
 fn alphabetic_end(text: &str, mut i: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut ascii = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphabetic() {
+    loop {
+        // ASCII letters, most of any word, byte by byte
+        while i < bytes.len() && ALPHA[usize::from(bytes[i])] {
             i += 1;
-        } else if b.is_ascii() {
-            break;
-        } else {
-            let (c, len) = char_at(text, i);
-            if !c.is_alphabetic() {
-                break;
-            }
-            ascii = false;
-            i += len;
         }
+        if i == bytes.len() || bytes[i].is_ascii() {
+            return (i, ascii);
+        }
+        let (c, len) = char_at(text, i);
+        if !c.is_alphabetic() {
+            return (i, ascii);
+        }
+        ascii = false;
+        i += len;
     }
-    (i, ascii)
 }
 
-/// The end of a number starting at byte `s` (an ASCII digit) and whether
-/// it has thousands separators or a decimal part.
-fn number_end(bytes: &[u8], s: usize) -> (usize, bool) {
-    let mut e = s + 1;
+/// The end of a number starting at byte `s` (an ASCII digit), whether it
+/// has thousands separators or a decimal part, and the value of its
+/// leading digit run when that has at most 9 digits.
+#[inline]
+fn number_end(bytes: &[u8], s: usize) -> (usize, bool, Option<u32>) {
+    let mut e = s;
+    let mut n: u32 = 0;
     while e < bytes.len() && bytes[e].is_ascii_digit() {
+        // wraps only past 9 digits, whose value is not kept
+        n = n.wrapping_mul(10).wrapping_add(u32::from(bytes[e] - b'0'));
         e += 1;
     }
+    let num = (e - s <= 9).then_some(n);
     let mut grouped = false;
     // thousands separators: ",ddd" not followed by another digit
     while e + 4 <= bytes.len()
@@ -132,20 +145,34 @@ fn number_end(bytes: &[u8], s: usize) -> (usize, bool) {
         }
         grouped = true;
     }
-    (e, grouped)
+    (e, grouped, num)
 }
 
-/// Splits `text` into tokens; white space is dropped.
-pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
-    tokenize_lowered(text, "")
+/// Splits `text` into tokens; white space is dropped. Lower-case forms
+/// that are not slices of `text` go to `spill` (see [`tokenize_lowered`]).
+pub fn tokenize<'a>(text: &'a str, spill: &'a mut String) -> Vec<Tok<'a>> {
+    tokenize_lowered(text, "", spill)
 }
 
 /// [`tokenize`] with `lowered`, the text lower-cased by
 /// [`str::to_ascii_lowercase`] (or empty), from which ASCII tokens borrow
-/// their lower-case form instead of allocating it.
-pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
+/// their lower-case form. Tokens that need a lower-case form of their own
+/// (non-ASCII words with upper-case letters, and ASCII ones when `lowered`
+/// is empty) borrow it from `spill`, to which it is appended.
+pub fn tokenize_lowered<'a>(
+    text: &'a str,
+    lowered: &'a str,
+    spill: &'a mut String,
+) -> Vec<Tok<'a>> {
     let bytes = text.as_bytes();
+    let lowered = if lowered.len() == text.len() {
+        Some(lowered)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(text.len() / 5);
+    // (token, start, end in `spill`) of the lower-case forms spilled
+    let mut spilled: Vec<(usize, usize, usize)> = Vec::new();
     let mut space = true;
     let mut newline = true;
     let mut s = 0;
@@ -158,14 +185,14 @@ pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
             continue;
         }
         // ASCII without decoding (its white space is `ascii_space`)
-        let (end, kind, grouped, ascii) = if b.is_ascii_digit() {
-            let (e, grouped) = number_end(bytes, s);
-            (e, TokKind::Num, grouped, true)
+        let (end, kind, grouped, ascii, num) = if b.is_ascii_digit() {
+            let (e, grouped, num) = number_end(bytes, s);
+            (e, TokKind::Num, grouped, true, num.filter(|_| !grouped))
         } else if b.is_ascii_alphabetic() {
             let (e, ascii) = alphabetic_end(text, s + 1);
-            (e, TokKind::Word, false, ascii)
+            (e, TokKind::Word, false, ascii, None)
         } else if b.is_ascii() {
-            (s + 1, TokKind::Punct, false, true)
+            (s + 1, TokKind::Punct, false, true, None)
         } else {
             let (c, len) = char_at(text, s);
             if c.is_whitespace() {
@@ -174,34 +201,47 @@ pub fn tokenize_lowered<'a>(text: &'a str, lowered: &'a str) -> Vec<Tok<'a>> {
                 continue;
             }
             if c.is_alphabetic() {
-                (alphabetic_end(text, s + len).0, TokKind::Word, false, false)
+                let e = alphabetic_end(text, s + len).0;
+                (e, TokKind::Word, false, false, None)
             } else {
-                (s + len, TokKind::Punct, false, false)
+                (s + len, TokKind::Punct, false, false, None)
             }
         };
         let t = &text[s..end];
-        let (num, digits) = if kind == TokKind::Num && !grouped && t.len() <= 9 {
-            (t.parse().ok(), t.len())
-        } else {
-            (None, if kind == TokKind::Num { t.len() } else { 0 })
+        let lower = match lowered {
+            Some(l) if ascii => &l[s..end],
+            _ if !t.chars().any(char::is_uppercase) => t,
+            _ => {
+                let from = spill.len();
+                spill.push_str(&t.to_lowercase());
+                spilled.push((out.len(), from, spill.len()));
+                ""
+            }
         };
         out.push(Tok {
-            start: s,
-            end,
             text: t,
-            lower: lower(text, lowered, s, end, ascii),
+            lower,
+            start: s,
+            num,
+            id: crate::lexicon::NO_WORD,
+            tables: 0,
+            digits: if kind == TokKind::Num {
+                t.len().min(255) as u8
+            } else {
+                0
+            },
             kind,
             space_before: space,
             newline_before: newline,
-            num,
-            digits,
             grouped,
-            id: crate::lexicon::NO_WORD,
-            tables: 0,
         });
         space = false;
         newline = false;
         s = end;
+    }
+    let spill: &'a String = spill;
+    for (i, from, to) in spilled {
+        out[i].lower = &spill[from..to];
     }
     out
 }
@@ -212,7 +252,11 @@ mod tests {
 
     #[test]
     fn splits_words_numbers_punct() {
-        let t = tokenize("On 2 October, 2020 (T-72) 2,840 22.8 mid-1980s Ðức");
+        let mut spill = String::new();
+        let t = tokenize(
+            "On 2 October, 2020 (T-72) 2,840 22.8 mid-1980s Ðức",
+            &mut spill,
+        );
         let texts: Vec<&str> = t.iter().map(|t| t.text).collect();
         assert_eq!(
             texts,
@@ -225,12 +269,43 @@ mod tests {
         assert!(t[10].grouped && t[10].num.is_none());
         assert!(!t[15].space_before);
         assert_eq!(t[2].lower, "october");
+        assert_eq!(t[16].lower, "ðức");
+        assert_eq!((t[10].start, t[10].end(), t[10].digits), (26, 31, 5));
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn tokens_stay_small() {
+        assert_eq!(std::mem::size_of::<Tok>(), 64);
     }
 
     #[test]
     fn list_of_numbers_is_not_grouped_wrongly() {
-        let t = tokenize("May 4, 1865");
+        let mut spill = String::new();
+        let t = tokenize("May 4, 1865", &mut spill);
         assert_eq!(t.len(), 4);
         assert_eq!(t[3].num, Some(1865));
+    }
+
+    #[test]
+    fn long_numbers_keep_no_value() {
+        let mut spill = String::new();
+        let t = tokenize("999999999 1000000000 12,345", &mut spill);
+        assert_eq!(t[0].num, Some(999_999_999));
+        assert_eq!((t[1].num, t[1].digits), (None, 10));
+        assert_eq!((t[2].num, t[2].digits), (None, 6));
+    }
+
+    #[test]
+    fn a_lowered_copy_gives_the_same_lower_case() {
+        let s = "ΣΑΣ Ðức said OK, \u{212A}m 5 «Ünïon» Ünïon's";
+        let lowered = s.to_ascii_lowercase();
+        let (mut a, mut b) = (String::new(), String::new());
+        let with = tokenize_lowered(s, &lowered, &mut a);
+        let without = tokenize(s, &mut b);
+        let lows = |t: &[Tok]| t.iter().map(|t| t.lower.to_string()).collect::<Vec<_>>();
+        let expect: Vec<String> = with.iter().map(|t| t.text.to_lowercase()).collect();
+        assert_eq!(lows(&with), expect);
+        assert_eq!(lows(&without), expect);
     }
 }
