@@ -2582,6 +2582,12 @@ mod tests {
             vec![],
         );
         assert!(v.iter().any(|e| e.0 == "CONSULT"), "{v:?}");
+        // A capital visited stands for its state.
+        let v = code(
+            "Lavrov, on a visit to Baku, said that talks would resume.",
+            vec![],
+        );
+        assert!(has(&v, "CONSULT", "RUS", Some("AZE")), "{v:?}");
         // A bare verb joined to a requested one is requested, not done.
         let v = code(
             "France urged Azerbaijan to halt its military action and allow humanitarian access.",
