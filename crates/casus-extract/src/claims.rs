@@ -477,6 +477,8 @@ pub(crate) fn extract_claims_with(
                 k += 1;
             }
             let mut before = false;
+            // First token of a cue before the number.
+            let mut cue_first = q.first;
             if seg.category.is_none() {
                 // Cue before the number: "destroyed five tanks", "the death toll rose to 1,221".
                 let from = q.first.saturating_sub(6);
@@ -499,6 +501,7 @@ pub(crate) fn extract_claims_with(
                             };
                             seg.category = Some(name);
                             before = true;
+                            cue_first = k;
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
                             seg.lost = verb
                                 && matches!(&*toks[k].low, "lost" | "lose" | "loses" | "losing");
@@ -535,8 +538,21 @@ pub(crate) fn extract_claims_with(
                 }
                 k += 1;
             }
+            if seg.population.is_none() && before {
+                // "its military death toll at 158": the population right before the cue.
+                seg.population = (cue_first.saturating_sub(2)..cue_first)
+                    .find_map(|k| {
+                        r.populations
+                            .longest_at(toks, k)
+                            .filter(|h| h.last == cue_first)
+                    })
+                    .map(|h| r.populations.get(h.entry).clone());
+            }
             if seg.item.is_some() {
                 seg.population = Some("equipment".into());
+            } else if seg.lost && seg.population.is_some() && !seg.weak_population {
+                // "had lost 2,906 servicemen": people lost are dead, not destroyed.
+                seg.category = Some("killed".into());
             }
             // "destroyed five Armenian tanks": the owner stands right after the number.
             let subj_end = if before {
@@ -1187,6 +1203,24 @@ mod tests {
                 10,
                 Some(10)
             )]
+        );
+    }
+
+    #[test]
+    fn people_lost_are_killed_and_a_toll_takes_the_population_before_it() {
+        let v = claims("Azerbaijan said it had lost 2,906 servicemen.", vec![]);
+        assert_eq!(
+            (v[0].0.as_str(), v[0].1.as_str()),
+            ("killed", "military"),
+            "{v:?}"
+        );
+        let v = claims("Azerbaijan said it had lost 27 tanks.", vec![]);
+        assert_eq!(v[0].0, "destroyed", "{v:?}");
+        let v = claims("Armenia put its own military death toll at 158.", vec![]);
+        assert_eq!(
+            (v[0].0.as_str(), v[0].1.as_str()),
+            ("killed", "military"),
+            "{v:?}"
         );
     }
 }

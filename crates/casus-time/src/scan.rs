@@ -1875,7 +1875,7 @@ fn deadline(toks: &[Tok], m: &Mention) -> bool {
         .take_while(|t| t.kind != TokKind::Punct || t.text == "'" || t.text == "-");
     let mut ahead = false;
     for t in clause {
-        match t.lower.as_ref() {
+        match t.lower {
             "had" | "has" | "have" => return false,
             "to" | "will" | "would" | "must" | "should" | "shall" | "until" => ahead = true,
             w if t.kind == TokKind::Word && w.len() > 5 && w.ends_with("ing") => ahead = true,
