@@ -909,6 +909,15 @@ pub(crate) fn code_events_with<'m>(
                             && !r.irregular_forms.contains(w)
                     })
                     .find(|&k| toks[k].low == "by")
+                    // A past form takes "by" only right after it, adverbs aside ("a
+                    // ceasefire brokered by Russia", "recognized only by Turkey");
+                    // "rejected calls by Belarus" rejects Belarus's calls.
+                    .filter(|&k| {
+                        !toks[f.last - 1].low.ends_with("ed")
+                            || toks[f.last..k].iter().all(|x| {
+                                x.low.ends_with("ly") || matches!(&*x.low, "only" | "also" | "even")
+                            })
+                    })
                     .and_then(|k| {
                         ms.iter()
                             .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
@@ -2641,5 +2650,17 @@ mod tests {
             vec![],
         );
         assert!(!v.iter().any(|e| e.0 == "ACCUSE" && e.3.is_some()), "{v:?}");
+    }
+
+    #[test]
+    fn a_by_phrase_after_a_verbs_object_is_not_its_agent() {
+        let v = code("France rejected recent calls by Turkey for talks.", vec![]);
+        assert!(has(&v, "REJECT", "FRA", Some("TUR")), "{v:?}");
+        // Right after a participle (adverbs aside) it is.
+        let v = code(
+            "Armenia, a state recognized only by Russia, was named.",
+            vec![],
+        );
+        assert!(has(&v, "SUPPORT", "RUS", None), "{v:?}");
     }
 }
