@@ -36,10 +36,14 @@
 //! * `anaphora`: with no mention in the clause ("It condemned", "The group
 //!   called"), the sentence's subject, else the last one of the paragraph
 //!   (bare nouns like "the shelling" take none);
+//! * `both-sides`: "both sides" or "the two parties" as the subject are the
+//!   two states the document names most, each acting on the other;
 //! * `ellipsis`: "…, as did X", "X followed by Y", "X, along with Y and Z";
 //! * recipients are the first actor mention after the trigger (not a
 //!   locative "in X", not past a comma), up to the next trigger not joined by
-//!   "and"; a demonym before a people noun is the community ("Armenian
+//!   "and", not a subject pronoun, not a go-between "brokered by X"; a
+//!   capital after "a visit to" is its state; a demonym before a people
+//!   noun is the community ("Armenian
 //!   servicemen" → `ARMENIANS`, country `ARM`); `between`: mediation between
 //!   two sides, and "talks between X and Y" codes both directions;
 //! * `future->AGREE|THREATEN|REJECT`: "will provide" is a promise, "will
