@@ -1367,8 +1367,7 @@ pub(crate) fn code_events_with<'m>(
             let between = both_sides
                 || toks.get(f.last - 1).is_some_and(|t| t.low == "between")
                 || toks.get(f.last).is_some_and(|t| t.low == "between")
-                || (kind == "CONSULT"
-                    && mode.as_deref() == Some("meet")
+                || ((t.mutual || (kind == "CONSULT" && mode.as_deref() == Some("meet")))
                     && recipient_list.iter().all(Option::is_none)
                     && actor_list.iter().flatten().count() >= 2);
             let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
@@ -2666,5 +2665,20 @@ mod tests {
             vec![],
         );
         assert!(has(&v, "SUPPORT", "RUS", None), "{v:?}");
+    }
+
+    #[test]
+    fn sides_that_clash_act_on_each_other() {
+        let v = code(
+            "Armenian and Azerbaijani forces clashed on the border.",
+            vec![],
+        );
+        assert!(
+            has(&v, "ASSAULT", "ARM", Some("AZE")) && has(&v, "ASSAULT", "AZE", Some("ARM")),
+            "{v:?}"
+        );
+        // With a recipient named, it stays one-sided.
+        let v = code("Azerbaijan fought Armenia.", vec![]);
+        assert!(!has(&v, "ASSAULT", "ARM", Some("AZE")), "{v:?}");
     }
 }

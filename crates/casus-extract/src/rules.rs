@@ -43,6 +43,8 @@ struct TriggerDef {
     not_after: Vec<String>,
     #[serde(default)]
     only_before: Vec<String>,
+    #[serde(default)]
+    mutual: bool,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +148,9 @@ pub struct Trigger {
     /// before it: "destroyed 12 tanks", "a tank was destroyed", not
     /// "destroyed the peace process".
     pub only_before: Vec<String>,
+    /// The act is mutual: several actors with no recipient act on each
+    /// other ("Armenian and Azerbaijani forces clashed").
+    pub mutual: bool,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -321,6 +326,7 @@ impl Rules {
                             not_before: t.not_before,
                             not_after: t.not_after,
                             only_before: t.only_before,
+                            mutual: t.mutual,
                         },
                     )
                 })
