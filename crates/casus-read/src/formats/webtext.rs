@@ -176,24 +176,30 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Literals that mark a bibliographic reference on their own.
-const REF_MARKS: &[&str] = &[
-    "Retrieved ",
-    "Retrieved\u{a0}",
-    "Archived from",
-    "ISBN",
-    "doi:",
-    "JSTOR",
-    "ISSN",
-    "OCLC",
-    "(PDF)",
-    "(eds.)",
-    "(ed.)",
-];
+/// Literals that mark a bibliographic reference on their own, as one
+/// pattern: a single pass over the text instead of one per literal (this
+/// test runs on every unit of a page's tail).
+static REF_MARKS: LazyLock<Regex> = LazyLock::new(|| {
+    let marks = [
+        "Retrieved ",
+        "Retrieved\u{a0}",
+        "Archived from",
+        "ISBN",
+        "doi:",
+        "JSTOR",
+        "ISSN",
+        "OCLC",
+        "(PDF)",
+        "(eds.)",
+        "(ed.)",
+    ];
+    let alternatives: Vec<String> = marks.iter().map(|m| regex::escape(m)).collect();
+    Regex::new(&alternatives.join("|")).expect("escaped literals")
+});
 
 /// Whether `t` reads like an entry of a reference list.
 fn ref_like(t: &str) -> bool {
-    if REF_MARKS.iter().any(|m| t.contains(m)) {
+    if REF_MARKS.is_match(t) {
         return true;
     }
     let quoted_title =
@@ -559,6 +565,17 @@ pub(crate) fn emit_inline(
     let mut i = start;
     let mut run = start;
     while i < end {
+        // Plain text is the bulk of a page: skip it in a tight loop, and a
+        // single space between words with it.
+        while i < end
+            && (!INLINE_SPECIAL[usize::from(bytes[i])]
+                || (bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|&c| !is_space(c))))
+        {
+            i += 1;
+        }
+        if i == end {
+            break;
+        }
         match bytes[i] {
             b'[' => {
                 if let Some((len, label)) = citation_marker(&text[i..end]) {
@@ -630,6 +647,24 @@ pub(crate) fn emit_inline(
         }
     }
     b.copy(run..end);
+}
+
+/// The bytes [`emit_inline`] acts on: a citation marker's `[`, wiki
+/// emphasis quotes and whitespace.
+static INLINE_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'[' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// Whitespace that [`emit_inline`] folds into one space.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Recognises a citation marker at the start of `s`: `[12]`, `[a]`,
@@ -884,6 +919,18 @@ mod tests {
         let labels: Vec<_> = c.citations.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["6", "7", "8", "citation needed"]);
         assert_eq!(&c.clean[..c.citations[0].clean_at], "Azerbaijan denied it.");
+    }
+
+    #[test]
+    fn whitespace_runs_fold_and_single_spaces_pass() {
+        let raw = "One two  three\t\tfour ''five'' six.\r\nSeven  eight .";
+        let c = cleaned(raw, Profile::TEXT);
+        assert_eq!(c.clean, "One two three four five six.\nSeven eight .");
+        // Every clean byte maps back to a raw byte with the same content
+        // outside the folded runs.
+        let at = c.clean.find("three").unwrap();
+        let raw_at = c.map.to_raw(Span::new(at, at + 5));
+        assert_eq!(&raw[raw_at.start..raw_at.end], "three");
     }
 
     #[test]
