@@ -69,12 +69,18 @@ pub(crate) fn emit_text(
     let bytes = s.as_bytes();
     let mut i = 0;
     let mut run = 0;
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     while i < bytes.len() {
         let c = bytes[i];
-        if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+        if c == b' ' && i > run && bytes.get(i + 1).is_some_and(|&n| !is_space(n)) {
+            // One space between words stays in the copied run: the text is
+            // the same as the folded space (the run ends in no space), and
+            // the map keeps one piece per run instead of two per word.
+            i += 1;
+        } else if is_space(c) {
             b.copy(base + run..base + i);
             let mut j = i;
-            while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+            while j < bytes.len() && is_space(bytes[j]) {
                 if pre && bytes[j] == b'\n' {
                     b.newline(base + j);
                 }

@@ -307,6 +307,21 @@ fn entities_and_whitespace() {
 }
 
 #[test]
+fn single_spaces_stay_in_the_copied_run() {
+    let raw =
+        "<p>Azerbaijani forces  took Shusha <b>on</b> 8 November.</p><p> Armenia\tconceded. </p>";
+    let c = clean(raw);
+    check_map(raw, &c);
+    assert_eq!(
+        c.clean,
+        "Azerbaijani forces took Shusha on 8 November.\n\nArmenia conceded."
+    );
+    let at = c.clean.find("took Shusha").unwrap();
+    let span = c.map.to_raw(Span::new(at, at + "took Shusha".len()));
+    assert_eq!(&raw[span.start..span.end], "took Shusha");
+}
+
+#[test]
 fn pre_keeps_lines_and_tables_break_rows() {
     let raw = "<pre>line one\nline two</pre><table><tr><th>Side</th><th>Losses</th></tr><tr><td>A</td><td>2,906</td></tr></table><dl><dt>Term</dt><dd>Def</dd></dl>";
     let c = clean(raw);
