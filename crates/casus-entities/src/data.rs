@@ -40,6 +40,9 @@ pub(crate) struct OrgRow {
     pub sector: Option<String>,
     #[serde(default)]
     pub country: Option<String>,
+    /// For a community: the state whose people it is (`ARMENIANS` → `ARM`).
+    #[serde(default)]
+    pub people_of: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -317,6 +320,18 @@ impl Tables {
                     file: "people".into(),
                     line: 0,
                     message: format!("person {}: unknown country {}", p.id, p.country),
+                });
+            }
+        }
+        for o in &self.orgs {
+            let Some(state) = o.people_of.as_deref() else {
+                continue;
+            };
+            if !self.states.iter().any(|s| s.id == state) {
+                return Err(Error::Data {
+                    file: "orgs".into(),
+                    line: 0,
+                    message: format!("org {}: people_of {state} is no state", o.id),
                 });
             }
         }

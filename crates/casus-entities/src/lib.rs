@@ -21,7 +21,9 @@
 //!   organisation, the person is in [`Mention::person`];
 //! - plural demonyms naming people ("Armenians", "ethnic Azerbaijanis") link to
 //!   the community (`ARMENIANS`, `AZERBAIJANIS`, `TURKS`) when one is defined,
-//!   otherwise to the state with sector `CVL`;
+//!   otherwise to the state with sector `CVL`; community roles after a
+//!   state's adjective or located in it ("Azerbaijani demonstrators",
+//!   "protesters in Baku") link to that community too;
 //! - "Nagorno-Karabakh" / "Karabakh" alone is the **region** (a place);
 //!   "Artsakh", "Republic of Artsakh", "Nagorno-Karabakh Republic" and
 //!   "Artsakh/Karabakh/Nagorno-Karabakh + role" ("Nagorno-Karabakh authorities",
@@ -244,6 +246,11 @@ pub(crate) struct Kb {
     /// country → office → (person, tenure) indices.
     pub offices: HashMap<String, HashMap<String, Vec<(usize, usize)>>>,
     pub roles: Vec<Role>,
+    /// A state's community (`AZE` → `AZERBAIJANIS`), by actor index, from
+    /// `people_of` in `orgs.toml`.
+    /// "Azerbaijani demonstrators" and "the Turkish diaspora" are people of
+    /// that community, not the state (GUIDELINES §1).
+    pub community_of: HashMap<usize, usize>,
     /// Every surface form, searched anchored at word starts (see
     /// `recognise::scan`).
     pub ac: Option<AhoCorasick>,
@@ -471,6 +478,7 @@ impl Kb {
             persons: Vec::new(),
             offices: HashMap::default(),
             roles: Vec::new(),
+            community_of: HashMap::default(),
             ac: None,
             first_words: recognise::FirstWords::default(),
             first_bytes: [false; 256],
@@ -594,6 +602,13 @@ impl Kb {
                 al.push(a.clone());
             }
             kb.actor_aliases.push(al);
+        }
+        // Communities of states (`people_of` in orgs.toml).
+        for o in &t.orgs {
+            let state = o.people_of.as_ref().and_then(|s| kb.actor_ix.get(s));
+            if let (Some(&state), Some(&c)) = (state, kb.actor_ix.get(&o.id)) {
+                kb.community_of.insert(state, c);
+            }
         }
         // Institutions: a state's body with a fixed sector.
         for i in &t.institutions {
@@ -882,6 +897,16 @@ mod tests {
         std::fs::write(&bad, "[[org]]\nid = \"X\"\nkind = 3\n").unwrap();
         let e = Gazetteer::with_overrides(&[&bad]).unwrap_err().to_string();
         assert!(e.contains("bad.toml:3"), "{e}");
+        let stateless = dir.join("stateless.toml");
+        std::fs::write(
+            &stateless,
+            "[[org]]\nid = \"FOOS\"\nkind = \"community\"\nname = \"Foos\"\npeople_of = \"FOO\"\n",
+        )
+        .unwrap();
+        let e = Gazetteer::with_overrides(&[&stateless])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("people_of FOO is no state"), "{e}");
         let missing = dir.join("nope.csv");
         assert!(Gazetteer::with_overrides(&[&missing]).is_err());
         let _ = std::fs::remove_dir_all(&dir);

@@ -799,7 +799,10 @@ impl Ctx<'_> {
     }
 
     /// Emits an actor mention composed of a subject actor, role tokens and
-    /// an optional person token.
+    /// an optional person token. `people_of` says whether a community role
+    /// makes the mention the state's community: after the state's adjective
+    /// ("Azerbaijani demonstrators") or located in it ("protesters in
+    /// Baku"), not "the Udi community of Azerbaijan" or "the diaspora".
     fn emit_composed(
         &mut self,
         start: usize,
@@ -807,6 +810,7 @@ impl Ctx<'_> {
         actor: usize,
         roles: &[usize],
         person_tok: Option<usize>,
+        people_of: bool,
     ) {
         // borrowed from the knowledge base, not from `self`
         let kb = self.kb;
@@ -856,6 +860,14 @@ impl Ctx<'_> {
         } else {
             first_sector.clone().or(a.sector.clone())
         };
+        // People of a state's community ("Azerbaijani demonstrators",
+        // "protesters in Baku") are that community.
+        if people_of && sector.as_deref() == Some("ETH") && office.is_none() {
+            if let Some(c) = kb.community_of.get(&actor).and_then(|&c| kb.actors.get(c)) {
+                self.push(start, end, c.clone(), None, None);
+                return;
+            }
+        }
         let person = office.as_deref().and_then(|o| {
             self.resolve_office(&a.id, o, None, &when)
                 .and_then(|(p, t)| self.person_entity(p, t))
@@ -967,7 +979,7 @@ impl Ctx<'_> {
             if preceded_by_country(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
                     if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
-                        self.emit_composed(t.start, t.end, a, &[role], None);
+                        self.emit_composed(t.start, t.end, a, &[role], None, false);
                         return 1;
                     }
                 }
@@ -975,6 +987,7 @@ impl Ctx<'_> {
             let mut j = i + 1;
             let mut end = t.end;
             let mut actor = None;
+            let mut located = false;
             if let Some(n) = self.toks.get(j).copied() {
                 if gap_of(self.text, end, n.start) {
                     if let Some((a, _, false)) = self.actor_name(j) {
@@ -1012,6 +1025,7 @@ impl Ctx<'_> {
                             .is_some_and(|x| matches!(x.kind.as_str(), "state" | "unrecognised"))
                         {
                             actor = Some(a);
+                            located = true;
                             end = n.end;
                             j += 1;
                         }
@@ -1027,7 +1041,7 @@ impl Ctx<'_> {
                 }
             }
             if let Some(a) = actor {
-                self.emit_composed(t.start, end, a, &[role], person_tok);
+                self.emit_composed(t.start, end, a, &[role], person_tok, located);
                 return j - i;
             }
             if let Some(pt) = person_tok {
@@ -1050,7 +1064,7 @@ impl Ctx<'_> {
             if is_anaphoric(head) && preceded_by_the(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
                     if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
-                        self.emit_composed(t.start, end, a, &[head], None);
+                        self.emit_composed(t.start, end, a, &[head], None, false);
                     }
                 }
                 return j - i;
@@ -1114,14 +1128,14 @@ impl Ctx<'_> {
                 }
             }
             if !roles.is_empty() || person_tok.is_some() {
-                self.emit_composed(t.start, end, a, &roles, person_tok);
+                self.emit_composed(t.start, end, a, &roles, person_tok, true);
                 return j - i;
             }
             // Coordination: "Armenian and Azerbaijani Foreign Ministers",
             // "Russian, French and US forces": this subject takes the roles
             // of the last conjunct.
             if let Some(roles) = self.coordinated_roles(i) {
-                self.emit_composed(t.start, t.end, a, &roles, None);
+                self.emit_composed(t.start, t.end, a, &roles, None, true);
                 return 1;
             }
         }

@@ -346,3 +346,26 @@ fn leaders_of_world_news_act_for_their_states() {
         Some(("ITA".into(), Some("silvio-berlusconi".into())))
     );
 }
+
+#[test]
+fn people_of_a_state_are_its_community() {
+    let t = "Azerbaijani demonstrators gathered outside the embassy. Protesters in Baku stormed the building. Turkish demonstrators rallied in Berlin.";
+    let ms = run(t, "2020-10-01");
+    for (s, id) in [
+        ("Azerbaijani demonstrators", "AZERBAIJANIS"),
+        ("Protesters in Baku", "AZERBAIJANIS"),
+        ("Turkish demonstrators", "TURKS"),
+    ] {
+        assert!(has(&ms, s, id), "{s} → {id}: {:?}", texts(&ms));
+    }
+    // A state without a community keeps the state; a named minority "of" a
+    // state is not the state's majority community.
+    let t = "Russian protesters marched. The Udi community of Azerbaijan visited the monastery.";
+    let ms = run(t, "2020-10-01");
+    assert!(has(&ms, "Russian protesters", "RUS"), "{:?}", texts(&ms));
+    assert!(
+        has(&ms, "community of Azerbaijan", "AZE"),
+        "{:?}",
+        texts(&ms)
+    );
+}
