@@ -204,12 +204,19 @@ impl Store {
         // Ranked first, then only the hits shown get their snippet and
         // document: in one query SQLite built both for every match before
         // sorting (a common word on a 1 GB knowledge base: 17 s).
+        // Words every sentence has ("the", "of") give every match about the
+        // same bm25 score, and ranking millions of matches takes seconds:
+        // such a query lists its matches in storage order.
+        let sql = if only_stop_words(query) {
+            "SELECT rowid, bm25(sentences_fts) FROM sentences_fts
+             WHERE sentences_fts MATCH ?1 ORDER BY rowid LIMIT ?2"
+        } else {
+            "SELECT rowid, bm25(sentences_fts) FROM sentences_fts
+             WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts), rowid LIMIT ?2"
+        };
         let ranked: Vec<(i64, f64)> = self
             .conn
-            .prepare_cached(
-                "SELECT rowid, bm25(sentences_fts) FROM sentences_fts
-                 WHERE sentences_fts MATCH ?1 ORDER BY bm25(sentences_fts), rowid LIMIT ?2",
-            )?
+            .prepare_cached(sql)?
             .query_map(params![q, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut hit = self.conn.prepare_cached(
@@ -254,16 +261,26 @@ impl Store {
 /// without the stop words of `data/store/stopwords.txt` unless there is
 /// nothing else.
 pub fn fts_query(input: &str) -> String {
-    let words: Vec<&str> = input
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = query_words(input).collect();
     let content: Vec<&str> = words.iter().copied().filter(|w| !is_stop_word(w)).collect();
     let kept = if content.is_empty() { words } else { content };
     kept.iter()
         .map(|w| format!("\"{}\"", w.replace('"', "")))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The words of a user's query.
+fn query_words(input: &str) -> impl Iterator<Item = &str> {
+    input
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether a query has words and all of them are stop words.
+pub fn only_stop_words(input: &str) -> bool {
+    let mut words = query_words(input).peekable();
+    words.peek().is_some() && words.all(is_stop_word)
 }
 
 /// Whether `word` is a stop word (any case).
@@ -300,5 +317,12 @@ mod tests {
         assert_eq!(fts_query("The war in Karabakh"), "\"war\" \"Karabakh\"");
         assert_eq!(fts_query("the"), "\"the\"");
         assert_eq!(fts_query("The Who"), "\"The\" \"Who\"");
+    }
+
+    #[test]
+    fn only_stop_words_needs_a_word() {
+        assert!(super::only_stop_words("The Who"));
+        assert!(!super::only_stop_words("the war"));
+        assert!(!super::only_stop_words(" ;; "));
     }
 }
