@@ -137,6 +137,21 @@ fn is_whole_of(toks: &[Tok], part: &Quantity, q: &Quantity) -> bool {
             .is_some_and(|t| t.is(class::DETERMINER) || t.low == "'s")
 }
 
+/// Whether a quantity may start at the token `t`: a cheap test, true for
+/// every token [`parse_quantity`] accepts, that turns away most words (no
+/// digit, no number word, no hyphen, no vague word) before the sentence's
+/// dates are looked at and the number parsers run.
+#[inline]
+fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
+    // A word starts with a letter or a digit, so digits (`2,840`, ranges)
+    // start with one; number words are classed; "twenty-five" holds a hyphen.
+    t.word
+        && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            || t.is(class::NUMBER)
+            || r.vague.may_start(t)
+            || t.low.as_bytes().contains(&b'-'))
+}
+
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
 /// their word classes (see [`crate::sentence_tokens`]).
 pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<Quantity> {
@@ -379,6 +394,10 @@ pub(crate) fn extract_claims_with(
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
+            if !may_start_quantity(r, &toks[i]) {
+                i += 1;
+                continue;
+            }
             let in_timex = sentence_timexes
                 .clone()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
@@ -1222,5 +1241,33 @@ mod tests {
             ("killed", "military"),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn the_quick_test_passes_every_quantity() {
+        let text = "Dozens of people, 2,840 troops, 300,000-500,000 refugees, twenty-five \
+                    tanks, an Armenian soldier, more than 100, 60+, 2.5 million, hundreds, \
+                    three to five, between 4 and 9, T-72, ten out of its 40 tanks, a few.";
+        let r = crate::rules::Rules::embedded();
+        let lowered = text.to_ascii_lowercase();
+        let sentences = crate::testutil::sentences(text);
+        let doc = crate::DocInput {
+            name: "t",
+            text,
+            sentences: &sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        };
+        let toks = crate::sentence_tokens(&r, &doc, &lowered);
+        let toks = &toks[0];
+        let mut found = 0;
+        for (i, t) in toks.iter().enumerate() {
+            if super::parse_quantity(&r, toks, text, i).is_some() {
+                found += 1;
+                assert!(super::may_start_quantity(&r, t), "{}", t.low);
+            }
+        }
+        assert!(found >= 12, "{found}");
     }
 }

@@ -360,6 +360,13 @@ impl<T> PhraseSet<T> {
         }
     }
 
+    /// Whether a phrase of the set may start at the token `t`: false for
+    /// most tokens that start none, never false for one that starts one.
+    #[inline]
+    pub fn may_start(&self, t: &Tok) -> bool {
+        t.word && self.start_keys.may_hold(t.key)
+    }
+
     /// The longest phrase that starts at token `at`.
     pub fn longest_at(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = toks.get(at)?;
