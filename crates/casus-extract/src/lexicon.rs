@@ -368,11 +368,20 @@ impl<T> PhraseSet<T> {
     }
 
     /// The longest phrase that starts at token `at`.
+    #[inline]
     pub fn longest_at(&self, toks: &[Tok], at: usize) -> Option<Hit> {
-        let t = toks.get(at)?;
-        if !t.word || !self.start_keys.may_hold(t.key) {
+        // Most tokens start no phrase: they are turned away here, inlined
+        // into the caller's loop, without a call.
+        if !self.may_start(toks.get(at)?) {
             return None;
         }
+        self.longest_from(toks, at)
+    }
+
+    /// [`PhraseSet::longest_at`] for a token that passed [`PhraseSet::may_start`].
+    #[inline(never)]
+    fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
+        let t = &toks[at];
         let mut best: Option<Hit> = None;
         // Whether the token is the first word of the last entry tried, for
         // the next entries with that first word (most of a token's list).
