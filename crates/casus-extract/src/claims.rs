@@ -166,7 +166,7 @@ fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
         && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
             || t.is(class::NUMBER)
             || r.vague.may_start(t)
-            || t.low.as_bytes().contains(&b'-'))
+            || t.low.bytes().any(|b| b == b'-'))
 }
 
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
