@@ -64,7 +64,7 @@ use casus_segment::SentenceKind;
 
 use crate::rules::{class, Rules};
 use crate::text::{tok_at_or_after, Tok};
-use crate::{is_actor, owner_id, Actor, DocInput, Event, Place};
+use crate::{is_actor, owner_id, owner_of, Actor, DocInput, Event, Place};
 
 /// A mention placed on the tokens of a sentence.
 #[derive(Debug, Clone, Copy)]
@@ -489,7 +489,7 @@ pub(crate) fn code_events_with<'m>(
     // vector one doubling at a time copies them again and again.
     let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
-    let mut seen: FxHashSet<(usize, usize, String, &'m str, &'m str)> = FxHashSet::default();
+    let mut seen: FxHashSet<(usize, usize, &str, &'m str, &'m str)> = FxHashSet::default();
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     // Whom "both sides" means.
@@ -711,7 +711,7 @@ pub(crate) fn code_events_with<'m>(
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(toks, f.first);
-            let date = crate::fact_date(r, doc, start, toks[f.first].start, end);
+            let mut date = crate::fact_date(r, doc, start, toks[f.first].start, end);
             let cend = clause_end(toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
@@ -1253,14 +1253,14 @@ pub(crate) fn code_events_with<'m>(
                     .or(mode);
             }
             let mut aux = aux_of(toks, cstart, f.first);
-            let mut kind = t.kind.clone();
+            let mut kind = t.kind.as_str();
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
             let party = actor_ms
                 .iter()
-                .any(|m| r.adversaries.contains_key(&owner_id(r, m)));
+                .any(|m| r.adversaries.contains_key(owner_of(r, m)));
             if kind == "REQUEST" && stop_fighting && party && recipients.is_empty() {
-                kind = "AGREE".into();
+                kind = "AGREE";
                 mode = None;
                 rule.push_str("+party->AGREE");
             }
@@ -1293,11 +1293,11 @@ pub(crate) fn code_events_with<'m>(
                     .iter()
                     .any(|t| t.low == "unless");
                 let cooperative = matches!(
-                    kind.as_str(),
+                    kind,
                     "AID" | "SUPPORT" | "CONSULT" | "COOPERATE" | "CONCEDE" | "RETREAT"
                 );
-                let hostile = matches!(kind.as_str(), "PROTEST" | "ASSAULT" | "COERCE")
-                    || (conditional && matches!(kind.as_str(), "SANCTION" | "MOBILIZE"));
+                let hostile = matches!(kind, "PROTEST" | "ASSAULT" | "COERCE")
+                    || (conditional && matches!(kind, "SANCTION" | "MOBILIZE"));
                 let new = if cooperative && negated {
                     Some("REJECT")
                 } else if (cooperative && conditional) || hostile {
@@ -1308,8 +1308,9 @@ pub(crate) fn code_events_with<'m>(
                     None
                 };
                 if let Some(n) = new {
-                    rule.push_str(&format!("+future->{n}"));
-                    kind = n.to_string();
+                    rule.push_str("+future->");
+                    rule.push_str(n);
+                    kind = n;
                     mode = None;
                 }
             }
@@ -1337,20 +1338,21 @@ pub(crate) fn code_events_with<'m>(
             if claimed_by.is_none() {
                 claimed_by = trailing_reporter(r, toks, &ms, f.last);
             }
-            let trigger = text
+            let mut trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
                 .unwrap_or("")
                 .to_string();
-            let rule = format!(
-                "{}:{}{}",
-                t.phrase,
+            let mut rule = [
+                t.phrase.as_str(),
+                ":",
                 if rule.is_empty() { "no-actor" } else { &rule },
                 if recipient_ms.is_empty() {
                     ""
                 } else {
                     "+recipient"
-                }
-            );
+                },
+            ]
+            .concat();
             let mut actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
                 vec![None]
             } else {
@@ -1401,10 +1403,11 @@ pub(crate) fn code_events_with<'m>(
                     pairs.push((*a, *rc));
                 }
             }
-            let recipient_list_len = recipient_list.len();
+            let several_recipients = recipient_list.len() > 1;
+            // The last pair takes the trigger's values; those before it, copies.
+            let last = pairs.len().saturating_sub(1);
             {
-                for (a, rc) in pairs.iter().copied() {
-                    let recipient_list = vec![(); recipient_list_len];
+                for (pi, (a, rc)) in pairs.iter().copied().enumerate() {
                     let (aid, rid) = (
                         a.map_or("", |m| m.entity.id.as_str()),
                         rc.map_or("", |m| m.entity.id.as_str()),
@@ -1413,31 +1416,32 @@ pub(crate) fn code_events_with<'m>(
                         continue;
                     }
                     let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id))
-                        && recipient_list.len() > 1
+                        && several_recipients
                     {
                         continue;
                     } else {
                         rc
                     };
-                    if !seen.insert((start, f.first, kind.clone(), aid, rid)) {
+                    if !seen.insert((start, f.first, kind, aid, rid)) {
                         continue;
                     }
                     let claimed = claimed_by
                         .clone()
-                        .filter(|c| a.map(|m| owner_id(r, m)).as_ref() != Some(c));
+                        .filter(|c| a.map(|m| owner_of(r, m)) != Some(c.as_str()));
+                    let is_last = pi == last;
                     out.push(Event {
                         start,
                         end,
-                        kind: kind.clone(),
-                        mode: mode.clone(),
+                        kind: kind.to_owned(),
+                        mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
                         recipient: rc.map(|m| community_actor(r, toks, &ms, m)),
-                        date: date.clone(),
+                        date: take_last(&mut date, is_last),
                         location: location.clone(),
-                        aux: aux.clone(),
+                        aux: take_last(&mut aux, is_last),
                         claimed_by: claimed,
-                        trigger: trigger.clone(),
-                        rule: rule.clone(),
+                        trigger: take_last(&mut trigger, is_last),
+                        rule: take_last(&mut rule, is_last),
                     });
                 }
             }
@@ -1568,10 +1572,10 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
     let people = (p.first..(p.last + 2).min(toks.len()))
         .take_while(|&k| k < p.last || !toks[k].is(class::PREPOSITION))
         .any(|k| toks[k].is(class::PEOPLE_NOUN));
-    let state = owner_id(r, m);
+    let state = owner_of(r, m);
     if people {
-        if let Some(c) = r.community_of.get(&state) {
-            a.country = Some(state.clone());
+        if let Some(c) = r.community_of.get(state) {
+            a.country = Some(state.to_owned());
             a.id = c.clone();
             a.sector = Some("CVL".into());
         }
@@ -1585,6 +1589,16 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
 fn nominal(toks: &[Tok], noun: bool, first: usize) -> bool {
     noun || (first.saturating_sub(2)..first)
         .any(|k| toks[k].is(class::DETERMINER) || toks[k].low == "'s")
+}
+
+/// `v` itself for its last use (`last`), else a copy of it: the last event
+/// of a trigger takes the trigger's values, the ones before it copies.
+fn take_last<T: Clone + Default>(v: &mut T, last: bool) -> T {
+    if last {
+        std::mem::take(v)
+    } else {
+        v.clone()
+    }
 }
 
 /// Mentions with distinct ids, in order.
