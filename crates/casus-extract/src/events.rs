@@ -63,7 +63,7 @@ use casus_entities::Mention;
 use casus_segment::SentenceKind;
 
 use crate::rules::{class, Rules};
-use crate::text::{tok_at_or_after, Tok};
+use crate::text::Tok;
 use crate::{is_actor, owner_id, owner_of, Actor, DocInput, Event, Place};
 
 /// A mention placed on the tokens of a sentence.
@@ -83,8 +83,25 @@ pub(crate) fn place_mentions<'a>(
     from: usize,
     to: usize,
 ) -> Vec<Placed<'a>> {
-    let lo = mentions.partition_point(|m| m.start < from);
     let mut out = Vec::new();
+    place_mentions_into(mentions, toks, from, to, &mut out);
+    out
+}
+
+/// [`place_mentions`] into `out` (cleared first): the coder reuses one
+/// vector for every sentence.
+pub(crate) fn place_mentions_into<'a>(
+    mentions: &[&'a Mention],
+    toks: &[Tok],
+    from: usize,
+    to: usize,
+    out: &mut Vec<Placed<'a>>,
+) {
+    out.clear();
+    let lo = mentions.partition_point(|m| m.start < from);
+    // Mentions come by start, so the first token at or after each start
+    // only moves right: one walk over the tokens for all of them.
+    let mut at = 0;
     for &m in &mentions[lo..] {
         if m.start >= to {
             break;
@@ -92,7 +109,10 @@ pub(crate) fn place_mentions<'a>(
         if m.end > to {
             continue;
         }
-        let first = tok_at_or_after(toks, m.start).min(toks.len());
+        while at < toks.len() && toks[at].start < m.start {
+            at += 1;
+        }
+        let first = at;
         // A mention that starts inside a token ("Azerbaijani-backed") takes that token.
         let first = if first > 0 && toks[first - 1].end > m.start {
             first - 1
@@ -107,7 +127,6 @@ pub(crate) fn place_mentions<'a>(
             out.push(Placed { m, first, last });
         }
     }
-    out
 }
 
 /// The reporting verbs ("said", "states", "reported") of `toks[from..to]`,
@@ -499,6 +518,11 @@ pub(crate) fn code_events_with<'m>(
         .doc_date
         .and_then(|d| d.get(..4))
         .and_then(|y| y.parse().ok());
+    // Per sentence, reused: its mentions placed on its tokens, whether each
+    // token is inside one, and the triggers kept.
+    let mut ms: Vec<Placed> = Vec::new();
+    let mut inside: Vec<bool> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -520,15 +544,17 @@ pub(crate) fn code_events_with<'m>(
         if toks.is_empty() {
             continue;
         }
-        let ms = place_mentions(mentions, toks, start, end);
+        place_mentions_into(mentions, toks, start, end, &mut ms);
+        let ms = &ms[..];
         // Asked for every token: marked once.
-        let mut inside = vec![false; toks.len()];
-        for p in &ms {
+        inside.clear();
+        inside.resize(toks.len(), false);
+        for p in ms {
             inside[p.first.min(toks.len())..p.last.min(toks.len())].fill(true);
         }
         let in_mention = |i: usize| inside[i];
         // 1. Triggers, minus those that are the content of another.
-        let mut found: Vec<Found> = Vec::new();
+        found.clear();
         // A trigger does not start inside a name ("Azerbaijani drones struck"
         // is "struck", not "drones struck" skipped as part of the name).
         for h in r.triggers.find_all_except(toks, 0, toks.len(), in_mention) {
@@ -974,9 +1000,9 @@ pub(crate) fn code_events_with<'m>(
                     // A pronoun inside a sentence that already has a subject stands for it
                     // ("Hungary stated that it backed ..., adding it supports ...").
                     let pronoun = l.len() == 1
-                        && matches!(
-                            ms[l[0]].m.text.to_lowercase().as_str(),
-                            "it" | "he" | "she" | "they" | "its" | "his" | "her" | "their"
+                        && is_one_of(
+                            &ms[l[0]].m.text,
+                            &["it", "he", "she", "they", "its", "his", "her", "their"],
                         );
                     match (&prev_subject, pronoun) {
                         (Some(ps), true) if !ps.is_empty() => {
@@ -1034,12 +1060,8 @@ pub(crate) fn code_events_with<'m>(
                 // A subject pronoun is no object: it opens a clause of its own
                 // ("launched what it called an operation against X": X is;
                 // "declined to say whether she had").
-                let subject_pronoun = |i: usize| {
-                    matches!(
-                        ms[i].m.text.to_lowercase().as_str(),
-                        "it" | "he" | "she" | "they" | "we"
-                    )
-                };
+                let subject_pronoun =
+                    |i: usize| is_one_of(&ms[i].m.text, &["it", "he", "she", "they", "we"]);
                 let object = after(from, limit, false).and_then(|rc| {
                     if subject_pronoun(rc) {
                         after(ms[rc].last, limit, false).filter(|&o| !subject_pronoun(o))
@@ -1601,12 +1623,26 @@ fn take_last<T: Clone + Default>(v: &mut T, last: bool) -> T {
     }
 }
 
+/// Whether `text`, lower-cased, is one of `words` (lower-case ASCII words
+/// without a `k`: no other character lower-cases into their letters, so
+/// ignoring ASCII case is the same test, and no copy is made).
+fn is_one_of(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.eq_ignore_ascii_case(w))
+}
+
 /// Mentions with distinct ids, in order.
-fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
-    let mut ids: FxHashSet<&str> = FxHashSet::default();
-    v.into_iter()
-        .filter(|m| ids.insert(m.entity.id.as_str()))
-        .collect()
+fn dedup(mut v: Vec<&Mention>) -> Vec<&Mention> {
+    // Lists are short: a scan of the ones kept beats a hash set.
+    let mut kept = 0;
+    for i in 0..v.len() {
+        let m = v[i];
+        if !v[..kept].iter().any(|k| k.entity.id == m.entity.id) {
+            v[kept] = m;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+    v
 }
 
 #[cfg(test)]
