@@ -508,7 +508,7 @@ pub(crate) fn code_events_with<'m>(
     // vector one doubling at a time copies them again and again.
     let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
-    let mut seen: FxHashSet<(usize, usize, &str, &'m str, &'m str)> = FxHashSet::default();
+    let mut seen = Seen::new(doc);
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
     // Whom "both sides" means.
@@ -523,6 +523,7 @@ pub(crate) fn code_events_with<'m>(
     let mut ms: Vec<Placed> = Vec::new();
     let mut inside: Vec<bool> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
+    let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -557,7 +558,9 @@ pub(crate) fn code_events_with<'m>(
         found.clear();
         // A trigger does not start inside a name ("Azerbaijani drones struck"
         // is "struck", not "drones struck" skipped as part of the name).
-        for h in r.triggers.find_all_except(toks, 0, toks.len(), in_mention) {
+        r.triggers
+            .find_all_except_into(toks, 0, toks.len(), in_mention, &mut hits);
+        for h in &hits {
             let t = r.triggers.get(h.entry);
             if !t.only_after.is_empty() && !word_before_in_clause(toks, h.first, &t.only_after) {
                 continue;
@@ -1444,7 +1447,7 @@ pub(crate) fn code_events_with<'m>(
                     } else {
                         rc
                     };
-                    if !seen.insert((start, f.first, kind, aid, rid)) {
+                    if !seen.first_time(start, f.first, kind, aid, rid) {
                         continue;
                     }
                     let claimed = claimed_by
@@ -1480,6 +1483,75 @@ pub(crate) fn code_events_with<'m>(
         }
     }
     out
+}
+
+/// The events a document has coded, told apart by (sentence start, trigger,
+/// type, actor id, recipient id).
+enum Seen<'a> {
+    /// The sentences start in order, as a segmenter gives them: two events
+    /// are the same only if they share a trigger, so the events of the
+    /// trigger at hand are all there is to compare with (few, no hashing).
+    Ordered {
+        at: (usize, usize),
+        events: Vec<(&'a str, &'a str, &'a str)>,
+    },
+    /// Sentences out of order: every event of the document.
+    Any(FxHashSet<(usize, usize, &'a str, &'a str, &'a str)>),
+}
+
+impl<'a> Seen<'a> {
+    fn new(doc: &DocInput) -> Seen<'a> {
+        // Triggers of one sentence start at distinct tokens, so a
+        // (start, trigger) pair comes back only with a sentence that starts
+        // where an earlier one did.
+        let len = doc.text.len();
+        let mut starts = doc
+            .sentences
+            .iter()
+            .map(|s| (s.start.min(len), s.end.min(len)))
+            .filter(|(start, end)| start < end)
+            .map(|(start, _)| start);
+        let mut prev = starts.next();
+        let ordered = starts.all(|s| {
+            let up = prev.is_some_and(|p| p < s);
+            prev = Some(s);
+            up
+        });
+        if ordered {
+            Seen::Ordered {
+                at: (usize::MAX, usize::MAX),
+                events: Vec::new(),
+            }
+        } else {
+            Seen::Any(FxHashSet::default())
+        }
+    }
+
+    /// Whether the event is new (and notes it).
+    fn first_time(
+        &mut self,
+        start: usize,
+        trigger: usize,
+        kind: &'a str,
+        actor: &'a str,
+        recipient: &'a str,
+    ) -> bool {
+        match self {
+            Seen::Ordered { at, events } => {
+                if *at != (start, trigger) {
+                    *at = (start, trigger);
+                    events.clear();
+                }
+                let e = (kind, actor, recipient);
+                let new = !events.contains(&e);
+                if new {
+                    events.push(e);
+                }
+                new
+            }
+            Seen::Any(set) => set.insert((start, trigger, kind, actor, recipient)),
+        }
+    }
 }
 
 /// "three servicemen were killed … in an Armenian attack": an agentless
@@ -1643,6 +1715,47 @@ fn dedup(mut v: Vec<&Mention>) -> Vec<&Mention> {
     }
     v.truncate(kept);
     v
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::Seen;
+    use casus_segment::{Sentence, SentenceKind};
+
+    fn doc_seen(spans: &[(usize, usize)]) -> Seen<'static> {
+        let sentences: Vec<Sentence> = spans
+            .iter()
+            .map(|&(start, end)| Sentence {
+                start,
+                end,
+                kind: SentenceKind::Text,
+            })
+            .collect();
+        Seen::new(&crate::DocInput {
+            name: "t",
+            text: "0123456789 0123456789",
+            sentences: &sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        })
+    }
+
+    #[test]
+    fn an_event_counts_once_in_order_or_not() {
+        let ordered = doc_seen(&[(0, 5), (6, 9), (9, 9), (10, 20)]);
+        assert!(matches!(ordered, Seen::Ordered { .. }));
+        let unordered = doc_seen(&[(10, 20), (0, 5)]);
+        assert!(matches!(unordered, Seen::Any(_)));
+        for mut seen in [ordered, unordered] {
+            assert!(seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(!seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(seen.first_time(0, 1, "AID", "ARM", "AZE"));
+            assert!(!seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(seen.first_time(0, 2, "AID", "ARM", ""));
+            assert!(seen.first_time(10, 2, "AID", "ARM", ""));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -498,8 +498,23 @@ impl<T> PhraseSet<T> {
         to: usize,
         skip: impl Fn(usize) -> bool,
     ) -> Vec<Hit> {
-        let to = to.min(toks.len());
         let mut out = Vec::new();
+        self.find_all_except_into(toks, from, to, skip, &mut out);
+        out
+    }
+
+    /// [`PhraseSet::find_all_except`] into `out` (cleared first), for a
+    /// caller that reuses one vector for every sentence.
+    pub fn find_all_except_into(
+        &self,
+        toks: &[Tok],
+        from: usize,
+        to: usize,
+        skip: impl Fn(usize) -> bool,
+        out: &mut Vec<Hit>,
+    ) {
+        out.clear();
+        let to = to.min(toks.len());
         let mut i = from;
         while i < to {
             if skip(i) {
@@ -514,7 +529,6 @@ impl<T> PhraseSet<T> {
                 _ => i += 1,
             }
         }
-        out
     }
 }
 
