@@ -496,10 +496,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
 
 /// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
 /// and the tokens of every sentence of `doc`.
-pub(crate) fn code_events_with<'m>(
+pub(crate) fn code_events_with(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&'m Mention],
+    mentions: &[&Mention],
     unattributed: bool,
     sent_toks: &crate::SentenceTokens,
 ) -> Vec<Event> {
@@ -804,7 +804,7 @@ pub(crate) fn code_events_with<'m>(
             // phrase; "the co-chairs of the Group, France and the U.S." an apposition
             // whose head is dropped.
             let subject_list = |i: usize| -> Option<Vec<usize>> {
-                let list = list_of(toks, &ms, i, true, false);
+                let list = list_of(toks, ms, i, true, false);
                 let head = list[0];
                 let free = !in_pp(toks, &ms[head])
                     || prev_content(toks, ms[head].first)
@@ -823,7 +823,7 @@ pub(crate) fn code_events_with<'m>(
             };
             // An apposition between the subject and its verb ("Pakistan, a key
             // U.S. ally in the war, has refused") names no subject.
-            let apposition = appositive_before(toks, &ms, cstart, f.first);
+            let apposition = appositive_before(toks, ms, cstart, f.first);
             let left_subject = || -> Option<Vec<usize>> {
                 ms.iter()
                     .enumerate()
@@ -867,7 +867,7 @@ pub(crate) fn code_events_with<'m>(
                 && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
@@ -890,7 +890,7 @@ pub(crate) fn code_events_with<'m>(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 }) {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("passive-by");
                 } else {
                     rule.push_str("passive");
@@ -971,7 +971,7 @@ pub(crate) fn code_events_with<'m>(
                                 && !w.ends_with("ed")))
                 });
                 if let Some(a) = by_agent {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("noun-by");
                 } else if let Some(d) = demonym {
                     actors = vec![d];
@@ -983,18 +983,18 @@ pub(crate) fn code_events_with<'m>(
                     .flatten()
                 {
                     // "the United States calling for": a participle's subject is the phrase before it.
-                    actors = list_of(toks, &ms, np, true, false);
+                    actors = list_of(toks, ms, np, true, false);
                     rule.push_str("participle");
                 } else if let Some(a) = antecedent(
                     toks,
-                    &ms,
+                    ms,
                     cstart.max(if coordinated { prev_at } else { 0 }),
                     f.first,
                 ) {
                     // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
                     // have stepped in and provided": the relative clause's antecedent
                     // (when the clause opened after the previous trigger).
-                    actors = list_of(toks, &ms, a, true, false);
+                    actors = list_of(toks, ms, a, true, false);
                     rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
@@ -1047,7 +1047,7 @@ pub(crate) fn code_events_with<'m>(
                                     && is_actor(p.m)
                                     && !in_pp(toks, p)
                             }) {
-                                actors = list_of(toks, &ms, a, false, true);
+                                actors = list_of(toks, ms, a, false, true);
                                 rule.push_str("main-clause");
                             }
                         }
@@ -1074,7 +1074,7 @@ pub(crate) fn code_events_with<'m>(
                 });
                 if let Some(rc) = object {
                     if !actors.contains(&rc) {
-                        recipients = list_of(toks, &ms, rc, false, true);
+                        recipients = list_of(toks, ms, rc, false, true);
                     }
                 }
                 if t.speaker_acts {
@@ -1083,7 +1083,7 @@ pub(crate) fn code_events_with<'m>(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker = reporting_verbs(r, toks, &ms, 0, f.first)
+                    let speaker = reporting_verbs(r, toks, ms, 0, f.first)
                         .into_iter()
                         .find_map(|h| {
                             ms.iter()
@@ -1101,7 +1101,7 @@ pub(crate) fn code_events_with<'m>(
                         });
                     if let Some(sp) = speaker {
                         recipients = std::mem::take(&mut actors);
-                        actors = list_of(toks, &ms, sp, true, false);
+                        actors = list_of(toks, ms, sp, true, false);
                         rule.clear();
                         rule.push_str("speaker");
                     }
@@ -1153,14 +1153,14 @@ pub(crate) fn code_events_with<'m>(
                             .iter()
                             .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(toks, p))
                         {
-                            extra.extend(list_of(toks, &ms, b, true, false));
+                            extra.extend(list_of(toks, ms, b, true, false));
                         }
                     }
                     if let Some(a) = ms
                         .iter()
                         .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
                     {
-                        extra.extend(list_of(toks, &ms, a, false, true));
+                        extra.extend(list_of(toks, ms, a, false, true));
                     }
                 }
                 if !extra.is_empty() {
@@ -1212,7 +1212,7 @@ pub(crate) fn code_events_with<'m>(
                 if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
                     let lim = limit.max(ms[r0].last);
                     recipients = after(ms[r0].last + 1, lim, false)
-                        .map(|i| list_of(toks, &ms, i, false, true))
+                        .map(|i| list_of(toks, ms, i, false, true))
                         .unwrap_or_default();
                 }
             }
@@ -1223,7 +1223,7 @@ pub(crate) fn code_events_with<'m>(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 })
-                .map(|i| list_of(toks, &ms, i, false, true))
+                .map(|i| list_of(toks, ms, i, false, true))
                 .unwrap_or_default();
             if t.mode.as_deref() == Some("mediate")
                 && recipients.is_empty()
@@ -1352,7 +1352,7 @@ pub(crate) fn code_events_with<'m>(
             // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
-                for h in reporting_verbs(r, toks, &ms, cstart, f.first) {
+                for h in reporting_verbs(r, toks, ms, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
                         p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(toks, p)
                     }) {
@@ -1361,7 +1361,7 @@ pub(crate) fn code_events_with<'m>(
                 }
             }
             if claimed_by.is_none() {
-                claimed_by = trailing_reporter(r, toks, &ms, f.last);
+                claimed_by = trailing_reporter(r, toks, ms, f.last);
             }
             let mut trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
@@ -1460,7 +1460,7 @@ pub(crate) fn code_events_with<'m>(
                         kind: kind.to_owned(),
                         mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
-                        recipient: rc.map(|m| community_actor(r, toks, &ms, m)),
+                        recipient: rc.map(|m| community_actor(r, toks, ms, m)),
                         date: take_last(&mut date, is_last),
                         location: location.clone(),
                         aux: take_last(&mut aux, is_last),
