@@ -161,12 +161,13 @@ fn is_whole_of(toks: &[Tok], part: &Quantity, q: &Quantity) -> bool {
 #[inline]
 fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
     // A word starts with a letter or a digit, so digits (`2,840`, ranges)
-    // start with one; number words are classed; "twenty-five" holds a hyphen.
+    // start with one; number words are classed; "twenty-five" is marked as
+    // joined by a hyphen.
     t.word
         && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
             || t.is(class::NUMBER)
             || r.vague.may_start(t)
-            || t.low.bytes().any(|b| b == b'-'))
+            || t.hyphen)
 }
 
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
