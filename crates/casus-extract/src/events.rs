@@ -511,8 +511,9 @@ pub(crate) fn code_events_with(
     let mut seen = Seen::new(doc);
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
-    // Whom "both sides" means.
-    let sides = main_sides(mentions);
+    // Whom "both sides" means: counted the first time a sentence says it
+    // (most documents never do).
+    let mut sides: Option<Vec<&Mention>> = None;
     let mut last_line_end = 0usize;
     let doc_year: Option<i32> = doc
         .doc_date
@@ -1185,13 +1186,13 @@ pub(crate) fn code_events_with(
                         rule.push_str("coordination");
                     }
                 }
-                if actor_ms.is_empty()
-                    && sides.len() == 2
-                    && both_sides_subject(toks, cstart, f.first)
-                {
-                    actor_ms = sides.clone();
-                    both_sides = true;
-                    rule.push_str("both-sides");
+                if actor_ms.is_empty() && both_sides_subject(toks, cstart, f.first) {
+                    let sides = sides.get_or_insert_with(|| main_sides(mentions));
+                    if sides.len() == 2 {
+                        actor_ms = sides.clone();
+                        both_sides = true;
+                        rule.push_str("both-sides");
+                    }
                 }
                 if actor_ms.is_empty() && !memory.is_empty() {
                     actor_ms = memory.clone();
