@@ -40,7 +40,7 @@ pub fn normed(w: &str) -> Cow<'_, str> {
         _ => return Cow::Borrowed(w),
     };
     for &(a, b) in suffixes {
-        if let Some(stem) = w.strip_suffix(a) {
+        if let Some(stem) = strip_suffix(w, a) {
             if stem.len() >= 3 {
                 let mut s = String::with_capacity(stem.len() + b.len());
                 s.push_str(stem);
@@ -50,6 +50,23 @@ pub fn normed(w: &str) -> Cow<'_, str> {
         }
     }
     Cow::Borrowed(w)
+}
+
+/// `w` without the suffix `a`, when it ends so: [`str::strip_suffix`]
+/// without the call to `memcmp` that costs more than these few bytes.
+#[inline]
+fn strip_suffix<'w>(w: &'w str, a: &str) -> Option<&'w str> {
+    let cut = w.len().checked_sub(a.len())?;
+    let tail = w.as_bytes().get(cut..)?;
+    (tail.iter().zip(a.as_bytes()).all(|(x, y)| x == y) && w.is_char_boundary(cut))
+        .then(|| &w[..cut])
+}
+
+/// Whether two short words are the same: `==` without the call to
+/// `memcmp` that costs more than these few bytes.
+#[inline]
+pub(crate) fn same_word(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// The lookup key of a token or lexicon word: a hash of its [`normed`]
