@@ -411,11 +411,9 @@ pub(crate) fn extract_claims_with(
         let sentence_timexes = doc.timexes[lo..].iter().take_while(|t| t.start < end);
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
-        while i < toks.len() {
-            if !may_start_quantity(r, &toks[i]) {
-                i += 1;
-                continue;
-            }
+        // To the next token that may start one, in a tight loop.
+        while let Some(k) = toks[i..].iter().position(|t| may_start_quantity(r, t)) {
+            i += k;
             let in_timex = sentence_timexes
                 .clone()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);

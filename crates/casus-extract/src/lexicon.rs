@@ -407,9 +407,14 @@ impl<T> PhraseSet<T> {
             // million in aid"); quotation marks are none.
             let mut k = at;
             let mut words = 0;
+            // A plain word after the gap is tried only where a token may
+            // match it: most places are turned away by key, without a call.
+            let plain_next = p.words.get(w + 1).is_some_and(|n| n != "*");
             while words <= 4 {
-                if let Some(end) = self.match_from(toks, e, k, w + 1) {
-                    return Some(end);
+                if !plain_next || self.may_match(toks, e, k, w + 1) {
+                    if let Some(end) = self.match_from(toks, e, k, w + 1) {
+                        return Some(end);
+                    }
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
@@ -429,19 +434,26 @@ impl<T> PhraseSet<T> {
             }
             return None;
         }
-        let t = toks.get(at)?;
-        if !t.word {
+        if !self.may_match(toks, e, at, w) {
             return None;
         }
-        if w > 0 && !self.follow_keys[e][w].contains(&t.key) {
-            return None;
-        }
+        let t = &toks[at];
         let inflected_only = w == 0 && p.inflected_only;
         if self.forms.is_form(&t.low, word, inflected_only) {
             self.match_from(toks, e, at + 1, w + 1)
         } else {
             None
         }
+    }
+
+    /// Whether the token at `at` may match word `w` (not `*`) of entry
+    /// `e`: false for a missing token, punctuation, and, after the first
+    /// word, a token whose key is none of the word's forms; true leaves it
+    /// to [`Forms::is_form`].
+    #[inline]
+    fn may_match(&self, toks: &[Tok], e: usize, at: usize, w: usize) -> bool {
+        toks.get(at)
+            .is_some_and(|t| t.word && (w == 0 || self.follow_keys[e][w].contains(&t.key)))
     }
 
     /// Whether a phrase of the set may start at the token `t`: false for
