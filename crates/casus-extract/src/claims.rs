@@ -72,6 +72,23 @@ fn parse_digits(s: &str) -> Option<f64> {
     {
         return None;
     }
+    // Whole numbers, most of them, are summed without a copy; below 2^53
+    // every whole number is an exact `f64`, the value `parse` would give.
+    if !s.contains('.') {
+        let mut digits = 0;
+        let mut v = 0u64;
+        for b in s.bytes().filter(u8::is_ascii_digit) {
+            digits += 1;
+            if digits > 15 {
+                break;
+            }
+            v = v * 10 + u64::from(b - b'0');
+        }
+        if digits <= 15 {
+            let v = v as f64;
+            return (digits > 0 && v < 1e13).then_some(v);
+        }
+    }
     let c: String = s.chars().filter(|&c| c != ',').collect();
     if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || c.starts_with('.') {
         return None;
@@ -135,6 +152,22 @@ fn is_whole_of(toks: &[Tok], part: &Quantity, q: &Quantity) -> bool {
         && between
             .last()
             .is_some_and(|t| t.is(class::DETERMINER) || t.low == "'s")
+}
+
+/// Whether a quantity may start at the token `t`: a cheap test, true for
+/// every token [`parse_quantity`] accepts, that turns away most words (no
+/// digit, no number word, no hyphen, no vague word) before the sentence's
+/// dates are looked at and the number parsers run.
+#[inline]
+fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
+    // A word starts with a letter or a digit, so digits (`2,840`, ranges)
+    // start with one; number words are classed; "twenty-five" is marked as
+    // joined by a hyphen.
+    t.word
+        && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            || t.is(class::NUMBER)
+            || r.vague.may_start(t)
+            || t.hyphen)
 }
 
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
@@ -378,7 +411,9 @@ pub(crate) fn extract_claims_with(
         let sentence_timexes = doc.timexes[lo..].iter().take_while(|t| t.start < end);
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
-        while i < toks.len() {
+        // To the next token that may start one, in a tight loop.
+        while let Some(k) = toks[i..].iter().position(|t| may_start_quantity(r, t)) {
+            i += k;
             let in_timex = sentence_timexes
                 .clone()
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
@@ -1222,5 +1257,61 @@ mod tests {
             ("killed", "military"),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn the_quick_test_passes_every_quantity() {
+        let text = "Dozens of people, 2,840 troops, 300,000-500,000 refugees, twenty-five \
+                    tanks, an Armenian soldier, more than 100, 60+, 2.5 million, hundreds, \
+                    three to five, between 4 and 9, T-72, ten out of its 40 tanks, a few.";
+        let r = crate::rules::Rules::embedded();
+        let lowered = text.to_ascii_lowercase();
+        let sentences = crate::testutil::sentences(text);
+        let doc = crate::DocInput {
+            name: "t",
+            text,
+            sentences: &sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        };
+        let toks = crate::sentence_tokens(&r, &doc, &lowered);
+        let toks = &toks[0];
+        let mut found = 0;
+        for (i, t) in toks.iter().enumerate() {
+            if super::parse_quantity(&r, toks, text, i).is_some() {
+                found += 1;
+                assert!(super::may_start_quantity(&r, t), "{}", t.low);
+            }
+        }
+        assert!(found >= 12, "{found}");
+    }
+
+    #[test]
+    fn whole_numbers_parse_as_the_float_parser_reads_them() {
+        for s in [
+            "0",
+            "7",
+            "007",
+            "2,840",
+            "300,000",
+            "1,2,3",
+            "999999999999",
+            "9999999999999",
+            "123456789012345",
+            "1234567890123456",
+            ",5",
+            ",",
+            "2.5",
+            "1.2.3",
+            "60",
+        ] {
+            let slow = s
+                .replace(',', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|v| !s.replace(',', "").starts_with('.') && *v < 1e13);
+            assert_eq!(super::parse_digits(s), slow, "{s}");
+        }
     }
 }

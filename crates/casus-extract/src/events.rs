@@ -63,8 +63,8 @@ use casus_entities::Mention;
 use casus_segment::SentenceKind;
 
 use crate::rules::{class, Rules};
-use crate::text::{tok_at_or_after, Tok};
-use crate::{is_actor, owner_id, Actor, DocInput, Event, Place};
+use crate::text::Tok;
+use crate::{is_actor, owner_id, owner_of, Actor, DocInput, Event, Place};
 
 /// A mention placed on the tokens of a sentence.
 #[derive(Debug, Clone, Copy)]
@@ -83,8 +83,25 @@ pub(crate) fn place_mentions<'a>(
     from: usize,
     to: usize,
 ) -> Vec<Placed<'a>> {
-    let lo = mentions.partition_point(|m| m.start < from);
     let mut out = Vec::new();
+    place_mentions_into(mentions, toks, from, to, &mut out);
+    out
+}
+
+/// [`place_mentions`] into `out` (cleared first): the coder reuses one
+/// vector for every sentence.
+pub(crate) fn place_mentions_into<'a>(
+    mentions: &[&'a Mention],
+    toks: &[Tok],
+    from: usize,
+    to: usize,
+    out: &mut Vec<Placed<'a>>,
+) {
+    out.clear();
+    let lo = mentions.partition_point(|m| m.start < from);
+    // Mentions come by start, so the first token at or after each start
+    // only moves right: one walk over the tokens for all of them.
+    let mut at = 0;
     for &m in &mentions[lo..] {
         if m.start >= to {
             break;
@@ -92,7 +109,10 @@ pub(crate) fn place_mentions<'a>(
         if m.end > to {
             continue;
         }
-        let first = tok_at_or_after(toks, m.start).min(toks.len());
+        while at < toks.len() && toks[at].start < m.start {
+            at += 1;
+        }
+        let first = at;
         // A mention that starts inside a token ("Azerbaijani-backed") takes that token.
         let first = if first > 0 && toks[first - 1].end > m.start {
             first - 1
@@ -107,7 +127,6 @@ pub(crate) fn place_mentions<'a>(
             out.push(Placed { m, first, last });
         }
     }
-    out
 }
 
 /// The reporting verbs ("said", "states", "reported") of `toks[from..to]`,
@@ -477,10 +496,10 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
 
 /// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
 /// and the tokens of every sentence of `doc`.
-pub(crate) fn code_events_with<'m>(
+pub(crate) fn code_events_with(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&'m Mention],
+    mentions: &[&Mention],
     unattributed: bool,
     sent_toks: &crate::SentenceTokens,
 ) -> Vec<Event> {
@@ -489,16 +508,23 @@ pub(crate) fn code_events_with<'m>(
     // vector one doubling at a time copies them again and again.
     let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
-    let mut seen: FxHashSet<(usize, usize, String, &'m str, &'m str)> = FxHashSet::default();
+    let mut seen = Seen::new(doc);
     // The last subject group of the paragraph, for anaphora.
     let mut memory: Vec<&Mention> = Vec::new();
-    // Whom "both sides" means.
-    let sides = main_sides(mentions);
+    // Whom "both sides" means: counted the first time a sentence says it
+    // (most documents never do).
+    let mut sides: Option<Vec<&Mention>> = None;
     let mut last_line_end = 0usize;
     let doc_year: Option<i32> = doc
         .doc_date
         .and_then(|d| d.get(..4))
         .and_then(|y| y.parse().ok());
+    // Per sentence, reused: its mentions placed on its tokens, whether each
+    // token is inside one, and the triggers kept.
+    let mut ms: Vec<Placed> = Vec::new();
+    let mut inside: Vec<bool> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
+    let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -520,18 +546,22 @@ pub(crate) fn code_events_with<'m>(
         if toks.is_empty() {
             continue;
         }
-        let ms = place_mentions(mentions, toks, start, end);
+        place_mentions_into(mentions, toks, start, end, &mut ms);
+        let ms = &ms[..];
         // Asked for every token: marked once.
-        let mut inside = vec![false; toks.len()];
-        for p in &ms {
+        inside.clear();
+        inside.resize(toks.len(), false);
+        for p in ms {
             inside[p.first.min(toks.len())..p.last.min(toks.len())].fill(true);
         }
         let in_mention = |i: usize| inside[i];
         // 1. Triggers, minus those that are the content of another.
-        let mut found: Vec<Found> = Vec::new();
+        found.clear();
         // A trigger does not start inside a name ("Azerbaijani drones struck"
         // is "struck", not "drones struck" skipped as part of the name).
-        for h in r.triggers.find_all_except(toks, 0, toks.len(), in_mention) {
+        r.triggers
+            .find_all_except_into(toks, 0, toks.len(), in_mention, &mut hits);
+        for h in &hits {
             let t = r.triggers.get(h.entry);
             if !t.only_after.is_empty() && !word_before_in_clause(toks, h.first, &t.only_after) {
                 continue;
@@ -711,7 +741,7 @@ pub(crate) fn code_events_with<'m>(
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(toks, f.first);
-            let date = crate::fact_date(r, doc, start, toks[f.first].start, end);
+            let mut date = crate::fact_date(r, doc, start, toks[f.first].start, end);
             let cend = clause_end(toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
@@ -775,7 +805,7 @@ pub(crate) fn code_events_with<'m>(
             // phrase; "the co-chairs of the Group, France and the U.S." an apposition
             // whose head is dropped.
             let subject_list = |i: usize| -> Option<Vec<usize>> {
-                let list = list_of(toks, &ms, i, true, false);
+                let list = list_of(toks, ms, i, true, false);
                 let head = list[0];
                 let free = !in_pp(toks, &ms[head])
                     || prev_content(toks, ms[head].first)
@@ -794,7 +824,7 @@ pub(crate) fn code_events_with<'m>(
             };
             // An apposition between the subject and its verb ("Pakistan, a key
             // U.S. ally in the war, has refused") names no subject.
-            let apposition = appositive_before(toks, &ms, cstart, f.first);
+            let apposition = appositive_before(toks, ms, cstart, f.first);
             let left_subject = || -> Option<Vec<usize>> {
                 ms.iter()
                     .enumerate()
@@ -838,7 +868,7 @@ pub(crate) fn code_events_with<'m>(
                 && prev_at >= cstart;
             if t.actor_after {
                 if let Some(a) = after(f.last, cend, true) {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("actor-after");
                 }
                 if let Some(l) = left_subject() {
@@ -861,7 +891,7 @@ pub(crate) fn code_events_with<'m>(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 }) {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("passive-by");
                 } else {
                     rule.push_str("passive");
@@ -942,7 +972,7 @@ pub(crate) fn code_events_with<'m>(
                                 && !w.ends_with("ed")))
                 });
                 if let Some(a) = by_agent {
-                    actors = list_of(toks, &ms, a, false, true);
+                    actors = list_of(toks, ms, a, false, true);
                     rule.push_str("noun-by");
                 } else if let Some(d) = demonym {
                     actors = vec![d];
@@ -954,18 +984,18 @@ pub(crate) fn code_events_with<'m>(
                     .flatten()
                 {
                     // "the United States calling for": a participle's subject is the phrase before it.
-                    actors = list_of(toks, &ms, np, true, false);
+                    actors = list_of(toks, ms, np, true, false);
                     rule.push_str("participle");
                 } else if let Some(a) = antecedent(
                     toks,
-                    &ms,
+                    ms,
                     cstart.max(if coordinated { prev_at } else { 0 }),
                     f.first,
                 ) {
                     // "Aliyev, who is also the Chairman of NAM, thanked", "the Turks, who
                     // have stepped in and provided": the relative clause's antecedent
                     // (when the clause opened after the previous trigger).
-                    actors = list_of(toks, &ms, a, true, false);
+                    actors = list_of(toks, ms, a, true, false);
                     rule.push_str("relative");
                 } else if coordinated {
                     actors = prev_subject.clone().unwrap_or_default();
@@ -974,9 +1004,9 @@ pub(crate) fn code_events_with<'m>(
                     // A pronoun inside a sentence that already has a subject stands for it
                     // ("Hungary stated that it backed ..., adding it supports ...").
                     let pronoun = l.len() == 1
-                        && matches!(
-                            ms[l[0]].m.text.to_lowercase().as_str(),
-                            "it" | "he" | "she" | "they" | "its" | "his" | "her" | "their"
+                        && is_one_of(
+                            &ms[l[0]].m.text,
+                            &["it", "he", "she", "they", "its", "his", "her", "their"],
                         );
                     match (&prev_subject, pronoun) {
                         (Some(ps), true) if !ps.is_empty() => {
@@ -1018,7 +1048,7 @@ pub(crate) fn code_events_with<'m>(
                                     && is_actor(p.m)
                                     && !in_pp(toks, p)
                             }) {
-                                actors = list_of(toks, &ms, a, false, true);
+                                actors = list_of(toks, ms, a, false, true);
                                 rule.push_str("main-clause");
                             }
                         }
@@ -1034,12 +1064,8 @@ pub(crate) fn code_events_with<'m>(
                 // A subject pronoun is no object: it opens a clause of its own
                 // ("launched what it called an operation against X": X is;
                 // "declined to say whether she had").
-                let subject_pronoun = |i: usize| {
-                    matches!(
-                        ms[i].m.text.to_lowercase().as_str(),
-                        "it" | "he" | "she" | "they" | "we"
-                    )
-                };
+                let subject_pronoun =
+                    |i: usize| is_one_of(&ms[i].m.text, &["it", "he", "she", "they", "we"]);
                 let object = after(from, limit, false).and_then(|rc| {
                     if subject_pronoun(rc) {
                         after(ms[rc].last, limit, false).filter(|&o| !subject_pronoun(o))
@@ -1049,7 +1075,7 @@ pub(crate) fn code_events_with<'m>(
                 });
                 if let Some(rc) = object {
                     if !actors.contains(&rc) {
-                        recipients = list_of(toks, &ms, rc, false, true);
+                        recipients = list_of(toks, ms, rc, false, true);
                     }
                 }
                 if t.speaker_acts {
@@ -1058,7 +1084,7 @@ pub(crate) fn code_events_with<'m>(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker = reporting_verbs(r, toks, &ms, 0, f.first)
+                    let speaker = reporting_verbs(r, toks, ms, 0, f.first)
                         .into_iter()
                         .find_map(|h| {
                             ms.iter()
@@ -1076,7 +1102,7 @@ pub(crate) fn code_events_with<'m>(
                         });
                     if let Some(sp) = speaker {
                         recipients = std::mem::take(&mut actors);
-                        actors = list_of(toks, &ms, sp, true, false);
+                        actors = list_of(toks, ms, sp, true, false);
                         rule.clear();
                         rule.push_str("speaker");
                     }
@@ -1128,14 +1154,14 @@ pub(crate) fn code_events_with<'m>(
                             .iter()
                             .rposition(|p| p.last == k && is_actor(p.m) && !in_pp(toks, p))
                         {
-                            extra.extend(list_of(toks, &ms, b, true, false));
+                            extra.extend(list_of(toks, ms, b, true, false));
                         }
                     }
                     if let Some(a) = ms
                         .iter()
                         .position(|p| p.first >= k + 2 && p.first <= k + 4 && is_actor(p.m))
                     {
-                        extra.extend(list_of(toks, &ms, a, false, true));
+                        extra.extend(list_of(toks, ms, a, false, true));
                     }
                 }
                 if !extra.is_empty() {
@@ -1160,13 +1186,13 @@ pub(crate) fn code_events_with<'m>(
                         rule.push_str("coordination");
                     }
                 }
-                if actor_ms.is_empty()
-                    && sides.len() == 2
-                    && both_sides_subject(toks, cstart, f.first)
-                {
-                    actor_ms = sides.clone();
-                    both_sides = true;
-                    rule.push_str("both-sides");
+                if actor_ms.is_empty() && both_sides_subject(toks, cstart, f.first) {
+                    let sides = sides.get_or_insert_with(|| main_sides(mentions));
+                    if sides.len() == 2 {
+                        actor_ms = sides.clone();
+                        both_sides = true;
+                        rule.push_str("both-sides");
+                    }
                 }
                 if actor_ms.is_empty() && !memory.is_empty() {
                     actor_ms = memory.clone();
@@ -1187,7 +1213,7 @@ pub(crate) fn code_events_with<'m>(
                 if own && toks.get(ms[r0].last).is_some_and(|x| x.low == "'s") {
                     let lim = limit.max(ms[r0].last);
                     recipients = after(ms[r0].last + 1, lim, false)
-                        .map(|i| list_of(toks, &ms, i, false, true))
+                        .map(|i| list_of(toks, ms, i, false, true))
                         .unwrap_or_default();
                 }
             }
@@ -1198,7 +1224,7 @@ pub(crate) fn code_events_with<'m>(
                     ms.iter()
                         .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
                 })
-                .map(|i| list_of(toks, &ms, i, false, true))
+                .map(|i| list_of(toks, ms, i, false, true))
                 .unwrap_or_default();
             if t.mode.as_deref() == Some("mediate")
                 && recipients.is_empty()
@@ -1253,14 +1279,14 @@ pub(crate) fn code_events_with<'m>(
                     .or(mode);
             }
             let mut aux = aux_of(toks, cstart, f.first);
-            let mut kind = t.kind.clone();
+            let mut kind = t.kind.as_str();
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
             let party = actor_ms
                 .iter()
-                .any(|m| r.adversaries.contains_key(&owner_id(r, m)));
+                .any(|m| r.adversaries.contains_key(owner_of(r, m)));
             if kind == "REQUEST" && stop_fighting && party && recipients.is_empty() {
-                kind = "AGREE".into();
+                kind = "AGREE";
                 mode = None;
                 rule.push_str("+party->AGREE");
             }
@@ -1293,11 +1319,11 @@ pub(crate) fn code_events_with<'m>(
                     .iter()
                     .any(|t| t.low == "unless");
                 let cooperative = matches!(
-                    kind.as_str(),
+                    kind,
                     "AID" | "SUPPORT" | "CONSULT" | "COOPERATE" | "CONCEDE" | "RETREAT"
                 );
-                let hostile = matches!(kind.as_str(), "PROTEST" | "ASSAULT" | "COERCE")
-                    || (conditional && matches!(kind.as_str(), "SANCTION" | "MOBILIZE"));
+                let hostile = matches!(kind, "PROTEST" | "ASSAULT" | "COERCE")
+                    || (conditional && matches!(kind, "SANCTION" | "MOBILIZE"));
                 let new = if cooperative && negated {
                     Some("REJECT")
                 } else if (cooperative && conditional) || hostile {
@@ -1308,8 +1334,9 @@ pub(crate) fn code_events_with<'m>(
                     None
                 };
                 if let Some(n) = new {
-                    rule.push_str(&format!("+future->{n}"));
-                    kind = n.to_string();
+                    rule.push_str("+future->");
+                    rule.push_str(n);
+                    kind = n;
                     mode = None;
                 }
             }
@@ -1326,7 +1353,7 @@ pub(crate) fn code_events_with<'m>(
             // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
-                for h in reporting_verbs(r, toks, &ms, cstart, f.first) {
+                for h in reporting_verbs(r, toks, ms, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
                         p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(toks, p)
                     }) {
@@ -1335,22 +1362,23 @@ pub(crate) fn code_events_with<'m>(
                 }
             }
             if claimed_by.is_none() {
-                claimed_by = trailing_reporter(r, toks, &ms, f.last);
+                claimed_by = trailing_reporter(r, toks, ms, f.last);
             }
-            let trigger = text
+            let mut trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
                 .unwrap_or("")
                 .to_string();
-            let rule = format!(
-                "{}:{}{}",
-                t.phrase,
+            let mut rule = [
+                t.phrase.as_str(),
+                ":",
                 if rule.is_empty() { "no-actor" } else { &rule },
                 if recipient_ms.is_empty() {
                     ""
                 } else {
                     "+recipient"
-                }
-            );
+                },
+            ]
+            .concat();
             let mut actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
                 vec![None]
             } else {
@@ -1401,10 +1429,11 @@ pub(crate) fn code_events_with<'m>(
                     pairs.push((*a, *rc));
                 }
             }
-            let recipient_list_len = recipient_list.len();
+            let several_recipients = recipient_list.len() > 1;
+            // The last pair takes the trigger's values; those before it, copies.
+            let last = pairs.len().saturating_sub(1);
             {
-                for (a, rc) in pairs.iter().copied() {
-                    let recipient_list = vec![(); recipient_list_len];
+                for (pi, (a, rc)) in pairs.iter().copied().enumerate() {
                     let (aid, rid) = (
                         a.map_or("", |m| m.entity.id.as_str()),
                         rc.map_or("", |m| m.entity.id.as_str()),
@@ -1413,31 +1442,32 @@ pub(crate) fn code_events_with<'m>(
                         continue;
                     }
                     let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id))
-                        && recipient_list.len() > 1
+                        && several_recipients
                     {
                         continue;
                     } else {
                         rc
                     };
-                    if !seen.insert((start, f.first, kind.clone(), aid, rid)) {
+                    if !seen.first_time(start, f.first, kind, aid, rid) {
                         continue;
                     }
                     let claimed = claimed_by
                         .clone()
-                        .filter(|c| a.map(|m| owner_id(r, m)).as_ref() != Some(c));
+                        .filter(|c| a.map(|m| owner_of(r, m)) != Some(c.as_str()));
+                    let is_last = pi == last;
                     out.push(Event {
                         start,
                         end,
-                        kind: kind.clone(),
-                        mode: mode.clone(),
+                        kind: kind.to_owned(),
+                        mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
-                        recipient: rc.map(|m| community_actor(r, toks, &ms, m)),
-                        date: date.clone(),
+                        recipient: rc.map(|m| community_actor(r, toks, ms, m)),
+                        date: take_last(&mut date, is_last),
                         location: location.clone(),
-                        aux: aux.clone(),
+                        aux: take_last(&mut aux, is_last),
                         claimed_by: claimed,
-                        trigger: trigger.clone(),
-                        rule: rule.clone(),
+                        trigger: take_last(&mut trigger, is_last),
+                        rule: take_last(&mut rule, is_last),
                     });
                 }
             }
@@ -1454,6 +1484,75 @@ pub(crate) fn code_events_with<'m>(
         }
     }
     out
+}
+
+/// The events a document has coded, told apart by (sentence start, trigger,
+/// type, actor id, recipient id).
+enum Seen<'a> {
+    /// The sentences start in order, as a segmenter gives them: two events
+    /// are the same only if they share a trigger, so the events of the
+    /// trigger at hand are all there is to compare with (few, no hashing).
+    Ordered {
+        at: (usize, usize),
+        events: Vec<(&'a str, &'a str, &'a str)>,
+    },
+    /// Sentences out of order: every event of the document.
+    Any(FxHashSet<(usize, usize, &'a str, &'a str, &'a str)>),
+}
+
+impl<'a> Seen<'a> {
+    fn new(doc: &DocInput) -> Seen<'a> {
+        // Triggers of one sentence start at distinct tokens, so a
+        // (start, trigger) pair comes back only with a sentence that starts
+        // where an earlier one did.
+        let len = doc.text.len();
+        let mut starts = doc
+            .sentences
+            .iter()
+            .map(|s| (s.start.min(len), s.end.min(len)))
+            .filter(|(start, end)| start < end)
+            .map(|(start, _)| start);
+        let mut prev = starts.next();
+        let ordered = starts.all(|s| {
+            let up = prev.is_some_and(|p| p < s);
+            prev = Some(s);
+            up
+        });
+        if ordered {
+            Seen::Ordered {
+                at: (usize::MAX, usize::MAX),
+                events: Vec::new(),
+            }
+        } else {
+            Seen::Any(FxHashSet::default())
+        }
+    }
+
+    /// Whether the event is new (and notes it).
+    fn first_time(
+        &mut self,
+        start: usize,
+        trigger: usize,
+        kind: &'a str,
+        actor: &'a str,
+        recipient: &'a str,
+    ) -> bool {
+        match self {
+            Seen::Ordered { at, events } => {
+                if *at != (start, trigger) {
+                    *at = (start, trigger);
+                    events.clear();
+                }
+                let e = (kind, actor, recipient);
+                let new = !events.contains(&e);
+                if new {
+                    events.push(e);
+                }
+                new
+            }
+            Seen::Any(set) => set.insert((start, trigger, kind, actor, recipient)),
+        }
+    }
 }
 
 /// "three servicemen were killed … in an Armenian attack": an agentless
@@ -1568,10 +1667,10 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor
     let people = (p.first..(p.last + 2).min(toks.len()))
         .take_while(|&k| k < p.last || !toks[k].is(class::PREPOSITION))
         .any(|k| toks[k].is(class::PEOPLE_NOUN));
-    let state = owner_id(r, m);
+    let state = owner_of(r, m);
     if people {
-        if let Some(c) = r.community_of.get(&state) {
-            a.country = Some(state.clone());
+        if let Some(c) = r.community_of.get(state) {
+            a.country = Some(state.to_owned());
             a.id = c.clone();
             a.sector = Some("CVL".into());
         }
@@ -1587,12 +1686,77 @@ fn nominal(toks: &[Tok], noun: bool, first: usize) -> bool {
         .any(|k| toks[k].is(class::DETERMINER) || toks[k].low == "'s")
 }
 
+/// `v` itself for its last use (`last`), else a copy of it: the last event
+/// of a trigger takes the trigger's values, the ones before it copies.
+fn take_last<T: Clone + Default>(v: &mut T, last: bool) -> T {
+    if last {
+        std::mem::take(v)
+    } else {
+        v.clone()
+    }
+}
+
+/// Whether `text`, lower-cased, is one of `words` (lower-case ASCII words
+/// without a `k`: no other character lower-cases into their letters, so
+/// ignoring ASCII case is the same test, and no copy is made).
+fn is_one_of(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.eq_ignore_ascii_case(w))
+}
+
 /// Mentions with distinct ids, in order.
-fn dedup(v: Vec<&Mention>) -> Vec<&Mention> {
-    let mut ids: FxHashSet<&str> = FxHashSet::default();
-    v.into_iter()
-        .filter(|m| ids.insert(m.entity.id.as_str()))
-        .collect()
+fn dedup(mut v: Vec<&Mention>) -> Vec<&Mention> {
+    // Lists are short: a scan of the ones kept beats a hash set.
+    let mut kept = 0;
+    for i in 0..v.len() {
+        let m = v[i];
+        if !v[..kept].iter().any(|k| k.entity.id == m.entity.id) {
+            v[kept] = m;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+    v
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::Seen;
+    use casus_segment::{Sentence, SentenceKind};
+
+    fn doc_seen(spans: &[(usize, usize)]) -> Seen<'static> {
+        let sentences: Vec<Sentence> = spans
+            .iter()
+            .map(|&(start, end)| Sentence {
+                start,
+                end,
+                kind: SentenceKind::Text,
+            })
+            .collect();
+        Seen::new(&crate::DocInput {
+            name: "t",
+            text: "0123456789 0123456789",
+            sentences: &sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        })
+    }
+
+    #[test]
+    fn an_event_counts_once_in_order_or_not() {
+        let ordered = doc_seen(&[(0, 5), (6, 9), (9, 9), (10, 20)]);
+        assert!(matches!(ordered, Seen::Ordered { .. }));
+        let unordered = doc_seen(&[(10, 20), (0, 5)]);
+        assert!(matches!(unordered, Seen::Any(_)));
+        for mut seen in [ordered, unordered] {
+            assert!(seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(!seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(seen.first_time(0, 1, "AID", "ARM", "AZE"));
+            assert!(!seen.first_time(0, 1, "AID", "ARM", ""));
+            assert!(seen.first_time(0, 2, "AID", "ARM", ""));
+            assert!(seen.first_time(10, 2, "AID", "ARM", ""));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn normed(w: &str) -> Cow<'_, str> {
         _ => return Cow::Borrowed(w),
     };
     for &(a, b) in suffixes {
-        if let Some(stem) = w.strip_suffix(a) {
+        if let Some(stem) = strip_suffix(w, a) {
             if stem.len() >= 3 {
                 let mut s = String::with_capacity(stem.len() + b.len());
                 s.push_str(stem);
@@ -52,13 +52,36 @@ pub fn normed(w: &str) -> Cow<'_, str> {
     Cow::Borrowed(w)
 }
 
+/// `w` without the suffix `a`, when it ends so: [`str::strip_suffix`]
+/// without the call to `memcmp` that costs more than these few bytes.
+#[inline]
+fn strip_suffix<'w>(w: &'w str, a: &str) -> Option<&'w str> {
+    let cut = w.len().checked_sub(a.len())?;
+    let tail = w.as_bytes().get(cut..)?;
+    (tail.iter().zip(a.as_bytes()).all(|(x, y)| x == y) && w.is_char_boundary(cut))
+        .then(|| &w[..cut])
+}
+
+/// Whether two short words are the same: `==` without the call to
+/// `memcmp` that costs more than these few bytes.
+#[inline]
+pub(crate) fn same_word(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// The lookup key of a token or lexicon word: a hash of its [`normed`]
 /// form. Distinct words may share a key; every lookup by key is confirmed
 /// on the words themselves.
 #[inline]
 pub fn word_key(w: &str) -> u64 {
+    hash_str(normed(w).as_ref())
+}
+
+/// The hash behind [`word_key`], of a word already normalised.
+#[inline]
+fn hash_str(n: &str) -> u64 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(normed(w).as_ref())
+    rustc_hash::FxBuildHasher.hash_one(n)
 }
 
 fn is_vowel(c: char) -> bool {
@@ -210,15 +233,62 @@ pub struct PhraseSet<T> {
     entries: Vec<(Phrase, T)>,
     /// [`word_key`] of a normalised token → the entries to try at it, in
     /// the order of its lemmas ([`Forms::lemmas`]) then of the entries: one
-    /// lookup per token. Words that share a key share a list; the first
-    /// word of every entry is still matched against the token, so an entry
-    /// of another word never fires.
-    starts: FxHashMap<u64, Vec<usize>>,
+    /// lookup per token. Words that share a key share the key's lists, one
+    /// per word; the first word of an entry is still matched against the
+    /// token, so an entry of another word never fires.
+    starts: FxHashMap<u64, Vec<Starts>>,
     /// The keys of `starts`, as a filter: most tokens start no phrase of
     /// a set, and most of those are turned away here without a lookup.
     start_keys: KeyFilter,
+    /// By entry, by word: the [`word_key`]s of the tokens that may match
+    /// the word (those of its lemma and of every form of it; none for `*`
+    /// and the first word). A token whose key is not among them is no form
+    /// of the word, and [`Forms::is_form`] need not be asked: most words
+    /// after a phrase's first one are turned away so.
+    follow_keys: Vec<Vec<Box<[u64]>>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
+}
+
+/// [`PhraseSet::follow_keys`] of `items`, whose words `forms` knows.
+fn follow_keys<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Vec<Box<[u64]>>> {
+    // A token is a form of a lemma when it is the lemma once normalised,
+    // or one of the lemma's forms ([`Forms::is_form`]).
+    let mut of_lemma: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
+    for (form, lemmas) in &forms.map {
+        for l in lemmas {
+            of_lemma.entry(l).or_default().push(hash_str(form));
+        }
+    }
+    items
+        .iter()
+        .map(|(p, _)| {
+            p.words
+                .iter()
+                .enumerate()
+                .map(|(w, word)| {
+                    if w == 0 || word == "*" {
+                        return Box::default();
+                    }
+                    let mut keys = vec![hash_str(word)];
+                    keys.extend(of_lemma.get(word.as_str()).into_iter().flatten());
+                    keys.sort_unstable();
+                    keys.dedup();
+                    keys.into_boxed_slice()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The entries of a [`PhraseSet`] that may start at a normalised token
+/// `form`: those whose first word is the form itself or one of its lemmas.
+#[derive(Debug, Clone)]
+struct Starts {
+    form: String,
+    /// Entry, and whether its first word is `form` itself (which an
+    /// inflected-only entry refuses).
+    entries: Vec<(usize, bool)>,
 }
 
 /// A set of [`word_key`]s that may answer "maybe" for a key it lacks but
@@ -281,7 +351,7 @@ impl<T> PhraseSet<T> {
                 by_first.entry(f.clone()).or_default().push(i);
             }
         }
-        let mut starts: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut starts: FxHashMap<u64, Vec<Starts>> = FxHashMap::default();
         let mut done: std::collections::HashSet<&str> = Default::default();
         for n in forms.map.keys().chain(by_first.keys()) {
             if !done.insert(n.as_str()) {
@@ -294,10 +364,18 @@ impl<T> PhraseSet<T> {
                 }
             }
             if !v.is_empty() {
-                starts.entry(word_key(n)).or_default().extend(v);
+                let entries = v
+                    .into_iter()
+                    .map(|i| (i, items[i].0.words[0] == *n))
+                    .collect();
+                starts.entry(word_key(n)).or_default().push(Starts {
+                    form: n.clone(),
+                    entries,
+                });
             }
         }
         PhraseSet {
+            follow_keys: follow_keys(&items, &forms),
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
             starts,
@@ -315,7 +393,10 @@ impl<T> PhraseSet<T> {
         &self.entries[i].0
     }
 
-    fn match_from(&self, toks: &[Tok], p: &Phrase, at: usize, w: usize) -> Option<usize> {
+    /// Where entry `e` ends when its words from `w` on match the tokens
+    /// from `at` on.
+    fn match_from(&self, toks: &[Tok], e: usize, at: usize, w: usize) -> Option<usize> {
+        let p = &self.entries[e].0;
         if w == p.words.len() {
             return Some(at);
         }
@@ -326,9 +407,14 @@ impl<T> PhraseSet<T> {
             // million in aid"); quotation marks are none.
             let mut k = at;
             let mut words = 0;
+            // A plain word after the gap is tried only where a token may
+            // match it: most places are turned away by key, without a call.
+            let plain_next = p.words.get(w + 1).is_some_and(|n| n != "*");
             while words <= 4 {
-                if let Some(e) = self.match_from(toks, p, k, w + 1) {
-                    return Some(e);
+                if !plain_next || self.may_match(toks, e, k, w + 1) {
+                    if let Some(end) = self.match_from(toks, e, k, w + 1) {
+                        return Some(end);
+                    }
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
@@ -348,53 +434,79 @@ impl<T> PhraseSet<T> {
             }
             return None;
         }
-        let t = toks.get(at)?;
-        if !t.word {
+        if !self.may_match(toks, e, at, w) {
             return None;
         }
+        let t = &toks[at];
         let inflected_only = w == 0 && p.inflected_only;
         if self.forms.is_form(&t.low, word, inflected_only) {
-            self.match_from(toks, p, at + 1, w + 1)
+            self.match_from(toks, e, at + 1, w + 1)
         } else {
             None
         }
     }
 
+    /// Whether the token at `at` may match word `w` (not `*`) of entry
+    /// `e`: false for a missing token, punctuation, and, after the first
+    /// word, a token whose key is none of the word's forms; true leaves it
+    /// to [`Forms::is_form`].
+    #[inline]
+    fn may_match(&self, toks: &[Tok], e: usize, at: usize, w: usize) -> bool {
+        toks.get(at)
+            .is_some_and(|t| t.word && (w == 0 || self.follow_keys[e][w].contains(&t.key)))
+    }
+
+    /// Whether a phrase of the set may start at the token `t`: false for
+    /// most tokens that start none, never false for one that starts one.
+    #[inline]
+    pub fn may_start(&self, t: &Tok) -> bool {
+        t.word && self.start_keys.may_hold(t.key)
+    }
+
     /// The longest phrase that starts at token `at`.
+    #[inline]
     pub fn longest_at(&self, toks: &[Tok], at: usize) -> Option<Hit> {
-        let t = toks.get(at)?;
-        if !t.word || !self.start_keys.may_hold(t.key) {
+        // Most tokens start no phrase: they are turned away here, inlined
+        // into the caller's loop, without a call.
+        if !self.may_start(toks.get(at)?) {
             return None;
         }
+        self.longest_from(toks, at)
+    }
+
+    /// [`PhraseSet::longest_at`] for a token that passed [`PhraseSet::may_start`].
+    #[inline(never)]
+    fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
+        let t = &toks[at];
+        let lists = self.starts.get(&t.key)?;
+        let n = normed(&t.low);
         let mut best: Option<Hit> = None;
-        // Whether the token is the first word of the last entry tried, for
-        // the next entries with that first word (most of a token's list).
-        let mut first_word: Option<(&str, bool, bool)> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
-        for &i in self.starts.get(&t.key).map(|v| v.as_slice()).unwrap_or(&[]) {
-            let p = &self.entries[i].0;
+        for list in lists {
             // Listed entries start with a word, not `*`: the first step of
-            // `match_from`, answered once per distinct first word.
-            let (word, inflected_only) = (p.words[0].as_str(), p.inflected_only);
-            let is_first = match first_word {
-                Some((w, only, is)) if w == word && only == inflected_only => is,
-                _ => {
-                    let is = self.forms.is_form(&t.low, word, inflected_only);
-                    first_word = Some((word, inflected_only, is));
-                    is
+            // `match_from`. On the token's own list it is known without
+            // [`Forms::is_form`]: the first word is the token or one of its
+            // lemmas.
+            let own = list.form == *n;
+            for &(i, bare) in &list.entries {
+                let p = &self.entries[i].0;
+                let is_first = if own {
+                    !(bare && p.inflected_only)
+                } else {
+                    self.forms.is_form(&t.low, &p.words[0], p.inflected_only)
+                };
+                if !is_first {
+                    continue;
                 }
-            };
-            if !is_first {
-                continue;
-            }
-            if let Some(end) = self.match_from(toks, p, at + 1, 1) {
-                if best.as_ref().map_or(true, |b| end > b.last) {
-                    best = Some(Hit {
-                        entry: i,
-                        first: at,
-                        last: end,
-                    });
+                if let Some(end) = self.match_from(toks, i, at + 1, 1) {
+                    if best.as_ref().map_or(true, |b| end > b.last) {
+                        best = Some(Hit {
+                            entry: i,
+                            first: at,
+                            last: end,
+                        });
+                    }
                 }
             }
         }
@@ -415,8 +527,23 @@ impl<T> PhraseSet<T> {
         to: usize,
         skip: impl Fn(usize) -> bool,
     ) -> Vec<Hit> {
-        let to = to.min(toks.len());
         let mut out = Vec::new();
+        self.find_all_except_into(toks, from, to, skip, &mut out);
+        out
+    }
+
+    /// [`PhraseSet::find_all_except`] into `out` (cleared first), for a
+    /// caller that reuses one vector for every sentence.
+    pub fn find_all_except_into(
+        &self,
+        toks: &[Tok],
+        from: usize,
+        to: usize,
+        skip: impl Fn(usize) -> bool,
+        out: &mut Vec<Hit>,
+    ) {
+        out.clear();
+        let to = to.min(toks.len());
         let mut i = from;
         while i < to {
             if skip(i) {
@@ -431,7 +558,6 @@ impl<T> PhraseSet<T> {
                 _ => i += 1,
             }
         }
-        out
     }
 }
 
@@ -504,6 +630,26 @@ mod tests {
         let f = KeyFilter::new(keys.iter());
         assert!(keys.iter().all(|&k| f.may_hold(k)));
         assert!(!KeyFilter::new([].iter()).may_hold(word_key("call")));
+    }
+
+    #[test]
+    fn a_form_of_a_later_word_is_never_turned_away_by_its_key() {
+        let r = crate::rules::Rules::embedded();
+        let set = &r.triggers;
+        // Every form the set knows, and British spellings of some.
+        let mut words: Vec<String> = set.forms.map.keys().cloned().collect();
+        words.extend(["criticised", "organising", "analysed", "defence"].map(String::from));
+        for w in &words {
+            let toks = tokenize(w, "", 0, w.len());
+            let [t] = toks.as_slice() else { continue };
+            for (e, (p, _)) in set.entries.iter().enumerate() {
+                for (k, word) in p.words.iter().enumerate().skip(1) {
+                    if word != "*" && set.forms.is_form(&t.low, word, false) {
+                        assert!(set.follow_keys[e][k].contains(&t.key), "{w} {word}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -325,15 +325,20 @@ fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metony
 /// A community with a state of its own in `grammar.toml` (`ARMENIANS` →
 /// `ARM`) stands for that state.
 pub(crate) fn owner_id(r: &rules::Rules, m: &casus_entities::Mention) -> String {
+    owner_of(r, m).to_owned()
+}
+
+/// [`owner_id`], borrowed: for comparisons, which need no copy.
+pub(crate) fn owner_of<'a>(r: &'a rules::Rules, m: &'a casus_entities::Mention) -> &'a str {
     if m.entity.kind == "community" {
         if let Some((state, _)) = r.community_of.iter().find(|(_, c)| **c == m.entity.id) {
-            return state.clone();
+            return state;
         }
     }
     match (m.entity.kind.as_str(), &m.entity.country) {
-        ("state" | "unrecognised" | "igo" | "ngo", _) => m.entity.id.clone(),
-        (_, Some(c)) if !c.is_empty() => c.clone(),
-        _ => m.entity.id.clone(),
+        ("state" | "unrecognised" | "igo" | "ngo", _) => &m.entity.id,
+        (_, Some(c)) if !c.is_empty() => c,
+        _ => &m.entity.id,
     }
 }
 

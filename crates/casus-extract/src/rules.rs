@@ -475,7 +475,7 @@ impl Rules {
         }
         self.classes
             .get(&key)
-            .and_then(|ws| ws.iter().find(|(w, _)| w == low))
+            .and_then(|ws| ws.iter().find(|(w, _)| crate::lexicon::same_word(w, low)))
             .map_or(0, |(_, bits)| *bits)
     }
 }

@@ -22,6 +22,9 @@ pub struct Tok<'a> {
     pub word: bool,
     /// Whether the token starts with an upper-case letter in the text.
     pub upper: bool,
+    /// Whether the token is a word joined by an ASCII hyphen ("T-72",
+    /// "twenty-five"): known from the scan, not searched for again.
+    pub hyphen: bool,
     /// [`crate::lexicon::word_key`] of `low`: phrase sets look tokens up by
     /// it, so a token is normalised and hashed once, not once per lexicon.
     pub key: u64,
@@ -40,9 +43,17 @@ impl<'a> Tok<'a> {
             low,
             word,
             upper,
+            hyphen: false,
             key,
             class: 0,
         }
+    }
+
+    /// The token, marked as joined by a hyphen or not.
+    #[inline(always)]
+    fn hyphen(mut self, hyphen: bool) -> Tok<'a> {
+        self.hyphen = hyphen;
+        self
     }
 
     /// Whether the token is in one of the word classes `c`.
@@ -83,13 +94,15 @@ static ALNUM: [bool; 256] = {
 
 /// The end of the word that starts at byte `p` of `s` with the letter or
 /// digit `c`: letters and digits, joined by inner hyphens, apostrophes,
-/// dots, and commas between digits; and whether the word is all ASCII.
+/// dots, and commas between digits; whether the word is all ASCII; and
+/// whether an ASCII hyphen joins it.
 #[inline]
-fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
+fn word_end(s: &str, p: usize, c: char) -> (usize, bool, bool) {
     let bytes = s.as_bytes();
     // `prev` is the last character taken into the word.
     let mut prev = c;
     let mut ascii = c.is_ascii();
+    let mut hyphen = false;
     let mut q = p + c.len_utf8();
     loop {
         // A run of ASCII letters and digits, most of any word, byte by byte.
@@ -101,7 +114,7 @@ fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
             prev = char::from(bytes[q - 1]);
         }
         let Some(c2) = char_at(s, q) else {
-            return (q, ascii);
+            return (q, ascii, hyphen);
         };
         // An ASCII `c2` ended the run: no letter or digit.
         if !c2.is_ascii() && c2.is_alphanumeric() {
@@ -114,16 +127,17 @@ fn word_end(s: &str, p: usize, c: char) -> (usize, bool) {
                 Some(c3) if c3.is_alphanumeric() => {
                     // A comma joins only digit groups: "2,840" but not "Armenia,Azerbaijan".
                     if c2 == ',' && !(prev.is_ascii_digit() && c3.is_ascii_digit()) {
-                        return (q, ascii);
+                        return (q, ascii, hyphen);
                     }
                     prev = c3;
                     ascii &= c2.is_ascii() && c3.is_ascii();
+                    hyphen |= c2 == '-';
                     q = q2 + c3.len_utf8();
                 }
-                _ => return (q, ascii),
+                _ => return (q, ascii, hyphen),
             }
         } else {
-            return (q, ascii);
+            return (q, ascii, hyphen);
         }
     }
 }
@@ -200,7 +214,7 @@ pub fn tokenize_into<'a>(
             continue;
         }
         if c.is_alphanumeric() {
-            let (end, ascii) = word_end(s, p, c);
+            let (end, ascii, hyphen) = word_end(s, p, c);
             // An ASCII word is not sliced from the text: its lower-cased
             // copy is all it needs, most of the time.
             let mut low = match lowered.get(from + b..from + end) {
@@ -217,7 +231,9 @@ pub fn tokenize_into<'a>(
                     Cow::Borrowed(l) => *l = &l[..stem_len],
                     Cow::Owned(l) => l.truncate(stem_len),
                 }
-                out.push(Tok::new(from + b, from + apos, low, true, c.is_uppercase()));
+                out.push(
+                    Tok::new(from + b, from + apos, low, true, c.is_uppercase()).hyphen(hyphen),
+                );
                 out.push(Tok::new(
                     from + apos,
                     from + end,
@@ -226,7 +242,9 @@ pub fn tokenize_into<'a>(
                     false,
                 ));
             } else {
-                out.push(Tok::new(from + b, from + end, low, true, c.is_uppercase()));
+                out.push(
+                    Tok::new(from + b, from + end, low, true, c.is_uppercase()).hyphen(hyphen),
+                );
             }
             p = end;
         } else {
@@ -286,6 +304,14 @@ mod tests {
             tokenize(s, "", 0, s.len())
         );
         assert_eq!(tokenize(s, &lowered, 3, 30), tokenize(s, "", 3, 30));
+    }
+
+    #[test]
+    fn hyphens_are_marked() {
+        let s = "T-72 twenty-five cease\u{2010}fire - Russia's-only";
+        for t in tokenize(s, "", 0, s.len()) {
+            assert_eq!(t.hyphen, t.word && t.low.contains('-'), "{}", t.low);
+        }
     }
 
     #[test]
