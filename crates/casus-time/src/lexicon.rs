@@ -11,6 +11,10 @@ use std::sync::OnceLock;
 // Lexicon keys are short and trusted: the Fx hash, not SipHash.
 pub use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+/// Which single-token phrases of a table are [`ALONE`], given the word and
+/// its value.
+type Alone = fn(&str, &str) -> bool;
+
 /// A table of (possibly multi-token) phrases with a value each.
 #[derive(Debug, Default)]
 pub struct Phrases {
@@ -48,14 +52,25 @@ impl Phrases {
         p
     }
 
-    /// Indexes the phrases by word id and sets this table's bit on the
-    /// words that start a phrase.
-    fn index(&mut self, bit: u32, vocab: &mut Vocab) {
+    /// Indexes the phrases by word id, sets this table's bit on the words
+    /// that start a phrase and [`FOLLOWS`] on every word of a phrase, and
+    /// [`ALONE`] on the single-token phrases `alone` accepts (it is given
+    /// the word and its value).
+    fn index(&mut self, bit: u32, vocab: &mut Vocab, alone: Alone) {
         self.bit = bit;
         for (first, cands) in &self.by_first {
             let ids = cands
                 .iter()
-                .map(|(k, v)| (k.iter().map(|w| vocab.intern(w)).collect(), *v))
+                .map(|(k, v)| {
+                    let ids: Vec<u32> = k.iter().map(|w| vocab.intern(w)).collect();
+                    for &id in &ids {
+                        vocab.tables[id as usize] |= FOLLOWS;
+                    }
+                    if ids.len() == 1 && alone(first, v) {
+                        vocab.tables[ids[0] as usize] |= ALONE;
+                    }
+                    (ids, *v)
+                })
                 .collect();
             let id = vocab.intern(first);
             vocab.tables[id as usize] |= bit;
@@ -125,6 +140,20 @@ pub const TRIGGER: u32 = 1 << 31;
 pub const NOT_YEAR_AFTER: u32 = 1 << 30;
 /// [`Tok::tables`] bit: a number before this word is no year.
 pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
+/// [`Tok::tables`] bit: a match may start at this word whatever follows it
+/// (a month, "now", "two" in "two bloody weeks"); other words start one
+/// only before a number or a [`FOLLOWS`] word (see [`crate::scan`]).
+pub const ALONE: u32 = 1 << 28;
+/// [`Tok::tables`] bit: the word may come second in a match: it is a word
+/// of some phrase, or one of [`crate::scan::NEXT_WORDS`].
+pub const FOLLOWS: u32 = 1 << 27;
+
+/// The articles: the number words that take no adjective before their
+/// unit ("two bloody weeks", but not "a bloody week"), so no [`ALONE`].
+pub const ARTICLES: [&str; 2] = ["a", "an"];
+
+/// A vague quantity's value in `vague.tsv` ("several").
+pub const VAGUE: &str = "X";
 
 /// Every word of the lexicon, numbered, with the tables it starts phrases
 /// of.
@@ -132,7 +161,8 @@ pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
 pub struct Vocab {
     ids: HashMap<String, u32>,
     /// By id: the bits of the tables with a phrase starting with the word,
-    /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`] flags.
+    /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`],
+    /// [`ALONE`], [`FOLLOWS`] flags.
     tables: Vec<u32>,
     /// A bit per (first byte, last byte, length) of the words: most tokens
     /// are no word of the lexicon and are ruled out without hashing.
@@ -195,7 +225,17 @@ impl Vocab {
         self.ids.get(w).copied()
     }
 
+    /// Every word, for tests.
+    #[cfg(test)]
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.ids.keys().map(String::as_str)
+    }
+
     fn flag(&mut self, words: &HashSet<String>, bit: u32) {
+        self.flag_words(words.iter().map(String::as_str), bit);
+    }
+
+    fn flag_words<'w>(&mut self, words: impl IntoIterator<Item = &'w str>, bit: u32) {
         for w in words {
             let id = self.intern(w);
             self.tables[id as usize] |= bit;
@@ -287,9 +327,11 @@ impl Lexicon {
         ] {
             trig.extend(p.by_first.keys().cloned());
         }
+        // the scanner's other starts (see [`crate::scan`]'s gate); "in",
+        // "half" and "ago" start none
         for w in [
             "the", "early", "late", "mid", "middle", "every", "each", "per", "later", "earlier",
-            "first", "second", "latter", "half", "ago", "in", "age", "aged",
+            "first", "second", "latter", "age", "aged",
         ] {
             trig.insert(w.to_string());
         }
@@ -301,28 +343,35 @@ impl Lexicon {
     /// Numbers every word and gives each table its bit.
     fn index(&mut self) {
         let mut vocab = Vocab::default();
-        let tables = [
-            &mut self.months,
-            &mut self.numbers,
-            &mut self.ordinals,
-            &mut self.units,
-            &mut self.seasons,
-            &mut self.dayparts,
-            &mut self.relative,
-            &mut self.positions,
-            &mut self.quantifiers,
-            &mut self.vague,
-            &mut self.refs,
-            &mut self.sets,
-            &mut self.weekdays,
-            &mut self.holidays,
-            &mut self.eras,
-            &mut self.directions,
-            &mut self.deictic,
+        // Which single-token phrases are [`ALONE`]: those that make a match
+        // on their own (a month, "now", "daily", "night"), and the counts
+        // that may take an adjective before their unit ("two bloody weeks":
+        // numbers but the articles, vague quantities that are not vague).
+        let all: Alone = |_, _| true;
+        let none: Alone = |_, _| false;
+        let tables: [(&mut Phrases, Alone); 17] = [
+            (&mut self.months, all),
+            (&mut self.numbers, |w, _| !ARTICLES.contains(&w)),
+            (&mut self.ordinals, none),
+            (&mut self.units, none),
+            (&mut self.seasons, all),
+            (&mut self.dayparts, all),
+            (&mut self.relative, none),
+            (&mut self.positions, none),
+            (&mut self.quantifiers, none),
+            (&mut self.vague, |_, v| v != VAGUE),
+            (&mut self.refs, all),
+            (&mut self.sets, all),
+            (&mut self.weekdays, all),
+            (&mut self.holidays, all),
+            (&mut self.eras, none),
+            (&mut self.directions, none),
+            (&mut self.deictic, all),
         ];
-        for (k, p) in tables.into_iter().enumerate() {
-            p.index(1 << k, &mut vocab);
+        for (k, (p, alone)) in tables.into_iter().enumerate() {
+            p.index(1 << k, &mut vocab, alone);
         }
+        vocab.flag_words(crate::scan::NEXT_WORDS.concat(), FOLLOWS);
         vocab.flag(&self.triggers, TRIGGER);
         vocab.flag(&self.not_after, NOT_YEAR_AFTER);
         vocab.flag(&self.not_before, NOT_YEAR_BEFORE);

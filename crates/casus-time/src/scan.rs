@@ -2,11 +2,14 @@
 //! they say (year, month, day, relative offset, unit, modifier), without
 //! resolving anything against the narrative (see [`crate::resolve`]).
 //!
-//! At each token every matcher is tried; the longest match wins and scanning
-//! resumes after it. A matcher may return more than one mention (ranges such
+//! At each token that may start a match (a cheap gate,
+//! [`Scanner::may_start`], rules out most) every matcher is tried; the
+//! longest match wins and scanning resumes after it. A matcher may return more than one mention (ranges such
 //! as `6-7 February` or `1995-96` give two expressions).
 
-use crate::lexicon::{Lexicon, Phrases, NOT_YEAR_AFTER, NOT_YEAR_BEFORE, TRIGGER};
+use crate::lexicon::{
+    Lexicon, Phrases, ALONE, ARTICLES, FOLLOWS, NOT_YEAR_AFTER, NOT_YEAR_BEFORE, TRIGGER, VAGUE,
+};
 use crate::token::{Tok, TokKind};
 
 /// Duration and offset units.
@@ -152,6 +155,39 @@ struct Scanner<'t, 'a> {
 }
 
 const DASHES: [&str; 3] = ["-", "–", "—"];
+
+/// "the next two weeks", "the final days": the adjectives of a duration
+/// that has "the" before it.
+const LEAD_ADJECTIVES: [&str; 15] = [
+    "next",
+    "following",
+    "past",
+    "last",
+    "first",
+    "previous",
+    "final",
+    "subsequent",
+    "succeeding",
+    "coming",
+    "intervening",
+    "preceding",
+    "early",
+    "closing",
+    "opening",
+];
+
+/// The words outside the tables that a matcher reads right after the first
+/// word of its match (dashes, "early in", "the final days", "age of"): they
+/// are [`FOLLOWS`] words, which [`Scanner::may_start`] lets through. Any
+/// word a matcher comes to read there must be added.
+pub(crate) const NEXT_WORDS: [&[&str]; 3] = [
+    &DASHES,
+    &LEAD_ADJECTIVES,
+    &[
+        "in", "of", "the", "that", "this", "same", "later", "earlier", "early", "late", "first",
+        "second", "latter", "hundred", "century",
+    ],
+];
 
 impl Scanner<'_, '_> {
     fn w(&self, i: usize) -> &str {
@@ -335,8 +371,8 @@ impl Scanner<'_, '_> {
         }
         if let Some((e, v)) = self.table(&self.lx.vague, i) {
             // "some fifty years": let the number win
-            if self.table(&self.lx.numbers, e).is_none() || v != "X" {
-                return Some((e, v.to_string(), v == "X"));
+            if self.table(&self.lx.numbers, e).is_none() || v != VAGUE {
+                return Some((e, v.to_string(), v == VAGUE));
             }
         }
         let n = Lexicon::num_at(&self.lx.numbers, self.t, i)?;
@@ -1272,26 +1308,7 @@ impl Scanner<'_, '_> {
         let mut lead_adj = false;
         if self.is(j, "the") {
             j += 1;
-            if self.is_any(
-                j,
-                &[
-                    "next",
-                    "following",
-                    "past",
-                    "last",
-                    "first",
-                    "previous",
-                    "final",
-                    "subsequent",
-                    "succeeding",
-                    "coming",
-                    "intervening",
-                    "preceding",
-                    "early",
-                    "closing",
-                    "opening",
-                ],
-            ) {
+            if self.is_any(j, &LEAD_ADJECTIVES) {
                 j += 1;
                 lead_the = true;
                 lead_adj = true;
@@ -1321,7 +1338,7 @@ impl Scanner<'_, '_> {
         let e = if self.unit(e).is_none()
             && !vague
             && !hyphen
-            && !self.is_any(j, &["a", "an"])
+            && !self.is_any(j, &ARTICLES)
             && self
                 .t
                 .get(e)
@@ -1759,14 +1776,78 @@ impl Scanner<'_, '_> {
         one(i, e, What::Date(spec), modifier)
     }
 
+    /// Whether a match may start at token `i`: the gate in front of
+    /// [`Self::all`], which no match gets past at most tokens.
+    ///
+    /// A number may start one; punctuation never does; a word only when it
+    /// is a [`TRIGGER`], and then either it is [`ALONE`] or the next token
+    /// is a number or a [`FOLLOWS`] word. That drops "the", "a", "that"
+    /// before words no matcher reads ("the army", "that the").
+    ///
+    /// Why the gate drops no match, matcher by matcher, for a word `w` at
+    /// `i` that is no [`ALONE`] word (so it is no single-token phrase of the
+    /// months, seasons, holidays, weekdays, parts of day, references,
+    /// deictic words or sets, no number word but an article, and no
+    /// non-vague single-token count): every match from `w` reads token
+    /// `i + 1` and needs it to be a number or a [`FOLLOWS`] word: a word of
+    /// some phrase (every table's words, so also the second word of a
+    /// phrase starting with `w`) or one of [`NEXT_WORDS`].
+    ///
+    /// * [`Self::range`], [`Self::plain_date`] start with a number, a
+    ///   month, season or holiday (`w` is then a multi-token phrase's
+    ///   first word, `i + 1` its second), or an era, which a number
+    ///   follows ("AD 1066").
+    /// * [`Self::daypart_of`]: "early in", "the early|late|<part of day>",
+    ///   "early|late <part of day>"; from a part of day itself `w` is one.
+    /// * [`Self::positioned`]: "the first|second|latter half", "the
+    ///   <position>"; an approximate quantifier and a year ("about 1910");
+    ///   "early|late|mid|middle" and a dash, "in", "the", or what
+    ///   [`Self::date_in`], [`Self::decade_or_century`] or [`Self::relative`]
+    ///   starts from (numbers, table words, "later", "that").
+    /// * [`Self::decade_or_century`]: "the" and a number or ordinal or
+    ///   number word; an ordinal and a dash or "century"; a tens word
+    ///   ("twenty") and a dash or an ordinal.
+    /// * [`Self::relative`]: "later|earlier" and "in", a determiner or a
+    ///   relative, unit, season or part-of-day word; a determiner or
+    ///   relative word and "same" or a table word. A unit, season or part
+    ///   of day without a determiner, relative or "later" before it makes
+    ///   none.
+    /// * [`Self::reference`], [`Self::deictic`], [`Self::weekday`], the
+    ///   table branch of [`Self::set`]: a phrase; "every|each" and a unit or
+    ///   part of day, "per" and a unit.
+    /// * [`Self::counted`]: a plural unit and "later|earlier"; "the" and an
+    ///   adjective of its list or a count (a number, a number word, a vague
+    ///   quantity); a quantifier and a count; a count: a number, a phrase of
+    ///   several words, or a single word followed by a dash, "hundred", a
+    ///   number word ("twenty four") or its unit. Only a non-vague count
+    ///   that is no article may take an adjective before the unit, and
+    ///   those are [`ALONE`].
+    /// * [`Self::age`]: "age|aged" and "of" or a count.
+    /// * [`Self::the_season`]: "the" and "early|late" or a season.
+    /// * [`Self::night`]: "night" is [`ALONE`] (a part of day).
+    /// * [`Self::time`], [`Self::bc_year`]: a number.
+    ///
+    /// A match of one word is one of the phrases above, so at the last token
+    /// only an [`ALONE`] word or a number starts one.
+    #[inline]
+    fn may_start(&self, i: usize) -> bool {
+        let t = &self.t[i];
+        match t.kind {
+            TokKind::Num => true,
+            TokKind::Punct => false,
+            TokKind::Word => {
+                t.tables & TRIGGER != 0
+                    && (t.tables & ALONE != 0
+                        || self
+                            .t
+                            .get(i + 1)
+                            .is_some_and(|n| n.kind == TokKind::Num || n.tables & FOLLOWS != 0))
+            }
+        }
+    }
+
+    /// The longest match at token `i` (which [`Self::may_start`]).
     fn all(&self, i: usize) -> Found {
-        let t = self.t.get(i)?;
-        if t.kind == TokKind::Word && t.tables & TRIGGER == 0 {
-            return None;
-        }
-        if t.kind == TokKind::Punct {
-            return None;
-        }
         let mut best: Found = None;
         let cands = [
             self.range(i),
@@ -1806,6 +1887,10 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if !sc.may_start(i) {
+            i += 1;
+            continue;
+        }
         match sc.all(i) {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
@@ -1892,4 +1977,195 @@ fn cites(toks: &[Tok], i: usize) -> bool {
     toks[i.saturating_sub(5)..i]
         .iter()
         .any(|t| matches!(t.lower, "retrieved" | "archived" | "accessed" | "published"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::tokenize;
+
+    /// A xorshift generator: the tests are deterministic.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick<'p>(&mut self, p: &[&'p str]) -> &'p str {
+            p[self.below(p.len())]
+        }
+    }
+
+    /// The kind and flags of the first token of `w`.
+    fn kind_of(w: &str) -> (TokKind, u32) {
+        let mut spill = String::new();
+        let mut t = tokenize(w, &mut spill);
+        Lexicon::get().mark(&mut t);
+        t.first()
+            .map_or((TokKind::Punct, 0), |t| (t.kind, t.tables))
+    }
+
+    fn one_token(w: &str) -> bool {
+        tokenize(w, &mut String::new()).len() == 1
+    }
+
+    /// Every string of one token the scanner compares with: the string
+    /// literals of its code.
+    fn literals() -> Vec<&'static str> {
+        let src = include_str!("scan.rs");
+        let src = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
+        let b = src.as_bytes();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < b.len() {
+            match b[k] {
+                b'/' if b.get(k + 1) == Some(&b'/') => {
+                    k = src[k..].find('\n').map_or(b.len(), |n| k + n);
+                }
+                // a char literal: '"', '\''
+                b'\'' if b.get(k + 2) == Some(&b'\'') => k += 3,
+                b'\'' if b.get(k + 1) == Some(&b'\\') => k += 4,
+                b'"' => {
+                    let start = k + 1;
+                    k = start;
+                    while k < b.len() && b[k] != b'"' {
+                        k += if b[k] == b'\\' { 2 } else { 1 };
+                    }
+                    out.push(&src[start..k]);
+                    k += 1;
+                }
+                _ => k += 1,
+            }
+        }
+        out.retain(|w| one_token(w));
+        out
+    }
+
+    /// Single tokens for the gate tests: every word of the lexicon, every
+    /// string the scanner compares with, numbers of each shape, punctuation
+    /// and words of neither kind; each also capitalized.
+    fn pool() -> Vec<String> {
+        let others = [
+            "1", "7", "12", "24", "31", "59", "99", "100", "216", "480", "1066", "1939", "1990",
+            "2020", "20000", "2,840", "22.8", "0", ".", ",", ";", "(", ")", "$", "army", "bloody",
+            "Obama", "fierce", "battle",
+        ];
+        let mut words: Vec<String> = Lexicon::get()
+            .vocab
+            .words()
+            .chain(literals())
+            .chain(others)
+            .filter(|w| one_token(w))
+            .flat_map(|w| {
+                let mut cap = w.to_string();
+                if let Some(c) = cap.get_mut(..1) {
+                    c.make_ascii_uppercase();
+                }
+                [w.to_string(), cap]
+            })
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// Asserts that the gate drops no match at token `at` of `text` (at
+    /// every token if `None`).
+    fn gate_keeps_matches(text: &str, at: Option<usize>) {
+        let mut spill = String::new();
+        let mut toks = tokenize(text, &mut spill);
+        Lexicon::get().mark(&mut toks);
+        for bc in [false, true] {
+            let sc = Scanner {
+                t: &toks,
+                lx: Lexicon::get(),
+                bc: std::cell::Cell::new(bc),
+            };
+            for (i, t) in toks.iter().enumerate() {
+                // where the scanner ran the matchers before the gate
+                let ran = t.kind == TokKind::Num || t.tables & TRIGGER != 0;
+                if at.map_or(true, |a| a == i) && ran && !sc.may_start(i) {
+                    if let Some((e, ms)) = sc.all(i) {
+                        assert!(e <= i, "{text:?}: token {i} starts {ms:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Random runs of the pool's tokens, with and without spaces.
+    #[test]
+    fn the_gate_drops_no_match_in_random_text() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..1 + rng.below(12) {
+                text.push_str(rng.pick(&pool));
+                if rng.below(4) > 0 {
+                    text.push(' ');
+                }
+            }
+            gate_keeps_matches(&text, None);
+        }
+    }
+
+    /// Every word the gate may hold back, then every string of the scanner
+    /// that makes it do so, then a number or a table word and a random tail.
+    #[test]
+    fn the_gate_drops_no_match_after_held_back_words() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let lower = || {
+            pool.iter()
+                .copied()
+                .filter(|w| !w.starts_with(char::is_uppercase))
+        };
+        let held: Vec<&str> = lower()
+            .filter(
+                |w| matches!(kind_of(w), (TokKind::Word, b) if b & TRIGGER != 0 && b & ALONE == 0),
+            )
+            .collect();
+        let mut stops: Vec<&str> = literals()
+            .into_iter()
+            .chain([".", ",", "(", "army", "bloody", "Obama"])
+            .filter(|w| matches!(kind_of(w), (k, b) if k != TokKind::Num && b & FOLLOWS == 0))
+            .collect();
+        stops.sort_unstable();
+        stops.dedup();
+        let heads: Vec<&str> = lower()
+            .filter(|w| matches!(kind_of(w), (k, b) if k == TokKind::Num || b & !(TRIGGER | NOT_YEAR_AFTER | NOT_YEAR_BEFORE | ALONE | FOLLOWS) != 0))
+            .collect();
+        assert!(held.len() > 50 && stops.len() > 20 && heads.len() > 100);
+        // a sample of the heads in a debug build
+        let step = if cfg!(debug_assertions) { 13 } else { 1 };
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for w in &held {
+            let w = if rng.below(2) == 0 {
+                w.to_string()
+            } else {
+                w[..1].to_uppercase() + &w[1..]
+            };
+            gate_keeps_matches(&w, Some(0));
+            for x in &stops {
+                for y in heads.iter().skip(rng.below(step)).step_by(step) {
+                    let (prefix, at) = match rng.below(3) {
+                        0 => (String::new(), 0),
+                        _ => (rng.pick(&pool).to_string() + " ", 1),
+                    };
+                    let gap = if rng.below(3) == 0 { "" } else { " " };
+                    let tail = (0..rng.below(3))
+                        .map(|_| rng.pick(&pool))
+                        .collect::<Vec<_>>();
+                    let text = format!("{prefix}{w}{gap}{x} {y} {}", tail.join(" "));
+                    gate_keeps_matches(&text, Some(at));
+                }
+            }
+        }
+    }
 }
