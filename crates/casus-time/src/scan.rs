@@ -1846,35 +1846,49 @@ impl Scanner<'_, '_> {
         }
     }
 
-    /// The longest match at token `i` (which [`Self::may_start`]).
+    /// The matchers, and whether each may match from a number. The others
+    /// look for a word of a table or a given word first, which a number
+    /// never is: they are not run there.
+    const MATCHERS: [(Matcher<Self>, bool); 16] = [
+        (Self::range, true),
+        (Self::plain_date, true),
+        (Self::daypart_of, false),
+        (Self::positioned, false),
+        (Self::decade_or_century, true),
+        (Self::relative, false),
+        (Self::reference, false),
+        (Self::deictic, false),
+        (Self::counted, true),
+        (Self::set, false),
+        (Self::time, true),
+        (Self::weekday, false),
+        (Self::night, false),
+        (Self::age, false),
+        (Self::bc_year, true),
+        (Self::the_season, false),
+    ];
+
+    /// The longest match at token `i` (which [`Self::may_start`]); of
+    /// equally long ones the first in [`Self::MATCHERS`].
     fn all(&self, i: usize) -> Found {
+        let num = self.t[i].kind == TokKind::Num;
         let mut best: Found = None;
-        let cands = [
-            self.range(i),
-            self.plain_date(i),
-            self.daypart_of(i),
-            self.positioned(i),
-            self.decade_or_century(i),
-            self.relative(i),
-            self.reference(i),
-            self.deictic(i),
-            self.counted(i),
-            self.set(i),
-            self.time(i),
-            self.weekday(i),
-            self.night(i),
-            self.age(i),
-            self.bc_year(i),
-            self.the_season(i),
-        ];
-        for c in cands.into_iter().flatten() {
-            if best.as_ref().map_or(true, |b| c.0 > b.0) {
-                best = Some(c);
+        for (matcher, from_num) in Self::MATCHERS {
+            if num && !from_num {
+                continue;
+            }
+            if let Some(c) = matcher(self, i) {
+                if best.as_ref().map_or(true, |b| c.0 > b.0) {
+                    best = Some(c);
+                }
             }
         }
         best
     }
 }
+
+/// A matcher: the end of its match at a token and the mentions in it.
+type Matcher<S> = fn(&S, usize) -> Found;
 
 /// Scans a token stream for temporal expressions, left to right, longest
 /// match first.
