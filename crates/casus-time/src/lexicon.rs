@@ -19,9 +19,9 @@ type Alone = fn(&str, &str) -> bool;
 #[derive(Debug, Default)]
 pub struct Phrases {
     by_first: HashMap<String, Vec<(Vec<String>, &'static str)>>,
-    /// The same phrases by word id (see [`Lexicon::mark`]), so that matching
-    /// a token stream hashes nothing.
-    by_id: HashMap<u32, Vec<(Vec<u32>, &'static str)>>,
+    /// The same phrases indexed by the id of their first word (see
+    /// [`Lexicon::mark`]), so that matching a token stream hashes nothing.
+    by_id: Vec<Vec<(Vec<u32>, &'static str)>>,
     /// This table's bit in [`Tok::tables`].
     bit: u32,
 }
@@ -74,7 +74,11 @@ impl Phrases {
                 .collect();
             let id = vocab.intern(first);
             vocab.tables[id as usize] |= bit;
-            self.by_id.insert(id, ids);
+            let id = id as usize;
+            if self.by_id.len() <= id {
+                self.by_id.resize_with(id + 1, Vec::new);
+            }
+            self.by_id[id] = ids;
         }
     }
 
@@ -85,7 +89,7 @@ impl Phrases {
         if first.tables & self.bit == 0 {
             return None;
         }
-        self.by_id.get(&first.id).map(Vec::as_slice)
+        self.by_id.get(first.id as usize).map(Vec::as_slice)
     }
 
     /// Longest phrase starting at token `i`: (index after it, value).
@@ -157,78 +161,115 @@ pub const VAGUE: &str = "X";
 
 /// Every word of the lexicon, numbered, with the tables it starts phrases
 /// of.
+///
+/// Every token of a text is looked up (see [`Lexicon::mark`]), most of them
+/// no word of the lexicon: the words are in an open-addressing table whose
+/// hash reads four bytes, so that a lookup is a multiplication and a
+/// comparison or two.
 #[derive(Debug)]
 pub struct Vocab {
-    ids: HashMap<String, u32>,
+    /// The words by id.
+    words: Vec<Box<str>>,
     /// By id: the bits of the tables with a phrase starting with the word,
     /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`],
     /// [`ALONE`], [`FOLLOWS`] flags.
     tables: Vec<u32>,
-    /// A bit per (first byte, last byte, length) of the words: most tokens
-    /// are no word of the lexicon and are ruled out without hashing.
-    filter: Vec<u64>,
+    /// Ids by [`slot`] of the word, then the slots after it in turn
+    /// ([`NO_WORD`] for none): at most an eighth full, so that most tokens
+    /// find an empty slot.
+    slots: Vec<u32>,
     /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
     /// without hashing ([`NO_WORD`] for none).
     bytes: [u32; 256],
 }
 
-/// Bits of [`Vocab::filter`].
-const FILTER_BITS: usize = 1 << 16;
-
 impl Default for Vocab {
     fn default() -> Self {
         Vocab {
-            ids: HashMap::default(),
+            words: Vec::new(),
             tables: Vec::new(),
-            filter: vec![0; FILTER_BITS / 64],
+            slots: vec![NO_WORD; 1 << 10],
             bytes: [NO_WORD; 256],
         }
     }
 }
 
-/// The [`Vocab::filter`] bit of a word.
-fn filter_bit(w: &[u8]) -> usize {
-    let a = w.first().copied().unwrap_or(0);
-    let z = w.last().copied().unwrap_or(0);
-    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
-        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
-        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
-    (h >> 16) as usize % FILTER_BITS
+/// The first slot of word `w` in a table of `len` slots (a power of two):
+/// a hash of its first two bytes, last byte and length.
+#[inline]
+fn slot(w: &[u8], len: usize) -> usize {
+    let byte = |k: usize| u32::from(w.get(k).copied().unwrap_or(0));
+    let key = byte(0)
+        | byte(1) << 8
+        | u32::from(w.last().copied().unwrap_or(0)) << 16
+        | (w.len() as u32) << 24;
+    // the top bits of a Fibonacci hash
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - len.trailing_zeros())) as usize
 }
 
 impl Vocab {
     fn intern(&mut self, w: &str) -> u32 {
-        if let Some(&id) = self.ids.get(w) {
+        if let Some(id) = self.find(w) {
             return id;
         }
-        let id = self.tables.len() as u32;
-        self.ids.insert(w.to_string(), id);
+        let id = self.words.len() as u32;
+        self.words.push(w.into());
         self.tables.push(0);
-        let bit = filter_bit(w.as_bytes());
-        self.filter[bit / 64] |= 1 << (bit % 64);
+        if self.words.len() * 8 > self.slots.len() {
+            self.slots = vec![NO_WORD; self.slots.len() * 2];
+            for id in 0..self.words.len() as u32 {
+                self.place(id);
+            }
+        } else {
+            self.place(id);
+        }
         if let [b] = w.as_bytes() {
             self.bytes[usize::from(*b)] = id;
         }
         id
     }
 
+    /// Puts word `id` in the first free slot from its own.
+    fn place(&mut self, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut k = slot(self.words[id as usize].as_bytes(), self.slots.len());
+        while self.slots[k] != NO_WORD {
+            k = (k + 1) & mask;
+        }
+        self.slots[k] = id;
+    }
+
+    /// The id of word `w`, if it is one, from the slots.
+    #[inline]
+    fn find(&self, w: &str) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut k = slot(w.as_bytes(), self.slots.len());
+        loop {
+            let id = self.slots[k];
+            if id == NO_WORD {
+                return None;
+            }
+            if *self.words[id as usize] == *w {
+                return Some(id);
+            }
+            k = (k + 1) & mask;
+        }
+    }
+
     /// The id of word `w`, if it is one.
+    #[inline]
     fn get(&self, w: &str) -> Option<u32> {
         if let [b] = w.as_bytes() {
             let id = self.bytes[usize::from(*b)];
             return (id != NO_WORD).then_some(id);
         }
-        let bit = filter_bit(w.as_bytes());
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
-        }
-        self.ids.get(w).copied()
+        self.find(w)
     }
 
     /// Every word, for tests.
     #[cfg(test)]
     pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
-        self.ids.keys().map(String::as_str)
+        self.words.iter().map(|w| &**w)
     }
 
     fn flag(&mut self, words: &HashSet<String>, bit: u32) {
@@ -416,6 +457,17 @@ mod tests {
         assert_eq!(Lexicon::num(&lx.numbers, "twelve"), Some(12));
         assert_eq!(lx.seasons.word("fall"), Some("FA"));
         assert!(lx.not_before.contains("resolution"));
+    }
+
+    #[test]
+    fn vocab_finds_its_words_and_no_others() {
+        let v = &Lexicon::get().vocab;
+        for (id, w) in v.words().enumerate() {
+            assert_eq!(v.get(w), Some(id as u32), "{w}");
+        }
+        for w in ["", "those", "battle", "octobers", "tue", "ths", "2020", "ago."] {
+            assert_eq!(v.get(w), None, "{w}");
+        }
     }
 
     #[test]
