@@ -134,6 +134,25 @@ impl Phrases {
     }
 }
 
+// [`Tok::tables`] bits of the tables: the word starts a phrase of the table.
+pub const MONTHS: u32 = 1 << 0;
+pub const NUMBERS: u32 = 1 << 1;
+pub const ORDINALS: u32 = 1 << 2;
+pub const UNITS: u32 = 1 << 3;
+pub const SEASONS: u32 = 1 << 4;
+pub const DAYPARTS: u32 = 1 << 5;
+pub const RELATIVE: u32 = 1 << 6;
+pub const POSITIONS: u32 = 1 << 7;
+pub const QUANTIFIERS: u32 = 1 << 8;
+pub const VAGUE: u32 = 1 << 9;
+pub const REFS: u32 = 1 << 10;
+pub const SETS: u32 = 1 << 11;
+pub const WEEKDAYS: u32 = 1 << 12;
+pub const HOLIDAYS: u32 = 1 << 13;
+pub const ERAS: u32 = 1 << 14;
+pub const DIRECTIONS: u32 = 1 << 15;
+pub const DEICTIC: u32 = 1 << 16;
+
 /// Id of a token whose lower-case form is no word of the lexicon.
 pub const NO_WORD: u32 = u32::MAX;
 
@@ -157,7 +176,7 @@ pub const FOLLOWS: u32 = 1 << 27;
 pub const ARTICLES: [&str; 2] = ["a", "an"];
 
 /// A vague quantity's value in `vague.tsv` ("several").
-pub const VAGUE: &str = "X";
+pub const VAGUE_VALUE: &str = "X";
 
 /// Every word of the lexicon, numbered, with the tables it starts phrases
 /// of.
@@ -266,10 +285,12 @@ impl Vocab {
         self.find(w)
     }
 
-    /// Every word, for tests.
-    #[cfg(test)]
-    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
-        self.words.iter().map(|w| &**w)
+    /// Every word with its table bits and flags, by id.
+    pub(crate) fn words(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words
+            .iter()
+            .map(|w| &**w)
+            .zip(self.tables.iter().copied())
     }
 
     fn flag(&mut self, words: &HashSet<String>, bit: u32) {
@@ -390,27 +411,27 @@ impl Lexicon {
         // numbers but the articles, vague quantities that are not vague).
         let all: Alone = |_, _| true;
         let none: Alone = |_, _| false;
-        let tables: [(&mut Phrases, Alone); 17] = [
-            (&mut self.months, all),
-            (&mut self.numbers, |w, _| !ARTICLES.contains(&w)),
-            (&mut self.ordinals, none),
-            (&mut self.units, none),
-            (&mut self.seasons, all),
-            (&mut self.dayparts, all),
-            (&mut self.relative, none),
-            (&mut self.positions, none),
-            (&mut self.quantifiers, none),
-            (&mut self.vague, |_, v| v != VAGUE),
-            (&mut self.refs, all),
-            (&mut self.sets, all),
-            (&mut self.weekdays, all),
-            (&mut self.holidays, all),
-            (&mut self.eras, none),
-            (&mut self.directions, none),
-            (&mut self.deictic, all),
+        let tables: [(&mut Phrases, u32, Alone); 17] = [
+            (&mut self.months, MONTHS, all),
+            (&mut self.numbers, NUMBERS, |w, _| !ARTICLES.contains(&w)),
+            (&mut self.ordinals, ORDINALS, none),
+            (&mut self.units, UNITS, none),
+            (&mut self.seasons, SEASONS, all),
+            (&mut self.dayparts, DAYPARTS, all),
+            (&mut self.relative, RELATIVE, none),
+            (&mut self.positions, POSITIONS, none),
+            (&mut self.quantifiers, QUANTIFIERS, none),
+            (&mut self.vague, VAGUE, |_, v| v != VAGUE_VALUE),
+            (&mut self.refs, REFS, all),
+            (&mut self.sets, SETS, all),
+            (&mut self.weekdays, WEEKDAYS, all),
+            (&mut self.holidays, HOLIDAYS, all),
+            (&mut self.eras, ERAS, none),
+            (&mut self.directions, DIRECTIONS, none),
+            (&mut self.deictic, DEICTIC, all),
         ];
-        for (k, (p, alone)) in tables.into_iter().enumerate() {
-            p.index(1 << k, &mut vocab, alone);
+        for (p, bit, alone) in tables {
+            p.index(bit, &mut vocab, alone);
         }
         vocab.flag_words(crate::scan::NEXT_WORDS.concat(), FOLLOWS);
         vocab.flag(&self.triggers, TRIGGER);
@@ -462,10 +483,12 @@ mod tests {
     #[test]
     fn vocab_finds_its_words_and_no_others() {
         let v = &Lexicon::get().vocab;
-        for (id, w) in v.words().enumerate() {
+        for (id, (w, _)) in v.words().enumerate() {
             assert_eq!(v.get(w), Some(id as u32), "{w}");
         }
-        for w in ["", "those", "battle", "octobers", "tue", "ths", "2020", "ago."] {
+        for w in [
+            "", "those", "battle", "octobers", "tue", "ths", "2020", "ago.",
+        ] {
             assert_eq!(v.get(w), None, "{w}");
         }
     }
