@@ -93,7 +93,17 @@ impl Phrases {
     }
 
     /// Longest phrase starting at token `i`: (index after it, value).
+    #[inline]
     pub fn at(&self, t: &[Tok], i: usize) -> Option<(usize, &'static str)> {
+        // most tokens start no phrase of the table: the bit says so in line
+        if t.get(i).map_or(true, |tok| tok.tables & self.bit == 0) {
+            return None;
+        }
+        self.longest_at(t, i)
+    }
+
+    /// [`Self::at`] past the bit.
+    fn longest_at(&self, t: &[Tok], i: usize) -> Option<(usize, &'static str)> {
         let cands = self.cands(t, i)?;
         'c: for (k, v) in cands {
             if i + k.len() > t.len() {
