@@ -11,13 +11,17 @@ use std::sync::OnceLock;
 // Lexicon keys are short and trusted: the Fx hash, not SipHash.
 pub use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+/// Which single-token phrases of a table are [`ALONE`], given the word and
+/// its value.
+type Alone = fn(&str, &str) -> bool;
+
 /// A table of (possibly multi-token) phrases with a value each.
 #[derive(Debug, Default)]
 pub struct Phrases {
     by_first: HashMap<String, Vec<(Vec<String>, &'static str)>>,
-    /// The same phrases by word id (see [`Lexicon::mark`]), so that matching
-    /// a token stream hashes nothing.
-    by_id: HashMap<u32, Vec<(Vec<u32>, &'static str)>>,
+    /// The same phrases indexed by the id of their first word (see
+    /// [`Lexicon::mark`]), so that matching a token stream hashes nothing.
+    by_id: Vec<Vec<(Vec<u32>, &'static str)>>,
     /// This table's bit in [`Tok::tables`].
     bit: u32,
 }
@@ -48,18 +52,33 @@ impl Phrases {
         p
     }
 
-    /// Indexes the phrases by word id and sets this table's bit on the
-    /// words that start a phrase.
-    fn index(&mut self, bit: u32, vocab: &mut Vocab) {
+    /// Indexes the phrases by word id, sets this table's bit on the words
+    /// that start a phrase and [`FOLLOWS`] on every word of a phrase, and
+    /// [`ALONE`] on the single-token phrases `alone` accepts (it is given
+    /// the word and its value).
+    fn index(&mut self, bit: u32, vocab: &mut Vocab, alone: Alone) {
         self.bit = bit;
         for (first, cands) in &self.by_first {
             let ids = cands
                 .iter()
-                .map(|(k, v)| (k.iter().map(|w| vocab.intern(w)).collect(), *v))
+                .map(|(k, v)| {
+                    let ids: Vec<u32> = k.iter().map(|w| vocab.intern(w)).collect();
+                    for &id in &ids {
+                        vocab.tables[id as usize] |= FOLLOWS;
+                    }
+                    if ids.len() == 1 && alone(first, v) {
+                        vocab.tables[ids[0] as usize] |= ALONE;
+                    }
+                    (ids, *v)
+                })
                 .collect();
             let id = vocab.intern(first);
             vocab.tables[id as usize] |= bit;
-            self.by_id.insert(id, ids);
+            let id = id as usize;
+            if self.by_id.len() <= id {
+                self.by_id.resize_with(id + 1, Vec::new);
+            }
+            self.by_id[id] = ids;
         }
     }
 
@@ -70,11 +89,21 @@ impl Phrases {
         if first.tables & self.bit == 0 {
             return None;
         }
-        self.by_id.get(&first.id).map(Vec::as_slice)
+        self.by_id.get(first.id as usize).map(Vec::as_slice)
     }
 
     /// Longest phrase starting at token `i`: (index after it, value).
+    #[inline]
     pub fn at(&self, t: &[Tok], i: usize) -> Option<(usize, &'static str)> {
+        // most tokens start no phrase of the table: the bit says so in line
+        if t.get(i).map_or(true, |tok| tok.tables & self.bit == 0) {
+            return None;
+        }
+        self.longest_at(t, i)
+    }
+
+    /// [`Self::at`] past the bit.
+    fn longest_at(&self, t: &[Tok], i: usize) -> Option<(usize, &'static str)> {
         let cands = self.cands(t, i)?;
         'c: for (k, v) in cands {
             if i + k.len() > t.len() {
@@ -115,6 +144,25 @@ impl Phrases {
     }
 }
 
+// [`Tok::tables`] bits of the tables: the word starts a phrase of the table.
+pub const MONTHS: u32 = 1 << 0;
+pub const NUMBERS: u32 = 1 << 1;
+pub const ORDINALS: u32 = 1 << 2;
+pub const UNITS: u32 = 1 << 3;
+pub const SEASONS: u32 = 1 << 4;
+pub const DAYPARTS: u32 = 1 << 5;
+pub const RELATIVE: u32 = 1 << 6;
+pub const POSITIONS: u32 = 1 << 7;
+pub const QUANTIFIERS: u32 = 1 << 8;
+pub const VAGUE: u32 = 1 << 9;
+pub const REFS: u32 = 1 << 10;
+pub const SETS: u32 = 1 << 11;
+pub const WEEKDAYS: u32 = 1 << 12;
+pub const HOLIDAYS: u32 = 1 << 13;
+pub const ERAS: u32 = 1 << 14;
+pub const DIRECTIONS: u32 = 1 << 15;
+pub const DEICTIC: u32 = 1 << 16;
+
 /// Id of a token whose lower-case form is no word of the lexicon.
 pub const NO_WORD: u32 = u32::MAX;
 
@@ -125,77 +173,141 @@ pub const TRIGGER: u32 = 1 << 31;
 pub const NOT_YEAR_AFTER: u32 = 1 << 30;
 /// [`Tok::tables`] bit: a number before this word is no year.
 pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
+/// [`Tok::tables`] bit: a match may start at this word whatever follows it
+/// (a month, "now", "two" in "two bloody weeks"); other words start one
+/// only before a number or a [`FOLLOWS`] word (see [`crate::scan`]).
+pub const ALONE: u32 = 1 << 28;
+/// [`Tok::tables`] bit: the word may come second in a match: it is a word
+/// of some phrase, or one of [`crate::scan::NEXT_WORDS`].
+pub const FOLLOWS: u32 = 1 << 27;
+
+/// The articles: the number words that take no adjective before their
+/// unit ("two bloody weeks", but not "a bloody week"), so no [`ALONE`].
+pub const ARTICLES: [&str; 2] = ["a", "an"];
+
+/// A vague quantity's value in `vague.tsv` ("several").
+pub const VAGUE_VALUE: &str = "X";
 
 /// Every word of the lexicon, numbered, with the tables it starts phrases
 /// of.
+///
+/// Every token of a text is looked up (see [`Lexicon::mark`]), most of them
+/// no word of the lexicon: the words are in an open-addressing table whose
+/// hash reads four bytes, so that a lookup is a multiplication and a
+/// comparison or two.
 #[derive(Debug)]
 pub struct Vocab {
-    ids: HashMap<String, u32>,
+    /// The words by id.
+    words: Vec<Box<str>>,
     /// By id: the bits of the tables with a phrase starting with the word,
-    /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`] flags.
+    /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`],
+    /// [`ALONE`], [`FOLLOWS`] flags.
     tables: Vec<u32>,
-    /// A bit per (first byte, last byte, length) of the words: most tokens
-    /// are no word of the lexicon and are ruled out without hashing.
-    filter: Vec<u64>,
+    /// Ids by [`slot`] of the word, then the slots after it in turn
+    /// ([`NO_WORD`] for none): at most an eighth full, so that most tokens
+    /// find an empty slot.
+    slots: Vec<u32>,
     /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
     /// without hashing ([`NO_WORD`] for none).
     bytes: [u32; 256],
 }
 
-/// Bits of [`Vocab::filter`].
-const FILTER_BITS: usize = 1 << 16;
-
 impl Default for Vocab {
     fn default() -> Self {
         Vocab {
-            ids: HashMap::default(),
+            words: Vec::new(),
             tables: Vec::new(),
-            filter: vec![0; FILTER_BITS / 64],
+            slots: vec![NO_WORD; 1 << 10],
             bytes: [NO_WORD; 256],
         }
     }
 }
 
-/// The [`Vocab::filter`] bit of a word.
-fn filter_bit(w: &[u8]) -> usize {
-    let a = w.first().copied().unwrap_or(0);
-    let z = w.last().copied().unwrap_or(0);
-    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
-        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
-        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
-    (h >> 16) as usize % FILTER_BITS
+/// The first slot of word `w` in a table of `len` slots (a power of two):
+/// a hash of its first two bytes, last byte and length.
+#[inline]
+fn slot(w: &[u8], len: usize) -> usize {
+    let byte = |k: usize| u32::from(w.get(k).copied().unwrap_or(0));
+    let key = byte(0)
+        | byte(1) << 8
+        | u32::from(w.last().copied().unwrap_or(0)) << 16
+        | (w.len() as u32) << 24;
+    // the top bits of a Fibonacci hash
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - len.trailing_zeros())) as usize
 }
 
 impl Vocab {
     fn intern(&mut self, w: &str) -> u32 {
-        if let Some(&id) = self.ids.get(w) {
+        if let Some(id) = self.find(w) {
             return id;
         }
-        let id = self.tables.len() as u32;
-        self.ids.insert(w.to_string(), id);
+        let id = self.words.len() as u32;
+        self.words.push(w.into());
         self.tables.push(0);
-        let bit = filter_bit(w.as_bytes());
-        self.filter[bit / 64] |= 1 << (bit % 64);
+        if self.words.len() * 8 > self.slots.len() {
+            self.slots = vec![NO_WORD; self.slots.len() * 2];
+            for id in 0..self.words.len() as u32 {
+                self.place(id);
+            }
+        } else {
+            self.place(id);
+        }
         if let [b] = w.as_bytes() {
             self.bytes[usize::from(*b)] = id;
         }
         id
     }
 
+    /// Puts word `id` in the first free slot from its own.
+    fn place(&mut self, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut k = slot(self.words[id as usize].as_bytes(), self.slots.len());
+        while self.slots[k] != NO_WORD {
+            k = (k + 1) & mask;
+        }
+        self.slots[k] = id;
+    }
+
+    /// The id of word `w`, if it is one, from the slots.
+    #[inline]
+    fn find(&self, w: &str) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut k = slot(w.as_bytes(), self.slots.len());
+        loop {
+            let id = self.slots[k];
+            if id == NO_WORD {
+                return None;
+            }
+            if *self.words[id as usize] == *w {
+                return Some(id);
+            }
+            k = (k + 1) & mask;
+        }
+    }
+
     /// The id of word `w`, if it is one.
+    #[inline]
     fn get(&self, w: &str) -> Option<u32> {
         if let [b] = w.as_bytes() {
             let id = self.bytes[usize::from(*b)];
             return (id != NO_WORD).then_some(id);
         }
-        let bit = filter_bit(w.as_bytes());
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
-        }
-        self.ids.get(w).copied()
+        self.find(w)
+    }
+
+    /// Every word with its table bits and flags, by id.
+    pub(crate) fn words(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words
+            .iter()
+            .map(|w| &**w)
+            .zip(self.tables.iter().copied())
     }
 
     fn flag(&mut self, words: &HashSet<String>, bit: u32) {
+        self.flag_words(words.iter().map(String::as_str), bit);
+    }
+
+    fn flag_words<'w>(&mut self, words: impl IntoIterator<Item = &'w str>, bit: u32) {
         for w in words {
             let id = self.intern(w);
             self.tables[id as usize] |= bit;
@@ -287,9 +399,11 @@ impl Lexicon {
         ] {
             trig.extend(p.by_first.keys().cloned());
         }
+        // the scanner's other starts (see [`crate::scan`]'s gate); "in",
+        // "half" and "ago" start none
         for w in [
             "the", "early", "late", "mid", "middle", "every", "each", "per", "later", "earlier",
-            "first", "second", "latter", "half", "ago", "in", "age", "aged",
+            "first", "second", "latter", "age", "aged",
         ] {
             trig.insert(w.to_string());
         }
@@ -301,28 +415,35 @@ impl Lexicon {
     /// Numbers every word and gives each table its bit.
     fn index(&mut self) {
         let mut vocab = Vocab::default();
-        let tables = [
-            &mut self.months,
-            &mut self.numbers,
-            &mut self.ordinals,
-            &mut self.units,
-            &mut self.seasons,
-            &mut self.dayparts,
-            &mut self.relative,
-            &mut self.positions,
-            &mut self.quantifiers,
-            &mut self.vague,
-            &mut self.refs,
-            &mut self.sets,
-            &mut self.weekdays,
-            &mut self.holidays,
-            &mut self.eras,
-            &mut self.directions,
-            &mut self.deictic,
+        // Which single-token phrases are [`ALONE`]: those that make a match
+        // on their own (a month, "now", "daily", "night"), and the counts
+        // that may take an adjective before their unit ("two bloody weeks":
+        // numbers but the articles, vague quantities that are not vague).
+        let all: Alone = |_, _| true;
+        let none: Alone = |_, _| false;
+        let tables: [(&mut Phrases, u32, Alone); 17] = [
+            (&mut self.months, MONTHS, all),
+            (&mut self.numbers, NUMBERS, |w, _| !ARTICLES.contains(&w)),
+            (&mut self.ordinals, ORDINALS, none),
+            (&mut self.units, UNITS, none),
+            (&mut self.seasons, SEASONS, all),
+            (&mut self.dayparts, DAYPARTS, all),
+            (&mut self.relative, RELATIVE, none),
+            (&mut self.positions, POSITIONS, none),
+            (&mut self.quantifiers, QUANTIFIERS, none),
+            (&mut self.vague, VAGUE, |_, v| v != VAGUE_VALUE),
+            (&mut self.refs, REFS, all),
+            (&mut self.sets, SETS, all),
+            (&mut self.weekdays, WEEKDAYS, all),
+            (&mut self.holidays, HOLIDAYS, all),
+            (&mut self.eras, ERAS, none),
+            (&mut self.directions, DIRECTIONS, none),
+            (&mut self.deictic, DEICTIC, all),
         ];
-        for (k, p) in tables.into_iter().enumerate() {
-            p.index(1 << k, &mut vocab);
+        for (p, bit, alone) in tables {
+            p.index(bit, &mut vocab, alone);
         }
+        vocab.flag_words(crate::scan::NEXT_WORDS.concat(), FOLLOWS);
         vocab.flag(&self.triggers, TRIGGER);
         vocab.flag(&self.not_after, NOT_YEAR_AFTER);
         vocab.flag(&self.not_before, NOT_YEAR_BEFORE);
@@ -367,6 +488,19 @@ mod tests {
         assert_eq!(Lexicon::num(&lx.numbers, "twelve"), Some(12));
         assert_eq!(lx.seasons.word("fall"), Some("FA"));
         assert!(lx.not_before.contains("resolution"));
+    }
+
+    #[test]
+    fn vocab_finds_its_words_and_no_others() {
+        let v = &Lexicon::get().vocab;
+        for (id, (w, _)) in v.words().enumerate() {
+            assert_eq!(v.get(w), Some(id as u32), "{w}");
+        }
+        for w in [
+            "", "those", "battle", "octobers", "tue", "ths", "2020", "ago.",
+        ] {
+            assert_eq!(v.get(w), None, "{w}");
+        }
     }
 
     #[test]

@@ -2,12 +2,19 @@
 //! they say (year, month, day, relative offset, unit, modifier), without
 //! resolving anything against the narrative (see [`crate::resolve`]).
 //!
-//! At each token every matcher is tried; the longest match wins and scanning
+//! At each token that may start a match (a cheap gate,
+//! [`Scanner::may_start`], rules out most) the matchers that may match from
+//! it ([`Scanner::MATCHERS`]) are tried; the longest match wins and scanning
 //! resumes after it. A matcher may return more than one mention (ranges such
 //! as `6-7 February` or `1995-96` give two expressions).
 
-use crate::lexicon::{Lexicon, Phrases, NOT_YEAR_AFTER, NOT_YEAR_BEFORE, TRIGGER};
+use crate::lexicon::{
+    Lexicon, Phrases, ALONE, ARTICLES, DAYPARTS, DEICTIC, ERAS, FOLLOWS, HOLIDAYS, MONTHS,
+    NOT_YEAR_AFTER, NOT_YEAR_BEFORE, NUMBERS, ORDINALS, QUANTIFIERS, REFS, RELATIVE, SEASONS, SETS,
+    TRIGGER, UNITS, VAGUE, VAGUE_VALUE, WEEKDAYS,
+};
 use crate::token::{Tok, TokKind};
+use std::sync::OnceLock;
 
 /// Duration and offset units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,11 +154,45 @@ fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> 
 struct Scanner<'t, 'a> {
     t: &'t [Tok<'a>],
     lx: &'static Lexicon,
+    starts: &'static Starts,
     /// Whether the text has named a BC year so far: then "in 216" is 216 BC.
     bc: std::cell::Cell<bool>,
 }
 
 const DASHES: [&str; 3] = ["-", "–", "—"];
+
+/// "the next two weeks", "the final days": the adjectives of a duration
+/// that has "the" before it.
+const LEAD_ADJECTIVES: [&str; 15] = [
+    "next",
+    "following",
+    "past",
+    "last",
+    "first",
+    "previous",
+    "final",
+    "subsequent",
+    "succeeding",
+    "coming",
+    "intervening",
+    "preceding",
+    "early",
+    "closing",
+    "opening",
+];
+
+/// The words outside the tables that a matcher reads right after the first
+/// word of its match (dashes, "early in", "the final days", "age of"): they
+/// are [`FOLLOWS`] words, which [`Scanner::may_start`] lets through. Any
+/// word a matcher comes to read there must be added.
+pub(crate) const NEXT_WORDS: [&[&str]; 3] = [
+    &DASHES,
+    &LEAD_ADJECTIVES,
+    &[
+        "in", "of", "the", "that", "this", "same", "later", "earlier", "early", "late", "first",
+        "second", "latter", "hundred", "century",
+    ],
+];
 
 impl Scanner<'_, '_> {
     fn w(&self, i: usize) -> &str {
@@ -335,8 +376,8 @@ impl Scanner<'_, '_> {
         }
         if let Some((e, v)) = self.table(&self.lx.vague, i) {
             // "some fifty years": let the number win
-            if self.table(&self.lx.numbers, e).is_none() || v != "X" {
-                return Some((e, v.to_string(), v == "X"));
+            if self.table(&self.lx.numbers, e).is_none() || v != VAGUE_VALUE {
+                return Some((e, v.to_string(), v == VAGUE_VALUE));
             }
         }
         let n = Lexicon::num_at(&self.lx.numbers, self.t, i)?;
@@ -1272,26 +1313,7 @@ impl Scanner<'_, '_> {
         let mut lead_adj = false;
         if self.is(j, "the") {
             j += 1;
-            if self.is_any(
-                j,
-                &[
-                    "next",
-                    "following",
-                    "past",
-                    "last",
-                    "first",
-                    "previous",
-                    "final",
-                    "subsequent",
-                    "succeeding",
-                    "coming",
-                    "intervening",
-                    "preceding",
-                    "early",
-                    "closing",
-                    "opening",
-                ],
-            ) {
+            if self.is_any(j, &LEAD_ADJECTIVES) {
                 j += 1;
                 lead_the = true;
                 lead_adj = true;
@@ -1321,7 +1343,7 @@ impl Scanner<'_, '_> {
         let e = if self.unit(e).is_none()
             && !vague
             && !hyphen
-            && !self.is_any(j, &["a", "an"])
+            && !self.is_any(j, &ARTICLES)
             && self
                 .t
                 .get(e)
@@ -1759,39 +1781,220 @@ impl Scanner<'_, '_> {
         one(i, e, What::Date(spec), modifier)
     }
 
+    /// Whether a match may start at token `i`: the gate in front of
+    /// [`Self::all`], which no match gets past at most tokens.
+    ///
+    /// A number may start one; punctuation never does; a word only when it
+    /// is a [`TRIGGER`], and then either it is [`ALONE`] or the next token
+    /// is a number or a [`FOLLOWS`] word. That drops "the", "a", "that"
+    /// before words no matcher reads ("the army", "that the").
+    ///
+    /// Why the gate drops no match, matcher by matcher, for a word `w` at
+    /// `i` that is no [`ALONE`] word (so it is no single-token phrase of the
+    /// months, seasons, holidays, weekdays, parts of day, references,
+    /// deictic words or sets, no number word but an article, and no
+    /// non-vague single-token count): every match from `w` reads token
+    /// `i + 1` and needs it to be a number or a [`FOLLOWS`] word: a word of
+    /// some phrase (every table's words, so also the second word of a
+    /// phrase starting with `w`) or one of [`NEXT_WORDS`].
+    ///
+    /// * [`Self::range`], [`Self::plain_date`] start with a number, a
+    ///   month, season or holiday (`w` is then a multi-token phrase's
+    ///   first word, `i + 1` its second), or an era, which a number
+    ///   follows ("AD 1066").
+    /// * [`Self::daypart_of`]: "early in", "the early|late|<part of day>",
+    ///   "early|late <part of day>"; from a part of day itself `w` is one.
+    /// * [`Self::positioned`]: "the first|second|latter half", "the
+    ///   <position>"; an approximate quantifier and a year ("about 1910");
+    ///   "early|late|mid|middle" and a dash, "in", "the", or what
+    ///   [`Self::date_in`], [`Self::decade_or_century`] or [`Self::relative`]
+    ///   starts from (numbers, table words, "later", "that").
+    /// * [`Self::decade_or_century`]: "the" and a number or ordinal or
+    ///   number word; an ordinal and a dash or "century"; a tens word
+    ///   ("twenty") and a dash or an ordinal.
+    /// * [`Self::relative`]: "later|earlier" and "in", a determiner or a
+    ///   relative, unit, season or part-of-day word; a determiner or
+    ///   relative word and "same" or a table word. A unit, season or part
+    ///   of day without a determiner, relative or "later" before it makes
+    ///   none.
+    /// * [`Self::reference`], [`Self::deictic`], [`Self::weekday`], the
+    ///   table branch of [`Self::set`]: a phrase; "every|each" and a unit or
+    ///   part of day, "per" and a unit.
+    /// * [`Self::counted`]: a plural unit and "later|earlier"; "the" and an
+    ///   adjective of its list or a count (a number, a number word, a vague
+    ///   quantity); a quantifier and a count; a count: a number, a phrase of
+    ///   several words, or a single word followed by a dash, "hundred", a
+    ///   number word ("twenty four") or its unit. Only a non-vague count
+    ///   that is no article may take an adjective before the unit, and
+    ///   those are [`ALONE`].
+    /// * [`Self::age`]: "age|aged" and "of" or a count.
+    /// * [`Self::the_season`]: "the" and "early|late" or a season.
+    /// * [`Self::night`]: "night" is [`ALONE`] (a part of day).
+    /// * [`Self::time`], [`Self::bc_year`]: a number.
+    ///
+    /// A match of one word is one of the phrases above, so at the last token
+    /// only an [`ALONE`] word or a number starts one.
+    #[inline]
+    fn may_start(&self, i: usize) -> bool {
+        let t = &self.t[i];
+        match t.kind {
+            TokKind::Num => true,
+            TokKind::Punct => false,
+            TokKind::Word => {
+                t.tables & TRIGGER != 0
+                    && (t.tables & ALONE != 0
+                        || self
+                            .t
+                            .get(i + 1)
+                            .is_some_and(|n| n.kind == TokKind::Num || n.tables & FOLLOWS != 0))
+            }
+        }
+    }
+
+    /// The matchers, and what the matches of each may start with.
+    ///
+    /// Why each can start with nothing else (a word that is none of these
+    /// may still stand anywhere later in the match):
+    ///
+    /// * [`Self::range`]: a day or a year (numbers) or a month;
+    /// * [`Self::plain_date`] ([`Self::date_in`]): an ISO date, a day, a year
+    ///   (numbers), a month, season, holiday or era ("AD 1066");
+    /// * [`Self::daypart_of`]: "early in", "the", "early|late", a part of
+    ///   day;
+    /// * [`Self::positioned`]: "the", a quantifier ("about 1910"),
+    ///   "early|late|mid|middle";
+    /// * [`Self::decade_or_century`]: "the", a number, an ordinal, a tens
+    ///   word ("twenty-first");
+    /// * [`Self::relative`]: "later|earlier", a determiner, a relative word
+    ///   ("that", "next"); from a unit, season or part of day without them
+    ///   it makes none;
+    /// * [`Self::reference`], [`Self::deictic`], [`Self::weekday`]: their
+    ///   table's phrase;
+    /// * [`Self::counted`]: a plural unit ("weeks later"), "the", a
+    ///   quantifier, a count (a number, a number word, a vague quantity);
+    /// * [`Self::set`]: a set word ("daily"), "every|each|per";
+    /// * [`Self::time`], [`Self::bc_year`]: a number;
+    /// * [`Self::night`]: "night"; [`Self::age`]: "age|aged";
+    ///   [`Self::the_season`]: "the".
+    ///
+    /// Of equally long matches at a token the first here wins.
+    #[rustfmt::skip]
+    const MATCHERS: [(Matcher<Self>, Start); 16] = [
+        (Self::range, Start::num(MONTHS, &[])),
+        (Self::plain_date, Start::num(MONTHS | SEASONS | HOLIDAYS | ERAS, &[])),
+        (Self::daypart_of, Start::word(DAYPARTS, &["early", "the", "late"])),
+        (Self::positioned, Start::word(QUANTIFIERS, &["the", "early", "late", "mid", "middle"])),
+        (Self::decade_or_century, Start::num(ORDINALS | NUMBERS, &["the"])),
+        (Self::relative, Start::word(RELATIVE, &["later", "earlier", "the", "that", "this"])),
+        (Self::reference, Start::word(REFS, &[])),
+        (Self::deictic, Start::word(DEICTIC, &[])),
+        (Self::counted, Start::num(UNITS | QUANTIFIERS | VAGUE | NUMBERS, &["the"])),
+        (Self::set, Start::word(SETS, &["every", "each", "per"])),
+        (Self::time, Start::num(0, &[])),
+        (Self::weekday, Start::word(WEEKDAYS, &[])),
+        (Self::night, Start::word(0, &["night"])),
+        (Self::age, Start::word(0, &["age", "aged"])),
+        (Self::bc_year, Start::num(0, &[])),
+        (Self::the_season, Start::word(0, &["the"])),
+    ];
+
+    /// The longest match at token `i` (which [`Self::may_start`]), of the
+    /// matchers that may match from its first token.
     fn all(&self, i: usize) -> Found {
-        let t = self.t.get(i)?;
-        if t.kind == TokKind::Word && t.tables & TRIGGER == 0 {
-            return None;
-        }
-        if t.kind == TokKind::Punct {
-            return None;
-        }
+        let t = &self.t[i];
+        let starts = if t.kind == TokKind::Num {
+            self.starts.num
+        } else {
+            self.starts.words.get(t.id as usize).copied().unwrap_or(0)
+        };
+        self.longest(i, starts)
+    }
+
+    /// The longest match at token `i` of the matchers whose bit (by their
+    /// place in [`Self::MATCHERS`]) `which` sets.
+    fn longest(&self, i: usize, which: u16) -> Found {
         let mut best: Found = None;
-        let cands = [
-            self.range(i),
-            self.plain_date(i),
-            self.daypart_of(i),
-            self.positioned(i),
-            self.decade_or_century(i),
-            self.relative(i),
-            self.reference(i),
-            self.deictic(i),
-            self.counted(i),
-            self.set(i),
-            self.time(i),
-            self.weekday(i),
-            self.night(i),
-            self.age(i),
-            self.bc_year(i),
-            self.the_season(i),
-        ];
-        for c in cands.into_iter().flatten() {
-            if best.as_ref().map_or(true, |b| c.0 > b.0) {
-                best = Some(c);
+        for (k, (matcher, _)) in Self::MATCHERS.iter().enumerate() {
+            if which & 1 << k == 0 {
+                continue;
+            }
+            if let Some(c) = matcher(self, i) {
+                if best.as_ref().map_or(true, |b| c.0 > b.0) {
+                    best = Some(c);
+                }
             }
         }
         best
+    }
+}
+
+/// A matcher: the end of its match at a token and the mentions in it.
+type Matcher<S> = fn(&S, usize) -> Found;
+
+/// What the matches of a matcher may start with: a number, a word of one
+/// of some tables, one of some words.
+struct Start {
+    num: bool,
+    tables: u32,
+    words: &'static [&'static str],
+}
+
+impl Start {
+    /// A number, or a word of `tables` or of `words`.
+    const fn num(tables: u32, words: &'static [&'static str]) -> Start {
+        Start {
+            num: true,
+            tables,
+            words,
+        }
+    }
+
+    /// A word of `tables` or of `words`.
+    const fn word(tables: u32, words: &'static [&'static str]) -> Start {
+        Start {
+            num: false,
+            tables,
+            words,
+        }
+    }
+
+    /// Whether a match may start with word `w` of `tables`.
+    fn takes(&self, w: &str, tables: u32) -> bool {
+        self.tables & tables != 0 || self.words.contains(&w)
+    }
+}
+
+/// The matchers that may match from a token (bits by their place in
+/// [`Scanner::MATCHERS`]).
+struct Starts {
+    /// From a number.
+    num: u16,
+    /// From a word, by id.
+    words: Vec<u16>,
+}
+
+impl Starts {
+    /// Worked out once from the lexicon.
+    fn get() -> &'static Starts {
+        static STARTS: OnceLock<Starts> = OnceLock::new();
+        STARTS.get_or_init(|| {
+            let matchers = Scanner::MATCHERS.map(|(_, start)| start);
+            let bits = |f: &dyn Fn(&Start) -> bool| {
+                matchers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| f(s))
+                    .fold(0u16, |m, (k, _)| m | 1 << k)
+            };
+            Starts {
+                num: bits(&|s| s.num),
+                words: Lexicon::get()
+                    .vocab
+                    .words()
+                    .map(|(w, tables)| bits(&|s| s.takes(w, tables)))
+                    .collect(),
+            }
+        })
     }
 }
 
@@ -1801,11 +2004,16 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let sc = Scanner {
         t: toks,
         lx: Lexicon::get(),
+        starts: Starts::get(),
         bc: std::cell::Cell::new(false),
     };
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if !sc.may_start(i) {
+            i += 1;
+            continue;
+        }
         match sc.all(i) {
             Some((e, mut ms)) if e > i => {
                 for m in &mut ms {
@@ -1892,4 +2100,353 @@ fn cites(toks: &[Tok], i: usize) -> bool {
     toks[i.saturating_sub(5)..i]
         .iter()
         .any(|t| matches!(t.lower, "retrieved" | "archived" | "accessed" | "published"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::tokenize;
+
+    /// A xorshift generator: the tests are deterministic.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick<'p>(&mut self, p: &[&'p str]) -> &'p str {
+            p[self.below(p.len())]
+        }
+    }
+
+    /// The kind and flags of the first token of `w`.
+    fn kind_of(w: &str) -> (TokKind, u32) {
+        let mut spill = String::new();
+        let mut t = tokenize(w, &mut spill);
+        Lexicon::get().mark(&mut t);
+        t.first()
+            .map_or((TokKind::Punct, 0), |t| (t.kind, t.tables))
+    }
+
+    fn one_token(w: &str) -> bool {
+        tokenize(w, &mut String::new()).len() == 1
+    }
+
+    /// Every string of one token the scanner compares with: the string
+    /// literals of its code.
+    fn literals() -> Vec<&'static str> {
+        let src = include_str!("scan.rs");
+        let src = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
+        let b = src.as_bytes();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < b.len() {
+            match b[k] {
+                b'/' if b.get(k + 1) == Some(&b'/') => {
+                    k = src[k..].find('\n').map_or(b.len(), |n| k + n);
+                }
+                // a char literal: '"', '\''
+                b'\'' if b.get(k + 2) == Some(&b'\'') => k += 3,
+                b'\'' if b.get(k + 1) == Some(&b'\\') => k += 4,
+                b'"' => {
+                    let start = k + 1;
+                    k = start;
+                    while k < b.len() && b[k] != b'"' {
+                        k += if b[k] == b'\\' { 2 } else { 1 };
+                    }
+                    out.push(&src[start..k]);
+                    k += 1;
+                }
+                _ => k += 1,
+            }
+        }
+        out.retain(|w| one_token(w));
+        out
+    }
+
+    /// Single tokens for the gate tests: every word of the lexicon, every
+    /// string the scanner compares with, numbers of each shape, punctuation
+    /// and words of neither kind; each also capitalized.
+    fn pool() -> Vec<String> {
+        let others = [
+            "1", "7", "12", "24", "31", "59", "99", "100", "216", "480", "1066", "1939", "1990",
+            "2020", "20000", "2,840", "22.8", "0", ".", ",", ";", "(", ")", "$", "army", "bloody",
+            "Obama", "fierce", "battle",
+        ];
+        let mut words: Vec<String> = Lexicon::get()
+            .vocab
+            .words()
+            .map(|(w, _)| w)
+            .chain(literals())
+            .chain(others)
+            .filter(|w| one_token(w))
+            .flat_map(|w| {
+                let mut cap = w.to_string();
+                if let Some(c) = cap.get_mut(..1) {
+                    c.make_ascii_uppercase();
+                }
+                [w.to_string(), cap]
+            })
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// Asserts that neither the gate nor the choice of matchers by the first
+    /// token drops a match at token `at` of `text` (at every token if
+    /// `None`).
+    fn gate_keeps_matches(text: &str, at: Option<usize>) {
+        let mut spill = String::new();
+        let mut toks = tokenize(text, &mut spill);
+        Lexicon::get().mark(&mut toks);
+        for bc in [false, true] {
+            let sc = Scanner {
+                t: &toks,
+                lx: Lexicon::get(),
+                starts: Starts::get(),
+                bc: std::cell::Cell::new(bc),
+            };
+            for (i, t) in toks.iter().enumerate() {
+                if at.is_some_and(|a| a != i) {
+                    continue;
+                }
+                // all matchers, where the scanner ran them before the gate
+                let every = sc.longest(i, u16::MAX);
+                let ran = t.kind == TokKind::Num || t.tables & TRIGGER != 0;
+                if ran && !sc.may_start(i) {
+                    if let Some((e, ms)) = every {
+                        assert!(e <= i, "{text:?}: token {i} starts {ms:?}");
+                    }
+                } else if ran {
+                    // the matchers for the first token find what all find
+                    assert_eq!(sc.all(i), every, "{text:?}: token {i}");
+                }
+            }
+        }
+    }
+
+    /// Random runs of the pool's tokens, with and without spaces; then
+    /// short runs of its lower-case words and numbers, which make matches
+    /// more often.
+    #[test]
+    fn no_match_is_dropped_in_random_text() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let dense: Vec<&str> = pool
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with(char::is_uppercase) && kind_of(w).0 != TokKind::Punct)
+            .collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let runs = if cfg!(debug_assertions) {
+            20_000
+        } else {
+            200_000
+        };
+        for k in 0..runs {
+            let (pool, len) = if k % 2 == 0 {
+                (&pool, 1 + rng.below(12))
+            } else {
+                (&dense, 2 + rng.below(4))
+            };
+            let mut text = String::new();
+            for _ in 0..len {
+                text.push_str(rng.pick(pool));
+                if rng.below(4) > 0 {
+                    text.push(' ');
+                }
+            }
+            gate_keeps_matches(&text, None);
+        }
+    }
+
+    /// Expressions of every kind, each way they may start: every matcher
+    /// that makes one runs at its first token.
+    #[test]
+    fn no_match_is_dropped_in_examples() {
+        let examples = [
+            // range
+            "6-7 February 1920",
+            "April 6-7, 1915",
+            "1995-96",
+            "499 to 493 BC",
+            // plain_date
+            "2 October 2020",
+            "October 2, 2020",
+            "2020-10-02",
+            "Christmas 1914",
+            "AD 1066",
+            "summer 1962",
+            "in May 1943",
+            "Sept. 3",
+            "New Year's Day 1900",
+            // daypart_of
+            "the night of April 18, 1775",
+            "early in the morning of 29 April 1975",
+            "late morning of 3 May",
+            "the early morning hours of 30 April",
+            "morning of 27 September",
+            "the night of 3-4 May",
+            // positioned
+            "the end of May 1941",
+            "the second half of 2008",
+            "about 1910",
+            "early 1920",
+            "mid-1980s",
+            "late in the day",
+            "early the next year",
+            "the late 1980s",
+            "the middle of the year",
+            "the latter part of 1942",
+            "early in the century",
+            "late September",
+            "middle of 1941",
+            // decade_or_century
+            "the 1990s",
+            "1980s",
+            "the 470s BC",
+            "the 19th century",
+            "twenty-first century",
+            "nineteenth century",
+            "21st century",
+            "the first century",
+            // relative
+            "the next day",
+            "that same day",
+            "later that month",
+            "earlier in the year",
+            "this spring",
+            "next summer",
+            "the day before",
+            "at the same time",
+            "last year",
+            "the following morning",
+            "later in the year",
+            // reference, deictic
+            "now",
+            "the past",
+            "for the time being",
+            "right now",
+            "present-day",
+            "the former king",
+            "yesterday morning",
+            "the day before yesterday",
+            "Tomorrow",
+            // counted
+            "44 days",
+            "two bloody weeks",
+            "a few days",
+            "more than three years",
+            "the next few months",
+            "weeks later",
+            "the final days",
+            "twenty-four hours",
+            "a sixty-day period",
+            "a couple of weeks later",
+            "some fifty years",
+            "about two years",
+            "a decade earlier",
+            "a week after the ceasefire",
+            "13-year-old",
+            "nineteen years old",
+            "several months",
+            "at least 3 years",
+            "no more than two weeks",
+            "a mere two weeks",
+            "the Seven Days",
+            "the past decade",
+            // set
+            "every year",
+            "each morning",
+            "per week",
+            "daily",
+            "Every Day",
+            "twice weekly",
+            // time, weekday, night, age
+            "5:34 a.m.",
+            "11 o'clock",
+            "9:34 p.m. on March 20",
+            "on Monday",
+            "at night",
+            "night-time",
+            "night attacks",
+            "at age seventy-nine",
+            "aged 22",
+            "age of 5",
+            // bc_year (with a BC year before), the_season
+            "in 218 BC. In 216, he",
+            "218 BC, and by 202 he",
+            "the summer",
+            "the early winter",
+            "the fall",
+        ];
+        for text in examples {
+            gate_keeps_matches(text, None);
+        }
+        let tagger = crate::Tagger::new();
+        let untagged: Vec<&str> = examples
+            .into_iter()
+            .filter(|text| tagger.tag(text, None).is_empty())
+            .collect();
+        assert!(untagged.is_empty(), "{untagged:?}");
+    }
+
+    /// Every word the gate may hold back, then every string of the scanner
+    /// that makes it do so, then a number or a table word and a random tail.
+    #[test]
+    fn the_gate_drops_no_match_after_held_back_words() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let lower = || {
+            pool.iter()
+                .copied()
+                .filter(|w| !w.starts_with(char::is_uppercase))
+        };
+        let held: Vec<&str> = lower()
+            .filter(
+                |w| matches!(kind_of(w), (TokKind::Word, b) if b & TRIGGER != 0 && b & ALONE == 0),
+            )
+            .collect();
+        let mut stops: Vec<&str> = literals()
+            .into_iter()
+            .chain([".", ",", "(", "army", "bloody", "Obama"])
+            .filter(|w| matches!(kind_of(w), (k, b) if k != TokKind::Num && b & FOLLOWS == 0))
+            .collect();
+        stops.sort_unstable();
+        stops.dedup();
+        let heads: Vec<&str> = lower()
+            .filter(|w| matches!(kind_of(w), (k, b) if k == TokKind::Num || b & !(TRIGGER | NOT_YEAR_AFTER | NOT_YEAR_BEFORE | ALONE | FOLLOWS) != 0))
+            .collect();
+        assert!(held.len() > 50 && stops.len() > 20 && heads.len() > 100);
+        // a sample of the heads in a debug build
+        let step = if cfg!(debug_assertions) { 13 } else { 1 };
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for w in &held {
+            let w = if rng.below(2) == 0 {
+                w.to_string()
+            } else {
+                w[..1].to_uppercase() + &w[1..]
+            };
+            gate_keeps_matches(&w, Some(0));
+            for x in &stops {
+                for y in heads.iter().skip(rng.below(step)).step_by(step) {
+                    let (prefix, at) = match rng.below(3) {
+                        0 => (String::new(), 0),
+                        _ => (rng.pick(&pool).to_string() + " ", 1),
+                    };
+                    let gap = if rng.below(3) == 0 { "" } else { " " };
+                    let tail = (0..rng.below(3))
+                        .map(|_| rng.pick(&pool))
+                        .collect::<Vec<_>>();
+                    let text = format!("{prefix}{w}{gap}{x} {y} {}", tail.join(" "));
+                    gate_keeps_matches(&text, Some(at));
+                }
+            }
+        }
+    }
 }

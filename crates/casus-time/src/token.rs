@@ -209,6 +209,8 @@ pub fn tokenize_lowered<'a>(
         };
         let t = &text[s..end];
         let lower = match lowered {
+            // ASCII digits and punctuation are their own lower-case form
+            _ if ascii && kind != TokKind::Word => t,
             Some(l) if ascii => &l[s..end],
             _ if !t.chars().any(char::is_uppercase) => t,
             _ => {
