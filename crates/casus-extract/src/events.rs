@@ -2262,7 +2262,7 @@ mod tests {
 
     #[test]
     fn verbs_joined_by_and_share_the_object() {
-        let v = code("Turkey arrested and charged an Armenian official.", vec![]);
+        let v = code("Turkey arrested and charged an Armenian activist.", vec![]);
         assert!(
             v.iter()
                 .any(|e| e.0 == "COERCE" && e.3.as_deref() == Some("ARMENIANS")),
