@@ -1914,10 +1914,11 @@ impl Scanner<'_, '_> {
     /// place in [`Self::MATCHERS`]) `which` sets.
     fn longest(&self, i: usize, which: u16) -> Found {
         let mut best: Found = None;
-        for (k, (matcher, _)) in Self::MATCHERS.iter().enumerate() {
-            if which & 1 << k == 0 {
-                continue;
-            }
+        // the set bits in order
+        let mut which = which;
+        while which != 0 {
+            let (matcher, _) = &Self::MATCHERS[which.trailing_zeros() as usize];
+            which &= which - 1;
             if let Some(c) = matcher(self, i) {
                 if best.as_ref().map_or(true, |b| c.0 > b.0) {
                     best = Some(c);
