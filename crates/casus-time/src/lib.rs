@@ -256,6 +256,17 @@ mod tests {
             "The preceding morning",
             "1975-03-09TMO",
         );
+        // The early (small) hours of a day are its morning, not a duration.
+        one(
+            "In 2020 ... fighting resumed in the early hours of 10 November.",
+            "the early hours of 10 November",
+            "2020-11-10TMO",
+        );
+        one(
+            "In 2020 ... in the small hours of 12 November, drones struck.",
+            "the small hours of 12 November",
+            "2020-11-12TMO",
+        );
     }
 
     #[test]

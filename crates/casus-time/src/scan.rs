@@ -189,8 +189,8 @@ pub(crate) const NEXT_WORDS: [&[&str]; 3] = [
     &DASHES,
     &LEAD_ADJECTIVES,
     &[
-        "in", "of", "the", "that", "this", "same", "later", "earlier", "early", "late", "first",
-        "second", "latter", "hundred", "century",
+        "in", "of", "the", "that", "this", "same", "later", "earlier", "early", "late", "small",
+        "first", "second", "latter", "hundred", "century",
     ],
 ];
 
@@ -754,10 +754,17 @@ impl Scanner<'_, '_> {
         if self.is(j, "the") {
             j += 1;
         }
-        if self.is(j, "early") || self.is(j, "late") {
+        let early = self.is(j, "early") || self.is(j, "small");
+        if early || self.is(j, "late") {
             j += 1;
         }
-        let (mut e, pod) = self.table(&self.lx.dayparts, j)?;
+        let (mut e, pod) = match self.table(&self.lx.dayparts, j) {
+            Some(x) => x,
+            // "the early hours of 10 November", "the small hours of …": the
+            // morning (as "the early morning hours of 30 April" is)
+            None if early && self.is(j, "hours") => (j, "MO"),
+            None => return None,
+        };
         if self.is(e, "hours") {
             e += 1;
         }
@@ -1802,8 +1809,9 @@ impl Scanner<'_, '_> {
     ///   month, season or holiday (`w` is then a multi-token phrase's
     ///   first word, `i + 1` its second), or an era, which a number
     ///   follows ("AD 1066").
-    /// * [`Self::daypart_of`]: "early in", "the early|late|<part of day>",
-    ///   "early|late <part of day>"; from a part of day itself `w` is one.
+    /// * [`Self::daypart_of`]: "early in", "the early|late|small|<part of
+    ///   day>", "early|late <part of day>", "early hours"; from a part of
+    ///   day itself `w` is one.
     /// * [`Self::positioned`]: "the first|second|latter half", "the
     ///   <position>"; an approximate quantifier and a year ("about 1910");
     ///   "early|late|mid|middle" and a dash, "in", "the", or what
