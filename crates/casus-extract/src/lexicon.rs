@@ -286,6 +286,9 @@ fn follow_keys<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Vec<Box<[u64]>>> 
 #[derive(Debug, Clone)]
 struct Starts {
     form: String,
+    /// Whether [`normed`] leaves `form` as it is (all forms but odd ones):
+    /// a token that is `form` letter for letter is then its own form.
+    fixed: bool,
     /// Entry, and whether its first word is `form` itself (which an
     /// inflected-only entry refuses).
     entries: Vec<(usize, bool)>,
@@ -370,6 +373,7 @@ impl<T> PhraseSet<T> {
                     .collect();
                 starts.entry(word_key(n)).or_default().push(Starts {
                     form: n.clone(),
+                    fixed: normed(n) == n.as_str(),
                     entries,
                 });
             }
@@ -479,7 +483,6 @@ impl<T> PhraseSet<T> {
     fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = &toks[at];
         let lists = self.starts.get(&t.key)?;
-        let n = normed(&t.low);
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
@@ -488,7 +491,13 @@ impl<T> PhraseSet<T> {
             // `match_from`. On the token's own list it is known without
             // [`Forms::is_form`]: the first word is the token or one of its
             // lemmas.
-            let own = list.form == *n;
+            // A token that is not the form letter for letter is normalised
+            // (a British spelling, or another word with the same key).
+            let own = if t.low == list.form {
+                list.fixed
+            } else {
+                normed(&t.low) == list.form.as_str()
+            };
             for &(i, bare) in &list.entries {
                 let p = &self.entries[i].0;
                 let is_first = if own {
