@@ -941,7 +941,7 @@ pub(crate) fn code_events_with(
                         w != ","
                             && !toks[k].is(class::BE)
                             && !w.ends_with("ed")
-                            && !r.irregular_forms.contains(w)
+                            && !toks[k].is(class::IRREGULAR_FORM)
                     })
                     .find(|&k| toks[k].low == "by")
                     // A past form takes "by" only right after it, adverbs aside ("a

@@ -172,6 +172,8 @@ pub mod class {
     /// A number word of `claims.toml` (`three`, `dozen`...).
     pub const NUMBER: u16 = 1 << 13;
     pub const REGION: u16 = 1 << 14;
+    /// An irregular verb form of `grammar.toml` ([`super::Rules::irregular_forms`]).
+    pub const IRREGULAR_FORM: u16 = 1 << 15;
 }
 
 /// All lexicons, compiled.
@@ -247,7 +249,7 @@ pub struct Rules {
     /// besides the reporting verbs.
     pub claimant_verbs: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
-    pub adversaries: HashMap<String, String>,
+    pub adversaries: FxHashMap<String, String>,
     /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
     classes: FxHashMap<u64, Vec<(String, u16)>>,
     /// The keys of `classes`: most tokens (names, content words,
@@ -421,7 +423,7 @@ impl Rules {
             measures: set(cl.measures),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
             claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
-            adversaries: cl.adversaries,
+            adversaries: cl.adversaries.into_iter().collect(),
             triggers,
             classes: FxHashMap::default(),
             class_keys: KeyFilter::new([].iter()),
@@ -448,6 +450,7 @@ impl Rules {
             (&self.historical, class::HISTORICAL),
             (&self.future, class::FUTURE),
             (&self.communities, class::COMMUNITY),
+            (&self.irregular_forms, class::IRREGULAR_FORM),
         ];
         let mut table: FxHashMap<u64, Vec<(String, u16)>> = FxHashMap::default();
         let mut add = |w: &String, bit: u16| {
