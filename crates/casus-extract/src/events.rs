@@ -525,6 +525,8 @@ pub(crate) fn code_events_with(
     let mut inside: Vec<bool> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
+    // Per trigger, reused: the (actor, recipient) pairs of its events.
+    let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -1399,7 +1401,7 @@ pub(crate) fn code_events_with(
                 || ((t.mutual || (kind == "CONSULT" && mode.as_deref() == Some("meet")))
                     && recipient_list.iter().all(Option::is_none)
                     && actor_list.iter().flatten().count() >= 2);
-            let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+            pairs.clear();
             if between && actor_list.len() + recipient_list.len() >= 2 {
                 let recips: Vec<&Mention> = recipient_list.iter().flatten().copied().collect();
                 let sides: Vec<&Mention> = if recips.len() >= 2 {
