@@ -130,7 +130,11 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     } else {
         return None;
     };
-    if let Some(m) = toks.get(j).and_then(|n| r.multipliers.get(&*n.low)) {
+    if let Some(m) = toks
+        .get(j)
+        .filter(|n| n.is(class::MULTIPLIER))
+        .and_then(|n| r.multipliers.get(&*n.low))
+    {
         v *= *m as f64;
         j += 1;
     }

@@ -525,6 +525,8 @@ pub(crate) fn code_events_with(
     let mut inside: Vec<bool> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
+    // Per trigger, reused: the (actor, recipient) pairs of its events.
+    let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -556,6 +558,7 @@ pub(crate) fn code_events_with(
         }
         let in_mention = |i: usize| inside[i];
         // 1. Triggers, minus those that are the content of another.
+        let sentence_first = out.len();
         found.clear();
         // A trigger does not start inside a name ("Azerbaijani drones struck"
         // is "struck", not "drones struck" skipped as part of the name).
@@ -940,7 +943,7 @@ pub(crate) fn code_events_with(
                         w != ","
                             && !toks[k].is(class::BE)
                             && !w.ends_with("ed")
-                            && !r.irregular_forms.contains(w)
+                            && !toks[k].is(class::IRREGULAR_FORM)
                     })
                     .find(|&k| toks[k].low == "by")
                     // A past form takes "by" only right after it, adverbs aside ("a
@@ -1398,7 +1401,7 @@ pub(crate) fn code_events_with(
                 || ((t.mutual || (kind == "CONSULT" && mode.as_deref() == Some("meet")))
                     && recipient_list.iter().all(Option::is_none)
                     && actor_list.iter().flatten().count() >= 2);
-            let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+            pairs.clear();
             if between && actor_list.len() + recipient_list.len() >= 2 {
                 let recips: Vec<&Mention> = recipient_list.iter().flatten().copied().collect();
                 let sides: Vec<&Mention> = if recips.len() >= 2 {
@@ -1472,7 +1475,16 @@ pub(crate) fn code_events_with(
                 }
             }
         }
-        merge_agentless(&mut out, start);
+        // The sentence's events: those pushed since it began, when
+        // sentences come in order; else those that share its start.
+        let first = if seen.ordered() {
+            sentence_first
+        } else {
+            out.iter()
+                .position(|e| e.start == start)
+                .unwrap_or(out.len())
+        };
+        merge_agentless(&mut out, first);
         if let Some(s) = sentence_subject {
             memory = s;
         } else if let Some(p) = ms
@@ -1528,6 +1540,11 @@ impl<'a> Seen<'a> {
         }
     }
 
+    /// Whether the sentences come in order (each starts after the last).
+    fn ordered(&self) -> bool {
+        matches!(self, Seen::Ordered { .. })
+    }
+
     /// Whether the event is new (and notes it).
     fn first_time(
         &mut self,
@@ -1559,11 +1576,8 @@ impl<'a> Seen<'a> {
 /// passive and a nominal trigger of the same type with a demonym actor in one
 /// sentence are one event, the actor from the noun, the recipient from the
 /// passive.
-fn merge_agentless(out: &mut Vec<Event>, start: usize) {
-    let first = out
-        .iter()
-        .position(|e| e.start == start)
-        .unwrap_or(out.len());
+/// The sentence's events are `out[first..]`.
+fn merge_agentless(out: &mut Vec<Event>, first: usize) {
     let mut drop = Vec::new();
     for i in first..out.len() {
         if out[i].actor.is_some() || !out[i].rule.contains("passive") || out[i].recipient.is_none()

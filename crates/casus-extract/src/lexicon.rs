@@ -240,18 +240,27 @@ pub struct PhraseSet<T> {
     /// The keys of `starts`, as a filter: most tokens start no phrase of
     /// a set, and most of those are turned away here without a lookup.
     start_keys: KeyFilter,
-    /// By entry, by word: the [`word_key`]s of the tokens that may match
-    /// the word (those of its lemma and of every form of it; none for `*`
-    /// and the first word). A token whose key is not among them is no form
-    /// of the word, and [`Forms::is_form`] need not be asked: most words
-    /// after a phrase's first one are turned away so.
-    follow_keys: Vec<Vec<Box<[u64]>>>,
+    /// By entry: its words as the matcher reads them.
+    steps: Vec<Box<[Step]>>,
     /// Lemmas known to the set, for lemmatising tokens.
     pub forms: Forms,
 }
 
-/// [`PhraseSet::follow_keys`] of `items`, whose words `forms` knows.
-fn follow_keys<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Vec<Box<[u64]>>> {
+/// A word of an entry, as the matcher reads it.
+#[derive(Debug, Clone)]
+enum Step {
+    /// `*`: up to four free words.
+    Gap,
+    /// A lemma, with the [`word_key`]s of the tokens that may match it
+    /// (those of the lemma and of every form of it; none kept for the first
+    /// word, which the start lists answer). A token whose key is not among
+    /// them is no form of the word, and [`Forms::is_form`] need not be
+    /// asked: most words after a phrase's first one are turned away so.
+    Word(Box<[u64]>),
+}
+
+/// [`PhraseSet::steps`] of `items`, whose words `forms` knows.
+fn steps<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Box<[Step]>> {
     // A token is a form of a lemma when it is the lemma once normalised,
     // or one of the lemma's forms ([`Forms::is_form`]).
     let mut of_lemma: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
@@ -267,14 +276,17 @@ fn follow_keys<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Vec<Box<[u64]>>> 
                 .iter()
                 .enumerate()
                 .map(|(w, word)| {
-                    if w == 0 || word == "*" {
-                        return Box::default();
+                    if word == "*" {
+                        return Step::Gap;
+                    }
+                    if w == 0 {
+                        return Step::Word(Box::default());
                     }
                     let mut keys = vec![hash_str(word)];
                     keys.extend(of_lemma.get(word.as_str()).into_iter().flatten());
                     keys.sort_unstable();
                     keys.dedup();
-                    keys.into_boxed_slice()
+                    Step::Word(keys.into_boxed_slice())
                 })
                 .collect()
         })
@@ -286,6 +298,9 @@ fn follow_keys<T>(items: &[(Phrase, T)], forms: &Forms) -> Vec<Vec<Box<[u64]>>> 
 #[derive(Debug, Clone)]
 struct Starts {
     form: String,
+    /// Whether [`normed`] leaves `form` as it is (all forms but odd ones):
+    /// a token that is `form` letter for letter is then its own form.
+    fixed: bool,
     /// Entry, and whether its first word is `form` itself (which an
     /// inflected-only entry refuses).
     entries: Vec<(usize, bool)>,
@@ -370,12 +385,13 @@ impl<T> PhraseSet<T> {
                     .collect();
                 starts.entry(word_key(n)).or_default().push(Starts {
                     form: n.clone(),
+                    fixed: normed(n) == n.as_str(),
                     entries,
                 });
             }
         }
         PhraseSet {
-            follow_keys: follow_keys(&items, &forms),
+            steps: steps(&items, &forms),
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
             starts,
@@ -396,12 +412,11 @@ impl<T> PhraseSet<T> {
     /// Where entry `e` ends when its words from `w` on match the tokens
     /// from `at` on.
     fn match_from(&self, toks: &[Tok], e: usize, at: usize, w: usize) -> Option<usize> {
-        let p = &self.entries[e].0;
-        if w == p.words.len() {
+        let steps = &self.steps[e];
+        let Some(step) = steps.get(w) else {
             return Some(at);
-        }
-        let word = &p.words[w];
-        if word == "*" {
+        };
+        let Step::Word(keys) = step else {
             // Longest continuation first would over-reach; try the shortest gap.
             // An amount of money is one word however it is written ("cut $50
             // million in aid"); quotation marks are none.
@@ -409,9 +424,12 @@ impl<T> PhraseSet<T> {
             let mut words = 0;
             // A plain word after the gap is tried only where a token may
             // match it: most places are turned away by key, without a call.
-            let plain_next = p.words.get(w + 1).is_some_and(|n| n != "*");
+            let next_keys = match steps.get(w + 1) {
+                Some(Step::Word(keys)) => Some(&**keys),
+                _ => None,
+            };
             while words <= 4 {
-                if !plain_next || self.may_match(toks, e, k, w + 1) {
+                if next_keys.map_or(true, |keys| Self::may_match(toks, k, w + 1, keys)) {
                     if let Some(end) = self.match_from(toks, e, k, w + 1) {
                         return Some(end);
                     }
@@ -433,27 +451,28 @@ impl<T> PhraseSet<T> {
                 }
             }
             return None;
-        }
-        if !self.may_match(toks, e, at, w) {
+        };
+        if !Self::may_match(toks, at, w, keys) {
             return None;
         }
         let t = &toks[at];
+        let p = &self.entries[e].0;
         let inflected_only = w == 0 && p.inflected_only;
-        if self.forms.is_form(&t.low, word, inflected_only) {
+        if self.forms.is_form(&t.low, &p.words[w], inflected_only) {
             self.match_from(toks, e, at + 1, w + 1)
         } else {
             None
         }
     }
 
-    /// Whether the token at `at` may match word `w` (not `*`) of entry
-    /// `e`: false for a missing token, punctuation, and, after the first
-    /// word, a token whose key is none of the word's forms; true leaves it
-    /// to [`Forms::is_form`].
+    /// Whether the token at `at` may match word `w` of an entry, a
+    /// [`Step::Word`] with `keys`: false for a missing token, punctuation,
+    /// and, after the first word, a token whose key is none of the word's
+    /// forms; true leaves it to [`Forms::is_form`].
     #[inline]
-    fn may_match(&self, toks: &[Tok], e: usize, at: usize, w: usize) -> bool {
+    fn may_match(toks: &[Tok], at: usize, w: usize, keys: &[u64]) -> bool {
         toks.get(at)
-            .is_some_and(|t| t.word && (w == 0 || self.follow_keys[e][w].contains(&t.key)))
+            .is_some_and(|t| t.word && (w == 0 || keys.contains(&t.key)))
     }
 
     /// Whether a phrase of the set may start at the token `t`: false for
@@ -479,7 +498,6 @@ impl<T> PhraseSet<T> {
     fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = &toks[at];
         let lists = self.starts.get(&t.key)?;
-        let n = normed(&t.low);
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
@@ -488,7 +506,13 @@ impl<T> PhraseSet<T> {
             // `match_from`. On the token's own list it is known without
             // [`Forms::is_form`]: the first word is the token or one of its
             // lemmas.
-            let own = list.form == *n;
+            // A token that is not the form letter for letter is normalised
+            // (a British spelling, or another word with the same key).
+            let own = if t.low == list.form {
+                list.fixed
+            } else {
+                normed(&t.low) == list.form.as_str()
+            };
             for &(i, bare) in &list.entries {
                 let p = &self.entries[i].0;
                 let is_first = if own {
@@ -645,7 +669,10 @@ mod tests {
             for (e, (p, _)) in set.entries.iter().enumerate() {
                 for (k, word) in p.words.iter().enumerate().skip(1) {
                     if word != "*" && set.forms.is_form(&t.low, word, false) {
-                        assert!(set.follow_keys[e][k].contains(&t.key), "{w} {word}");
+                        let super::Step::Word(keys) = &set.steps[e][k] else {
+                            panic!("{word} is a word")
+                        };
+                        assert!(keys.contains(&t.key), "{w} {word}");
                     }
                 }
             }

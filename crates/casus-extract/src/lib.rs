@@ -17,6 +17,8 @@
 //! No input makes it panic: offsets are clamped to the text and to character
 //! boundaries.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 pub mod claims;
@@ -173,11 +175,11 @@ impl Coder {
 
     /// Codes one document.
     pub fn code(&self, doc: &DocInput) -> Extraction {
-        let stood_for = metonyms(&self.rules, doc.text, doc.mentions);
-        let mentions = stood_for.in_place_of(doc.mentions);
         // Both passes read the same tokens: tokenise every sentence once,
-        // lower-casing the text once for all of them.
+        // lower-casing the text once for all of them (and for metonyms).
         let lowered = doc.text.to_ascii_lowercase();
+        let stood_for = metonyms(&self.rules, doc.text, &lowered, doc.mentions);
+        let mentions = stood_for.in_place_of(doc.mentions);
         let toks = sentence_tokens(&self.rules, doc, &lowered);
         Extraction {
             events: events::code_events_with(&self.rules, doc, &mentions, self.unattributed, &toks),
@@ -261,7 +263,22 @@ impl Metonyms {
 /// Capitals used as actors: a place mention with `metonym_of` that is not
 /// governed by a preposition ("Baku accused", not "in Baku") becomes a mention
 /// of the state it stands for.
-fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metonyms {
+///
+/// `lowered` is `text` lower-cased by [`str::to_ascii_lowercase`]: ASCII
+/// words are read from it rather than lower-cased one by one.
+fn metonyms<'a>(
+    r: &rules::Rules,
+    text: &'a str,
+    lowered: &'a str,
+    mentions: &[Mention],
+) -> Metonyms {
+    // The word `w` of `text` that ends where `rest` does, lower-cased.
+    let lower = |w: &'a str, rest: &str| -> Cow<'a, str> {
+        match lowered.get(rest.len()..rest.len() + w.len()) {
+            Some(l) if w.is_ascii() => Cow::Borrowed(l),
+            _ => Cow::Owned(w.to_lowercase()),
+        }
+    };
     let state_of = |m: &Mention| -> Option<String> {
         let state = m.metonym_of.as_ref().filter(|s| !s.is_empty())?;
         let before = text.get(..m.start.min(text.len())).unwrap_or("");
@@ -274,27 +291,27 @@ fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metony
                 .unwrap_or("");
             (w, &s[..s.len() - w.len()])
         };
-        let (prev, mut rest) = last_word(before);
-        let mut prev = prev.to_lowercase();
+        let (w, mut rest) = last_word(before);
+        let mut prev = lower(w, rest);
         // "in the Baku area", "in central Baku": the preposition governs
         // across determiners and region words.
         for _ in 0..3 {
-            if !(r.determiners.contains(&prev) || r.regions.contains(&prev)) {
+            if !(r.determiners.contains(&*prev) || r.regions.contains(&*prev)) {
                 break;
             }
             let w;
             (w, rest) = last_word(rest);
-            prev = w.to_lowercase();
+            prev = lower(w, rest);
         }
-        if r.prepositions.contains(&prev) {
-            // "called on Baku to stop": the preposition is the verb's.
-            let verb = last_word(rest).0.to_lowercase();
+        if r.prepositions.contains(&*prev) {
+            // "called on Baku to stop": the preposition is the verb's (a
+            // pair whose verb is one of the lemmas of the word before it).
+            let (w, rest) = last_word(rest);
+            let verb = lower(w, rest);
             let particle = r
-                .triggers
-                .forms
-                .lemmas(&verb)
-                .into_iter()
-                .any(|l| r.particle_verbs.contains(&(l, prev.clone())));
+                .particle_verbs
+                .iter()
+                .any(|(v, p)| *p == *prev && r.triggers.forms.is_form(&verb, v, false));
             if !particle {
                 return None;
             }
@@ -308,13 +325,24 @@ fn metonyms<'a>(r: &rules::Rules, text: &'a str, mentions: &[Mention]) -> Metony
             let state = state_of(m);
             is.push(state.is_some());
             let state = state?;
-            let mut a = m.clone();
-            a.entity.id = state.clone();
-            a.entity.kind = "state".into();
-            a.entity.country = Some(state);
-            a.entity.lat = None;
-            a.entity.lon = None;
-            Some(a)
+            // The mention, linked to the state: what it names otherwise is
+            // not copied only to be replaced.
+            Some(Mention {
+                start: m.start,
+                end: m.end,
+                text: m.text.clone(),
+                entity: casus_entities::EntityRef {
+                    id: state.clone(),
+                    kind: "state".into(),
+                    name: m.entity.name.clone(),
+                    country: Some(state),
+                    sector: m.entity.sector.clone(),
+                    lat: None,
+                    lon: None,
+                },
+                person: m.person.clone(),
+                metonym_of: m.metonym_of.clone(),
+            })
         })
         .collect();
     Metonyms { rewritten, is }

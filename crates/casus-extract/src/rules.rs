@@ -156,22 +156,26 @@ pub struct Trigger {
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
 /// a token is looked up once, not once per class it is tested for.
 pub mod class {
-    pub const PREPOSITION: u16 = 1 << 0;
-    pub const DETERMINER: u16 = 1 << 1;
-    pub const CLAUSE_BREAK: u16 = 1 << 2;
-    pub const PEOPLE_NOUN: u16 = 1 << 3;
-    pub const LOCATIVE: u16 = 1 << 4;
-    pub const BE: u16 = 1 << 5;
-    pub const OF_HEAD: u16 = 1 << 6;
-    pub const NEGATION: u16 = 1 << 7;
-    pub const LIST_JOINER: u16 = 1 << 8;
-    pub const HYPOTHETICAL: u16 = 1 << 9;
-    pub const HISTORICAL: u16 = 1 << 10;
-    pub const FUTURE: u16 = 1 << 11;
-    pub const COMMUNITY: u16 = 1 << 12;
+    pub const PREPOSITION: u32 = 1 << 0;
+    pub const DETERMINER: u32 = 1 << 1;
+    pub const CLAUSE_BREAK: u32 = 1 << 2;
+    pub const PEOPLE_NOUN: u32 = 1 << 3;
+    pub const LOCATIVE: u32 = 1 << 4;
+    pub const BE: u32 = 1 << 5;
+    pub const OF_HEAD: u32 = 1 << 6;
+    pub const NEGATION: u32 = 1 << 7;
+    pub const LIST_JOINER: u32 = 1 << 8;
+    pub const HYPOTHETICAL: u32 = 1 << 9;
+    pub const HISTORICAL: u32 = 1 << 10;
+    pub const FUTURE: u32 = 1 << 11;
+    pub const COMMUNITY: u32 = 1 << 12;
     /// A number word of `claims.toml` (`three`, `dozen`...).
-    pub const NUMBER: u16 = 1 << 13;
-    pub const REGION: u16 = 1 << 14;
+    pub const NUMBER: u32 = 1 << 13;
+    pub const REGION: u32 = 1 << 14;
+    /// An irregular verb form of `grammar.toml` ([`super::Rules::irregular_forms`]).
+    pub const IRREGULAR_FORM: u32 = 1 << 15;
+    /// A multiplier of `claims.toml` (`million`, `thousand`...).
+    pub const MULTIPLIER: u32 = 1 << 16;
 }
 
 /// All lexicons, compiled.
@@ -247,9 +251,9 @@ pub struct Rules {
     /// besides the reporting verbs.
     pub claimant_verbs: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
-    pub adversaries: HashMap<String, String>,
+    pub adversaries: FxHashMap<String, String>,
     /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
-    classes: FxHashMap<u64, Vec<(String, u16)>>,
+    classes: FxHashMap<u64, Vec<(String, u32)>>,
     /// The keys of `classes`: most tokens (names, content words,
     /// punctuation) are in no class and are turned away without a lookup.
     class_keys: KeyFilter,
@@ -421,7 +425,7 @@ impl Rules {
             measures: set(cl.measures),
             claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
             claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
-            adversaries: cl.adversaries,
+            adversaries: cl.adversaries.into_iter().collect(),
             triggers,
             classes: FxHashMap::default(),
             class_keys: KeyFilter::new([].iter()),
@@ -432,7 +436,7 @@ impl Rules {
     }
 
     /// The class bits of every word of the class sets.
-    fn class_table(&self) -> FxHashMap<u64, Vec<(String, u16)>> {
+    fn class_table(&self) -> FxHashMap<u64, Vec<(String, u32)>> {
         let sets = [
             (&self.prepositions, class::PREPOSITION),
             (&self.determiners, class::DETERMINER),
@@ -448,9 +452,10 @@ impl Rules {
             (&self.historical, class::HISTORICAL),
             (&self.future, class::FUTURE),
             (&self.communities, class::COMMUNITY),
+            (&self.irregular_forms, class::IRREGULAR_FORM),
         ];
-        let mut table: FxHashMap<u64, Vec<(String, u16)>> = FxHashMap::default();
-        let mut add = |w: &String, bit: u16| {
+        let mut table: FxHashMap<u64, Vec<(String, u32)>> = FxHashMap::default();
+        let mut add = |w: &String, bit: u32| {
             let words = table.entry(word_key(w)).or_default();
             match words.iter_mut().find(|(x, _)| x == w) {
                 Some((_, bits)) => *bits |= bit,
@@ -465,11 +470,14 @@ impl Rules {
         for w in self.numbers.keys() {
             add(w, class::NUMBER);
         }
+        for w in self.multipliers.keys() {
+            add(w, class::MULTIPLIER);
+        }
         table
     }
 
     /// The [`class`] bits of a token (0 for a word in no class).
-    pub fn class_of(&self, low: &str, key: u64) -> u16 {
+    pub fn class_of(&self, low: &str, key: u64) -> u32 {
         if !self.class_keys.may_hold(key) {
             return 0;
         }

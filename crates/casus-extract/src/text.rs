@@ -30,7 +30,7 @@ pub struct Tok<'a> {
     pub key: u64,
     /// The grammar's word classes the token belongs to
     /// ([`crate::rules::class`] bits, set by [`crate::sentence_tokens`]).
-    pub class: u16,
+    pub class: u32,
 }
 
 impl<'a> Tok<'a> {
@@ -58,7 +58,7 @@ impl<'a> Tok<'a> {
 
     /// Whether the token is in one of the word classes `c`.
     #[inline]
-    pub fn is(&self, c: u16) -> bool {
+    pub fn is(&self, c: u32) -> bool {
         self.class & c != 0
     }
 }
