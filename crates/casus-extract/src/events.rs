@@ -1464,7 +1464,7 @@ pub(crate) fn code_events_with(
                         kind: kind.to_owned(),
                         mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
-                        recipient: rc.map(|m| community_actor(r, toks, ms, m)),
+                        recipient: rc.map(|m| community_actor(r, toks, ms, m, kind)),
                         date: take_last(&mut date, is_last),
                         location: location.clone(),
                         aux: take_last(&mut aux, is_last),
@@ -1668,12 +1668,20 @@ fn antecedent(toks: &[Tok], ms: &[Placed], cstart: usize, first: usize) -> Optio
 /// The recipient record: a state demonym before a people noun ("Armenian
 /// servicemen", "one Armenian activist") stands for the community, with the
 /// state as its country.
-fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention) -> Actor {
+///
+/// Soldiers attacked or detained are their state's forces, not its people:
+/// "shelled Armenian positions, wounding two Armenian soldiers" is against
+/// `ARM` (the mention's sector is `MIL`); a law for "the Armenian
+/// servicemen" still benefits the community.
+fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention, kind: &str) -> Actor {
     let mut a = actor_of(r, m);
     let Some(p) = ms.iter().find(|p| std::ptr::eq(p.m, m)) else {
         return a;
     };
     if m.entity.kind == "community" || m.entity.kind == "place" {
+        return a;
+    }
+    if matches!(kind, "ASSAULT" | "COERCE") && m.entity.sector.as_deref() == Some("MIL") {
         return a;
     }
     // People named inside the mention ("Armenian servicemen") or right after it,

@@ -1,0 +1,50 @@
+//! Who acts on whom in whole-pipeline runs on unseen sentences: the
+//! recogniser's mentions (with their sectors) feeding the coder.
+
+use casus_pipeline::Pipeline;
+use casus_read::{read_bytes, ReadOptions};
+use std::sync::OnceLock;
+
+fn pipeline() -> &'static Pipeline {
+    static P: OnceLock<Pipeline> = OnceLock::new();
+    P.get_or_init(Pipeline::embedded)
+}
+
+/// (type, actor id, recipient id) of every event in `text`.
+fn events(text: &str) -> Vec<(String, String, String)> {
+    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+    let id = |a: &Option<casus_extract::Actor>| a.as_ref().map_or(String::new(), |a| a.id.clone());
+    pipeline()
+        .process(doc)
+        .events
+        .iter()
+        .map(|e| (e.kind.clone(), id(&e.actor), id(&e.recipient)))
+        .collect()
+}
+
+fn has(v: &[(String, String, String)], kind: &str, actor: &str, recipient: &str) -> bool {
+    v.iter()
+        .any(|e| e.0 == kind && e.1 == actor && e.2 == recipient)
+}
+
+#[test]
+fn soldiers_attacked_are_their_state_people_helped_their_community() {
+    let v = events(
+        "On 3 October 2020, Azerbaijani forces shelled the village, killing two Armenian soldiers.",
+    );
+    assert!(has(&v, "ASSAULT", "AZE", "ARM"), "{v:?}");
+    let v = events("On 22 October 2020, the Armenian parliament passed a law to write off the debts of the Armenian servicemen.");
+    assert!(v.iter().any(|e| e.2 == "ARMENIANS"), "{v:?}");
+}
+
+#[test]
+fn demonstrators_are_their_community() {
+    let v = events("On 2 October 2020, Azerbaijani demonstrators gathered outside the embassy.");
+    assert!(has(&v, "PROTEST", "AZERBAIJANIS", ""), "{v:?}");
+}
+
+#[test]
+fn the_military_and_its_officials_are_the_state() {
+    let v = events("On 5 October 2020, the Azerbaijani authorities accused the Armenian military of targeting civilians.");
+    assert!(has(&v, "ACCUSE", "AZE", "ARM"), "{v:?}");
+}
