@@ -1271,14 +1271,7 @@ mod tests {
         let r = crate::rules::Rules::embedded();
         let lowered = text.to_ascii_lowercase();
         let sentences = crate::testutil::sentences(text);
-        let doc = crate::DocInput {
-            name: "t",
-            text,
-            sentences: &sentences,
-            mentions: &[],
-            timexes: &[],
-            doc_date: None,
-        };
+        let doc = crate::testutil::bare_doc(text, &sentences);
         let toks = crate::sentence_tokens(&r, &doc, &lowered);
         let toks = &toks[0];
         let mut found = 0;

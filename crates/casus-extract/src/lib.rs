@@ -614,6 +614,19 @@ pub(crate) mod testutil {
     }
 
     /// One sentence per line, split again after ". ".
+    /// A document of `text` split into `sentences`, with no mentions or
+    /// timexes: input for the coder's tokenizer.
+    pub fn bare_doc<'a>(text: &'a str, sentences: &'a [Sentence]) -> crate::DocInput<'a> {
+        crate::DocInput {
+            name: "t",
+            text,
+            sentences,
+            mentions: &[],
+            timexes: &[],
+            doc_date: None,
+        }
+    }
+
     pub fn sentences(text: &str) -> Vec<Sentence> {
         let mut out = Vec::new();
         let mut off = 0;
@@ -664,14 +677,7 @@ mod sentence_token_tests {
         };
         // an empty and an out-of-range sentence have no tokens
         let sentences = [s(0, 13), s(13, 13), s(14, 29), s(40, 50)];
-        let doc = super::DocInput {
-            name: "t",
-            text,
-            sentences: &sentences,
-            mentions: &[],
-            timexes: &[],
-            doc_date: None,
-        };
+        let doc = super::testutil::bare_doc(text, &sentences);
         let lowered = text.to_ascii_lowercase();
         let toks = super::sentence_tokens(&super::rules::Rules::embedded(), &doc, &lowered);
         let lows = |i: usize| {
