@@ -4,6 +4,7 @@
 mod cmd;
 mod corpus;
 mod inputs;
+mod ordered;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,41 +29,42 @@ pub fn run(
     for w in &warnings {
         eprintln!("casus: warning: {w}");
     }
-    // Documents are processed in parallel a batch at a time and written in
-    // input order, so memory stays bounded and output is deterministic.
-    use rayon::prelude::*;
+    // Documents are processed in parallel and written in input order as
+    // each is next, so memory stays bounded and output is deterministic.
+    let threads = crate::ordered::threads();
     let mut failed = 0;
-    for batch in inputs.chunks(64) {
-        let outputs: Vec<Result<Output, casus_read::ReadError>> = batch
-            .par_iter()
-            .map(|input| {
-                let (doc, _) = inputs::read(input, &opts)?;
-                let warnings = doc
-                    .warnings
-                    .iter()
-                    .map(|w| format!("casus: warning: {}: {w}", doc.name))
-                    .collect();
-                let p = pipeline.process(doc);
-                let buf = records::json_lines(&p, candidates.then_some(&pipeline.gazetteer))
-                    .expect("every record's keys are strings");
-                Ok((buf, warnings))
-            })
-            .collect();
-        for o in outputs {
+    crate::ordered::for_each_ordered(
+        &inputs,
+        threads,
+        4 * threads,
+        |input| -> Result<Output, casus_read::ReadError> {
+            let (doc, _) = inputs::read(input, &opts)?;
+            let warnings = doc
+                .warnings
+                .iter()
+                .map(|w| format!("casus: warning: {}: {w}", doc.name))
+                .collect();
+            let p = pipeline.process(doc);
+            let buf = records::json_lines(&p, candidates.then_some(&pipeline.gazetteer))
+                .expect("every record's keys are strings");
+            Ok((buf, warnings))
+        },
+        |o| -> std::io::Result<()> {
             match o {
                 Ok((buf, warnings)) => {
                     for w in warnings {
                         eprintln!("{w}");
                     }
-                    out.write_all(&buf)?;
+                    out.write_all(&buf)
                 }
                 Err(e) => {
                     failed += 1;
                     eprintln!("casus: {e}");
+                    Ok(())
                 }
             }
-        }
-    }
+        },
+    )?;
     out.flush()?;
     Ok(if failed > 0 && failed == inputs.len() {
         ExitCode::from(1)
