@@ -22,16 +22,66 @@ pub type Record = Value;
 pub trait RecordSink {
     type Error;
     fn record<T: Serialize>(&mut self, record: &T) -> Result<(), Self::Error>;
+
+    /// Receives a record found at a place; by default as any other record.
+    fn located<T: Serialize>(&mut self, record: &Located<'_, T>) -> Result<(), Self::Error> {
+        self.record(record)
+    }
 }
 
 /// Appends each record as one JSON line to a buffer.
-pub struct JsonLines(pub Vec<u8>);
+pub struct JsonLines {
+    /// The JSON lines written so far.
+    pub out: Vec<u8>,
+}
+
+impl JsonLines {
+    /// A sink writing into `out`.
+    pub fn new(out: Vec<u8>) -> JsonLines {
+        JsonLines { out }
+    }
+}
 
 impl RecordSink for JsonLines {
     type Error = serde_json::Error;
     fn record<T: Serialize>(&mut self, record: &T) -> serde_json::Result<()> {
-        crate::json::to_vec(&mut self.0, record)?;
-        self.0.push(b'\n');
+        crate::json::to_vec(&mut self.out, record)?;
+        self.out.push(b'\n');
+        Ok(())
+    }
+
+    /// Writes the bytes `#[serde(flatten)]` would, without its detour: the
+    /// body is written as the object it is and its braces are spliced into
+    /// the record's, where flatten would turn each field into a map entry
+    /// with a key to check (a fifth of the JSON output's cost).
+    fn located<T: Serialize>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\"kind\":");
+        crate::json::to_vec(out, r.kind)?;
+        out.extend_from_slice(b",\"doc\":");
+        crate::json::to_vec(out, r.doc)?;
+        out.extend_from_slice(b",\"span\":");
+        crate::json::to_vec(out, &r.span)?;
+        let body = out.len();
+        crate::json::to_vec(out, r.body)?;
+        match &out[body..] {
+            b"{}" => out.truncate(body),
+            [b'{', .., b'}'] => {
+                out[body] = b',';
+                out.pop();
+            }
+            _ => {
+                out.truncate(body);
+                return Err(serde::ser::Error::custom(
+                    "the body of a located record must be an object",
+                ));
+            }
+        }
+        if let Some(text) = r.text {
+            out.extend_from_slice(b",\"text\":");
+            crate::json::to_vec(out, text)?;
+        }
+        out.extend_from_slice(b"}\n");
         Ok(())
     }
 }
@@ -51,7 +101,7 @@ impl RecordSink for Values {
 /// `span`, then the fields of `body` (whose own clean-text offsets are not
 /// serialised), then the evidence `text` for events and claims.
 #[derive(Serialize)]
-struct Located<'a, T> {
+pub struct Located<'a, T> {
     kind: &'static str,
     doc: &'a str,
     span: [usize; 2],
@@ -146,7 +196,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         })?;
     }
     for t in &p.timexes {
-        sink.record(&Located {
+        sink.located(&Located {
             kind: "timex",
             doc,
             span: spans.span(t.start, t.end),
@@ -156,7 +206,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
     }
     emit_fact_records(p, sink)?;
     for m in &p.mentions {
-        sink.record(&Located {
+        sink.located(&Located {
             kind: "mention",
             doc,
             span: spans.span(m.start, m.end),
@@ -175,7 +225,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
     let mut spans = Spans::of(p);
     let evidence = |start: usize, end: usize| Some(p.doc.clean.get(start..end).unwrap_or(""));
     for e in &p.events {
-        sink.record(&Located {
+        sink.located(&Located {
             kind: "event",
             doc,
             span: spans.span(e.start, e.end),
@@ -184,7 +234,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
         })?;
     }
     for c in &p.claims {
-        sink.record(&Located {
+        sink.located(&Located {
             kind: "claim",
             doc,
             span: spans.span(c.start, c.end),
@@ -211,12 +261,12 @@ pub fn json_lines(
     p: &Processed,
     candidates: Option<&casus_entities::Gazetteer>,
 ) -> serde_json::Result<Vec<u8>> {
-    let mut sink = JsonLines(Vec::with_capacity(json_lines_size(p)));
+    let mut sink = JsonLines::new(Vec::with_capacity(json_lines_size(p)));
     emit_records(p, &mut sink)?;
     if let Some(g) = candidates {
         emit_candidate_records(p, g, &mut sink)?;
     }
-    Ok(sink.0)
+    Ok(sink.out)
 }
 
 /// At least about as many bytes as the JSON lines of `p` take (every
@@ -357,5 +407,59 @@ fn document_record(p: &Processed) -> DocumentRecord<'_> {
         references: d.references.len(),
         removed_bytes: removed,
         warnings: &d.warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes each record with serde_json itself, `#[serde(flatten)]` and all.
+    struct SerdeLines(Vec<u8>);
+
+    impl RecordSink for SerdeLines {
+        type Error = serde_json::Error;
+        fn record<T: Serialize>(&mut self, record: &T) -> serde_json::Result<()> {
+            serde_json::to_writer(&mut self.0, record)?;
+            self.0.push(b'\n');
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn json_lines_are_what_serde_json_writes_for_every_seed() {
+        let pipeline = crate::Pipeline::embedded();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let doc = casus_read::read_path(&path, &Default::default()).unwrap();
+            let p = pipeline.process(doc);
+            let mut want = SerdeLines(Vec::new());
+            emit_records(&p, &mut want).unwrap();
+            emit_candidate_records(&p, &pipeline.gazetteer, &mut want).unwrap();
+            let got = json_lines(&p, Some(&pipeline.gazetteer)).unwrap();
+            assert!(
+                got == want.0,
+                "{}: JSON lines differ from serde_json's",
+                path.display()
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 5);
+    }
+
+    #[test]
+    fn a_located_body_that_is_no_object_is_refused() {
+        let r = Located {
+            kind: "timex",
+            doc: "a.txt",
+            span: [0, 1],
+            body: &7,
+            text: None,
+        };
+        let mut sink = JsonLines::new(Vec::new());
+        assert!(sink.located(&r).is_err());
+        assert!(serde_json::to_vec(&r).is_err());
     }
 }
