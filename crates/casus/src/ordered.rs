@@ -1,6 +1,6 @@
-//! An ordered parallel map that streams: items are worked on by several
-//! threads and their results handed to one sink in input order, as soon as
-//! each is next.
+//! An ordered parallel map that streams: items are taken from a source one
+//! at a time, worked on by several threads, and their results handed to one
+//! sink in the source's order, as soon as each is next.
 //!
 //! Why not a batch at a time: a batch holds every result until its slowest
 //! item is done, so memory grows with the batch (the JSON of 64 documents,
@@ -8,7 +8,6 @@
 //! threads idle at each batch's end. Here a worker may run at most `window`
 //! items ahead of the sink, so at most `window` results wait.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex, PoisonError};
 
@@ -20,30 +19,32 @@ struct Progress {
     stopped: bool,
 }
 
-/// Runs `work` on every item on `threads` threads and calls `sink` with the
-/// results in the order of `items`, on the calling thread. At most `window`
-/// results are held at any time. Stops at the first error of `sink` and
-/// returns it; the items after it may or may not have been worked on.
+/// Runs `work` on every item of `items` on `threads` threads and calls
+/// `sink` with the results in the order of `items`, on the calling thread.
+/// At most `window` items are taken and not yet handed to the sink. The
+/// source is read by the workers, one item at a time (a slice's iterator,
+/// or lines of standard input, which arrive as they are read). Stops at the
+/// first error of `sink` and returns it; the items after it may or may not
+/// have been worked on.
 ///
 /// ```ignore
 /// let mut out = Vec::new();
-/// for_each_ordered(&[1, 2, 3], 2, 4, |n| n * 10, |r| { out.push(r); Ok::<_, ()>(()) })?;
+/// for_each_ordered([1, 2, 3], 2, 4, |n| n * 10, |r| { out.push(r); Ok::<_, ()>(()) })?;
 /// assert_eq!(out, [10, 20, 30]);
 /// ```
 pub fn for_each_ordered<I, T, E>(
-    items: &[I],
+    items: impl IntoIterator<Item = I, IntoIter: Send>,
     threads: usize,
     window: usize,
-    work: impl Fn(&I) -> T + Sync,
+    work: impl Fn(I) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E>
 where
-    I: Sync,
     T: Send,
 {
-    let threads = threads.clamp(1, items.len().max(1));
+    let threads = threads.max(1);
     let window = window.max(threads);
-    let next = AtomicUsize::new(0);
+    let source = Mutex::new(items.into_iter().enumerate());
     let progress = Mutex::new(Progress {
         written: 0,
         stopped: false,
@@ -53,12 +54,12 @@ where
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let done = done.clone();
-            let (next, progress, moved_on, work) = (&next, &progress, &moved_on, &work);
+            let (source, progress, moved_on, work) = (&source, &progress, &moved_on, &work);
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= items.len() {
+                let next = source.lock().unwrap_or_else(PoisonError::into_inner).next();
+                let Some((i, item)) = next else {
                     return;
-                }
+                };
                 // The item the sink waits for is never held back (it is
                 // below `written + window`), so this cannot deadlock.
                 let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
@@ -69,7 +70,7 @@ where
                     return;
                 }
                 drop(p);
-                if done.send((i, work(&items[i]))).is_err() {
+                if done.send((i, work(item))).is_err() {
                     return;
                 }
             });
@@ -119,6 +120,7 @@ pub fn threads() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
     fn collect(items: &[u64], threads: usize, window: usize) -> Vec<u64> {
@@ -127,7 +129,7 @@ mod tests {
             items,
             threads,
             window,
-            |&n| {
+            |&n: &u64| {
                 // Later items finish first, so order must be restored.
                 std::thread::sleep(Duration::from_micros(500 * (n % 4)));
                 n * 10
@@ -165,7 +167,7 @@ mod tests {
             &items,
             4,
             window,
-            |&i| {
+            |&i: &usize| {
                 started.fetch_add(1, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_micros(50 * (i % 7) as u64));
                 i
@@ -183,6 +185,31 @@ mod tests {
     }
 
     #[test]
+    fn a_lazy_source_is_read_no_further_ahead_than_the_window() {
+        let pulled = AtomicUsize::new(0);
+        let source = (0..500usize).inspect(|_| {
+            pulled.fetch_add(1, Ordering::SeqCst);
+        });
+        let (threads, window) = (3, 6);
+        let mut written = 0;
+        for_each_ordered(
+            source,
+            threads,
+            window,
+            |i| i,
+            |i| {
+                assert_eq!(i, written);
+                written += 1;
+                // Each worker may hold one item past the window, waiting.
+                assert!(pulled.load(Ordering::SeqCst) <= written - 1 + window + threads);
+                Ok::<_, ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(written, 500);
+    }
+
+    #[test]
     fn a_sink_error_stops_the_work_and_is_returned() {
         let items: Vec<usize> = (0..10_000).collect();
         let worked = AtomicUsize::new(0);
@@ -191,7 +218,7 @@ mod tests {
             &items,
             2,
             4,
-            |&i| {
+            |&i: &usize| {
                 worked.fetch_add(1, Ordering::SeqCst);
                 i
             },

@@ -172,6 +172,51 @@ fn extract_stdin_streams_records() {
 }
 
 #[test]
+fn extract_stdin_on_several_threads_keeps_the_input_order() {
+    // Long and short documents alternate, so later ones finish first.
+    let input: String = (0..40)
+        .map(|i| {
+            let text = if i % 2 == 0 {
+                "Armenia accused Azerbaijan of shelling Stepanakert. ".repeat(60)
+            } else {
+                "Talks resumed.".to_string()
+            };
+            serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n"
+        })
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(["extract", "--stdin"])
+        .env("RAYON_NUM_THREADS", "3")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(input.as_bytes()).unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success());
+    let recs = records(&out);
+    // Every record comes after its own document record, before the next's.
+    let mut current = None;
+    let mut docs = Vec::new();
+    for r in &recs {
+        if r["kind"] == "document" {
+            current = Some(r["doc"].clone());
+            docs.push(r["doc"].as_str().unwrap().to_string());
+        } else {
+            assert_eq!(Some(&r["doc"]), current.as_ref(), "{r}");
+        }
+    }
+    let want: Vec<String> = (0..40).map(|i| format!("d{i}")).collect();
+    assert_eq!(docs, want);
+}
+
+#[test]
 fn extract_without_files_reads_the_embedded_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let out = casus(&["extract"], dir.path());

@@ -73,8 +73,9 @@ pub fn run(
     })
 }
 
-/// Reads `{"id", "text"}` lines and writes each document's records as soon
-/// as it is done.
+/// Reads `{"id", "text"}` lines and writes each document's records, in
+/// input order, as soon as it and those before it are done; documents are
+/// worked on in parallel.
 fn run_stdin(
     pipeline: &Pipeline,
     opts: &casus_read::ReadOptions,
@@ -86,34 +87,45 @@ fn run_stdin(
         id: serde_json::Value,
         text: String,
     }
-    let stdin = std::io::stdin();
-    for (n, line) in stdin.lock().lines().enumerate() {
-        let line = line.context("reading standard input")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: Line = match serde_json::from_str(&line) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!(
-                    "casus: stdin line {}: not a {{\"id\", \"text\"}} JSON object: {e}",
-                    n + 1
-                );
-                continue;
+    let threads = crate::ordered::threads();
+    let lines = std::io::BufReader::new(std::io::stdin()).lines();
+    crate::ordered::for_each_ordered(
+        lines,
+        threads,
+        4 * threads,
+        |line| -> anyhow::Result<Option<Vec<u8>>> {
+            let line = line.context("reading standard input")?;
+            if line.trim().is_empty() {
+                return Ok(None);
             }
-        };
-        let id = match parsed.id {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        };
-        match casus_read::read_bytes(&id, parsed.text.as_bytes(), opts) {
-            Ok(doc) => {
-                let p = pipeline.process(doc);
-                records::write_records(&p, candidates.then_some(&pipeline.gazetteer), &mut *out)?;
-                out.flush()?;
+            let parsed: Line = serde_json::from_str(&line)
+                .map_err(|e| anyhow::anyhow!("not a {{\"id\", \"text\"}} JSON object: {e}"))?;
+            let id = match parsed.id {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let doc = casus_read::read_bytes(&id, parsed.text.as_bytes(), opts)?;
+            let p = pipeline.process(doc);
+            let buf = records::json_lines(&p, candidates.then_some(&pipeline.gazetteer))?;
+            Ok(Some(buf))
+        },
+        {
+            let mut n = 0;
+            move |r: anyhow::Result<Option<Vec<u8>>>| -> anyhow::Result<()> {
+                n += 1;
+                match r {
+                    Ok(Some(buf)) => {
+                        out.write_all(&buf)?;
+                        out.flush()?;
+                    }
+                    Ok(None) => {}
+                    // Standard input itself failed: nothing more will come.
+                    Err(e) if e.downcast_ref::<std::io::Error>().is_some() => return Err(e),
+                    Err(e) => eprintln!("casus: stdin line {n}: {e:#}"),
+                }
+                Ok(())
             }
-            Err(e) => eprintln!("casus: stdin line {}: {e}", n + 1),
-        }
-    }
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
