@@ -64,7 +64,7 @@ impl Tok<'_> {
 
 /// Whether `b` is an ASCII character that [`char::is_whitespace`] accepts.
 #[inline]
-fn ascii_space(b: u8) -> bool {
+const fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
@@ -154,6 +154,46 @@ pub fn tokenize<'a>(text: &'a str, spill: &'a mut String) -> Vec<Tok<'a>> {
     tokenize_lowered(text, "", spill)
 }
 
+/// What the tokenizer does at a byte, by table: one lookup sends most bytes
+/// of a text where they go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// ASCII white space but a line feed.
+    Space,
+    /// A line feed.
+    Newline,
+    /// An ASCII digit: a number starts.
+    Digit,
+    /// An ASCII letter: a word starts.
+    Letter,
+    /// Any other ASCII character: a punctuation token.
+    Punct,
+    /// The first byte of a non-ASCII character (or, in no valid text, a
+    /// continuation byte): decoded.
+    Other,
+}
+
+static CLASS: [Class; 256] = {
+    let mut t = [Class::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c == b'\n' {
+            Class::Newline
+        } else if ascii_space(c) {
+            Class::Space
+        } else if c.is_ascii_digit() {
+            Class::Digit
+        } else if c.is_ascii_alphabetic() {
+            Class::Letter
+        } else {
+            Class::Punct
+        };
+        b += 1;
+    }
+    t
+};
+
 /// [`tokenize`] with `lowered`, the text lower-cased by
 /// [`str::to_ascii_lowercase`] (or empty), from which ASCII tokens borrow
 /// their lower-case form. Tokens that need a lower-case form of their own
@@ -164,83 +204,22 @@ pub fn tokenize_lowered<'a>(
     lowered: &'a str,
     spill: &'a mut String,
 ) -> Vec<Tok<'a>> {
-    let bytes = text.as_bytes();
-    let lowered = if lowered.len() == text.len() {
-        Some(lowered)
-    } else {
-        None
+    let mut tk = Tokenizer {
+        text,
+        lowered: (lowered.len() == text.len()).then_some(lowered),
+        out: Vec::with_capacity(text.len() / 5),
+        spilled: Vec::new(),
+        spill,
+        space: true,
+        newline: true,
     };
-    let mut out = Vec::with_capacity(text.len() / 5);
-    // (token, start, end in `spill`) of the lower-case forms spilled
-    let mut spilled: Vec<(usize, usize, usize)> = Vec::new();
-    let mut space = true;
-    let mut newline = true;
-    let mut s = 0;
-    while s < bytes.len() {
-        let b = bytes[s];
-        if ascii_space(b) {
-            space = true;
-            newline |= b == b'\n';
-            s += 1;
-            continue;
-        }
-        // ASCII without decoding (its white space is `ascii_space`)
-        let (end, kind, grouped, ascii, num) = if b.is_ascii_digit() {
-            let (e, grouped, num) = number_end(bytes, s);
-            (e, TokKind::Num, grouped, true, num.filter(|_| !grouped))
-        } else if b.is_ascii_alphabetic() {
-            let (e, ascii) = alphabetic_end(text, s + 1);
-            (e, TokKind::Word, false, ascii, None)
-        } else if b.is_ascii() {
-            (s + 1, TokKind::Punct, false, true, None)
-        } else {
-            let (c, len) = char_at(text, s);
-            if c.is_whitespace() {
-                space = true;
-                s += len;
-                continue;
-            }
-            if c.is_alphabetic() {
-                let e = alphabetic_end(text, s + len).0;
-                (e, TokKind::Word, false, false, None)
-            } else {
-                (s + len, TokKind::Punct, false, false, None)
-            }
-        };
-        let t = &text[s..end];
-        let lower = match lowered {
-            // ASCII digits and punctuation are their own lower-case form
-            _ if ascii && kind != TokKind::Word => t,
-            Some(l) if ascii => &l[s..end],
-            _ if !t.chars().any(char::is_uppercase) => t,
-            _ => {
-                let from = spill.len();
-                spill.push_str(&t.to_lowercase());
-                spilled.push((out.len(), from, spill.len()));
-                ""
-            }
-        };
-        out.push(Tok {
-            text: t,
-            lower,
-            start: s,
-            num,
-            id: crate::lexicon::NO_WORD,
-            tables: 0,
-            digits: if kind == TokKind::Num {
-                t.len().min(255) as u8
-            } else {
-                0
-            },
-            kind,
-            space_before: space,
-            newline_before: newline,
-            grouped,
-        });
-        space = false;
-        newline = false;
-        s = end;
-    }
+    tk.run();
+    let Tokenizer {
+        mut out,
+        spilled,
+        spill,
+        ..
+    } = tk;
     let spill: &'a String = spill;
     for (i, from, to) in spilled {
         out[i].lower = &spill[from..to];
@@ -248,9 +227,295 @@ pub fn tokenize_lowered<'a>(
     out
 }
 
+/// The state of [`tokenize_lowered`].
+struct Tokenizer<'a, 's> {
+    text: &'a str,
+    /// The text lower-cased, if given.
+    lowered: Option<&'a str>,
+    out: Vec<Tok<'a>>,
+    /// (token, start, end in `spill`) of the lower-case forms spilled.
+    spilled: Vec<(usize, usize, usize)>,
+    spill: &'s mut String,
+    /// Whether white space (a line break) came since the last token.
+    space: bool,
+    newline: bool,
+}
+
+impl<'a> Tokenizer<'a, '_> {
+    /// Tokenizes the text: ASCII by the byte's [`Class`], the rest decoded.
+    fn run(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut s = 0;
+        while s < bytes.len() {
+            s = match CLASS[usize::from(bytes[s])] {
+                Class::Space => {
+                    self.space = true;
+                    s + 1
+                }
+                Class::Newline => {
+                    (self.space, self.newline) = (true, true);
+                    s + 1
+                }
+                Class::Digit => self.number(s),
+                Class::Letter => self.word(s),
+                Class::Punct => {
+                    let t = &self.text[s..s + 1];
+                    self.push(Tok::new(t, t, s, TokKind::Punct));
+                    s + 1
+                }
+                Class::Other => self.other(s),
+            };
+        }
+    }
+
+    /// Appends `t` with the white space before it.
+    #[inline]
+    fn push(&mut self, mut t: Tok<'a>) {
+        t.space_before = self.space;
+        t.newline_before = self.newline;
+        self.out.push(t);
+        (self.space, self.newline) = (false, false);
+    }
+
+    /// The number at byte `s`; returns its end.
+    #[inline]
+    fn number(&mut self, s: usize) -> usize {
+        let (e, grouped, num) = number_end(self.text.as_bytes(), s);
+        let t = &self.text[s..e];
+        self.push(Tok {
+            num: num.filter(|_| !grouped),
+            digits: t.len().min(255) as u8,
+            grouped,
+            ..Tok::new(t, t, s, TokKind::Num)
+        });
+        e
+    }
+
+    /// The word at byte `s`, an ASCII letter; returns its end.
+    #[inline]
+    fn word(&mut self, s: usize) -> usize {
+        let (e, ascii) = alphabetic_end(self.text, s + 1);
+        let t = &self.text[s..e];
+        let lower = match self.lowered {
+            Some(l) if ascii => &l[s..e],
+            _ => self.lower(t),
+        };
+        self.push(Tok::new(t, lower, s, TokKind::Word));
+        e
+    }
+
+    /// The token or white space at byte `s`, the start of a non-ASCII
+    /// character; returns its end.
+    #[cold]
+    fn other(&mut self, s: usize) -> usize {
+        let (c, len) = char_at(self.text, s);
+        if c.is_whitespace() {
+            self.space = true;
+            return s + len;
+        }
+        let (e, kind) = if c.is_alphabetic() {
+            (alphabetic_end(self.text, s + len).0, TokKind::Word)
+        } else {
+            (s + len, TokKind::Punct)
+        };
+        let t = &self.text[s..e];
+        let lower = self.lower(t);
+        self.push(Tok::new(t, lower, s, kind));
+        e
+    }
+
+    /// The lower-case form of the next token `t`, when it cannot be sliced
+    /// from the lower-cased text: `t` itself, or spilled.
+    #[cold]
+    fn lower(&mut self, t: &'a str) -> &'a str {
+        if !t.chars().any(char::is_uppercase) {
+            return t;
+        }
+        let from = self.spill.len();
+        self.spill.push_str(&t.to_lowercase());
+        self.spilled.push((self.out.len(), from, self.spill.len()));
+        ""
+    }
+}
+
+impl<'a> Tok<'a> {
+    /// A token that is no number, not yet marked by the lexicon, with no
+    /// white space before it.
+    #[inline]
+    fn new(text: &'a str, lower: &'a str, start: usize, kind: TokKind) -> Tok<'a> {
+        Tok {
+            text,
+            lower,
+            start,
+            num: None,
+            id: crate::lexicon::NO_WORD,
+            tables: 0,
+            digits: 0,
+            kind,
+            space_before: false,
+            newline_before: false,
+            grouped: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokenizer as it was before the byte classes: one loop that
+    /// decodes what is not ASCII, for the equivalence tests.
+    fn reference<'a>(text: &'a str, lowered: &'a str, spill: &'a mut String) -> Vec<Tok<'a>> {
+        let bytes = text.as_bytes();
+        let lowered = (lowered.len() == text.len()).then_some(lowered);
+        let mut out = Vec::new();
+        let mut spilled: Vec<(usize, usize, usize)> = Vec::new();
+        let mut space = true;
+        let mut newline = true;
+        let mut s = 0;
+        while s < bytes.len() {
+            let b = bytes[s];
+            if ascii_space(b) {
+                space = true;
+                newline |= b == b'\n';
+                s += 1;
+                continue;
+            }
+            let (end, kind, grouped, ascii, num) = if b.is_ascii_digit() {
+                let (e, grouped, num) = number_end(bytes, s);
+                (e, TokKind::Num, grouped, true, num.filter(|_| !grouped))
+            } else if b.is_ascii_alphabetic() {
+                let (e, ascii) = alphabetic_end(text, s + 1);
+                (e, TokKind::Word, false, ascii, None)
+            } else if b.is_ascii() {
+                (s + 1, TokKind::Punct, false, true, None)
+            } else {
+                let (c, len) = char_at(text, s);
+                if c.is_whitespace() {
+                    space = true;
+                    s += len;
+                    continue;
+                }
+                if c.is_alphabetic() {
+                    let e = alphabetic_end(text, s + len).0;
+                    (e, TokKind::Word, false, false, None)
+                } else {
+                    (s + len, TokKind::Punct, false, false, None)
+                }
+            };
+            let t = &text[s..end];
+            let lower = match lowered {
+                _ if ascii && kind != TokKind::Word => t,
+                Some(l) if ascii => &l[s..end],
+                _ if !t.chars().any(char::is_uppercase) => t,
+                _ => {
+                    let from = spill.len();
+                    spill.push_str(&t.to_lowercase());
+                    spilled.push((out.len(), from, spill.len()));
+                    ""
+                }
+            };
+            out.push(Tok {
+                text: t,
+                lower,
+                start: s,
+                num,
+                id: crate::lexicon::NO_WORD,
+                tables: 0,
+                digits: if kind == TokKind::Num {
+                    t.len().min(255) as u8
+                } else {
+                    0
+                },
+                kind,
+                space_before: space,
+                newline_before: newline,
+                grouped,
+            });
+            space = false;
+            newline = false;
+            s = end;
+        }
+        let spill: &'a String = spill;
+        for (i, from, to) in spilled {
+            out[i].lower = &spill[from..to];
+        }
+        out
+    }
+
+    /// Everything a token holds, to compare tokenizers.
+    fn fields(t: &[Tok]) -> Vec<String> {
+        t.iter().map(|t| format!("{t:?}")).collect()
+    }
+
+    /// Random strings of pieces of every kind the tokenizer tells apart
+    /// (letters of both cases and scripts, numbers with separators, white
+    /// space of every sort, punctuation, runs without spaces) tokenize as
+    /// the reference does, with the lower-cased copy and without it.
+    #[test]
+    fn byte_classes_tokenize_as_the_reference() {
+        const PIECES: [&str; 36] = [
+            "a",
+            "On",
+            "OCTOBER",
+            "mid",
+            "B",
+            "ÐỨC",
+            "ức",
+            "Ünïon",
+            "\u{212A}m",
+            "ΣΑΣ",
+            "é",
+            "2",
+            "2020",
+            "2,840",
+            "12,34",
+            "22.8",
+            "1.",
+            ",",
+            ".",
+            "-",
+            "'",
+            "«",
+            "»",
+            "—",
+            "\u{FFFD}",
+            " ",
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{0B}\u{0C}",
+            "\u{A0}",
+            "\u{2028}",
+            "1000000000",
+            "",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let lowered = text.to_ascii_lowercase();
+            let mut spill = [String::new(), String::new(), String::new(), String::new()];
+            let [a, b, c, d] = &mut spill;
+            assert_eq!(
+                fields(&tokenize_lowered(&text, &lowered, a)),
+                fields(&reference(&text, &lowered, b)),
+                "{text:?}"
+            );
+            assert_eq!(
+                fields(&tokenize(&text, c)),
+                fields(&reference(&text, "", d)),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn splits_words_numbers_punct() {
