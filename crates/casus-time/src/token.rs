@@ -91,6 +91,46 @@ static ALPHA: [bool; 256] = {
     t
 };
 
+/// Each byte's top bit.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// A byte repeated in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// The top bit of each byte of `w` (little-endian) that is no ASCII letter.
+#[inline]
+fn non_letters(w: u64) -> u64 {
+    // letters folded to lower case, top bits cleared so that no sum carries
+    // into the next byte
+    let x = (w | splat(0x20)) & !HIGH;
+    let from_a = x.wrapping_add(splat(0x80 - b'a'));
+    let past_z = x.wrapping_add(splat(0x80 - b'z' - 1));
+    let letters = from_a & !past_z & !w & HIGH;
+    !letters & HIGH
+}
+
+/// The end of the run of ASCII letters from byte `i`: eight bytes at a
+/// time (words are a few letters long: most end in the first eight), the
+/// last few one by one.
+#[inline(always)]
+fn ascii_letters_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        let stops = non_letters(u64::from_le_bytes(w));
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && ALPHA[usize::from(bytes[i])] {
+        i += 1;
+    }
+    i
+}
+
 /// The end of the run of alphabetic characters from byte `i`, and whether
 /// the run is all ASCII. Always inlined: it runs for every word, most of
 /// them too short to pay for a call.
@@ -99,10 +139,7 @@ fn alphabetic_end(text: &str, mut i: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut ascii = true;
     loop {
-        // ASCII letters, most of any word, byte by byte
-        while i < bytes.len() && ALPHA[usize::from(bytes[i])] {
-            i += 1;
-        }
+        i = ascii_letters_end(bytes, i);
         if i == bytes.len() || bytes[i].is_ascii() {
             return (i, ascii);
         }
@@ -151,7 +188,7 @@ fn number_end(bytes: &[u8], s: usize) -> (usize, bool, Option<u32>) {
 /// Splits `text` into tokens; white space is dropped. Lower-case forms
 /// that are not slices of `text` go to `spill` (see [`tokenize_lowered`]).
 pub fn tokenize<'a>(text: &'a str, spill: &'a mut String) -> Vec<Tok<'a>> {
-    tokenize_lowered(text, "", spill)
+    tokenize_with(text, None, spill)
 }
 
 /// What the tokenizer does at a byte, by table: one lookup sends most bytes
@@ -194,19 +231,33 @@ static CLASS: [Class; 256] = {
     t
 };
 
-/// [`tokenize`] with `lowered`, the text lower-cased by
-/// [`str::to_ascii_lowercase`] (or empty), from which ASCII tokens borrow
-/// their lower-case form. Tokens that need a lower-case form of their own
-/// (non-ASCII words with upper-case letters, and ASCII ones when `lowered`
-/// is empty) borrow it from `spill`, to which it is appended.
+/// [`tokenize`], filling `lowered` with the text lower-cased as
+/// [`str::to_ascii_lowercase`] does, from which ASCII words borrow their
+/// lower-case form (so that most words need no copy of their own; only
+/// non-ASCII words with upper-case letters go to `spill`).
 pub fn tokenize_lowered<'a>(
     text: &'a str,
-    lowered: &'a str,
+    lowered: &'a mut String,
     spill: &'a mut String,
 ) -> Vec<Tok<'a>> {
+    lowered.clear();
+    lowered.push_str(text);
+    lowered.make_ascii_lowercase();
+    tokenize_with(text, Some(lowered), spill)
+}
+
+/// [`tokenize`] with `lowered`, if given, the text lower-cased as
+/// [`str::to_ascii_lowercase`] does: the tokenizer slices it without
+/// checks, so it must be that (see [`Tokenizer::word`]).
+fn tokenize_with<'a>(
+    text: &'a str,
+    lowered: Option<&'a str>,
+    spill: &'a mut String,
+) -> Vec<Tok<'a>> {
+    debug_assert!(lowered.map_or(true, |l| *l == text.to_ascii_lowercase()));
     let mut tk = Tokenizer {
         text,
-        lowered: (lowered.len() == text.len()).then_some(lowered),
+        lowered,
         out: Vec::with_capacity(text.len() / 5),
         spilled: Vec::new(),
         spill,
@@ -230,7 +281,7 @@ pub fn tokenize_lowered<'a>(
 /// The state of [`tokenize_lowered`].
 struct Tokenizer<'a, 's> {
     text: &'a str,
-    /// The text lower-cased, if given.
+    /// The text lower-cased, if given (see [`tokenize_with`]).
     lowered: Option<&'a str>,
     out: Vec<Tok<'a>>,
     /// (token, start, end in `spill`) of the lower-case forms spilled.
@@ -259,7 +310,10 @@ impl<'a> Tokenizer<'a, '_> {
                 Class::Digit => self.number(s),
                 Class::Letter => self.word(s),
                 Class::Punct => {
-                    let t = &self.text[s..s + 1];
+                    // SAFETY: byte `s` is an ASCII character, where the
+                    // loop stands: a character ends before it, another
+                    // after it
+                    let t = unsafe { self.text.get_unchecked(s..s + 1) };
                     self.push(Tok::new(t, t, s, TokKind::Punct));
                     s + 1
                 }
@@ -281,7 +335,9 @@ impl<'a> Tokenizer<'a, '_> {
     #[inline]
     fn number(&mut self, s: usize) -> usize {
         let (e, grouped, num) = number_end(self.text.as_bytes(), s);
-        let t = &self.text[s..e];
+        // SAFETY: the number is ASCII from byte `s`, where the loop stands
+        // (after a whole character), up to `e`, before the next character
+        let t = unsafe { self.text.get_unchecked(s..e) };
         self.push(Tok {
             num: num.filter(|_| !grouped),
             digits: t.len().min(255) as u8,
@@ -292,12 +348,25 @@ impl<'a> Tokenizer<'a, '_> {
     }
 
     /// The word at byte `s`, an ASCII letter; returns its end.
+    ///
+    /// Every token's text and lower-case form is a slice; the checks of
+    /// slicing, that the bounds fall on character boundaries, were a fifth
+    /// of the tokenizer's instructions, so the slices of ASCII words,
+    /// numbers and punctuation, which are most tokens, are taken without
+    /// them.
     #[inline]
     fn word(&mut self, s: usize) -> usize {
         let (e, ascii) = alphabetic_end(self.text, s + 1);
-        let t = &self.text[s..e];
+        // SAFETY: byte `s`, where the loop stands, starts a character;
+        // `alphabetic_end` steps over ASCII bytes and whole characters
+        // only, so `e` ends one (or the text)
+        let t = unsafe { self.text.get_unchecked(s..e) };
         let lower = match self.lowered {
-            Some(l) if ascii => &l[s..e],
+            // SAFETY: the word is ASCII, from and to character boundaries
+            // of the text; `l` is the text with ASCII letters lower-cased
+            // (see `tokenize_with`), every other byte where it was, so the
+            // bounds fall on its character boundaries too
+            Some(l) if ascii => unsafe { l.get_unchecked(s..e) },
             _ => self.lower(t),
         };
         self.push(Tok::new(t, lower, s, TokKind::Word));
@@ -501,11 +570,11 @@ mod tests {
         };
         for _ in 0..20_000 {
             let text: String = (0..next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
-            let lowered = text.to_ascii_lowercase();
+            let (mut mine, lowered) = (String::new(), text.to_ascii_lowercase());
             let mut spill = [String::new(), String::new(), String::new(), String::new()];
             let [a, b, c, d] = &mut spill;
             assert_eq!(
-                fields(&tokenize_lowered(&text, &lowered, a)),
+                fields(&tokenize_lowered(&text, &mut mine, a)),
                 fields(&reference(&text, &lowered, b)),
                 "{text:?}"
             );
@@ -515,6 +584,22 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_find_the_letters() {
+        for b in 0..=255u8 {
+            for k in 0..8 {
+                let mut w = *b"abcdefgh";
+                w[k] = b;
+                let want = if b.is_ascii_alphabetic() { 8 } else { k };
+                let got = ascii_letters_end(&w, 0);
+                assert_eq!(got, want, "byte {b:#x} at {k}");
+                assert_eq!(ascii_letters_end(&w[..7], 0), want.min(7));
+            }
+        }
+        assert_eq!(ascii_letters_end(b"AbcdefghIJKLMNOPqrs tu", 0), 19);
+        assert_eq!(ascii_letters_end(b"Zz@[`{", 0), 2);
     }
 
     #[test]
@@ -566,9 +651,9 @@ mod tests {
     #[test]
     fn a_lowered_copy_gives_the_same_lower_case() {
         let s = "ΣΑΣ Ðức said OK, \u{212A}m 5 «Ünïon» Ünïon's";
-        let lowered = s.to_ascii_lowercase();
+        let mut lowered = String::new();
         let (mut a, mut b) = (String::new(), String::new());
-        let with = tokenize_lowered(s, &lowered, &mut a);
+        let with = tokenize_lowered(s, &mut lowered, &mut a);
         let without = tokenize(s, &mut b);
         let lows = |t: &[Tok]| t.iter().map(|t| t.lower.to_string()).collect::<Vec<_>>();
         let expect: Vec<String> = with.iter().map(|t| t.text.to_lowercase()).collect();
