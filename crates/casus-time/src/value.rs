@@ -180,7 +180,8 @@ fn parse_year(s: &str) -> Option<i64> {
 /// than four, which no calendar value has.
 fn split_parts(v: &str) -> Option<Parts<'_>> {
     let mut parts = Parts::default();
-    for p in v.split('-') {
+    // split by byte: `str::split` sets up a searcher for every value
+    for p in v.split(|c| c == '-') {
         if parts.len == parts.all.len() {
             return None;
         }
@@ -219,7 +220,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         Some(r) => (true, r),
         None => (false, value),
     };
-    let v = v.split('T').next().unwrap_or(v);
+    let v = v.split(|c| c == 'T').next().unwrap_or(v);
     let astro = |y: i64| if bc { 1 - y } else { y };
     let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| DateRange {
         value: value.to_string(),
@@ -228,7 +229,10 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         precision: p,
     };
     let parts = split_parts(v)?;
-    if parts.iter().any(|p| p.contains('X') || p.is_empty()) {
+    if parts
+        .iter()
+        .any(|p| p.as_bytes().contains(&b'X') || p.is_empty())
+    {
         return None;
     }
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
