@@ -308,7 +308,17 @@ impl<'a> Tokenizer<'a, '_> {
                     s + 1
                 }
                 Class::Digit => self.number(s),
-                Class::Letter => self.word(s),
+                Class::Letter => {
+                    // a space after a word, as most words have, without
+                    // another turn of the loop
+                    let e = self.word(s);
+                    if bytes.get(e) == Some(&b' ') {
+                        self.space = true;
+                        e + 1
+                    } else {
+                        e
+                    }
+                }
                 Class::Punct => {
                     // SAFETY: byte `s` is an ASCII character, where the
                     // loop stands: a character ends before it, another
