@@ -2019,6 +2019,15 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        // most tokens are neither a number nor a trigger, which
+        // `may_start` needs first: passed over without its other tests
+        match toks[i..]
+            .iter()
+            .position(|t| t.kind == TokKind::Num || t.tables & TRIGGER != 0)
+        {
+            Some(k) => i += k,
+            None => break,
+        }
         if !sc.may_start(i) {
             i += 1;
             continue;
