@@ -33,12 +33,19 @@ pub fn push_padded(s: &mut String, n: u64, width: usize) {
         100..=999 => 3,
         _ => 4,
     };
-    let len = width.max(digits);
-    if len > 2 {
-        s.push_str(&pair(n / 100)[4 - len..]);
-        s.push_str(pair(n % 100));
-    } else {
-        s.push_str(&pair(n)[2 - len..]);
+    // pieces of fixed length, which need no call to copy
+    let digit = |d: u64| char::from(b'0' + d as u8);
+    match width.max(digits) {
+        4 => {
+            s.push_str(pair(n / 100));
+            s.push_str(pair(n % 100));
+        }
+        3 => {
+            s.push(digit(n / 100));
+            s.push_str(pair(n % 100));
+        }
+        2 => s.push_str(pair(n)),
+        _ => s.push(digit(n)),
     }
 }
 
