@@ -23,6 +23,7 @@ fn pair(n: u64) -> &'static str {
 /// `format!("{n:0width$}")` writes, without the formatting machinery (values
 /// are formatted for every expression). Years, months and days, below
 /// 10,000 and padded to at most four digits, are written from [`PAIRS`].
+#[inline]
 pub fn push_padded(s: &mut String, n: u64, width: usize) {
     if n >= 10_000 || width > 4 {
         return push_padded_long(s, n, width);
@@ -69,6 +70,7 @@ fn push_padded_long(s: &mut String, n: u64, width: usize) {
 }
 
 /// Appends `-` and a two-digit month or day.
+#[inline]
 pub fn push_part(s: &mut String, n: u32) {
     s.push('-');
     push_padded(s, u64::from(n), 2);
@@ -82,6 +84,7 @@ pub fn fmt_year(y: i64) -> String {
 }
 
 /// Appends [`fmt_year`].
+#[inline]
 pub fn push_year(s: &mut String, y: i64) {
     if y <= 0 {
         s.push_str("BC");
