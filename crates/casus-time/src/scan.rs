@@ -2044,12 +2044,8 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        // most tokens are neither a number nor a trigger, which
-        // `may_start` needs first: passed over without its other tests
-        match toks[i..]
-            .iter()
-            .position(|t| t.kind == TokKind::Num || t.tables & TRIGGER != 0)
-        {
+        // most tokens are passed over in this tight loop
+        match toks[i..].iter().position(may_start_alone) {
             Some(k) => i += k,
             None => break,
         }
@@ -2075,6 +2071,14 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// Whether token `t` is a number or a trigger word, which
+/// [`Scanner::may_start`] needs first (the tests check that it lets through
+/// no other token): most tokens are neither.
+#[inline]
+fn may_start_alone(t: &Tok) -> bool {
+    t.kind == TokKind::Num || t.tables & TRIGGER != 0
 }
 
 /// Whether token `i` is at most three tokens after a sentence or line start.
@@ -2261,6 +2265,7 @@ mod tests {
                 // all matchers, where the scanner ran them before the gate
                 let every = sc.longest(i, u16::MAX);
                 let ran = t.kind == TokKind::Num || t.tables & TRIGGER != 0;
+                assert!(may_start_alone(t) || !sc.may_start(i), "{text:?}: {i}");
                 if ran && !sc.may_start(i) {
                     if let Some((e, ms)) = every {
                         assert!(e <= i, "{text:?}: token {i} starts {ms:?}");

@@ -205,8 +205,8 @@ enum Class {
     Letter,
     /// Any other ASCII character: a punctuation token.
     Punct,
-    /// The first byte of a non-ASCII character (or, in no valid text, a
-    /// continuation byte): decoded.
+    /// A byte of a non-ASCII character (the loop stands only on first
+    /// bytes): decoded.
     Other,
 }
 
@@ -278,7 +278,7 @@ fn tokenize_with<'a>(
     out
 }
 
-/// The state of [`tokenize_lowered`].
+/// The state of [`tokenize_with`].
 struct Tokenizer<'a, 's> {
     text: &'a str,
     /// The text lower-cased, if given (see [`tokenize_with`]).
@@ -560,7 +560,7 @@ mod tests {
             "—",
             "\u{FFFD}",
             " ",
-            " ",
+            "\u{3000}",
             "  ",
             "\n",
             "\r\n",
@@ -596,6 +596,8 @@ mod tests {
         }
     }
 
+    /// Every byte, at every place of a chunk, stops the eight-byte scan
+    /// where the byte-by-byte scan stops.
     #[test]
     fn eight_bytes_at_a_time_find_the_letters() {
         for b in 0..=255u8 {

@@ -22,7 +22,8 @@ fn pair(n: u64) -> &'static str {
 /// Appends `n` in decimal, zero-padded to `width` digits: what
 /// `format!("{n:0width$}")` writes, without the formatting machinery (values
 /// are formatted for every expression). Years, months and days, below
-/// 10,000 and padded to at most four digits, are written from [`PAIRS`].
+/// 10,000 and padded to at most four digits, are written from [`PAIRS`]
+/// in pieces of fixed length.
 #[inline]
 pub fn push_padded(s: &mut String, n: u64, width: usize) {
     if n >= 10_000 || width > 4 {
@@ -34,7 +35,7 @@ pub fn push_padded(s: &mut String, n: u64, width: usize) {
         100..=999 => 3,
         _ => 4,
     };
-    // pieces of fixed length, which need no call to copy
+    // pieces of fixed length, copied in line rather than by a call
     let digit = |d: u64| char::from(b'0' + d as u8);
     match width.max(digits) {
         4 => {
@@ -190,7 +191,7 @@ fn parse_year(s: &str) -> Option<i64> {
 /// than four, which no calendar value has.
 fn split_parts(v: &str) -> Option<Parts<'_>> {
     let mut parts = Parts::default();
-    // split by byte: `str::split` sets up a searcher for every value
+    // by a predicate: a char pattern sets up a searcher for every value
     for p in v.split(|c| c == '-') {
         if parts.len == parts.all.len() {
             return None;
