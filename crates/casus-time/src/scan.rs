@@ -2041,7 +2041,8 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         starts: Starts::get(),
         bc: std::cell::Cell::new(false),
     };
-    let mut out = Vec::new();
+    // about one mention in 40 tokens in the corpora: most texts fit
+    let mut out = Vec::with_capacity(toks.len() / 32);
     let mut i = 0;
     while i < toks.len() {
         // most tokens are passed over in this tight loop
