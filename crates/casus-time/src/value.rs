@@ -191,13 +191,18 @@ fn parse_year(s: &str) -> Option<i64> {
 /// than four, which no calendar value has.
 fn split_parts(v: &str) -> Option<Parts<'_>> {
     let mut parts = Parts::default();
-    // by a predicate: a char pattern sets up a searcher for every value
-    for p in v.split(|c| c == '-') {
+    // by byte: `str::split` sets up a pattern searcher for every value
+    let mut from = 0;
+    for (k, b) in v.bytes().enumerate().chain([(v.len(), b'-')]) {
+        if b != b'-' {
+            continue;
+        }
         if parts.len == parts.all.len() {
             return None;
         }
-        parts.all[parts.len] = p;
+        parts.all[parts.len] = &v[from..k];
         parts.len += 1;
+        from = k + 1;
     }
     Some(parts)
 }
@@ -231,7 +236,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         Some(r) => (true, r),
         None => (false, value),
     };
-    let v = v.split(|c| c == 'T').next().unwrap_or(v);
+    let v = v.bytes().position(|b| b == b'T').map_or(v, |k| &v[..k]);
     let astro = |y: i64| if bc { 1 - y } else { y };
     let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| DateRange {
         value: value.to_string(),
@@ -424,5 +429,9 @@ mod tests {
         assert!(date_range("2020-02-30").is_none());
         assert!(date_range("2020-10-02-01").is_none());
         assert!(date_range("2020-10-02-01-05").is_none());
+        assert!(date_range("2020-").is_none());
+        assert!(date_range("-").is_none());
+        assert!(date_range("T").is_none());
+        assert_eq!(date_range("2020-10-02T10:30").unwrap().precision, "day");
     }
 }
