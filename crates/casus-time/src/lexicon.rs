@@ -203,13 +203,29 @@ pub struct Vocab {
     /// and the [`TRIGGER`], [`NOT_YEAR_AFTER`], [`NOT_YEAR_BEFORE`],
     /// [`ALONE`], [`FOLLOWS`] flags.
     tables: Vec<u32>,
-    /// Ids by [`slot`] of the word, then the slots after it in turn
-    /// ([`NO_WORD`] for none): at most an eighth full, so that most tokens
-    /// find an empty slot.
-    slots: Vec<u32>,
+    /// The words by [`slot`] of their [`key`], then the slots after it in
+    /// turn ([`Slot::EMPTY`] for none): at most an eighth full, so that
+    /// most tokens find an empty slot.
+    slots: Vec<Slot>,
+    /// What [`slot`] shifts the hash by: 32 less the bits of a slot number.
+    shift: u32,
     /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
     /// without hashing ([`NO_WORD`] for none).
     bytes: [u32; 256],
+}
+
+/// A word's place in [`Vocab::slots`]: its [`key`] and id.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    key: u32,
+    id: u32,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        key: 0,
+        id: NO_WORD,
+    };
 }
 
 impl Default for Vocab {
@@ -217,23 +233,30 @@ impl Default for Vocab {
         Vocab {
             words: Vec::new(),
             tables: Vec::new(),
-            slots: vec![NO_WORD; 1 << 10],
+            slots: vec![Slot::EMPTY; 1 << 10],
+            shift: 32 - 10,
             bytes: [NO_WORD; 256],
         }
     }
 }
 
-/// The first slot of word `w` in a table of `len` slots (a power of two):
-/// a hash of its first two bytes, last byte and length.
+/// The first two bytes, last byte and length (up to 255) of word `w`:
+/// all of a word of up to three bytes, so that its lookup compares no
+/// text.
 #[inline]
-fn slot(w: &[u8], len: usize) -> usize {
+fn key(w: &[u8]) -> u32 {
     let byte = |k: usize| u32::from(w.get(k).copied().unwrap_or(0));
-    let key = byte(0)
+    byte(0)
         | byte(1) << 8
         | u32::from(w.last().copied().unwrap_or(0)) << 16
-        | (w.len() as u32) << 24;
-    // the top bits of a Fibonacci hash
-    (key.wrapping_mul(0x9E37_79B1) >> (32 - len.trailing_zeros())) as usize
+        | (w.len().min(255) as u32) << 24
+}
+
+/// The first slot of a word of key `key`, the top `32 - shift` bits of a
+/// Fibonacci hash.
+#[inline]
+fn slot(key: u32, shift: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> shift) as usize
 }
 
 impl Vocab {
@@ -245,7 +268,8 @@ impl Vocab {
         self.words.push(w.into());
         self.tables.push(0);
         if self.words.len() * 8 > self.slots.len() {
-            self.slots = vec![NO_WORD; self.slots.len() * 2];
+            self.slots = vec![Slot::EMPTY; self.slots.len() * 2];
+            self.shift -= 1;
             for id in 0..self.words.len() as u32 {
                 self.place(id);
             }
@@ -261,24 +285,27 @@ impl Vocab {
     /// Puts word `id` in the first free slot from its own.
     fn place(&mut self, id: u32) {
         let mask = self.slots.len() - 1;
-        let mut k = slot(self.words[id as usize].as_bytes(), self.slots.len());
-        while self.slots[k] != NO_WORD {
+        let key = key(self.words[id as usize].as_bytes());
+        let mut k = slot(key, self.shift);
+        while self.slots[k].id != NO_WORD {
             k = (k + 1) & mask;
         }
-        self.slots[k] = id;
+        self.slots[k] = Slot { key, id };
     }
 
-    /// The id of word `w`, if it is one, from the slots.
-    #[inline]
+    /// The id of word `w`, if it is one, from the slots. Always inlined:
+    /// it runs for most tokens, and a call costs as much as the lookup.
+    #[inline(always)]
     fn find(&self, w: &str) -> Option<u32> {
         let mask = self.slots.len() - 1;
-        let mut k = slot(w.as_bytes(), self.slots.len());
+        let key = key(w.as_bytes());
+        let mut k = slot(key, self.shift);
         loop {
-            let id = self.slots[k];
+            let Slot { key: at, id } = self.slots[k];
             if id == NO_WORD {
                 return None;
             }
-            if *self.words[id as usize] == *w {
+            if at == key && (w.len() <= 3 || *self.words[id as usize] == *w) {
                 return Some(id);
             }
             k = (k + 1) & mask;

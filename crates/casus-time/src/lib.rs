@@ -94,9 +94,8 @@ impl Tagger {
     /// The result is sorted by `start`; spans are byte offsets into `text`
     /// on character boundaries and never overlap.
     pub fn tag(&self, text: &str, doc_date: Option<&str>) -> Vec<Timex> {
-        let lowered = text.to_ascii_lowercase();
-        let mut spill = String::new();
-        let mut toks = token::tokenize_lowered(text, &lowered, &mut spill);
+        let (mut lowered, mut spill) = (String::new(), String::new());
+        let mut toks = token::tokenize_lowered(text, &mut lowered, &mut spill);
         lexicon::Lexicon::get().mark(&mut toks);
         let mentions = scan::scan(&toks);
         let resolved = resolve::resolve(&mentions, doc_date);

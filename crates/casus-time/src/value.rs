@@ -6,10 +6,53 @@
 
 use crate::DateRange;
 
+/// The two-digit numbers `00` to `99`, one after the other.
+const PAIRS: &str = "\
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Number `n` (below 100) in two digits.
+#[inline]
+fn pair(n: u64) -> &'static str {
+    let k = 2 * n as usize;
+    &PAIRS[k..k + 2]
+}
+
 /// Appends `n` in decimal, zero-padded to `width` digits: what
 /// `format!("{n:0width$}")` writes, without the formatting machinery (values
-/// are formatted for every expression).
+/// are formatted for every expression). Years, months and days, below
+/// 10,000 and padded to at most four digits, are written from [`PAIRS`]
+/// in pieces of fixed length.
+#[inline]
 pub fn push_padded(s: &mut String, n: u64, width: usize) {
+    if n >= 10_000 || width > 4 {
+        return push_padded_long(s, n, width);
+    }
+    let digits = match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4,
+    };
+    // pieces of fixed length, copied in line rather than by a call
+    let digit = |d: u64| char::from(b'0' + d as u8);
+    match width.max(digits) {
+        4 => {
+            s.push_str(pair(n / 100));
+            s.push_str(pair(n % 100));
+        }
+        3 => {
+            s.push(digit(n / 100));
+            s.push_str(pair(n % 100));
+        }
+        2 => s.push_str(pair(n)),
+        _ => s.push(digit(n)),
+    }
+}
+
+/// [`push_padded`] for any number and width.
+fn push_padded_long(s: &mut String, n: u64, width: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
@@ -28,6 +71,7 @@ pub fn push_padded(s: &mut String, n: u64, width: usize) {
 }
 
 /// Appends `-` and a two-digit month or day.
+#[inline]
 pub fn push_part(s: &mut String, n: u32) {
     s.push('-');
     push_padded(s, u64::from(n), 2);
@@ -41,6 +85,7 @@ pub fn fmt_year(y: i64) -> String {
 }
 
 /// Appends [`fmt_year`].
+#[inline]
 pub fn push_year(s: &mut String, y: i64) {
     if y <= 0 {
         s.push_str("BC");
@@ -142,6 +187,43 @@ fn parse_year(s: &str) -> Option<i64> {
     }
 }
 
+/// The `-`-separated parts of a value, without allocating: `None` for more
+/// than four, which no calendar value has.
+fn split_parts(v: &str) -> Option<Parts<'_>> {
+    let mut parts = Parts::default();
+    // by byte: `str::split` sets up a pattern searcher for every value
+    let mut from = 0;
+    for (k, b) in v.bytes().enumerate().chain([(v.len(), b'-')]) {
+        if b != b'-' {
+            continue;
+        }
+        if parts.len == parts.all.len() {
+            return None;
+        }
+        parts.all[parts.len] = &v[from..k];
+        parts.len += 1;
+        from = k + 1;
+    }
+    Some(parts)
+}
+
+/// Up to four parts of a value (see [`split_parts`]).
+#[derive(Default)]
+struct Parts<'v> {
+    all: [&'v str; 4],
+    len: usize,
+}
+
+impl<'v> Parts<'v> {
+    fn as_slice(&self) -> &[&'v str] {
+        &self.all[..self.len]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &&'v str> {
+        self.as_slice().iter()
+    }
+}
+
 /// The calendar range a TIMEX value covers, or `None` when the value is not
 /// a calendar date (durations, `PRESENT_REF`, values with `X`).
 ///
@@ -154,7 +236,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         Some(r) => (true, r),
         None => (false, value),
     };
-    let v = v.split('T').next().unwrap_or(v);
+    let v = v.bytes().position(|b| b == b'T').map_or(v, |k| &v[..k]);
     let astro = |y: i64| if bc { 1 - y } else { y };
     let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| DateRange {
         value: value.to_string(),
@@ -162,8 +244,11 @@ pub fn date_range(value: &str) -> Option<DateRange> {
         end: iso_day(y1, m1, d1),
         precision: p,
     };
-    let parts: Vec<&str> = v.split('-').collect();
-    if parts.iter().any(|p| p.contains('X') || p.is_empty()) {
+    let parts = split_parts(v)?;
+    if parts
+        .iter()
+        .any(|p| p.as_bytes().contains(&b'X') || p.is_empty())
+    {
         return None;
     }
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -253,8 +338,10 @@ mod tests {
 
     #[test]
     fn padding_writes_what_format_writes() {
-        for n in [0u64, 7, 42, 999, 1000, 2020, 12345, u64::MAX] {
-            for w in [0, 2, 3, 4] {
+        let mut all: Vec<u64> = (0..10_100).collect();
+        all.extend([12345, 99_999, 100_000, u64::MAX]);
+        for n in all {
+            for w in [0, 1, 2, 3, 4, 5, 19, 20, 21, 25] {
                 let mut s = String::new();
                 push_padded(&mut s, n, w);
                 assert_eq!(s, format!("{n:0w$}"));
@@ -340,5 +427,11 @@ mod tests {
         assert!(date_range("XXXX-10").is_none());
         assert!(date_range("PRESENT_REF").is_none());
         assert!(date_range("2020-02-30").is_none());
+        assert!(date_range("2020-10-02-01").is_none());
+        assert!(date_range("2020-10-02-01-05").is_none());
+        assert!(date_range("2020-").is_none());
+        assert!(date_range("-").is_none());
+        assert!(date_range("T").is_none());
+        assert_eq!(date_range("2020-10-02T10:30").unwrap().precision, "day");
     }
 }
