@@ -25,18 +25,18 @@ pub fn norm(w: &str) -> String {
 #[inline]
 pub fn normed(w: &str) -> Cow<'_, str> {
     // Every suffix below is at least three bytes after a stem of three, and
-    // ends in one of these pairs of letters: most words are rejected here,
-    // inlined, and the rest are tried on the suffixes of their last letter.
+    // ends in one of these letters: most words are rejected here, inlined,
+    // and the rest are tried on the suffixes of their last letter.
     let b = w.as_bytes();
     if b.len() < 6
         || !matches!(
-            (b[b.len() - 2], b[b.len() - 1]),
-            (b'o', b'n')
-                | (b'n', b'g')
-                | (b'e', b'd')
-                | (b'e', b's')
-                | (b's' | b'c', b'e')
-                | (b'u', b'r')
+            (b[b.len() - 3], b[b.len() - 2], b[b.len() - 1]),
+            (b'i', b'o', b'n')
+                | (b'i', b'n', b'g')
+                | (b's', b'e', b'd' | b's')
+                | (_, b's', b'e')
+                | (b'n', b'c', b'e')
+                | (b'o', b'u', b'r')
         )
     {
         return Cow::Borrowed(w);
