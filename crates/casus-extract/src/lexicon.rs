@@ -525,7 +525,7 @@ impl<T> PhraseSet<T> {
             // lemmas.
             // A token that is not the form letter for letter is normalised
             // (a British spelling, or another word with the same key).
-            let own = if t.low == list.form {
+            let own = if same_word(&t.low, &list.form) {
                 list.fixed
             } else {
                 normed(&t.low) == list.form.as_str()
@@ -540,7 +540,14 @@ impl<T> PhraseSet<T> {
                 if !is_first {
                     continue;
                 }
-                if let Some(end) = self.match_from(toks, i, at + 1, 1) {
+                // The second word, inlined: most entries that start at a
+                // token are turned away by its key here, without a call.
+                let end = match self.steps[i].get(1) {
+                    None => Some(at + 1),
+                    Some(Step::Word(keys)) if !Self::may_match(toks, at + 1, 1, keys) => None,
+                    Some(_) => self.match_from(toks, i, at + 1, 1),
+                };
+                if let Some(end) = end {
                     if best.as_ref().map_or(true, |b| end > b.last) {
                         best = Some(Hit {
                             entry: i,
