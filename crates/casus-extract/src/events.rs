@@ -545,9 +545,11 @@ pub(crate) fn code_events_with(
     sent_toks: &crate::SentenceTokens,
 ) -> Vec<Event> {
     let text = doc.text;
-    // About one event a sentence: the events are large, and growing the
-    // vector one doubling at a time copies them again and again.
-    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
+    // About one event a sentence, at times half as many again: the events
+    // are large, and growing the vector copies every one coded so far (a
+    // document with more events than sentences did so before this was
+    // twice the sentences).
+    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len() * 2);
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
     let mut seen = Seen::new(doc);
     // The last subject group of the paragraph, for anaphora.
