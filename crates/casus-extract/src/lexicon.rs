@@ -253,7 +253,7 @@ pub struct PhraseSet<T> {
     /// lookup per token. Words that share a key share the key's lists, one
     /// per word; the first word of an entry is still matched against the
     /// token, so an entry of another word never fires.
-    starts: FxHashMap<u64, Vec<Starts>>,
+    starts: KeyMap<Vec<Starts>>,
     /// The keys of `starts`, as a filter: most tokens start no phrase of
     /// a set, and most of those are turned away here without a lookup.
     start_keys: KeyFilter,
@@ -357,6 +357,49 @@ impl KeyFilter {
     }
 }
 
+/// A map from [`word_key`]s to values: a table addressed by the top bits
+/// of the key (the well-mixed ones), the next slot taken on a collision.
+/// The keys are hashes already: a lookup hashes nothing again, and most
+/// misses end at the first, empty, slot.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyMap<V> {
+    slots: Box<[Option<(u64, V)>]>,
+    /// How far a key is shifted right to give its slot.
+    shift: u32,
+}
+
+impl<V> KeyMap<V> {
+    /// The map of `entries`, whose keys are distinct; at most half full.
+    pub(crate) fn new(entries: impl IntoIterator<Item = (u64, V)>) -> KeyMap<V> {
+        let entries: Vec<(u64, V)> = entries.into_iter().collect();
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots: Box<[Option<(u64, V)>]> = (0..size).map(|_| None).collect();
+        let shift = 64 - size.trailing_zeros();
+        for (key, v) in entries {
+            let mut i = (key >> shift) as usize;
+            while slots[i].is_some() {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = Some((key, v));
+        }
+        KeyMap { slots, shift }
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<&V> {
+        let mask = self.slots.len() - 1;
+        let mut i = (key >> self.shift) as usize;
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if *k == key => return Some(v),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
+    }
+}
+
 /// A phrase found in a token list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -411,7 +454,7 @@ impl<T> PhraseSet<T> {
             steps: steps(&items, &forms),
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
-            starts,
+            starts: KeyMap::new(starts),
             forms,
         }
     }
@@ -514,7 +557,7 @@ impl<T> PhraseSet<T> {
     #[inline(never)]
     fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = &toks[at];
-        let lists = self.starts.get(&t.key)?;
+        let lists = self.starts.get(t.key)?;
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
@@ -525,7 +568,7 @@ impl<T> PhraseSet<T> {
             // lemmas.
             // A token that is not the form letter for letter is normalised
             // (a British spelling, or another word with the same key).
-            let own = if same_word(&t.low, &list.form) {
+            let own = if t.low == list.form {
                 list.fixed
             } else {
                 normed(&t.low) == list.form.as_str()
@@ -710,6 +753,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_key_map_finds_every_key_it_holds_and_no_other() {
+        for n in [0usize, 1, 3, 100, 1000] {
+            let keys: Vec<u64> = (0..n).map(|i| word_key(&format!("w{i}"))).collect();
+            let m = KeyMap::new(keys.iter().map(|&k| (k, k ^ 1)));
+            assert!(keys.iter().all(|&k| m.get(k) == Some(&(k ^ 1))));
+            for i in n..n + 100 {
+                assert_eq!(m.get(word_key(&format!("w{i}"))), None);
+            }
+        }
+        // Keys that share their top bits share a slot: the next one is taken.
+        let m = KeyMap::new([(1u64, 'a'), (2, 'b'), (3, 'c')]);
+        assert_eq!(
+            (m.get(1), m.get(2), m.get(3), m.get(4)),
+            (Some(&'a'), Some(&'b'), Some(&'c'), None)
+        );
     }
 
     #[test]
