@@ -170,8 +170,8 @@ fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
     t.word
         && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
             || t.is(class::NUMBER)
-            || r.vague.may_start(t)
-            || t.hyphen)
+            || t.hyphen
+            || r.vague.may_start(t))
 }
 
 /// Parses the quantity that starts at token `i`, if any; `toks` carry

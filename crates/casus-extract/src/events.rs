@@ -381,7 +381,8 @@ fn clause_start(toks: &[Tok], i: usize) -> usize {
 fn clause_end(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k < toks.len() {
-        if toks[k].low == ";"
+        // (Punctuation is no word: most tokens are not compared to ";".)
+        if (!toks[k].word && toks[k].low == ";")
             || (k > i
                 && toks[k].is(class::CLAUSE_BREAK)
                 && toks[k].low != "who"

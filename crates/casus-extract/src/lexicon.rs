@@ -328,15 +328,19 @@ struct Starts {
 /// bits (the well-mixed ones of a multiplicative hash).
 #[derive(Debug, Clone)]
 pub(crate) struct KeyFilter {
-    bits: Box<[u64]>,
+    /// A fixed size: every index a key gives is in bounds, and no bounds
+    /// check is made on the lookup every token goes through.
+    bits: Box<[u64; KeyFilter::WORDS]>,
 }
 
 impl KeyFilter {
     /// Bits of the key that pick the filter bit: 2^14 bits, 2 KB a set.
     const BITS: u32 = 14;
+    /// The filter's 64-bit words.
+    const WORDS: usize = 1 << (Self::BITS - 6);
 
     pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        let mut bits = Box::new([0u64; Self::WORDS]);
         for &k in keys {
             let b = Self::bit(k);
             bits[b / 64] |= 1 << (b % 64);

@@ -205,7 +205,12 @@ pub fn tokenize_into<'a>(
                     }
                     _ => push_word(out, s, lowered, p, end, char::from(x), ascii, hyphen),
                 }
-                p = end;
+                // One space after a word, the most common case, is skipped here.
+                p = if bytes.get(end) == Some(&b' ') {
+                    end + 1
+                } else {
+                    end
+                };
             }
             PUNCT => {
                 out.push(Tok::new(
