@@ -241,7 +241,7 @@ fn plain_word_end(bytes: &[u8], p: usize) -> Option<usize> {
     let end = p + 1 + n;
     match bytes.get(end..end + 2) {
         // A joiner ends the word only before what starts no word.
-        Some(&[j, next]) if matches!(j, b'-' | b'\'' | b'.' | b',') => {
+        Some(&[b'-' | b'\'' | b'.' | b',', next]) => {
             matches!(BYTE_KIND[usize::from(next)], SPACE | PUNCT).then_some(end)
         }
         Some(&[b, _]) if BYTE_KIND[usize::from(b)] == NON_ASCII => None,
