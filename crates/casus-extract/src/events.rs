@@ -2012,6 +2012,32 @@ mod tests {
     }
 
     #[test]
+    fn reporting_verbs_found_once_read_as_found_by_range() {
+        let r = Rules::embedded();
+        for text in [
+            "The United States said Azerbaijan shelled Armenia, Russia reported, and France stated it.",
+            "Russia said that it says and states what the United States said, Armenia added.",
+            "No verbs here at all.",
+        ] {
+            let lowered = text.to_ascii_lowercase();
+            let toks = crate::text::tokenize(text, &lowered, 0, text.len());
+            let mentions = crate::testutil::mentions(text);
+            let refs: Vec<&Mention> = mentions.iter().collect();
+            let ms = place_mentions(&refs, &toks, 0, text.len());
+            let reporting = Reporting::new(&r, &toks);
+            for from in 0..=toks.len() {
+                for to in from..=toks.len() + 1 {
+                    assert_eq!(
+                        reporting.verbs(&ms, from, to),
+                        reporting_verbs(&r, &toks, &ms, from, to),
+                        "{text} {from}..{to}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_name_is_not_a_reporting_verb() {
         // "States" in "the United States" is not "states": France does not
         // report what the others urge.
