@@ -170,8 +170,8 @@ fn may_start_quantity(r: &Rules, t: &Tok) -> bool {
     t.word
         && (t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
             || t.is(class::NUMBER)
-            || r.vague.may_start(t)
-            || t.hyphen)
+            || t.hyphen
+            || r.vague.may_start(t))
 }
 
 /// Parses the quantity that starts at token `i`, if any; `toks` carry
@@ -487,7 +487,8 @@ pub(crate) fn extract_claims_with(
         let claimant_of = |q: &Quantity| -> (Option<String>, &'static str, usize) {
             own_claimant(q).unwrap_or_else(|| (sentence_claimant.0.clone(), sentence_claimant.1, 0))
         };
-        let mut segs: Vec<Seg> = Vec::new();
+        // One segment a quantity.
+        let mut segs: Vec<Seg> = Vec::with_capacity(qs.len());
         for (qi, q) in qs.iter().enumerate() {
             let mut seg_end = qs.get(qi + 1).map(|n| n.first).unwrap_or(toks.len());
             if let Some(k) = (q.last..seg_end).find(|&k| {

@@ -144,6 +144,47 @@ pub(crate) fn reporting_verbs(
     hits
 }
 
+/// The reporting verbs of one sentence, looked for once for all its
+/// triggers: the phrase of `r.reporting` that starts at each token, if any.
+pub(crate) struct Reporting {
+    /// By first token, every phrase that starts there (longest), mentions
+    /// or not.
+    starts: Vec<crate::lexicon::Hit>,
+}
+
+impl Reporting {
+    pub(crate) fn new(r: &Rules, toks: &[Tok]) -> Reporting {
+        Reporting {
+            starts: (0..toks.len())
+                .filter_map(|i| r.reporting.longest_at(toks, i))
+                .collect(),
+        }
+    }
+
+    /// [`reporting_verbs`] of the sentence's `toks[from..to]`: the phrases
+    /// found, taken leftmost longest from `from` as
+    /// [`crate::lexicon::PhraseSet::find_all`] takes them, less those
+    /// inside a mention.
+    pub(crate) fn verbs(&self, ms: &[Placed], from: usize, to: usize) -> Vec<crate::lexicon::Hit> {
+        let mut hits = Vec::new();
+        let mut k = self.starts.partition_point(|h| h.first < from);
+        while let Some(h) = self.starts.get(k) {
+            if h.first >= to {
+                break;
+            }
+            if h.last <= to {
+                hits.push(h.clone());
+                // The next phrase starts after this one.
+                k += self.starts[k..].partition_point(|x| x.first < h.last);
+            } else {
+                k += 1;
+            }
+        }
+        hits.retain(|h| !ms.iter().any(|p| p.first <= h.first && h.first < p.last));
+        hits
+    }
+}
+
 /// Whether a mention is only the first part of a compound word
 /// ("NATO-member", "Azerbaijani-claimed"): a modifier, never an actor. A
 /// leader is the exception: "Saudi-led forces" act for their leader.
@@ -340,7 +381,8 @@ fn clause_start(toks: &[Tok], i: usize) -> usize {
 fn clause_end(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
     while k < toks.len() {
-        if toks[k].low == ";"
+        // (Punctuation is no word: most tokens are not compared to ";".)
+        if (!toks[k].word && toks[k].low == ";")
             || (k > i
                 && toks[k].is(class::CLAUSE_BREAK)
                 && toks[k].low != "who"
@@ -504,9 +546,11 @@ pub(crate) fn code_events_with(
     sent_toks: &crate::SentenceTokens,
 ) -> Vec<Event> {
     let text = doc.text;
-    // About one event a sentence: the events are large, and growing the
-    // vector one doubling at a time copies them again and again.
-    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len());
+    // About one event a sentence, at times half as many again: the events
+    // are large, and growing the vector copies every one coded so far (a
+    // document with more events than sentences did so before this was
+    // twice the sentences).
+    let mut out: Vec<Event> = Vec::with_capacity(doc.sentences.len() * 2);
     // (sentence, trigger, type, actor id, recipient id) of every event coded.
     let mut seen = Seen::new(doc);
     // The last subject group of the paragraph, for anaphora.
@@ -725,18 +769,29 @@ pub(crate) fn code_events_with(
                 last: h.last,
             });
         }
+        // What the sentence's triggers share, looked for only when there
+        // are any (most sentences have none).
+        let any = !found.is_empty();
         // claimed_by from "according to X".
-        let according = ms
-            .iter()
-            .find(|p| after_according(toks, p) && is_actor(p.m))
-            .map(|p| owner_id(r, p.m));
-        let location = ms
-            .iter()
-            .find(|p| {
-                p.m.entity.kind == "place"
-                    && prev_content(toks, p.first).is_some_and(|k| toks[k].is(class::PREPOSITION))
+        let according = any
+            .then(|| {
+                ms.iter()
+                    .find(|p| after_according(toks, p) && is_actor(p.m))
+                    .map(|p| owner_id(r, p.m))
             })
-            .map(|p| place_of(p.m));
+            .flatten();
+        let location = any
+            .then(|| {
+                ms.iter()
+                    .find(|p| {
+                        p.m.entity.kind == "place"
+                            && prev_content(toks, p.first)
+                                .is_some_and(|k| toks[k].is(class::PREPOSITION))
+                    })
+                    .map(|p| place_of(p.m))
+            })
+            .flatten();
+        let reporting = Reporting::new(r, if any { toks } else { &[] });
         let mut prev_subject: Option<Vec<usize>> = None;
         // Where the trigger that set `prev_subject` starts.
         let mut prev_at = 0usize;
@@ -1087,22 +1142,20 @@ pub(crate) fn code_events_with(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker = reporting_verbs(r, toks, ms, 0, f.first)
-                        .into_iter()
-                        .find_map(|h| {
-                            ms.iter()
-                                .enumerate()
-                                .rev()
-                                .find(|(i, p)| {
-                                    p.last <= h.first
-                                        && toks[p.last..h.first].iter().all(|x| x.upper)
-                                        && h.first - p.last <= 4
-                                        && is_actor(p.m)
-                                        && !in_pp(toks, p)
-                                        && !actors.contains(i)
-                                })
-                                .map(|(i, _)| i)
-                        });
+                    let speaker = reporting.verbs(ms, 0, f.first).into_iter().find_map(|h| {
+                        ms.iter()
+                            .enumerate()
+                            .rev()
+                            .find(|(i, p)| {
+                                p.last <= h.first
+                                    && toks[p.last..h.first].iter().all(|x| x.upper)
+                                    && h.first - p.last <= 4
+                                    && is_actor(p.m)
+                                    && !in_pp(toks, p)
+                                    && !actors.contains(i)
+                            })
+                            .map(|(i, _)| i)
+                    });
                     if let Some(sp) = speaker {
                         recipients = std::mem::take(&mut actors);
                         actors = list_of(toks, ms, sp, true, false);
@@ -1356,7 +1409,7 @@ pub(crate) fn code_events_with(
             // claimed_by: "according to X", or the subject of a reporting verb before the trigger.
             let mut claimed_by = according.clone();
             if claimed_by.is_none() {
-                for h in reporting_verbs(r, toks, ms, cstart, f.first) {
+                for h in reporting.verbs(ms, cstart, f.first) {
                     if let Some(p) = ms.iter().rev().find(|p| {
                         p.last <= h.first && p.first >= cstart && is_actor(p.m) && !in_pp(toks, p)
                     }) {
@@ -1365,7 +1418,8 @@ pub(crate) fn code_events_with(
                 }
             }
             if claimed_by.is_none() {
-                claimed_by = trailing_reporter(r, toks, ms, f.last);
+                let verbs = reporting.verbs(ms, f.last, toks.len());
+                claimed_by = reporter_of(r, toks, ms, verbs, f.last);
             }
             let mut trigger = text
                 .get(toks[f.first].start..toks[f.last - 1].end)
@@ -1608,15 +1662,25 @@ pub(crate) fn trailing_reporter(
     ms: &[Placed],
     from: usize,
 ) -> Option<String> {
-    reporting_verbs(r, toks, ms, from, toks.len())
-        .into_iter()
-        .find_map(|h| {
-            let p = ms
-                .iter()
-                .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
-            let k = prev_content(toks, p.first)?;
-            (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
-        })
+    let verbs = reporting_verbs(r, toks, ms, from, toks.len());
+    reporter_of(r, toks, ms, verbs, from)
+}
+
+/// [`trailing_reporter`], given the reporting verbs after token `from`.
+fn reporter_of(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    verbs: Vec<crate::lexicon::Hit>,
+    from: usize,
+) -> Option<String> {
+    verbs.into_iter().find_map(|h| {
+        let p = ms
+            .iter()
+            .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
+        let k = prev_content(toks, p.first)?;
+        (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
+    })
 }
 
 /// The tokens of an apposition that ends right before the trigger at
@@ -1945,6 +2009,32 @@ mod tests {
                 .all(|e| e.date.as_ref().map(|d| d.value.as_str()) == Some("2020-10-02")),
             "{ev:?}"
         );
+    }
+
+    #[test]
+    fn reporting_verbs_found_once_read_as_found_by_range() {
+        let r = Rules::embedded();
+        for text in [
+            "The United States said Azerbaijan shelled Armenia, Russia reported, and France stated it.",
+            "Russia said that it says and states what the United States said, Armenia added.",
+            "No verbs here at all.",
+        ] {
+            let lowered = text.to_ascii_lowercase();
+            let toks = crate::text::tokenize(text, &lowered, 0, text.len());
+            let mentions = crate::testutil::mentions(text);
+            let refs: Vec<&Mention> = mentions.iter().collect();
+            let ms = place_mentions(&refs, &toks, 0, text.len());
+            let reporting = Reporting::new(&r, &toks);
+            for from in 0..=toks.len() {
+                for to in from..=toks.len() + 1 {
+                    assert_eq!(
+                        reporting.verbs(&ms, from, to),
+                        reporting_verbs(&r, &toks, &ms, from, to),
+                        "{text} {from}..{to}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,11 +25,28 @@ pub fn norm(w: &str) -> String {
 #[inline]
 pub fn normed(w: &str) -> Cow<'_, str> {
     // Every suffix below is at least three bytes after a stem of three, and
-    // ends in one of these letters: most words are rejected here, the rest
-    // are tried on the suffixes with their last letter only.
-    if w.len() < 6 {
+    // ends in one of these letters: most words are rejected here, inlined,
+    // and the rest are tried on the suffixes of their last letter.
+    let b = w.as_bytes();
+    if b.len() < 6
+        || !matches!(
+            (b[b.len() - 3], b[b.len() - 2], b[b.len() - 1]),
+            (b'i', b'o', b'n')
+                | (b'i', b'n', b'g')
+                | (b's', b'e', b'd' | b's')
+                | (_, b's', b'e')
+                | (b'n', b'c', b'e')
+                | (b'o', b'u', b'r')
+        )
+    {
         return Cow::Borrowed(w);
     }
+    folded(w)
+}
+
+/// [`normed`] of a word that may end in one of its suffixes.
+#[inline(never)]
+fn folded(w: &str) -> Cow<'_, str> {
     let suffixes: &[(&str, &str)] = match w.as_bytes()[w.len() - 1] {
         b'n' => &[("isation", "ization")],
         b'g' => &[("ising", "izing")],
@@ -236,7 +253,7 @@ pub struct PhraseSet<T> {
     /// lookup per token. Words that share a key share the key's lists, one
     /// per word; the first word of an entry is still matched against the
     /// token, so an entry of another word never fires.
-    starts: FxHashMap<u64, Vec<Starts>>,
+    starts: KeyMap<Vec<Starts>>,
     /// The keys of `starts`, as a filter: most tokens start no phrase of
     /// a set, and most of those are turned away here without a lookup.
     start_keys: KeyFilter,
@@ -311,15 +328,19 @@ struct Starts {
 /// bits (the well-mixed ones of a multiplicative hash).
 #[derive(Debug, Clone)]
 pub(crate) struct KeyFilter {
-    bits: Box<[u64]>,
+    /// A fixed size: every index a key gives is in bounds, and no bounds
+    /// check is made on the lookup every token goes through.
+    bits: Box<[u64; KeyFilter::WORDS]>,
 }
 
 impl KeyFilter {
     /// Bits of the key that pick the filter bit: 2^14 bits, 2 KB a set.
     const BITS: u32 = 14;
+    /// The filter's 64-bit words.
+    const WORDS: usize = 1 << (Self::BITS - 6);
 
     pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k u64>) -> KeyFilter {
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        let mut bits = Box::new([0u64; Self::WORDS]);
         for &k in keys {
             let b = Self::bit(k);
             bits[b / 64] |= 1 << (b % 64);
@@ -337,6 +358,49 @@ impl KeyFilter {
     pub(crate) fn may_hold(&self, key: u64) -> bool {
         let b = Self::bit(key);
         self.bits[b / 64] & (1 << (b % 64)) != 0
+    }
+}
+
+/// A map from [`word_key`]s to values: a table addressed by the top bits
+/// of the key (the well-mixed ones), the next slot taken on a collision.
+/// The keys are hashes already: a lookup hashes nothing again, and most
+/// misses end at the first, empty, slot.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyMap<V> {
+    slots: Box<[Option<(u64, V)>]>,
+    /// How far a key is shifted right to give its slot.
+    shift: u32,
+}
+
+impl<V> KeyMap<V> {
+    /// The map of `entries`, whose keys are distinct; at most half full.
+    pub(crate) fn new(entries: impl IntoIterator<Item = (u64, V)>) -> KeyMap<V> {
+        let entries: Vec<(u64, V)> = entries.into_iter().collect();
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots: Box<[Option<(u64, V)>]> = (0..size).map(|_| None).collect();
+        let shift = 64 - size.trailing_zeros();
+        for (key, v) in entries {
+            let mut i = (key >> shift) as usize;
+            while slots[i].is_some() {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = Some((key, v));
+        }
+        KeyMap { slots, shift }
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<&V> {
+        let mask = self.slots.len() - 1;
+        let mut i = (key >> self.shift) as usize;
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if *k == key => return Some(v),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
     }
 }
 
@@ -394,7 +458,7 @@ impl<T> PhraseSet<T> {
             steps: steps(&items, &forms),
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
-            starts,
+            starts: KeyMap::new(starts),
             forms,
         }
     }
@@ -497,7 +561,7 @@ impl<T> PhraseSet<T> {
     #[inline(never)]
     fn longest_from(&self, toks: &[Tok], at: usize) -> Option<Hit> {
         let t = &toks[at];
-        let lists = self.starts.get(&t.key)?;
+        let lists = self.starts.get(t.key)?;
         let mut best: Option<Hit> = None;
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
@@ -523,7 +587,14 @@ impl<T> PhraseSet<T> {
                 if !is_first {
                     continue;
                 }
-                if let Some(end) = self.match_from(toks, i, at + 1, 1) {
+                // The second word, inlined: most entries that start at a
+                // token are turned away by its key here, without a call.
+                let end = match self.steps[i].get(1) {
+                    None => Some(at + 1),
+                    Some(Step::Word(keys)) if !Self::may_match(toks, at + 1, 1, keys) => None,
+                    Some(_) => self.match_from(toks, i, at + 1, 1),
+                };
+                if let Some(end) = end {
                     if best.as_ref().map_or(true, |b| end > b.last) {
                         best = Some(Hit {
                             entry: i,
@@ -622,6 +693,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_quick_rejection_of_normed_loses_no_suffix(w in "[a-z]{0,4}(is|ys|en|ou)?(ation|ing|ed|es|e|ce|r|n|g|d|s)?") {
+            // `folded` alone tries every suffix of the last letter.
+            let all = if w.len() < 6 { Cow::Borrowed(w.as_str()) } else { folded(&w) };
+            proptest::prop_assert_eq!(normed(&w), all);
+        }
+    }
+
     #[test]
     fn phrases_with_gaps_and_irregulars() {
         let mut irr = HashMap::new();
@@ -677,6 +757,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_key_map_finds_every_key_it_holds_and_no_other() {
+        for n in [0usize, 1, 3, 100, 1000] {
+            let keys: Vec<u64> = (0..n).map(|i| word_key(&format!("w{i}"))).collect();
+            let m = KeyMap::new(keys.iter().map(|&k| (k, k ^ 1)));
+            assert!(keys.iter().all(|&k| m.get(k) == Some(&(k ^ 1))));
+            for i in n..n + 100 {
+                assert_eq!(m.get(word_key(&format!("w{i}"))), None);
+            }
+        }
+        // Keys that share their top bits share a slot: the next one is taken.
+        let m = KeyMap::new([(1u64, 'a'), (2, 'b'), (3, 'c')]);
+        assert_eq!(
+            (m.get(1), m.get(2), m.get(3), m.get(4)),
+            (Some(&'a'), Some(&'b'), Some(&'c'), None)
+        );
     }
 
     #[test]

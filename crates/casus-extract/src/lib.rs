@@ -391,11 +391,14 @@ pub(crate) fn fact_date(
 ) -> Option<DateRange> {
     let timexes = doc.timexes;
     let sets = |t: &&Timex| t.narrative.is_some();
-    dated_in(timexes, start, at)
+    // Timexes are sorted by start: those from the sentence's on are found
+    // once for the three looks at the sentence below.
+    let from_start = &timexes[timexes.partition_point(|t| t.start < start)..];
+    dated_before(from_start, at)
         .filter(sets)
         .last()
-        .or_else(|| dated_in(timexes, start, end).find(sets))
-        .or_else(|| opening_date(r, doc.text, timexes, start, at))
+        .or_else(|| dated_before(from_start, end).find(sets))
+        .or_else(|| opening_date(r, doc.text, from_start, start, at))
         .and_then(|t| t.date.clone())
         .or_else(|| reference_at(timexes, start))
         .or_else(|| doc.doc_date.and_then(casus_time::value::date_range))
@@ -404,14 +407,16 @@ pub(crate) fn fact_date(
 /// A dated expression that opens the sentence starting at `start` and is
 /// set off by a comma before `at` ("Last week, Pashinyan asked …", "In
 /// 2020, …"), unless it is the edge of a span ("Since 1992, …").
+/// `from_start` are the timexes from the first that starts at or after
+/// `start` on.
 fn opening_date<'t>(
     r: &rules::Rules,
     text: &str,
-    timexes: &'t [Timex],
+    from_start: &'t [Timex],
     start: usize,
     at: usize,
 ) -> Option<&'t Timex> {
-    let t = dated_in(timexes, start, at).next()?;
+    let t = dated_before(from_start, at).next()?;
     let lead = text.get(start..t.start)?.trim();
     let after = text.get(t.end..at)?.trim_start();
     // At most one word before it ("In", "On", "By"), and a comma after it.
@@ -420,15 +425,10 @@ fn opening_date<'t>(
         .then_some(t)
 }
 
-/// The timexes with a resolved calendar date that lie in `[from, to)`.
-pub(crate) fn dated_in<'a>(
-    timexes: &'a [Timex],
-    from: usize,
-    to: usize,
-) -> impl Iterator<Item = &'a Timex> + 'a {
-    // Timexes are sorted by start: skip to the first one at or after `from`.
-    let lo = timexes.partition_point(|t| t.start < from);
-    timexes[lo..]
+/// The timexes with a resolved calendar date among `from_start` (sorted by
+/// start, the first at or after some offset `from`) that lie in `[from, to)`.
+fn dated_before(from_start: &[Timex], to: usize) -> impl Iterator<Item = &Timex> {
+    from_start
         .iter()
         .take_while(move |t| t.start < to)
         .filter(move |t| t.end <= to && t.date.is_some())

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
-use crate::lexicon::{word_key, KeyFilter, Phrase, PhraseSet};
+use crate::lexicon::{word_key, Phrase, PhraseSet};
 
 const EVENTS: &str = include_str!("../../../data/extract/events.toml");
 const GRAMMAR: &str = include_str!("../../../data/extract/grammar.toml");
@@ -252,11 +252,73 @@ pub struct Rules {
     pub claimant_verbs: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
     pub adversaries: FxHashMap<String, String>,
-    /// [`word_key`] → (word, [`class`] bits) of every word in a class set.
-    classes: FxHashMap<u64, Vec<(String, u32)>>,
-    /// The keys of `classes`: most tokens (names, content words,
-    /// punctuation) are in no class and are turned away without a lookup.
-    class_keys: KeyFilter,
+    /// The [`class`] bits of every word in a class set, by [`word_key`].
+    classes: ClassTable,
+}
+
+/// Words with their [`class`] bits, in a table addressed by the top bits of
+/// their [`word_key`] (open addressing, next slot on a collision): every
+/// token is looked up, and most (names, content words, punctuation) are in
+/// no class, which an empty slot says after one load, with no hashing.
+#[derive(Debug, Clone)]
+struct ClassTable {
+    /// Slots; an empty one has no bits.
+    slots: Box<[ClassSlot]>,
+    /// How far a key is shifted right to give its slot.
+    shift: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ClassSlot {
+    key: u64,
+    bits: u32,
+    word: Box<str>,
+}
+
+impl ClassTable {
+    /// The table of `words` (word, bits), at most a quarter full.
+    fn new(words: &[(String, u32)]) -> ClassTable {
+        let size = (words.len() * 4).next_power_of_two().max(2);
+        let mut t = ClassTable {
+            slots: vec![ClassSlot::default(); size].into_boxed_slice(),
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (w, bits) in words.iter().filter(|(_, bits)| *bits != 0) {
+            let key = word_key(w);
+            let mut i = t.slot(key);
+            while t.slots[i].bits != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            t.slots[i] = ClassSlot {
+                key,
+                bits: *bits,
+                word: w.as_str().into(),
+            };
+        }
+        t
+    }
+
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        (key >> self.shift) as usize
+    }
+
+    /// The bits of the word `low` with key `key` (0 for a word in no class).
+    #[inline]
+    fn get(&self, low: &str, key: u64) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let s = &self.slots[i];
+            if s.bits == 0 {
+                return 0;
+            }
+            if s.key == key && crate::lexicon::same_word(&s.word, low) {
+                return s.bits;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 fn set(v: Vec<String>) -> FxHashSet<String> {
@@ -427,16 +489,14 @@ impl Rules {
             claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
             adversaries: cl.adversaries.into_iter().collect(),
             triggers,
-            classes: FxHashMap::default(),
-            class_keys: KeyFilter::new([].iter()),
+            classes: ClassTable::new(&[]),
         };
-        r.classes = r.class_table();
-        r.class_keys = KeyFilter::new(r.classes.keys());
+        r.classes = ClassTable::new(&r.class_words());
         r
     }
 
-    /// The class bits of every word of the class sets.
-    fn class_table(&self) -> FxHashMap<u64, Vec<(String, u32)>> {
+    /// Every word of the class sets, with its class bits.
+    fn class_words<'a>(&'a self) -> Vec<(String, u32)> {
         let sets = [
             (&self.prepositions, class::PREPOSITION),
             (&self.determiners, class::DETERMINER),
@@ -454,14 +514,8 @@ impl Rules {
             (&self.communities, class::COMMUNITY),
             (&self.irregular_forms, class::IRREGULAR_FORM),
         ];
-        let mut table: FxHashMap<u64, Vec<(String, u32)>> = FxHashMap::default();
-        let mut add = |w: &String, bit: u32| {
-            let words = table.entry(word_key(w)).or_default();
-            match words.iter_mut().find(|(x, _)| x == w) {
-                Some((_, bits)) => *bits |= bit,
-                None => words.push((w.clone(), bit)),
-            }
-        };
+        let mut table: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut add = |w: &'a str, bit: u32| *table.entry(w).or_default() |= bit;
         for (set, bit) in sets {
             for w in set {
                 add(w, bit);
@@ -474,23 +528,46 @@ impl Rules {
             add(w, class::MULTIPLIER);
         }
         table
+            .into_iter()
+            .map(|(w, bits)| (w.to_owned(), bits))
+            .collect()
     }
 
-    /// The [`class`] bits of a token (0 for a word in no class).
+    /// The [`class`] bits of a token (0 for a word in no class); `key` is
+    /// its [`word_key`].
+    #[inline]
     pub fn class_of(&self, low: &str, key: u64) -> u32 {
-        if !self.class_keys.may_hold(key) {
-            return 0;
-        }
-        self.classes
-            .get(&key)
-            .and_then(|ws| ws.iter().find(|(w, _)| crate::lexicon::same_word(w, low)))
-            .map_or(0, |(_, bits)| *bits)
+        self.classes.get(low, key)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_class_word_has_its_bits_and_no_other_word_any() {
+        let r = Rules::embedded();
+        let words = r.class_words();
+        assert!(words.len() > 100);
+        for (w, bits) in &words {
+            assert_eq!(r.class_of(w, word_key(w)), *bits, "{w}");
+        }
+        let known: FxHashSet<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+        for w in ["attack", "Baku", "armenia", ".", "", "x", "thee", "ofs"] {
+            if !known.contains(w) {
+                assert_eq!(r.class_of(w, word_key(w)), 0, "{w}");
+            }
+        }
+        // A word that shares a class word's key is still no class word.
+        assert_eq!(r.class_of("not-the-word", word_key("the")), 0);
+        // A small table fills up to a quarter and finds all it holds.
+        let few: Vec<(String, u32)> = (0..40).map(|i| (format!("w{i}"), 1 << (i % 17))).collect();
+        let t = ClassTable::new(&few);
+        for (w, bits) in &few {
+            assert_eq!(t.get(w, word_key(w)), *bits);
+        }
+    }
 
     #[test]
     fn data_files_parse() {

@@ -180,8 +180,83 @@ pub fn tokenize_into<'a>(
     to: usize,
     out: &mut Vec<Tok<'a>>,
 ) {
-    // Offsets that are not on character boundaries move inward; when both
-    // fall inside one character the range is empty.
+    let (from, to) = clamp(text, from, to);
+    // The text up to the end of the range: the scan never reads past it, and
+    // offsets into it are offsets into `text`.
+    let s = &text[..to];
+    let bytes = s.as_bytes();
+    out.reserve((to - from) / 5 + 1);
+    let mut p = from;
+    while p < to {
+        let x = bytes[p];
+        // ASCII, most of any text, is classed by table, undecoded.
+        match BYTE_KIND[usize::from(x)] {
+            SPACE => p += 1,
+            WORD => {
+                let (end, ascii, hyphen) = match plain_word_end(bytes, p) {
+                    Some(end) => (end, true, false),
+                    None => word_end(s, p, char::from(x)),
+                };
+                // An ASCII word is not sliced from the text: its lower-cased
+                // copy is all it needs, most of the time.
+                match lowered.get(p..end) {
+                    Some(low) if ascii => {
+                        push_ascii_word(out, low, p, end, x.is_ascii_uppercase(), hyphen)
+                    }
+                    _ => push_word(out, s, lowered, p, end, char::from(x), ascii, hyphen),
+                }
+                // One space after a word, the most common case, is skipped here.
+                p = if bytes.get(end) == Some(&b' ') {
+                    end + 1
+                } else {
+                    end
+                };
+            }
+            PUNCT => {
+                out.push(Tok::new(
+                    p,
+                    p + 1,
+                    Cow::Borrowed(&s[p..p + 1]),
+                    false,
+                    false,
+                ));
+                p += 1;
+            }
+            _ => p = non_ascii(s, lowered, p, out),
+        }
+    }
+}
+
+/// The end of the word that starts with the ASCII letter or digit at
+/// `bytes[p]`, when it is a plain one: a run of ASCII letters and digits
+/// that nothing joins to what follows (most words). `None` leaves the word
+/// to [`word_end`].
+#[inline(always)]
+fn plain_word_end(bytes: &[u8], p: usize) -> Option<usize> {
+    let rest = &bytes[p + 1..];
+    let n = rest
+        .iter()
+        .position(|&b| BYTE_KIND[usize::from(b)] != WORD)
+        .unwrap_or(rest.len());
+    let end = p + 1 + n;
+    match bytes.get(end..end + 2) {
+        // A joiner ends the word only before what starts no word.
+        Some(&[b'-' | b'\'' | b'.' | b',', next]) => {
+            matches!(BYTE_KIND[usize::from(next)], SPACE | PUNCT).then_some(end)
+        }
+        Some(&[b, _]) if BYTE_KIND[usize::from(b)] == NON_ASCII => None,
+        Some(_) => Some(end),
+        None => match bytes.get(end) {
+            Some(&b) if BYTE_KIND[usize::from(b)] == NON_ASCII => None,
+            _ => Some(end),
+        },
+    }
+}
+
+/// `[from, to)` clamped to `text`, with offsets that are not on character
+/// boundaries moved inward; when both fall inside one character the range
+/// is empty.
+fn clamp(text: &str, from: usize, to: usize) -> (usize, usize) {
     let mut to = to.min(text.len());
     while !text.is_char_boundary(to) {
         to -= 1;
@@ -190,75 +265,116 @@ pub fn tokenize_into<'a>(
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let from = from.min(to);
-    let s = &text[from..to];
-    out.reserve(s.len() / 5 + 1);
-    let bytes = s.as_bytes();
-    let mut p = 0;
-    while p < bytes.len() {
-        let b = p;
-        let c = match bytes[p] {
-            // ASCII, most of any text, is read undecoded
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
-                p += 1;
-                continue;
-            }
-            x if x.is_ascii() => char::from(x),
-            _ => match char_at(s, p) {
-                Some(c) => c,
-                None => break,
-            },
+    (from.min(to), to)
+}
+
+/// [`BYTE_KIND`] of an ASCII space (skipped).
+const SPACE: u8 = 0;
+/// [`BYTE_KIND`] of an ASCII letter or digit (starts a word).
+const WORD: u8 = 1;
+/// [`BYTE_KIND`] of any other ASCII byte (a punctuation token).
+const PUNCT: u8 = 2;
+/// [`BYTE_KIND`] of a byte of a non-ASCII character (decoded).
+const NON_ASCII: u8 = 3;
+
+/// What a byte starts, by table: the scan looks at the first byte of every
+/// token and of every space.
+static BYTE_KIND: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+            x if x.is_ascii_alphanumeric() => WORD,
+            _ => PUNCT,
         };
-        if !c.is_ascii() && c.is_whitespace() {
-            p += c.len_utf8();
-            continue;
-        }
-        if c.is_alphanumeric() {
-            let (end, ascii, hyphen) = word_end(s, p, c);
-            // An ASCII word is not sliced from the text: its lower-cased
-            // copy is all it needs, most of the time.
-            let mut low = match lowered.get(from + b..from + end) {
-                Some(l) if ascii => Cow::Borrowed(l),
-                _ => lower_word(&s[b..end], ascii),
-            };
-            if low.len() > 2 && low.ends_with("'s") {
-                let word = &s[b..end];
-                let stem_len = low.len() - 2;
-                let cut = b + stem_len.min(word.len());
-                // Offsets of the stem are taken on the original bytes: find the apostrophe.
-                let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
-                match &mut low {
-                    Cow::Borrowed(l) => *l = &l[..stem_len],
-                    Cow::Owned(l) => l.truncate(stem_len),
-                }
-                out.push(
-                    Tok::new(from + b, from + apos, low, true, c.is_uppercase()).hyphen(hyphen),
-                );
-                out.push(Tok::new(
-                    from + apos,
-                    from + end,
-                    Cow::Borrowed("'s"),
-                    true,
-                    false,
-                ));
-            } else {
-                out.push(
-                    Tok::new(from + b, from + end, low, true, c.is_uppercase()).hyphen(hyphen),
-                );
-            }
-            p = end;
-        } else {
-            let end = b + c.len_utf8();
-            let low = Cow::Borrowed(match c {
-                '\u{2019}' | '\u{2018}' => "'",
-                '\u{201c}' | '\u{201d}' => "\"",
-                '\u{2013}' | '\u{2014}' => "-",
-                _ => &s[b..end],
-            });
-            out.push(Tok::new(from + b, from + end, low, false, false));
-            p = end;
-        }
+        b += 1;
     }
+    t
+};
+
+/// Pushes the ASCII word `text[start..end]`, lower-cased as `low`, split
+/// before a possessive `'s`.
+#[inline(always)]
+fn push_ascii_word<'a>(
+    out: &mut Vec<Tok<'a>>,
+    low: &'a str,
+    start: usize,
+    end: usize,
+    upper: bool,
+    hyphen: bool,
+) {
+    let n = low.len();
+    if n > 2 && low.as_bytes()[n - 2] == b'\'' && low.as_bytes()[n - 1] == b's' {
+        // ASCII: the apostrophe is where it is in the lower case.
+        let apos = end - 2;
+        out.push(Tok::new(start, apos, Cow::Borrowed(&low[..n - 2]), true, upper).hyphen(hyphen));
+        out.push(Tok::new(apos, end, Cow::Borrowed("'s"), true, false));
+    } else {
+        out.push(Tok::new(start, end, Cow::Borrowed(low), true, upper).hyphen(hyphen));
+    }
+}
+
+/// Pushes the word `s[b..end]`, which starts with `c`, when it is no ASCII
+/// slice of `lowered`: lower-cased on its own, split before a possessive
+/// `'s` (straight or curly).
+#[cold]
+#[allow(clippy::too_many_arguments)]
+fn push_word<'a>(
+    out: &mut Vec<Tok<'a>>,
+    s: &'a str,
+    lowered: &'a str,
+    b: usize,
+    end: usize,
+    c: char,
+    ascii: bool,
+    hyphen: bool,
+) {
+    let mut low = match lowered.get(b..end) {
+        Some(l) if ascii => Cow::Borrowed(l),
+        _ => lower_word(&s[b..end], ascii),
+    };
+    if low.len() > 2 && low.ends_with("'s") {
+        let word = &s[b..end];
+        let stem_len = low.len() - 2;
+        let cut = b + stem_len.min(word.len());
+        // Offsets of the stem are taken on the original bytes: find the apostrophe.
+        let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
+        match &mut low {
+            Cow::Borrowed(l) => *l = &l[..stem_len],
+            Cow::Owned(l) => l.truncate(stem_len),
+        }
+        out.push(Tok::new(b, apos, low, true, c.is_uppercase()).hyphen(hyphen));
+        out.push(Tok::new(apos, end, Cow::Borrowed("'s"), true, false));
+    } else {
+        out.push(Tok::new(b, end, low, true, c.is_uppercase()).hyphen(hyphen));
+    }
+}
+
+/// Reads the token (or space) that starts with the non-ASCII character at
+/// byte `p` of `s`, pushing it to `out`; returns where the next one starts.
+#[cold]
+fn non_ascii<'a>(s: &'a str, lowered: &'a str, p: usize, out: &mut Vec<Tok<'a>>) -> usize {
+    let Some(c) = char_at(s, p) else {
+        return s.len();
+    };
+    let end = p + c.len_utf8();
+    if c.is_whitespace() {
+        return end;
+    }
+    if c.is_alphanumeric() {
+        let (end, ascii, hyphen) = word_end(s, p, c);
+        push_word(out, s, lowered, p, end, c, ascii, hyphen);
+        return end;
+    }
+    let low = Cow::Borrowed(match c {
+        '\u{2019}' | '\u{2018}' => "'",
+        '\u{201c}' | '\u{201d}' => "\"",
+        '\u{2013}' | '\u{2014}' => "-",
+        _ => &s[p..end],
+    });
+    out.push(Tok::new(p, end, low, false, false));
+    end
 }
 
 /// Index of the first token that starts at or after `offset`.
@@ -329,6 +445,96 @@ mod tests {
     fn clamps_bad_ranges() {
         assert!(tokenize("abc", "", 5, 10).is_empty());
         assert_eq!(tokenize("é a", "", 1, 4).len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod equivalence_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The tokenizer as first written, character by character: the fast
+    /// scan must give exactly its tokens.
+    fn reference<'a>(text: &'a str, lowered: &'a str, from: usize, to: usize) -> Vec<Tok<'a>> {
+        let mut out = Vec::new();
+        let (from, to) = clamp(text, from, to);
+        let s = &text[from..to];
+        let bytes = s.as_bytes();
+        let mut p = 0;
+        while p < bytes.len() {
+            let b = p;
+            let Some(c) = char_at(s, p) else { break };
+            if c.is_whitespace() {
+                p += c.len_utf8();
+                continue;
+            }
+            if c.is_alphanumeric() {
+                let (end, ascii, hyphen) = word_end(s, p, c);
+                let mut low = match lowered.get(from + b..from + end) {
+                    Some(l) if ascii => Cow::Borrowed(l),
+                    _ => lower_word(&s[b..end], ascii),
+                };
+                let upper = c.is_uppercase();
+                if low.len() > 2 && low.ends_with("'s") {
+                    let word = &s[b..end];
+                    let stem_len = low.len() - 2;
+                    let cut = b + stem_len.min(word.len());
+                    let apos = word.rfind(['\'', '\u{2019}']).map(|k| b + k).unwrap_or(cut);
+                    match &mut low {
+                        Cow::Borrowed(l) => *l = &l[..stem_len],
+                        Cow::Owned(l) => l.truncate(stem_len),
+                    }
+                    out.push(Tok::new(from + b, from + apos, low, true, upper).hyphen(hyphen));
+                    out.push(Tok::new(
+                        from + apos,
+                        from + end,
+                        Cow::Borrowed("'s"),
+                        true,
+                        false,
+                    ));
+                } else {
+                    out.push(Tok::new(from + b, from + end, low, true, upper).hyphen(hyphen));
+                }
+                p = end;
+            } else {
+                let end = b + c.len_utf8();
+                let low = Cow::Borrowed(match c {
+                    '\u{2019}' | '\u{2018}' => "'",
+                    '\u{201c}' | '\u{201d}' => "\"",
+                    '\u{2013}' | '\u{2014}' => "-",
+                    _ => &s[b..end],
+                });
+                out.push(Tok::new(from + b, from + end, low, false, false));
+                p = end;
+            }
+        }
+        out
+    }
+
+    /// Text from the characters the scan treats apart: letters, digits,
+    /// joiners, spaces, curly quotes, non-ASCII letters and spaces.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop::sample::select(vec![
+                "a", "Z", "s", "S", "7", "0", "-", "'", ".", ",", " ", "\n", "\t", "\u{b}",
+                "\u{1c}", ";", "\"", "\u{2019}", "\u{2018}", "\u{201c}", "\u{2013}", "\u{2010}",
+                "\u{2011}", "é", "Ü", "İ", "ß", "\u{a0}", "\u{3000}", "€", "'s", "’s", "T-72",
+                "2,840", "U.S.", "Russia's",
+            ]),
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_scan_gives_the_reference_tokens(s in text(), a in 0usize..80, b in 0usize..80) {
+            let lowered = s.to_ascii_lowercase();
+            for low in [lowered.as_str(), ""] {
+                prop_assert_eq!(tokenize(&s, low, 0, s.len()), reference(&s, low, 0, s.len()));
+                prop_assert_eq!(tokenize(&s, low, a, b), reference(&s, low, a, b));
+            }
+        }
     }
 }
 
