@@ -956,21 +956,8 @@ pub(crate) fn code_events_with(
                 }
                 if let Some(l) = left_subject() {
                     let forces = l.last().is_some_and(|&m| {
-                        (ms[m].first..(ms[m].last + 2).min(toks.len())).any(|k| {
-                            matches!(
-                                &*toks[k].low,
-                                "troops"
-                                    | "forces"
-                                    | "soldiers"
-                                    | "servicemen"
-                                    | "units"
-                                    | "peacekeepers"
-                                    | "peacekeeping"
-                                    | "army"
-                                    | "military"
-                                    | "reservists"
-                            )
-                        })
+                        (ms[m].first..(ms[m].last + 2).min(toks.len()))
+                            .any(|k| toks[k].is(class::FORCE_NOUN))
                     });
                     if actors.is_empty()
                         && forces
@@ -1498,13 +1485,30 @@ pub(crate) fn code_events_with(
                     if a.is_none() && !unattributed {
                         continue;
                     }
-                    let rc = if rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id))
-                        && several_recipients
-                    {
+                    let own_side =
+                        rc.is_some_and(|m| Some(&m.entity.id) == a.map(|a| &a.entity.id));
+                    if own_side && several_recipients {
                         continue;
-                    } else {
-                        rc
-                    };
+                    }
+                    let mut recipient = rc.map(|m| community_actor(r, toks, ms, m, kind));
+                    let mut rid = rid;
+                    // A state does not speak to or deal with itself as a
+                    // whole: "the Pentagon denied that American advisers were
+                    // present" has no recipient. One of its bodies or its
+                    // people may receive ("the Prime Minister dismissed the
+                    // army's chief", "an Armenian activist was fined by the
+                    // police"), and force it may use on its own ("security
+                    // forces arrested two Azerbaijani privates").
+                    if own_side
+                        && !matches!(kind, "ASSAULT" | "COERCE")
+                        && rc.is_some_and(|m| m.entity.kind == "state")
+                        && recipient
+                            .as_ref()
+                            .is_some_and(|x| x.id == aid && x.sector.is_none())
+                    {
+                        recipient = None;
+                        rid = "";
+                    }
                     if !seen.first_time(start, f.first, kind, aid, rid) {
                         continue;
                     }
@@ -1518,7 +1522,7 @@ pub(crate) fn code_events_with(
                         kind: kind.to_owned(),
                         mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
-                        recipient: rc.map(|m| community_actor(r, toks, ms, m, kind)),
+                        recipient,
                         date: take_last(&mut date, is_last),
                         location: location.clone(),
                         aux: take_last(&mut aux, is_last),

@@ -72,6 +72,8 @@ struct GrammarFile {
     historical: Vec<String>,
     people_nouns: Vec<String>,
     #[serde(default)]
+    force_nouns: Vec<String>,
+    #[serde(default)]
     of_heads: Vec<String>,
     #[serde(default)]
     regions: Vec<String>,
@@ -176,6 +178,8 @@ pub mod class {
     pub const IRREGULAR_FORM: u32 = 1 << 15;
     /// A multiplier of `claims.toml` (`million`, `thousand`...).
     pub const MULTIPLIER: u32 = 1 << 16;
+    /// A noun for armed men (`troops`, `fighters`): see [`super::Rules::force_nouns`].
+    pub const FORCE_NOUN: u32 = 1 << 17;
 }
 
 /// All lexicons, compiled.
@@ -214,6 +218,9 @@ pub struct Rules {
     pub historical: FxHashSet<String>,
     /// Nouns for people ("servicemen", "activists") after a demonym.
     pub people_nouns: FxHashSet<String>,
+    /// Nouns for armed men ("troops", "fighters"): a passive deployment or
+    /// withdrawal of them is their own side's act.
+    pub force_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
     /// Words naming a part of a place ("northern", "central"): "in northern
@@ -349,6 +356,7 @@ impl Rules {
             hypothetical: vec![],
             historical: vec![],
             people_nouns: vec![],
+            force_nouns: vec![],
             of_heads: vec![],
             regions: vec![],
             reduced_relative_types: vec![],
@@ -464,6 +472,7 @@ impl Rules {
             hypothetical: set(gr.hypothetical),
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
+            force_nouns: set(gr.force_nouns),
             of_heads: set(gr.of_heads),
             regions: set(gr.regions),
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),
@@ -505,6 +514,7 @@ impl Rules {
             (&self.locatives, class::LOCATIVE),
             (&self.be, class::BE),
             (&self.of_heads, class::OF_HEAD),
+            (&self.force_nouns, class::FORCE_NOUN),
             (&self.regions, class::REGION),
             (&self.negation, class::NEGATION),
             (&self.list_joiners, class::LIST_JOINER),

@@ -48,3 +48,36 @@ fn the_military_and_its_officials_are_the_state() {
     let v = events("On 5 October 2020, the Azerbaijani authorities accused the Armenian military of targeting civilians.");
     assert!(has(&v, "ACCUSE", "AZE", "ARM"), "{v:?}");
 }
+
+#[test]
+fn deployed_fighters_are_their_own_sides_mobilisation() {
+    let v = events("Hezbollah fighters were reportedly deployed to the region in October 2020.");
+    assert!(has(&v, "MOBILIZE", "HEZBOLLAH", ""), "{v:?}");
+    let v =
+        events("On 10 November 2020, Russian peacekeepers were deployed to the Lachin corridor.");
+    assert!(has(&v, "MOBILIZE", "RUS", ""), "{v:?}");
+}
+
+#[test]
+fn a_state_speaks_to_no_one_when_it_speaks_of_itself() {
+    let v = events(
+        "On 2 October 2020, the Pentagon denied that American advisers were present in the region.",
+    );
+    assert!(has(&v, "REJECT", "USA", ""), "{v:?}");
+    // Force against its own people or soldiers keeps its recipient.
+    let v = events(
+        "On 14 December 2020, the Azerbaijani security forces arrested two Azerbaijani privates.",
+    );
+    assert!(
+        v.iter()
+            .any(|e| e.0 == "COERCE" && e.1 == "AZE" && e.2 == "AZE"),
+        "{v:?}"
+    );
+    let v = events(
+        "As of 8 November 2020, one Armenian activist was fined by the police for his post.",
+    );
+    assert!(
+        v.iter().any(|e| e.0 == "COERCE" && e.2 == "ARMENIANS"),
+        "{v:?}"
+    );
+}
