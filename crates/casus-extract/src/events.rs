@@ -816,7 +816,12 @@ pub(crate) fn code_events_with(
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
-            let passive = is_passive(toks, f.first, r.reduced_relative_types.contains(&t.kind));
+            let passive = is_passive(
+                toks,
+                f.first,
+                // A mutual act ("clashed") is intransitive: never a reduced relative.
+                r.reduced_relative_types.contains(&t.kind) && !t.mutual,
+            );
             // The word before the trigger, skipping adverbs ("and subsequently expressed").
             let prev_tok = {
                 let mut k = f.first;
@@ -1323,6 +1328,12 @@ pub(crate) fn code_events_with(
             }
             let mut aux = aux_of(toks, cstart, f.first);
             let mut kind = t.kind.as_str();
+            // GUIDELINES: a violent protest is PROTEST (riot), not an assault.
+            if t.crowd_riot && !passive && word_before_in_clause(toks, f.first, &r.crowd_nouns) {
+                kind = "PROTEST";
+                mode = Some("riot".to_string());
+                rule.push_str("+crowd->PROTEST");
+            }
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
             let party = actor_ms

@@ -45,6 +45,8 @@ struct TriggerDef {
     only_before: Vec<String>,
     #[serde(default)]
     mutual: bool,
+    #[serde(default)]
+    crowd_riot: bool,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +75,8 @@ struct GrammarFile {
     people_nouns: Vec<String>,
     #[serde(default)]
     force_nouns: Vec<String>,
+    #[serde(default)]
+    crowd_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
     #[serde(default)]
@@ -153,6 +157,10 @@ pub struct Trigger {
     /// The act is mutual: several actors with no recipient act on each
     /// other ("Armenian and Azerbaijani forces clashed").
     pub mutual: bool,
+    /// Done by a crowd (a [`Rules::crowd_nouns`] word before it in its
+    /// clause, in the active voice) it is a violent protest, PROTEST
+    /// (`riot`): "protesters stormed the parliament".
+    pub crowd_riot: bool,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -221,6 +229,8 @@ pub struct Rules {
     /// Nouns for armed men ("troops", "fighters"): a passive deployment or
     /// withdrawal of them is their own side's act.
     pub force_nouns: FxHashSet<String>,
+    /// Nouns for a crowd ("protesters", "mob"): see [`Trigger::crowd_riot`].
+    pub crowd_nouns: Vec<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
     /// Words naming a part of a place ("northern", "central"): "in northern
@@ -357,6 +367,7 @@ impl Rules {
             historical: vec![],
             people_nouns: vec![],
             force_nouns: vec![],
+            crowd_nouns: vec![],
             of_heads: vec![],
             regions: vec![],
             reduced_relative_types: vec![],
@@ -401,6 +412,7 @@ impl Rules {
                             not_after: t.not_after,
                             only_before: t.only_before,
                             mutual: t.mutual,
+                            crowd_riot: t.crowd_riot,
                         },
                     )
                 })
@@ -473,6 +485,7 @@ impl Rules {
             historical: set(gr.historical),
             people_nouns: set(gr.people_nouns),
             force_nouns: set(gr.force_nouns),
+            crowd_nouns: gr.crowd_nouns,
             of_heads: set(gr.of_heads),
             regions: set(gr.regions),
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),

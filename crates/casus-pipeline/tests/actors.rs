@@ -81,3 +81,16 @@ fn a_state_speaks_to_no_one_when_it_speaks_of_itself() {
         "{v:?}"
     );
 }
+
+#[test]
+fn a_crowd_that_storms_or_clashes_riots() {
+    let v = events("Protesters in Baku stormed the parliament building on 10 November 2020.");
+    assert!(has(&v, "PROTEST", "AZERBAIJANIS", ""), "{v:?}");
+    let v = events("On 10 November 2020, demonstrators clashed with police outside the government building in Yerevan.");
+    assert!(v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
+    // Troops storm, and protesters attacked by police are no rioters.
+    let v = events("Azerbaijani troops stormed Shusha on 8 November 2020.");
+    assert!(has(&v, "ASSAULT", "AZE", ""), "{v:?}");
+    let v = events("Several protesters were attacked by police in Yerevan on 11 November 2020.");
+    assert!(v.iter().all(|e| e.0 != "PROTEST"), "{v:?}");
+}
