@@ -184,7 +184,7 @@ fn two_words(s: &str) -> &str {
     &s[..word_end(s, p)]
 }
 
-/// Bits of the [`FirstWords`] filter.
+/// Bits of the [`FirstWords`] filter: one per value of [`filter_bit`].
 const FILTER_BITS: usize = 1 << 16;
 
 /// The first words of all surface forms, with a bit filter keyed by the
@@ -192,29 +192,52 @@ const FILTER_BITS: usize = 1 << 16;
 /// out before any hashing.
 #[derive(Debug)]
 pub(crate) struct FirstWords {
-    /// Keyed by bytes: the scan has word boundaries, not char boundaries
-    /// checked anew.
-    words: FxHashMap<Box<[u8]>, FirstWord>,
-    filter: Vec<u64>,
+    /// Words of at most eight bytes, keyed by [`short_key`]: one multiply
+    /// to hash and one comparison, where most text words are that short.
+    short: FxHashMap<u64, FirstWord>,
+    /// Longer words, keyed by bytes: the scan has word boundaries, not char
+    /// boundaries checked anew.
+    long: FxHashMap<Box<[u8]>, FirstWord>,
+    filter: Box<[u64; FILTER_BITS / 64]>,
 }
 
 impl Default for FirstWords {
     fn default() -> Self {
         FirstWords {
-            words: FxHashMap::default(),
-            filter: vec![0; FILTER_BITS / 64],
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            filter: Box::new([0; FILTER_BITS / 64]),
         }
     }
 }
 
-/// The filter bit of a word.
+/// The first `len` bytes of `rest` as a little-endian number, when `len` is
+/// at most eight: distinct for distinct words, as no word holds a zero byte.
+fn short_key(rest: &[u8], len: usize) -> Option<u64> {
+    if len > 8 {
+        return None;
+    }
+    let mask = u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0);
+    let word = match rest.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        // near the end of the text
+        None => {
+            let mut buf = [0; 8];
+            let n = rest.len().min(8);
+            buf[..n].copy_from_slice(&rest[..n]);
+            u64::from_le_bytes(buf)
+        }
+    };
+    Some(word & mask)
+}
+
+/// The filter bit of a word: the low six bits of its first and of its last
+/// byte and the low four of its length, side by side. Not hashed: the
+/// multiplies cost more per text word than the few more words that pass.
 fn filter_bit(w: &[u8]) -> usize {
-    let a = w.first().copied().unwrap_or(0);
-    let z = w.last().copied().unwrap_or(0);
-    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
-        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
-        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
-    (h >> 16) as usize % FILTER_BITS
+    let a = usize::from(w.first().copied().unwrap_or(0) & 0x3f);
+    let z = usize::from(w.last().copied().unwrap_or(0) & 0x3f);
+    a << 10 | z << 4 | (w.len() & 0xf)
 }
 
 impl FirstWords {
@@ -227,7 +250,10 @@ impl FirstWords {
         }
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
-        let e = self.words.entry(w.as_bytes().into()).or_default();
+        let e = match short_key(w.as_bytes(), w.len()) {
+            Some(key) => self.short.entry(key).or_default(),
+            None => self.long.entry(w.as_bytes().into()).or_default(),
+        };
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
@@ -236,13 +262,17 @@ impl FirstWords {
         true
     }
 
-    /// The entry of text word `w`.
-    fn get(&self, w: &[u8]) -> Option<&FirstWord> {
+    /// The entry of the text word of `len` bytes that `rest` starts with.
+    fn get(&self, rest: &[u8], len: usize) -> Option<&FirstWord> {
+        let w = rest.get(..len)?;
         let bit = filter_bit(w);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.words.get(w)
+        match short_key(rest, len) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(w),
+        }
     }
 }
 
@@ -268,8 +298,10 @@ fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
     // `pos` follows no word character
     let mut pos = 0;
     while let Some(&b) = bytes.get(pos) {
-        let (word, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
+        let (word, len) = if ASCII_WORD[usize::from(b)] {
+            (true, 1)
+        } else if b.is_ascii() {
+            (false, 1)
         } else {
             char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
         };
@@ -314,7 +346,7 @@ fn next_start(text: &str, end: usize) -> usize {
 /// The token starting with the word `[pos, end)`.
 fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let rest = text.as_bytes().get(pos..)?;
-    let first = kb.first_words.get(rest.get(..end - pos)?)?;
+    let first = kb.first_words.get(rest, end - pos)?;
     if first.goes_on(rest, end - pos) {
         return longest_at(ac, text, pos);
     }
@@ -1915,6 +1947,42 @@ mod tests {
             }
         }
         assert!(found > 50, "{found}");
+    }
+
+    #[test]
+    fn short_keys_tell_words_apart() {
+        let words = [
+            "a", "A", "ab", "ba", "the", "The", "them", "Armenia", "Armenian", "12345678",
+        ];
+        let mut keys = std::collections::HashSet::new();
+        for w in words {
+            // the word alone, and followed by more text as in a scan
+            let alone = super::short_key(w.as_bytes(), w.len());
+            let followed = format!("{w} and more text");
+            assert_eq!(alone, super::short_key(followed.as_bytes(), w.len()), "{w}");
+            assert!(keys.insert(alone.expect("short")), "{w}");
+        }
+        assert_eq!(super::short_key(b"Azerbaijani", 11), None);
+    }
+
+    #[test]
+    fn every_name_found_whole() {
+        let g = Gazetteer::embedded();
+        let mut names: Vec<String> = Vec::new();
+        for e in g.actors().chain(g.places()) {
+            names.extend(g.names(&e.id).into_iter().map(|n| n.trim().to_string()));
+        }
+        for p in g.people() {
+            names.push(p.person.name.clone());
+            names.extend(p.aliases);
+        }
+        assert!(names.len() > 1000, "{}", names.len());
+        for n in &names {
+            for text in [n.clone(), format!("{n}; and {n}")] {
+                let spans = super::known_spans(&g.kb, &text);
+                assert_eq!(spans.first(), Some(&(0, n.len())), "{text}");
+            }
+        }
     }
 
     #[test]
