@@ -43,8 +43,6 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
-
 pub use candidates::Candidate;
 use data::{split_list, Tables};
 
@@ -185,7 +183,7 @@ pub(crate) enum Anaphor {
     It,
 }
 
-/// The meaning of one automaton pattern (a surface form may have several).
+/// The meaning of one surface form (pattern); a form may have several.
 #[derive(Clone, Debug)]
 pub(crate) enum Pat {
     /// A name of an actor; `sector` overrides the actor's own.
@@ -251,15 +249,10 @@ pub(crate) struct Kb {
     /// "Azerbaijani demonstrators" and "the Turkish diaspora" are people of
     /// that community, not the state (GUIDELINES §1).
     pub community_of: HashMap<usize, usize>,
-    /// Every surface form, searched anchored at word starts (see
-    /// `recognise::scan`).
-    pub ac: Option<AhoCorasick>,
-    /// The surface forms by first word (letters and digits up to the first
-    /// other character): the scan looks only at words in this table.
-    pub first_words: recognise::FirstWords,
-    /// Whether some surface form starting with a non-word character starts
-    /// with this byte.
-    pub first_bytes: [bool; 256],
+    /// Every surface form, by first word (letters and digits up to the
+    /// first other character): the scan (`recognise::scan`) looks only at
+    /// words in this table.
+    pub forms: recognise::SurfaceForms,
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
     pub it_verbs: rustc_hash::FxHashSet<String>,
@@ -285,8 +278,8 @@ impl Default for Gazetteer {
 static EMBEDDED: OnceLock<Arc<Kb>> = OnceLock::new();
 
 impl Gazetteer {
-    /// The knowledge base compiled into the binary. The automaton is built
-    /// once per process and shared by every call.
+    /// The knowledge base compiled into the binary. It is indexed once per
+    /// process and shared by every call.
     pub fn embedded() -> Gazetteer {
         let kb = EMBEDDED
             .get_or_init(|| {
@@ -479,9 +472,7 @@ impl Kb {
             offices: HashMap::default(),
             roles: Vec::new(),
             community_of: HashMap::default(),
-            ac: None,
-            first_words: recognise::FirstWords::default(),
-            first_bytes: [false; 256],
+            forms: recognise::SurfaceForms::default(),
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             it_verbs: t.it_verbs.iter().cloned().collect(),
@@ -766,11 +757,7 @@ impl Kb {
             }
         }
         for (i, p) in patterns.iter().enumerate() {
-            if !kb.first_words.add(p, i) {
-                if let Some(&b) = p.as_bytes().first() {
-                    kb.first_bytes[usize::from(b)] = true;
-                }
-            }
+            kb.forms.add(p, i);
         }
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
@@ -778,16 +765,6 @@ impl Kb {
             .iter()
             .map(|p| ambiguous.contains(p.as_str()))
             .collect();
-        kb.ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            // Only short anchored walks from a word start: a contiguous NFA
-            // is as fast there as a DFA, far smaller (the DFA's cache misses
-            // dominated the old unanchored scan) and several times quicker to
-            // build (once per process).
-            .start_kind(StartKind::Anchored)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .ok();
         kb
     }
 }

@@ -1,7 +1,5 @@
-//! The recogniser: an Aho-Corasick scan for every surface form, then a
+//! The recogniser: a scan for every surface form at word starts, then a
 //! left-to-right composition of adjacent tokens into mentions.
-
-use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use crate::data::{date_interval, tenure_covers};
 use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
@@ -132,10 +130,9 @@ pub(crate) struct FirstWord {
     /// The surface form that is this word alone.
     alone: Option<usize>,
     /// The surface forms that go on after this word ("Nagorno-Karabakh
-    /// Republic", "U.S."), cut after their second word ("Nagorno-Karabakh",
-    /// "U.S"), without repeats: only where the text starts with one of them
-    /// can the automaton find more than the word alone.
-    longer: Vec<Box<str>>,
+    /// Republic", "U.S."), by their first two words: only where the text
+    /// starts with those can one of them start.
+    longer: Vec<Longer>,
     /// The bytes right after the first byte after this word in those
     /// forms ("K" of "Nagorno-Karabakh"), a quick test before comparing
     /// them ("the" starts several forms, but mostly stands before a word in
@@ -144,31 +141,77 @@ pub(crate) struct FirstWord {
     short: bool,
 }
 
-impl FirstWord {
-    /// Notes a longer form, cut after its second word.
-    fn add_longer(&mut self, word_len: usize, cut: &str) {
-        if self.longer.iter().any(|l| **l == *cut) {
-            return;
-        }
-        match cut.as_bytes().get(word_len + 1) {
-            Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
-            None => self.short = true,
-        }
-        self.longer.push(cut.into());
+/// The surface forms that go on after their first word and share their
+/// first two words.
+#[derive(Clone, Debug)]
+struct Longer {
+    /// Those words: the forms cut after their second word
+    /// ("Nagorno-Karabakh", "U.S").
+    cut: Box<[u8]>,
+    /// The forms with their pattern numbers, longest first.
+    forms: Forms,
+}
+
+/// Surface forms with their pattern numbers, longest first: the first that
+/// a text starts with is the longest.
+#[derive(Clone, Debug, Default)]
+struct Forms(Vec<(Box<[u8]>, usize)>);
+
+impl Forms {
+    /// Adds `form`, pattern number `pat`, after the forms at least as long.
+    fn add(&mut self, form: &[u8], pat: usize) {
+        let at = self.0.partition_point(|(f, _)| f.len() >= form.len());
+        self.0.insert(at, (form.into(), pat));
     }
 
-    /// Whether a longer form starts at `rest`, the text from the word (of
-    /// `word_len` bytes) on.
-    fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+    /// The longest form that `rest` starts with: its length and pattern.
+    fn longest(&self, rest: &[u8]) -> Option<(usize, usize)> {
+        self.0
+            .iter()
+            .find(|(f, _)| rest.starts_with(f))
+            .map(|(f, pat)| (f.len(), *pat))
+    }
+}
+
+impl FirstWord {
+    /// Notes a longer form, number `pat`, cut after its second word.
+    fn add_longer(&mut self, word_len: usize, cut: &str, form: &str, pat: usize) {
+        let cut = cut.as_bytes();
+        let at = match self.longer.iter().position(|l| *l.cut == *cut) {
+            Some(at) => at,
+            None => {
+                match cut.get(word_len + 1) {
+                    Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
+                    None => self.short = true,
+                }
+                self.longer.push(Longer {
+                    cut: cut.into(),
+                    forms: Forms::default(),
+                });
+                self.longer.len() - 1
+            }
+        };
+        self.longer[at].forms.add(form.as_bytes(), pat);
+    }
+
+    /// The longest longer form that `rest`, the text from the word (of
+    /// `word_len` bytes) on, starts with: its length and pattern.
+    fn longest(&self, rest: &[u8], word_len: usize) -> Option<(usize, usize)> {
         let second = rest.get(word_len + 1);
         let maybe = self.short
             || second.is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        if !maybe {
+            return None;
+        }
         // that byte first: few of the forms share it
-        maybe
-            && self.longer.iter().any(|l| {
-                let l = l.as_bytes();
-                (l.len() <= word_len + 1 || l.get(word_len + 1) == second) && rest.starts_with(l)
+        self.longer
+            .iter()
+            .filter(|l| {
+                (l.cut.len() <= word_len + 1 || l.cut.get(word_len + 1) == second)
+                    && rest.starts_with(&l.cut)
             })
+            .filter_map(|l| l.forms.longest(rest))
+            .max_by_key(|&(len, _)| len)
     }
 }
 
@@ -184,14 +227,15 @@ fn two_words(s: &str) -> &str {
     &s[..word_end(s, p)]
 }
 
-/// Bits of the [`FirstWords`] filter: one per value of [`filter_bit`].
+/// Bits of the [`SurfaceForms`] filter: one per value of [`filter_bit`].
 const FILTER_BITS: usize = 1 << 16;
 
-/// The first words of all surface forms, with a bit filter keyed by the
+/// All surface forms, by their first word, with a bit filter keyed by the
 /// first and last byte and the length of a word that rules most text words
-/// out before any hashing.
+/// out before any hashing; and the few forms that start with no word
+/// character ("(SBS)"), by their first byte.
 #[derive(Debug)]
-pub(crate) struct FirstWords {
+pub(crate) struct SurfaceForms {
     /// Words of at most eight bytes, keyed by [`short_key`]: one multiply
     /// to hash and one comparison, where most text words are that short.
     short: FxHashMap<u64, FirstWord>,
@@ -199,14 +243,20 @@ pub(crate) struct FirstWords {
     /// boundaries checked anew.
     long: FxHashMap<Box<[u8]>, FirstWord>,
     filter: Box<[u64; FILTER_BITS / 64]>,
+    /// The forms starting with no word character.
+    others: Forms,
+    /// Whether some form in `others` starts with this byte.
+    other_first: [bool; 256],
 }
 
-impl Default for FirstWords {
+impl Default for SurfaceForms {
     fn default() -> Self {
-        FirstWords {
+        SurfaceForms {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
             filter: Box::new([0; FILTER_BITS / 64]),
+            others: Forms::default(),
+            other_first: [false; 256],
         }
     }
 }
@@ -240,13 +290,16 @@ fn filter_bit(w: &[u8]) -> usize {
     a << 10 | z << 4 | (w.len() & 0xf)
 }
 
-impl FirstWords {
-    /// Adds surface form `pattern` (number `pat`); false when it does not
-    /// start with a word character.
-    pub(crate) fn add(&mut self, pattern: &str, pat: usize) -> bool {
+impl SurfaceForms {
+    /// Adds surface form `pattern`, number `pat`.
+    pub(crate) fn add(&mut self, pattern: &str, pat: usize) {
         let w = first_word(pattern);
         if w.is_empty() {
-            return false;
+            if let Some(&b) = pattern.as_bytes().first() {
+                self.other_first[usize::from(b)] = true;
+                self.others.add(pattern.as_bytes(), pat);
+            }
+            return;
         }
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
@@ -257,9 +310,8 @@ impl FirstWords {
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
-            e.add_longer(w.len(), two_words(pattern));
+            e.add_longer(w.len(), two_words(pattern), pattern, pat);
         }
-        true
     }
 
     /// The entry of the text word of `len` bytes that `rest` starts with.
@@ -274,6 +326,39 @@ impl FirstWords {
             None => self.long.get(w),
         }
     }
+
+    /// Every form with its pattern number.
+    #[cfg(test)]
+    fn all(&self) -> Vec<(Vec<u8>, usize)> {
+        let shorts = self.short.iter().map(|(k, e)| {
+            let w: Vec<u8> = k.to_le_bytes().into_iter().filter(|&b| b != 0).collect();
+            (w, e)
+        });
+        let longs = self.long.iter().map(|(w, e)| (w.to_vec(), e));
+        let mut all: Vec<(Vec<u8>, usize)> = self
+            .others
+            .0
+            .iter()
+            .map(|(f, p)| (f.to_vec(), *p))
+            .collect();
+        for (w, e) in shorts.chain(longs) {
+            all.extend(e.alone.map(|p| (w.clone(), p)));
+            for l in &e.longer {
+                all.extend(l.forms.0.iter().map(|(f, p)| (f.to_vec(), *p)));
+            }
+        }
+        all
+    }
+
+    /// The longest form starting with no word character that `rest` starts
+    /// with: its length and pattern.
+    fn other_at(&self, rest: &[u8]) -> Option<(usize, usize)> {
+        let &b = rest.first()?;
+        if !self.other_first[usize::from(b)] {
+            return None;
+        }
+        self.others.longest(rest)
+    }
 }
 
 /// All whole-word matches, leftmost-longest, non-overlapping.
@@ -282,17 +367,14 @@ impl FirstWords {
 /// its first word must then be the whole text word there: a surface form
 /// whose first word is only a prefix of the text word fails the boundary
 /// test, and is shorter than any form whose first word is the text word. So
-/// only words that start some surface form are looked at, and the automaton
-/// runs (anchored) only for words that start a longer form, instead of
-/// searching unanchored and restarting after every match inside a word
-/// ("he" in "the"). At such a start the longest surface form counts, and
-/// only if it also ends at a word boundary: exactly the tokens that a
-/// leftmost-longest search skipping matches that fail the boundary test
-/// finds.
+/// only words that start some surface form are looked at, and the forms
+/// that go on after the word only when the text starts with their first two
+/// words, instead of searching with an automaton and restarting after every
+/// match inside a word ("he" in "the"). At such a start the longest surface
+/// form counts, and only if it also ends at a word boundary: exactly the
+/// tokens that a leftmost-longest search skipping matches that fail the
+/// boundary test finds.
 fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
-    let Some(ac) = kb.ac.as_ref() else {
-        return Vec::new();
-    };
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 64);
     // `pos` follows no word character
@@ -307,11 +389,11 @@ fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
         };
         if !word {
             // a non-word character: only a form starting with it can start here
-            let t = if kb.first_bytes[usize::from(b)] {
-                longest_at(ac, text, pos)
-            } else {
-                None
-            };
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let t = kb
+                .forms
+                .other_at(rest)
+                .and_then(|(len, pat)| whole(text, pos, pos + len, pat));
             match t {
                 Some(t) => {
                     toks.push(t);
@@ -322,7 +404,7 @@ fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
             continue;
         }
         let end = word_end(text, pos + len);
-        match word_token(kb, ac, text, pos, end) {
+        match word_token(kb, text, pos, end) {
             Some(t) => {
                 toks.push(t);
                 pos = next_start(text, t.end);
@@ -343,13 +425,15 @@ fn next_start(text: &str, end: usize) -> usize {
     end + char_at(text, end).map_or(0, |(_, len)| len)
 }
 
-/// The token starting with the word `[pos, end)`.
-fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
+/// The token starting with the word `[pos, end)`: the longest surface form
+/// starting there, if it ends at a word boundary.
+fn word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let rest = text.as_bytes().get(pos..)?;
-    let first = kb.first_words.get(rest, end - pos)?;
-    if first.goes_on(rest, end - pos) {
-        return longest_at(ac, text, pos);
+    let first = kb.forms.get(rest, end - pos)?;
+    if let Some((len, pat)) = first.longest(rest, end - pos) {
+        return whole(text, pos, pos + len, pat);
     }
+    // the word alone ends at a word boundary
     first.alone.map(|pat| Tok {
         start: pos,
         end,
@@ -369,18 +453,11 @@ fn word_before_end(text: &str, end: usize) -> bool {
         .is_some_and(is_word)
 }
 
-/// The longest surface form starting at `pos` if it ends at a word boundary.
-fn longest_at(ac: &AhoCorasick, text: &str, pos: usize) -> Option<Tok> {
-    let input = Input::new(text)
-        .span(pos..text.len())
-        .anchored(Anchored::Yes);
-    let m = ac.find(input)?;
-    let after = text.get(m.end()..).and_then(|s| s.chars().next());
-    (!after.is_some_and(is_word)).then(|| Tok {
-        start: m.start(),
-        end: m.end(),
-        pat: m.pattern().as_usize(),
-    })
+/// The token `[start, end)` of pattern `pat`, if no word character
+/// follows.
+fn whole(text: &str, start: usize, end: usize, pat: usize) -> Option<Tok> {
+    let after = text.get(end..).and_then(|s| s.chars().next());
+    (!after.is_some_and(is_word)).then_some(Tok { start, end, pat })
 }
 
 /// `text[a..b]` is a short run of spaces (no line break).
@@ -1393,9 +1470,6 @@ pub(crate) fn recognise(
     text: &str,
     date_at: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<Mention> {
-    if kb.ac.is_none() {
-        return Vec::new();
-    }
     let toks = scan(kb, text);
     // at most one mention per token (and a few abbreviations)
     let out = Vec::with_capacity(toks.len());
@@ -1983,6 +2057,119 @@ mod tests {
                 assert_eq!(spans.first(), Some(&(0, n.len())), "{text}");
             }
         }
+    }
+
+    /// The tokens of `text` by the definition [`super::scan`] keeps: at
+    /// every position no word character precedes, the longest surface form
+    /// (an anchored leftmost-longest automaton search), if it ends at a
+    /// word boundary.
+    fn scan_by_automaton(
+        ac: &aho_corasick::AhoCorasick,
+        forms: &[(Vec<u8>, usize)],
+        text: &str,
+    ) -> Vec<(usize, usize, usize)> {
+        use aho_corasick::{Anchored, Input};
+        let mut out = Vec::new();
+        let mut p = 0;
+        while p < text.len() {
+            if !super::word_before_end(text, p) {
+                let input = Input::new(text).span(p..text.len()).anchored(Anchored::Yes);
+                if let Some(m) = ac.find(input) {
+                    if let Some(t) = super::whole(text, p, m.end(), forms[m.pattern()].1) {
+                        out.push((t.start, t.end, t.pat));
+                        p = t.end;
+                        continue;
+                    }
+                }
+            }
+            p += super::char_at(text, p).map_or(1, |(_, len)| len);
+        }
+        out
+    }
+
+    fn scan_tokens(kb: &crate::Kb, text: &str) -> Vec<(usize, usize, usize)> {
+        super::scan(kb, text)
+            .into_iter()
+            .map(|t| (t.start, t.end, t.pat))
+            .collect()
+    }
+
+    #[test]
+    fn scan_as_by_automaton() {
+        // the embedded data plus forms starting with no word character and
+        // forms that share their first two words
+        let mut tables = crate::data::Tables::embedded().unwrap();
+        let extra = "[[org]]\nid = \"XTEST\"\nkind = \"ngo\"\nname = \"(SBS) Test Unit\"\naliases = [\"(SBS)\", \"(SBS) Test\", \"-Zed\", \"Co.\", \"Co. Test\", \"Co. Test Unit Two\", \"Nagorno-Karabakh Test Unit\"]\n";
+        tables.add_toml("extra.toml", extra).unwrap();
+        let kb = crate::Kb::build(&tables);
+        let mut forms = kb.forms.all();
+        forms.sort_by_key(|(_, p)| *p);
+        assert!(forms.len() > 3000, "{}", forms.len());
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(forms.iter().map(|(f, _)| f))
+            .unwrap();
+        let pieces: Vec<String> = forms
+            .iter()
+            .step_by(7)
+            .map(|(f, _)| String::from_utf8(f.clone()).unwrap())
+            .chain(
+                [
+                    " ",
+                    " ",
+                    " ",
+                    ", ",
+                    ". ",
+                    "\n",
+                    "-",
+                    "'s ",
+                    "’s ",
+                    "(",
+                    ")",
+                    "x",
+                    "é",
+                    "Ş",
+                    "the ",
+                    "of ",
+                    "Co.",
+                    "(SBS)",
+                    "Test",
+                    "Unit",
+                    "Nagorno",
+                    "-Karabakh",
+                    "Armenian",
+                    "Foreign",
+                    "Minister",
+                    "2020",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut found = 0;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                text.push_str(&pieces[next() % pieces.len()]);
+                text.push_str(["", " ", " ", ", ", "-"][next() % 5]);
+            }
+            let want = scan_by_automaton(&ac, &forms, &text);
+            assert_eq!(scan_tokens(&kb, &text), want, "{text}");
+            found += want.len();
+        }
+        assert!(found > 3000, "{found}");
+        let t =
+            "(SBS) Test Unit, Co. Test Unit Two, Co. Tests, (SBS)x -Zed Nagorno-Karabakh Test Unit";
+        assert_eq!(scan_tokens(&kb, t), scan_by_automaton(&ac, &forms, t));
+        // "Co. Tests": the longest form, "Co. Test", ends inside a word
+        assert_eq!(scan_tokens(&kb, t).len(), 4);
     }
 
     #[test]
