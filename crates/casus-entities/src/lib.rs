@@ -256,10 +256,10 @@ pub(crate) struct Kb {
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
     pub it_verbs: rustc_hash::FxHashSet<String>,
-    /// Whether each surface form is a name that is also a common given name
-    /// or the first word of other names (`roles.toml` `ambiguous_names`),
-    /// by pattern: tested for every token.
-    pub ambiguous: Vec<bool>,
+    /// What each surface form can be, by pattern; among that whether it is
+    /// a name that is also a common given name or the first word of other
+    /// names (`roles.toml` `ambiguous_names`): tested for every token.
+    pub kinds: Vec<recognise::Kinds>,
     pub cand: candidates::Rules,
 }
 
@@ -476,7 +476,7 @@ impl Kb {
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             it_verbs: t.it_verbs.iter().cloned().collect(),
-            ambiguous: Vec::new(),
+            kinds: Vec::new(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::default();
@@ -761,9 +761,10 @@ impl Kb {
         }
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
-        kb.ambiguous = patterns
+        kb.kinds = patterns
             .iter()
-            .map(|p| ambiguous.contains(p.as_str()))
+            .zip(&kb.pats)
+            .map(|(p, pats)| recognise::Kinds::of(pats, ambiguous.contains(p.as_str())))
             .collect();
         kb
     }

@@ -613,6 +613,45 @@ fn same_name(a: &str, b: &str) -> bool {
     prev[b.len()] <= 2
 }
 
+/// What one surface form can be, each kind's first meaning found once
+/// when the knowledge base is built rather than searched for among the
+/// form's meanings by every question the composition asks.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Kinds {
+    role: Option<usize>,
+    /// The position of the first [`Pat::Actor`] among the meanings.
+    actor: Option<usize>,
+    adj: Option<usize>,
+    people: Option<usize>,
+    place: Option<usize>,
+    anaphor: Option<Anaphor>,
+    person: bool,
+    /// The form is a name of `ambiguous_names` (see [`Kb::kinds`]).
+    ambiguous: bool,
+}
+
+impl Kinds {
+    /// The kinds of a form with meanings `pats`, `ambiguous` or not.
+    pub(crate) fn of(pats: &[Pat], ambiguous: bool) -> Kinds {
+        let mut k = Kinds {
+            ambiguous,
+            ..Kinds::default()
+        };
+        for (at, p) in pats.iter().enumerate() {
+            match *p {
+                Pat::Role { role } => k.role = k.role.or(Some(role)),
+                Pat::Actor { .. } => k.actor = k.actor.or(Some(at)),
+                Pat::Adj { actor } => k.adj = k.adj.or(Some(actor)),
+                Pat::People { actor } => k.people = k.people.or(Some(actor)),
+                Pat::Place { place } => k.place = k.place.or(Some(place)),
+                Pat::Anaphor(a) => k.anaphor = k.anaphor.or(Some(a)),
+                Pat::Person { .. } => k.person = true,
+            }
+        }
+        k
+    }
+}
+
 struct Ctx<'a> {
     kb: &'a Kb,
     text: &'a str,
@@ -630,54 +669,48 @@ impl Ctx<'_> {
             .unwrap_or(&[])
     }
 
+    /// The kinds of token `i` (none past the last token).
+    fn kinds(&self, i: usize) -> Kinds {
+        self.toks
+            .get(i)
+            .and_then(|t| self.kb.kinds.get(t.pat))
+            .copied()
+            .unwrap_or_default()
+    }
+
     fn role(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Role { role } => Some(*role),
-            _ => None,
-        })
+        self.kinds(i).role
     }
 
     fn actor_name(&self, i: usize) -> Option<(usize, Option<&str>, bool)> {
-        self.pats(i).iter().find_map(|p| match p {
+        match self.pats(i).get(self.kinds(i).actor?)? {
             Pat::Actor {
                 actor,
                 sector,
                 institution,
             } => Some((*actor, sector.as_deref(), *institution)),
             _ => None,
-        })
+        }
     }
 
     fn adj(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Adj { actor } => Some(*actor),
-            _ => None,
-        })
+        self.kinds(i).adj
     }
 
     fn people(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::People { actor } => Some(*actor),
-            _ => None,
-        })
+        self.kinds(i).people
     }
 
     fn place(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Place { place } => Some(*place),
-            _ => None,
-        })
+        self.kinds(i).place
     }
 
     fn anaphor(&self, i: usize) -> Option<Anaphor> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Anaphor(a) => Some(*a),
-            _ => None,
-        })
+        self.kinds(i).anaphor
     }
 
     fn has_person(&self, i: usize) -> bool {
-        self.pats(i).iter().any(|p| matches!(p, Pat::Person { .. }))
+        self.kinds(i).person
     }
 
     fn persons(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
@@ -719,8 +752,7 @@ impl Ctx<'_> {
             return false;
         };
         // the token's text is its surface form
-        let ambiguous = self.kb.ambiguous.get(t.pat).copied().unwrap_or(false);
-        if !ambiguous || title_case_around(self.text, t.start, t.end) {
+        if !self.kinds(i).ambiguous || title_case_around(self.text, t.start, t.end) {
             return false;
         }
         // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
@@ -2170,6 +2202,36 @@ mod tests {
         assert_eq!(scan_tokens(&kb, t), scan_by_automaton(&ac, &forms, t));
         // "Co. Tests": the longest form, "Co. Test", ends inside a word
         assert_eq!(scan_tokens(&kb, t).len(), 4);
+    }
+
+    #[test]
+    fn kinds_are_the_first_meaning_of_each_kind() {
+        use crate::{Anaphor, Pat};
+        let pats = [
+            Pat::Place { place: 4 },
+            Pat::Actor {
+                actor: 1,
+                sector: None,
+                institution: false,
+            },
+            Pat::Role { role: 2 },
+            Pat::Actor {
+                actor: 3,
+                sector: None,
+                institution: true,
+            },
+            Pat::Role { role: 5 },
+            Pat::Anaphor(Anaphor::It),
+        ];
+        let k = super::Kinds::of(&pats, true);
+        assert_eq!((k.place, k.actor, k.role), (Some(4), Some(1), Some(2)));
+        assert_eq!(
+            (k.adj, k.people, k.anaphor),
+            (None, None, Some(Anaphor::It))
+        );
+        assert!(k.ambiguous && !k.person);
+        let k = super::Kinds::of(&[Pat::Person { person: 0 }, Pat::Adj { actor: 7 }], false);
+        assert!(k.person && !k.ambiguous && k.adj == Some(7) && k.actor.is_none());
     }
 
     #[test]
