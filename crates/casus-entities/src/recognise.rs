@@ -616,7 +616,7 @@ fn same_name(a: &str, b: &str) -> bool {
 /// What one surface form can be, each kind's first meaning found once
 /// when the knowledge base is built rather than searched for among the
 /// form's meanings by every question the composition asks.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Kinds {
     role: Option<usize>,
     /// The position of the first [`Pat::Actor`] among the meanings.
@@ -631,11 +631,23 @@ pub(crate) struct Kinds {
 }
 
 impl Kinds {
+    /// No kind at all.
+    const NONE: Kinds = Kinds {
+        role: None,
+        actor: None,
+        adj: None,
+        people: None,
+        place: None,
+        anaphor: None,
+        person: false,
+        ambiguous: false,
+    };
+
     /// The kinds of a form with meanings `pats`, `ambiguous` or not.
     pub(crate) fn of(pats: &[Pat], ambiguous: bool) -> Kinds {
         let mut k = Kinds {
             ambiguous,
-            ..Kinds::default()
+            ..Kinds::NONE
         };
         for (at, p) in pats.iter().enumerate() {
             match *p {
@@ -670,12 +682,11 @@ impl Ctx<'_> {
     }
 
     /// The kinds of token `i` (none past the last token).
-    fn kinds(&self, i: usize) -> Kinds {
+    fn kinds(&self, i: usize) -> &Kinds {
         self.toks
             .get(i)
             .and_then(|t| self.kb.kinds.get(t.pat))
-            .copied()
-            .unwrap_or_default()
+            .unwrap_or(&Kinds::NONE)
     }
 
     fn role(&self, i: usize) -> Option<usize> {
@@ -958,14 +969,15 @@ impl Ctx<'_> {
         let Some(a) = kb.actors.get(actor) else {
             return;
         };
+        // borrowed: most are not part of the mention
         let first_sector = roles
             .first()
-            .and_then(|&r| self.kb.roles.get(r))
-            .map(|r| r.sector.clone());
+            .and_then(|&r| kb.roles.get(r))
+            .map(|r| r.sector.as_str());
         let office = roles
             .iter()
             .rev()
-            .find_map(|&r| self.kb.roles.get(r).and_then(|r| r.office.clone()));
+            .find_map(|&r| kb.roles.get(r).and_then(|r| r.office.as_deref()));
         // The date only picks a person: most composed mentions name none.
         let when = if person_tok.is_some() || office.is_some() {
             self.when(start)
@@ -978,7 +990,7 @@ impl Ctx<'_> {
         ) && a.kind != "state"
             && a.kind != "unrecognised";
         if let Some(pt) = person_tok {
-            if let Some((p, t)) = self.resolve_person(pt, Some(&a.id), office.as_deref(), &when) {
+            if let Some((p, t)) = self.resolve_person(pt, Some(&a.id), office, &when) {
                 if let Some((mut e, pr)) = self.person_entity(p, t) {
                     // The text names the actor: trust it when the person's
                     // office there is not known.
@@ -988,7 +1000,7 @@ impl Ctx<'_> {
                         e.sector = if institutional {
                             a.sector.clone()
                         } else {
-                            first_sector.clone().or(e.sector)
+                            first_sector.map(String::from).or(e.sector)
                         };
                     }
                     self.push(start, end, e, Some(pr), None);
@@ -997,29 +1009,39 @@ impl Ctx<'_> {
             }
         }
         let sector = if institutional {
-            a.sector.clone()
+            a.sector.as_deref()
         } else {
-            first_sector.clone().or(a.sector.clone())
+            first_sector.or(a.sector.as_deref())
         };
         // People of a state's community ("Azerbaijani demonstrators",
         // "protesters in Baku") are that community.
-        if people_of && sector.as_deref() == Some("ETH") && office.is_none() {
+        if people_of && sector == Some("ETH") && office.is_none() {
             if let Some(c) = kb.community_of.get(&actor).and_then(|&c| kb.actors.get(c)) {
                 self.push(start, end, c.clone(), None, None);
                 return;
             }
         }
-        let person = office.as_deref().and_then(|o| {
-            self.resolve_office(&a.id, o, None, &when)
-                .and_then(|(p, t)| self.person_entity(p, t))
-        });
-        let kind = match (&person, roles.is_empty()) {
+        // the office holder, of whom only the name counts here
+        let holder = office
+            .and_then(|o| self.resolve_office(&a.id, o, None, &when))
+            .and_then(|(p, t)| {
+                let person = kb.persons.get(p)?;
+                person.tenures.get(t)?;
+                Some(person)
+            });
+        let kind = match (holder, roles.is_empty()) {
             (Some(_), _) => "person".to_string(),
             (None, false) => "org".to_string(),
             (None, true) => a.kind.clone(),
         };
-        let (name, person) = match person {
-            Some((e, pr)) => (e.name, Some(pr)),
+        let (name, person) = match holder {
+            Some(p) => (
+                p.name.clone(),
+                Some(PersonRef {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                }),
+            ),
             None => (a.name.clone(), None),
         };
         let e = EntityRef {
@@ -1027,7 +1049,7 @@ impl Ctx<'_> {
             kind,
             name,
             country: a.country.clone(),
-            sector,
+            sector: sector.map(String::from),
             lat: None,
             lon: None,
         };
