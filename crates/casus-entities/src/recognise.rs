@@ -554,17 +554,25 @@ fn title_case_around(text: &str, start: usize, end: usize) -> bool {
     let lo = floor_boundary(text, start.saturating_sub(80));
     let hi = ceil_boundary(text, (end + 80).min(text.len()));
     // the last three words before and the first three after, without
-    // collecting them
-    let before = capitalised_words(text.get(lo..start).unwrap_or(""))
-        .rev()
-        .take(3)
-        .filter(|&c| c)
-        .count();
-    let after = capitalised_words(text.get(end..hi).unwrap_or(""))
-        .take(3)
-        .filter(|&c| c)
-        .count();
+    // collecting them; by bytes where the text is ASCII, as it mostly is
+    let before = text.get(lo..start).unwrap_or("");
+    let before = if before.is_ascii() {
+        capitalised_count(ascii_capitalised_words(before.as_bytes()).rev())
+    } else {
+        capitalised_count(capitalised_words(before).rev())
+    };
+    let after = text.get(end..hi).unwrap_or("");
+    let after = if after.is_ascii() {
+        capitalised_count(ascii_capitalised_words(after.as_bytes()))
+    } else {
+        capitalised_count(capitalised_words(after))
+    };
     before + after >= 4
+}
+
+/// How many of the first three `words` are capitalised.
+fn capitalised_count(words: impl Iterator<Item = bool>) -> usize {
+    words.take(3).filter(|&c| c).count()
 }
 
 /// For each word of `s`, whether it is capitalised; words without letters
@@ -573,6 +581,13 @@ fn capitalised_words(s: &str) -> impl DoubleEndedIterator<Item = bool> + '_ {
     s.split(|c: char| !(is_word(c) || c == '-'))
         .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
         .map(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// [`capitalised_words`] of ASCII text.
+fn ascii_capitalised_words(s: &[u8]) -> impl DoubleEndedIterator<Item = bool> + '_ {
+    s.split(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|w| w.iter().any(u8::is_ascii_alphabetic) && *w != b"s")
+        .map(|w| w.first().is_some_and(u8::is_ascii_uppercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -758,12 +773,18 @@ impl Ctx<'_> {
     /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part
     /// of a longer unknown name: "Michael Jordan", "Chad Smith", "Georgia
     /// Tech", "Niger Delta", "Paris Hilton".
+    #[inline]
     fn inside_unknown_name(&self, i: usize) -> bool {
+        // the token's text is its surface form; few are ambiguous
+        self.kinds(i).ambiguous && self.ambiguous_inside_unknown_name(i)
+    }
+
+    /// [`Ctx::inside_unknown_name`] for a token whose form is ambiguous.
+    fn ambiguous_inside_unknown_name(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i).copied() else {
             return false;
         };
-        // the token's text is its surface form
-        if !self.kinds(i).ambiguous || title_case_around(self.text, t.start, t.end) {
+        if title_case_around(self.text, t.start, t.end) {
             return false;
         }
         // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
@@ -931,6 +952,7 @@ impl Ctx<'_> {
         ))
     }
 
+    #[inline(always)]
     fn push(
         &mut self,
         start: usize,
@@ -2254,6 +2276,32 @@ mod tests {
         assert!(k.ambiguous && !k.person);
         let k = super::Kinds::of(&[Pat::Person { person: 0 }, Pat::Adj { actor: 7 }], false);
         assert!(k.person && !k.ambiguous && k.adj == Some(7) && k.actor.is_none());
+    }
+
+    #[test]
+    fn ascii_capitalised_words_as_by_chars() {
+        let parts = [
+            "Turkey", "Vows", "support", "s", "'s", "A", "x", "-", "--", "2020", "U-2", "Co", " ",
+            " ", ", ", ".", "\n", "(", "'",
+        ];
+        let mut seed = 0x1234_5678_u32;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                text.push_str(parts[seed as usize % parts.len()]);
+            }
+            let by_chars: Vec<bool> = super::capitalised_words(&text).collect();
+            let by_bytes: Vec<bool> = super::ascii_capitalised_words(text.as_bytes()).collect();
+            assert_eq!(by_bytes, by_chars, "{text:?}");
+            let by_chars: Vec<bool> = super::capitalised_words(&text).rev().collect();
+            let by_bytes: Vec<bool> = super::ascii_capitalised_words(text.as_bytes())
+                .rev()
+                .collect();
+            assert_eq!(by_bytes, by_chars, "{text:?}");
+        }
     }
 
     #[test]
