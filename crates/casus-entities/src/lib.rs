@@ -255,6 +255,8 @@ pub(crate) struct Kb {
     pub forms: recognise::SurfaceForms,
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
+    /// Whether some place suffix starts with this byte.
+    pub place_suffix_first: [bool; 256],
     pub it_verbs: rustc_hash::FxHashSet<String>,
     /// What each surface form can be, by pattern; among that whether it is
     /// a name that is also a common given name or the first word of other
@@ -417,6 +419,19 @@ impl Gazetteer {
     }
 }
 
+/// Which bytes some of `words` start with (all, when one is empty: it
+/// starts any text).
+fn first_bytes(words: &[String]) -> [bool; 256] {
+    let mut first = [false; 256];
+    for w in words {
+        match w.as_bytes().first() {
+            Some(&b) => first[usize::from(b)] = true,
+            None => return [true; 256],
+        }
+    }
+    first
+}
+
 /// Upper-cases the first character.
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
@@ -475,6 +490,7 @@ impl Kb {
             forms: recognise::SurfaceForms::default(),
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
+            place_suffix_first: first_bytes(&t.place_suffixes),
             it_verbs: t.it_verbs.iter().cloned().collect(),
             kinds: Vec::new(),
             cand: candidates::Rules::from(&t.candidates),
@@ -796,6 +812,15 @@ mod tests {
         assert!(v.contains(&"Ministry of Defence".to_string()));
         assert!(v.contains(&"ministry of defence".to_string()));
         assert!(v.contains(&"Ministry of defence".to_string()));
+    }
+
+    #[test]
+    fn first_bytes_of_words() {
+        let words = ["River".to_string(), "rayon".into(), "Region".into()];
+        let first = first_bytes(&words);
+        assert_eq!(first.iter().filter(|&&f| f).count(), 2);
+        assert!(first[usize::from(b'R')] && first[usize::from(b'r')]);
+        assert!(first_bytes(&["x".into(), String::new()]).iter().all(|&f| f));
     }
 
     #[test]

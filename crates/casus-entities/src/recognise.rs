@@ -679,6 +679,38 @@ impl Kinds {
     }
 }
 
+/// Up to three role ids ("Foreign Ministry spokesman"), kept in place: a
+/// role chain is looked for after most subjects, and mostly found empty.
+#[derive(Clone, Copy, Debug, Default)]
+struct Roles {
+    ids: [usize; Roles::MAX],
+    len: usize,
+}
+
+impl Roles {
+    const MAX: usize = 3;
+
+    /// Adds `role`; no more than [`Roles::MAX`] are kept.
+    fn push(&mut self, role: usize) {
+        if let Some(slot) = self.ids.get_mut(self.len) {
+            *slot = role;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        self.ids.get(..self.len).unwrap_or_default()
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 struct Ctx<'a> {
     kb: &'a Kb,
     text: &'a str,
@@ -1085,9 +1117,9 @@ impl Ctx<'_> {
         mut j: usize,
         mut end: usize,
         possessive_ok: bool,
-    ) -> (Vec<usize>, usize, usize) {
-        let mut roles = Vec::new();
-        while roles.len() < 3 {
+    ) -> (Roles, usize, usize) {
+        let mut roles = Roles::default();
+        while roles.len() < Roles::MAX {
             let Some(t) = self.toks.get(j) else { break };
             let Some(r) = self.role(j) else { break };
             let sep_ok = gap_space(self.text, end, t.start)
@@ -1104,7 +1136,7 @@ impl Ctx<'_> {
 
     /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
     /// (up to four), the roles that follow the last of them.
-    fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
+    fn coordinated_roles(&self, i: usize) -> Option<Roles> {
         for k in i..i + 4 {
             let cur = self.toks.get(k)?;
             let next = self.toks.get(k + 1)?;
@@ -1230,19 +1262,16 @@ impl Ctx<'_> {
                 return j - i;
             }
             if let Some(pt) = person_tok {
-                self.emit_person(
-                    t.start,
-                    end,
-                    pt,
-                    self.kb.roles.get(role).and_then(|r| r.office.clone()),
-                );
+                let kb = self.kb;
+                let office = kb.roles.get(role).and_then(|r| r.office.as_deref());
+                self.emit_person(t.start, end, pt, office);
                 return j - i;
             }
             // "the army", "the State Border Service": a role phrase (its
             // last role is the head noun) refers to the last state named.
             let is_anaphoric = |r: usize| self.kb.roles.get(r).is_some_and(|r| r.anaphoric);
             let (more, mut j, mut end) = self.role_chain(i + 1, t.end, false);
-            let mut head = more.last().copied().unwrap_or(role);
+            let mut head = more.as_slice().last().copied().unwrap_or(role);
             if !is_anaphoric(head) {
                 (head, j, end) = (role, i + 1, t.end);
             }
@@ -1313,14 +1342,14 @@ impl Ctx<'_> {
                 }
             }
             if !roles.is_empty() || person_tok.is_some() {
-                self.emit_composed(t.start, end, a, &roles, person_tok, true);
+                self.emit_composed(t.start, end, a, roles.as_slice(), person_tok, true);
                 return j - i;
             }
             // Coordination: "Armenian and Azerbaijani Foreign Ministers",
             // "Russian, French and US forces": this subject takes the roles
             // of the last conjunct.
             if let Some(roles) = self.coordinated_roles(i) {
-                self.emit_composed(t.start, t.end, a, &roles, None, true);
+                self.emit_composed(t.start, t.end, a, roles.as_slice(), None, true);
                 return 1;
             }
         }
@@ -1389,6 +1418,11 @@ impl Ctx<'_> {
         let Some(rest) = self.text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
             return end;
         };
+        // most places stand before no suffix: its first byte rules them out
+        let first = rest.as_bytes().first().copied().unwrap_or(0);
+        if !self.kb.place_suffix_first[usize::from(first)] {
+            return end;
+        }
         for w in &self.kb.place_suffixes {
             if let Some(after) = rest.strip_prefix(w.as_str()) {
                 if !after.chars().next().is_some_and(char::is_alphanumeric) {
@@ -1399,9 +1433,15 @@ impl Ctx<'_> {
         end
     }
 
-    fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<String>) {
-        let when = self.when(start);
-        if let Some((p, t)) = self.resolve_person(tok, None, office.as_deref(), &when) {
+    fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<&str>) {
+        // The date only decides among several tenures.
+        let tenures: usize = self
+            .persons(tok)
+            .filter_map(|p| self.kb.persons.get(p))
+            .map(|p| p.tenures.len())
+            .sum();
+        let when = if tenures > 1 { self.when(start) } else { None };
+        if let Some((p, t)) = self.resolve_person(tok, None, office, &when) {
             if let Some((e, pr)) = self.person_entity(p, t) {
                 self.push(start, end, e, Some(pr), None);
             }
