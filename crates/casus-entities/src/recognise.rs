@@ -376,7 +376,8 @@ impl SurfaceForms {
 /// boundary test finds.
 fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
     let bytes = text.as_bytes();
-    let mut toks = Vec::with_capacity(text.len() / 64);
+    // about one token every 40 bytes of prose
+    let mut toks = Vec::with_capacity(text.len() / 32);
     // `pos` follows no word character
     let mut pos = 0;
     while let Some(&b) = bytes.get(pos) {
@@ -1355,13 +1356,21 @@ impl Ctx<'_> {
         }
         // 3. A name alone.
         if let Some((a, sector, institution)) = name {
-            if let Some(mut e) = self.kb.actors.get(a).cloned() {
-                if let Some(s) = sector {
-                    e.sector = Some(s.to_string());
-                }
-                if institution {
-                    e.kind = "org".into();
-                }
+            if let Some(x) = self.kb.actors.get(a) {
+                // the actor, its sector and kind as the name says
+                let e = EntityRef {
+                    id: x.id.clone(),
+                    kind: if institution {
+                        "org".into()
+                    } else {
+                        x.kind.clone()
+                    },
+                    name: x.name.clone(),
+                    country: x.country.clone(),
+                    sector: sector.map(String::from).or_else(|| x.sector.clone()),
+                    lat: x.lat,
+                    lon: x.lon,
+                };
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
@@ -1725,9 +1734,11 @@ fn words_at(
         if word_before_end(text, p) {
             continue;
         }
-        let w = &text[p..word_end(text, p)];
+        let rest = &text[p..];
         for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
-            if abbr == w && p >= from {
+            // the word there is the abbreviation; its end found only for
+            // the few that start so
+            if p >= from && rest.starts_with(abbr) && word_end(text, p) == p + abbr.len() {
                 o.push(p);
             }
         }
