@@ -238,7 +238,7 @@ const FILTER_BITS: usize = 1 << 16;
 pub(crate) struct SurfaceForms {
     /// Words of at most eight bytes, keyed by [`short_key`]: one multiply
     /// to hash and one comparison, where most text words are that short.
-    short: FxHashMap<u64, FirstWord>,
+    short: ShortWords,
     /// Longer words, keyed by bytes: the scan has word boundaries, not char
     /// boundaries checked anew.
     long: FxHashMap<Box<[u8]>, FirstWord>,
@@ -252,12 +252,85 @@ pub(crate) struct SurfaceForms {
 impl Default for SurfaceForms {
     fn default() -> Self {
         SurfaceForms {
-            short: FxHashMap::default(),
+            short: ShortWords::default(),
             long: FxHashMap::default(),
             filter: Box::new([0; FILTER_BITS / 64]),
             others: Forms::default(),
             other_first: [false; 256],
         }
+    }
+}
+
+/// The entries of words of at most eight bytes by [`short_key`], in an
+/// open-addressing table with linear probing: a lookup is a multiply and,
+/// mostly, one comparison (a general hash map spent several times that on
+/// the third of all text words that pass the filter).
+#[derive(Debug)]
+struct ShortWords {
+    /// `(key, entry)`, key 0 (no word) for an empty slot; a power of two
+    /// long, at most half full.
+    slots: Vec<(u64, usize)>,
+    entries: Vec<FirstWord>,
+}
+
+impl Default for ShortWords {
+    fn default() -> Self {
+        ShortWords {
+            slots: vec![(0, 0); 16],
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl ShortWords {
+    /// The slot of `key`, or the empty slot where it belongs.
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        // the high bits of the product mix all bytes of the key
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        while self.slots[i].0 != key && self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// The entry of `key` (not 0).
+    fn get(&self, key: u64) -> Option<&FirstWord> {
+        let (k, e) = self.slots[self.slot(key)];
+        (k == key).then(|| &self.entries[e])
+    }
+
+    /// The entry of `key` (not 0), added empty if missing.
+    fn entry(&mut self, key: u64) -> &mut FirstWord {
+        let mut i = self.slot(key);
+        if self.slots[i].0 != key {
+            if 2 * (self.entries.len() + 1) > self.slots.len() {
+                self.grow();
+                i = self.slot(key);
+            }
+            self.slots[i] = (key, self.entries.len());
+            self.entries.push(FirstWord::default());
+        }
+        &mut self.entries[self.slots[i].1]
+    }
+
+    /// Doubles the table.
+    fn grow(&mut self) {
+        let len = 2 * self.slots.len();
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); len]);
+        for (k, e) in old.into_iter().filter(|&(k, _)| k != 0) {
+            let i = self.slot(k);
+            self.slots[i] = (k, e);
+        }
+    }
+
+    /// Every key with its entry.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = (u64, &FirstWord)> {
+        self.slots
+            .iter()
+            .filter(|&&(k, _)| k != 0)
+            .map(|&(k, e)| (k, &self.entries[e]))
     }
 }
 
@@ -304,7 +377,7 @@ impl SurfaceForms {
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
         let e = match short_key(w.as_bytes(), w.len()) {
-            Some(key) => self.short.entry(key).or_default(),
+            Some(key) => self.short.entry(key),
             None => self.long.entry(w.as_bytes().into()).or_default(),
         };
         if w.len() == pattern.len() {
@@ -322,7 +395,7 @@ impl SurfaceForms {
             return None;
         }
         match short_key(rest, len) {
-            Some(key) => self.short.get(&key),
+            Some(key) => self.short.get(key),
             None => self.long.get(w),
         }
     }
@@ -443,6 +516,7 @@ fn word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
 }
 
 /// Whether the character ending at byte `end` of `text` is a word character.
+#[inline]
 fn word_before_end(text: &str, end: usize) -> bool {
     match end.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
         None => return false,
@@ -2353,6 +2427,32 @@ mod tests {
                 .collect();
             assert_eq!(by_bytes, by_chars, "{text:?}");
         }
+    }
+
+    #[test]
+    fn short_words_table_as_a_map() {
+        let mut table = super::ShortWords::default();
+        let mut map = std::collections::HashMap::new();
+        let mut seed = 0x0bad_5eed_u64;
+        for n in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // keys of one to eight bytes, some repeated
+            let key = ((seed | 1) >> (8 * (seed % 8))).max(1);
+            table.entry(key).alone = Some(n);
+            map.insert(key, n);
+            let probe = key.rotate_left(8) | 1;
+            assert_eq!(
+                table.get(probe).and_then(|e| e.alone),
+                map.get(&probe).copied(),
+                "{probe:x}"
+            );
+        }
+        for (k, n) in &map {
+            assert_eq!(table.get(*k).and_then(|e| e.alone), Some(*n));
+        }
+        assert_eq!(table.iter().count(), map.len());
     }
 
     #[test]
