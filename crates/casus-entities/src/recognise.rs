@@ -794,7 +794,7 @@ struct Ctx<'a> {
     out: Vec<Mention>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn pats(&self, i: usize) -> &[Pat] {
         self.toks
             .get(i)
@@ -804,7 +804,7 @@ impl Ctx<'_> {
     }
 
     /// The kinds of token `i` (none past the last token).
-    fn kinds(&self, i: usize) -> &Kinds {
+    fn kinds(&self, i: usize) -> &'a Kinds {
         self.toks
             .get(i)
             .and_then(|t| self.kb.kinds.get(t.pat))
@@ -830,16 +830,8 @@ impl Ctx<'_> {
         self.kinds(i).adj
     }
 
-    fn people(&self, i: usize) -> Option<usize> {
-        self.kinds(i).people
-    }
-
     fn place(&self, i: usize) -> Option<usize> {
         self.kinds(i).place
-    }
-
-    fn anaphor(&self, i: usize) -> Option<Anaphor> {
-        self.kinds(i).anaphor
     }
 
     fn has_person(&self, i: usize) -> bool {
@@ -1259,6 +1251,8 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return 1;
         };
+        // the kinds of this token, looked up once
+        let k = self.kinds(i);
         // 0. An ambiguous name inside a longer unknown name is no mention.
         if self.inside_unknown_name(i) {
             return 1;
@@ -1266,7 +1260,7 @@ impl Ctx<'_> {
         // 1. Title first: "President of Azerbaijan Ilham Aliyev",
         //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
         //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
-        if let Some(role) = self.role(i) {
+        if let Some(role) = k.role {
             // "the country's Security Council": the last state named.
             if preceded_by_country(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
@@ -1365,7 +1359,7 @@ impl Ctx<'_> {
         // 2. Subject + roles (+ person): "the Azerbaijani Defence Ministry",
         //    "Turkey's Foreign Minister", "Russian Foreign Minister Sergei Lavrov".
         let name = self.actor_name(i);
-        let metonym = self.place(i).and_then(|p| {
+        let metonym = k.place.and_then(|p| {
             self.kb
                 .places
                 .get(p)?
@@ -1449,13 +1443,13 @@ impl Ctx<'_> {
             }
             return 1;
         }
-        if self.has_person(i) {
+        if k.person {
             if !self.other_bearer_of_surname(i) {
                 self.emit_person(t.start, t.end, i, None);
             }
             return 1;
         }
-        if let Some(p) = self.place(i) {
+        if let Some(p) = k.place {
             if let Some(pl) = self.kb.places.get(p) {
                 let (e, m) = (pl.entity.clone(), pl.metonym_of.clone());
                 let end = self.place_suffix_end(t.end);
@@ -1469,20 +1463,20 @@ impl Ctx<'_> {
             }
             return 1;
         }
-        if let Some(a) = self.people(i) {
+        if let Some(a) = k.people {
             if let Some(mut e) = self.kb.actors.get(a).cloned() {
                 e.sector = Some("CVL".into());
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
         }
-        if let Some(a) = self.adj(i) {
+        if let Some(a) = k.adj {
             if let Some(e) = self.kb.actors.get(a).cloned() {
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
         }
-        if let Some(an) = self.anaphor(i) {
+        if let Some(an) = k.anaphor {
             let ok = match an {
                 Anaphor::Person => true,
                 Anaphor::It => self.it_before_verb(t.end),
