@@ -21,7 +21,7 @@ fn bench(c: &mut Criterion) {
     let g = Gazetteer::embedded();
     let docs = corpus();
     let bytes: usize = docs.iter().map(String::len).sum();
-    // Build the automaton outside the measurement.
+    // Index the knowledge base outside the measurement.
     let _ = g.recognise("Azerbaijan", &|_| None);
     let mut group = c.benchmark_group("recognise");
     group.throughput(Throughput::Bytes(bytes as u64));

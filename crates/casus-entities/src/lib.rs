@@ -43,8 +43,6 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
-
 pub use candidates::Candidate;
 use data::{split_list, Tables};
 
@@ -185,7 +183,7 @@ pub(crate) enum Anaphor {
     It,
 }
 
-/// The meaning of one automaton pattern (a surface form may have several).
+/// The meaning of one surface form (pattern); a form may have several.
 #[derive(Clone, Debug)]
 pub(crate) enum Pat {
     /// A name of an actor; `sector` overrides the actor's own.
@@ -251,22 +249,19 @@ pub(crate) struct Kb {
     /// "Azerbaijani demonstrators" and "the Turkish diaspora" are people of
     /// that community, not the state (GUIDELINES §1).
     pub community_of: HashMap<usize, usize>,
-    /// Every surface form, searched anchored at word starts (see
-    /// `recognise::scan`).
-    pub ac: Option<AhoCorasick>,
-    /// The surface forms by first word (letters and digits up to the first
-    /// other character): the scan looks only at words in this table.
-    pub first_words: recognise::FirstWords,
-    /// Whether some surface form starting with a non-word character starts
-    /// with this byte.
-    pub first_bytes: [bool; 256],
+    /// Every surface form, by first word (letters and digits up to the
+    /// first other character): the scan (`recognise::scan`) looks only at
+    /// words in this table.
+    pub forms: recognise::SurfaceForms,
     pub pats: Vec<Vec<Pat>>,
     pub place_suffixes: Vec<String>,
+    /// Whether some place suffix starts with this byte.
+    pub place_suffix_first: [bool; 256],
     pub it_verbs: rustc_hash::FxHashSet<String>,
-    /// Whether each surface form is a name that is also a common given name
-    /// or the first word of other names (`roles.toml` `ambiguous_names`),
-    /// by pattern: tested for every token.
-    pub ambiguous: Vec<bool>,
+    /// What each surface form can be, by pattern; among that whether it is
+    /// a name that is also a common given name or the first word of other
+    /// names (`roles.toml` `ambiguous_names`): tested for every token.
+    pub kinds: Vec<recognise::Kinds>,
     pub cand: candidates::Rules,
 }
 
@@ -285,8 +280,8 @@ impl Default for Gazetteer {
 static EMBEDDED: OnceLock<Arc<Kb>> = OnceLock::new();
 
 impl Gazetteer {
-    /// The knowledge base compiled into the binary. The automaton is built
-    /// once per process and shared by every call.
+    /// The knowledge base compiled into the binary. It is indexed once per
+    /// process and shared by every call.
     pub fn embedded() -> Gazetteer {
         let kb = EMBEDDED
             .get_or_init(|| {
@@ -424,6 +419,19 @@ impl Gazetteer {
     }
 }
 
+/// Which bytes some of `words` start with (all, when one is empty: it
+/// starts any text).
+fn first_bytes(words: &[String]) -> [bool; 256] {
+    let mut first = [false; 256];
+    for w in words {
+        match w.as_bytes().first() {
+            Some(&b) => first[usize::from(b)] = true,
+            None => return [true; 256],
+        }
+    }
+    first
+}
+
 /// Upper-cases the first character.
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
@@ -479,13 +487,12 @@ impl Kb {
             offices: HashMap::default(),
             roles: Vec::new(),
             community_of: HashMap::default(),
-            ac: None,
-            first_words: recognise::FirstWords::default(),
-            first_bytes: [false; 256],
+            forms: recognise::SurfaceForms::default(),
             pats: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
+            place_suffix_first: first_bytes(&t.place_suffixes),
             it_verbs: t.it_verbs.iter().cloned().collect(),
-            ambiguous: Vec::new(),
+            kinds: Vec::new(),
             cand: candidates::Rules::from(&t.candidates),
         };
         let mut pat_ix: HashMap<String, usize> = HashMap::default();
@@ -766,28 +773,15 @@ impl Kb {
             }
         }
         for (i, p) in patterns.iter().enumerate() {
-            if !kb.first_words.add(p, i) {
-                if let Some(&b) = p.as_bytes().first() {
-                    kb.first_bytes[usize::from(b)] = true;
-                }
-            }
+            kb.forms.add(p, i);
         }
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
-        kb.ambiguous = patterns
+        kb.kinds = patterns
             .iter()
-            .map(|p| ambiguous.contains(p.as_str()))
+            .zip(&kb.pats)
+            .map(|(p, pats)| recognise::Kinds::of(pats, ambiguous.contains(p.as_str())))
             .collect();
-        kb.ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            // Only short anchored walks from a word start: a contiguous NFA
-            // is as fast there as a DFA, far smaller (the DFA's cache misses
-            // dominated the old unanchored scan) and several times quicker to
-            // build (once per process).
-            .start_kind(StartKind::Anchored)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .ok();
         kb
     }
 }
@@ -818,6 +812,15 @@ mod tests {
         assert!(v.contains(&"Ministry of Defence".to_string()));
         assert!(v.contains(&"ministry of defence".to_string()));
         assert!(v.contains(&"Ministry of defence".to_string()));
+    }
+
+    #[test]
+    fn first_bytes_of_words() {
+        let words = ["River".to_string(), "rayon".into(), "Region".into()];
+        let first = first_bytes(&words);
+        assert_eq!(first.iter().filter(|&&f| f).count(), 2);
+        assert!(first[usize::from(b'R')] && first[usize::from(b'r')]);
+        assert!(first_bytes(&["x".into(), String::new()]).iter().all(|&f| f));
     }
 
     #[test]

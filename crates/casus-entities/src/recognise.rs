@@ -1,7 +1,5 @@
-//! The recogniser: an Aho-Corasick scan for every surface form, then a
+//! The recogniser: a scan for every surface form at word starts, then a
 //! left-to-right composition of adjacent tokens into mentions.
-
-use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use crate::data::{date_interval, tenure_covers};
 use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
@@ -132,10 +130,9 @@ pub(crate) struct FirstWord {
     /// The surface form that is this word alone.
     alone: Option<usize>,
     /// The surface forms that go on after this word ("Nagorno-Karabakh
-    /// Republic", "U.S."), cut after their second word ("Nagorno-Karabakh",
-    /// "U.S"), without repeats: only where the text starts with one of them
-    /// can the automaton find more than the word alone.
-    longer: Vec<Box<str>>,
+    /// Republic", "U.S."), by their first two words: only where the text
+    /// starts with those can one of them start.
+    longer: Vec<Longer>,
     /// The bytes right after the first byte after this word in those
     /// forms ("K" of "Nagorno-Karabakh"), a quick test before comparing
     /// them ("the" starts several forms, but mostly stands before a word in
@@ -144,31 +141,77 @@ pub(crate) struct FirstWord {
     short: bool,
 }
 
-impl FirstWord {
-    /// Notes a longer form, cut after its second word.
-    fn add_longer(&mut self, word_len: usize, cut: &str) {
-        if self.longer.iter().any(|l| **l == *cut) {
-            return;
-        }
-        match cut.as_bytes().get(word_len + 1) {
-            Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
-            None => self.short = true,
-        }
-        self.longer.push(cut.into());
+/// The surface forms that go on after their first word and share their
+/// first two words.
+#[derive(Clone, Debug)]
+struct Longer {
+    /// Those words: the forms cut after their second word
+    /// ("Nagorno-Karabakh", "U.S").
+    cut: Box<[u8]>,
+    /// The forms with their pattern numbers, longest first.
+    forms: Forms,
+}
+
+/// Surface forms with their pattern numbers, longest first: the first that
+/// a text starts with is the longest.
+#[derive(Clone, Debug, Default)]
+struct Forms(Vec<(Box<[u8]>, usize)>);
+
+impl Forms {
+    /// Adds `form`, pattern number `pat`, after the forms at least as long.
+    fn add(&mut self, form: &[u8], pat: usize) {
+        let at = self.0.partition_point(|(f, _)| f.len() >= form.len());
+        self.0.insert(at, (form.into(), pat));
     }
 
-    /// Whether a longer form starts at `rest`, the text from the word (of
-    /// `word_len` bytes) on.
-    fn goes_on(&self, rest: &[u8], word_len: usize) -> bool {
+    /// The longest form that `rest` starts with: its length and pattern.
+    fn longest(&self, rest: &[u8]) -> Option<(usize, usize)> {
+        self.0
+            .iter()
+            .find(|(f, _)| rest.starts_with(f))
+            .map(|(f, pat)| (f.len(), *pat))
+    }
+}
+
+impl FirstWord {
+    /// Notes a longer form, number `pat`, cut after its second word.
+    fn add_longer(&mut self, word_len: usize, cut: &str, form: &str, pat: usize) {
+        let cut = cut.as_bytes();
+        let at = match self.longer.iter().position(|l| *l.cut == *cut) {
+            Some(at) => at,
+            None => {
+                match cut.get(word_len + 1) {
+                    Some(&b) => self.second[usize::from(b / 64)] |= 1 << (b % 64),
+                    None => self.short = true,
+                }
+                self.longer.push(Longer {
+                    cut: cut.into(),
+                    forms: Forms::default(),
+                });
+                self.longer.len() - 1
+            }
+        };
+        self.longer[at].forms.add(form.as_bytes(), pat);
+    }
+
+    /// The longest longer form that `rest`, the text from the word (of
+    /// `word_len` bytes) on, starts with: its length and pattern.
+    fn longest(&self, rest: &[u8], word_len: usize) -> Option<(usize, usize)> {
         let second = rest.get(word_len + 1);
         let maybe = self.short
             || second.is_some_and(|&b| self.second[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        if !maybe {
+            return None;
+        }
         // that byte first: few of the forms share it
-        maybe
-            && self.longer.iter().any(|l| {
-                let l = l.as_bytes();
-                (l.len() <= word_len + 1 || l.get(word_len + 1) == second) && rest.starts_with(l)
+        self.longer
+            .iter()
+            .filter(|l| {
+                (l.cut.len() <= word_len + 1 || l.cut.get(word_len + 1) == second)
+                    && rest.starts_with(&l.cut)
             })
+            .filter_map(|l| l.forms.longest(rest))
+            .max_by_key(|&(len, _)| len)
     }
 }
 
@@ -184,65 +227,210 @@ fn two_words(s: &str) -> &str {
     &s[..word_end(s, p)]
 }
 
-/// Bits of the [`FirstWords`] filter.
+/// Bits of the [`SurfaceForms`] filter: one per value of [`filter_bit`].
 const FILTER_BITS: usize = 1 << 16;
 
-/// The first words of all surface forms, with a bit filter keyed by the
+/// All surface forms, by their first word, with a bit filter keyed by the
 /// first and last byte and the length of a word that rules most text words
-/// out before any hashing.
+/// out before any hashing; and the few forms that start with no word
+/// character ("(SBS)"), by their first byte.
 #[derive(Debug)]
-pub(crate) struct FirstWords {
-    /// Keyed by bytes: the scan has word boundaries, not char boundaries
-    /// checked anew.
-    words: FxHashMap<Box<[u8]>, FirstWord>,
-    filter: Vec<u64>,
+pub(crate) struct SurfaceForms {
+    /// Words of at most eight bytes, keyed by [`short_key`]: one multiply
+    /// to hash and one comparison, where most text words are that short.
+    short: ShortWords,
+    /// Longer words, keyed by bytes: the scan has word boundaries, not char
+    /// boundaries checked anew.
+    long: FxHashMap<Box<[u8]>, FirstWord>,
+    filter: Box<[u64; FILTER_BITS / 64]>,
+    /// The forms starting with no word character.
+    others: Forms,
+    /// Whether some form in `others` starts with this byte.
+    other_first: [bool; 256],
 }
 
-impl Default for FirstWords {
+impl Default for SurfaceForms {
     fn default() -> Self {
-        FirstWords {
-            words: FxHashMap::default(),
-            filter: vec![0; FILTER_BITS / 64],
+        SurfaceForms {
+            short: ShortWords::default(),
+            long: FxHashMap::default(),
+            filter: Box::new([0; FILTER_BITS / 64]),
+            others: Forms::default(),
+            other_first: [false; 256],
         }
     }
 }
 
-/// The filter bit of a word.
-fn filter_bit(w: &[u8]) -> usize {
-    let a = w.first().copied().unwrap_or(0);
-    let z = w.last().copied().unwrap_or(0);
-    let h = u32::from(a).wrapping_mul(0x9E37_79B1)
-        ^ u32::from(z).wrapping_mul(0x85EB_CA77)
-        ^ (w.len() as u32).wrapping_mul(0xC2B2_AE3D);
-    (h >> 16) as usize % FILTER_BITS
+/// The entries of words of at most eight bytes by [`short_key`], in an
+/// open-addressing table with linear probing: a lookup is a multiply and,
+/// mostly, one comparison (a general hash map spent several times that on
+/// the third of all text words that pass the filter).
+#[derive(Debug)]
+struct ShortWords {
+    /// `(key, entry)`, key 0 (no word) for an empty slot; a power of two
+    /// long, at most half full.
+    slots: Vec<(u64, usize)>,
+    entries: Vec<FirstWord>,
 }
 
-impl FirstWords {
-    /// Adds surface form `pattern` (number `pat`); false when it does not
-    /// start with a word character.
-    pub(crate) fn add(&mut self, pattern: &str, pat: usize) -> bool {
+impl Default for ShortWords {
+    fn default() -> Self {
+        ShortWords {
+            slots: vec![(0, 0); 16],
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl ShortWords {
+    /// The slot of `key`, or the empty slot where it belongs.
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        // the high bits of the product mix all bytes of the key
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        while self.slots[i].0 != key && self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// The entry of `key` (not 0).
+    fn get(&self, key: u64) -> Option<&FirstWord> {
+        let (k, e) = self.slots[self.slot(key)];
+        (k == key).then(|| &self.entries[e])
+    }
+
+    /// The entry of `key` (not 0), added empty if missing.
+    fn entry(&mut self, key: u64) -> &mut FirstWord {
+        let mut i = self.slot(key);
+        if self.slots[i].0 != key {
+            if 2 * (self.entries.len() + 1) > self.slots.len() {
+                self.grow();
+                i = self.slot(key);
+            }
+            self.slots[i] = (key, self.entries.len());
+            self.entries.push(FirstWord::default());
+        }
+        &mut self.entries[self.slots[i].1]
+    }
+
+    /// Doubles the table.
+    fn grow(&mut self) {
+        let len = 2 * self.slots.len();
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); len]);
+        for (k, e) in old.into_iter().filter(|&(k, _)| k != 0) {
+            let i = self.slot(k);
+            self.slots[i] = (k, e);
+        }
+    }
+
+    /// Every key with its entry.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = (u64, &FirstWord)> {
+        self.slots
+            .iter()
+            .filter(|&&(k, _)| k != 0)
+            .map(|&(k, e)| (k, &self.entries[e]))
+    }
+}
+
+/// The first `len` bytes of `rest` as a little-endian number, when `len` is
+/// at most eight: distinct for distinct words, as no word holds a zero byte.
+fn short_key(rest: &[u8], len: usize) -> Option<u64> {
+    if len > 8 {
+        return None;
+    }
+    let mask = u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0);
+    let word = match rest.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        // near the end of the text
+        None => {
+            let mut buf = [0; 8];
+            let n = rest.len().min(8);
+            buf[..n].copy_from_slice(&rest[..n]);
+            u64::from_le_bytes(buf)
+        }
+    };
+    Some(word & mask)
+}
+
+/// The filter bit of a word: the low six bits of its first and of its last
+/// byte and the low four of its length, side by side. Not hashed: the
+/// multiplies cost more per text word than the few more words that pass.
+fn filter_bit(w: &[u8]) -> usize {
+    let a = usize::from(w.first().copied().unwrap_or(0) & 0x3f);
+    let z = usize::from(w.last().copied().unwrap_or(0) & 0x3f);
+    a << 10 | z << 4 | (w.len() & 0xf)
+}
+
+impl SurfaceForms {
+    /// Adds surface form `pattern`, number `pat`.
+    pub(crate) fn add(&mut self, pattern: &str, pat: usize) {
         let w = first_word(pattern);
         if w.is_empty() {
-            return false;
+            if let Some(&b) = pattern.as_bytes().first() {
+                self.other_first[usize::from(b)] = true;
+                self.others.add(pattern.as_bytes(), pat);
+            }
+            return;
         }
         let bit = filter_bit(w.as_bytes());
         self.filter[bit / 64] |= 1 << (bit % 64);
-        let e = self.words.entry(w.as_bytes().into()).or_default();
+        let e = match short_key(w.as_bytes(), w.len()) {
+            Some(key) => self.short.entry(key),
+            None => self.long.entry(w.as_bytes().into()).or_default(),
+        };
         if w.len() == pattern.len() {
             e.alone = Some(pat);
         } else {
-            e.add_longer(w.len(), two_words(pattern));
+            e.add_longer(w.len(), two_words(pattern), pattern, pat);
         }
-        true
     }
 
-    /// The entry of text word `w`.
-    fn get(&self, w: &[u8]) -> Option<&FirstWord> {
+    /// The entry of the text word of `len` bytes that `rest` starts with.
+    fn get(&self, rest: &[u8], len: usize) -> Option<&FirstWord> {
+        let w = rest.get(..len)?;
         let bit = filter_bit(w);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.words.get(w)
+        match short_key(rest, len) {
+            Some(key) => self.short.get(key),
+            None => self.long.get(w),
+        }
+    }
+
+    /// Every form with its pattern number.
+    #[cfg(test)]
+    fn all(&self) -> Vec<(Vec<u8>, usize)> {
+        let shorts = self.short.iter().map(|(k, e)| {
+            let w: Vec<u8> = k.to_le_bytes().into_iter().filter(|&b| b != 0).collect();
+            (w, e)
+        });
+        let longs = self.long.iter().map(|(w, e)| (w.to_vec(), e));
+        let mut all: Vec<(Vec<u8>, usize)> = self
+            .others
+            .0
+            .iter()
+            .map(|(f, p)| (f.to_vec(), *p))
+            .collect();
+        for (w, e) in shorts.chain(longs) {
+            all.extend(e.alone.map(|p| (w.clone(), p)));
+            for l in &e.longer {
+                all.extend(l.forms.0.iter().map(|(f, p)| (f.to_vec(), *p)));
+            }
+        }
+        all
+    }
+
+    /// The longest form starting with no word character that `rest` starts
+    /// with: its length and pattern.
+    fn other_at(&self, rest: &[u8]) -> Option<(usize, usize)> {
+        let &b = rest.first()?;
+        if !self.other_first[usize::from(b)] {
+            return None;
+        }
+        self.others.longest(rest)
     }
 }
 
@@ -252,34 +440,34 @@ impl FirstWords {
 /// its first word must then be the whole text word there: a surface form
 /// whose first word is only a prefix of the text word fails the boundary
 /// test, and is shorter than any form whose first word is the text word. So
-/// only words that start some surface form are looked at, and the automaton
-/// runs (anchored) only for words that start a longer form, instead of
-/// searching unanchored and restarting after every match inside a word
-/// ("he" in "the"). At such a start the longest surface form counts, and
-/// only if it also ends at a word boundary: exactly the tokens that a
-/// leftmost-longest search skipping matches that fail the boundary test
-/// finds.
+/// only words that start some surface form are looked at, and the forms
+/// that go on after the word only when the text starts with their first two
+/// words, instead of searching with an automaton and restarting after every
+/// match inside a word ("he" in "the"). At such a start the longest surface
+/// form counts, and only if it also ends at a word boundary: exactly the
+/// tokens that a leftmost-longest search skipping matches that fail the
+/// boundary test finds.
 fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
-    let Some(ac) = kb.ac.as_ref() else {
-        return Vec::new();
-    };
     let bytes = text.as_bytes();
-    let mut toks = Vec::with_capacity(text.len() / 64);
+    // about one token every 40 bytes of prose
+    let mut toks = Vec::with_capacity(text.len() / 32);
     // `pos` follows no word character
     let mut pos = 0;
     while let Some(&b) = bytes.get(pos) {
-        let (word, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
+        let (word, len) = if ASCII_WORD[usize::from(b)] {
+            (true, 1)
+        } else if b.is_ascii() {
+            (false, 1)
         } else {
             char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
         };
         if !word {
             // a non-word character: only a form starting with it can start here
-            let t = if kb.first_bytes[usize::from(b)] {
-                longest_at(ac, text, pos)
-            } else {
-                None
-            };
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let t = kb
+                .forms
+                .other_at(rest)
+                .and_then(|(len, pat)| whole(text, pos, pos + len, pat));
             match t {
                 Some(t) => {
                     toks.push(t);
@@ -290,7 +478,7 @@ fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
             continue;
         }
         let end = word_end(text, pos + len);
-        match word_token(kb, ac, text, pos, end) {
+        match word_token(kb, text, pos, end) {
             Some(t) => {
                 toks.push(t);
                 pos = next_start(text, t.end);
@@ -311,13 +499,15 @@ fn next_start(text: &str, end: usize) -> usize {
     end + char_at(text, end).map_or(0, |(_, len)| len)
 }
 
-/// The token starting with the word `[pos, end)`.
-fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> Option<Tok> {
+/// The token starting with the word `[pos, end)`: the longest surface form
+/// starting there, if it ends at a word boundary.
+fn word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let rest = text.as_bytes().get(pos..)?;
-    let first = kb.first_words.get(rest.get(..end - pos)?)?;
-    if first.goes_on(rest, end - pos) {
-        return longest_at(ac, text, pos);
+    let first = kb.forms.get(rest, end - pos)?;
+    if let Some((len, pat)) = first.longest(rest, end - pos) {
+        return whole(text, pos, pos + len, pat);
     }
+    // the word alone ends at a word boundary
     first.alone.map(|pat| Tok {
         start: pos,
         end,
@@ -326,6 +516,7 @@ fn word_token(kb: &Kb, ac: &AhoCorasick, text: &str, pos: usize, end: usize) -> 
 }
 
 /// Whether the character ending at byte `end` of `text` is a word character.
+#[inline]
 fn word_before_end(text: &str, end: usize) -> bool {
     match end.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
         None => return false,
@@ -337,18 +528,11 @@ fn word_before_end(text: &str, end: usize) -> bool {
         .is_some_and(is_word)
 }
 
-/// The longest surface form starting at `pos` if it ends at a word boundary.
-fn longest_at(ac: &AhoCorasick, text: &str, pos: usize) -> Option<Tok> {
-    let input = Input::new(text)
-        .span(pos..text.len())
-        .anchored(Anchored::Yes);
-    let m = ac.find(input)?;
-    let after = text.get(m.end()..).and_then(|s| s.chars().next());
-    (!after.is_some_and(is_word)).then(|| Tok {
-        start: m.start(),
-        end: m.end(),
-        pat: m.pattern().as_usize(),
-    })
+/// The token `[start, end)` of pattern `pat`, if no word character
+/// follows.
+fn whole(text: &str, start: usize, end: usize, pat: usize) -> Option<Tok> {
+    let after = text.get(end..).and_then(|s| s.chars().next());
+    (!after.is_some_and(is_word)).then_some(Tok { start, end, pat })
 }
 
 /// `text[a..b]` is a short run of spaces (no line break).
@@ -445,17 +629,25 @@ fn title_case_around(text: &str, start: usize, end: usize) -> bool {
     let lo = floor_boundary(text, start.saturating_sub(80));
     let hi = ceil_boundary(text, (end + 80).min(text.len()));
     // the last three words before and the first three after, without
-    // collecting them
-    let before = capitalised_words(text.get(lo..start).unwrap_or(""))
-        .rev()
-        .take(3)
-        .filter(|&c| c)
-        .count();
-    let after = capitalised_words(text.get(end..hi).unwrap_or(""))
-        .take(3)
-        .filter(|&c| c)
-        .count();
+    // collecting them; by bytes where the text is ASCII, as it mostly is
+    let before = text.get(lo..start).unwrap_or("");
+    let before = if before.is_ascii() {
+        capitalised_count(ascii_capitalised_words(before.as_bytes()).rev())
+    } else {
+        capitalised_count(capitalised_words(before).rev())
+    };
+    let after = text.get(end..hi).unwrap_or("");
+    let after = if after.is_ascii() {
+        capitalised_count(ascii_capitalised_words(after.as_bytes()))
+    } else {
+        capitalised_count(capitalised_words(after))
+    };
     before + after >= 4
+}
+
+/// How many of the first three `words` are capitalised.
+fn capitalised_count(words: impl Iterator<Item = bool>) -> usize {
+    words.take(3).filter(|&c| c).count()
 }
 
 /// For each word of `s`, whether it is capitalised; words without letters
@@ -464,6 +656,13 @@ fn capitalised_words(s: &str) -> impl DoubleEndedIterator<Item = bool> + '_ {
     s.split(|c: char| !(is_word(c) || c == '-'))
         .filter(|w| w.chars().any(char::is_alphabetic) && *w != "s")
         .map(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// [`capitalised_words`] of ASCII text.
+fn ascii_capitalised_words(s: &[u8]) -> impl DoubleEndedIterator<Item = bool> + '_ {
+    s.split(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|w| w.iter().any(u8::is_ascii_alphabetic) && *w != b"s")
+        .map(|w| w.first().is_some_and(u8::is_ascii_uppercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -504,6 +703,89 @@ fn same_name(a: &str, b: &str) -> bool {
     prev[b.len()] <= 2
 }
 
+/// What one surface form can be, each kind's first meaning found once
+/// when the knowledge base is built rather than searched for among the
+/// form's meanings by every question the composition asks.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Kinds {
+    role: Option<usize>,
+    /// The position of the first [`Pat::Actor`] among the meanings.
+    actor: Option<usize>,
+    adj: Option<usize>,
+    people: Option<usize>,
+    place: Option<usize>,
+    anaphor: Option<Anaphor>,
+    person: bool,
+    /// The form is a name of `ambiguous_names` (see [`Kb::kinds`]).
+    ambiguous: bool,
+}
+
+impl Kinds {
+    /// No kind at all.
+    const NONE: Kinds = Kinds {
+        role: None,
+        actor: None,
+        adj: None,
+        people: None,
+        place: None,
+        anaphor: None,
+        person: false,
+        ambiguous: false,
+    };
+
+    /// The kinds of a form with meanings `pats`, `ambiguous` or not.
+    pub(crate) fn of(pats: &[Pat], ambiguous: bool) -> Kinds {
+        let mut k = Kinds {
+            ambiguous,
+            ..Kinds::NONE
+        };
+        for (at, p) in pats.iter().enumerate() {
+            match *p {
+                Pat::Role { role } => k.role = k.role.or(Some(role)),
+                Pat::Actor { .. } => k.actor = k.actor.or(Some(at)),
+                Pat::Adj { actor } => k.adj = k.adj.or(Some(actor)),
+                Pat::People { actor } => k.people = k.people.or(Some(actor)),
+                Pat::Place { place } => k.place = k.place.or(Some(place)),
+                Pat::Anaphor(a) => k.anaphor = k.anaphor.or(Some(a)),
+                Pat::Person { .. } => k.person = true,
+            }
+        }
+        k
+    }
+}
+
+/// Up to three role ids ("Foreign Ministry spokesman"), kept in place: a
+/// role chain is looked for after most subjects, and mostly found empty.
+#[derive(Clone, Copy, Debug, Default)]
+struct Roles {
+    ids: [usize; Roles::MAX],
+    len: usize,
+}
+
+impl Roles {
+    const MAX: usize = 3;
+
+    /// Adds `role`; no more than [`Roles::MAX`] are kept.
+    fn push(&mut self, role: usize) {
+        if let Some(slot) = self.ids.get_mut(self.len) {
+            *slot = role;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        self.ids.get(..self.len).unwrap_or_default()
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 struct Ctx<'a> {
     kb: &'a Kb,
     text: &'a str,
@@ -512,7 +794,7 @@ struct Ctx<'a> {
     out: Vec<Mention>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn pats(&self, i: usize) -> &[Pat] {
         self.toks
             .get(i)
@@ -521,54 +803,39 @@ impl Ctx<'_> {
             .unwrap_or(&[])
     }
 
+    /// The kinds of token `i` (none past the last token).
+    fn kinds(&self, i: usize) -> &'a Kinds {
+        self.toks
+            .get(i)
+            .and_then(|t| self.kb.kinds.get(t.pat))
+            .unwrap_or(&Kinds::NONE)
+    }
+
     fn role(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Role { role } => Some(*role),
-            _ => None,
-        })
+        self.kinds(i).role
     }
 
     fn actor_name(&self, i: usize) -> Option<(usize, Option<&str>, bool)> {
-        self.pats(i).iter().find_map(|p| match p {
+        match self.pats(i).get(self.kinds(i).actor?)? {
             Pat::Actor {
                 actor,
                 sector,
                 institution,
             } => Some((*actor, sector.as_deref(), *institution)),
             _ => None,
-        })
+        }
     }
 
     fn adj(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Adj { actor } => Some(*actor),
-            _ => None,
-        })
-    }
-
-    fn people(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::People { actor } => Some(*actor),
-            _ => None,
-        })
+        self.kinds(i).adj
     }
 
     fn place(&self, i: usize) -> Option<usize> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Place { place } => Some(*place),
-            _ => None,
-        })
-    }
-
-    fn anaphor(&self, i: usize) -> Option<Anaphor> {
-        self.pats(i).iter().find_map(|p| match p {
-            Pat::Anaphor(a) => Some(*a),
-            _ => None,
-        })
+        self.kinds(i).place
     }
 
     fn has_person(&self, i: usize) -> bool {
-        self.pats(i).iter().any(|p| matches!(p, Pat::Person { .. }))
+        self.kinds(i).person
     }
 
     fn persons(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
@@ -605,13 +872,18 @@ impl Ctx<'_> {
     /// An ambiguous name ("Jordan", "Chad", "Georgia", "Paris") that is part
     /// of a longer unknown name: "Michael Jordan", "Chad Smith", "Georgia
     /// Tech", "Niger Delta", "Paris Hilton".
+    #[inline]
     fn inside_unknown_name(&self, i: usize) -> bool {
+        // the token's text is its surface form; few are ambiguous
+        self.kinds(i).ambiguous && self.ambiguous_inside_unknown_name(i)
+    }
+
+    /// [`Ctx::inside_unknown_name`] for a token whose form is ambiguous.
+    fn ambiguous_inside_unknown_name(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i).copied() else {
             return false;
         };
-        // the token's text is its surface form
-        let ambiguous = self.kb.ambiguous.get(t.pat).copied().unwrap_or(false);
-        if !ambiguous || title_case_around(self.text, t.start, t.end) {
+        if title_case_around(self.text, t.start, t.end) {
             return false;
         }
         // "Tartar District" is the place Tartar; "Jordan River" is not Jordan
@@ -779,6 +1051,7 @@ impl Ctx<'_> {
         ))
     }
 
+    #[inline(always)]
     fn push(
         &mut self,
         start: usize,
@@ -817,14 +1090,15 @@ impl Ctx<'_> {
         let Some(a) = kb.actors.get(actor) else {
             return;
         };
+        // borrowed: most are not part of the mention
         let first_sector = roles
             .first()
-            .and_then(|&r| self.kb.roles.get(r))
-            .map(|r| r.sector.clone());
+            .and_then(|&r| kb.roles.get(r))
+            .map(|r| r.sector.as_str());
         let office = roles
             .iter()
             .rev()
-            .find_map(|&r| self.kb.roles.get(r).and_then(|r| r.office.clone()));
+            .find_map(|&r| kb.roles.get(r).and_then(|r| r.office.as_deref()));
         // The date only picks a person: most composed mentions name none.
         let when = if person_tok.is_some() || office.is_some() {
             self.when(start)
@@ -837,7 +1111,7 @@ impl Ctx<'_> {
         ) && a.kind != "state"
             && a.kind != "unrecognised";
         if let Some(pt) = person_tok {
-            if let Some((p, t)) = self.resolve_person(pt, Some(&a.id), office.as_deref(), &when) {
+            if let Some((p, t)) = self.resolve_person(pt, Some(&a.id), office, &when) {
                 if let Some((mut e, pr)) = self.person_entity(p, t) {
                     // The text names the actor: trust it when the person's
                     // office there is not known.
@@ -847,7 +1121,7 @@ impl Ctx<'_> {
                         e.sector = if institutional {
                             a.sector.clone()
                         } else {
-                            first_sector.clone().or(e.sector)
+                            first_sector.map(String::from).or(e.sector)
                         };
                     }
                     self.push(start, end, e, Some(pr), None);
@@ -856,29 +1130,39 @@ impl Ctx<'_> {
             }
         }
         let sector = if institutional {
-            a.sector.clone()
+            a.sector.as_deref()
         } else {
-            first_sector.clone().or(a.sector.clone())
+            first_sector.or(a.sector.as_deref())
         };
         // People of a state's community ("Azerbaijani demonstrators",
         // "protesters in Baku") are that community.
-        if people_of && sector.as_deref() == Some("ETH") && office.is_none() {
+        if people_of && sector == Some("ETH") && office.is_none() {
             if let Some(c) = kb.community_of.get(&actor).and_then(|&c| kb.actors.get(c)) {
                 self.push(start, end, c.clone(), None, None);
                 return;
             }
         }
-        let person = office.as_deref().and_then(|o| {
-            self.resolve_office(&a.id, o, None, &when)
-                .and_then(|(p, t)| self.person_entity(p, t))
-        });
-        let kind = match (&person, roles.is_empty()) {
+        // the office holder, of whom only the name counts here
+        let holder = office
+            .and_then(|o| self.resolve_office(&a.id, o, None, &when))
+            .and_then(|(p, t)| {
+                let person = kb.persons.get(p)?;
+                person.tenures.get(t)?;
+                Some(person)
+            });
+        let kind = match (holder, roles.is_empty()) {
             (Some(_), _) => "person".to_string(),
             (None, false) => "org".to_string(),
             (None, true) => a.kind.clone(),
         };
-        let (name, person) = match person {
-            Some((e, pr)) => (e.name, Some(pr)),
+        let (name, person) = match holder {
+            Some(p) => (
+                p.name.clone(),
+                Some(PersonRef {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                }),
+            ),
             None => (a.name.clone(), None),
         };
         let e = EntityRef {
@@ -886,7 +1170,7 @@ impl Ctx<'_> {
             kind,
             name,
             country: a.country.clone(),
-            sector,
+            sector: sector.map(String::from),
             lat: None,
             lon: None,
         };
@@ -900,9 +1184,9 @@ impl Ctx<'_> {
         mut j: usize,
         mut end: usize,
         possessive_ok: bool,
-    ) -> (Vec<usize>, usize, usize) {
-        let mut roles = Vec::new();
-        while roles.len() < 3 {
+    ) -> (Roles, usize, usize) {
+        let mut roles = Roles::default();
+        while roles.len() < Roles::MAX {
             let Some(t) = self.toks.get(j) else { break };
             let Some(r) = self.role(j) else { break };
             let sep_ok = gap_space(self.text, end, t.start)
@@ -919,7 +1203,7 @@ impl Ctx<'_> {
 
     /// For a subject at `i` followed by ", X" / " and X" / " or X" subjects
     /// (up to four), the roles that follow the last of them.
-    fn coordinated_roles(&self, i: usize) -> Option<Vec<usize>> {
+    fn coordinated_roles(&self, i: usize) -> Option<Roles> {
         for k in i..i + 4 {
             let cur = self.toks.get(k)?;
             let next = self.toks.get(k + 1)?;
@@ -967,6 +1251,8 @@ impl Ctx<'_> {
         let Some(t) = self.toks.get(i).copied() else {
             return 1;
         };
+        // the kinds of this token, looked up once
+        let k = self.kinds(i);
         // 0. An ambiguous name inside a longer unknown name is no mention.
         if self.inside_unknown_name(i) {
             return 1;
@@ -974,7 +1260,7 @@ impl Ctx<'_> {
         // 1. Title first: "President of Azerbaijan Ilham Aliyev",
         //    "Minister of Foreign Affairs of Russia, Sergey Lavrov",
         //    "Prime Minister Nikol Pashinyan", "the armed forces of Armenia".
-        if let Some(role) = self.role(i) {
+        if let Some(role) = k.role {
             // "the country's Security Council": the last state named.
             if preceded_by_country(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
@@ -1045,19 +1331,16 @@ impl Ctx<'_> {
                 return j - i;
             }
             if let Some(pt) = person_tok {
-                self.emit_person(
-                    t.start,
-                    end,
-                    pt,
-                    self.kb.roles.get(role).and_then(|r| r.office.clone()),
-                );
+                let kb = self.kb;
+                let office = kb.roles.get(role).and_then(|r| r.office.as_deref());
+                self.emit_person(t.start, end, pt, office);
                 return j - i;
             }
             // "the army", "the State Border Service": a role phrase (its
             // last role is the head noun) refers to the last state named.
             let is_anaphoric = |r: usize| self.kb.roles.get(r).is_some_and(|r| r.anaphoric);
             let (more, mut j, mut end) = self.role_chain(i + 1, t.end, false);
-            let mut head = more.last().copied().unwrap_or(role);
+            let mut head = more.as_slice().last().copied().unwrap_or(role);
             if !is_anaphoric(head) {
                 (head, j, end) = (role, i + 1, t.end);
             }
@@ -1076,7 +1359,7 @@ impl Ctx<'_> {
         // 2. Subject + roles (+ person): "the Azerbaijani Defence Ministry",
         //    "Turkey's Foreign Minister", "Russian Foreign Minister Sergei Lavrov".
         let name = self.actor_name(i);
-        let metonym = self.place(i).and_then(|p| {
+        let metonym = k.place.and_then(|p| {
             self.kb
                 .places
                 .get(p)?
@@ -1128,37 +1411,45 @@ impl Ctx<'_> {
                 }
             }
             if !roles.is_empty() || person_tok.is_some() {
-                self.emit_composed(t.start, end, a, &roles, person_tok, true);
+                self.emit_composed(t.start, end, a, roles.as_slice(), person_tok, true);
                 return j - i;
             }
             // Coordination: "Armenian and Azerbaijani Foreign Ministers",
             // "Russian, French and US forces": this subject takes the roles
             // of the last conjunct.
             if let Some(roles) = self.coordinated_roles(i) {
-                self.emit_composed(t.start, t.end, a, &roles, None, true);
+                self.emit_composed(t.start, t.end, a, roles.as_slice(), None, true);
                 return 1;
             }
         }
         // 3. A name alone.
         if let Some((a, sector, institution)) = name {
-            if let Some(mut e) = self.kb.actors.get(a).cloned() {
-                if let Some(s) = sector {
-                    e.sector = Some(s.to_string());
-                }
-                if institution {
-                    e.kind = "org".into();
-                }
+            if let Some(x) = self.kb.actors.get(a) {
+                // the actor, its sector and kind as the name says
+                let e = EntityRef {
+                    id: x.id.clone(),
+                    kind: if institution {
+                        "org".into()
+                    } else {
+                        x.kind.clone()
+                    },
+                    name: x.name.clone(),
+                    country: x.country.clone(),
+                    sector: sector.map(String::from).or_else(|| x.sector.clone()),
+                    lat: x.lat,
+                    lon: x.lon,
+                };
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
         }
-        if self.has_person(i) {
+        if k.person {
             if !self.other_bearer_of_surname(i) {
                 self.emit_person(t.start, t.end, i, None);
             }
             return 1;
         }
-        if let Some(p) = self.place(i) {
+        if let Some(p) = k.place {
             if let Some(pl) = self.kb.places.get(p) {
                 let (e, m) = (pl.entity.clone(), pl.metonym_of.clone());
                 let end = self.place_suffix_end(t.end);
@@ -1172,20 +1463,20 @@ impl Ctx<'_> {
             }
             return 1;
         }
-        if let Some(a) = self.people(i) {
+        if let Some(a) = k.people {
             if let Some(mut e) = self.kb.actors.get(a).cloned() {
                 e.sector = Some("CVL".into());
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
         }
-        if let Some(a) = self.adj(i) {
+        if let Some(a) = k.adj {
             if let Some(e) = self.kb.actors.get(a).cloned() {
                 self.push(t.start, t.end, e, None, None);
             }
             return 1;
         }
-        if let Some(an) = self.anaphor(i) {
+        if let Some(an) = k.anaphor {
             let ok = match an {
                 Anaphor::Person => true,
                 Anaphor::It => self.it_before_verb(t.end),
@@ -1204,6 +1495,11 @@ impl Ctx<'_> {
         let Some(rest) = self.text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
             return end;
         };
+        // most places stand before no suffix: its first byte rules them out
+        let first = rest.as_bytes().first().copied().unwrap_or(0);
+        if !self.kb.place_suffix_first[usize::from(first)] {
+            return end;
+        }
         for w in &self.kb.place_suffixes {
             if let Some(after) = rest.strip_prefix(w.as_str()) {
                 if !after.chars().next().is_some_and(char::is_alphanumeric) {
@@ -1214,9 +1510,15 @@ impl Ctx<'_> {
         end
     }
 
-    fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<String>) {
-        let when = self.when(start);
-        if let Some((p, t)) = self.resolve_person(tok, None, office.as_deref(), &when) {
+    fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<&str>) {
+        // The date only decides among several tenures.
+        let tenures: usize = self
+            .persons(tok)
+            .filter_map(|p| self.kb.persons.get(p))
+            .map(|p| p.tenures.len())
+            .sum();
+        let when = if tenures > 1 { self.when(start) } else { None };
+        if let Some((p, t)) = self.resolve_person(tok, None, office, &when) {
             if let Some((e, pr)) = self.person_entity(p, t) {
                 self.push(start, end, e, Some(pr), None);
             }
@@ -1361,9 +1663,6 @@ pub(crate) fn recognise(
     text: &str,
     date_at: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<Mention> {
-    if kb.ac.is_none() {
-        return Vec::new();
-    }
     let toks = scan(kb, text);
     // at most one mention per token (and a few abbreviations)
     let out = Vec::with_capacity(toks.len());
@@ -1446,40 +1745,72 @@ fn add_abbreviations(text: &str, out: &mut Vec<Mention>) {
 ///
 /// An abbreviation made of word characters only occurs as a whole word
 /// exactly where a word of the text equals it, and `match_indices` finds
-/// all such places (two of them can not overlap), so one pass over the words
-/// that start with a first byte of some abbreviation finds them all, instead
-/// of one search of the rest of the text per abbreviation. Others ("R&D")
-/// are searched for as before.
+/// all such places (two of them can not overlap), so the word starts whose
+/// first byte starts some abbreviation are all that need a look: memchr
+/// finds them, up to three bytes a pass, instead of a test of every byte of
+/// the text (or one search of the rest of the text per abbreviation).
+/// Others ("R&D") are searched for as before.
 fn occurrences(text: &str, defs: &[(&str, usize, EntityRef)]) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); defs.len()];
-    let mut first = [false; 256];
+    let mut firsts: Vec<u8> = Vec::new();
     let mut lo = text.len();
     for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
         if abbr.chars().all(is_word) {
-            first[usize::from(abbr.as_bytes()[0])] = true;
+            let b = abbr.as_bytes()[0];
+            if !firsts.contains(&b) {
+                firsts.push(b);
+            }
             lo = lo.min(from);
         } else {
             let rest = text.get(from..).unwrap_or("");
             o.extend(rest.match_indices(abbr).map(|(at, _)| from + at));
         }
     }
-    let bytes = text.as_bytes();
-    let mut p = lo;
-    while p < bytes.len() {
-        if !first[usize::from(bytes[p])] || word_before_end(text, p) {
-            p += 1;
+    let hay = text.as_bytes().get(lo..).unwrap_or_default();
+    for bytes in firsts.chunks(3) {
+        let at = |q: usize| lo + q;
+        match *bytes {
+            [a] => words_at(text, defs, &mut out, memchr::memchr_iter(a, hay).map(at)),
+            [a, b] => words_at(
+                text,
+                defs,
+                &mut out,
+                memchr::memchr2_iter(a, b, hay).map(at),
+            ),
+            [a, b, c] => words_at(
+                text,
+                defs,
+                &mut out,
+                memchr::memchr3_iter(a, b, c, hay).map(at),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Adds to `out` each of the positions `starts` (in increasing order) where
+/// a word of `text` starts that equals an abbreviation of `defs` after its
+/// definition.
+fn words_at(
+    text: &str,
+    defs: &[(&str, usize, EntityRef)],
+    out: &mut [Vec<usize>],
+    starts: impl Iterator<Item = usize>,
+) {
+    for p in starts {
+        if word_before_end(text, p) {
             continue;
         }
-        let end = word_end(text, p);
-        let w = &text[p..end];
+        let rest = &text[p..];
         for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
-            if abbr == w && p >= from {
+            // the word there is the abbreviation; its end found only for
+            // the few that start so
+            if p >= from && rest.starts_with(abbr) && word_end(text, p) == p + abbr.len() {
                 o.push(p);
             }
         }
-        p = end.max(p + 1);
     }
-    out
 }
 
 #[cfg(test)]
@@ -1845,6 +2176,277 @@ mod tests {
             assert_eq!(got, want, "{abbr}");
             assert!(!got.is_empty());
         }
+    }
+
+    #[test]
+    fn abbreviations_found_for_any_number_of_first_bytes() {
+        // pseudo-random texts of abbreviations, their look-alikes and
+        // separators; one to seven abbreviations (one to three memchr passes)
+        let abbrs = ["FB", "GCX", "HD", "ÖSD", "J9", "FQ", "KA"];
+        let parts = [
+            "FB", "GCX", "HD", "ÖSD", "J9", "FQ", "KA", "FBI", "xHD", "GC", " ", ", ", "-", "'s ",
+            "é", "\n", "(", ")", "J", "Ö",
+        ];
+        let e = crate::Gazetteer::embedded().entity("AZE").cloned().unwrap();
+        let mut seed = 0x2545_f491_u32;
+        let mut found = 0;
+        for n in 1..=abbrs.len() {
+            let mut text = String::new();
+            for _ in 0..400 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                text.push_str(parts[seed as usize % parts.len()]);
+            }
+            let defs: Vec<(&str, usize, crate::EntityRef)> = abbrs[..n]
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| (a, super::floor_boundary(&text, i * 37), e.clone()))
+                .collect();
+            let whole = |a: usize, abbr: &str| super::boundary_ok(&text, a, a + abbr.len());
+            for ((abbr, from, _), hits) in defs.iter().zip(super::occurrences(&text, &defs)) {
+                let want: Vec<usize> = text[*from..]
+                    .match_indices(abbr)
+                    .map(|(at, _)| from + at)
+                    .filter(|&a| whole(a, abbr))
+                    .collect();
+                let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
+                assert_eq!(got, want, "{n} {abbr}");
+                found += got.len();
+            }
+        }
+        assert!(found > 50, "{found}");
+    }
+
+    #[test]
+    fn short_keys_tell_words_apart() {
+        let words = [
+            "a", "A", "ab", "ba", "the", "The", "them", "Armenia", "Armenian", "12345678",
+        ];
+        let mut keys = std::collections::HashSet::new();
+        for w in words {
+            // the word alone, and followed by more text as in a scan
+            let alone = super::short_key(w.as_bytes(), w.len());
+            let followed = format!("{w} and more text");
+            assert_eq!(alone, super::short_key(followed.as_bytes(), w.len()), "{w}");
+            assert!(keys.insert(alone.expect("short")), "{w}");
+        }
+        assert_eq!(super::short_key(b"Azerbaijani", 11), None);
+    }
+
+    #[test]
+    fn every_name_found_whole() {
+        let g = Gazetteer::embedded();
+        let mut names: Vec<String> = Vec::new();
+        for e in g.actors().chain(g.places()) {
+            names.extend(g.names(&e.id).into_iter().map(|n| n.trim().to_string()));
+        }
+        for p in g.people() {
+            names.push(p.person.name.clone());
+            names.extend(p.aliases);
+        }
+        assert!(names.len() > 1000, "{}", names.len());
+        for n in &names {
+            for text in [n.clone(), format!("{n}; and {n}")] {
+                let spans = super::known_spans(&g.kb, &text);
+                assert_eq!(spans.first(), Some(&(0, n.len())), "{text}");
+            }
+        }
+    }
+
+    /// The tokens of `text` by the definition [`super::scan`] keeps: at
+    /// every position no word character precedes, the longest surface form
+    /// (an anchored leftmost-longest automaton search), if it ends at a
+    /// word boundary.
+    fn scan_by_automaton(
+        ac: &aho_corasick::AhoCorasick,
+        forms: &[(Vec<u8>, usize)],
+        text: &str,
+    ) -> Vec<(usize, usize, usize)> {
+        use aho_corasick::{Anchored, Input};
+        let mut out = Vec::new();
+        let mut p = 0;
+        while p < text.len() {
+            if !super::word_before_end(text, p) {
+                let input = Input::new(text).span(p..text.len()).anchored(Anchored::Yes);
+                if let Some(m) = ac.find(input) {
+                    if let Some(t) = super::whole(text, p, m.end(), forms[m.pattern()].1) {
+                        out.push((t.start, t.end, t.pat));
+                        p = t.end;
+                        continue;
+                    }
+                }
+            }
+            p += super::char_at(text, p).map_or(1, |(_, len)| len);
+        }
+        out
+    }
+
+    fn scan_tokens(kb: &crate::Kb, text: &str) -> Vec<(usize, usize, usize)> {
+        super::scan(kb, text)
+            .into_iter()
+            .map(|t| (t.start, t.end, t.pat))
+            .collect()
+    }
+
+    #[test]
+    fn scan_as_by_automaton() {
+        // the embedded data plus forms starting with no word character and
+        // forms that share their first two words
+        let mut tables = crate::data::Tables::embedded().unwrap();
+        let extra = "[[org]]\nid = \"XTEST\"\nkind = \"ngo\"\nname = \"(SBS) Test Unit\"\naliases = [\"(SBS)\", \"(SBS) Test\", \"-Zed\", \"Co.\", \"Co. Test\", \"Co. Test Unit Two\", \"Nagorno-Karabakh Test Unit\"]\n";
+        tables.add_toml("extra.toml", extra).unwrap();
+        let kb = crate::Kb::build(&tables);
+        let mut forms = kb.forms.all();
+        forms.sort_by_key(|(_, p)| *p);
+        assert!(forms.len() > 3000, "{}", forms.len());
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(forms.iter().map(|(f, _)| f))
+            .unwrap();
+        let pieces: Vec<String> = forms
+            .iter()
+            .step_by(7)
+            .map(|(f, _)| String::from_utf8(f.clone()).unwrap())
+            .chain(
+                [
+                    " ",
+                    " ",
+                    " ",
+                    ", ",
+                    ". ",
+                    "\n",
+                    "-",
+                    "'s ",
+                    "’s ",
+                    "(",
+                    ")",
+                    "x",
+                    "é",
+                    "Ş",
+                    "the ",
+                    "of ",
+                    "Co.",
+                    "(SBS)",
+                    "Test",
+                    "Unit",
+                    "Nagorno",
+                    "-Karabakh",
+                    "Armenian",
+                    "Foreign",
+                    "Minister",
+                    "2020",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut found = 0;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                text.push_str(&pieces[next() % pieces.len()]);
+                text.push_str(["", " ", " ", ", ", "-"][next() % 5]);
+            }
+            let want = scan_by_automaton(&ac, &forms, &text);
+            assert_eq!(scan_tokens(&kb, &text), want, "{text}");
+            found += want.len();
+        }
+        assert!(found > 3000, "{found}");
+        let t =
+            "(SBS) Test Unit, Co. Test Unit Two, Co. Tests, (SBS)x -Zed Nagorno-Karabakh Test Unit";
+        assert_eq!(scan_tokens(&kb, t), scan_by_automaton(&ac, &forms, t));
+        // "Co. Tests": the longest form, "Co. Test", ends inside a word
+        assert_eq!(scan_tokens(&kb, t).len(), 4);
+    }
+
+    #[test]
+    fn kinds_are_the_first_meaning_of_each_kind() {
+        use crate::{Anaphor, Pat};
+        let pats = [
+            Pat::Place { place: 4 },
+            Pat::Actor {
+                actor: 1,
+                sector: None,
+                institution: false,
+            },
+            Pat::Role { role: 2 },
+            Pat::Actor {
+                actor: 3,
+                sector: None,
+                institution: true,
+            },
+            Pat::Role { role: 5 },
+            Pat::Anaphor(Anaphor::It),
+        ];
+        let k = super::Kinds::of(&pats, true);
+        assert_eq!((k.place, k.actor, k.role), (Some(4), Some(1), Some(2)));
+        assert_eq!(
+            (k.adj, k.people, k.anaphor),
+            (None, None, Some(Anaphor::It))
+        );
+        assert!(k.ambiguous && !k.person);
+        let k = super::Kinds::of(&[Pat::Person { person: 0 }, Pat::Adj { actor: 7 }], false);
+        assert!(k.person && !k.ambiguous && k.adj == Some(7) && k.actor.is_none());
+    }
+
+    #[test]
+    fn ascii_capitalised_words_as_by_chars() {
+        let parts = [
+            "Turkey", "Vows", "support", "s", "'s", "A", "x", "-", "--", "2020", "U-2", "Co", " ",
+            " ", ", ", ".", "\n", "(", "'",
+        ];
+        let mut seed = 0x1234_5678_u32;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                text.push_str(parts[seed as usize % parts.len()]);
+            }
+            let by_chars: Vec<bool> = super::capitalised_words(&text).collect();
+            let by_bytes: Vec<bool> = super::ascii_capitalised_words(text.as_bytes()).collect();
+            assert_eq!(by_bytes, by_chars, "{text:?}");
+            let by_chars: Vec<bool> = super::capitalised_words(&text).rev().collect();
+            let by_bytes: Vec<bool> = super::ascii_capitalised_words(text.as_bytes())
+                .rev()
+                .collect();
+            assert_eq!(by_bytes, by_chars, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn short_words_table_as_a_map() {
+        let mut table = super::ShortWords::default();
+        let mut map = std::collections::HashMap::new();
+        let mut seed = 0x0bad_5eed_u64;
+        for n in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // keys of one to eight bytes, some repeated
+            let key = ((seed | 1) >> (8 * (seed % 8))).max(1);
+            table.entry(key).alone = Some(n);
+            map.insert(key, n);
+            let probe = key.rotate_left(8) | 1;
+            assert_eq!(
+                table.get(probe).and_then(|e| e.alone),
+                map.get(&probe).copied(),
+                "{probe:x}"
+            );
+        }
+        for (k, n) in &map {
+            assert_eq!(table.get(*k).and_then(|e| e.alone), Some(*n));
+        }
+        assert_eq!(table.iter().count(), map.len());
     }
 
     #[test]
