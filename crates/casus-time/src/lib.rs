@@ -266,6 +266,19 @@ mod tests {
             "the small hours of 12 November",
             "2020-11-12TMO",
         );
+        // With no day named, the narrative's day.
+        one(
+            "On 4 October 2020 shelling began. In the early hours, drones struck.",
+            "the early hours",
+            "2020-10-04TMO",
+        );
+        // "the first hours" is still a span.
+        let t = tag("On 4 October 2020 shelling began. In the first hours, drones struck.");
+        assert!(
+            t.iter()
+                .any(|x| x.text == "the first hours" && x.value == "PTXH"),
+            "{t:?}"
+        );
     }
 
     #[test]

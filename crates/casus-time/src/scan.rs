@@ -1195,8 +1195,20 @@ impl Scanner<'_, '_> {
                 j += 1;
             }
         }
+        // "in the early hours, drones struck" (no day named): that day's
+        // morning, as "the early hours of 10 November" is
+        let small_hours = det
+            && !demonstrative
+            && self.is_any(j, &["early", "small"])
+            && self.is(j + 1, "hours")
+            && !self.is(j + 2, "of");
+        if small_hours {
+            off = Some(0);
+        }
         // unit or part of day
-        let (e, unit, pod) = if let Some((e, pod)) = self.table(&self.lx.dayparts, j) {
+        let (e, unit, pod) = if small_hours {
+            (j + 2, Unit::Day, Some("MO"))
+        } else if let Some((e, pod)) = self.table(&self.lx.dayparts, j) {
             if self.w(j).ends_with('s') {
                 return None;
             }
@@ -1385,6 +1397,10 @@ impl Scanner<'_, '_> {
             e
         };
         let (ue, unit, mult, plural) = self.unit(e)?;
+        // "the early hours" is a time of day (see `relative`), not a span
+        if lead_adj && self.is(j - 1, "early") && self.is(e, "hours") {
+            return None;
+        }
         let n = n.map_or_else(String::new, Count::text);
         // "the Seven Days", "the 46-day siege", "the ten year truce": the
         // article belongs to the noun phrase, not to the duration
