@@ -181,7 +181,7 @@ impl Serializer<'_> {
     /// Writes a struct field's name and its colon. Field names are Rust
     /// identifiers or `rename`s in this workspace's code, none with a byte
     /// to escape, so they skip the test.
-    #[inline]
+    #[inline(always)]
     fn field_name(&mut self, k: &'static str) {
         debug_assert!(!needs_escape(k), "field name {k:?} needs escaping");
         self.quoted(k.as_bytes(), b"\":");
@@ -213,7 +213,7 @@ impl<'a, 'o> Compound<'a, 'o> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn separate(&mut self) {
         if self.first {
             self.first = false;
@@ -234,7 +234,7 @@ impl<'a, 'o> Compound<'a, 'o> {
         k.serialize(KeySerializer(&mut *self.ser))
     }
 
-    #[inline]
+    #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), Error> {
         self.separate();
         self.ser.field_name(key);
@@ -447,6 +447,7 @@ macro_rules! fields {
         impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = Error;
+            #[inline(always)]
             fn serialize_field<T: ?Sized + Serialize>(
                 &mut self,
                 key: &'static str,
