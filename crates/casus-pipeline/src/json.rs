@@ -89,6 +89,56 @@ fn word_flags(w: u64) -> u64 {
     below(w, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
+/// The longest string [`short_string`] writes.
+const SHORT: usize = 30;
+
+/// Writes `"s"` and returns true when `s` is at most [`SHORT`] bytes long
+/// and has no byte to escape; otherwise writes nothing and returns false.
+///
+/// Most strings of a record are short ids, codes, names and dates. Such a
+/// string is copied into a chunk of spaces in two overlapping pieces of a
+/// fixed width (16, 8, 4 or 1 bytes: its first and its last bytes), the
+/// chunk's words are tested for bytes to escape, and the whole chunk is
+/// appended (then cut back to the string's end): every copy has a constant
+/// length, where a copy of the string's own length would call `memcpy` for
+/// a few bytes.
+#[inline(always)]
+fn short_string(out: &mut Vec<u8>, s: &[u8]) -> bool {
+    fn two<const W: usize>(chunk: &mut [u8; SHORT + 2], s: &[u8]) {
+        let n = s.len();
+        chunk[1..1 + W].copy_from_slice(&s[..W]);
+        chunk[n + 1 - W..n + 1].copy_from_slice(&s[n - W..]);
+    }
+    let n = s.len();
+    let mut chunk = [b' '; SHORT + 2];
+    match n {
+        0 => {}
+        1..4 => {
+            chunk[1] = s[0];
+            chunk[n / 2 + 1] = s[n / 2];
+            chunk[n] = s[n - 1];
+        }
+        4..8 => two::<4>(&mut chunk, s),
+        8..16 => two::<8>(&mut chunk, s),
+        16..=SHORT => two::<16>(&mut chunk, s),
+        _ => return false,
+    }
+    let word = |i: usize| u64::from_le_bytes(chunk[i..i + 8].try_into().expect("eight bytes"));
+    let mut flags = word_flags(word(0)) | word_flags(word(8));
+    if n >= 16 {
+        flags |= word_flags(word(16)) | word_flags(word(24));
+    }
+    if flags != 0 {
+        return false;
+    }
+    chunk[0] = b'"';
+    chunk[n + 1] = b'"';
+    let end = out.len() + n + 2;
+    out.extend_from_slice(&chunk);
+    out.truncate(end);
+    true
+}
+
 /// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
 /// two digits a step, from a table of the pairs `00` to `99`.
 #[inline]
@@ -147,8 +197,17 @@ impl Serializer<'_> {
         serde_json::to_writer(&mut *self.out, v)
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self, s: &str) -> Result<(), Error> {
+        if short_string(self.out, s.as_bytes()) {
+            return Ok(());
+        }
+        self.long_string(s)
+    }
+
+    /// [`Serializer::string`] for a string that is long or needs escaping.
+    #[inline(never)]
+    fn long_string(&mut self, s: &str) -> Result<(), Error> {
         if needs_escape(s) {
             return self.delegate(s);
         }
@@ -316,6 +375,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     fn serialize_char(self, v: char) -> Result<(), Error> {
         self.delegate(&v)
     }
+    #[inline(always)]
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.string(v)
     }
@@ -485,6 +545,7 @@ impl ser::Serializer for KeySerializer<'_, '_> {
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
+    #[inline(always)]
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.0.key(v)
     }
@@ -659,6 +720,61 @@ mod tests {
                 let s = format!("{c}{}", "a".repeat(at));
                 assert_eq!(super::needs_escape(&s), want, "{s:?}");
             }
+        }
+    }
+
+    /// Every string of up to 40 bytes made of one filler and one other
+    /// byte (a byte to escape, a multi-byte character or a plain letter)
+    /// at every position: the short and the long path, whatever the width
+    /// of their pieces, write what serde_json writes.
+    #[test]
+    fn short_and_long_strings_with_a_byte_to_escape_anywhere_match_serde_json() {
+        for odd in [
+            "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "\u{2028}", "x",
+        ] {
+            for n in 0..=40 {
+                for at in 0..=n {
+                    let s = format!("{}{odd}{}", "a".repeat(at), "b".repeat(n - at));
+                    same(&s);
+                    let mut out = Vec::new();
+                    let short = super::short_string(&mut out, s.as_bytes());
+                    let clean = !super::needs_escape(&s);
+                    assert_eq!(short, clean && s.len() <= super::SHORT, "{s:?}");
+                    if !short {
+                        assert!(out.is_empty(), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Random strings over an alphabet rich in bytes to escape.
+    #[test]
+    fn random_strings_match_serde_json() {
+        const ALPHABET: [&str; 10] = [
+            "a",
+            "Z",
+            " ",
+            "\"",
+            "\\",
+            "\t",
+            "\u{1}",
+            "ü",
+            "–",
+            "\u{10ffff}",
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let len = next() % 48;
+            let s: String = (0..len).map(|_| ALPHABET[(next() % 10) as usize]).collect();
+            same(&s);
+            same(&[&s, "k", &s]);
         }
     }
 
