@@ -3,11 +3,12 @@
 //!
 //! Records are mostly strings (evidence text, names, keys) and serde_json
 //! scans and copies every string a byte at a time through `io::Write`. Here
-//! output goes straight into a `Vec<u8>`: a string with nothing to escape
-//! (no control character, `"` or `\`: nearly all of them) is checked in
-//! wide chunks and copied once, an integer is written digit by digit; any
-//! other string, and every float, is handed to serde_json itself, so
-//! escaping and float formatting cannot drift from it.
+//! output goes straight into a `Vec<u8>`: a short string (an id, a code, a
+//! date) is tested and copied in one fixed-size chunk, a longer one is
+//! scanned a word at a time and copied in runs between the bytes it must
+//! escape (escaped as serde_json escapes them), an integer is written digit
+//! by digit; every float is handed to serde_json itself, so float
+//! formatting cannot drift from it.
 
 use serde::ser::{self, Serialize};
 use serde_json::Error;
@@ -20,27 +21,8 @@ pub fn to_vec<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(),
 }
 
 /// Whether `s` holds a byte a JSON string must escape.
-///
-/// Most strings of a record are short keys and codes: those are tested
-/// inline, a byte or a half word at a time; longer ones eight bytes at a
-/// time.
-#[inline(always)]
 fn needs_escape(s: &str) -> bool {
-    let b = s.as_bytes();
-    let half = |i: usize| {
-        u64::from(u32::from_le_bytes(
-            b[i..i + 4].try_into().expect("four bytes"),
-        ))
-    };
-    match b.len() {
-        0 => false,
-        1 => byte_needs_escape(b[0]),
-        2 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]),
-        3 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]) | byte_needs_escape(b[2]),
-        // Two overlapping halves.
-        n @ 4..8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
-        _ => long_needs_escape(b),
-    }
+    find_escape(s.as_bytes(), 0).is_some()
 }
 
 /// Whether the byte `c` must be escaped in a JSON string.
@@ -49,33 +31,71 @@ fn byte_needs_escape(c: u8) -> bool {
     c < 0x20 || c == b'"' || c == b'\\'
 }
 
-/// [`needs_escape`] for eight bytes or more.
-fn long_needs_escape(b: &[u8]) -> bool {
+/// The index of the first byte at or after `i` that a JSON string must
+/// escape: two words a step, then a word, then byte by byte.
+fn find_escape(b: &[u8], mut i: usize) -> Option<usize> {
     let n = b.len();
     let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-    // Two words a step: one test of their combined flags.
-    let mut i = 0;
-    while i + 16 < n {
-        if (word_flags(word(i)) | word_flags(word(i + 8))) != 0 {
-            return true;
+    // The lowest flag of a word marks its first byte to escape.
+    let at = |flags: u64| flags.trailing_zeros() as usize / 8;
+    while i + 16 <= n {
+        let (lo, hi) = (word_flags(word(i)), word_flags(word(i + 8)));
+        if (lo | hi) != 0 {
+            return Some(if lo != 0 { i + at(lo) } else { i + 8 + at(hi) });
         }
         i += 16;
     }
-    if i + 8 < n && word_needs_escape(word(i)) {
-        return true;
+    if i + 8 <= n {
+        let flags = word_flags(word(i));
+        if flags != 0 {
+            return Some(i + at(flags));
+        }
+        i += 8;
     }
-    // The last word overlaps the one before it.
-    word_needs_escape(word(n - 8))
+    b[i..]
+        .iter()
+        .position(|&c| byte_needs_escape(c))
+        .map(|p| i + p)
+}
+
+/// Appends `"s"` with every byte that needs it escaped, as serde_json
+/// escapes it: runs of plain bytes copied whole, the short escapes of
+/// `"`, `\\`, backspace, form feed, newline, carriage return and tab, and
+/// `\u00XX` (lower-case hex) for any other control character.
+fn push_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    while let Some(i) = find_escape(s, start) {
+        out.extend_from_slice(&s[start..i]);
+        push_escape(out, s[i]);
+        start = i + 1;
+    }
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
+}
+
+/// Appends the escape of `c`, a byte [`byte_needs_escape`] accepts.
+fn push_escape(out: &mut Vec<u8>, c: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match c {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0c => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        _ => {
+            let (hi, lo) = (HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xf)]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            return;
+        }
+    };
+    out.extend_from_slice(&[b'\\', short]);
 }
 
 const ONES: u64 = u64::MAX / 255;
-
-/// Whether one of the eight bytes of `w` is a control character, `"` or
-/// `\`.
-#[inline]
-fn word_needs_escape(w: u64) -> bool {
-    word_flags(w) != 0
-}
 
 /// Non-zero exactly when one of the eight bytes of `w` is a control
 /// character, `"` or `\` (the "has zero byte" and "has byte less than"
@@ -191,8 +211,8 @@ impl Serializer<'_> {
         self.out.push(b);
     }
 
-    /// Writes `v` with serde_json itself: floats, and strings that need
-    /// escaping.
+    /// Writes `v` with serde_json itself: floats, chars, bytes and 128-bit
+    /// integers.
     fn delegate<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
         serde_json::to_writer(&mut *self.out, v)
     }
@@ -208,10 +228,7 @@ impl Serializer<'_> {
     /// [`Serializer::string`] for a string that is long or needs escaping.
     #[inline(never)]
     fn long_string(&mut self, s: &str) -> Result<(), Error> {
-        if needs_escape(s) {
-            return self.delegate(s);
-        }
-        self.quoted(s.as_bytes(), b"\"");
+        push_escaped(self.out, s.as_bytes());
         Ok(())
     }
 
@@ -228,12 +245,8 @@ impl Serializer<'_> {
     /// Writes an object key and its colon.
     #[inline]
     fn key(&mut self, k: &str) -> Result<(), Error> {
-        if needs_escape(k) {
-            self.delegate(k)?;
-            self.byte(b':');
-        } else {
-            self.quoted(k.as_bytes(), b"\":");
-        }
+        self.string(k)?;
+        self.byte(b':');
         Ok(())
     }
 
@@ -744,6 +757,47 @@ mod tests {
                         assert!(out.is_empty(), "{s:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// Every ASCII byte, alone and among plain bytes on both sides of the
+    /// short/long boundary, is escaped as serde_json escapes it.
+    #[test]
+    fn every_ascii_byte_is_escaped_as_serde_json_does() {
+        for c in (0u8..0x80).map(char::from) {
+            same(&c.to_string());
+            for n in [5, 29, 31, 64] {
+                same(&format!("{}{c}{c}{}", "a".repeat(n), "b".repeat(n % 7)));
+            }
+        }
+    }
+
+    /// `find_escape` finds the first byte to escape from every start, as a
+    /// byte-by-byte search does.
+    #[test]
+    fn the_first_byte_to_escape_is_found_from_every_start() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 70) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|i| match (x >> (i % 60)) % 23 {
+                    0 => b'"',
+                    1 => b'\\',
+                    2 => (x >> 3) as u8 % 0x20,
+                    3 => 0xc3,
+                    _ => b'a' + (i % 26) as u8,
+                })
+                .collect();
+            for start in 0..=len {
+                let want = b[start..]
+                    .iter()
+                    .position(|&c| super::byte_needs_escape(c))
+                    .map(|p| start + p);
+                assert_eq!(super::find_escape(&b, start), want, "{b:?} from {start}");
             }
         }
     }
