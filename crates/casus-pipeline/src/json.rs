@@ -124,25 +124,12 @@ const SHORT: usize = 30;
 /// a few bytes.
 #[inline(always)]
 fn short_string(out: &mut Vec<u8>, s: &[u8]) -> bool {
-    fn two<const W: usize>(chunk: &mut [u8; SHORT + 2], s: &[u8]) {
-        let n = s.len();
-        chunk[1..1 + W].copy_from_slice(&s[..W]);
-        chunk[n + 1 - W..n + 1].copy_from_slice(&s[n - W..]);
-    }
     let n = s.len();
-    let mut chunk = [b' '; SHORT + 2];
-    match n {
-        0 => {}
-        1..4 => {
-            chunk[1] = s[0];
-            chunk[n / 2 + 1] = s[n / 2];
-            chunk[n] = s[n - 1];
-        }
-        4..8 => two::<4>(&mut chunk, s),
-        8..16 => two::<8>(&mut chunk, s),
-        16..=SHORT => two::<16>(&mut chunk, s),
-        _ => return false,
+    if n > SHORT {
+        return false;
     }
+    let mut chunk = [b' '; SHORT + 2];
+    put_short(&mut chunk, 1, s);
     let word = |i: usize| u64::from_le_bytes(chunk[i..i + 8].try_into().expect("eight bytes"));
     let mut flags = word_flags(word(0)) | word_flags(word(8));
     if n >= 16 {
@@ -157,6 +144,35 @@ fn short_string(out: &mut Vec<u8>, s: &[u8]) -> bool {
     out.extend_from_slice(&chunk);
     out.truncate(end);
     true
+}
+
+/// Copies `s` into `chunk` at `at`, in two overlapping pieces of a fixed
+/// width (16, 8, 4 or 1 bytes: the first and the last bytes of `s`), so
+/// that neither copy has a length only known at run time.
+///
+/// # Panics
+///
+/// When `s` does not fit in `chunk` at `at`, or is longer than [`SHORT`].
+#[inline(always)]
+fn put_short(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
+    fn two<const W: usize>(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
+        let n = s.len();
+        chunk[at..at + W].copy_from_slice(&s[..W]);
+        chunk[at + n - W..at + n].copy_from_slice(&s[n - W..]);
+    }
+    let n = s.len();
+    match n {
+        0 => {}
+        1..4 => {
+            chunk[at] = s[0];
+            chunk[at + n / 2] = s[n / 2];
+            chunk[at + n - 1] = s[n - 1];
+        }
+        4..8 => two::<4>(chunk, at, s),
+        8..16 => two::<8>(chunk, at, s),
+        16..=SHORT => two::<16>(chunk, at, s),
+        _ => panic!("{n} bytes are more than a short piece"),
+    }
 }
 
 /// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
@@ -253,10 +269,35 @@ impl Serializer<'_> {
     /// Writes a struct field's name and its colon. Field names are Rust
     /// identifiers or `rename`s in this workspace's code, none with a byte
     /// to escape, so they skip the test.
+    ///
+    /// `,"name":` (with its comma unless the field is the first) is put
+    /// together in one fixed-size chunk and appended whole, then cut back:
+    /// once the field's name is known (as it is where a derived `serialize`
+    /// inlines this), the chunk is a constant.
     #[inline(always)]
-    fn field_name(&mut self, k: &'static str) {
+    fn field_name(&mut self, k: &'static str, comma: bool) {
         debug_assert!(!needs_escape(k), "field name {k:?} needs escaping");
-        self.quoted(k.as_bytes(), b"\":");
+        let n = k.len();
+        if n > SHORT - 2 {
+            if comma {
+                self.byte(b',');
+            }
+            self.quoted(k.as_bytes(), b"\":");
+            return;
+        }
+        let mut chunk = [b' '; SHORT + 2];
+        chunk[0] = b',';
+        chunk[1] = b'"';
+        put_short(&mut chunk, 2, k.as_bytes());
+        chunk[n + 2] = b'"';
+        chunk[n + 3] = b':';
+        let end = self.out.len() + n + 3 + usize::from(comma);
+        if comma {
+            self.out.extend_from_slice(&chunk);
+        } else {
+            self.out.extend_from_slice(&chunk[1..]);
+        }
+        self.out.truncate(end);
     }
 
     /// Opens `{"variant":` for an enum variant with content.
@@ -308,8 +349,9 @@ impl<'a, 'o> Compound<'a, 'o> {
 
     #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), Error> {
-        self.separate();
-        self.ser.field_name(key);
+        let comma = !self.first;
+        self.first = false;
+        self.ser.field_name(key, comma);
         v.serialize(&mut *self.ser)
     }
 
@@ -800,6 +842,75 @@ mod tests {
                 assert_eq!(super::find_escape(&b, start), want, "{b:?} from {start}");
             }
         }
+    }
+
+    /// Field names of every width of piece and beyond the short path's
+    /// limit, first and not first, in a struct and in a struct variant.
+    #[test]
+    fn field_names_of_every_length_match_serde_json() {
+        #[derive(Serialize)]
+        struct Names {
+            #[serde(rename = "")]
+            f0: u8,
+            #[serde(rename = "a")]
+            f1: u8,
+            #[serde(rename = "ab")]
+            f2: u8,
+            #[serde(rename = "abc")]
+            f3: u8,
+            #[serde(rename = "abcd")]
+            f4: u8,
+            #[serde(rename = "abcdefg")]
+            f5: u8,
+            #[serde(rename = "abcdefgh")]
+            f6: u8,
+            #[serde(rename = "abcdefghijklmno")]
+            f7: u8,
+            #[serde(rename = "abcdefghijklmnop")]
+            f8: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz01")]
+            f9: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz012")]
+            f10: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz0123456789")]
+            f11: u8,
+        }
+        #[derive(Serialize)]
+        struct Long {
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz0123456789")]
+            first: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz012")]
+            second: u8,
+        }
+        #[derive(Serialize)]
+        enum V {
+            S {
+                abcd: u8,
+                abcdefghijklmnopqrstuvwxyz0123: u8,
+            },
+        }
+        same(&Names {
+            f0: 0,
+            f1: 1,
+            f2: 2,
+            f3: 3,
+            f4: 4,
+            f5: 5,
+            f6: 6,
+            f7: 7,
+            f8: 8,
+            f9: 9,
+            f10: 10,
+            f11: 11,
+        });
+        same(&Long {
+            first: 1,
+            second: 2,
+        });
+        same(&V::S {
+            abcd: 1,
+            abcdefghijklmnopqrstuvwxyz0123: 2,
+        });
     }
 
     /// Random strings over an alphabet rich in bytes to escape.
