@@ -3,11 +3,12 @@
 //!
 //! Records are mostly strings (evidence text, names, keys) and serde_json
 //! scans and copies every string a byte at a time through `io::Write`. Here
-//! output goes straight into a `Vec<u8>`: a string with nothing to escape
-//! (no control character, `"` or `\`: nearly all of them) is checked in
-//! wide chunks and copied once, an integer is written digit by digit; any
-//! other string, and every float, is handed to serde_json itself, so
-//! escaping and float formatting cannot drift from it.
+//! output goes straight into a `Vec<u8>`: a short string (an id, a code, a
+//! date) is tested and copied in one fixed-size chunk, a longer one is
+//! scanned a word at a time and copied in runs between the bytes it must
+//! escape (escaped as serde_json escapes them), an integer is written digit
+//! by digit; every float is handed to serde_json itself, so float
+//! formatting cannot drift from it.
 
 use serde::ser::{self, Serialize};
 use serde_json::Error;
@@ -20,27 +21,8 @@ pub fn to_vec<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(),
 }
 
 /// Whether `s` holds a byte a JSON string must escape.
-///
-/// Most strings of a record are short keys and codes: those are tested
-/// inline, a byte or a half word at a time; longer ones eight bytes at a
-/// time.
-#[inline(always)]
 fn needs_escape(s: &str) -> bool {
-    let b = s.as_bytes();
-    let half = |i: usize| {
-        u64::from(u32::from_le_bytes(
-            b[i..i + 4].try_into().expect("four bytes"),
-        ))
-    };
-    match b.len() {
-        0 => false,
-        1 => byte_needs_escape(b[0]),
-        2 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]),
-        3 => byte_needs_escape(b[0]) | byte_needs_escape(b[1]) | byte_needs_escape(b[2]),
-        // Two overlapping halves.
-        n @ 4..8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
-        _ => long_needs_escape(b),
-    }
+    find_escape(s.as_bytes(), 0).is_some()
 }
 
 /// Whether the byte `c` must be escaped in a JSON string.
@@ -49,33 +31,110 @@ fn byte_needs_escape(c: u8) -> bool {
     c < 0x20 || c == b'"' || c == b'\\'
 }
 
-/// [`needs_escape`] for eight bytes or more.
-fn long_needs_escape(b: &[u8]) -> bool {
+/// The index of the first byte at or after `i` that a JSON string must
+/// escape: sixteen bytes a step ([`chunk_mask`]), then a word, then byte
+/// by byte.
+fn find_escape(b: &[u8], mut i: usize) -> Option<usize> {
     let n = b.len();
     let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-    // Two words a step: one test of their combined flags.
-    let mut i = 0;
-    while i + 16 < n {
-        if (word_flags(word(i)) | word_flags(word(i + 8))) != 0 {
-            return true;
+    // The lowest flag of a word marks its first byte to escape.
+    let at = |flags: u64| flags.trailing_zeros() as usize / 8;
+    while i + 16 <= n {
+        let mask = chunk_mask(b[i..i + 16].try_into().expect("sixteen bytes"));
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
         }
         i += 16;
     }
-    if i + 8 < n && word_needs_escape(word(i)) {
-        return true;
+    if i + 8 <= n {
+        let flags = word_flags(word(i));
+        if flags != 0 {
+            return Some(i + at(flags));
+        }
+        i += 8;
     }
-    // The last word overlaps the one before it.
-    word_needs_escape(word(n - 8))
+    b[i..]
+        .iter()
+        .position(|&c| byte_needs_escape(c))
+        .map(|p| i + p)
+}
+
+/// Bit `k` set when byte `k` of `chunk` must be escaped.
+///
+/// On x86_64 three SSE2 compares and a byte mask (SSE2 is part of the
+/// baseline there): long strings (sentences, evidence) are a good part of
+/// the output, and this is about twice as cheap as testing two words.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn chunk_mask(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled on every x86_64 target (the intrinsics are
+    // only unsafe to call where it might not be), and the load reads
+    // exactly the sixteen bytes of `chunk` (an unaligned load, allowed for
+    // any address).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        // A byte is a control character when max(byte, 0x1f) is 0x1f.
+        let ctrl_max = _mm_set1_epi8(0x1f);
+        let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash))) as u32
+    }
+}
+
+/// Bit `k` set when byte `k` of `chunk` must be escaped.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn chunk_mask(chunk: &[u8; 16]) -> u32 {
+    let mut mask = 0;
+    for (k, &c) in chunk.iter().enumerate() {
+        mask |= u32::from(byte_needs_escape(c)) << k;
+    }
+    mask
+}
+
+/// Appends `"s"` with every byte that needs it escaped, as serde_json
+/// escapes it: runs of plain bytes copied whole, the short escapes of
+/// `"`, `\\`, backspace, form feed, newline, carriage return and tab, and
+/// `\u00XX` (lower-case hex) for any other control character.
+fn push_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    while let Some(i) = find_escape(s, start) {
+        out.extend_from_slice(&s[start..i]);
+        push_escape(out, s[i]);
+        start = i + 1;
+    }
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
+}
+
+/// Appends the escape of `c`, a byte [`byte_needs_escape`] accepts.
+fn push_escape(out: &mut Vec<u8>, c: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match c {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0c => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        _ => {
+            let (hi, lo) = (HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xf)]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            return;
+        }
+    };
+    out.extend_from_slice(&[b'\\', short]);
 }
 
 const ONES: u64 = u64::MAX / 255;
-
-/// Whether one of the eight bytes of `w` is a control character, `"` or
-/// `\`.
-#[inline]
-fn word_needs_escape(w: u64) -> bool {
-    word_flags(w) != 0
-}
 
 /// Non-zero exactly when one of the eight bytes of `w` is a control
 /// character, `"` or `\` (the "has zero byte" and "has byte less than"
@@ -87,6 +146,72 @@ fn word_flags(w: u64) -> u64 {
     let quote = w ^ (ONES * u64::from(b'"'));
     let backslash = w ^ (ONES * u64::from(b'\\'));
     below(w, 0x20) | below(quote, 1) | below(backslash, 1)
+}
+
+/// The longest string [`short_string`] writes.
+const SHORT: usize = 30;
+
+/// Writes `"s"` and returns true when `s` is at most [`SHORT`] bytes long
+/// and has no byte to escape; otherwise writes nothing and returns false.
+///
+/// Most strings of a record are short ids, codes, names and dates. Such a
+/// string is copied into a chunk of spaces in two overlapping pieces of a
+/// fixed width (16, 8, 4 or 1 bytes: its first and its last bytes), the
+/// chunk's words are tested for bytes to escape, and the whole chunk is
+/// appended (then cut back to the string's end): every copy has a constant
+/// length, where a copy of the string's own length would call `memcpy` for
+/// a few bytes.
+#[inline(always)]
+fn short_string(out: &mut Vec<u8>, s: &[u8]) -> bool {
+    let n = s.len();
+    if n > SHORT {
+        return false;
+    }
+    let mut chunk = [b' '; SHORT + 2];
+    put_short(&mut chunk, 1, s);
+    let word = |i: usize| u64::from_le_bytes(chunk[i..i + 8].try_into().expect("eight bytes"));
+    let mut flags = word_flags(word(0)) | word_flags(word(8));
+    if n >= 16 {
+        flags |= word_flags(word(16)) | word_flags(word(24));
+    }
+    if flags != 0 {
+        return false;
+    }
+    chunk[0] = b'"';
+    chunk[n + 1] = b'"';
+    let end = out.len() + n + 2;
+    out.extend_from_slice(&chunk);
+    out.truncate(end);
+    true
+}
+
+/// Copies `s` into `chunk` at `at`, in two overlapping pieces of a fixed
+/// width (16, 8, 4 or 1 bytes: the first and the last bytes of `s`), so
+/// that neither copy has a length only known at run time.
+///
+/// # Panics
+///
+/// When `s` does not fit in `chunk` at `at`, or is longer than [`SHORT`].
+#[inline(always)]
+fn put_short(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
+    fn two<const W: usize>(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
+        let n = s.len();
+        chunk[at..at + W].copy_from_slice(&s[..W]);
+        chunk[at + n - W..at + n].copy_from_slice(&s[n - W..]);
+    }
+    let n = s.len();
+    match n {
+        0 => {}
+        1..4 => {
+            chunk[at] = s[0];
+            chunk[at + n / 2] = s[n / 2];
+            chunk[at + n - 1] = s[n - 1];
+        }
+        4..8 => two::<4>(chunk, at, s),
+        8..16 => two::<8>(chunk, at, s),
+        16..=SHORT => two::<16>(chunk, at, s),
+        _ => panic!("{n} bytes are more than a short piece"),
+    }
 }
 
 /// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
@@ -141,18 +266,24 @@ impl Serializer<'_> {
         self.out.push(b);
     }
 
-    /// Writes `v` with serde_json itself: floats, and strings that need
-    /// escaping.
+    /// Writes `v` with serde_json itself: floats, chars, bytes and 128-bit
+    /// integers.
     fn delegate<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
         serde_json::to_writer(&mut *self.out, v)
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self, s: &str) -> Result<(), Error> {
-        if needs_escape(s) {
-            return self.delegate(s);
+        if short_string(self.out, s.as_bytes()) {
+            return Ok(());
         }
-        self.quoted(s.as_bytes(), b"\"");
+        self.long_string(s)
+    }
+
+    /// [`Serializer::string`] for a string that is long or needs escaping.
+    #[inline(never)]
+    fn long_string(&mut self, s: &str) -> Result<(), Error> {
+        push_escaped(self.out, s.as_bytes());
         Ok(())
     }
 
@@ -169,22 +300,43 @@ impl Serializer<'_> {
     /// Writes an object key and its colon.
     #[inline]
     fn key(&mut self, k: &str) -> Result<(), Error> {
-        if needs_escape(k) {
-            self.delegate(k)?;
-            self.byte(b':');
-        } else {
-            self.quoted(k.as_bytes(), b"\":");
-        }
+        self.string(k)?;
+        self.byte(b':');
         Ok(())
     }
 
     /// Writes a struct field's name and its colon. Field names are Rust
     /// identifiers or `rename`s in this workspace's code, none with a byte
     /// to escape, so they skip the test.
-    #[inline]
-    fn field_name(&mut self, k: &'static str) {
+    ///
+    /// `,"name":` (with its comma unless the field is the first) is put
+    /// together in one fixed-size chunk and appended whole, then cut back:
+    /// once the field's name is known (as it is where a derived `serialize`
+    /// inlines this), the chunk is a constant.
+    #[inline(always)]
+    fn field_name(&mut self, k: &'static str, comma: bool) {
         debug_assert!(!needs_escape(k), "field name {k:?} needs escaping");
-        self.quoted(k.as_bytes(), b"\":");
+        let n = k.len();
+        if n > SHORT - 2 {
+            if comma {
+                self.byte(b',');
+            }
+            self.quoted(k.as_bytes(), b"\":");
+            return;
+        }
+        let mut chunk = [b' '; SHORT + 2];
+        chunk[0] = b',';
+        chunk[1] = b'"';
+        put_short(&mut chunk, 2, k.as_bytes());
+        chunk[n + 2] = b'"';
+        chunk[n + 3] = b':';
+        let end = self.out.len() + n + 3 + usize::from(comma);
+        if comma {
+            self.out.extend_from_slice(&chunk);
+        } else {
+            self.out.extend_from_slice(&chunk[1..]);
+        }
+        self.out.truncate(end);
     }
 
     /// Opens `{"variant":` for an enum variant with content.
@@ -213,7 +365,7 @@ impl<'a, 'o> Compound<'a, 'o> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn separate(&mut self) {
         if self.first {
             self.first = false;
@@ -234,10 +386,11 @@ impl<'a, 'o> Compound<'a, 'o> {
         k.serialize(KeySerializer(&mut *self.ser))
     }
 
-    #[inline]
+    #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), Error> {
-        self.separate();
-        self.ser.field_name(key);
+        let comma = !self.first;
+        self.first = false;
+        self.ser.field_name(key, comma);
         v.serialize(&mut *self.ser)
     }
 
@@ -316,6 +469,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     fn serialize_char(self, v: char) -> Result<(), Error> {
         self.delegate(&v)
     }
+    #[inline(always)]
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.string(v)
     }
@@ -447,6 +601,7 @@ macro_rules! fields {
         impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = Error;
+            #[inline(always)]
             fn serialize_field<T: ?Sized + Serialize>(
                 &mut self,
                 key: &'static str,
@@ -484,6 +639,7 @@ impl ser::Serializer for KeySerializer<'_, '_> {
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
+    #[inline(always)]
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.0.key(v)
     }
@@ -658,6 +814,189 @@ mod tests {
                 let s = format!("{c}{}", "a".repeat(at));
                 assert_eq!(super::needs_escape(&s), want, "{s:?}");
             }
+        }
+    }
+
+    /// Every string of up to 40 bytes made of one filler and one other
+    /// byte (a byte to escape, a multi-byte character or a plain letter)
+    /// at every position: the short and the long path, whatever the width
+    /// of their pieces, write what serde_json writes.
+    #[test]
+    fn short_and_long_strings_with_a_byte_to_escape_anywhere_match_serde_json() {
+        for odd in [
+            "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "\u{2028}", "x",
+        ] {
+            for n in 0..=40 {
+                for at in 0..=n {
+                    let s = format!("{}{odd}{}", "a".repeat(at), "b".repeat(n - at));
+                    same(&s);
+                    let mut out = Vec::new();
+                    let short = super::short_string(&mut out, s.as_bytes());
+                    let clean = !super::needs_escape(&s);
+                    assert_eq!(short, clean && s.len() <= super::SHORT, "{s:?}");
+                    if !short {
+                        assert!(out.is_empty(), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every ASCII byte, alone and among plain bytes on both sides of the
+    /// short/long boundary, is escaped as serde_json escapes it.
+    #[test]
+    fn every_ascii_byte_is_escaped_as_serde_json_does() {
+        for c in (0u8..0x80).map(char::from) {
+            same(&c.to_string());
+            for n in [5, 29, 31, 64] {
+                same(&format!("{}{c}{c}{}", "a".repeat(n), "b".repeat(n % 7)));
+            }
+        }
+    }
+
+    /// Every byte value at every place of a chunk is flagged exactly when
+    /// it must be escaped.
+    #[test]
+    fn chunk_masks_flag_exactly_the_bytes_to_escape() {
+        for c in 0..=u8::MAX {
+            for k in 0..16 {
+                let mut chunk = [b'a'; 16];
+                chunk[k] = c;
+                let want = if super::byte_needs_escape(c) {
+                    1 << k
+                } else {
+                    0
+                };
+                assert_eq!(super::chunk_mask(&chunk), want, "{c:#x} at {k}");
+            }
+        }
+    }
+
+    /// `find_escape` finds the first byte to escape from every start, as a
+    /// byte-by-byte search does.
+    #[test]
+    fn the_first_byte_to_escape_is_found_from_every_start() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 70) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|i| match (x >> (i % 60)) % 23 {
+                    0 => b'"',
+                    1 => b'\\',
+                    2 => (x >> 3) as u8 % 0x20,
+                    3 => 0xc3,
+                    _ => b'a' + (i % 26) as u8,
+                })
+                .collect();
+            for start in 0..=len {
+                let want = b[start..]
+                    .iter()
+                    .position(|&c| super::byte_needs_escape(c))
+                    .map(|p| start + p);
+                assert_eq!(super::find_escape(&b, start), want, "{b:?} from {start}");
+            }
+        }
+    }
+
+    /// Field names of every width of piece and beyond the short path's
+    /// limit, first and not first, in a struct and in a struct variant.
+    #[test]
+    fn field_names_of_every_length_match_serde_json() {
+        #[derive(Serialize)]
+        struct Names {
+            #[serde(rename = "")]
+            f0: u8,
+            #[serde(rename = "a")]
+            f1: u8,
+            #[serde(rename = "ab")]
+            f2: u8,
+            #[serde(rename = "abc")]
+            f3: u8,
+            #[serde(rename = "abcd")]
+            f4: u8,
+            #[serde(rename = "abcdefg")]
+            f5: u8,
+            #[serde(rename = "abcdefgh")]
+            f6: u8,
+            #[serde(rename = "abcdefghijklmno")]
+            f7: u8,
+            #[serde(rename = "abcdefghijklmnop")]
+            f8: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz01")]
+            f9: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz012")]
+            f10: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz0123456789")]
+            f11: u8,
+        }
+        #[derive(Serialize)]
+        struct Long {
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz0123456789")]
+            first: u8,
+            #[serde(rename = "abcdefghijklmnopqrstuvwxyz012")]
+            second: u8,
+        }
+        #[derive(Serialize)]
+        enum V {
+            S {
+                abcd: u8,
+                abcdefghijklmnopqrstuvwxyz0123: u8,
+            },
+        }
+        same(&Names {
+            f0: 0,
+            f1: 1,
+            f2: 2,
+            f3: 3,
+            f4: 4,
+            f5: 5,
+            f6: 6,
+            f7: 7,
+            f8: 8,
+            f9: 9,
+            f10: 10,
+            f11: 11,
+        });
+        same(&Long {
+            first: 1,
+            second: 2,
+        });
+        same(&V::S {
+            abcd: 1,
+            abcdefghijklmnopqrstuvwxyz0123: 2,
+        });
+    }
+
+    /// Random strings over an alphabet rich in bytes to escape.
+    #[test]
+    fn random_strings_match_serde_json() {
+        const ALPHABET: [&str; 10] = [
+            "a",
+            "Z",
+            " ",
+            "\"",
+            "\\",
+            "\t",
+            "\u{1}",
+            "ü",
+            "–",
+            "\u{10ffff}",
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let len = next() % 48;
+            let s: String = (0..len).map(|_| ALPHABET[(next() % 10) as usize]).collect();
+            same(&s);
+            same(&[&s, "k", &s]);
         }
     }
 
