@@ -2165,17 +2165,31 @@ mod tests {
             .into_iter()
             .map(|(a, from)| (a, from, e.clone()))
             .collect();
-        let whole = |a: usize, abbr: &str| super::boundary_ok(text, a, a + abbr.len());
-        for ((abbr, from, _), hits) in defs.iter().zip(super::occurrences(text, &defs)) {
-            let want: Vec<usize> = text[*from..]
-                .match_indices(abbr)
-                .map(|(at, _)| from + at)
-                .filter(|&a| whole(a, abbr))
-                .collect();
-            let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
-            assert_eq!(got, want, "{abbr}");
-            assert!(!got.is_empty());
+        for (abbr, got) in occurrences_as_searched_one_by_one(text, &defs) {
+            assert!(!got.is_empty(), "{abbr}");
         }
+    }
+
+    /// The whole-word occurrences `occurrences` finds for each abbreviation
+    /// of `defs`, checked against a plain search for each one alone.
+    fn occurrences_as_searched_one_by_one<'d>(
+        text: &str,
+        defs: &'d [(&'d str, usize, crate::EntityRef)],
+    ) -> Vec<(&'d str, Vec<usize>)> {
+        let whole = |a: usize, abbr: &str| super::boundary_ok(text, a, a + abbr.len());
+        defs.iter()
+            .zip(super::occurrences(text, defs))
+            .map(|((abbr, from, _), hits)| {
+                let want: Vec<usize> = text[*from..]
+                    .match_indices(abbr)
+                    .map(|(at, _)| from + at)
+                    .filter(|&a| whole(a, abbr))
+                    .collect();
+                let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
+                assert_eq!(got, want, "{} abbreviations: {abbr}", defs.len());
+                (*abbr, got)
+            })
+            .collect()
     }
 
     #[test]
@@ -2203,15 +2217,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, &a)| (a, super::floor_boundary(&text, i * 37), e.clone()))
                 .collect();
-            let whole = |a: usize, abbr: &str| super::boundary_ok(&text, a, a + abbr.len());
-            for ((abbr, from, _), hits) in defs.iter().zip(super::occurrences(&text, &defs)) {
-                let want: Vec<usize> = text[*from..]
-                    .match_indices(abbr)
-                    .map(|(at, _)| from + at)
-                    .filter(|&a| whole(a, abbr))
-                    .collect();
-                let got: Vec<usize> = hits.into_iter().filter(|&a| whole(a, abbr)).collect();
-                assert_eq!(got, want, "{n} {abbr}");
+            for (_, got) in occurrences_as_searched_one_by_one(&text, &defs) {
                 found += got.len();
             }
         }

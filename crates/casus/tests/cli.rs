@@ -140,27 +140,38 @@ fn ingest_is_idempotent_and_queryable() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no document matches \"nope\""));
 }
 
-#[test]
-fn extract_stdin_streams_records() {
+/// Runs `casus extract --stdin` on `input` with `threads` worker threads.
+fn extract_stdin(input: String, threads: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
         .args(["extract", "--stdin"])
+        .env("RAYON_NUM_THREADS", threads)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
+    let mut stdin = child.stdin.take().unwrap();
+    // Written from a thread of its own, so that a large input cannot fill
+    // the pipe while the output fills the other.
+    let writer = std::thread::spawn(move || {
         use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(
-            stdin,
-            r#"{{"id": "n1", "text": "Baku accused Yerevan. Yerevan denied it."}}"#
-        )
-        .unwrap();
-        writeln!(stdin, "not json").unwrap();
-        writeln!(stdin, r#"{{"id": 7, "text": "Talks resumed."}}"#).unwrap();
-    }
+        stdin.write_all(input.as_bytes()).unwrap();
+    });
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn extract_stdin_streams_records() {
+    let input = [
+        r#"{"id": "n1", "text": "Baku accused Yerevan. Yerevan denied it."}"#,
+        "not json",
+        r#"{"id": 7, "text": "Talks resumed."}"#,
+    ]
+    .join("\n")
+        + "\n";
+    let out = extract_stdin(input, "1");
     let recs = records(&out);
     let docs: Vec<_> = recs
         .iter()
@@ -184,21 +195,7 @@ fn extract_stdin_on_several_threads_keeps_the_input_order() {
             serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n"
         })
         .collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
-        .args(["extract", "--stdin"])
-        .env("RAYON_NUM_THREADS", "3")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        stdin.write_all(input.as_bytes()).unwrap();
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = extract_stdin(input, "3");
     assert!(out.status.success());
     let recs = records(&out);
     // Every record comes after its own document record, before the next's.
