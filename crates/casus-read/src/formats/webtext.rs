@@ -95,9 +95,21 @@ static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
 /// prose, are turned away without running the pattern over them.
 fn is_debris(t: &str) -> bool {
     let may = t.trim_start().starts_with([':', '*'])
-        || t.contains("{{")
-        || t.contains("has generic name");
+        || has_double_brace(t)
+        || GENERIC_NAME.find(t.as_bytes()).is_some();
     may && DEBRIS.is_match(t)
+}
+
+/// The citation-error phrase [`is_debris`] looks for, searched once per
+/// line with a prebuilt finder.
+static GENERIC_NAME: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("has generic name"));
+
+/// Whether `t` holds `{{`: a search for the rare `{` alone, checked by the
+/// byte after it.
+fn has_double_brace(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'{'))
 }
 
 /// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
@@ -149,9 +161,14 @@ fn is_definitional(t: &str) -> bool {
         return false;
     }
     let head = &t[..floor_char_boundary(t, 170)];
-    let stop = head.find(['.', ';', ':']).unwrap_or(head.len());
+    let stop = memchr::memchr3(b'.', b';', b':', head.as_bytes()).unwrap_or(head.len());
     let head = &head[..stop];
-    for (i, _) in head.match_indices(' ') {
+    for i in memchr::memchr_iter(b' ', head.as_bytes()) {
+        // Every copula's word opens with `i`, `w` or `a`: most spaces are
+        // turned away by the byte after them.
+        if !matches!(head.as_bytes().get(i + 1), Some(b'i' | b'w' | b'a')) {
+            continue;
+        }
         let rest = &head[i..];
         if let Some(c) = COPULAS.iter().find(|c| rest.starts_with(*c)) {
             let after = &rest[c.len()..];
@@ -204,8 +221,19 @@ fn ref_like(t: &str) -> bool {
     }
     let quoted_title =
         t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
-    quoted_title || ((t.contains(" (") || t.contains(". p")) && REF_SHAPES.is_match(t))
+    quoted_title || (may_have_ref_shape(t) && REF_SHAPES.is_match(t))
 }
+
+/// Whether `t` holds ` (` or `. p`, one of which every [`REF_SHAPES`] match
+/// needs: a search for `(` and one for `. p`, each rare in prose.
+fn may_have_ref_shape(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'(', b).any(|i| i > 0 && b[i - 1] == b' ') || DOT_P.find(b).is_some()
+}
+
+/// The `. p` of a page reference, for [`may_have_ref_shape`].
+static DOT_P: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(". p"));
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
@@ -1097,6 +1125,142 @@ mod tests {
         let c = cleaned(&raw, Profile::WEB_TEXT);
         assert!(c.clean.ends_with("shelled the town."), "{}", c.clean);
         assert!(c.removed.iter().any(|r| r.kind == RemovedKind::Navbox));
+    }
+
+    /// [`is_definitional`] as first written, which the byte-level version
+    /// must agree with.
+    fn is_definitional_slow(t: &str) -> bool {
+        const LISTS: &[&str] = &[
+            "Events of the year",
+            "This is a list of",
+            "List of",
+            "The following is a list",
+        ];
+        const COPULAS: &[&str] = &[" is ", " was ", " are ", " were "];
+        const COMPLEMENTS: &[&str] = &[
+            "a ",
+            "an ",
+            "the ",
+            "one ",
+            "proposed ",
+            "located ",
+            "held ",
+        ];
+        const NARRATIVE: &[&str] = &[
+            "On",
+            "In",
+            "At",
+            "During",
+            "After",
+            "Before",
+            "Following",
+            "According",
+            "When",
+            "While",
+            "Since",
+            "By",
+            "From",
+            "As",
+            "Although",
+            "However",
+            "If",
+            "Despite",
+        ];
+        if LISTS.iter().any(|l| t.starts_with(l)) {
+            return true;
+        }
+        let first = t.split(' ').next().unwrap_or("");
+        if NARRATIVE.contains(&first) {
+            return false;
+        }
+        let head = &t[..floor_char_boundary(t, 170)];
+        let stop = head.find(['.', ';', ':']).unwrap_or(head.len());
+        let head = &head[..stop];
+        for (i, _) in head.match_indices(' ') {
+            let rest = &head[i..];
+            if let Some(c) = COPULAS.iter().find(|c| rest.starts_with(*c)) {
+                let after = &rest[c.len()..];
+                if COMPLEMENTS.iter().any(|x| after.starts_with(x)) {
+                    let subject = &head[..i];
+                    return !subject.contains(" that ")
+                        && !subject.contains(" said")
+                        && !subject.contains(" stated");
+                }
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn prefilters_agree_with_plain_searches() {
+        for t in [
+            "",
+            "{",
+            "{{",
+            "a { b {{c",
+            "x} {",
+            " (",
+            "(",
+            "Smith, J. (2002).",
+            "see p. 12.",
+            "ends with .",
+            ". p",
+            "has generic name (help)",
+            "it has generic names",
+        ] {
+            assert_eq!(has_double_brace(t), t.contains("{{"), "{t:?}");
+            assert_eq!(
+                may_have_ref_shape(t),
+                t.contains(" (") || t.contains(". p"),
+                "{t:?}"
+            );
+            assert_eq!(
+                GENERIC_NAME.find(t.as_bytes()).is_some(),
+                t.contains("has generic name"),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn definitional_agrees_with_the_first_version() {
+        for t in [
+            "Kherson is a city in southern Ukraine.",
+            "The offensive was a major operation; it is a war.",
+            "On 22 November, X said that Y is a region.",
+            "The spokesman said the town is a target.",
+            "Foo  is  a bar",
+            "Foo is an",
+            "Foo were held in",
+            "List of battles",
+            "Caf\u{e9} is a place: it is a caf\u{e9}.",
+            "A sentence without any copula at all, longer than most",
+        ] {
+            assert_eq!(is_definitional(t), is_definitional_slow(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn definitional_agrees_on_random_words(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "is", "was", "are", "were", "a", "an", "the", "one", "held", "located",
+                "proposed", "that", "said", "stated", "On", "The", "Kyiv", "é", ".", ";",
+                ":", "", "iss", "wasn't", "also",
+            ]), 0..40),
+        ) {
+            let t = words.join(" ");
+            proptest::prop_assert_eq!(is_definitional(&t), is_definitional_slow(&t));
+        }
+
+        #[test]
+        fn prefilters_agree_on_random_text(t in "[ .p({a-z]{0,40}") {
+            proptest::prop_assert_eq!(has_double_brace(&t), t.contains("{{"));
+            proptest::prop_assert_eq!(
+                may_have_ref_shape(&t),
+                t.contains(" (") || t.contains(". p")
+            );
+        }
     }
 
     /// The straightforward scan [`plain_run_end`] must agree with.
