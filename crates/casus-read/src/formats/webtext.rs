@@ -817,11 +817,16 @@ fn citation_marker(s: &str) -> Option<(usize, String)> {
 
 fn parse_ref_entry(text: &str, start: usize, end: usize) -> Reference {
     let line = &text[start..end];
-    match REF_ENTRY.captures(line) {
-        Some(c) => {
-            let body_start = start + c.get(0).map_or(0, |m| m.end());
+    let prefix = ascii_ref_entry_prefix(line.as_bytes()).unwrap_or_else(|| {
+        REF_ENTRY
+            .captures(line)
+            .map(|c| (c.get(0).map_or(0, |m| m.end()), c.get(1).map(|m| m.range())))
+    });
+    match prefix {
+        Some((prefix_end, label)) => {
+            let body_start = start + prefix_end;
             Reference {
-                label: c.get(1).map(|m| m.as_str().to_string()),
+                label: label.map(|r| line[r].to_string()),
                 text: text[body_start..end].trim().to_string(),
                 raw: Span::new(start, end),
             }
@@ -832,6 +837,75 @@ fn parse_ref_entry(text: &str, start: usize, end: usize) -> Reference {
             raw: Span::new(start, end),
         },
     }
+}
+
+/// Where a reference entry's prefix ([`REF_ENTRY`]) ends, and the range
+/// of its number if it has one.
+type RefPrefix = (usize, Option<std::ops::Range<usize>>);
+
+/// [`REF_ENTRY`] matched by hand on lines whose prefix is ASCII (nearly
+/// all): the end of the match and the label's range, or `None` inside if
+/// it does not match. `None` outside when a byte the pattern might take as
+/// Unicode white space or a digit is not ASCII: the caller runs the
+/// pattern then.
+fn ascii_ref_entry_prefix(b: &[u8]) -> Option<Option<RefPrefix>> {
+    // The pattern's `\s` and `\d` are Unicode classes: leave any
+    // non-ASCII byte where they could go on to the pattern.
+    let settled = |i: usize| b.get(i).is_none_or(u8::is_ascii);
+    let mut i = skip_space(b, 0);
+    if !settled(i) {
+        return None;
+    }
+    let mut label = None;
+    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !settled(i + digits) {
+        return None;
+    }
+    if (1..=4).contains(&digits) && b.get(i + digits) == Some(&b'.') {
+        let after = i + digits + 1;
+        let next = skip_space(b, after);
+        if !settled(next) {
+            return None;
+        }
+        if next > after {
+            label = Some(i..i + digits);
+            i = next;
+        }
+    }
+    if b.get(i) != Some(&b'^') {
+        return Some(None);
+    }
+    i = skip_space(b, i + 1);
+    if !settled(i) {
+        return None;
+    }
+    // `(?:[a-z]{1,2}\s+)+`: one- or two-letter backlinks, each followed
+    // by white space.
+    loop {
+        let letters = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if !(1..=2).contains(&letters) {
+            break;
+        }
+        let after = i + letters;
+        let next = skip_space(b, after);
+        if !settled(next) {
+            return None;
+        }
+        if next == after {
+            break;
+        }
+        i = next;
+    }
+    Some(Some((i, label)))
+}
+
+/// The end of the ASCII white space (as the pattern's `\s` takes it) from
+/// `i`.
+fn skip_space(b: &[u8], i: usize) -> usize {
+    i + b[i.min(b.len())..]
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .count()
 }
 
 /// How a unit weighs in the search for the back matter.
@@ -1260,6 +1334,59 @@ mod tests {
                 may_have_ref_shape(&t),
                 t.contains(" (") || t.contains(". p")
             );
+        }
+    }
+
+    /// What [`REF_ENTRY`] itself gives for `line`.
+    fn ref_entry_by_pattern(line: &str) -> Option<RefPrefix> {
+        REF_ENTRY
+            .captures(line)
+            .map(|c| (c.get(0).map_or(0, |m| m.end()), c.get(1).map(|m| m.range())))
+    }
+
+    #[test]
+    fn ref_entry_prefixes_match_the_pattern() {
+        for t in [
+            "",
+            "^",
+            "^ a b Butler, Ed",
+            "12. ^ a b Butler, Ed",
+            "  3.\t^ ab c Text",
+            "12345. ^ x",
+            "12.^ a",
+            "^ abc d",
+            "^ a",
+            "^ a ",
+            "1. ^\u{a0}a Text",
+            "\u{a0}^ a",
+            "\u{663}. ^ a",
+            "1\u{663}. ^ a",
+            "^ a\u{2003}b Text",
+            "^ \x0b a\x0c b \u{e9}",
+        ] {
+            let expected = ref_entry_by_pattern(t);
+            if let Some(got) = ascii_ref_entry_prefix(t.as_bytes()) {
+                assert_eq!(got, expected, "{t:?}");
+            }
+        }
+        assert_eq!(
+            ascii_ref_entry_prefix(b"12. ^ a b Butler"),
+            Some(Some((10, Some(0..2))))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ref_entry_prefixes_match_on_random_lines(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "^", "1", "12", "12345", ".", " ", "\t", "\x0b", "a", "b", "ab", "abc", "X",
+                "\u{a0}", "\u{663}", "\u{e9}", "Butler",
+            ]), 0..12),
+        ) {
+            let t = parts.concat();
+            if let Some(got) = ascii_ref_entry_prefix(t.as_bytes()) {
+                proptest::prop_assert_eq!(got, ref_entry_by_pattern(&t));
+            }
         }
     }
 
