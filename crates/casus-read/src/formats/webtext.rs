@@ -221,8 +221,58 @@ fn ref_like(t: &str) -> bool {
     }
     let quoted_title =
         t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
-    quoted_title || (may_have_ref_shape(t) && REF_SHAPES.is_match(t))
+    quoted_title || (may_have_ref_shape(t) && may_match_ref_shapes(t) && REF_SHAPES.is_match(t))
 }
+
+/// A test every [`REF_SHAPES`] match passes, cheap enough to turn most
+/// prose away before the pattern runs: the line ends like a dated name
+/// (`)`), like a page reference (`p. 11.`), holds `(in `, or opens with
+/// a surname and a comma.
+fn may_match_ref_shapes(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.ends_with(b")")
+        || b.ends_with(b").")
+        || ends_like_page(b)
+        || IN_PAREN.find(b).is_some()
+        || opens_with_surname(b)
+}
+
+/// Whether `b` ends with `p.`, an optional space, digits and hyphens and
+/// an optional period (the page alternative of [`REF_SHAPES`]).
+fn ends_like_page(b: &[u8]) -> bool {
+    let s = b.strip_suffix(b".").unwrap_or(b);
+    if !s.last().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let run = s
+        .iter()
+        .rposition(|c| !(c.is_ascii_digit() || *c == b'-'))
+        .map_or(0, |p| p + 1);
+    s[..run].ends_with(b"p.") || s[..run].ends_with(b"p. ")
+}
+
+/// Whether `b` opens (after ASCII white space) with a capitalised word,
+/// `, ` and a capital: the start of [`REF_SHAPES`]' leading "Surname,
+/// Given (" ("However, the" is turned away).
+fn opens_with_surname(b: &[u8]) -> bool {
+    let i = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(b.len());
+    if !b.get(i).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let word = b[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-'))
+        .count();
+    let rest = &b[i + 1 + word..];
+    word > 0 && rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase)
+}
+
+/// The `(in ` of [`REF_SHAPES`]' "(in French)", for [`may_match_ref_shapes`].
+static IN_PAREN: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("(in "));
 
 /// Whether `t` holds ` (` or `. p`, one of which every [`REF_SHAPES`] match
 /// needs: a search for `(` and one for `. p`, each rare in prose.
@@ -1334,6 +1384,50 @@ mod tests {
                 may_have_ref_shape(&t),
                 t.contains(" (") || t.contains(". p")
             );
+        }
+    }
+
+    #[test]
+    fn ref_shape_prefilter_passes_every_match() {
+        for t in [
+            "Butler, Ed (2002).",
+            "Butler, Ed (2002)",
+            "  Butler, Ed J. (",
+            "Smith, J. (12 May 2014).",
+            "Smith, J. (May 12, 2014)",
+            "Keegan, John. The War, p. 11.",
+            "see pp. 11-13",
+            "p.5",
+            "Title (in French) more",
+            "Prose (with a parenthesis) ends here.",
+            "In 2014 it ended.",
+            "However, the war (as planned) went on.",
+        ] {
+            if REF_SHAPES.is_match(t) {
+                assert!(may_match_ref_shapes(t), "{t:?}");
+            }
+        }
+        assert!(!may_match_ref_shapes(
+            "Prose (with a parenthesis) ends here."
+        ));
+        assert!(!may_match_ref_shapes("In 2014 it ended."));
+        assert!(!may_match_ref_shapes(
+            "However, the war (as planned) went on."
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ref_shape_prefilter_passes_random_matches(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Butler", ", ", "Ed", " ", "J.", "(", ")", "2002", "12", "May", ".", "p",
+                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x",
+            ]), 0..14),
+        ) {
+            let t = parts.concat();
+            if REF_SHAPES.is_match(&t) {
+                proptest::prop_assert!(may_match_ref_shapes(&t), "{:?}", t);
+            }
         }
     }
 
