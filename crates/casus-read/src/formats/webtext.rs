@@ -1063,8 +1063,11 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i + 2 < bytes.len() {
+    // Only periods and line breaks can end a chunk: jump between them.
+    for i in memchr::memchr2_iter(b'.', b'\n', bytes) {
+        if i + 2 >= bytes.len() {
+            break;
+        }
         if bytes[i] == b'.' && bytes[i + 1] == b' ' {
             let c = bytes[i + 2];
             if c.is_ascii_uppercase() || c == b'"' || c.is_ascii_digit() || c >= 0x80 {
@@ -1076,7 +1079,6 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
             out.push((start, i));
             start = i + 1;
         }
-        i += 1;
     }
     if start < bytes.len() {
         out.push((start, bytes.len()));
@@ -1428,6 +1430,39 @@ mod tests {
             if REF_SHAPES.is_match(&t) {
                 proptest::prop_assert!(may_match_ref_shapes(&t), "{:?}", t);
             }
+        }
+    }
+
+    /// [`chunks`] as first written, a byte at a time.
+    fn chunks_slow(text: &str) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i + 2 < bytes.len() {
+            if bytes[i] == b'.' && bytes[i + 1] == b' ' {
+                let c = bytes[i + 2];
+                if c.is_ascii_uppercase() || c == b'"' || c.is_ascii_digit() || c >= 0x80 {
+                    out.push((start, i + 1));
+                    start = i + 2;
+                }
+            }
+            if bytes[i] == b'\n' {
+                out.push((start, i));
+                start = i + 1;
+            }
+            i += 1;
+        }
+        if start < bytes.len() {
+            out.push((start, bytes.len()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunks_agree_with_the_byte_loop(t in "[. \nAa1\"é]{0,40}") {
+            proptest::prop_assert_eq!(chunks(&t), chunks_slow(&t));
         }
     }
 
