@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 
 use crate::offsets::{CleanBuilder, Span};
-use crate::text::lines;
+use crate::text::{chunk_classes, lines};
 use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section};
 
 /// What the cleaner does beyond the common passes.
@@ -757,54 +757,10 @@ fn is_inline_stop(bytes: &[u8], i: usize) -> bool {
 /// followed by one of these or a space. Every stop is flagged; the rare
 /// other control bytes are flagged too and turned down by the caller.
 fn chunk_candidates(chunk: &[u8; 16], next: u8) -> u32 {
-    let (space, ctrl, marks) = chunk_classes(chunk);
+    let (space, ctrl, marks) = chunk_classes(chunk, [b'[', b'\'', b'\'']);
     let white = space | ctrl;
     let next_white = (white >> 1) | (u32::from(next <= b'\r' || next == b' ') << 15);
     marks | ctrl | (space & next_white)
-}
-
-/// Masks of `chunk`'s spaces, control bytes up to `\r`, and `[` or `'`
-/// (bit `k` for byte `k`).
-///
-/// On x86_64 a few SSE2 compares and byte masks (SSE2 is part of the
-/// baseline there): prose runs are the bulk of a page, and this is about
-/// four times as cheap as testing words of eight bytes.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn chunk_classes(chunk: &[u8; 16]) -> (u32, u32, u32) {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is enabled on every x86_64 target (the intrinsics are
-    // only unsafe to call where it might not be), and the load reads
-    // exactly the sixteen bytes of `chunk` (an unaligned load, allowed for
-    // any address).
-    unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr().cast());
-        let mask = |m| _mm_movemask_epi8(m) as u32;
-        // A byte is at most `\r` when max(byte, `\r`) is `\r`.
-        let cr = _mm_set1_epi8(b'\r' as i8);
-        let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, cr), cr);
-        let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
-        let bracket = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'[' as i8));
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\'' as i8));
-        (mask(space), mask(ctrl), mask(_mm_or_si128(bracket, quote)))
-    }
-}
-
-/// Masks of `chunk`'s spaces, control bytes up to `\r`, and `[` or `'`
-/// (bit `k` for byte `k`).
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn chunk_classes(chunk: &[u8; 16]) -> (u32, u32, u32) {
-    let (mut space, mut ctrl, mut marks) = (0, 0, 0);
-    for (k, &c) in chunk.iter().enumerate() {
-        space |= u32::from(c == b' ') << k;
-        ctrl |= u32::from(c <= b'\r') << k;
-        marks |= u32::from(c == b'[' || c == b'\'') << k;
-    }
-    (space, ctrl, marks)
 }
 
 /// The bytes [`emit_inline`] acts on: a citation marker's `[`, wiki
