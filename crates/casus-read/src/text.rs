@@ -42,6 +42,51 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// Masks of `chunk`'s spaces, of its control bytes up to `\r` (which hold
+/// tab, line feed, form feed and carriage return), and of its bytes equal
+/// to one of `marks` (bit `k` for byte `k`): what the readers' scans for
+/// plain prose test sixteen bytes at a time.
+///
+/// On x86_64 a few SSE2 compares and byte masks (SSE2 is part of the
+/// baseline there): prose runs are the bulk of a page, and this is about
+/// four times as cheap as testing words of eight bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn chunk_classes(chunk: &[u8; 16], marks: [u8; 3]) -> (u32, u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled on every x86_64 target (the intrinsics are
+    // only unsafe to call where it might not be), and the load reads
+    // exactly the sixteen bytes of `chunk` (an unaligned load, allowed for
+    // any address).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        let mask = |m| _mm_movemask_epi8(m) as u32;
+        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        // A byte is at most `\r` when max(byte, `\r`) is `\r`.
+        let cr = _mm_set1_epi8(b'\r' as i8);
+        let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, cr), cr);
+        let found = _mm_or_si128(eq(marks[0]), _mm_or_si128(eq(marks[1]), eq(marks[2])));
+        (mask(eq(b' ')), mask(ctrl), mask(found))
+    }
+}
+
+/// Masks of `chunk`'s spaces, of its control bytes up to `\r`, and of its
+/// bytes equal to one of `marks` (bit `k` for byte `k`).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(crate) fn chunk_classes(chunk: &[u8; 16], marks: [u8; 3]) -> (u32, u32, u32) {
+    let (mut space, mut ctrl, mut found) = (0, 0, 0);
+    for (k, &c) in chunk.iter().enumerate() {
+        space |= u32::from(c == b' ') << k;
+        ctrl |= u32::from(c <= b'\r') << k;
+        found |= u32::from(marks.contains(&c)) << k;
+    }
+    (space, ctrl, found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

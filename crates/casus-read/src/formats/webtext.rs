@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 
 use crate::offsets::{CleanBuilder, Span};
-use crate::text::lines;
+use crate::text::{chunk_classes, lines};
 use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section};
 
 /// What the cleaner does beyond the common passes.
@@ -95,9 +95,21 @@ static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
 /// prose, are turned away without running the pattern over them.
 fn is_debris(t: &str) -> bool {
     let may = t.trim_start().starts_with([':', '*'])
-        || t.contains("{{")
-        || t.contains("has generic name");
+        || has_double_brace(t)
+        || GENERIC_NAME.find(t.as_bytes()).is_some();
     may && DEBRIS.is_match(t)
+}
+
+/// The citation-error phrase [`is_debris`] looks for, searched once per
+/// line with a prebuilt finder.
+static GENERIC_NAME: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("has generic name"));
+
+/// Whether `t` holds `{{`: a search for the rare `{` alone, checked by the
+/// byte after it.
+fn has_double_brace(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'{'))
 }
 
 /// Whether `t` opens like an encyclopedia article's lead sentence ("X is a
@@ -149,9 +161,14 @@ fn is_definitional(t: &str) -> bool {
         return false;
     }
     let head = &t[..floor_char_boundary(t, 170)];
-    let stop = head.find(['.', ';', ':']).unwrap_or(head.len());
+    let stop = memchr::memchr3(b'.', b';', b':', head.as_bytes()).unwrap_or(head.len());
     let head = &head[..stop];
-    for (i, _) in head.match_indices(' ') {
+    for i in memchr::memchr_iter(b' ', head.as_bytes()) {
+        // Every copula's word opens with `i`, `w` or `a`: most spaces are
+        // turned away by the byte after them.
+        if !matches!(head.as_bytes().get(i + 1), Some(b'i' | b'w' | b'a')) {
+            continue;
+        }
         let rest = &head[i..];
         if let Some(c) = COPULAS.iter().find(|c| rest.starts_with(*c)) {
             let after = &rest[c.len()..];
@@ -204,8 +221,69 @@ fn ref_like(t: &str) -> bool {
     }
     let quoted_title =
         t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
-    quoted_title || ((t.contains(" (") || t.contains(". p")) && REF_SHAPES.is_match(t))
+    quoted_title || (may_have_ref_shape(t) && may_match_ref_shapes(t) && REF_SHAPES.is_match(t))
 }
+
+/// A test every [`REF_SHAPES`] match passes, cheap enough to turn most
+/// prose away before the pattern runs: the line ends like a dated name
+/// (`)`), like a page reference (`p. 11.`), holds `(in `, or opens with
+/// a surname and a comma.
+fn may_match_ref_shapes(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.ends_with(b")")
+        || b.ends_with(b").")
+        || ends_like_page(b)
+        || IN_PAREN.find(b).is_some()
+        || opens_with_surname(b)
+}
+
+/// Whether `b` ends with `p.`, an optional space, digits and hyphens and
+/// an optional period (the page alternative of [`REF_SHAPES`]).
+fn ends_like_page(b: &[u8]) -> bool {
+    let s = b.strip_suffix(b".").unwrap_or(b);
+    if !s.last().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let run = s
+        .iter()
+        .rposition(|c| !(c.is_ascii_digit() || *c == b'-'))
+        .map_or(0, |p| p + 1);
+    s[..run].ends_with(b"p.") || s[..run].ends_with(b"p. ")
+}
+
+/// Whether `b` opens (after ASCII white space) with a capitalised word,
+/// `, ` and a capital: the start of [`REF_SHAPES`]' leading "Surname,
+/// Given (" ("However, the" is turned away).
+fn opens_with_surname(b: &[u8]) -> bool {
+    let i = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(b.len());
+    if !b.get(i).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let word = b[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-'))
+        .count();
+    let rest = &b[i + 1 + word..];
+    word > 0 && rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase)
+}
+
+/// The `(in ` of [`REF_SHAPES`]' "(in French)", for [`may_match_ref_shapes`].
+static IN_PAREN: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("(in "));
+
+/// Whether `t` holds ` (` or `. p`, one of which every [`REF_SHAPES`] match
+/// needs: a search for `(` and one for `. p`, each rare in prose.
+fn may_have_ref_shape(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'(', b).any(|i| i > 0 && b[i - 1] == b' ') || DOT_P.find(b).is_some()
+}
+
+/// The `. p` of a page reference, for [`may_have_ref_shape`].
+static DOT_P: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(". p"));
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
@@ -565,14 +643,7 @@ pub(crate) fn emit_inline(
     let mut i = start;
     let mut run = start;
     while i < end {
-        // Plain text is the bulk of a page: skip it in a tight loop, and a
-        // single space between words with it.
-        while i < end
-            && (!INLINE_SPECIAL[usize::from(bytes[i])]
-                || (bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|&c| !is_space(c))))
-        {
-            i += 1;
-        }
+        i = plain_run_end(bytes, i, end);
         if i == end {
             break;
         }
@@ -649,6 +720,49 @@ pub(crate) fn emit_inline(
     b.copy(run..end);
 }
 
+/// The first index from `i` (up to `end`) where [`emit_inline`] has work:
+/// a byte of [`INLINE_SPECIAL`] other than a single space between words.
+///
+/// Plain text is the bulk of a page, so it is skipped sixteen bytes at a
+/// time ([`chunk_candidates`]); a candidate is confirmed byte by byte, as
+/// are the last few bytes.
+fn plain_run_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i + 16 < end {
+        let chunk = bytes[i..i + 16].try_into().expect("sixteen bytes");
+        let mut candidates = chunk_candidates(chunk, bytes[i + 16]);
+        while candidates != 0 {
+            let at = i + candidates.trailing_zeros() as usize;
+            if is_inline_stop(bytes, at) {
+                return at;
+            }
+            candidates &= candidates - 1;
+        }
+        i += 16;
+    }
+    while i < end && !is_inline_stop(bytes, i) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether [`emit_inline`] has work at `bytes[i]`: a special byte, except a
+/// single space (one not followed by more white space).
+fn is_inline_stop(bytes: &[u8], i: usize) -> bool {
+    INLINE_SPECIAL[usize::from(bytes[i])]
+        && !(bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|&c| !is_space(c)))
+}
+
+/// Bit `k` set when byte `k` of `chunk` (followed by `next`) may be an
+/// [`is_inline_stop`]: `[`, `'`, a control byte up to `\r`, or a space
+/// followed by one of these or a space. Every stop is flagged; the rare
+/// other control bytes are flagged too and turned down by the caller.
+fn chunk_candidates(chunk: &[u8; 16], next: u8) -> u32 {
+    let (space, ctrl, marks) = chunk_classes(chunk, [b'[', b'\'', b'\'']);
+    let white = space | ctrl;
+    let next_white = (white >> 1) | (u32::from(next <= b'\r' || next == b' ') << 15);
+    marks | ctrl | (space & next_white)
+}
+
 /// The bytes [`emit_inline`] acts on: a citation marker's `[`, wiki
 /// emphasis quotes and whitespace.
 static INLINE_SPECIAL: [bool; 256] = {
@@ -709,11 +823,16 @@ fn citation_marker(s: &str) -> Option<(usize, String)> {
 
 fn parse_ref_entry(text: &str, start: usize, end: usize) -> Reference {
     let line = &text[start..end];
-    match REF_ENTRY.captures(line) {
-        Some(c) => {
-            let body_start = start + c.get(0).map_or(0, |m| m.end());
+    let prefix = ascii_ref_entry_prefix(line.as_bytes()).unwrap_or_else(|| {
+        REF_ENTRY
+            .captures(line)
+            .map(|c| (c.get(0).map_or(0, |m| m.end()), c.get(1).map(|m| m.range())))
+    });
+    match prefix {
+        Some((prefix_end, label)) => {
+            let body_start = start + prefix_end;
             Reference {
-                label: c.get(1).map(|m| m.as_str().to_string()),
+                label: label.map(|r| line[r].to_string()),
                 text: text[body_start..end].trim().to_string(),
                 raw: Span::new(start, end),
             }
@@ -724,6 +843,75 @@ fn parse_ref_entry(text: &str, start: usize, end: usize) -> Reference {
             raw: Span::new(start, end),
         },
     }
+}
+
+/// Where a reference entry's prefix ([`REF_ENTRY`]) ends, and the range
+/// of its number if it has one.
+type RefPrefix = (usize, Option<std::ops::Range<usize>>);
+
+/// [`REF_ENTRY`] matched by hand on lines whose prefix is ASCII (nearly
+/// all): the end of the match and the label's range, or `None` inside if
+/// it does not match. `None` outside when a byte the pattern might take as
+/// Unicode white space or a digit is not ASCII: the caller runs the
+/// pattern then.
+fn ascii_ref_entry_prefix(b: &[u8]) -> Option<Option<RefPrefix>> {
+    // The pattern's `\s` and `\d` are Unicode classes: leave any
+    // non-ASCII byte where they could go on to the pattern.
+    let settled = |i: usize| b.get(i).is_none_or(u8::is_ascii);
+    let mut i = skip_space(b, 0);
+    if !settled(i) {
+        return None;
+    }
+    let mut label = None;
+    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !settled(i + digits) {
+        return None;
+    }
+    if (1..=4).contains(&digits) && b.get(i + digits) == Some(&b'.') {
+        let after = i + digits + 1;
+        let next = skip_space(b, after);
+        if !settled(next) {
+            return None;
+        }
+        if next > after {
+            label = Some(i..i + digits);
+            i = next;
+        }
+    }
+    if b.get(i) != Some(&b'^') {
+        return Some(None);
+    }
+    i = skip_space(b, i + 1);
+    if !settled(i) {
+        return None;
+    }
+    // `(?:[a-z]{1,2}\s+)+`: one- or two-letter backlinks, each followed
+    // by white space.
+    loop {
+        let letters = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if !(1..=2).contains(&letters) {
+            break;
+        }
+        let after = i + letters;
+        let next = skip_space(b, after);
+        if !settled(next) {
+            return None;
+        }
+        if next == after {
+            break;
+        }
+        i = next;
+    }
+    Some(Some((i, label)))
+}
+
+/// The end of the ASCII white space (as the pattern's `\s` takes it) from
+/// `i`.
+fn skip_space(b: &[u8], i: usize) -> usize {
+    i + b[i.min(b.len())..]
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .count()
 }
 
 /// How a unit weighs in the search for the back matter.
@@ -831,8 +1019,11 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i + 2 < bytes.len() {
+    // Only periods and line breaks can end a chunk: jump between them.
+    for i in memchr::memchr2_iter(b'.', b'\n', bytes) {
+        if i + 2 >= bytes.len() {
+            break;
+        }
         if bytes[i] == b'.' && bytes[i + 1] == b' ' {
             let c = bytes[i + 2];
             if c.is_ascii_uppercase() || c == b'"' || c.is_ascii_digit() || c >= 0x80 {
@@ -844,7 +1035,6 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
             out.push((start, i));
             start = i + 1;
         }
-        i += 1;
     }
     if start < bytes.len() {
         out.push((start, bytes.len()));
@@ -1017,6 +1207,325 @@ mod tests {
         let c = cleaned(&raw, Profile::WEB_TEXT);
         assert!(c.clean.ends_with("shelled the town."), "{}", c.clean);
         assert!(c.removed.iter().any(|r| r.kind == RemovedKind::Navbox));
+    }
+
+    /// [`is_definitional`] as first written, which the byte-level version
+    /// must agree with.
+    fn is_definitional_slow(t: &str) -> bool {
+        const LISTS: &[&str] = &[
+            "Events of the year",
+            "This is a list of",
+            "List of",
+            "The following is a list",
+        ];
+        const COPULAS: &[&str] = &[" is ", " was ", " are ", " were "];
+        const COMPLEMENTS: &[&str] = &[
+            "a ",
+            "an ",
+            "the ",
+            "one ",
+            "proposed ",
+            "located ",
+            "held ",
+        ];
+        const NARRATIVE: &[&str] = &[
+            "On",
+            "In",
+            "At",
+            "During",
+            "After",
+            "Before",
+            "Following",
+            "According",
+            "When",
+            "While",
+            "Since",
+            "By",
+            "From",
+            "As",
+            "Although",
+            "However",
+            "If",
+            "Despite",
+        ];
+        if LISTS.iter().any(|l| t.starts_with(l)) {
+            return true;
+        }
+        let first = t.split(' ').next().unwrap_or("");
+        if NARRATIVE.contains(&first) {
+            return false;
+        }
+        let head = &t[..floor_char_boundary(t, 170)];
+        let stop = head.find(['.', ';', ':']).unwrap_or(head.len());
+        let head = &head[..stop];
+        for (i, _) in head.match_indices(' ') {
+            let rest = &head[i..];
+            if let Some(c) = COPULAS.iter().find(|c| rest.starts_with(*c)) {
+                let after = &rest[c.len()..];
+                if COMPLEMENTS.iter().any(|x| after.starts_with(x)) {
+                    let subject = &head[..i];
+                    return !subject.contains(" that ")
+                        && !subject.contains(" said")
+                        && !subject.contains(" stated");
+                }
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn prefilters_agree_with_plain_searches() {
+        for t in [
+            "",
+            "{",
+            "{{",
+            "a { b {{c",
+            "x} {",
+            " (",
+            "(",
+            "Smith, J. (2002).",
+            "see p. 12.",
+            "ends with .",
+            ". p",
+            "has generic name (help)",
+            "it has generic names",
+        ] {
+            assert_eq!(has_double_brace(t), t.contains("{{"), "{t:?}");
+            assert_eq!(
+                may_have_ref_shape(t),
+                t.contains(" (") || t.contains(". p"),
+                "{t:?}"
+            );
+            assert_eq!(
+                GENERIC_NAME.find(t.as_bytes()).is_some(),
+                t.contains("has generic name"),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn definitional_agrees_with_the_first_version() {
+        for t in [
+            "Kherson is a city in southern Ukraine.",
+            "The offensive was a major operation; it is a war.",
+            "On 22 November, X said that Y is a region.",
+            "The spokesman said the town is a target.",
+            "Foo  is  a bar",
+            "Foo is an",
+            "Foo were held in",
+            "List of battles",
+            "Caf\u{e9} is a place: it is a caf\u{e9}.",
+            "A sentence without any copula at all, longer than most",
+        ] {
+            assert_eq!(is_definitional(t), is_definitional_slow(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn definitional_agrees_on_random_words(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "is", "was", "are", "were", "a", "an", "the", "one", "held", "located",
+                "proposed", "that", "said", "stated", "On", "The", "Kyiv", "é", ".", ";",
+                ":", "", "iss", "wasn't", "also",
+            ]), 0..40),
+        ) {
+            let t = words.join(" ");
+            proptest::prop_assert_eq!(is_definitional(&t), is_definitional_slow(&t));
+        }
+
+        #[test]
+        fn prefilters_agree_on_random_text(t in "[ .p({a-z]{0,40}") {
+            proptest::prop_assert_eq!(has_double_brace(&t), t.contains("{{"));
+            proptest::prop_assert_eq!(
+                may_have_ref_shape(&t),
+                t.contains(" (") || t.contains(". p")
+            );
+        }
+    }
+
+    #[test]
+    fn ref_shape_prefilter_passes_every_match() {
+        for t in [
+            "Butler, Ed (2002).",
+            "Butler, Ed (2002)",
+            "  Butler, Ed J. (",
+            "Smith, J. (12 May 2014).",
+            "Smith, J. (May 12, 2014)",
+            "Keegan, John. The War, p. 11.",
+            "see pp. 11-13",
+            "p.5",
+            "Title (in French) more",
+            "Prose (with a parenthesis) ends here.",
+            "In 2014 it ended.",
+            "However, the war (as planned) went on.",
+        ] {
+            if REF_SHAPES.is_match(t) {
+                assert!(may_match_ref_shapes(t), "{t:?}");
+            }
+        }
+        assert!(!may_match_ref_shapes(
+            "Prose (with a parenthesis) ends here."
+        ));
+        assert!(!may_match_ref_shapes("In 2014 it ended."));
+        assert!(!may_match_ref_shapes(
+            "However, the war (as planned) went on."
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ref_shape_prefilter_passes_random_matches(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Butler", ", ", "Ed", " ", "J.", "(", ")", "2002", "12", "May", ".", "p",
+                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x",
+            ]), 0..14),
+        ) {
+            let t = parts.concat();
+            if REF_SHAPES.is_match(&t) {
+                proptest::prop_assert!(may_match_ref_shapes(&t), "{:?}", t);
+            }
+        }
+    }
+
+    /// [`chunks`] as first written, a byte at a time.
+    fn chunks_slow(text: &str) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i + 2 < bytes.len() {
+            if bytes[i] == b'.' && bytes[i + 1] == b' ' {
+                let c = bytes[i + 2];
+                if c.is_ascii_uppercase() || c == b'"' || c.is_ascii_digit() || c >= 0x80 {
+                    out.push((start, i + 1));
+                    start = i + 2;
+                }
+            }
+            if bytes[i] == b'\n' {
+                out.push((start, i));
+                start = i + 1;
+            }
+            i += 1;
+        }
+        if start < bytes.len() {
+            out.push((start, bytes.len()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunks_agree_with_the_byte_loop(t in "[. \nAa1\"é]{0,40}") {
+            proptest::prop_assert_eq!(chunks(&t), chunks_slow(&t));
+        }
+    }
+
+    /// What [`REF_ENTRY`] itself gives for `line`.
+    fn ref_entry_by_pattern(line: &str) -> Option<RefPrefix> {
+        REF_ENTRY
+            .captures(line)
+            .map(|c| (c.get(0).map_or(0, |m| m.end()), c.get(1).map(|m| m.range())))
+    }
+
+    #[test]
+    fn ref_entry_prefixes_match_the_pattern() {
+        for t in [
+            "",
+            "^",
+            "^ a b Butler, Ed",
+            "12. ^ a b Butler, Ed",
+            "  3.\t^ ab c Text",
+            "12345. ^ x",
+            "12.^ a",
+            "^ abc d",
+            "^ a",
+            "^ a ",
+            "1. ^\u{a0}a Text",
+            "\u{a0}^ a",
+            "\u{663}. ^ a",
+            "1\u{663}. ^ a",
+            "^ a\u{2003}b Text",
+            "^ \x0b a\x0c b \u{e9}",
+        ] {
+            let expected = ref_entry_by_pattern(t);
+            if let Some(got) = ascii_ref_entry_prefix(t.as_bytes()) {
+                assert_eq!(got, expected, "{t:?}");
+            }
+        }
+        assert_eq!(
+            ascii_ref_entry_prefix(b"12. ^ a b Butler"),
+            Some(Some((10, Some(0..2))))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ref_entry_prefixes_match_on_random_lines(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "^", "1", "12", "12345", ".", " ", "\t", "\x0b", "a", "b", "ab", "abc", "X",
+                "\u{a0}", "\u{663}", "\u{e9}", "Butler",
+            ]), 0..12),
+        ) {
+            let t = parts.concat();
+            if let Some(got) = ascii_ref_entry_prefix(t.as_bytes()) {
+                proptest::prop_assert_eq!(got, ref_entry_by_pattern(&t));
+            }
+        }
+    }
+
+    /// The straightforward scan [`plain_run_end`] must agree with.
+    fn plain_run_end_slow(bytes: &[u8], mut i: usize, end: usize) -> usize {
+        while i < end && !is_inline_stop(bytes, i) {
+            i += 1;
+        }
+        i
+    }
+
+    #[test]
+    fn plain_runs_end_where_the_byte_scan_ends() {
+        for t in [
+            "",
+            "plain words only here and there",
+            "two  spaces after eight bytes",
+            "a [1] marker, ''emphasis'' and a tab\there",
+            "ends with a space then a break \nnext",
+            "1234567 \n",
+            "12345678 \r",
+            "exactly eight  ",
+            "sixteen bytes ok  and then some more words\u{1}\u{b} here",
+            "fifteen bytes. \nthen a break at the chunk's last byte \n",
+            "caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e [a]",
+        ] {
+            let b = t.as_bytes();
+            for start in 0..=b.len() {
+                for end in start..=b.len() {
+                    assert_eq!(
+                        plain_run_end(b, start, end),
+                        plain_run_end_slow(b, start, end),
+                        "{t:?} {start}..{end}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_runs_match_on_random_bytes(
+            raw in proptest::collection::vec(
+                proptest::sample::select(b"ab [']\t\r\n.\x01\x0b\xc3\xa9 ".to_vec()), 0..80),
+            start in 0usize..80,
+        ) {
+            let start = start.min(raw.len());
+            for end in start..=raw.len() {
+                proptest::prop_assert_eq!(
+                    plain_run_end(&raw, start, end),
+                    plain_run_end_slow(&raw, start, end)
+                );
+            }
+        }
     }
 
     proptest::proptest! {

@@ -191,7 +191,7 @@ fn emit_wiki_inline(
                         break;
                     }
                 } else {
-                    j += 1;
+                    j = next_of(bytes, j + 1, memchr::memchr2(b'{', b'}', &bytes[j + 1..]));
                 }
             }
             emit_inline(b, text, start + run, start + i, extras);
@@ -258,10 +258,21 @@ fn emit_wiki_inline(
             i = inner_end + 2;
             run = i;
         } else {
-            i += 1;
+            // Only `{`, `<` and `[` open markup: jump to the next of them.
+            i = next_of(
+                bytes,
+                i + 1,
+                memchr::memchr3(b'{', b'<', b'[', &bytes[i + 1..]),
+            );
         }
     }
     emit_inline(b, text, start + run, end, extras);
+}
+
+/// The absolute index of a search hit `found` in `bytes[from..]`, or the
+/// end of `bytes` if there was none.
+fn next_of(bytes: &[u8], from: usize, found: Option<usize>) -> usize {
+    found.map_or(bytes.len(), |k| from + k)
 }
 
 #[cfg(test)]
@@ -300,5 +311,22 @@ mod tests {
         c.map.check(c.clean.len(), raw.len()).unwrap();
         assert_eq!(c.clean, "The group met in Moscow. Bold done.");
         assert_eq!(c.citations.len(), 1);
+    }
+
+    #[test]
+    fn nested_templates_and_unclosed_markup() {
+        let raw = "A {{outer|x={{inner}} y}} b <re c [[open d {{never closed";
+        let c = clean(raw);
+        c.map.check(c.clean.len(), raw.len()).unwrap();
+        // The spaces either side of a template both stay (as they always have).
+        assert_eq!(c.clean, "A  b <re c [[open d");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_wiki_line_gives_a_valid_map(raw in "(\\PC|\\{\\{|\\}\\}|\\[\\[|\\]\\]|<ref>|</ref>|\\||\n){0,60}") {
+            let c = clean(&raw);
+            proptest::prop_assert!(c.map.check(c.clean.len(), raw.len()).is_ok());
+        }
     }
 }

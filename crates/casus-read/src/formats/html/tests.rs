@@ -508,3 +508,44 @@ fn read_bytes_routes_html_pages_here() {
     assert_eq!(doc.format, crate::Format::Html);
     assert_eq!(doc.citations_in(Span::new(0, doc.clean.len())).count(), 6);
 }
+
+/// The byte-by-byte scan [`plain_text_end`] must agree with.
+fn plain_text_end_slow(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && !is_text_stop(bytes, i) {
+        i += 1;
+    }
+    i
+}
+
+#[test]
+fn plain_text_ends_where_the_byte_scan_ends() {
+    for t in [
+        "",
+        "plain words only, nothing else to see here at all",
+        "two  spaces after the first sixteen bytes of text",
+        "an &amp; entity and a [1] marker\tand a tab",
+        "sixteen bytes ok \nthen a break at the chunk's end \x0c",
+        "no\u{a0}break spaces \u{a0} and caf\u{e9} cr\u{e8}me",
+    ] {
+        let b = t.as_bytes();
+        for start in 0..=b.len() {
+            assert_eq!(
+                plain_text_end(b, start),
+                plain_text_end_slow(b, start),
+                "{t:?} {start}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn plain_text_ends_match_on_random_bytes(
+        raw in proptest::collection::vec(
+            proptest::sample::select(b"ab &[\t\r\n\x0c\x01.\xc2\xa0\xc3\xa9 ".to_vec()), 0..80),
+    ) {
+        for start in 0..=raw.len() {
+            prop_assert_eq!(plain_text_end(&raw, start), plain_text_end_slow(&raw, start));
+        }
+    }
+}
