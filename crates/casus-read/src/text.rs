@@ -87,6 +87,41 @@ pub(crate) fn chunk_classes(chunk: &[u8; 16], marks: [u8; 3]) -> (u32, u32, u32)
     (space, ctrl, found)
 }
 
+/// The first index from `i` (before `end`, at most `bytes.len()`) where
+/// `stop` holds, or `end`. Plain prose is skipped sixteen bytes at a time:
+/// [`chunk_classes`] flags every byte `stop` may hold for (one of `marks`,
+/// a control byte up to `\r`, or a space followed by white space), and
+/// `stop` confirms each candidate, as it tests the last few bytes.
+#[inline]
+pub(crate) fn skip_plain(
+    bytes: &[u8],
+    mut i: usize,
+    end: usize,
+    marks: [u8; 3],
+    stop: impl Fn(&[u8], usize) -> bool,
+) -> usize {
+    while i + 16 < end {
+        let chunk = bytes[i..i + 16].try_into().expect("sixteen bytes");
+        let (space, ctrl, marked) = chunk_classes(chunk, marks);
+        let white = space | ctrl;
+        let next = bytes[i + 16];
+        let next_white = (white >> 1) | (u32::from(next <= b'\r' || next == b' ') << 15);
+        let mut candidates = marked | ctrl | (space & next_white);
+        while candidates != 0 {
+            let at = i + candidates.trailing_zeros() as usize;
+            if stop(bytes, at) {
+                return at;
+            }
+            candidates &= candidates - 1;
+        }
+        i += 16;
+    }
+    while i < end && !stop(bytes, i) {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

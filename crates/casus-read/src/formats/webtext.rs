@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 
 use crate::offsets::{CleanBuilder, Span};
-use crate::text::{chunk_classes, lines};
+use crate::text::lines;
 use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section};
 
 /// What the cleaner does beyond the common passes.
@@ -724,25 +724,10 @@ pub(crate) fn emit_inline(
 /// a byte of [`INLINE_SPECIAL`] other than a single space between words.
 ///
 /// Plain text is the bulk of a page, so it is skipped sixteen bytes at a
-/// time ([`chunk_candidates`]); a candidate is confirmed byte by byte, as
+/// time ([`crate::text::skip_plain`]); a candidate is confirmed byte by byte, as
 /// are the last few bytes.
-fn plain_run_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
-    while i + 16 < end {
-        let chunk = bytes[i..i + 16].try_into().expect("sixteen bytes");
-        let mut candidates = chunk_candidates(chunk, bytes[i + 16]);
-        while candidates != 0 {
-            let at = i + candidates.trailing_zeros() as usize;
-            if is_inline_stop(bytes, at) {
-                return at;
-            }
-            candidates &= candidates - 1;
-        }
-        i += 16;
-    }
-    while i < end && !is_inline_stop(bytes, i) {
-        i += 1;
-    }
-    i
+fn plain_run_end(bytes: &[u8], i: usize, end: usize) -> usize {
+    crate::text::skip_plain(bytes, i, end, [b'[', b'\'', b'\''], is_inline_stop)
 }
 
 /// Whether [`emit_inline`] has work at `bytes[i]`: a special byte, except a
@@ -750,17 +735,6 @@ fn plain_run_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
 fn is_inline_stop(bytes: &[u8], i: usize) -> bool {
     INLINE_SPECIAL[usize::from(bytes[i])]
         && !(bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|&c| !is_space(c)))
-}
-
-/// Bit `k` set when byte `k` of `chunk` (followed by `next`) may be an
-/// [`is_inline_stop`]: `[`, `'`, a control byte up to `\r`, or a space
-/// followed by one of these or a space. Every stop is flagged; the rare
-/// other control bytes are flagged too and turned down by the caller.
-fn chunk_candidates(chunk: &[u8; 16], next: u8) -> u32 {
-    let (space, ctrl, marks) = chunk_classes(chunk, [b'[', b'\'', b'\'']);
-    let white = space | ctrl;
-    let next_white = (white >> 1) | (u32::from(next <= b'\r' || next == b' ') << 15);
-    marks | ctrl | (space & next_white)
 }
 
 /// The bytes [`emit_inline`] acts on: a citation marker's `[`, wiki

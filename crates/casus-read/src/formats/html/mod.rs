@@ -49,41 +49,15 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::offsets::CleanBuilder;
-use crate::text::chunk_classes;
 use crate::{Citation, Cleaned, Reference, Removed, RemovedKind, Section, Span};
 use entities::{decode_at, decode_collapse};
 use tokenize::{tokenize, Attr, Token, TokenKind};
 
-/// Appends a text run of `b.raw()[range]`: whitespace collapsed (kept as
-/// line breaks with `pre`), entities decoded, plain citation markers
-/// (`[12]`) cut out into `out.citations`.
 /// The first index from `i` where [`emit_text`] has work, given that a
 /// copied run started before `i`: white space other than a single space
 /// followed by more text, a no-break space's lead byte, `&` or `[`.
-///
-/// Plain text is skipped sixteen bytes at a time ([`chunk_classes`]); a
-/// candidate is confirmed byte by byte, as are the last few bytes.
-fn plain_text_end(bytes: &[u8], mut i: usize) -> usize {
-    while i + 16 < bytes.len() {
-        let chunk = bytes[i..i + 16].try_into().expect("sixteen bytes");
-        let (space, ctrl, marks) = chunk_classes(chunk, [0xc2, b'&', b'[']);
-        let white = space | ctrl;
-        let next = bytes[i + 16];
-        let next_white = (white >> 1) | (u32::from(next <= b'\r' || next == b' ') << 15);
-        let mut candidates = marks | ctrl | (space & next_white);
-        while candidates != 0 {
-            let at = i + candidates.trailing_zeros() as usize;
-            if is_text_stop(bytes, at) {
-                return at;
-            }
-            candidates &= candidates - 1;
-        }
-        i += 16;
-    }
-    while i < bytes.len() && !is_text_stop(bytes, i) {
-        i += 1;
-    }
-    i
+fn plain_text_end(bytes: &[u8], i: usize) -> usize {
+    crate::text::skip_plain(bytes, i, bytes.len(), [0xc2, b'&', b'['], is_text_stop)
 }
 
 /// Whether [`emit_text`] acts on `bytes[i]` inside a copied run: white
@@ -96,6 +70,9 @@ fn is_text_stop(bytes: &[u8], i: usize) -> bool {
     }
 }
 
+/// Appends a text run of `b.raw()[range]`: whitespace collapsed (kept as
+/// line breaks with `pre`), entities decoded, plain citation markers
+/// (`[12]`) cut out into `out.citations`.
 pub(crate) fn emit_text(
     b: &mut CleanBuilder<'_>,
     out: &mut Cleaned,
