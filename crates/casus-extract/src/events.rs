@@ -423,6 +423,8 @@ fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
         && first > 0
         && !matches!(&*toks[first - 1].low, "a" | "an")
         && (toks[first - 1].is(class::NUMBER)
+            // "one soldier was killed and another wounded"
+            || matches!(&*toks[first - 1].low, "another" | "others")
             || toks[first - 1]
                 .low
                 .starts_with(|c: char| c.is_ascii_digit()))
@@ -816,12 +818,13 @@ pub(crate) fn code_events_with(
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
-            let passive = is_passive(
-                toks,
-                f.first,
-                // A mutual act ("clashed") is intransitive: never a reduced relative.
-                r.reduced_relative_types.contains(&t.kind) && !t.mutual,
-            );
+            let passive = t.suffered
+                || is_passive(
+                    toks,
+                    f.first,
+                    // A mutual act ("clashed") is intransitive: never a reduced relative.
+                    r.reduced_relative_types.contains(&t.kind) && !t.mutual,
+                );
             // The word before the trigger, skipping adverbs ("and subsequently expressed").
             let prev_tok = {
                 let mut k = f.first;
@@ -956,6 +959,23 @@ pub(crate) fn code_events_with(
                 }) {
                     actors = list_of(toks, ms, a, false, true);
                     rule.push_str("passive-by");
+                } else if let Some(a) = (t.kind == "ASSAULT")
+                    .then(|| combat_opponent(r, toks, ms, f.last, cend))
+                    .flatten()
+                {
+                    actors = list_of(toks, ms, a, false, true);
+                    rule.push_str("passive-combat");
+                } else if let Some(a) = (f.last..(f.last + 4).min(cend))
+                    .find(|&k| toks[k].low == "between")
+                    .and_then(|k| {
+                        ms.iter()
+                            .position(|p| p.first > k && p.first <= k + 2 && is_actor(p.m))
+                    })
+                {
+                    // "an agreement was signed between Armenia and
+                    // Azerbaijan": the parties between whom it was done act.
+                    actors = list_of(toks, ms, a, false, true);
+                    rule.push_str("passive-between");
                 } else {
                     rule.push_str("passive");
                 }
@@ -1742,6 +1762,25 @@ fn antecedent(toks: &[Tok], ms: &[Placed], cstart: usize, first: usize) -> Optio
     }
     let a = ms.iter().rposition(|p| p.last == w - 1 && is_actor(p.m))?;
     (!in_pp(toks, &ms[a])).then_some(a)
+}
+
+/// The mention fought against in "in a firefight with X", "during clashes
+/// with X", "in an exchange of fire with X" after a passive or suffered act
+/// (from `from` to the clause's end `cend`): who did it to the subject.
+/// The fight must follow within six words, and its "with" within three
+/// words of the fight noun; X within two words of "with".
+fn combat_opponent(
+    r: &Rules,
+    toks: &[Tok],
+    ms: &[Placed],
+    from: usize,
+    cend: usize,
+) -> Option<usize> {
+    let end = cend.min(toks.len());
+    let fight = (from..(from + 6).min(end)).find(|&k| r.combat_nouns.contains(&*toks[k].low))?;
+    let with = (fight + 1..(fight + 4).min(end)).find(|&k| toks[k].low == "with")?;
+    ms.iter()
+        .position(|p| p.first > with && p.first <= with + 2 && p.last < end && is_actor(p.m))
 }
 
 /// The recipient record: a state demonym before a people noun ("Armenian

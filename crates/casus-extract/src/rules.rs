@@ -47,6 +47,8 @@ struct TriggerDef {
     mutual: bool,
     #[serde(default)]
     crowd_riot: bool,
+    #[serde(default)]
+    suffered: bool,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +79,7 @@ struct GrammarFile {
     force_nouns: Vec<String>,
     #[serde(default)]
     crowd_nouns: Vec<String>,
+    combat_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
     #[serde(default)]
@@ -161,6 +164,9 @@ pub struct Trigger {
     /// clause, in the active voice) it is a violent protest, PROTEST
     /// (`riot`): "protesters stormed the parliament".
     pub crowd_riot: bool,
+    /// The subject suffers the act, as in a passive, though the verb is
+    /// active: "two soldiers died in clashes with X" is done to them.
+    pub suffered: bool,
 }
 
 /// Word classes of the grammar, as bits of [`Tok::class`](crate::text::Tok::class):
@@ -231,6 +237,9 @@ pub struct Rules {
     pub force_nouns: FxHashSet<String>,
     /// Nouns for a crowd ("protesters", "mob"): see [`Trigger::crowd_riot`].
     pub crowd_nouns: Vec<String>,
+    /// Nouns for a fight ("firefight", "clashes"): in "killed in a
+    /// firefight with X", X is who killed.
+    pub combat_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
     /// Words naming a part of a place ("northern", "central"): "in northern
@@ -368,6 +377,7 @@ impl Rules {
             people_nouns: vec![],
             force_nouns: vec![],
             crowd_nouns: vec![],
+            combat_nouns: vec![],
             of_heads: vec![],
             regions: vec![],
             reduced_relative_types: vec![],
@@ -413,6 +423,7 @@ impl Rules {
                             only_before: t.only_before,
                             mutual: t.mutual,
                             crowd_riot: t.crowd_riot,
+                            suffered: t.suffered,
                         },
                     )
                 })
@@ -486,6 +497,7 @@ impl Rules {
             people_nouns: set(gr.people_nouns),
             force_nouns: set(gr.force_nouns),
             crowd_nouns: gr.crowd_nouns,
+            combat_nouns: set(gr.combat_nouns),
             of_heads: set(gr.of_heads),
             regions: set(gr.regions),
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),

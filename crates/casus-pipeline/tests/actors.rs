@@ -94,3 +94,39 @@ fn a_crowd_that_storms_or_clashes_riots() {
     let v = events("Several protesters were attacked by police in Yerevan on 11 November 2020.");
     assert!(v.iter().all(|e| e.0 != "PROTEST"), "{v:?}");
 }
+
+#[test]
+fn one_soldier_is_the_state_like_many() {
+    let v = events("On 12 July 2020, an Armenian soldier was killed by Azerbaijani sniper fire.");
+    assert!(has(&v, "ASSAULT", "AZE", "ARM"), "{v:?}");
+    let v = events("On 13 July 2020, an Azerbaijani major general was killed in the clashes.");
+    assert!(has(&v, "ASSAULT", "", "AZE"), "{v:?}");
+}
+
+#[test]
+fn who_fought_them_killed_them() {
+    let v = events(
+        "On 12 July 2020, an Armenian soldier was killed in a firefight with Azerbaijani troops.",
+    );
+    assert!(has(&v, "ASSAULT", "AZE", "ARM"), "{v:?}");
+    // The wounded of an elliptical passive are wounded, not wounding.
+    let v = events("On 8 February 2017, one Armenian soldier was killed and another wounded in a firefight with Azerbaijani troops.");
+    assert!(v.iter().all(|e| e.1 != "ARM"), "{v:?}");
+    assert!(has(&v, "ASSAULT", "AZE", "ARM"), "{v:?}");
+    let v = events(
+        "On 14 July 2020, two Azerbaijani soldiers died in clashes with Armenian forces near Tovuz.",
+    );
+    assert!(has(&v, "ASSAULT", "ARM", "AZE"), "{v:?}");
+    // Dying is no attack by itself.
+    let v = events("On 2 March 2021, the Armenian ambassador died in hospital of a heart attack.");
+    assert!(v.iter().all(|e| e.0 != "ASSAULT"), "{v:?}");
+}
+
+#[test]
+fn an_agreement_signed_between_parties_is_theirs() {
+    let v = events(
+        "On 30 September 2020, a ceasefire agreement was signed between Armenia and Azerbaijan.",
+    );
+    assert!(has(&v, "SUPPORT", "ARM", "AZE"), "{v:?}");
+    assert!(has(&v, "SUPPORT", "AZE", "ARM"), "{v:?}");
+}
