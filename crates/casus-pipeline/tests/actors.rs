@@ -130,3 +130,13 @@ fn an_agreement_signed_between_parties_is_theirs() {
     assert!(has(&v, "SUPPORT", "ARM", "AZE"), "{v:?}");
     assert!(has(&v, "SUPPORT", "AZE", "ARM"), "{v:?}");
 }
+
+#[test]
+fn a_case_filed_against_a_state_accuses_it() {
+    let v = events("On 30 October 2020, Armenia filed a case against Azerbaijan at the European Court of Human Rights.");
+    assert!(has(&v, "ACCUSE", "ARM", "AZE"), "{v:?}");
+    // Charges filed by someone unnamed are no one's accusation.
+    let v =
+        events("In 2021, Armenian prisoners were held in Baku, with charges filed against them.");
+    assert!(v.iter().all(|e| e.0 != "ACCUSE"), "{v:?}");
+}
