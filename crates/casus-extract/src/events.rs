@@ -364,6 +364,38 @@ fn word_before_in_clause(toks: &[Tok], i: usize, words: &[String]) -> bool {
         .any(|t| words.iter().any(|w| *w == t.low))
 }
 
+/// Whether the clause's subject, right before the verb at `first` (adverbs
+/// and auxiliaries aside), is a bare people, force, crowd or agent noun:
+/// "drones attacked", "unidentified gunmen opened fire", "protesters
+/// stormed". Such a subject is someone new the text does not name, so the
+/// act takes no actor from the paragraph ("the troops", with a determiner,
+/// may refer back).
+fn unnamed_subject(r: &Rules, toks: &[Tok], cstart: usize, first: usize) -> bool {
+    let mut k = first;
+    let head = loop {
+        if k <= cstart {
+            return false;
+        }
+        k -= 1;
+        let w = &*toks[k].low;
+        let adverb = w.len() > 4 && w.ends_with("ly");
+        if !(adverb
+            || matches!(
+                w,
+                "also" | "then" | "have" | "has" | "had" | "again" | "later"
+            ))
+        {
+            break k;
+        }
+    };
+    let h = &toks[head];
+    let doer = h.is(class::PEOPLE_NOUN)
+        || h.is(class::FORCE_NOUN)
+        || r.agent_nouns.contains(&*h.low)
+        || r.crowd_nouns.iter().any(|w| *w == h.low);
+    doer && !(head > cstart && toks[head - 1].is(class::DETERMINER))
+}
+
 /// Index of the first token of the clause holding token `i`.
 fn clause_start(toks: &[Tok], i: usize) -> usize {
     let mut k = i;
@@ -1262,7 +1294,10 @@ pub(crate) fn code_events_with(
                         rule.push_str("both-sides");
                     }
                 }
-                if actor_ms.is_empty() && !memory.is_empty() {
+                if actor_ms.is_empty()
+                    && !memory.is_empty()
+                    && !unnamed_subject(r, toks, cstart, f.first)
+                {
                     actor_ms = memory.clone();
                     rule.push_str("anaphora");
                 }

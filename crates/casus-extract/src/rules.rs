@@ -80,6 +80,7 @@ struct GrammarFile {
     #[serde(default)]
     crowd_nouns: Vec<String>,
     combat_nouns: Vec<String>,
+    agent_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
     #[serde(default)]
@@ -240,6 +241,9 @@ pub struct Rules {
     /// Nouns for a fight ("firefight", "clashes"): in "killed in a
     /// firefight with X", X is who killed.
     pub combat_nouns: FxHashSet<String>,
+    /// Nouns that, bare, name a new doer nobody has named: "drones attacked
+    /// Martuni" has an unknown actor, not the paragraph's last one.
+    pub agent_nouns: FxHashSet<String>,
     /// Nouns whose "of X" names the actor ("members of NAM", "forces of X").
     pub of_heads: FxHashSet<String>,
     /// Words naming a part of a place ("northern", "central"): "in northern
@@ -378,6 +382,7 @@ impl Rules {
             force_nouns: vec![],
             crowd_nouns: vec![],
             combat_nouns: vec![],
+            agent_nouns: vec![],
             of_heads: vec![],
             regions: vec![],
             reduced_relative_types: vec![],
@@ -498,6 +503,7 @@ impl Rules {
             force_nouns: set(gr.force_nouns),
             crowd_nouns: gr.crowd_nouns,
             combat_nouns: set(gr.combat_nouns),
+            agent_nouns: set(gr.agent_nouns),
             of_heads: set(gr.of_heads),
             regions: set(gr.regions),
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),

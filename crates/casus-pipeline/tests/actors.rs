@@ -140,3 +140,22 @@ fn a_case_filed_against_a_state_accuses_it() {
         events("In 2021, Armenian prisoners were held in Baku, with charges filed against them.");
     assert!(v.iter().all(|e| e.0 != "ACCUSE"), "{v:?}");
 }
+
+#[test]
+fn a_bare_unnamed_subject_takes_no_actor_from_the_paragraph() {
+    let v = events(
+        "On 4 October 2020, Azerbaijan shelled Stepanakert. Overnight, drones attacked Martuni.",
+    );
+    assert!(has(&v, "ASSAULT", "", ""), "{v:?}");
+    assert_eq!(v.iter().filter(|e| e.1 == "AZE").count(), 1, "{v:?}");
+    let v = events("On 10 November 2020, Russian peacekeepers were deployed. Within hours, protesters seized the parliament building in Yerevan.");
+    assert!(
+        v.iter().all(|e| !(e.0 == "PROTEST" && e.1 == "RUS")),
+        "{v:?}"
+    );
+    assert!(v.iter().any(|e| e.0 == "PROTEST"), "{v:?}");
+    // A pronoun still refers back.
+    let v =
+        events("On 5 October 2020, Turkey issued a statement. It condemned the shelling of Ganja.");
+    assert!(has(&v, "ACCUSE", "TUR", ""), "{v:?}");
+}
