@@ -272,6 +272,28 @@ mod tests {
             "the early hours",
             "2020-10-04TMO",
         );
+        // "in the morning", "by the evening": that day's; "the morning of
+        // the attack" is no day of the narrative.
+        one(
+            "On 27 September 2020 fighting began. In the morning, drones struck.",
+            "the morning",
+            "2020-09-27TMO",
+        );
+        one(
+            "On 27 September 2020 fighting began. By the evening, Armenia had mobilised.",
+            "the evening",
+            "2020-09-27TEV",
+        );
+        let t = tag(
+            "On 27 September 2020 fighting began. In the morning of the attack, drones struck.",
+        );
+        assert!(t.iter().all(|x| x.text != "the morning"), "{t:?}");
+        // A weekday's part of the day.
+        one(
+            "On 10 November 2020 the agreement was announced. Late on Tuesday night, protesters gathered.",
+            "Tuesday night",
+            "2020-11-10TNI",
+        );
         // "the first hours" is still a span.
         let t = tag("On 4 October 2020 shelling began. In the first hours, drones struck.");
         assert!(

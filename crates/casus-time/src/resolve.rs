@@ -262,7 +262,7 @@ fn resolve_one(
             None,
         ),
         What::Fixed(v) => (res(TimexType::Time, v.to_string(), None, m.modifier), None),
-        What::Weekday(wd) => match r {
+        What::Weekday(wd, pod) => match r {
             Some(Reference {
                 year,
                 month: Some(mo),
@@ -276,9 +276,17 @@ fn resolve_one(
                     diff += 7;
                 }
                 let (y, mm, dd) = add_days(year, mo, d, diff);
-                let v = format!("{}-{mm:02}-{dd:02}", fmt_year(y));
+                let mut v = format!("{}-{mm:02}-{dd:02}", fmt_year(y));
+                let kind = match pod {
+                    Some(p) => {
+                        v.push('T');
+                        v.push_str(p);
+                        TimexType::Time
+                    }
+                    None => TimexType::Date,
+                };
                 (
-                    res(TimexType::Date, v, anchor, m.modifier),
+                    res(kind, v, anchor, m.modifier),
                     Some(Reference {
                         year: y,
                         month: Some(mm),
@@ -288,8 +296,15 @@ fn resolve_one(
             }
             _ => (
                 res(
-                    TimexType::Date,
-                    format!("XXXX-WXX-{wd}"),
+                    if pod.is_some() {
+                        TimexType::Time
+                    } else {
+                        TimexType::Date
+                    },
+                    match pod {
+                        Some(p) => format!("XXXX-WXX-{wd}T{p}"),
+                        None => format!("XXXX-WXX-{wd}"),
+                    },
                     anchor,
                     m.modifier,
                 ),

@@ -111,7 +111,7 @@ pub enum What {
         date: Option<DateSpec>,
     },
     /// A weekday (1 = Monday), on the narrative week.
-    Weekday(u32),
+    Weekday(u32, Option<&'static str>),
     /// "the same time": the narrative date at its own granularity.
     Same,
     /// A value that needs no resolution ("at night": `XXXX-XX-XXTNI`).
@@ -1234,8 +1234,17 @@ impl Scanner<'_, '_> {
             return None;
         };
         let mut e = e;
+        // "in the morning", "by the evening", "during the night" (no day
+        // named, and not "the morning of ..."): the narrative day's.
+        let this_day = pod.is_some()
+            && det
+            && !demonstrative
+            && i > 0
+            && self.is_any(i - 1, &["in", "by", "during", "through"])
+            && !self.is_any(e, &["of", "after", "before", "following"]);
         let offset = match off {
             Some(o) => o,
+            None if this_day => 0,
             // "later in the year"
             None if later_earlier && det => 0,
             None => {
@@ -1797,8 +1806,15 @@ impl Scanner<'_, '_> {
         if !self.t.get(i)?.capitalized() {
             return None;
         }
-        let (e, v) = self.table(&self.lx.weekdays, i)?;
-        one(i, e, What::Weekday(v.parse().ok()?), None)
+        let (mut e, v) = self.table(&self.lx.weekdays, i)?;
+        // "Tuesday night", "Monday morning"
+        let mut pod = None;
+        if let Some((pe, p)) = self.table(&self.lx.dayparts, e) {
+            if !self.w(e).ends_with('s') {
+                (e, pod) = (pe, Some(p));
+            }
+        }
+        one(i, e, What::Weekday(v.parse().ok()?, pod), None)
     }
 
     /// A calendar date on its own ([`Self::date`]).
