@@ -506,7 +506,16 @@ pub(crate) fn extract_claims_with(
                 ..Seg::default()
             };
             let mut cat_at = None;
-            let mut k = q.last;
+            // A label names its number: "(destroyed: 134, damaged: 5)".
+            let label = (q.first >= 2 && toks[q.first - 1].low == ":")
+                .then(|| r.categories.longest_at(toks, q.first - 2))
+                .flatten()
+                .filter(|h| h.last == q.first - 1);
+            let mut k = if label.is_some() { win_end } else { q.last };
+            if let Some(h) = label {
+                seg.category = Some(r.categories.get(h.entry).clone());
+                seg.rule.push("label");
+            }
             while k < win_end {
                 if let Some(h) = r.categories.longest_at(toks, k) {
                     seg.category = Some(r.categories.get(h.entry).clone());
@@ -533,7 +542,12 @@ pub(crate) fn extract_claims_with(
                         _ => false,
                     };
                     if let Some(h) = if verb { cat } else { pre } {
-                        if h.last + 4 >= q.first {
+                        // Not a cue closed off before the number: "(…,
+                        // captured: 83), 58 armored vehicles".
+                        let closed = toks[h.last.min(q.first)..q.first]
+                            .iter()
+                            .any(|t| t.low == ")");
+                        if h.last + 4 >= q.first && !closed {
                             let name = if verb {
                                 r.categories.get(h.entry).clone()
                             } else {
@@ -624,6 +638,14 @@ pub(crate) fn extract_claims_with(
                         })
                         .map(|p| owner_id(r, p.m))
                 });
+            if seg.subject.is_none() && before {
+                // "the number of Azerbaijanis killed rose to 39": whose
+                // dead the cue counts stands right before it.
+                seg.subject = ms
+                    .iter()
+                    .find(|p| p.last <= cue_first && p.last + 1 >= cue_first && is_actor(p.m))
+                    .map(|p| owner_id(r, p.m));
+            }
             // "398 of its soldiers": the claimant's own.
             seg.own = toks[q.last..(q.last + 3).min(toks.len())]
                 .iter()
@@ -654,6 +676,36 @@ pub(crate) fn extract_claims_with(
                         segs[i].rule.push("distributive");
                     }
                 }
+            }
+        }
+        // A verb governs its whole list: "destroyed 130 tanks, 200 artillery
+        // units and 27 air-defence systems" (the cue is too far back for
+        // the last), when the item counts the same kind of thing (equipment
+        // after equipment, people after people) in the same clause.
+        for i in 1..segs.len() {
+            let prev = &segs[i - 1];
+            let governed = prev.rule.contains(&"cue-before");
+            let (Some(a), Some(b)) = (&prev.q, &segs[i].q) else {
+                continue;
+            };
+            let same_kind = if prev.item.is_some() {
+                segs[i].item.is_some()
+            } else {
+                prev.population.is_some()
+                    && segs[i].population.is_some()
+                    && !segs[i].weak_population
+            };
+            if segs[i].category.is_none()
+                && governed
+                && same_kind
+                && !new_clause_between(toks, a.last, b.first)
+            {
+                // The list's verb is this number's cue too.
+                let (category, lost) = (prev.category.clone(), prev.lost);
+                segs[i].category = category;
+                segs[i].lost = lost;
+                segs[i].rule.push("cue-before");
+                segs[i].rule.push("list");
             }
         }
         // Carry: population and subject from the previous number.
