@@ -2,7 +2,7 @@
 //! left-to-right composition of adjacent tokens into mentions.
 
 use crate::data::{date_interval, tenure_covers};
-use crate::{Anaphor, EntityRef, Kb, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
+use crate::{Anaphor, EntityRef, Kb, KbStr, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
 use rustc_hash::FxHashMap;
 
 /// One surface form found in the text.
@@ -815,13 +815,13 @@ impl<'a> Ctx<'a> {
         self.kinds(i).role
     }
 
-    fn actor_name(&self, i: usize) -> Option<(usize, Option<&str>, bool)> {
+    fn actor_name(&self, i: usize) -> Option<(usize, Option<&KbStr>, bool)> {
         match self.pats(i).get(self.kinds(i).actor?)? {
             Pat::Actor {
                 actor,
                 sector,
                 institution,
-            } => Some((*actor, sector.as_deref(), *institution)),
+            } => Some((*actor, sector.as_ref(), *institution)),
             _ => None,
         }
     }
@@ -924,8 +924,8 @@ impl<'a> Ctx<'a> {
         }
         !self.persons(i).any(|p| {
             self.kb.persons.get(p).is_some_and(|p| {
-                std::iter::once(&p.name)
-                    .chain(p.aliases.iter())
+                std::iter::once(p.name.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
                     .flat_map(|n| n.split_whitespace())
                     .any(|w| given.iter().any(|g| same_name(w, g)))
             })
@@ -1033,7 +1033,7 @@ impl<'a> Ctx<'a> {
         let country = self
             .kb
             .actor_ix
-            .get(&ten.country)
+            .get(ten.country.as_str())
             .and_then(|&a| self.kb.actors.get(a))
             .and_then(|a| a.country.clone())
             .unwrap_or_else(|| ten.country.clone());
@@ -1058,7 +1058,7 @@ impl<'a> Ctx<'a> {
         end: usize,
         entity: EntityRef,
         person: Option<PersonRef>,
-        metonym_of: Option<String>,
+        metonym_of: Option<KbStr>,
     ) {
         let text = self.span_text(start, end);
         self.out.push(Mention {
@@ -1094,7 +1094,7 @@ impl<'a> Ctx<'a> {
         let first_sector = roles
             .first()
             .and_then(|&r| kb.roles.get(r))
-            .map(|r| r.sector.as_str());
+            .map(|r| &r.sector);
         let office = roles
             .iter()
             .rev()
@@ -1121,7 +1121,7 @@ impl<'a> Ctx<'a> {
                         e.sector = if institutional {
                             a.sector.clone()
                         } else {
-                            first_sector.map(String::from).or(e.sector)
+                            first_sector.cloned().or(e.sector)
                         };
                     }
                     self.push(start, end, e, Some(pr), None);
@@ -1130,13 +1130,13 @@ impl<'a> Ctx<'a> {
             }
         }
         let sector = if institutional {
-            a.sector.as_deref()
+            a.sector.as_ref()
         } else {
-            first_sector.or(a.sector.as_deref())
+            first_sector.or(a.sector.as_ref())
         };
         // People of a state's community ("Azerbaijani demonstrators",
         // "protesters in Baku") are that community.
-        if people_of && sector == Some("ETH") && office.is_none() {
+        if people_of && sector.is_some_and(|s| s == "ETH") && office.is_none() {
             if let Some(c) = kb.community_of.get(&actor).and_then(|&c| kb.actors.get(c)) {
                 self.push(start, end, c.clone(), None, None);
                 return;
@@ -1151,8 +1151,8 @@ impl<'a> Ctx<'a> {
                 Some(person)
             });
         let kind = match (holder, roles.is_empty()) {
-            (Some(_), _) => "person".to_string(),
-            (None, false) => "org".to_string(),
+            (Some(_), _) => KbStr::lent("person"),
+            (None, false) => KbStr::lent("org"),
             (None, true) => a.kind.clone(),
         };
         let (name, person) = match holder {
@@ -1170,7 +1170,7 @@ impl<'a> Ctx<'a> {
             kind,
             name,
             country: a.country.clone(),
-            sector: sector.map(String::from),
+            sector: sector.cloned(),
             lat: None,
             lon: None,
         };
@@ -1241,7 +1241,7 @@ impl<'a> Ctx<'a> {
         }
         self.kb
             .actor_ix
-            .get(&m.entity.id)
+            .get(m.entity.id.as_str())
             .and_then(|&a| self.kb.actors.get(a))
             .is_some_and(|a| a.kind == "state" || a.kind == "unrecognised")
     }
@@ -1264,7 +1264,7 @@ impl<'a> Ctx<'a> {
             // "the country's Security Council": the last state named.
             if preceded_by_country(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
-                    if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
+                    if let Some(&a) = self.kb.actor_ix.get(m.entity.id.as_str()) {
                         self.emit_composed(t.start, t.end, a, &[role], None, false);
                         return 1;
                     }
@@ -1301,7 +1301,7 @@ impl<'a> Ctx<'a> {
                         None => self
                             .place(j)
                             .and_then(|p| self.kb.places[p].metonym_of.as_ref())
-                            .and_then(|state| self.kb.actor_ix.get(state).copied()),
+                            .and_then(|state| self.kb.actor_ix.get(state.as_str()).copied()),
                     };
                     if let Some(a) = named.filter(|_| !self.inside_unknown_name(j)) {
                         if self
@@ -1346,7 +1346,7 @@ impl<'a> Ctx<'a> {
             }
             if is_anaphoric(head) && preceded_by_the(self.text, t.start) {
                 if let Some(m) = self.antecedent(t.start, |m| self.is_state_like(m)) {
-                    if let Some(&a) = self.kb.actor_ix.get(&m.entity.id) {
+                    if let Some(&a) = self.kb.actor_ix.get(m.entity.id.as_str()) {
                         self.emit_composed(t.start, end, a, &[head], None, false);
                     }
                 }
@@ -1365,7 +1365,7 @@ impl<'a> Ctx<'a> {
                 .get(p)?
                 .metonym_of
                 .as_ref()
-                .and_then(|m| self.kb.actor_ix.get(m).copied())
+                .and_then(|m| self.kb.actor_ix.get(m.as_str()).copied())
         });
         let subject = match name {
             Some((a, _, false)) => Some((a, true)),
@@ -1382,7 +1382,7 @@ impl<'a> Ctx<'a> {
                 if let Some(n) = self.toks.get(i + 1).copied() {
                     if let Some((b, sec, true)) = self.actor_name(i + 1) {
                         if b == a && gap_space(self.text, t.end, n.start) {
-                            merged_institution = Some(sec.map(String::from));
+                            merged_institution = Some(sec.cloned());
                             end = n.end;
                             j = i + 2;
                         }
@@ -1435,7 +1435,7 @@ impl<'a> Ctx<'a> {
                     },
                     name: x.name.clone(),
                     country: x.country.clone(),
-                    sector: sector.map(String::from).or_else(|| x.sector.clone()),
+                    sector: sector.or(x.sector.as_ref()).cloned(),
                     lat: x.lat,
                     lon: x.lon,
                 };
@@ -1587,7 +1587,7 @@ impl<'a> Ctx<'a> {
         let kind_is = |m: &Mention, k: &[&str]| -> bool {
             self.kb
                 .actor_ix
-                .get(&m.entity.id)
+                .get(m.entity.id.as_str())
                 .and_then(|&a| self.kb.actors.get(a))
                 .is_some_and(|a| k.contains(&a.kind.as_str()))
                 && m.person.is_none()
@@ -2248,13 +2248,13 @@ mod tests {
             names.extend(g.names(&e.id).into_iter().map(|n| n.trim().to_string()));
         }
         for p in g.people() {
-            names.push(p.person.name.clone());
+            names.push(p.person.name.to_string());
             names.extend(p.aliases);
         }
         assert!(names.len() > 1000, "{}", names.len());
         for n in &names {
             for text in [n.clone(), format!("{n}; and {n}")] {
-                let spans = super::known_spans(&g.kb, &text);
+                let spans = super::known_spans(g.kb, &text);
                 assert_eq!(spans.first(), Some(&(0, n.len())), "{text}");
             }
         }

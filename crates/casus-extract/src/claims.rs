@@ -28,7 +28,7 @@ use casus_segment::SentenceKind;
 use crate::events::place_mentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
-use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
+use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, KbStr, Mention};
 
 /// Whether `toks[from..to]`, between two numbers, holds a new clause: a
 /// comma and a coordinator ("…, and police detained…") after more words
@@ -296,7 +296,7 @@ struct Seg {
     /// The cue before the number is a verb of loss ("Nagorno-Karabakh lost 14 tanks").
     lost: bool,
     item: Option<String>,
-    subject: Option<String>,
+    subject: Option<KbStr>,
     /// Token one past the evidence.
     end_tok: usize,
     rule: Vec<&'static str>,
@@ -311,11 +311,11 @@ fn clause_claimant(
     r: &Rules,
     toks: &[Tok],
     ms: &[crate::events::Placed],
-    block: Option<&String>,
+    block: Option<&KbStr>,
     lo: usize,
     hi: usize,
     first: &Quantity,
-) -> (Option<String>, &'static str) {
+) -> (Option<KbStr>, &'static str) {
     if let Some(b) = block {
         return (Some(b.clone()), "label-block");
     }
@@ -383,7 +383,7 @@ pub(crate) fn extract_claims_with(
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
-    let mut block: Option<String> = None;
+    let mut block: Option<KbStr> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -472,7 +472,7 @@ pub(crate) fn extract_claims_with(
         // sentence's claimant stands for it.
         let sentence_claimant =
             clause_claimant(r, toks, &ms, block.as_ref(), 0, toks.len(), &qs[0]);
-        let own_claimant = |q: &Quantity| -> Option<(Option<String>, &'static str, usize)> {
+        let own_claimant = |q: &Quantity| -> Option<(Option<KbStr>, &'static str, usize)> {
             let (lo, hi) = clause_of(q);
             if lo == 0 {
                 return None;
@@ -484,7 +484,7 @@ pub(crate) fn extract_claims_with(
             let (c, rule) = clause_claimant(r, toks, &ms, block.as_ref(), lo, hi, first);
             c.is_some().then_some((c, rule, lo))
         };
-        let claimant_of = |q: &Quantity| -> (Option<String>, &'static str, usize) {
+        let claimant_of = |q: &Quantity| -> (Option<KbStr>, &'static str, usize) {
             own_claimant(q).unwrap_or_else(|| (sentence_claimant.0.clone(), sentence_claimant.1, 0))
         };
         // One segment a quantity.
@@ -693,7 +693,7 @@ pub(crate) fn extract_claims_with(
             let own_report = !seg.rule.contains(&"cue-before")
                 && claimant
                     .as_ref()
-                    .is_some_and(|c| r.adversaries.contains_key(c));
+                    .is_some_and(|c| r.adversaries.contains_key(c.as_str()));
             if subject.is_none() && (seg.own || own_report) && claimant.is_some() {
                 subject = claimant.clone();
                 seg_rule.push("own");
@@ -738,8 +738,9 @@ pub(crate) fn extract_claims_with(
                     // "Nagorno-Karabakh lost 14 tanks": the agent's own losses.
                     subject = agent.clone();
                     seg_rule.push("loser");
-                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
-                    subject = Some(adv.clone());
+                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c.as_str()))
+                {
+                    subject = Some(adv.clone().into());
                     seg_rule.push("adversary");
                 }
             }
@@ -801,8 +802,8 @@ mod tests {
                     c.category,
                     c.population,
                     c.item,
-                    c.subject,
-                    c.claimant,
+                    c.subject.map(String::from),
+                    c.claimant.map(String::from),
                     c.value.low,
                     c.value.high,
                 )
