@@ -1,7 +1,7 @@
 //! The recogniser: a scan for every surface form at word starts, then a
 //! left-to-right composition of adjacent tokens into mentions.
 
-use crate::data::{date_interval, tenure_covers};
+use crate::data::{date_interval, tenure_covers, Day};
 use crate::{Anaphor, EntityRef, Kb, KbStr, Mention, Pat, PersonRef, ANAPHORA_WINDOW};
 use rustc_hash::FxHashMap;
 
@@ -13,7 +13,8 @@ struct Tok {
     pat: usize,
 }
 
-type When = Option<(String, String)>;
+/// The date in force, as an interval of days.
+type When = Option<(Day, Day)>;
 
 fn is_word(c: char) -> bool {
     c.is_alphanumeric()
@@ -1005,7 +1006,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|&&x| from(&x) == latest_from)
             .all(|&(p, _)| p == latest.0);
-        (unique && !latest_from.is_empty() && w.0.as_str() >= latest_from).then_some(latest)
+        (unique && !latest_from.is_empty() && w.0[..] >= *latest_from.as_bytes()).then_some(latest)
     }
 
     /// The entity for a person acting in a tenure.
