@@ -9,11 +9,12 @@ use std::ops::Deref;
 use rustc_hash::FxHashSet;
 use serde::{Serialize, Serializer};
 
-/// An id, name, kind or sector of the knowledge base, as a [`crate::Mention`]
-/// and the records made from it carry it: lent from the knowledge base, which
-/// lives for the process, or owned where a caller makes a value of its own.
+/// An id, name, kind, sector or surface form of the knowledge base, as a
+/// [`crate::Mention`] and the records made from it carry it: lent from the
+/// knowledge base, which lives for the process, or owned where a caller
+/// makes a value of its own (or a mention's text is no one form).
 ///
-/// Every mention carries five of these, and the event coder copies them
+/// Every mention carries six of these, and the event coder copies them
 /// again into its actors. Copying a lent one copies a pointer and a length:
 /// no allocation, no free, and no counter shared between threads (an
 /// `Arc<str>` per name would have every thread that copies "AZE" write the

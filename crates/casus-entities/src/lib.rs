@@ -96,8 +96,10 @@ pub struct Mention {
     /// Byte offset one past the last byte.
     #[serde(skip_serializing)]
     pub end: usize,
-    /// `text[start..end]`.
-    pub text: String,
+    /// `text[start..end]`: lent from the knowledge base when it is a
+    /// surface form of it as it stands ("Azerbaijan"), copied when the
+    /// mention is composed of several ("the Azerbaijani Defence Ministry").
+    pub text: KbStr,
     /// What the mention links to.
     pub entity: EntityRef,
     /// The office holder, when the mention names or implies a person.
@@ -259,6 +261,9 @@ pub(crate) struct Kb {
     /// words in this table.
     pub forms: recognise::SurfaceForms,
     pub pats: Vec<Vec<Pat>>,
+    /// Every surface form, by pattern, lent to the mentions that are
+    /// exactly that form.
+    pub surface: Vec<KbStr>,
     pub place_suffixes: Vec<String>,
     /// Whether some place suffix starts with this byte.
     pub place_suffix_first: [bool; 256],
@@ -507,6 +512,7 @@ impl Kb {
             community_of: HashMap::default(),
             forms: recognise::SurfaceForms::default(),
             pats: Vec::new(),
+            surface: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             place_suffix_first: first_bytes(&t.place_suffixes),
             it_verbs: t.it_verbs.iter().cloned().collect(),
@@ -795,6 +801,7 @@ impl Kb {
         for (i, p) in patterns.iter().enumerate() {
             kb.forms.add(p, i);
         }
+        kb.surface = patterns.iter().map(|p| lender.lend(p)).collect();
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
         kb.kinds = patterns

@@ -66,8 +66,8 @@ pub struct Actor {
     pub country: Option<KbStr>,
     /// GUIDELINES sector (`GOV`, `MIL`, `DIP`...).
     pub sector: Option<KbStr>,
-    /// The words of the text.
-    pub raw: String,
+    /// The words of the text (lent like the mention's).
+    pub raw: KbStr,
     /// The office holder, when a person acts for the actor.
     pub person: Option<casus_entities::PersonRef>,
 }
@@ -80,8 +80,8 @@ pub struct Place {
     pub country: Option<KbStr>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    /// The words of the text.
-    pub raw: String,
+    /// The words of the text (lent like the mention's).
+    pub raw: KbStr,
 }
 
 /// One coded event: (actor, action, recipient) stated in a sentence.
@@ -551,7 +551,7 @@ pub(crate) mod testutil {
                     out.push(Mention {
                         start: s,
                         end: e,
-                        text: surf.to_string(),
+                        text: surf.into(),
                         entity: EntityRef {
                             id: id.into(),
                             kind: kind.into(),
