@@ -283,19 +283,19 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
     })
 }
 
-/// What one segment said.
+/// What one segment said; its words borrowed from the rules.
 #[derive(Debug, Clone, Default)]
-struct Seg {
+struct Seg<'r> {
     q: Option<Quantity>,
-    category: Option<String>,
-    population: Option<String>,
+    category: Option<&'r str>,
+    population: Option<&'r str>,
     /// The population was only implied by a community word ("Azerbaijanis").
     weak_population: bool,
     /// The counted belong to the speaker ("398 of its soldiers").
     own: bool,
     /// The cue before the number is a verb of loss ("Nagorno-Karabakh lost 14 tanks").
     lost: bool,
-    item: Option<String>,
+    item: Option<&'r str>,
     subject: Option<KbStr>,
     /// Token one past the evidence.
     end_tok: usize,
@@ -509,7 +509,7 @@ pub(crate) fn extract_claims_with(
             let mut k = q.last;
             while k < win_end {
                 if let Some(h) = r.categories.longest_at(toks, k) {
-                    seg.category = Some(r.categories.get(h.entry).clone());
+                    seg.category = Some(r.categories.get(h.entry));
                     cat_at = Some(k);
                     seg.end_tok = h.last;
                     break;
@@ -535,9 +535,9 @@ pub(crate) fn extract_claims_with(
                     if let Some(h) = if verb { cat } else { pre } {
                         if h.last + 4 >= q.first {
                             let name = if verb {
-                                r.categories.get(h.entry).clone()
+                                r.categories.get(h.entry)
                             } else {
-                                r.before.get(h.entry).clone()
+                                r.before.get(h.entry)
                             };
                             seg.category = Some(name);
                             before = true;
@@ -563,16 +563,16 @@ pub(crate) fn extract_claims_with(
             while k < pop_end {
                 if seg.item.is_none() {
                     if let Some(h) = r.items.longest_at(toks, k) {
-                        seg.item = Some(r.items.get(h.entry).clone());
+                        seg.item = Some(r.items.get(h.entry));
                         seg.end_tok = seg.end_tok.max(h.last);
                     }
                 }
                 if seg.population.is_none() {
                     if let Some(h) = r.populations.longest_at(toks, k) {
-                        seg.population = Some(r.populations.get(h.entry).clone());
+                        seg.population = Some(r.populations.get(h.entry));
                         seg.end_tok = seg.end_tok.max(h.last);
                     } else if toks[k].is(class::COMMUNITY) {
-                        seg.population = Some("civilian".into());
+                        seg.population = Some("civilian");
                         seg.weak_population = true;
                     }
                 }
@@ -586,13 +586,13 @@ pub(crate) fn extract_claims_with(
                             .longest_at(toks, k)
                             .filter(|h| h.last == cue_first)
                     })
-                    .map(|h| r.populations.get(h.entry).clone());
+                    .map(|h| r.populations.get(h.entry).as_str());
             }
             if seg.item.is_some() {
-                seg.population = Some("equipment".into());
+                seg.population = Some("equipment");
             } else if seg.lost && seg.population.is_some() && !seg.weak_population {
                 // "had lost 2,906 servicemen": people lost are dead, not destroyed.
-                seg.category = Some("killed".into());
+                seg.category = Some("killed");
             }
             // "destroyed five Armenian tanks": the owner stands right after the number.
             let subj_end = if before {
@@ -644,12 +644,12 @@ pub(crate) fn extract_claims_with(
                         _ => false,
                     };
                     if n.category.is_some() && same_clause {
-                        segs[i].category = n.category.clone();
+                        segs[i].category = n.category;
                         if segs[i].population.is_none()
                             || (segs[i].weak_population && n.population.is_some())
                         {
-                            segs[i].population = n.population.clone();
-                            segs[i].item = n.item.clone();
+                            segs[i].population = n.population;
+                            segs[i].item = n.item;
                         }
                         segs[i].rule.push("distributive");
                     }
@@ -668,8 +668,8 @@ pub(crate) fn extract_claims_with(
                 continue;
             }
             if segs[i].population.is_none() && prev.category.is_some() {
-                segs[i].population = prev.population.clone();
-                segs[i].item = prev.item.clone();
+                segs[i].population = prev.population;
+                segs[i].item = prev.item;
                 segs[i].rule.push("carry-population");
             }
             if segs[i].subject.is_none() && prev.subject.is_some() {
@@ -678,7 +678,7 @@ pub(crate) fn extract_claims_with(
             }
         }
         for seg in segs {
-            let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
+            let (Some(q), Some(category)) = (seg.q.clone(), seg.category) else {
                 continue;
             };
             let mut subject = seg
@@ -701,7 +701,7 @@ pub(crate) fn extract_claims_with(
             if subject.is_none()
                 && seg.rule.contains(&"cue-before")
                 && matches!(
-                    seg.category.as_deref(),
+                    seg.category,
                     Some("destroyed" | "damaged" | "killed" | "captured")
                 )
             {
@@ -728,7 +728,7 @@ pub(crate) fn extract_claims_with(
                     .or_else(|| claimant.clone().filter(|_| claimant_rule != "according-to"));
                 if agent.is_none()
                     && claimant_rule == "according-to"
-                    && seg.population.as_deref() == Some("civilian")
+                    && seg.population == Some("civilian")
                 {
                     // "a missile strike killed 10 civilians, according to Azerbaijan":
                     // with no agent named, a party reports its own civilians.
@@ -761,9 +761,9 @@ pub(crate) fn extract_claims_with(
             out.push(Claim {
                 start: qstart,
                 end: end_off,
-                category,
-                population: seg.population.clone().unwrap_or_else(|| "unknown".into()),
-                item: seg.item.clone(),
+                category: category.to_owned(),
+                population: seg.population.unwrap_or("unknown").to_owned(),
+                item: seg.item.map(str::to_owned),
                 subject,
                 claimant: claimant.clone(),
                 value: ClaimValue {
