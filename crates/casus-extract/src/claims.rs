@@ -283,10 +283,11 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
     })
 }
 
-/// What one segment said; its words borrowed from the rules.
+/// What one segment said; its quantity and words borrowed from the
+/// sentence's quantities and the rules.
 #[derive(Debug, Clone, Default)]
 struct Seg<'r> {
-    q: Option<Quantity>,
+    q: Option<&'r Quantity>,
     category: Option<&'r str>,
     population: Option<&'r str>,
     /// The population was only implied by a community word ("Azerbaijanis").
@@ -501,7 +502,7 @@ pub(crate) fn extract_claims_with(
             }
             let win_end = seg_end.min(q.last + 10);
             let mut seg = Seg {
-                q: Some(q.clone()),
+                q: Some(q),
                 end_tok: q.last,
                 ..Seg::default()
             };
@@ -678,7 +679,7 @@ pub(crate) fn extract_claims_with(
             }
         }
         for seg in segs {
-            let (Some(q), Some(category)) = (seg.q.clone(), seg.category) else {
+            let (Some(q), Some(category)) = (seg.q, seg.category) else {
                 continue;
             };
             let mut subject = seg
@@ -687,7 +688,7 @@ pub(crate) fn extract_claims_with(
                 .or_else(|| line_side.clone())
                 .or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
-            let (claimant, claimant_rule, clause_start) = claimant_of(&q);
+            let (claimant, claimant_rule, clause_start) = claimant_of(q);
             // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
             // killed": a party's report of losses without an owner counts its own.
             let own_report = !seg.rule.contains(&"cue-before")
