@@ -133,8 +133,10 @@ eq_str!(str, &str, String);
 /// A knowledge base lives for the process (see [`crate::Gazetteer`]), so its
 /// text may as well: the embedded one is built once per process, one with
 /// an analyst's files once per [`crate::Gazetteer::with_overrides`] call
-/// (once per run of the command line). What leaks is the distinct ids,
-/// names, kinds and sectors, a few hundred kilobytes.
+/// (once per run of the command line). What leaks is each distinct id,
+/// name, kind, sector and surface form, once: about a hundred kilobytes
+/// for the embedded data (3,356 surface forms of 44 KB, and the names of
+/// some 1,000 actors, places and people).
 #[derive(Debug, Default)]
 pub(crate) struct Lender {
     kept: FxHashSet<&'static str>,
