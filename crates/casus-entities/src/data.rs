@@ -357,36 +357,42 @@ impl Tables {
     }
 }
 
-/// A date as an inclusive interval of `YYYY-MM-DD` strings.
+/// A day, `YYYY-MM-DD`, held in place: a bound of a [`date_interval`],
+/// which is made for every mention resolved by date (two `String`s were
+/// two allocations and two frees each time).
+pub(crate) type Day = [u8; 10];
+
+/// A date as an inclusive interval of `YYYY-MM-DD` days.
 ///
 /// `2020` covers `2020-01-01..=2020-12-31`, `2020-10` covers
 /// `2020-10-01..=2020-10-31` (every month is taken to end on the 31st, which is
 /// harmless for comparisons of ISO strings). Returns `None` for anything else.
-pub(crate) fn date_interval(d: &str) -> Option<(String, String)> {
+pub(crate) fn date_interval(d: &str) -> Option<(Day, Day)> {
     let d = d.trim();
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    // (no format!: this runs for every mention resolved by date)
-    let with = |suffix: &str| {
-        let mut s = String::with_capacity(d.len() + suffix.len());
-        s.push_str(d);
-        s.push_str(suffix);
-        s
+    // `d` then `suffix`, ten bytes in all
+    let with = |suffix: &[u8]| {
+        let mut day = [0; 10];
+        day[..b.len()].copy_from_slice(b);
+        day[b.len()..].copy_from_slice(suffix);
+        day
     };
     match b.len() {
-        4 if digits(0..4) => Some((with("-01-01"), with("-12-31"))),
-        7 if digits(0..4) && b[4] == b'-' && digits(5..7) => Some((with("-01"), with("-31"))),
+        4 if digits(0..4) => Some((with(b"-01-01"), with(b"-12-31"))),
+        7 if digits(0..4) && b[4] == b'-' && digits(5..7) => Some((with(b"-01"), with(b"-31"))),
         10 if digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) => {
-            Some((d.to_string(), d.to_string()))
+            Some((with(b""), with(b"")))
         }
         _ => None,
     }
 }
 
 /// Whether a tenure `[from, to]` (empty = open) overlaps the date interval.
-pub(crate) fn tenure_covers(from: &str, to: &str, when: &(String, String)) -> bool {
-    let from_ok = from.is_empty() || from <= when.1.as_str();
-    let to_ok = to.is_empty() || to >= when.0.as_str();
+/// Bytes compare as the strings do.
+pub(crate) fn tenure_covers(from: &str, to: &str, when: &(Day, Day)) -> bool {
+    let from_ok = from.is_empty() || from.as_bytes() <= &when.1[..];
+    let to_ok = to.is_empty() || to.as_bytes() >= &when.0[..];
     from_ok && to_ok
 }
 
@@ -405,18 +411,28 @@ mod tests {
     fn date_intervals() {
         assert_eq!(
             date_interval("2020"),
-            Some(("2020-01-01".into(), "2020-12-31".into()))
+            Some((*b"2020-01-01", *b"2020-12-31"))
         );
         assert_eq!(
-            date_interval("2020-10"),
-            Some(("2020-10-01".into(), "2020-10-31".into()))
+            date_interval(" 2020-10"),
+            Some((*b"2020-10-01", *b"2020-10-31"))
+        );
+        assert_eq!(
+            date_interval("2020-10-02"),
+            Some((*b"2020-10-02", *b"2020-10-02"))
         );
         assert_eq!(date_interval("2020-1"), None);
+        assert_eq!(date_interval("2020-10-02T10"), None);
         assert_eq!(date_interval("ü"), None);
         let w = date_interval("2020-10-02").unwrap();
         assert!(tenure_covers("2018-05-08", "", &w));
         assert!(!tenure_covers("2021-01-01", "", &w));
         assert!(!tenure_covers("", "2019-01-01", &w));
+        // a bound given by year or month compares as its string: "2020-10"
+        // comes before "2020-10-02"
+        assert!(tenure_covers("2020", "2020-11", &w));
+        assert!(!tenure_covers("", "2020-10", &w));
+        assert!(!tenure_covers("2020-11", "", &w));
     }
 
     #[test]

@@ -35,51 +35,56 @@
 
 mod candidates;
 mod data;
+mod kbstr;
 mod recognise;
 
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::fmt;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 pub use candidates::Candidate;
 use data::{split_list, Tables};
+pub use kbstr::KbStr;
+use kbstr::Lender;
 
 /// How far back (bytes) a short reference looks for its antecedent.
 pub const ANAPHORA_WINDOW: usize = 1500;
 
-/// The entity a mention links to.
+/// The entity a mention links to. Its text is lent from the knowledge base
+/// ([`KbStr`]): a copy copies no string.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EntityRef {
     /// Canonical id: `AZE`, `OSCE_MG`, `NKR`, a place id like `shusha`.
-    pub id: String,
+    pub id: KbStr,
     /// `state`, `unrecognised`, `igo`, `ngo`, `community`, `media`, `org`
     /// (a state's institution or role: "the Azerbaijani Defence Ministry"),
     /// `person` (an office holder or private person; `name` is the person's
     /// name, `id` the actor they act for), `place`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: KbStr,
     /// Canonical English name.
-    pub name: String,
+    pub name: KbStr,
     /// The state or organisation the entity belongs to, as an id.
-    pub country: Option<String>,
+    pub country: Option<KbStr>,
     /// GUIDELINES §1 sector: `GOV`, `MIL`, `DIP`, `IGO`, ...; `None` for a
     /// bare state name and for places.
-    pub sector: Option<String>,
+    pub sector: Option<KbStr>,
     /// Latitude (places only).
     pub lat: Option<f64>,
     /// Longitude (places only).
     pub lon: Option<f64>,
 }
 
-/// A person acting for an office.
+/// A person acting for an office, lent from the knowledge base like
+/// [`EntityRef`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PersonRef {
     /// Slug id: `sergei-lavrov`.
-    pub id: String,
+    pub id: KbStr,
     /// Canonical name: `Sergei Lavrov`.
-    pub name: String,
+    pub name: KbStr,
 }
 
 /// One mention found in a text; offsets are bytes into that text.
@@ -91,8 +96,10 @@ pub struct Mention {
     /// Byte offset one past the last byte.
     #[serde(skip_serializing)]
     pub end: usize,
-    /// `text[start..end]`.
-    pub text: String,
+    /// `text[start..end]`: lent from the knowledge base when it is a
+    /// surface form of it as it stands ("Azerbaijan"), copied when the
+    /// mention is composed of several ("the Azerbaijani Defence Ministry").
+    pub text: KbStr,
     /// What the mention links to.
     pub entity: EntityRef,
     /// The office holder, when the mention names or implies a person.
@@ -102,7 +109,7 @@ pub struct Mention {
     /// mention itself links to the place; a caller that reads "Baku said" as
     /// an actor uses this id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metonym_of: Option<String>,
+    pub metonym_of: Option<KbStr>,
 }
 
 /// One office held by a person, with its dates (`YYYY-MM-DD`, open when `None`).
@@ -159,7 +166,7 @@ impl std::error::Error for Error {}
 /// A role noun or office title (`roles.toml`).
 #[derive(Clone, Debug)]
 pub(crate) struct Role {
-    pub sector: String,
+    pub sector: KbStr,
     pub office: Option<String>,
     pub anaphoric: bool,
     /// "rebels in Côte d'Ivoire": named by where they are, of that state.
@@ -189,7 +196,7 @@ pub(crate) enum Pat {
     /// A name of an actor; `sector` overrides the actor's own.
     Actor {
         actor: usize,
-        sector: Option<String>,
+        sector: Option<KbStr>,
         institution: bool,
     },
     /// A demonym adjective or attributive form ("Azerbaijani", "Artsakh").
@@ -212,22 +219,22 @@ pub(crate) struct Place {
     pub aliases: Vec<String>,
     pub place_type: String,
     pub province: Option<String>,
-    pub metonym_of: Option<String>,
+    pub metonym_of: Option<KbStr>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Tenure {
-    pub country: String,
+    pub country: KbStr,
     pub office: String,
-    pub sector: String,
+    pub sector: KbStr,
     pub from: String,
     pub to: String,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Person {
-    pub id: String,
-    pub name: String,
+    pub id: KbStr,
+    pub name: KbStr,
     pub aliases: Vec<String>,
     pub tenures: Vec<Tenure>,
 }
@@ -254,6 +261,9 @@ pub(crate) struct Kb {
     /// words in this table.
     pub forms: recognise::SurfaceForms,
     pub pats: Vec<Vec<Pat>>,
+    /// Every surface form, by pattern, lent to the mentions that are
+    /// exactly that form.
+    pub surface: Vec<KbStr>,
     pub place_suffixes: Vec<String>,
     /// Whether some place suffix starts with this byte.
     pub place_suffix_first: [bool; 256],
@@ -266,9 +276,15 @@ pub(crate) struct Kb {
 }
 
 /// The knowledge base of actors and places, with its recogniser.
-#[derive(Clone, Debug)]
+///
+/// A knowledge base lives for the process: the embedded one is built once
+/// and kept in a static, one with an analyst's files is leaked when built
+/// ([`Gazetteer::with_overrides`], called once per run). So a gazetteer is
+/// a reference, copied for free, and the mentions it finds borrow the
+/// knowledge base's ids and names ([`KbStr`]) instead of copying them.
+#[derive(Clone, Copy, Debug)]
 pub struct Gazetteer {
-    kb: Arc<Kb>,
+    kb: &'static Kb,
 }
 
 impl Default for Gazetteer {
@@ -277,20 +293,18 @@ impl Default for Gazetteer {
     }
 }
 
-static EMBEDDED: OnceLock<Arc<Kb>> = OnceLock::new();
+static EMBEDDED: OnceLock<Kb> = OnceLock::new();
 
 impl Gazetteer {
     /// The knowledge base compiled into the binary. It is indexed once per
     /// process and shared by every call.
     pub fn embedded() -> Gazetteer {
-        let kb = EMBEDDED
-            .get_or_init(|| {
-                // The embedded data is checked by the tests; should it ever fail
-                // to load, recognise nothing rather than panic.
-                let tables = Tables::embedded().unwrap_or_default();
-                Arc::new(Kb::build(&tables))
-            })
-            .clone();
+        let kb = EMBEDDED.get_or_init(|| {
+            // The embedded data is checked by the tests; should it ever fail
+            // to load, recognise nothing rather than panic.
+            let tables = Tables::embedded().unwrap_or_default();
+            Kb::build(&tables)
+        });
         Gazetteer { kb }
     }
 
@@ -299,6 +313,9 @@ impl Gazetteer {
     /// `institutions.csv`; TOML with `[[org]]` and/or `[[role]]` tables).
     /// Rows with an existing id replace the embedded row; people rows add
     /// offices. Errors name the file and line.
+    ///
+    /// The knowledge base built is never freed (see [`Gazetteer`]): call
+    /// this once per process, not per document.
     pub fn with_overrides<P: AsRef<Path>>(paths: &[P]) -> Result<Gazetteer, Error> {
         let mut t = Tables::embedded()?;
         for p in paths {
@@ -326,7 +343,7 @@ impl Gazetteer {
         }
         t.check()?;
         Ok(Gazetteer {
-            kb: Arc::new(Kb::build(&t)),
+            kb: Box::leak(Box::new(Kb::build(&t))),
         })
     }
 
@@ -334,19 +351,19 @@ impl Gazetteer {
     /// `date_at(offset)` gives the date in force at an offset (`YYYY`,
     /// `YYYY-MM` or `YYYY-MM-DD`), to resolve offices and names by date.
     pub fn recognise(&self, text: &str, date_at: &dyn Fn(usize) -> Option<String>) -> Vec<Mention> {
-        recognise::recognise(&self.kb, text, date_at)
+        recognise::recognise(self.kb, text, date_at)
     }
 
     /// Capitalised names in `text` that no mention (and no known word of the
     /// knowledge base, such as a title) covers, with a type guess
     /// (`person`, `org`, `place`, `unknown`), so the knowledge base can grow.
     pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
-        let known = recognise::known_spans(&self.kb, text);
+        let known = recognise::known_spans(self.kb, text);
         candidates::candidates(&self.kb.cand, text, mentions, &known)
     }
 
     /// The actor or place with this id.
-    pub fn entity(&self, id: &str) -> Option<&EntityRef> {
+    pub fn entity(&self, id: &str) -> Option<&'static EntityRef> {
         if let Some(&i) = self.kb.actor_ix.get(id) {
             return self.kb.actors.get(i);
         }
@@ -359,7 +376,7 @@ impl Gazetteer {
 
     /// Every surface form the knowledge base knows for an actor or place id
     /// (name first).
-    pub fn names(&self, id: &str) -> Vec<&str> {
+    pub fn names(&self, id: &str) -> Vec<&'static str> {
         if let Some(&i) = self.kb.actor_ix.get(id) {
             let mut v = vec![self.kb.actors[i].name.as_str()];
             v.extend(self.kb.actor_aliases[i].iter().map(String::as_str));
@@ -377,7 +394,10 @@ impl Gazetteer {
     /// A place's type (`city`, `town`, `village`, `district`, `region`,
     /// `river`, `mountain`, `corridor`, `line` ...), its Artsakh-era province
     /// when it has one, and the actor it stands for when a capital.
-    pub fn place_detail(&self, id: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
+    pub fn place_detail(
+        &self,
+        id: &str,
+    ) -> Option<(&'static str, Option<&'static str>, Option<&'static str>)> {
         let p = self.kb.places.get(*self.kb.place_ix.get(id)?)?;
         Some((
             p.place_type.as_str(),
@@ -387,17 +407,17 @@ impl Gazetteer {
     }
 
     /// Every actor (states, unrecognised states, organisations, communities).
-    pub fn actors(&self) -> impl Iterator<Item = &EntityRef> {
+    pub fn actors(&self) -> impl Iterator<Item = &'static EntityRef> {
         self.kb.actors.iter()
     }
 
     /// Every place.
-    pub fn places(&self) -> impl Iterator<Item = &EntityRef> {
+    pub fn places(&self) -> impl Iterator<Item = &'static EntityRef> {
         self.kb.places.iter().map(|p| &p.entity)
     }
 
     /// Every person with their offices.
-    pub fn people(&self) -> impl Iterator<Item = PersonEntry> + '_ {
+    pub fn people(&self) -> impl Iterator<Item = PersonEntry> {
         self.kb.persons.iter().map(|p| PersonEntry {
             person: PersonRef {
                 id: p.id.clone(),
@@ -408,9 +428,9 @@ impl Gazetteer {
                 .tenures
                 .iter()
                 .map(|t| Office {
-                    country: t.country.clone(),
+                    country: t.country.to_string(),
                     office: t.office.clone(),
-                    sector: t.sector.clone(),
+                    sector: t.sector.to_string(),
                     from: (!t.from.is_empty()).then(|| t.from.clone()),
                     to: (!t.to.is_empty()).then(|| t.to.clone()),
                 })
@@ -476,7 +496,10 @@ fn case_variants(phrase: &str) -> Vec<String> {
 }
 
 impl Kb {
+    /// Indexes the tables. The text that mentions carry is leaked, once per
+    /// distinct string, to be lent to them ([`Lender`]).
     fn build(t: &Tables) -> Kb {
+        let mut lender = Lender::default();
         let mut kb = Kb {
             actors: Vec::new(),
             actor_aliases: Vec::new(),
@@ -489,6 +512,7 @@ impl Kb {
             community_of: HashMap::default(),
             forms: recognise::SurfaceForms::default(),
             pats: Vec::new(),
+            surface: Vec::new(),
             place_suffixes: t.place_suffixes.clone(),
             place_suffix_first: first_bytes(&t.place_suffixes),
             it_verbs: t.it_verbs.iter().cloned().collect(),
@@ -514,11 +538,12 @@ impl Kb {
         let mut capitals: Vec<(String, usize)> = Vec::new();
         for s in &t.states {
             let ai = kb.actors.len();
+            let id = lender.lend(&s.id);
             kb.actors.push(EntityRef {
-                id: s.id.clone(),
-                kind: "state".into(),
-                name: s.name.clone(),
-                country: Some(s.id.clone()),
+                id: id.clone(),
+                kind: KbStr::lent("state"),
+                name: lender.lend(&s.name),
+                country: Some(id),
                 sector: None,
                 lat: None,
                 lon: None,
@@ -572,13 +597,14 @@ impl Kb {
         // Organisations, unrecognised states, communities.
         for o in &t.orgs {
             let ai = kb.actors.len();
-            let country = o.country.clone().unwrap_or_else(|| o.id.clone());
+            let country = lender.lend(o.country.as_ref().unwrap_or(&o.id));
+            let sector = lender.lend_opt(o.sector.as_deref());
             kb.actors.push(EntityRef {
-                id: o.id.clone(),
-                kind: o.kind.clone(),
-                name: o.name.clone(),
+                id: lender.lend(&o.id),
+                kind: lender.lend(&o.kind),
+                name: lender.lend(&o.name),
                 country: Some(country),
-                sector: o.sector.clone(),
+                sector: sector.clone(),
                 lat: None,
                 lon: None,
             });
@@ -589,7 +615,7 @@ impl Kb {
                 &o.name,
                 Pat::Actor {
                     actor: ai,
-                    sector: o.sector.clone(),
+                    sector: sector.clone(),
                     institution: false,
                 },
             );
@@ -599,7 +625,7 @@ impl Kb {
                     a,
                     Pat::Actor {
                         actor: ai,
-                        sector: o.sector.clone(),
+                        sector: sector.clone(),
                         institution: false,
                     },
                 );
@@ -624,7 +650,7 @@ impl Kb {
             };
             let p = Pat::Actor {
                 actor: ai,
-                sector: Some(i.sector.clone()),
+                sector: Some(lender.lend(&i.sector)),
                 institution: true,
             };
             add(&mut kb, &i.name, p.clone());
@@ -638,10 +664,10 @@ impl Kb {
             let aliases: Vec<String> = split_list(&p.aliases).map(String::from).collect();
             kb.places.push(Place {
                 entity: EntityRef {
-                    id: p.id.clone(),
-                    kind: "place".into(),
-                    name: p.name.clone(),
-                    country: (!p.country.is_empty()).then(|| p.country.clone()),
+                    id: lender.lend(&p.id),
+                    kind: KbStr::lent("place"),
+                    name: lender.lend(&p.name),
+                    country: (!p.country.is_empty()).then(|| lender.lend(&p.country)),
                     sector: None,
                     lat: p.lat,
                     lon: p.lon,
@@ -649,7 +675,7 @@ impl Kb {
                 aliases: aliases.clone(),
                 place_type: p.kind.clone(),
                 province: (!p.province.is_empty()).then(|| p.province.clone()),
-                metonym_of: (!p.metonym_of.is_empty()).then(|| p.metonym_of.clone()),
+                metonym_of: (!p.metonym_of.is_empty()).then(|| lender.lend(&p.metonym_of)),
             });
             kb.place_ix.insert(p.id.clone(), pi);
             add(&mut kb, &p.name, Pat::Place { place: pi });
@@ -678,9 +704,9 @@ impl Kb {
                     let pi = kb.places.len();
                     kb.places.push(Place {
                         entity: EntityRef {
-                            id: id.clone(),
-                            kind: "place".into(),
-                            name: c.clone(),
+                            id: lender.lend(&id),
+                            kind: KbStr::lent("place"),
+                            name: lender.lend(&c),
                             country: Some(state.clone()),
                             sector: None,
                             lat: None,
@@ -704,8 +730,8 @@ impl Kb {
                 None => {
                     let pi = kb.persons.len();
                     kb.persons.push(Person {
-                        id: r.id.clone(),
-                        name: r.name.clone(),
+                        id: lender.lend(&r.id),
+                        name: lender.lend(&r.name),
                         aliases: Vec::new(),
                         tenures: Vec::new(),
                     });
@@ -728,9 +754,9 @@ impl Kb {
                 .or_default()
                 .push((pi, ti));
             kb.persons[pi].tenures.push(Tenure {
-                country: r.country.clone(),
+                country: lender.lend(&r.country),
                 office: r.office.clone(),
-                sector: r.sector.clone(),
+                sector: lender.lend(&r.sector),
                 from: r.from.clone(),
                 to: r.to.clone(),
             });
@@ -739,7 +765,7 @@ impl Kb {
         for r in &t.roles {
             let ri = kb.roles.len();
             kb.roles.push(Role {
-                sector: r.sector.clone(),
+                sector: lender.lend(&r.sector),
                 office: r.office.clone().filter(|o| !o.is_empty()),
                 anaphoric: r.anaphoric,
                 located: r.located,
@@ -775,6 +801,7 @@ impl Kb {
         for (i, p) in patterns.iter().enumerate() {
             kb.forms.add(p, i);
         }
+        kb.surface = patterns.iter().map(|p| lender.lend(p)).collect();
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
         kb.kinds = patterns
@@ -866,6 +893,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn mentions_borrow_the_knowledge_base_text() {
+        let g = Gazetteer::embedded();
+        let text = "Azerbaijan said the Azerbaijani Defence Ministry and Baku were right.";
+        let ms = g.recognise(text, &|_| Some("2020".into()));
+        let aze = g.entity("AZE").expect("AZE");
+        let same = |a: &KbStr, b: &KbStr| a.as_ptr() == b.as_ptr() && a == b;
+        let of_aze: Vec<&Mention> = ms.iter().filter(|m| m.entity.id == "AZE").collect();
+        assert_eq!(of_aze.len(), 2, "{ms:?}");
+        for m in of_aze {
+            assert!(same(&m.entity.id, &aze.id) && same(&m.entity.name, &aze.name));
+        }
+        let baku = ms.iter().find(|m| m.text == "Baku").expect("Baku");
+        let kb_baku = g.entity(&baku.entity.id).expect("Baku's place");
+        assert!(same(&baku.entity.name, &kb_baku.name));
+        assert!(same(
+            baku.metonym_of.as_ref().expect("Baku stands for AZE"),
+            &aze.id
+        ));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use casus_segment::SentenceKind;
 use crate::events::place_mentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
-use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, Mention};
+use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, KbStr, Mention};
 
 /// Whether `toks[from..to]`, between two numbers, holds a new clause: a
 /// comma and a coordinator ("…, and police detained…") after more words
@@ -283,20 +283,21 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
     })
 }
 
-/// What one segment said.
+/// What one segment said; its quantity and words borrowed from the
+/// sentence's quantities and the rules.
 #[derive(Debug, Clone, Default)]
-struct Seg {
-    q: Option<Quantity>,
-    category: Option<String>,
-    population: Option<String>,
+struct Seg<'r> {
+    q: Option<&'r Quantity>,
+    category: Option<&'r str>,
+    population: Option<&'r str>,
     /// The population was only implied by a community word ("Azerbaijanis").
     weak_population: bool,
     /// The counted belong to the speaker ("398 of its soldiers").
     own: bool,
     /// The cue before the number is a verb of loss ("Nagorno-Karabakh lost 14 tanks").
     lost: bool,
-    item: Option<String>,
-    subject: Option<String>,
+    item: Option<&'r str>,
+    subject: Option<KbStr>,
     /// Token one past the evidence.
     end_tok: usize,
     rule: Vec<&'static str>,
@@ -311,11 +312,11 @@ fn clause_claimant(
     r: &Rules,
     toks: &[Tok],
     ms: &[crate::events::Placed],
-    block: Option<&String>,
+    block: Option<&KbStr>,
     lo: usize,
     hi: usize,
     first: &Quantity,
-) -> (Option<String>, &'static str) {
+) -> (Option<KbStr>, &'static str) {
     if let Some(b) = block {
         return (Some(b.clone()), "label-block");
     }
@@ -383,7 +384,7 @@ pub(crate) fn extract_claims_with(
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
-    let mut block: Option<String> = None;
+    let mut block: Option<KbStr> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -472,7 +473,7 @@ pub(crate) fn extract_claims_with(
         // sentence's claimant stands for it.
         let sentence_claimant =
             clause_claimant(r, toks, &ms, block.as_ref(), 0, toks.len(), &qs[0]);
-        let own_claimant = |q: &Quantity| -> Option<(Option<String>, &'static str, usize)> {
+        let own_claimant = |q: &Quantity| -> Option<(Option<KbStr>, &'static str, usize)> {
             let (lo, hi) = clause_of(q);
             if lo == 0 {
                 return None;
@@ -484,7 +485,7 @@ pub(crate) fn extract_claims_with(
             let (c, rule) = clause_claimant(r, toks, &ms, block.as_ref(), lo, hi, first);
             c.is_some().then_some((c, rule, lo))
         };
-        let claimant_of = |q: &Quantity| -> (Option<String>, &'static str, usize) {
+        let claimant_of = |q: &Quantity| -> (Option<KbStr>, &'static str, usize) {
             own_claimant(q).unwrap_or_else(|| (sentence_claimant.0.clone(), sentence_claimant.1, 0))
         };
         // One segment a quantity.
@@ -501,7 +502,7 @@ pub(crate) fn extract_claims_with(
             }
             let win_end = seg_end.min(q.last + 10);
             let mut seg = Seg {
-                q: Some(q.clone()),
+                q: Some(q),
                 end_tok: q.last,
                 ..Seg::default()
             };
@@ -518,7 +519,7 @@ pub(crate) fn extract_claims_with(
             }
             while k < win_end {
                 if let Some(h) = r.categories.longest_at(toks, k) {
-                    seg.category = Some(r.categories.get(h.entry).clone());
+                    seg.category = Some(r.categories.get(h.entry));
                     cat_at = Some(k);
                     seg.end_tok = h.last;
                     break;
@@ -549,9 +550,9 @@ pub(crate) fn extract_claims_with(
                             .any(|t| t.low == ")");
                         if h.last + 4 >= q.first && !closed {
                             let name = if verb {
-                                r.categories.get(h.entry).clone()
+                                r.categories.get(h.entry)
                             } else {
-                                r.before.get(h.entry).clone()
+                                r.before.get(h.entry)
                             };
                             seg.category = Some(name);
                             before = true;
@@ -577,16 +578,16 @@ pub(crate) fn extract_claims_with(
             while k < pop_end {
                 if seg.item.is_none() {
                     if let Some(h) = r.items.longest_at(toks, k) {
-                        seg.item = Some(r.items.get(h.entry).clone());
+                        seg.item = Some(r.items.get(h.entry));
                         seg.end_tok = seg.end_tok.max(h.last);
                     }
                 }
                 if seg.population.is_none() {
                     if let Some(h) = r.populations.longest_at(toks, k) {
-                        seg.population = Some(r.populations.get(h.entry).clone());
+                        seg.population = Some(r.populations.get(h.entry));
                         seg.end_tok = seg.end_tok.max(h.last);
                     } else if toks[k].is(class::COMMUNITY) {
-                        seg.population = Some("civilian".into());
+                        seg.population = Some("civilian");
                         seg.weak_population = true;
                     }
                 }
@@ -600,13 +601,13 @@ pub(crate) fn extract_claims_with(
                             .longest_at(toks, k)
                             .filter(|h| h.last == cue_first)
                     })
-                    .map(|h| r.populations.get(h.entry).clone());
+                    .map(|h| r.populations.get(h.entry).as_str());
             }
             if seg.item.is_some() {
-                seg.population = Some("equipment".into());
+                seg.population = Some("equipment");
             } else if seg.lost && seg.population.is_some() && !seg.weak_population {
                 // "had lost 2,906 servicemen": people lost are dead, not destroyed.
-                seg.category = Some("killed".into());
+                seg.category = Some("killed");
             }
             // "destroyed five Armenian tanks": the owner stands right after the number.
             let subj_end = if before {
@@ -666,12 +667,12 @@ pub(crate) fn extract_claims_with(
                         _ => false,
                     };
                     if n.category.is_some() && same_clause {
-                        segs[i].category = n.category.clone();
+                        segs[i].category = n.category;
                         if segs[i].population.is_none()
                             || (segs[i].weak_population && n.population.is_some())
                         {
-                            segs[i].population = n.population.clone();
-                            segs[i].item = n.item.clone();
+                            segs[i].population = n.population;
+                            segs[i].item = n.item;
                         }
                         segs[i].rule.push("distributive");
                     }
@@ -720,8 +721,8 @@ pub(crate) fn extract_claims_with(
                 continue;
             }
             if segs[i].population.is_none() && prev.category.is_some() {
-                segs[i].population = prev.population.clone();
-                segs[i].item = prev.item.clone();
+                segs[i].population = prev.population;
+                segs[i].item = prev.item;
                 segs[i].rule.push("carry-population");
             }
             if segs[i].subject.is_none() && prev.subject.is_some() {
@@ -730,7 +731,7 @@ pub(crate) fn extract_claims_with(
             }
         }
         for seg in segs {
-            let (Some(q), Some(category)) = (seg.q.clone(), seg.category.clone()) else {
+            let (Some(q), Some(category)) = (seg.q, seg.category) else {
                 continue;
             };
             let mut subject = seg
@@ -739,13 +740,13 @@ pub(crate) fn extract_claims_with(
                 .or_else(|| line_side.clone())
                 .or_else(|| block.clone());
             let mut seg_rule = seg.rule.clone();
-            let (claimant, claimant_rule, clause_start) = claimant_of(&q);
+            let (claimant, claimant_rule, clause_start) = claimant_of(q);
             // "The Azerbaijani Prosecutor General's Office said 94 civilians had been
             // killed": a party's report of losses without an owner counts its own.
             let own_report = !seg.rule.contains(&"cue-before")
                 && claimant
                     .as_ref()
-                    .is_some_and(|c| r.adversaries.contains_key(c));
+                    .is_some_and(|c| r.adversaries.contains_key(c.as_str()));
             if subject.is_none() && (seg.own || own_report) && claimant.is_some() {
                 subject = claimant.clone();
                 seg_rule.push("own");
@@ -753,7 +754,7 @@ pub(crate) fn extract_claims_with(
             if subject.is_none()
                 && seg.rule.contains(&"cue-before")
                 && matches!(
-                    seg.category.as_deref(),
+                    seg.category,
                     Some("destroyed" | "damaged" | "killed" | "captured")
                 )
             {
@@ -780,7 +781,7 @@ pub(crate) fn extract_claims_with(
                     .or_else(|| claimant.clone().filter(|_| claimant_rule != "according-to"));
                 if agent.is_none()
                     && claimant_rule == "according-to"
-                    && seg.population.as_deref() == Some("civilian")
+                    && seg.population == Some("civilian")
                 {
                     // "a missile strike killed 10 civilians, according to Azerbaijan":
                     // with no agent named, a party reports its own civilians.
@@ -790,8 +791,9 @@ pub(crate) fn extract_claims_with(
                     // "Nagorno-Karabakh lost 14 tanks": the agent's own losses.
                     subject = agent.clone();
                     seg_rule.push("loser");
-                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c)) {
-                    subject = Some(adv.clone());
+                } else if let Some(adv) = agent.as_ref().and_then(|c| r.adversaries.get(c.as_str()))
+                {
+                    subject = Some(adv.clone().into());
                     seg_rule.push("adversary");
                 }
             }
@@ -812,9 +814,9 @@ pub(crate) fn extract_claims_with(
             out.push(Claim {
                 start: qstart,
                 end: end_off,
-                category,
-                population: seg.population.clone().unwrap_or_else(|| "unknown".into()),
-                item: seg.item.clone(),
+                category: category.to_owned(),
+                population: seg.population.unwrap_or("unknown").to_owned(),
+                item: seg.item.map(str::to_owned),
                 subject,
                 claimant: claimant.clone(),
                 value: ClaimValue {
@@ -853,8 +855,8 @@ mod tests {
                     c.category,
                     c.population,
                     c.item,
-                    c.subject,
-                    c.claimant,
+                    c.subject.map(String::from),
+                    c.claimant.map(String::from),
                     c.value.low,
                     c.value.high,
                 )

@@ -64,7 +64,7 @@ use casus_segment::SentenceKind;
 
 use crate::rules::{class, Rules};
 use crate::text::Tok;
-use crate::{is_actor, owner_id, owner_of, Actor, DocInput, Event, Place};
+use crate::{is_actor, owner_id, owner_of, Actor, DocInput, Event, KbStr, Place};
 
 /// A mention placed on the tokens of a sentence.
 #[derive(Debug, Clone, Copy)]
@@ -1731,7 +1731,7 @@ pub(crate) fn trailing_reporter(
     toks: &[Tok],
     ms: &[Placed],
     from: usize,
-) -> Option<String> {
+) -> Option<KbStr> {
     let verbs = reporting_verbs(r, toks, ms, from, toks.len());
     reporter_of(r, toks, ms, verbs, from)
 }
@@ -1743,7 +1743,7 @@ fn reporter_of(
     ms: &[Placed],
     verbs: Vec<crate::lexicon::Hit>,
     from: usize,
-) -> Option<String> {
+) -> Option<KbStr> {
     verbs.into_iter().find_map(|h| {
         let p = ms
             .iter()
@@ -1845,8 +1845,8 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention, kind: &s
     let state = owner_of(r, m);
     if people {
         if let Some(c) = r.community_of.get(state) {
-            a.country = Some(state.to_owned());
-            a.id = c.clone();
+            a.country = Some(state.to_owned().into());
+            a.id = c.clone().into();
             a.sector = Some("CVL".into());
         }
     }
@@ -1949,8 +1949,8 @@ mod tests {
                 (
                     e.kind,
                     e.mode,
-                    e.actor.map(|a| a.id).unwrap_or_default(),
-                    e.recipient.map(|a| a.id),
+                    e.actor.map(|a| a.id.into()).unwrap_or_default(),
+                    e.recipient.map(|a| a.id.into()),
                 )
             })
             .collect()

@@ -27,7 +27,7 @@ pub mod lexicon;
 pub mod rules;
 pub mod text;
 
-pub use casus_entities::{Mention, PersonRef};
+pub use casus_entities::{KbStr, Mention, PersonRef};
 pub use casus_time::{DateRange, Timex};
 
 /// One document, as the earlier stages left it.
@@ -54,19 +54,20 @@ pub struct Extraction {
     pub claims: Vec<Claim>,
 }
 
-/// An actor of an event (GUIDELINES §1).
+/// An actor of an event (GUIDELINES §1); its ids and names are lent from
+/// the knowledge base, like the mention's ([`KbStr`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Actor {
     /// Canonical id (`AZE`, `OSCE_MG`, `PER`...).
-    pub id: String,
+    pub id: KbStr,
     /// Canonical name.
-    pub name: String,
+    pub name: KbStr,
     /// The state or organisation the actor belongs to.
-    pub country: Option<String>,
+    pub country: Option<KbStr>,
     /// GUIDELINES sector (`GOV`, `MIL`, `DIP`...).
-    pub sector: Option<String>,
-    /// The words of the text.
-    pub raw: String,
+    pub sector: Option<KbStr>,
+    /// The words of the text (lent like the mention's).
+    pub raw: KbStr,
     /// The office holder, when a person acts for the actor.
     pub person: Option<casus_entities::PersonRef>,
 }
@@ -74,13 +75,13 @@ pub struct Actor {
 /// Where an event happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Place {
-    pub id: String,
-    pub name: String,
-    pub country: Option<String>,
+    pub id: KbStr,
+    pub name: KbStr,
+    pub country: Option<KbStr>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    /// The words of the text.
-    pub raw: String,
+    /// The words of the text (lent like the mention's).
+    pub raw: KbStr,
 }
 
 /// One coded event: (actor, action, recipient) stated in a sentence.
@@ -105,7 +106,7 @@ pub struct Event {
     /// `negation`, `future`, `hypothetical`, `historical`.
     pub aux: Vec<String>,
     /// The actor id of whoever reports the event ("according to X").
-    pub claimed_by: Option<String>,
+    pub claimed_by: Option<KbStr>,
     /// The words that fired.
     pub trigger: String,
     /// Which rule fired.
@@ -128,9 +129,9 @@ pub struct Claim {
     /// Equipment item (`tank`, `drone`...), for population `equipment`.
     pub item: Option<String>,
     /// Whose people or equipment: an actor id.
-    pub subject: Option<String>,
+    pub subject: Option<KbStr>,
     /// Who asserts it: an actor id.
-    pub claimant: Option<String>,
+    pub claimant: Option<KbStr>,
     pub value: ClaimValue,
     /// The as-of or event date.
     pub date: Option<casus_time::DateRange>,
@@ -279,7 +280,7 @@ fn metonyms<'a>(
             _ => Cow::Owned(w.to_lowercase()),
         }
     };
-    let state_of = |m: &Mention| -> Option<String> {
+    let state_of = |m: &Mention| -> Option<KbStr> {
         let state = m.metonym_of.as_ref().filter(|s| !s.is_empty())?;
         let before = text.get(..m.start.min(text.len())).unwrap_or("");
         // The word right before `s` (only spaces between), and the text before it.
@@ -352,8 +353,17 @@ fn metonyms<'a>(
 /// persons stand for their country, states and organisations for themselves.
 /// A community with a state of its own in `grammar.toml` (`ARMENIANS` →
 /// `ARM`) stands for that state.
-pub(crate) fn owner_id(r: &rules::Rules, m: &casus_entities::Mention) -> String {
-    owner_of(r, m).to_owned()
+pub(crate) fn owner_id(r: &rules::Rules, m: &casus_entities::Mention) -> KbStr {
+    if m.entity.kind == "community" {
+        if let Some((state, _)) = r.community_of.iter().find(|(_, c)| **c == m.entity.id) {
+            return KbStr::from(state.clone());
+        }
+    }
+    match (m.entity.kind.as_str(), &m.entity.country) {
+        ("state" | "unrecognised" | "igo" | "ngo", _) => m.entity.id.clone(),
+        (_, Some(c)) if !c.is_empty() => c.clone(),
+        _ => m.entity.id.clone(),
+    }
 }
 
 /// [`owner_id`], borrowed: for comparisons, which need no copy.
@@ -541,12 +551,12 @@ pub(crate) mod testutil {
                     out.push(Mention {
                         start: s,
                         end: e,
-                        text: surf.to_string(),
+                        text: surf.into(),
                         entity: EntityRef {
                             id: id.into(),
                             kind: kind.into(),
                             name: surf.into(),
-                            country: country.map(String::from),
+                            country: country.map(crate::KbStr::from),
                             sector: None,
                             lat: None,
                             lon: None,

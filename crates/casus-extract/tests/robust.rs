@@ -59,7 +59,7 @@ const WORDS: &[&str] = &[
     "unless",
 ];
 
-fn mention(start: usize, end: usize, id: &str, kind: &str) -> Mention {
+fn mention(start: usize, end: usize, id: &'static str, kind: &'static str) -> Mention {
     Mention {
         start,
         end,

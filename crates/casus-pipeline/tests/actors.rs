@@ -13,7 +13,8 @@ fn pipeline() -> &'static Pipeline {
 /// (type, actor id, recipient id) of every event in `text`.
 fn events(text: &str) -> Vec<(String, String, String)> {
     let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-    let id = |a: &Option<casus_extract::Actor>| a.as_ref().map_or(String::new(), |a| a.id.clone());
+    let id =
+        |a: &Option<casus_extract::Actor>| a.as_ref().map_or(String::new(), |a| a.id.to_string());
     pipeline()
         .process(doc)
         .events

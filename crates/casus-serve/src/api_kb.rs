@@ -418,7 +418,7 @@ async fn disagreements(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<
 fn name_of(app: &AppState, id: &str) -> String {
     app.gazetteer
         .entity(id)
-        .map(|e| e.name.clone())
+        .map(|e| e.name.to_string())
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -643,7 +643,7 @@ async fn places(State(st): State<Shared>, Query(q): Q) -> ApiResult<Json<Value>>
             for (id, n, lat, lon) in rows {
                 let e = app.gazetteer.entity(&id);
                 let v = out.entry(id.clone()).or_insert_with(|| {
-                    json!({"id": id, "name": e.map(|e| e.name.clone()).unwrap_or_else(|| id.clone()),
+                    json!({"id": id, "name": e.map(|e| e.name.to_string()).unwrap_or_else(|| id.clone()),
                            "mentions": 0, "lat": e.and_then(|e| e.lat), "lon": e.and_then(|e| e.lon)})
                 });
                 v["events"] = json!(n);

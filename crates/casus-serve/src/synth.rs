@@ -90,7 +90,7 @@ pub fn synthesize(
         .places()
         .filter_map(|p| match (p.lat, p.lon) {
             (Some(la), Some(lo)) if (38.3..41.6).contains(&la) && (44.0..50.5).contains(&lo) => {
-                Some((p.id.clone(), p.name.clone(), la, lo))
+                Some((p.id.to_string(), p.name.to_string(), la, lo))
             }
             _ => None,
         })

@@ -103,7 +103,7 @@ impl Columns {
         Columns {
             kind: Some(e.kind.clone()),
             mode: e.mode.clone(),
-            claimed_by: e.claimed_by.clone(),
+            claimed_by: e.claimed_by.as_deref().map(String::from),
             text: Some(text.to_string()),
             actor: e.actor.as_ref().map(Party::of),
             recipient: e.recipient.as_ref().map(Party::of),
@@ -112,7 +112,7 @@ impl Columns {
                 end: Some(d.end.clone()),
             }),
             location: e.location.as_ref().map(|p| Place {
-                id: Some(p.id.clone()),
+                id: Some(p.id.to_string()),
                 lat: p.lat,
                 lon: p.lon,
             }),
@@ -126,8 +126,8 @@ impl Columns {
             category: Some(c.category.clone()),
             population: Some(c.population.clone()),
             item: c.item.clone(),
-            subject: c.subject.clone(),
-            claimant: c.claimant.clone(),
+            subject: c.subject.as_deref().map(String::from),
+            claimant: c.claimant.as_deref().map(String::from),
             text: Some(text.to_string()),
             date: c.date.as_ref().map(|d| Period {
                 start: Some(d.start.clone()),
@@ -174,9 +174,9 @@ impl Columns {
 impl Party {
     fn of(a: &casus_extract::Actor) -> Party {
         Party {
-            id: Some(a.id.clone()),
-            country: a.country.clone(),
-            sector: a.sector.clone(),
+            id: Some(a.id.to_string()),
+            country: a.country.as_deref().map(String::from),
+            sector: a.sector.as_deref().map(String::from),
         }
     }
 }

@@ -363,11 +363,11 @@ pub fn entities(db: &Path, places: bool, read: &crate::ReadArgs) -> anyhow::Resu
     let g = &pipeline.gazetteer;
     let mut rows: Vec<(&casus_entities::EntityRef, (i64, i64))> = if places {
         g.places()
-            .map(|e| (e, counts.get(&e.id).copied().unwrap_or_default()))
+            .map(|e| (e, counts.get(e.id.as_str()).copied().unwrap_or_default()))
             .collect()
     } else {
         g.actors()
-            .map(|e| (e, counts.get(&e.id).copied().unwrap_or_default()))
+            .map(|e| (e, counts.get(e.id.as_str()).copied().unwrap_or_default()))
             .collect()
     };
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));

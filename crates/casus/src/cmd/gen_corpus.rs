@@ -77,11 +77,11 @@ fn pools(gazetteer: &Gazetteer) -> Pools {
             }
         }
     }
-    let places = gazetteer.places().map(|p| p.name.clone()).collect();
+    let places = gazetteer.places().map(|p| p.name.to_string()).collect();
     let states = gazetteer
         .actors()
         .filter(|a| a.kind == "state")
-        .map(|a| a.name.clone())
+        .map(|a| a.name.to_string())
         .collect();
     Pools {
         paragraphs,
