@@ -514,7 +514,7 @@ pub(crate) fn extract_claims_with(
                 .filter(|h| h.last == q.first - 1);
             let mut k = if label.is_some() { win_end } else { q.last };
             if let Some(h) = label {
-                seg.category = Some(r.categories.get(h.entry).clone());
+                seg.category = Some(r.categories.get(h.entry));
                 seg.rule.push("label");
             }
             while k < win_end {
@@ -702,7 +702,7 @@ pub(crate) fn extract_claims_with(
                 && !new_clause_between(toks, a.last, b.first)
             {
                 // The list's verb is this number's cue too.
-                let (category, lost) = (prev.category.clone(), prev.lost);
+                let (category, lost) = (prev.category, prev.lost);
                 segs[i].category = category;
                 segs[i].lost = lost;
                 segs[i].rule.push("cue-before");

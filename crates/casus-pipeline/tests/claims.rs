@@ -21,8 +21,8 @@ fn claims(text: &str) -> Vec<(String, String, String, String, u64)> {
             (
                 c.category.clone(),
                 c.item.clone().unwrap_or_else(|| c.population.clone()),
-                c.subject.clone().unwrap_or_default(),
-                c.claimant.clone().unwrap_or_default(),
+                c.subject.as_deref().unwrap_or_default().to_owned(),
+                c.claimant.as_deref().unwrap_or_default().to_owned(),
                 c.value.low.unwrap_or_default(),
             )
         })
