@@ -160,3 +160,19 @@ fn a_bare_unnamed_subject_takes_no_actor_from_the_paragraph() {
         events("On 5 October 2020, Turkey issued a statement. It condemned the shelling of Ganja.");
     assert!(has(&v, "ACCUSE", "TUR", ""), "{v:?}");
 }
+
+#[test]
+fn banned_weapons_used_and_criminal_cases_opened() {
+    let v = events("On 19 October 2020, Amnesty International said Armenian forces had used cluster munitions in Barda.");
+    assert!(has(&v, "ASSAULT", "ARM", ""), "{v:?}");
+    // The maker of the weapon is not its target.
+    let v = events(
+        "On 4 October 2020, Azerbaijan used Israeli-made cluster munitions against Stepanakert.",
+    );
+    assert!(v.iter().all(|e| e.2 != "ISR"), "{v:?}");
+    // The use of weapons, named as a thing, is nobody's act.
+    let v = events("On 5 October 2020, observers objected to the use of cluster munitions.");
+    assert!(v.iter().all(|e| e.0 != "ASSAULT"), "{v:?}");
+    let v = events("On 27 October 2020, the Azerbaijani Prosecutor General's Office opened a criminal case against Armenian officials.");
+    assert!(has(&v, "ACCUSE", "AZE", "ARM"), "{v:?}");
+}
