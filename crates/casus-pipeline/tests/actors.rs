@@ -176,3 +176,17 @@ fn banned_weapons_used_and_criminal_cases_opened() {
     let v = events("On 27 October 2020, the Azerbaijani Prosecutor General's Office opened a criminal case against Armenian officials.");
     assert!(has(&v, "ACCUSE", "AZE", "ARM"), "{v:?}");
 }
+
+#[test]
+fn what_a_party_accuses_the_other_of_is_its_claim() {
+    let text = "On 4 October 2020, Azerbaijani authorities accused the Armenian Armed Forces of an artillery attack on Ganja.";
+    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+    let p = pipeline().process(doc);
+    let shelling = p
+        .events
+        .iter()
+        .find(|e| e.kind == "ASSAULT")
+        .expect("the shelling is an event");
+    assert_eq!(shelling.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
+    assert_eq!(shelling.claimed_by.as_deref(), Some("AZE"));
+}
