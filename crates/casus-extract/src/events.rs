@@ -1744,13 +1744,53 @@ fn reporter_of(
     verbs: Vec<crate::lexicon::Hit>,
     from: usize,
 ) -> Option<KbStr> {
+    // The reporter opens its own phrase: after a comma or a quote, or a few
+    // plain words after a comma (", an aide to the Azerbaijani president
+    // said").
+    let opens = |p: &Placed| -> bool {
+        let Some(k) = prev_content(toks, p.first) else {
+            return false;
+        };
+        if toks[k].low == "," || toks[k].low == "\"" {
+            return true;
+        }
+        (p.first.saturating_sub(5)..p.first)
+            .rev()
+            .find(|&j| toks[j].low == ",")
+            .is_some_and(|c| is_role_phrase(toks, c + 1, p.first))
+    };
     verbs.into_iter().find_map(|h| {
-        let p = ms
+        let next_to_verb = ms
             .iter()
-            .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m))?;
-        let k = prev_content(toks, p.first)?;
-        (toks[k].low == "," || toks[k].low == "\"").then(|| owner_id(r, p.m))
+            .rfind(|p| p.last == h.first && p.first >= from && is_actor(p.m));
+        // "…, Hikmet Hajiyev, an aide to President Ilham Aliyev, said": the
+        // name before an apposition that ends at the verb.
+        let before_apposition = || {
+            let close = h.first.checked_sub(1).filter(|&c| toks[c].low == ",")?;
+            ms.iter().find(|p| {
+                p.first >= from
+                    && p.last < close
+                    && close - p.last <= 12
+                    && toks[p.last].low == ","
+                    && is_actor(p.m)
+                    && is_role_phrase(toks, p.last + 1, close)
+            })
+        };
+        let p = next_to_verb.or_else(before_apposition)?;
+        opens(p).then(|| owner_id(r, p.m))
     })
+}
+
+/// Whether `toks[from..to]` is a role phrase such as "an aide to", "the
+/// spokesman of the": a determiner, then words (no comma, clause break or
+/// "and") with "of", "to" or "for" among them.
+fn is_role_phrase(toks: &[Tok], from: usize, to: usize) -> bool {
+    let words = &toks[from.min(to)..to];
+    words.first().is_some_and(|t| t.is(class::DETERMINER))
+        && words.iter().any(|t| matches!(&*t.low, "of" | "to" | "for"))
+        && words
+            .iter()
+            .all(|t| t.word && !t.is(class::CLAUSE_BREAK) && t.low != "and")
 }
 
 /// The tokens of an apposition that ends right before the trigger at

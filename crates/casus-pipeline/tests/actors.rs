@@ -190,3 +190,25 @@ fn what_a_party_accuses_the_other_of_is_its_claim() {
     assert_eq!(shelling.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
     assert_eq!(shelling.claimed_by.as_deref(), Some("AZE"));
 }
+
+#[test]
+fn a_reporter_with_a_role_phrase_still_reports() {
+    for text in [
+        "On 4 October 2020, Armenian forces shelled Ganja, Hikmet Hajiyev, an aide to President Ilham Aliyev, said.",
+        "On 4 October 2020, Armenian forces shelled Ganja, an aide to the Azerbaijani president said.",
+    ] {
+        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+        let p = pipeline().process(doc);
+        let e = p.events.iter().find(|e| e.kind == "ASSAULT").expect("an attack");
+        assert_eq!(e.claimed_by.as_deref(), Some("AZE"), "{text}");
+    }
+    // A list is no apposition, a participle no report.
+    let text = "On 8 October 2020, three Russian journalists reporting in Shusha were injured by an Azerbaijani attack.";
+    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+    let p = pipeline().process(doc);
+    assert!(
+        p.claims.iter().all(|c| c.claimant.is_none()),
+        "{:?}",
+        p.claims
+    );
+}
