@@ -212,3 +212,19 @@ fn a_reporter_with_a_role_phrase_still_reports() {
         p.claims
     );
 }
+
+#[test]
+fn more_ways_to_fight() {
+    let v =
+        events("On 5 October 2020, Armenian troops repelled an Azerbaijani attack near Martuni.");
+    assert!(has(&v, "ASSAULT", "ARM", "AZE"), "{v:?}");
+    let v = events("On 12 October 2020, the Armenian army downed two Azerbaijani helicopters.");
+    assert!(has(&v, "ASSAULT", "ARM", "AZE"), "{v:?}");
+    let v = events("On 13 October 2020, Azerbaijani artillery pounded Armenian positions.");
+    assert!(has(&v, "ASSAULT", "AZE", "ARM"), "{v:?}");
+    let v = events("On 4 October 2020, Azerbaijani forces regained control of seven villages.");
+    assert!(has(&v, "ASSAULT", "AZE", ""), "{v:?}");
+    // "down" the adverb, "pounds" the currency are no attacks.
+    let v = events("On 6 October 2020, Armenia cut its budget down by two million pounds.");
+    assert!(v.iter().all(|e| e.0 != "ASSAULT"), "{v:?}");
+}
