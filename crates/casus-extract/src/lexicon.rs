@@ -321,6 +321,39 @@ struct Starts {
     /// Entry, and whether its first word is `form` itself (which an
     /// inflected-only entry refuses).
     entries: Vec<(usize, bool)>,
+    /// When every entry has a plain word second, the [`word_key`]s of the
+    /// tokens that may match one of them, sorted: a token followed by no
+    /// such word starts none of the entries, which are then not tried one
+    /// by one. Most tokens listed start no phrase ("in", "was", "forces").
+    next: Option<Box<[u64]>>,
+}
+
+impl Starts {
+    /// Whether an entry of the list may start at the token before `next`,
+    /// as far as its second word tells: false only when none can.
+    #[inline]
+    fn may_continue(&self, next: Option<&Tok>) -> bool {
+        match &self.next {
+            None => true,
+            Some(keys) => next.is_some_and(|t| t.word && keys.binary_search(&t.key).is_ok()),
+        }
+    }
+}
+
+/// [`Starts::next`] of `entries`, whose words as the matcher reads them are
+/// `steps`: the union of the keys of their second words, unless one of
+/// them has none (a single word) or a gap there.
+fn next_keys(entries: &[(usize, bool)], steps: &[Box<[Step]>]) -> Option<Box<[u64]>> {
+    let mut keys = Vec::new();
+    for &(e, _) in entries {
+        match steps[e].get(1) {
+            Some(Step::Word(k)) => keys.extend_from_slice(k),
+            _ => return None,
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(keys.into_boxed_slice())
 }
 
 /// A set of [`word_key`]s that may answer "maybe" for a key it lacks but
@@ -451,11 +484,16 @@ impl<T> PhraseSet<T> {
                     form: n.clone(),
                     fixed: normed(n) == n.as_str(),
                     entries,
+                    next: None,
                 });
             }
         }
+        let steps = steps(&items, &forms);
+        for list in starts.values_mut().flatten() {
+            list.next = next_keys(&list.entries, &steps);
+        }
         PhraseSet {
-            steps: steps(&items, &forms),
+            steps,
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
             starts: KeyMap::new(starts),
@@ -566,6 +604,9 @@ impl<T> PhraseSet<T> {
         // The lemmas of a token are distinct and every entry is listed under
         // its first word only, so no entry is tried twice.
         for list in lists {
+            if !list.may_continue(toks.get(at + 1)) {
+                continue;
+            }
             // Listed entries start with a word, not `*`: the first step of
             // `match_from`. On the token's own list it is known without
             // [`Forms::is_form`]: the first word is the token or one of its
@@ -756,6 +797,60 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_list_turns_away_no_token_before_a_second_word_of_its_entries() {
+        // `may_continue` rejects a list only when no entry's second word can
+        // match the next token: every such word's keys are in the union.
+        let r = crate::rules::Rules::embedded();
+        let sets = [&r.triggers.starts, &r.reporting.starts];
+        let mut filtered = 0;
+        for (set, steps) in sets
+            .into_iter()
+            .zip([&r.triggers.steps, &r.reporting.steps])
+        {
+            for (_, lists) in set.slots.iter().flatten() {
+                for list in lists {
+                    let Some(next) = &list.next else {
+                        // No union: some entry ends at its first word or has a gap.
+                        assert!(list
+                            .entries
+                            .iter()
+                            .any(|&(e, _)| !matches!(steps[e].get(1), Some(super::Step::Word(_)))));
+                        continue;
+                    };
+                    filtered += 1;
+                    assert!(next.windows(2).all(|w| w[0] < w[1]), "sorted");
+                    for &(e, _) in &list.entries {
+                        let Some(super::Step::Word(keys)) = steps[e].get(1) else {
+                            panic!("{} has a plain second word", list.form)
+                        };
+                        assert!(keys.iter().all(|k| next.binary_search(k).is_ok()));
+                    }
+                }
+            }
+        }
+        assert!(filtered > 10);
+        // A phrase still matches through the filter; a word after its first
+        // that is none of its second words is turned away.
+        let set = PhraseSet::new(
+            vec![
+                (Phrase::parse("in solidarity with", false), 1),
+                (Phrase::parse("in response to", false), 2),
+            ],
+            &HashMap::new(),
+        );
+        for (s, want) in [
+            ("acted in solidarity with them", Some(1)),
+            ("in response to it", Some(2)),
+            ("in Baku", None),
+            ("in", None),
+        ] {
+            let toks = tokenize(s, "", 0, s.len());
+            let hits = set.find_all(&toks, 0, toks.len());
+            assert_eq!(hits.first().map(|h| *set.get(h.entry)), want, "{s}");
         }
     }
 
