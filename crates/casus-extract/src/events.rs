@@ -2216,7 +2216,7 @@ mod tests {
         let dates = |text: &str, doc_date: Option<&str>, timexes: Vec<casus_time::Timex>| {
             coded(text, &timexes, doc_date)
                 .into_iter()
-                .map(|e| e.date.map(|d| d.value))
+                .map(|e| e.date.map(|d| d.value.to_string()))
                 .collect::<Vec<_>>()
         };
         let text = "On 2 October Armenia shelled Baku. Last week, NATO urged Armenia to stop. Since 1992, NATO has urged Armenia to talk.";

@@ -108,8 +108,8 @@ impl Columns {
             actor: e.actor.as_ref().map(Party::of),
             recipient: e.recipient.as_ref().map(Party::of),
             date: e.date.as_ref().map(|d| Period {
-                start: Some(d.start.clone()),
-                end: Some(d.end.clone()),
+                start: Some(d.start.to_string()),
+                end: Some(d.end.to_string()),
             }),
             location: e.location.as_ref().map(|p| Place {
                 id: Some(p.id.to_string()),
@@ -130,8 +130,8 @@ impl Columns {
             claimant: c.claimant.as_deref().map(String::from),
             text: Some(text.to_string()),
             date: c.date.as_ref().map(|d| Period {
-                start: Some(d.start.clone()),
-                end: Some(d.end.clone()),
+                start: Some(d.start.to_string()),
+                end: Some(d.end.to_string()),
             }),
             // As JSON reads them: a count beyond i64 is no integer.
             value: Some(Range {

@@ -24,12 +24,15 @@
 #![allow(clippy::unnecessary_map_or)]
 
 pub mod lexicon;
+mod range;
 pub mod resolve;
 pub mod scan;
 pub mod token;
 pub mod value;
 
 use serde::Serialize;
+
+pub use range::{DateRange, DateValue, Day};
 
 /// TIMEX type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,18 +42,6 @@ pub enum TimexType {
     Time,
     Duration,
     Set,
-}
-
-/// A resolved calendar range, as GUIDELINES §3 describes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DateRange {
-    pub value: String,
-    /// First day covered, `YYYY-MM-DD`.
-    pub start: String,
-    /// Last day covered, `YYYY-MM-DD`.
-    pub end: String,
-    /// `day`, `month`, `year`, `decade` or `century`.
-    pub precision: &'static str,
 }
 
 /// One temporal expression found in a text; offsets are bytes into that text.
