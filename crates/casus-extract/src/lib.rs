@@ -95,9 +95,9 @@ pub struct Event {
     pub end: usize,
     /// PLOVER 2.0 type (`REQUEST`, `ACCUSE`...).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// PLOVER mode (`yield`, `disapprove`...), when the text says it.
-    pub mode: Option<String>,
+    pub mode: Option<&'static str>,
     pub actor: Option<Actor>,
     pub recipient: Option<Actor>,
     /// The date in force: a timex of the sentence, else the narrative date.

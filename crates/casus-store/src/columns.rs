@@ -101,8 +101,8 @@ impl Columns {
     /// The columns of an event the pipeline found, whose evidence is `text`.
     pub fn of_event(e: &casus_extract::Event, text: &str) -> Columns {
         Columns {
-            kind: Some(e.kind.clone()),
-            mode: e.mode.clone(),
+            kind: Some(e.kind.to_string()),
+            mode: e.mode.map(String::from),
             claimed_by: e.claimed_by.as_deref().map(String::from),
             text: Some(text.to_string()),
             actor: e.actor.as_ref().map(Party::of),
