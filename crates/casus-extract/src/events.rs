@@ -1499,7 +1499,7 @@ pub(crate) fn code_events_with(
             let between = both_sides
                 || toks.get(f.last - 1).is_some_and(|t| t.low == "between")
                 || toks.get(f.last).is_some_and(|t| t.low == "between")
-                || ((t.mutual || (kind == "CONSULT" && mode.as_deref() == Some("meet")))
+                || ((t.mutual || (kind == "CONSULT" && mode == Some("meet")))
                     && recipient_list.iter().all(Option::is_none)
                     && actor_list.iter().flatten().count() >= 2);
             pairs.clear();
