@@ -91,6 +91,7 @@ impl Tagger {
         let mentions = scan::scan(&toks);
         let resolved = resolve::resolve(&mentions, doc_date);
         let mut out = Vec::with_capacity(mentions.len());
+        let mut set_value = String::new();
         for (m, r) in mentions.iter().zip(resolved) {
             if m.end <= m.start || m.end > toks.len() {
                 continue;
@@ -103,10 +104,11 @@ impl Tagger {
             // Mostly the expression sets the narrative to its own value,
             // whose range is already there.
             let narrative = r.sets.and_then(|n| {
-                let v = n.value();
+                set_value.clear();
+                n.push_value(&mut set_value);
                 match &date {
-                    Some(d) if v == r.value => Some(d.clone()),
-                    _ => value::date_range(&v),
+                    Some(d) if set_value == r.value => Some(d.clone()),
+                    _ => value::date_range(&set_value),
                 }
             });
             out.push(Timex {
