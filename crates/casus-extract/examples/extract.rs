@@ -47,7 +47,7 @@ fn main() {
         let timexes = tagger.tag(text, doc_date.as_deref());
         let date_at = |off: usize| -> Option<String> {
             casus_time::reference_at(&timexes, off)
-                .map(|d| d.start)
+                .map(|d| d.start.to_string())
                 .or_else(|| doc_date.clone())
         };
         let mentions = gaz.recognise(text, &date_at);

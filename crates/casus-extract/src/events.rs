@@ -732,7 +732,7 @@ pub(crate) fn code_events_with(
             let governed = found.last().is_some_and(|p| {
                 let gap = h.first.saturating_sub(p.last);
                 let to_before = (h.first.saturating_sub(3)..h.first).any(|k| toks[k].low == "to");
-                let pk = r.triggers.get(p.entry).kind.as_str();
+                let pk = r.triggers.get(p.entry).kind;
                 // "must agree", "prohibited criticizing": the verb is the content.
                 let content = gap == 0
                     && (matches!(pk, "REQUEST" | "THREATEN" | "AGREE" | "REJECT")
@@ -855,7 +855,7 @@ pub(crate) fn code_events_with(
                     toks,
                     f.first,
                     // A mutual act ("clashed") is intransitive: never a reduced relative.
-                    r.reduced_relative_types.contains(&t.kind) && !t.mutual,
+                    r.reduced_relative_types.contains(t.kind) && !t.mutual,
                 );
             // The word before the trigger, skipping adverbs ("and subsequently expressed").
             let prev_tok = {
@@ -1016,10 +1016,7 @@ pub(crate) fn code_events_with(
                         (ms[m].first..(ms[m].last + 2).min(toks.len()))
                             .any(|k| toks[k].is(class::FORCE_NOUN))
                     });
-                    if actors.is_empty()
-                        && forces
-                        && matches!(t.kind.as_str(), "MOBILIZE" | "RETREAT")
-                    {
+                    if actors.is_empty() && forces && matches!(t.kind, "MOBILIZE" | "RETREAT") {
                         // "2,000 Russian soldiers were deployed": the forces' own side acts.
                         actors = l;
                         rule.push_str("-self");
@@ -1329,16 +1326,13 @@ pub(crate) fn code_events_with(
                 })
                 .map(|i| list_of(toks, ms, i, false, true))
                 .unwrap_or_default();
-            if t.mode.as_deref() == Some("mediate")
-                && recipients.is_empty()
-                && between_list.len() >= 2
-            {
+            if t.mode == Some("mediate") && recipients.is_empty() && between_list.len() >= 2 {
                 recipients = between_list.clone();
                 rule.push_str("+between");
             }
             let recipient_ms: Vec<&Mention> = recipients.iter().map(|&i| ms[i].m).collect();
             // Mode: the lexicon's, refined by cues after the trigger.
-            let mut mode = t.mode.clone();
+            let mut mode = t.mode;
             // Whether the cue asks to stop the fighting ("ceasefire", "cessation").
             let mut stop_fighting = false;
             let mut k = f.last;
@@ -1347,9 +1341,9 @@ pub(crate) fn code_events_with(
             while k < cue_lim {
                 if let Some(h) = r.mode_cues.longest_at(toks, k) {
                     let (ty, m) = r.mode_cues.get(h.entry);
-                    if ty == &t.kind {
+                    if *ty == t.kind {
                         cued = true;
-                        mode = Some(m.clone());
+                        mode = Some(*m);
                         stop_fighting = r.mode_cues.phrase(h.entry).words.iter().any(|w| {
                             matches!(
                                 w.as_str(),
@@ -1377,16 +1371,16 @@ pub(crate) fn code_events_with(
                     .find_map(|k| {
                         let h = r.mode_cues.longest_at(toks, k)?;
                         let (ty, m) = r.mode_cues.get(h.entry);
-                        (ty == &t.kind).then(|| m.clone())
+                        (*ty == t.kind).then_some(*m)
                     })
                     .or(mode);
             }
             let mut aux = aux_of(toks, cstart, f.first);
-            let mut kind = t.kind.as_str();
+            let mut kind = t.kind;
             // GUIDELINES: a violent protest is PROTEST (riot), not an assault.
             if t.crowd_riot && !passive && word_before_in_clause(toks, f.first, &r.crowd_nouns) {
                 kind = "PROTEST";
-                mode = Some("riot".to_string());
+                mode = Some("riot");
                 rule.push_str("+crowd->PROTEST");
             }
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
@@ -1505,7 +1499,7 @@ pub(crate) fn code_events_with(
             let between = both_sides
                 || toks.get(f.last - 1).is_some_and(|t| t.low == "between")
                 || toks.get(f.last).is_some_and(|t| t.low == "between")
-                || ((t.mutual || (kind == "CONSULT" && mode.as_deref() == Some("meet")))
+                || ((t.mutual || (kind == "CONSULT" && mode == Some("meet")))
                     && recipient_list.iter().all(Option::is_none)
                     && actor_list.iter().flatten().count() >= 2);
             pairs.clear();
@@ -1585,7 +1579,7 @@ pub(crate) fn code_events_with(
                     out.push(Event {
                         start,
                         end,
-                        kind: kind.to_owned(),
+                        kind,
                         mode: take_last(&mut mode, is_last),
                         actor: a.map(|m| actor_of(r, m)),
                         recipient,
@@ -1987,8 +1981,8 @@ mod tests {
             .into_iter()
             .map(|e| {
                 (
-                    e.kind,
-                    e.mode,
+                    e.kind.to_string(),
+                    e.mode.map(String::from),
                     e.actor.map(|a| a.id.into()).unwrap_or_default(),
                     e.recipient.map(|a| a.id.into()),
                 )
@@ -2256,7 +2250,7 @@ mod tests {
         let dates = |text: &str, doc_date: Option<&str>, timexes: Vec<casus_time::Timex>| {
             coded(text, &timexes, doc_date)
                 .into_iter()
-                .map(|e| e.date.map(|d| d.value))
+                .map(|e| e.date.map(|d| d.value.to_string()))
                 .collect::<Vec<_>>()
         };
         let text = "On 2 October Armenia shelled Baku. Last week, NATO urged Armenia to stop. Since 1992, NATO has urged Armenia to talk.";

@@ -95,9 +95,9 @@ pub struct Event {
     pub end: usize,
     /// PLOVER 2.0 type (`REQUEST`, `ACCUSE`...).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// PLOVER mode (`yield`, `disapprove`...), when the text says it.
-    pub mode: Option<String>,
+    pub mode: Option<&'static str>,
     pub actor: Option<Actor>,
     pub recipient: Option<Actor>,
     /// The date in force: a timex of the sentence, else the narrative date.
@@ -482,7 +482,7 @@ pub(crate) mod testutil {
     //! Hand-built mentions and timexes for unit tests.
     use casus_entities::{EntityRef, Mention, PersonRef};
     use casus_segment::{Sentence, SentenceKind};
-    use casus_time::{DateRange, Timex, TimexType};
+    use casus_time::{Timex, TimexType};
 
     /// Tiny gazetteer: (surface, id, kind, country).
     const KB: &[(&str, &str, &str, Option<&str>)] = &[
@@ -600,6 +600,7 @@ pub(crate) mod testutil {
     /// A dated timex over the first occurrence of `surface`.
     pub fn timex(text: &str, surface: &str, value: &str) -> Timex {
         let s = text.find(surface).unwrap_or(0);
+        let date = casus_time::value::date_range(value).expect("a calendar value");
         Timex {
             start: s,
             end: s + surface.len(),
@@ -608,18 +609,8 @@ pub(crate) mod testutil {
             value: value.into(),
             modifier: None,
             anchor: None,
-            narrative: Some(DateRange {
-                value: value.into(),
-                start: value.into(),
-                end: value.into(),
-                precision: "day",
-            }),
-            date: Some(DateRange {
-                value: value.into(),
-                start: value.into(),
-                end: value.into(),
-                precision: "day",
-            }),
+            narrative: Some(date.clone()),
+            date: Some(date),
         }
     }
 

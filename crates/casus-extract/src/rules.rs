@@ -1,6 +1,7 @@
 //! The lexicons, loaded from the TOML data files in `data/extract/`.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -129,10 +130,10 @@ struct ClaimsFile {
 pub struct Trigger {
     /// The phrase as written in the lexicon.
     pub phrase: String,
-    /// PLOVER type.
-    pub kind: String,
-    /// Default mode.
-    pub mode: Option<String>,
+    /// PLOVER type (lent, see [`lend`]).
+    pub kind: &'static str,
+    /// Default mode (lent, see [`lend`]).
+    pub mode: Option<&'static str>,
     /// A nominal trigger: a demonym right before it is its actor.
     pub noun: bool,
     /// Only a verb: not after a determiner.
@@ -201,8 +202,8 @@ pub mod class {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub triggers: PhraseSet<Trigger>,
-    /// (type, mode) per cue phrase.
-    pub mode_cues: PhraseSet<(String, String)>,
+    /// (type, mode) per cue phrase (lent, see [`lend`]).
+    pub mode_cues: PhraseSet<(&'static str, &'static str)>,
     pub prepositions: FxHashSet<String>,
     /// (verb lemma, preposition) pairs whose preposition belongs to the
     /// verb and whose object is an actor ("call on", "appeal to"), from
@@ -351,6 +352,24 @@ impl ClassTable {
     }
 }
 
+/// `word` as a `&'static str`, leaked the first time the process meets it.
+///
+/// Every event carries its type and mode words from the rules; lent, they
+/// are not copied per event. The words are a small closed vocabulary (the
+/// PLOVER types and modes of `events.toml`, a few hundred bytes), leaked
+/// once per process however many times the rules are built.
+pub(crate) fn lend(word: &str) -> &'static str {
+    static LENT: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    // A poisoned lock still holds whole words: nothing panics mid-push.
+    let mut lent = LENT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(w) = lent.iter().find(|w| **w == word) {
+        return w;
+    }
+    let w: &'static str = Box::leak(word.into());
+    lent.push(w);
+    w
+}
+
 fn set(v: Vec<String>) -> FxHashSet<String> {
     v.into_iter().map(|s| s.to_lowercase()).collect()
 }
@@ -416,8 +435,8 @@ impl Rules {
                         Phrase::parse(&t.phrase, t.inflected_only),
                         Trigger {
                             phrase: t.phrase,
-                            kind: t.kind,
-                            mode: t.mode,
+                            kind: lend(&t.kind),
+                            mode: t.mode.as_deref().map(lend),
                             noun: t.noun,
                             verb_only: t.verb_only,
                             actor_after: t.actor_after,
@@ -438,7 +457,7 @@ impl Rules {
         let mut cues = Vec::new();
         for c in ev.mode_cue {
             for w in c.words {
-                cues.push((Phrase::parse(&w, false), (c.kind.clone(), c.mode.clone())));
+                cues.push((Phrase::parse(&w, false), (lend(&c.kind), lend(&c.mode))));
             }
         }
         let words = |v: Vec<CatDef>| -> Vec<(Phrase, String)> {
@@ -585,6 +604,19 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_lent_once() {
+        let a = lend(&String::from("ASSAULT"));
+        let b = lend(&String::from("ASSAULT"));
+        assert_eq!(a, "ASSAULT");
+        assert!(std::ptr::eq(a, b));
+        assert_eq!(lend("yield"), "yield");
+        // Rules built again lend the same words.
+        let (r1, r2) = (Rules::embedded(), Rules::embedded());
+        let (t1, t2) = (r1.triggers.get(0), r2.triggers.get(0));
+        assert!(std::ptr::eq(t1.kind, t2.kind));
+    }
 
     #[test]
     fn every_class_word_has_its_bits_and_no_other_word_any() {

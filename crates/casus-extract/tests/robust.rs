@@ -4,7 +4,7 @@
 use casus_entities::{EntityRef, Mention};
 use casus_extract::{Coder, DocInput};
 use casus_segment::{Sentence, SentenceKind};
-use casus_time::{DateRange, Timex, TimexType};
+use casus_time::{Timex, TimexType};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
@@ -98,7 +98,7 @@ proptest! {
         let ids = ["ARM", "AZE", "ARMENIANS"];
         let mut mentions: Vec<Mention> = ments.iter().map(|&(s, l, k)| mention(s, s + l, ids[k], kinds[k])).collect();
         mentions.sort_by_key(|m| m.start);
-        let d = DateRange { value: "2020-10-02".into(), start: "2020-10-02".into(), end: "2020-10-02".into(), precision: "day" };
+        let d = casus_time::value::date_range("2020-10-02").unwrap();
         let mut timexes: Vec<Timex> = tx.iter().map(|&(s, l)| Timex { start: s, end: s + l, text: String::new(), kind: TimexType::Date, value: "2020-10-02".into(), modifier: None, anchor: None, date: Some(d.clone()), narrative: Some(d.clone()) }).collect();
         timexes.sort_by_key(|t| t.start);
         let doc = DocInput { name: "p", text: &text, sentences: &sentences, mentions: &mentions, timexes: &timexes, doc_date: Some("2020") };

@@ -103,7 +103,7 @@ impl Pipeline {
         // Offices resolve by the date the narrative has reached.
         let date_at = |offset: usize| -> Option<String> {
             casus_time::reference_range_at(&timexes, offset)
-                .map(|d| d.start.clone())
+                .map(|d| d.start.to_string())
                 .or_else(|| doc_date.clone())
         };
         let mentions = self.gazetteer.recognise(&doc.clean, &date_at);

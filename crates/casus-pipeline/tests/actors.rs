@@ -19,7 +19,7 @@ fn events(text: &str) -> Vec<(String, String, String)> {
         .process(doc)
         .events
         .iter()
-        .map(|e| (e.kind.clone(), id(&e.actor), id(&e.recipient)))
+        .map(|e| (e.kind.to_string(), id(&e.actor), id(&e.recipient)))
         .collect()
 }
 

@@ -101,15 +101,15 @@ impl Columns {
     /// The columns of an event the pipeline found, whose evidence is `text`.
     pub fn of_event(e: &casus_extract::Event, text: &str) -> Columns {
         Columns {
-            kind: Some(e.kind.clone()),
-            mode: e.mode.clone(),
+            kind: Some(e.kind.to_string()),
+            mode: e.mode.map(String::from),
             claimed_by: e.claimed_by.as_deref().map(String::from),
             text: Some(text.to_string()),
             actor: e.actor.as_ref().map(Party::of),
             recipient: e.recipient.as_ref().map(Party::of),
             date: e.date.as_ref().map(|d| Period {
-                start: Some(d.start.clone()),
-                end: Some(d.end.clone()),
+                start: Some(d.start.to_string()),
+                end: Some(d.end.to_string()),
             }),
             location: e.location.as_ref().map(|p| Place {
                 id: Some(p.id.to_string()),
@@ -130,8 +130,8 @@ impl Columns {
             claimant: c.claimant.as_deref().map(String::from),
             text: Some(text.to_string()),
             date: c.date.as_ref().map(|d| Period {
-                start: Some(d.start.clone()),
-                end: Some(d.end.clone()),
+                start: Some(d.start.to_string()),
+                end: Some(d.end.to_string()),
             }),
             // As JSON reads them: a count beyond i64 is no integer.
             value: Some(Range {

@@ -24,12 +24,15 @@
 #![allow(clippy::unnecessary_map_or)]
 
 pub mod lexicon;
+mod range;
 pub mod resolve;
 pub mod scan;
 pub mod token;
 pub mod value;
 
 use serde::Serialize;
+
+pub use range::{DateRange, DateValue, Day};
 
 /// TIMEX type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,18 +42,6 @@ pub enum TimexType {
     Time,
     Duration,
     Set,
-}
-
-/// A resolved calendar range, as GUIDELINES §3 describes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DateRange {
-    pub value: String,
-    /// First day covered, `YYYY-MM-DD`.
-    pub start: String,
-    /// Last day covered, `YYYY-MM-DD`.
-    pub end: String,
-    /// `day`, `month`, `year`, `decade` or `century`.
-    pub precision: &'static str,
 }
 
 /// One temporal expression found in a text; offsets are bytes into that text.
@@ -100,6 +91,7 @@ impl Tagger {
         let mentions = scan::scan(&toks);
         let resolved = resolve::resolve(&mentions, doc_date);
         let mut out = Vec::with_capacity(mentions.len());
+        let mut set_value = String::new();
         for (m, r) in mentions.iter().zip(resolved) {
             if m.end <= m.start || m.end > toks.len() {
                 continue;
@@ -112,10 +104,11 @@ impl Tagger {
             // Mostly the expression sets the narrative to its own value,
             // whose range is already there.
             let narrative = r.sets.and_then(|n| {
-                let v = n.value();
+                set_value.clear();
+                n.push_value(&mut set_value);
                 match &date {
-                    Some(d) if v == r.value => Some(d.clone()),
-                    _ => value::date_range(&v),
+                    Some(d) if set_value == r.value => Some(d.clone()),
+                    _ => value::date_range(&set_value),
                 }
             });
             out.push(Timex {

@@ -26,7 +26,7 @@
 use crate::scan::{DateSpec, Mention, Unit, What};
 use crate::value::{
     civil_from_days, days_from_civil, fmt_century, fmt_decade, fmt_year, iso_week, month_len,
-    push_part, weekday,
+    push_part, push_year, weekday,
 };
 use crate::TimexType;
 
@@ -61,14 +61,21 @@ impl Reference {
 
     /// TIMEX value of the reference at its own granularity.
     pub fn value(&self) -> String {
-        let mut v = fmt_year(self.year);
+        let mut v = String::with_capacity(10);
+        self.push_value(&mut v);
+        v
+    }
+
+    /// Appends [`Reference::value`] to `v` (the tagger reads one per
+    /// narrative date set; a reused buffer spares an allocation each).
+    pub fn push_value(&self, v: &mut String) {
+        push_year(v, self.year);
         if let Some(m) = self.month {
-            push_part(&mut v, m);
+            push_part(v, m);
             if let Some(d) = self.day {
-                push_part(&mut v, d);
+                push_part(v, d);
             }
         }
-        v
     }
 }
 

@@ -4,7 +4,7 @@
 //! Years are held as astronomical years: 1 BC is 0, 490 BC is -489, so that
 //! "the following year" is always `+1`.
 
-use crate::DateRange;
+use crate::{DateRange, DateValue, Day};
 
 /// The two-digit numbers `00` to `99`, one after the other.
 const PAIRS: &str = "\
@@ -238,11 +238,13 @@ pub fn date_range(value: &str) -> Option<DateRange> {
     };
     let v = v.bytes().position(|b| b == b'T').map_or(v, |k| &v[..k]);
     let astro = |y: i64| if bc { 1 - y } else { y };
-    let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| DateRange {
-        value: value.to_string(),
-        start: iso_day(y0, m0, d0),
-        end: iso_day(y1, m1, d1),
-        precision: p,
+    let mk = |y0: i64, m0: u32, d0: u32, y1: i64, m1: u32, d1: u32, p: &'static str| {
+        Some(DateRange {
+            value: DateValue::from(value),
+            start: Day::new(y0, m0, d0)?,
+            end: Day::new(y1, m1, d1)?,
+            precision: p,
+        })
     };
     let parts = split_parts(v)?;
     if parts
@@ -258,23 +260,23 @@ pub fn date_range(value: &str) -> Option<DateRange> {
             if bc {
                 // BC03 = 400..301 BC
                 let (a, b) = (astro(c * 100 + 100), astro(c * 100 + 1));
-                Some(mk(a, 1, 1, b, 12, 31, "century"))
+                mk(a, 1, 1, b, 12, 31, "century")
             } else {
-                Some(mk(c * 100, 1, 1, c * 100 + 99, 12, 31, "century"))
+                mk(c * 100, 1, 1, c * 100 + 99, 12, 31, "century")
             }
         }
         [d] if d.len() == 3 && digits(d) => {
             let d: i64 = d.parse().ok()?;
             if bc {
                 let (a, b) = (astro(d * 10 + 9), astro(d * 10));
-                Some(mk(a, 1, 1, b, 12, 31, "decade"))
+                mk(a, 1, 1, b, 12, 31, "decade")
             } else {
-                Some(mk(d * 10, 1, 1, d * 10 + 9, 12, 31, "decade"))
+                mk(d * 10, 1, 1, d * 10 + 9, 12, 31, "decade")
             }
         }
         [y] => {
             let y = astro(parse_year(y)?);
-            Some(mk(y, 1, 1, y, 12, 31, "year"))
+            mk(y, 1, 1, y, 12, 31, "year")
         }
         [y, w] if !bc && w.len() == 3 && w.starts_with('W') && digits(&w[1..]) => {
             // ISO 8601: week 1 holds the year's first Thursday (and 4 January).
@@ -293,7 +295,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
             let first = week1 + (w - 1) * 7;
             let (y0, m0, d0) = civil_from_days(first);
             let (y1, m1, d1) = civil_from_days(first + 6);
-            Some(mk(y0, m0, d0, y1, m1, d1, "week"))
+            mk(y0, m0, d0, y1, m1, d1, "week")
         }
         [y, m] => {
             let y = astro(parse_year(y)?);
@@ -317,7 +319,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
                 }
                 _ => return None,
             };
-            Some(mk(y, m0, 1, y1, m1, month_len(y1, m1), "month"))
+            mk(y, m0, 1, y1, m1, month_len(y1, m1), "month")
         }
         [y, m, d] if m.len() == 2 && d.len() == 2 && digits(m) && digits(d) => {
             let y = astro(parse_year(y)?);
@@ -326,7 +328,7 @@ pub fn date_range(value: &str) -> Option<DateRange> {
             if !(1..=12).contains(&m) || d == 0 || d > month_len(y, m) {
                 return None;
             }
-            Some(mk(y, m, d, y, m, d, "day"))
+            mk(y, m, d, y, m, d, "day")
         }
         _ => None,
     }
