@@ -1,6 +1,6 @@
 //! The claims extractor: numbers about losses and people.
 //!
-//! A claim is anchored on a quantity ([`parse_quantity`]): digits (`2,840`,
+//! A claim is anchored on a quantity (`parse_quantity`): digits (`2,840`,
 //! `2.5 million`), open-ended (`60+`, `more than 100`), ranges
 //! (`300,000-500,000`, `300 to 500`), number words (`three`, `an` before a
 //! population word) and vague words (`dozens` → 24, `hundreds` → 200). The

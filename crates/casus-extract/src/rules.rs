@@ -130,9 +130,9 @@ struct ClaimsFile {
 pub struct Trigger {
     /// The phrase as written in the lexicon.
     pub phrase: String,
-    /// PLOVER type (lent, see [`lend`]).
+    /// PLOVER type (lent once per process by the rules).
     pub kind: &'static str,
-    /// Default mode (lent, see [`lend`]).
+    /// Default mode (lent once per process by the rules).
     pub mode: Option<&'static str>,
     /// A nominal trigger: a demonym right before it is its actor.
     pub noun: bool,
@@ -202,7 +202,7 @@ pub mod class {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub triggers: PhraseSet<Trigger>,
-    /// (type, mode) per cue phrase (lent, see [`lend`]).
+    /// (type, mode) per cue phrase (lent once per process by the rules).
     pub mode_cues: PhraseSet<(&'static str, &'static str)>,
     pub prepositions: FxHashSet<String>,
     /// (verb lemma, preposition) pairs whose preposition belongs to the

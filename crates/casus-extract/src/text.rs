@@ -29,7 +29,7 @@ pub struct Tok<'a> {
     /// it, so a token is normalised and hashed once, not once per lexicon.
     pub key: u64,
     /// The grammar's word classes the token belongs to
-    /// ([`crate::rules::class`] bits, set by [`crate::sentence_tokens`]).
+    /// ([`crate::rules::class`] bits, set by `sentence_tokens`).
     pub class: u32,
 }
 

@@ -165,7 +165,7 @@ impl Store {
     /// Tunes this connection for a bulk load. Mapped pages and the page
     /// cache both count in the resident set, and a bulk load touches most
     /// of a large file: it maps nothing and caches 256 MB instead.
-    /// Checkpoints run on a thread of their own ([`checkpoint`]), or, if
+    /// Checkpoints run on a thread of their own (`checkpoint`), or, if
     /// it cannot start, every 64 MB of log rather than 4 MB, so a page that
     /// several transactions write (index interiors, the end of a table) is
     /// copied into the database once. Foreign keys are not probed: the
@@ -202,7 +202,7 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a bulk build ([`bulk`](crate::bulk)): until
+    /// Starts a bulk build (`bulk`): until
     /// [`Store::finish_bulk`], this connection writes rows without the
     /// query indexes, posting lists and band rows derived from them, and
     /// builds those at the end in sorted passes. For loads that are large

@@ -5,7 +5,7 @@
 //! hashes of their text, sentences of 40 characters or more: "He added."
 //! says nothing of copying). Each document proposes as candidates the
 //! documents that share one of a sample of its sentences (its
-//! [`SAMPLED`] lowest hashes, a bottom-k sketch); each candidate pair is
+//! `SAMPLED` lowest hashes, a bottom-k sketch); each candidate pair is
 //! then measured exactly, by intersecting the two sets. A sentence found
 //! in more than [`COMMON_DOCS`] documents (a template's, a formula's)
 //! proposes none. Comparing every pair of documents sharing any sentence

@@ -178,7 +178,7 @@ pub const NOT_YEAR_BEFORE: u32 = 1 << 29;
 /// only before a number or a [`FOLLOWS`] word (see [`crate::scan`]).
 pub const ALONE: u32 = 1 << 28;
 /// [`Tok::tables`] bit: the word may come second in a match: it is a word
-/// of some phrase, or one of [`crate::scan::NEXT_WORDS`].
+/// of some phrase, or one of `scan::NEXT_WORDS`.
 pub const FOLLOWS: u32 = 1 << 27;
 
 /// The articles: the number words that take no adjective before their

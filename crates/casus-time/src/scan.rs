@@ -3,8 +3,8 @@
 //! resolving anything against the narrative (see [`crate::resolve`]).
 //!
 //! At each token that may start a match (a cheap gate,
-//! [`Scanner::may_start`], rules out most) the matchers that may match from
-//! it ([`Scanner::MATCHERS`]) are tried; the longest match wins and scanning
+//! `Scanner::may_start`, rules out most) the matchers that may match from
+//! it (`Scanner::MATCHERS`) are tried; the longest match wins and scanning
 //! resumes after it. A matcher may return more than one mention (ranges such
 //! as `6-7 February` or `1995-96` give two expressions).
 

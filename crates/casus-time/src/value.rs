@@ -22,7 +22,7 @@ fn pair(n: u64) -> &'static str {
 /// Appends `n` in decimal, zero-padded to `width` digits: what
 /// `format!("{n:0width$}")` writes, without the formatting machinery (values
 /// are formatted for every expression). Years, months and days, below
-/// 10,000 and padded to at most four digits, are written from [`PAIRS`]
+/// 10,000 and padded to at most four digits, are written from `PAIRS`
 /// in pieces of fixed length.
 #[inline]
 pub fn push_padded(s: &mut String, n: u64, width: usize) {

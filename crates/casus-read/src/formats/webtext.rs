@@ -9,7 +9,7 @@
 //! 2. find the back matter at the end of the article (reference lists,
 //!    navigation-box summaries of linked articles, debris, quotes from the
 //!    references) as the suffix where such material outweighs prose;
-//! 3. emit the prose with [`emit_inline`], which drops citation markers and
+//! 3. emit the prose with `emit_inline`, which drops citation markers and
 //!    collapses whitespace, joining wrapped lines and keeping blocks apart.
 
 use std::sync::LazyLock;

@@ -1,6 +1,6 @@
 //! HTML pages.
 //!
-//! A small offset-keeping tokenizer ([`tokenize`]) feeds a flat,
+//! A small offset-keeping tokenizer (`tokenize`) feeds a flat,
 //! non-recursive tree pass that decides where every element closes
 //! (unclosed tags are closed by their parent's end tag or the end of the
 //! file; `<p>`, `<li>`, `<tr>`, `<td>`, `<dt>`/`<dd>` close implicitly).
