@@ -224,9 +224,12 @@ impl Segmenter {
         while !text.is_char_boundary(sent_start) {
             sent_start += 1;
         }
+        // Past the opening mark, whatever its width ('“' is three bytes).
         let tok_start = text[sent_start..dot]
-            .rfind([' ', '(', '"', '“'])
-            .map_or(sent_start, |k| sent_start + k + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| matches!(c, ' ' | '(' | '"' | '“'))
+            .map_or(sent_start, |(k, c)| sent_start + k + c.len_utf8());
         let token = &text[tok_start..=dot];
         let word = token.trim_start_matches(['(', '"', '“', '\'']);
         if self.titles.contains(word) {
@@ -310,6 +313,17 @@ mod tests {
             .iter()
             .map(|s| &text[s.start..s.end])
             .collect()
+    }
+
+    #[test]
+    fn a_wide_opening_quote_before_a_period_is_no_boundary_trouble() {
+        // Found by the pipeline's invariant test: the token before a period
+        // starts after a three-byte '“', not one byte after its start.
+        assert_eq!(
+            split("He said “Mr. Smith left. Then"),
+            ["He said “Mr. Smith left.", "Then"]
+        );
+        assert_eq!(split("x “y. Z"), ["x “y.", "Z"]);
     }
 
     #[test]
