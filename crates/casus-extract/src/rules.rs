@@ -80,7 +80,9 @@ struct GrammarFile {
     force_nouns: Vec<String>,
     #[serde(default)]
     crowd_nouns: Vec<String>,
+    #[serde(default)]
     combat_nouns: Vec<String>,
+    #[serde(default)]
     agent_nouns: Vec<String>,
     #[serde(default)]
     of_heads: Vec<String>,
