@@ -228,6 +228,39 @@ fn prev_content(toks: &[Tok], i: usize) -> Option<usize> {
     None
 }
 
+/// Whether the trigger starting at token `first` is the act an accusation
+/// `p` charges an actor with: `p` is an `ACCUSE` trigger, and an actor named
+/// after it is joined to this trigger by "of" or "for" alone ("accused
+/// Armenia of shelling Ganja", "blamed Baku for the attack"). Then the
+/// trigger is not the accusation's content but a reported event.
+fn names_accused_act(r: &Rules, toks: &[Tok], ms: &[Placed], p: &Found, first: usize) -> bool {
+    if r.triggers.get(p.entry).kind != "ACCUSE" {
+        return false;
+    }
+    let Some(k) = prev_content(toks, first) else {
+        return false;
+    };
+    // Adverbs between the preposition and a gerund ("of deliberately shelling").
+    let k = if toks[k].low.ends_with("ly") && k > p.last {
+        match prev_content(toks, k) {
+            Some(j) => j,
+            None => return false,
+        }
+    } else {
+        k
+    };
+    // The actor right before the preposition, or before one plain noun
+    // ("Armenian forces of", when only "Armenian" is the mention).
+    let names_actor = |m: &Placed| {
+        m.first >= p.last
+            && m.last <= k
+            && k - m.last <= 1
+            && toks[m.last..k].iter().all(|x| x.word && !x.upper)
+            && is_actor(m.m)
+    };
+    matches!(&*toks[k].low, "of" | "for") && ms.iter().any(names_actor)
+}
+
 /// Whether a placed mention sits in a prepositional phrase (other than "of").
 fn in_pp(toks: &[Tok], p: &Placed) -> bool {
     match prev_content(toks, p.first) {
@@ -705,6 +738,22 @@ pub(crate) fn code_events_with(
                 if modifier && noun_next {
                     continue;
                 }
+            }
+            // "accused Armenian forces of shelling Ganja": the act an accusation
+            // names is an event of the accused, stated by the accuser.
+            // Only force is taken so: "accused X of violating human rights
+            // and sending a signal" reports no further act.
+            let accused_act = matches!(t.kind, "ASSAULT" | "COERCE")
+                && found
+                    .last()
+                    .is_some_and(|p| names_accused_act(r, toks, ms, p, h.first));
+            if accused_act {
+                found.push(Found {
+                    entry: h.entry,
+                    first: h.first,
+                    last: h.last,
+                });
+                continue;
             }
             // "for violating", "in support of", "in the mobilization reserve": a trigger
             // governed by a preposition is a circumstance, not an event.

@@ -192,6 +192,33 @@ fn what_a_party_accuses_the_other_of_is_its_claim() {
 }
 
 #[test]
+fn an_act_an_accusation_names_is_the_accused_partys_event() {
+    for text in [
+        "On 4 October 2020, Azerbaijan accused Armenian forces of shelling Ganja.",
+        "On 4 October 2020, Azerbaijan accused Armenia of deliberately shelling Ganja.",
+        "On 4 October 2020, Baku blamed Armenia for the shelling of Ganja.",
+    ] {
+        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+        let p = pipeline().process(doc);
+        let kinds: Vec<_> = p.events.iter().map(|e| e.kind).collect();
+        assert!(kinds.contains(&"ACCUSE"), "{text}: {kinds:?}");
+        let shelling = p
+            .events
+            .iter()
+            .find(|e| e.kind == "ASSAULT")
+            .unwrap_or_else(|| panic!("{text}: the shelling is an event: {kinds:?}"));
+        assert_eq!(
+            shelling.actor.as_ref().map(|a| a.id.as_str()),
+            Some("ARM"),
+            "{text}"
+        );
+    }
+    // Concern about an act names no accused party: the act stays its content.
+    let v = events("On 4 October 2020, the EU expressed concern about the shelling of Ganja.");
+    assert!(v.iter().all(|e| e.0 != "ASSAULT"), "{v:?}");
+}
+
+#[test]
 fn a_reporter_with_a_role_phrase_still_reports() {
     for text in [
         "On 4 October 2020, Armenian forces shelled Ganja, Hikmet Hajiyev, an aide to President Ilham Aliyev, said.",
