@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 size=${1:-100MB}
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
-cargo build --release -q
+# The binary users run: the dist profile (release with fat LTO).
+cargo build --profile dist -q -p casus
 cargo build --release -q -p casus-store --example query_bench
-casus=target/release/casus
+casus=target/dist/casus
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true
 echo "== corpus ($size)"
 rm -rf "$work/corpus"
