@@ -89,13 +89,16 @@ pub(crate) fn same_word(a: &str, b: &str) -> bool {
 /// The lookup key of a token or lexicon word: a hash of its [`normed`]
 /// form. Distinct words may share a key; every lookup by key is confirmed
 /// on the words themselves.
-#[inline]
+///
+/// Always inlined: the tokenizer keys every word, and the call, its frame
+/// and the [`Cow`] of [`normed`] cost as much as the hash itself.
+#[inline(always)]
 pub fn word_key(w: &str) -> u64 {
     hash_str(normed(w).as_ref())
 }
 
 /// The hash behind [`word_key`], of a word already normalised.
-#[inline]
+#[inline(always)]
 fn hash_str(n: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(n)
