@@ -242,7 +242,7 @@ impl Phrase {
 fn is_amount_part(t: &Tok) -> bool {
     t.low.starts_with(|c: char| c.is_ascii_digit())
         || matches!(
-            &*t.low,
+            t.low,
             "$" | "€" | "£" | "million" | "billion" | "thousand" | "mln" | "bn"
         )
 }
@@ -541,7 +541,7 @@ impl<T> PhraseSet<T> {
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
-                    Some(t) if matches!(&*t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
+                    Some(t) if matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
                     Some(t) if is_amount_part(t) => {
                         if !toks.get(k + 1).is_some_and(is_amount_part) {
                             words += 1;
@@ -563,7 +563,7 @@ impl<T> PhraseSet<T> {
         let t = &toks[at];
         let p = &self.entries[e].0;
         let inflected_only = w == 0 && p.inflected_only;
-        if self.forms.is_form(&t.low, &p.words[w], inflected_only) {
+        if self.forms.is_form(t.low, &p.words[w], inflected_only) {
             self.match_from(toks, e, at + 1, w + 1)
         } else {
             None
@@ -619,14 +619,14 @@ impl<T> PhraseSet<T> {
             let own = if t.low == list.form {
                 list.fixed
             } else {
-                normed(&t.low) == list.form.as_str()
+                normed(t.low) == list.form.as_str()
             };
             for &(i, bare) in &list.entries {
                 let p = &self.entries[i].0;
                 let is_first = if own {
                     !(bare && p.inflected_only)
                 } else {
-                    self.forms.is_form(&t.low, &p.words[0], p.inflected_only)
+                    self.forms.is_form(t.low, &p.words[0], p.inflected_only)
                 };
                 if !is_first {
                     continue;
@@ -760,7 +760,8 @@ mod tests {
             &irr,
         );
         let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
-        let toks = tokenize(s, "", 0, s.len());
+        let mut spill = crate::text::Spill::new();
+        let toks = tokenize(s, "", &mut spill, 0, s.len());
         let hits: Vec<i32> = set
             .find_all(&toks, 0, toks.len())
             .iter()
@@ -788,11 +789,12 @@ mod tests {
         let mut words: Vec<String> = set.forms.map.keys().cloned().collect();
         words.extend(["criticised", "organising", "analysed", "defence"].map(String::from));
         for w in &words {
-            let toks = tokenize(w, "", 0, w.len());
+            let mut spill = crate::text::Spill::new();
+            let toks = tokenize(w, "", &mut spill, 0, w.len());
             let [t] = toks.as_slice() else { continue };
             for (e, (p, _)) in set.entries.iter().enumerate() {
                 for (k, word) in p.words.iter().enumerate().skip(1) {
-                    if word != "*" && set.forms.is_form(&t.low, word, false) {
+                    if word != "*" && set.forms.is_form(t.low, word, false) {
                         let super::Step::Word(keys) = &set.steps[e][k] else {
                             panic!("{word} is a word")
                         };
@@ -851,7 +853,8 @@ mod tests {
             ("in Baku", None),
             ("in", None),
         ] {
-            let toks = tokenize(s, "", 0, s.len());
+            let mut spill = crate::text::Spill::new();
+            let toks = tokenize(s, "", &mut spill, 0, s.len());
             let hits = set.find_all(&toks, 0, toks.len());
             assert_eq!(hits.first().map(|h| *set.get(h.entry)), want, "{s}");
         }
@@ -879,7 +882,8 @@ mod tests {
     fn inflected_only_skips_the_bare_form() {
         let set = PhraseSet::new(vec![(Phrase::parse("fine", true), ())], &HashMap::new());
         let s = "a fine day; he was fined";
-        let toks = tokenize(s, "", 0, s.len());
+        let mut spill = crate::text::Spill::new();
+        let toks = tokenize(s, "", &mut spill, 0, s.len());
         assert_eq!(set.find_all(&toks, 0, toks.len()).len(), 1);
     }
 }
