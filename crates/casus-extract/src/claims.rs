@@ -48,7 +48,7 @@ fn new_clause_between(toks: &[Tok], from: usize, to: usize) -> bool {
         && (clause_after_semicolon
             || between
                 .windows(2)
-                .any(|w| w[0].low == "," && matches!(&*w[1].low, "and" | "but" | "while")))
+                .any(|w| w[0].low == "," && matches!(w[1].low, "and" | "but" | "while")))
 }
 
 /// A quantity found in the tokens.
@@ -100,7 +100,7 @@ fn parse_digits(s: &str) -> Option<f64> {
 
 /// The number word `t`, possibly hyphenated ("twenty-five").
 fn word_number(r: &Rules, t: &Tok) -> Option<u64> {
-    let w: &str = &t.low;
+    let w: &str = t.low;
     // The class says whether the word is in the table without a lookup.
     if t.is(class::NUMBER) {
         return r.numbers.get(w).copied();
@@ -123,7 +123,7 @@ fn word_number(r: &Rules, t: &Tok) -> Option<u64> {
 /// A plain number (digits or words, with a multiplier) at token `i`: (value, one past last token).
 fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, usize, bool)> {
     let t = toks.get(i)?;
-    let (mut v, mut j, digits) = if let Some(f) = parse_digits(&t.low) {
+    let (mut v, mut j, digits) = if let Some(f) = parse_digits(t.low) {
         (f, i + 1, true)
     } else if let Some(n) = word_number(r, t) {
         (n as f64, i + 1, false)
@@ -133,7 +133,7 @@ fn plain_number(r: &Rules, toks: &[Tok], text: &str, i: usize) -> Option<(u64, u
     if let Some(m) = toks
         .get(j)
         .filter(|n| n.is(class::MULTIPLIER))
-        .and_then(|n| r.multipliers.get(&*n.low))
+        .and_then(|n| r.multipliers.get(n.low))
     {
         v *= *m as f64;
         j += 1;
@@ -182,7 +182,7 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
         return None;
     }
     // Citation markers "[62]" and numbered names ("Law 10/59") are not quantities.
-    if i > 0 && matches!(&*toks[i - 1].low, "[" | "/" | "#" | "no") {
+    if i > 0 && matches!(toks[i - 1].low, "[" | "/" | "#" | "no") {
         return None;
     }
     if toks.get(i + 1).is_some_and(|n| n.low == "/") {
@@ -238,7 +238,7 @@ pub(crate) fn parse_quantity(r: &Rules, toks: &[Tok], text: &str, i: usize) -> O
         }
     }
     // "5 million euros", "20 km", "$100 million": a measure, not a count.
-    let is_measure = |k: usize| toks.get(k).is_some_and(|x| r.measures.contains(&*x.low));
+    let is_measure = |k: usize| toks.get(k).is_some_and(|x| r.measures.contains(x.low));
     if (i > 0 && is_measure(i - 1)) || is_measure(j) {
         return None;
     }
@@ -369,7 +369,8 @@ fn label_line(line: &str) -> bool {
 pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
     let lowered = doc.text.to_ascii_lowercase();
     let mentions: Vec<&Mention> = doc.mentions.iter().collect();
-    let toks = crate::sentence_tokens(r, doc, &lowered);
+    let mut spill = crate::text::Spill::new();
+    let toks = crate::sentence_tokens(r, doc, &lowered, &mut spill);
     extract_claims_with(r, doc, &mentions, &toks)
 }
 
@@ -455,7 +456,7 @@ pub(crate) fn extract_claims_with(
         let breaks = |x: &Tok| {
             x.low == ";"
                 || (x.is(class::CLAUSE_BREAK)
-                    && !matches!(&*x.low, "who" | "which" | "whom" | "whose"))
+                    && !matches!(x.low, "who" | "which" | "whom" | "whose"))
         };
         let clause_of = |q: &Quantity| -> (usize, usize) {
             let lo = toks[..q.first]
@@ -558,8 +559,8 @@ pub(crate) fn extract_claims_with(
                             before = true;
                             cue_first = k;
                             seg.rule.push(if verb { "cue-before" } else { "toll" });
-                            seg.lost = verb
-                                && matches!(&*toks[k].low, "lost" | "lose" | "loses" | "losing");
+                            seg.lost =
+                                verb && matches!(toks[k].low, "lost" | "lose" | "loses" | "losing");
                         }
                         k = h.last;
                     } else {
@@ -650,7 +651,7 @@ pub(crate) fn extract_claims_with(
             // "398 of its soldiers": the claimant's own.
             seg.own = toks[q.last..(q.last + 3).min(toks.len())]
                 .iter()
-                .any(|x| matches!(&*x.low, "its" | "our" | "their"));
+                .any(|x| matches!(x.low, "its" | "our" | "their"));
             seg.end_tok = seg.end_tok.max(q.last).min(toks.len());
             segs.push(seg);
         }
@@ -1327,7 +1328,8 @@ mod tests {
         let lowered = text.to_ascii_lowercase();
         let sentences = crate::testutil::sentences(text);
         let doc = crate::testutil::bare_doc(text, &sentences);
-        let toks = crate::sentence_tokens(&r, &doc, &lowered);
+        let mut spill = crate::text::Spill::new();
+        let toks = crate::sentence_tokens(&r, &doc, &lowered, &mut spill);
         let toks = &toks[0];
         let mut found = 0;
         for (i, t) in toks.iter().enumerate() {

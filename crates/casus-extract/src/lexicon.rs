@@ -24,12 +24,24 @@ pub fn norm(w: &str) -> String {
 /// [`norm`] without an allocation when nothing changes.
 #[inline]
 pub fn normed(w: &str) -> Cow<'_, str> {
-    // Every suffix below is at least three bytes after a stem of three, and
-    // ends in one of these letters: most words are rejected here, inlined,
-    // and the rest are tried on the suffixes of their last letter.
+    if may_fold(w) {
+        folded(w)
+    } else {
+        Cow::Borrowed(w)
+    }
+}
+
+/// Whether [`normed`] may change `w`: false for most words, which are
+/// their own normal form.
+#[inline(always)]
+fn may_fold(w: &str) -> bool {
+    // Every suffix [`folded`] knows is at least three bytes after a stem of
+    // three, and ends in one of these letters: most words are rejected
+    // here, inlined, and the rest are tried on the suffixes of their last
+    // letter.
     let b = w.as_bytes();
-    if b.len() < 6
-        || !matches!(
+    b.len() >= 6
+        && matches!(
             (b[b.len() - 3], b[b.len() - 2], b[b.len() - 1]),
             (b'i', b'o', b'n')
                 | (b'i', b'n', b'g')
@@ -38,10 +50,6 @@ pub fn normed(w: &str) -> Cow<'_, str> {
                 | (b'n', b'c', b'e')
                 | (b'o', b'u', b'r')
         )
-    {
-        return Cow::Borrowed(w);
-    }
-    folded(w)
 }
 
 /// [`normed`] of a word that may end in one of its suffixes.
@@ -89,13 +97,28 @@ pub(crate) fn same_word(a: &str, b: &str) -> bool {
 /// The lookup key of a token or lexicon word: a hash of its [`normed`]
 /// form. Distinct words may share a key; every lookup by key is confirmed
 /// on the words themselves.
-#[inline]
+///
+/// Always inlined: the tokenizer keys every word, and the call and its
+/// frame cost as much as the hash itself. Most words are their own normal
+/// form and are hashed as they are, without the [`Cow`] of [`normed`].
+#[inline(always)]
 pub fn word_key(w: &str) -> u64 {
-    hash_str(normed(w).as_ref())
+    if may_fold(w) {
+        folded_key(w)
+    } else {
+        hash_str(w)
+    }
+}
+
+/// [`word_key`] of a word [`normed`] may change: out of line, as few words
+/// are.
+#[inline(never)]
+fn folded_key(w: &str) -> u64 {
+    hash_str(&folded(w))
 }
 
 /// The hash behind [`word_key`], of a word already normalised.
-#[inline]
+#[inline(always)]
 fn hash_str(n: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(n)
@@ -239,7 +262,7 @@ impl Phrase {
 fn is_amount_part(t: &Tok) -> bool {
     t.low.starts_with(|c: char| c.is_ascii_digit())
         || matches!(
-            &*t.low,
+            t.low,
             "$" | "€" | "£" | "million" | "billion" | "thousand" | "mln" | "bn"
         )
 }
@@ -538,7 +561,7 @@ impl<T> PhraseSet<T> {
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
-                    Some(t) if matches!(&*t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
+                    Some(t) if matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
                     Some(t) if is_amount_part(t) => {
                         if !toks.get(k + 1).is_some_and(is_amount_part) {
                             words += 1;
@@ -560,7 +583,7 @@ impl<T> PhraseSet<T> {
         let t = &toks[at];
         let p = &self.entries[e].0;
         let inflected_only = w == 0 && p.inflected_only;
-        if self.forms.is_form(&t.low, &p.words[w], inflected_only) {
+        if self.forms.is_form(t.low, &p.words[w], inflected_only) {
             self.match_from(toks, e, at + 1, w + 1)
         } else {
             None
@@ -616,14 +639,14 @@ impl<T> PhraseSet<T> {
             let own = if t.low == list.form {
                 list.fixed
             } else {
-                normed(&t.low) == list.form.as_str()
+                normed(t.low) == list.form.as_str()
             };
             for &(i, bare) in &list.entries {
                 let p = &self.entries[i].0;
                 let is_first = if own {
                     !(bare && p.inflected_only)
                 } else {
-                    self.forms.is_form(&t.low, &p.words[0], p.inflected_only)
+                    self.forms.is_form(t.low, &p.words[0], p.inflected_only)
                 };
                 if !is_first {
                     continue;
@@ -740,6 +763,8 @@ mod tests {
             // `folded` alone tries every suffix of the last letter.
             let all = if w.len() < 6 { Cow::Borrowed(w.as_str()) } else { folded(&w) };
             proptest::prop_assert_eq!(normed(&w), all);
+            // The key skips the `Cow` of the normal form, not the form.
+            proptest::prop_assert_eq!(word_key(&w), hash_str(&normed(&w)));
         }
     }
 
@@ -757,7 +782,8 @@ mod tests {
             &irr,
         );
         let s = "They expressed deep concern and called for talks; Lavrov met Zarif.";
-        let toks = tokenize(s, "", 0, s.len());
+        let mut spill = crate::text::Spill::new();
+        let toks = tokenize(s, "", &mut spill, 0, s.len());
         let hits: Vec<i32> = set
             .find_all(&toks, 0, toks.len())
             .iter()
@@ -785,11 +811,12 @@ mod tests {
         let mut words: Vec<String> = set.forms.map.keys().cloned().collect();
         words.extend(["criticised", "organising", "analysed", "defence"].map(String::from));
         for w in &words {
-            let toks = tokenize(w, "", 0, w.len());
+            let mut spill = crate::text::Spill::new();
+            let toks = tokenize(w, "", &mut spill, 0, w.len());
             let [t] = toks.as_slice() else { continue };
             for (e, (p, _)) in set.entries.iter().enumerate() {
                 for (k, word) in p.words.iter().enumerate().skip(1) {
-                    if word != "*" && set.forms.is_form(&t.low, word, false) {
+                    if word != "*" && set.forms.is_form(t.low, word, false) {
                         let super::Step::Word(keys) = &set.steps[e][k] else {
                             panic!("{word} is a word")
                         };
@@ -848,7 +875,8 @@ mod tests {
             ("in Baku", None),
             ("in", None),
         ] {
-            let toks = tokenize(s, "", 0, s.len());
+            let mut spill = crate::text::Spill::new();
+            let toks = tokenize(s, "", &mut spill, 0, s.len());
             let hits = set.find_all(&toks, 0, toks.len());
             assert_eq!(hits.first().map(|h| *set.get(h.entry)), want, "{s}");
         }
@@ -876,7 +904,8 @@ mod tests {
     fn inflected_only_skips_the_bare_form() {
         let set = PhraseSet::new(vec![(Phrase::parse("fine", true), ())], &HashMap::new());
         let s = "a fine day; he was fined";
-        let toks = tokenize(s, "", 0, s.len());
+        let mut spill = crate::text::Spill::new();
+        let toks = tokenize(s, "", &mut spill, 0, s.len());
         assert_eq!(set.find_all(&toks, 0, toks.len()).len(), 1);
     }
 }

@@ -181,7 +181,8 @@ impl Coder {
         let lowered = doc.text.to_ascii_lowercase();
         let stood_for = metonyms(&self.rules, doc.text, &lowered, doc.mentions);
         let mentions = stood_for.in_place_of(doc.mentions);
-        let toks = sentence_tokens(&self.rules, doc, &lowered);
+        let mut spill = text::Spill::new();
+        let toks = sentence_tokens(&self.rules, doc, &lowered, &mut spill);
         Extraction {
             events: events::code_events_with(&self.rules, doc, &mentions, self.unattributed, &toks),
             claims: claims::extract_claims_with(&self.rules, doc, &mentions, &toks),
@@ -190,12 +191,14 @@ impl Coder {
 }
 
 /// The tokens of every sentence of `doc` (none for an empty or out-of-range
-/// one); they borrow from the text and from `lowered`, the text lower-cased
-/// by [`str::to_ascii_lowercase`].
+/// one); they borrow from the text, from `lowered`, the text lower-cased
+/// by [`str::to_ascii_lowercase`], and from `spill` (empty), which keeps the
+/// few words lower-cased alone.
 pub(crate) fn sentence_tokens<'a>(
     r: &rules::Rules,
     doc: &DocInput<'a>,
     lowered: &'a str,
+    spill: &'a mut text::Spill,
 ) -> SentenceTokens<'a> {
     let text = doc.text;
     let mut toks = Vec::with_capacity(text.len() / 5 + 1);
@@ -203,13 +206,14 @@ pub(crate) fn sentence_tokens<'a>(
     for s in doc.sentences {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start < end {
-            let first = toks.len();
-            text::tokenize_into(text, lowered, start, end, &mut toks);
-            for t in &mut toks[first..] {
-                t.class = r.class_of(&t.low, t.key);
-            }
+            text::tokenize_into(text, lowered, start, end, &mut toks, spill);
         }
         ends.push(toks.len());
+    }
+    let spill: &'a text::Spill = spill;
+    spill.lend(&mut toks);
+    for t in &mut toks {
+        t.class = r.class_of(t.low, t.key);
     }
     SentenceTokens { toks, ends }
 }
@@ -680,7 +684,9 @@ mod sentence_token_tests {
         let sentences = [s(0, 13), s(13, 13), s(14, 29), s(40, 50)];
         let doc = super::testutil::bare_doc(text, &sentences);
         let lowered = text.to_ascii_lowercase();
-        let toks = super::sentence_tokens(&super::rules::Rules::embedded(), &doc, &lowered);
+        let mut spill = super::text::Spill::new();
+        let toks =
+            super::sentence_tokens(&super::rules::Rules::embedded(), &doc, &lowered, &mut spill);
         let lows = |i: usize| {
             toks[i]
                 .iter()
