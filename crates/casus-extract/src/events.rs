@@ -258,7 +258,7 @@ fn names_accused_act(r: &Rules, toks: &[Tok], ms: &[Placed], p: &Found, first: u
             && toks[m.last..k].iter().all(|x| x.word && !x.upper)
             && is_actor(m.m)
     };
-    matches!(&*toks[k].low, "of" | "for") && ms.iter().any(names_actor)
+    matches!(toks[k].low, "of" | "for") && ms.iter().any(names_actor)
 }
 
 /// Whether a placed mention sits in a prepositional phrase (other than "of").
