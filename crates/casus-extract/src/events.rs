@@ -380,6 +380,16 @@ fn place_of(m: &Mention) -> Place {
     }
 }
 
+/// The place named as the object of a trigger that ends before token
+/// `last`: the mention right after it, past determiners and region words
+/// ("shelled the town of Martuni" names none: "town" comes first).
+fn object_place(toks: &[Tok], ms: &[Placed], last: usize) -> Option<Place> {
+    ms.iter()
+        .find(|p| p.first >= last)
+        .filter(|p| p.m.entity.kind == "place" && prev_content(toks, p.first) == Some(last - 1))
+        .map(|p| place_of(p.m))
+}
+
 /// A trigger kept for coding.
 struct Found {
     entry: usize,
@@ -1581,6 +1591,12 @@ pub(crate) fn code_events_with(
                 }
             }
             let several_recipients = recipient_list.len() > 1;
+            // "shelled Stepanakert", "visited Baku": where no phrase says
+            // where, a place the trigger takes as its object is the place.
+            let location = match &location {
+                Some(l) => Some(l.clone()),
+                None => object_place(toks, ms, f.last),
+            };
             // The last pair takes the trigger's values; those before it, copies.
             let last = pairs.len().saturating_sub(1);
             {

@@ -219,6 +219,47 @@ fn an_act_an_accusation_names_is_the_accused_partys_event() {
 }
 
 #[test]
+fn a_place_taken_as_the_object_is_where_it_happened() {
+    for (text, place) in [
+        (
+            "On 9 October 2020, Azerbaijani forces captured Hadrut.",
+            "hadrut",
+        ),
+        (
+            "On 4 October 2020, Armenian forces shelled Ganja and Tartar.",
+            "ganja",
+        ),
+        // A phrase that says where wins over the object.
+        (
+            "On 4 October 2020, Armenian forces shelled Ganja from Martakert.",
+            "martakert",
+        ),
+    ] {
+        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+        let p = pipeline().process(doc);
+        let e = p
+            .events
+            .iter()
+            .find(|e| e.kind == "ASSAULT")
+            .expect("an attack");
+        assert_eq!(
+            e.location.as_ref().map(|l| l.id.as_str()),
+            Some(place),
+            "{text}"
+        );
+    }
+    // A place after a noun is no object of the verb before it.
+    let text = "On 4 October 2020, Armenian forces shelled positions Ganja had fortified.";
+    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+    let p = pipeline().process(doc);
+    assert!(
+        p.events.iter().all(|e| e.location.is_none()),
+        "{:?}",
+        p.events
+    );
+}
+
+#[test]
 fn a_reporter_with_a_role_phrase_still_reports() {
     for text in [
         "On 4 October 2020, Armenian forces shelled Ganja, Hikmet Hajiyev, an aide to President Ilham Aliyev, said.",
