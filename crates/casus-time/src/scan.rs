@@ -2077,10 +2077,13 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
     let mut out = Vec::with_capacity(toks.len() / 32);
     let mut i = 0;
     while i < toks.len() {
-        // most tokens are passed over in this tight loop
-        match toks[i..].iter().position(may_start_alone) {
-            Some(k) => i += k,
-            None => break,
+        // most tokens are passed over in this tight loop (by index: the
+        // search of a subslice kept two counters)
+        while toks.get(i).is_some_and(|t| !may_start_alone(t)) {
+            i += 1;
+        }
+        if i == toks.len() {
+            break;
         }
         if !sc.may_start(i) {
             i += 1;
