@@ -214,10 +214,24 @@ fn put_short(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
     }
 }
 
-/// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
-/// two digits a step, from a table of the pairs `00` to `99`.
+/// Appends the decimal digits of `v`, as serde_json (itoa) writes them.
 #[inline]
-fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
+    match u32::try_from(v) {
+        Ok(small) if small < 100_000_000 => {
+            let (digits, n) = eight_digits(small);
+            let end = out.len() + n;
+            out.extend_from_slice(&digits.to_le_bytes());
+            out.truncate(end);
+        }
+        _ => push_u64_long(out, v),
+    }
+}
+
+/// [`push_u64`] for any number: two digits a step, from a table of the
+/// pairs `00` to `99`.
+#[inline(never)]
+fn push_u64_long(out: &mut Vec<u8>, mut v: u64) {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
@@ -240,6 +254,59 @@ fn push_u64(out: &mut Vec<u8>, mut v: u64) {
         digits[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&digits[i..]);
+}
+
+/// The decimal digits of `v` (below 10^8) as ASCII, first digit in the
+/// lowest byte, and how many there are (1 for 0).
+///
+/// The digits are split in lanes of one word at once (two groups of four,
+/// then pairs, then single digits: a multiply and a shift each divide
+/// every lane by 100 or 10), so an offset costs a dozen instructions
+/// rather than a division loop and a copy of its own length: every record
+/// has a span of two.
+#[inline(always)]
+fn eight_digits(v: u32) -> (u64, usize) {
+    debug_assert!(v < 100_000_000);
+    // Two lanes of 32 bits: the first and the last four digits.
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    // x / 100 in each lane (exact below 10^4), then four lanes of 16 bits:
+    // the hundreds and the rest of each.
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = ((x - hundreds * 100) << 16) | hundreds;
+    // x / 10 in each lane (exact below 100), then eight lanes of 8 bits.
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    let x = ((x - tens * 10) << 8) | tens;
+    // Leading zeros are the lowest zero bytes; a zero keeps one digit.
+    let n = (8 - x.trailing_zeros() as usize / 8).max(1);
+    ((x | 0x3030_3030_3030_3030) >> (8 * (8 - n)), n)
+}
+
+/// Appends a span, `[start,end]`, as serde_json writes a `[usize; 2]`.
+///
+/// Both numbers (when below 10^8, as any offset into a document is) are
+/// put together with their brackets and comma in one chunk of fixed size,
+/// appended whole and cut back.
+#[inline]
+pub(crate) fn push_span(out: &mut Vec<u8>, [start, end]: [usize; 2]) {
+    let small = |v: usize| u32::try_from(v).ok().filter(|&v| v < 100_000_000);
+    let (Some(start), Some(end)) = (small(start), small(end)) else {
+        out.push(b'[');
+        push_u64_long(out, start as u64);
+        out.push(b',');
+        push_u64_long(out, end as u64);
+        out.push(b']');
+        return;
+    };
+    let ((a, na), (b, nb)) = (eight_digits(start), eight_digits(end));
+    let mut chunk = [0u8; 24];
+    chunk[0] = b'[';
+    chunk[1..9].copy_from_slice(&a.to_le_bytes());
+    chunk[1 + na] = b',';
+    chunk[2 + na..10 + na].copy_from_slice(&b.to_le_bytes());
+    chunk[2 + na + nb] = b']';
+    let len = out.len() + 3 + na + nb;
+    out.extend_from_slice(&chunk);
+    out.truncate(len);
 }
 
 /// Appends `v` in decimal, with a leading `-` when negative.
@@ -1037,10 +1104,43 @@ mod tests {
         });
     }
 
+    /// Numbers of every length, around every power of ten and at random,
+    /// alone and as spans, are written as serde_json writes them.
+    #[test]
+    fn numbers_and_spans_match_serde_json() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut check = |a: u64, b: u64| {
+            same(&a);
+            let mut ours = Vec::new();
+            super::push_span(&mut ours, [a as usize, b as usize]);
+            assert_eq!(ours, serde_json::to_vec(&[a, b]).unwrap(), "{a} {b}");
+        };
+        for p in (0..20).map(|k| 10u64.pow(k)) {
+            for v in [p - 1, p, p + 1, 2 * p - 1, 9 * p] {
+                check(v, p);
+                check(p, v);
+            }
+        }
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 10) as u32;
+            check(x % 10u64.pow(digits), (x >> 20) % 100_000_000);
+        }
+        check(u64::MAX, 0);
+        check(0, u64::MAX);
+    }
+
     #[test]
     fn integers_match_serde_json() {
         for v in (0..2_000).chain([12345, 100_000, u64::from(u32::MAX), u64::MAX]) {
             same(&v);
+        }
+        for p in (0..20).map(|k| 10u64.pow(k)) {
+            same(&(p - 1));
+            same(&p);
+            same(&(p + 1));
         }
         for v in [0, -1, 9, -10, i64::MIN, i64::MAX] {
             same(&v);

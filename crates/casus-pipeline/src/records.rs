@@ -33,12 +33,51 @@ pub trait RecordSink {
 pub struct JsonLines {
     /// The JSON lines written so far.
     pub out: Vec<u8>,
+    /// The opening of the last located record written.
+    head: Head,
+}
+
+/// `{"kind":…,"doc":…,"span":`, the opening every located record of a
+/// kind and document shares, written once for a run of such records
+/// rather than for each (they come in runs: a document's timexes, then
+/// its events, ...).
+#[derive(Default)]
+struct Head {
+    /// The kind it was written for (none yet at first); a `'static`
+    /// string, so its address and length identify it.
+    kind: Option<&'static str>,
+    /// The document name it was written for.
+    doc: String,
+    /// The opening, as JSON.
+    json: Vec<u8>,
+}
+
+impl Head {
+    /// The opening for a record of `kind` in `doc`, written anew unless it
+    /// is the last one's.
+    fn get(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<&[u8]> {
+        let same_kind = self.kind.is_some_and(|k| std::ptr::eq(k, kind));
+        if !(same_kind && self.doc == doc) {
+            self.json.clear();
+            self.json.extend_from_slice(b"{\"kind\":");
+            crate::json::to_vec(&mut self.json, kind)?;
+            self.json.extend_from_slice(b",\"doc\":");
+            crate::json::to_vec(&mut self.json, doc)?;
+            self.json.extend_from_slice(b",\"span\":");
+            self.kind = Some(kind);
+            doc.clone_into(&mut self.doc);
+        }
+        Ok(&self.json)
+    }
 }
 
 impl JsonLines {
     /// A sink writing into `out`.
     pub fn new(out: Vec<u8>) -> JsonLines {
-        JsonLines { out }
+        JsonLines {
+            out,
+            head: Head::default(),
+        }
     }
 }
 
@@ -56,12 +95,8 @@ impl RecordSink for JsonLines {
     /// with a key to check (a fifth of the JSON output's cost).
     fn located<T: Serialize>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
         let out = &mut self.out;
-        out.extend_from_slice(b"{\"kind\":");
-        crate::json::to_vec(out, r.kind)?;
-        out.extend_from_slice(b",\"doc\":");
-        crate::json::to_vec(out, r.doc)?;
-        out.extend_from_slice(b",\"span\":");
-        crate::json::to_vec(out, &r.span)?;
+        out.extend_from_slice(self.head.get(r.kind, r.doc)?);
+        crate::json::push_span(out, r.span);
         let body = out.len();
         crate::json::to_vec(out, r.body)?;
         match &out[body..] {
