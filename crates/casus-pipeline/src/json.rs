@@ -10,6 +10,10 @@
 //! by digit; every float is handed to serde_json itself, so float
 //! formatting cannot drift from it.
 
+use std::fmt;
+use std::hash::Hasher;
+
+use casus_entities::LENT;
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
@@ -413,6 +417,325 @@ impl Serializer<'_> {
     }
 }
 
+/// What a serialised value is made of, as the events this serializer
+/// turns into bytes, in at most `N` words: one word each (a tag in the top
+/// four bits; a string's address and length below it), a number's value
+/// in the word after its tag. Equal keys mean equal bytes: the output is a
+/// function of the events, and a [`LENT`] string's address and length
+/// stand for its text, which lives for the process unchanged. Any other
+/// string, and anything but strings, numbers, options, units and structs,
+/// has no key.
+struct Key<const N: usize> {
+    words: [u64; N],
+    len: usize,
+    /// Whether the next string is [`LENT`].
+    lent: bool,
+}
+
+/// The key of `v`, a value of one word (a [`LENT`] string, a number that
+/// needs no more), or `None`.
+#[inline(always)]
+pub(crate) fn word_key<T: ?Sized + Serialize>(v: &T) -> Option<u64> {
+    let mut key = Key::<1>::default();
+    v.serialize(&mut key).ok()?;
+    key.words().first().copied()
+}
+
+impl<const N: usize> Default for Key<N> {
+    fn default() -> Key<N> {
+        Key {
+            words: [0; N],
+            len: 0,
+            lent: false,
+        }
+    }
+}
+
+/// The tags of a [`Key`]'s words.
+mod tag {
+    /// A struct opens.
+    pub const OPEN: u64 = 1 << 60;
+    /// A struct closes.
+    pub const CLOSE: u64 = 2 << 60;
+    /// A field's name (a `'static` string).
+    pub const FIELD: u64 = 3 << 60;
+    /// A lent string, or a variant's name (written as a string).
+    pub const STR: u64 = 4 << 60;
+    /// `null`: none or unit.
+    pub const NULL: u64 = 5 << 60;
+    /// A float: its bits follow.
+    pub const FLOAT: u64 = 6 << 60;
+    /// An unsigned integer: it follows.
+    pub const UNSIGNED: u64 = 7 << 60;
+    /// A signed integer: it follows.
+    pub const SIGNED: u64 = 8 << 60;
+    /// A bool: its value in the lowest bit.
+    pub const BOOL: u64 = 9 << 60;
+}
+
+/// Why a value has no [`Key`] (the reason does not matter: it is written
+/// as any other value).
+#[derive(Debug)]
+struct Unkeyable;
+
+impl fmt::Display for Unkeyable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no memo key")
+    }
+}
+
+impl std::error::Error for Unkeyable {}
+
+impl ser::Error for Unkeyable {
+    fn custom<M: fmt::Display>(_msg: M) -> Unkeyable {
+        Unkeyable
+    }
+}
+
+impl<const N: usize> Key<N> {
+    /// The words so far.
+    fn words(&self) -> &[u64] {
+        &self.words[..self.len]
+    }
+
+    /// Appends one word.
+    #[inline(always)]
+    fn push(&mut self, w: u64) -> Result<(), Unkeyable> {
+        let slot = self.words.get_mut(self.len).ok_or(Unkeyable)?;
+        *slot = w;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Appends `tag` with the address and length of `s` (a string that
+    /// lives for the process): one word when the address fits in 48 bits
+    /// and the length in 12, as they do for the names and text of a
+    /// knowledge base.
+    #[inline(always)]
+    fn push_str(&mut self, tag: u64, s: &'static str) -> Result<(), Unkeyable> {
+        let (at, len) = (s.as_ptr() as u64, s.len() as u64);
+        if at >> 48 != 0 || len >> 12 != 0 {
+            return Err(Unkeyable);
+        }
+        self.push(tag | len << 48 | at)
+    }
+
+    /// Appends `tag` and the word `w` after it.
+    #[inline(always)]
+    fn push_number(&mut self, tag: u64, w: u64) -> Result<(), Unkeyable> {
+        self.push(tag)?;
+        self.push(w)
+    }
+}
+
+impl<'k, const N: usize> ser::Serializer for &'k mut Key<N> {
+    type Ok = ();
+    type Error = Unkeyable;
+    type SerializeSeq = ser::Impossible<(), Unkeyable>;
+    type SerializeTuple = ser::Impossible<(), Unkeyable>;
+    type SerializeTupleStruct = ser::Impossible<(), Unkeyable>;
+    type SerializeTupleVariant = ser::Impossible<(), Unkeyable>;
+    type SerializeMap = ser::Impossible<(), Unkeyable>;
+    type SerializeStruct = &'k mut Key<N>;
+    type SerializeStructVariant = ser::Impossible<(), Unkeyable>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Unkeyable> {
+        self.push(tag::BOOL | u64::from(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Unkeyable> {
+        self.push_number(tag::SIGNED, v as u64)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Unkeyable> {
+        self.push_number(tag::UNSIGNED, v)
+    }
+    fn serialize_f32(self, _v: f32) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Unkeyable> {
+        self.push_number(tag::FLOAT, v.to_bits())
+    }
+    fn serialize_char(self, _v: char) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_str(self, v: &str) -> Result<(), Unkeyable> {
+        if !std::mem::take(&mut self.lent) {
+            return Err(Unkeyable);
+        }
+        // Only a `LENT` newtype struct sets `lent`, and it promises a
+        // string that lives for the process; the lifetime is not in the
+        // type, so the key keeps only the address and length.
+        let (at, len) = (v.as_ptr() as u64, v.len() as u64);
+        if at >> 48 != 0 || len >> 12 != 0 {
+            return Err(Unkeyable);
+        }
+        self.push(tag::STR | len << 48 | at)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_none(self) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    /// As its value, which is written as it would be alone.
+    #[inline]
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Unkeyable> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unkeyable> {
+        self.push_str(tag::STR, variant)
+    }
+    /// As its value ([`LENT`] marks the string it holds as lent).
+    #[inline]
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<(), Unkeyable> {
+        self.lent = name == LENT;
+        v.serialize(&mut *self)?;
+        self.lent = false;
+        Ok(())
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _v: &T,
+    ) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<&'k mut Key<N>, Unkeyable> {
+        self.push(tag::OPEN)?;
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Unkeyable> {
+        Err(Unkeyable)
+    }
+}
+
+impl<const N: usize> ser::SerializeStruct for &mut Key<N> {
+    type Ok = ();
+    type Error = Unkeyable;
+    #[inline]
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Unkeyable> {
+        self.push_str(tag::FIELD, key)?;
+        v.serialize(&mut **self)
+    }
+    #[inline]
+    fn end(self) -> Result<(), Unkeyable> {
+        self.push(tag::CLOSE)
+    }
+}
+
+/// Hashes keys a word at a time (as rustc's FxHasher does):
+/// the default hasher costs more than the rest of a memo's lookup.
+#[derive(Default)]
+pub(crate) struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline(always)]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        }
+        for &b in words.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, w: u64) {
+        self.add(w);
+    }
+    #[inline]
+    fn write_usize(&mut self, w: usize) {
+        self.add(w as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
 /// An array or object being written: its closing byte and whether an
 /// element has been written yet.
 struct Compound<'a, 'o> {
@@ -566,6 +889,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     ) -> Result<(), Error> {
         self.string(variant)
     }
+    #[inline]
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _name: &'static str,
@@ -1109,7 +1433,7 @@ mod tests {
     #[test]
     fn numbers_and_spans_match_serde_json() {
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        let mut check = |a: u64, b: u64| {
+        let check = |a: u64, b: u64| {
             same(&a);
             let mut ours = Vec::new();
             super::push_span(&mut ours, [a as usize, b as usize]);
