@@ -113,14 +113,17 @@ impl fmt::Debug for KbStr {
 /// lent text by them.
 pub const LENT: &str = "$casus::KbStr::lent";
 
-/// As a plain string; a lent one inside a [`LENT`] newtype struct.
+/// As a plain string, inside a newtype struct: [`LENT`] when lent, `KbStr`
+/// otherwise (one call either way, so that a serializer's string writing
+/// is inlined here once).
 impl Serialize for KbStr {
     #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.0 {
-            Cow::Borrowed(text) => s.serialize_newtype_struct(LENT, *text),
-            Cow::Owned(text) => s.serialize_str(text),
-        }
+        let name = match self.0 {
+            Cow::Borrowed(_) => LENT,
+            Cow::Owned(_) => "KbStr",
+        };
+        s.serialize_newtype_struct(name, self.as_str())
     }
 }
 
