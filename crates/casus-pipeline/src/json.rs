@@ -432,8 +432,9 @@ struct Key<const N: usize> {
     lent: bool,
 }
 
-/// The key of `v`, a value of one word (a [`LENT`] string, a number that
-/// needs no more), or `None`.
+/// The key of `v` when it is one word (a [`LENT`] string: its address and
+/// length; a bool; a none), else `None` (any other string, a number, a
+/// struct).
 #[inline(always)]
 pub(crate) fn word_key<T: ?Sized + Serialize>(v: &T) -> Option<u64> {
     let mut key = Key::<1>::default();

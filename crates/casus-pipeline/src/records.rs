@@ -110,7 +110,7 @@ impl RecordSink for JsonLines {
     }
 
     /// Writes a mention's body: its `text`, then the rest as it was
-    /// written before for a mention of the same [`mention_key`], when
+    /// written before for a mention of the same key (`mention_key`), when
     /// there was one.
     fn mention(&mut self, r: &Located<'_, Mention>) -> serde_json::Result<()> {
         let Some(key) = mention_key(r.body) else {
@@ -686,6 +686,16 @@ mod tests {
         assert_eq!(word_key(&KbStr::from(String::from("AZE"))), None);
         assert_eq!(word_key("AZE"), None);
         assert_ne!(word_key(&KbStr::lent("ARM")), Some(key));
+        assert_ne!(word_key(&None::<KbStr>), None);
+        assert_ne!(word_key(&true), word_key(&false));
+        assert_eq!(word_key(&7u64), None);
+        assert_eq!(
+            word_key(&PersonRef {
+                id: lent.clone(),
+                name: lent
+            }),
+            None
+        );
     }
 
     #[test]
