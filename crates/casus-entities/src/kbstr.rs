@@ -102,9 +102,28 @@ impl fmt::Debug for KbStr {
     }
 }
 
+/// The name of the newtype struct a lent [`KbStr`] serialises as, around
+/// its `str`.
+///
+/// A newtype struct is transparent to serde_json (and to most formats),
+/// so the text serialises as a plain string; a serializer that knows the
+/// name learns that the string lives for the process unchanged, so that
+/// its address and length identify its text: the JSON writer of
+/// `casus-pipeline` remembers the records it wrote for mentions made of
+/// lent text by them.
+pub const LENT: &str = "$casus::KbStr::lent";
+
+/// As a plain string, inside a newtype struct: [`LENT`] when lent, `KbStr`
+/// otherwise (one call either way, so that a serializer's string writing
+/// is inlined here once).
 impl Serialize for KbStr {
+    #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self)
+        let name = match self.0 {
+            Cow::Borrowed(_) => LENT,
+            Cow::Owned(_) => "KbStr",
+        };
+        s.serialize_newtype_struct(name, self.as_str())
     }
 }
 
@@ -178,10 +197,11 @@ mod tests {
         assert!(string == owned);
         assert_eq!(lent.len(), 3);
         assert_eq!(format!("{lent} {owned:?}"), "AZE \"AZE\"");
-        assert_eq!(
-            serde_json::to_string(&Some(lent)).unwrap(),
-            serde_json::to_string(&Some("AZE")).unwrap()
-        );
+        // lent or owned, as the plain string, written or as a value
+        for s in [&lent, &owned] {
+            assert_eq!(serde_json::to_string(&Some(s)).unwrap(), "\"AZE\"");
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!("AZE"));
+        }
         let mut set = FxHashSet::default();
         set.insert(owned);
         assert!(set.contains("AZE"));

@@ -10,6 +10,10 @@
 //! by digit; every float is handed to serde_json itself, so float
 //! formatting cannot drift from it.
 
+use std::fmt;
+use std::hash::Hasher;
+
+use casus_entities::LENT;
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
@@ -214,10 +218,24 @@ fn put_short(chunk: &mut [u8; SHORT + 2], at: usize, s: &[u8]) {
     }
 }
 
-/// Appends the decimal digits of `v`, as serde_json (itoa) writes them:
-/// two digits a step, from a table of the pairs `00` to `99`.
+/// Appends the decimal digits of `v`, as serde_json (itoa) writes them.
 #[inline]
-fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
+    match u32::try_from(v) {
+        Ok(small) if small < 100_000_000 => {
+            let (digits, n) = eight_digits(small);
+            let end = out.len() + n;
+            out.extend_from_slice(&digits.to_le_bytes());
+            out.truncate(end);
+        }
+        _ => push_u64_long(out, v),
+    }
+}
+
+/// [`push_u64`] for any number: two digits a step, from a table of the
+/// pairs `00` to `99`.
+#[inline(never)]
+fn push_u64_long(out: &mut Vec<u8>, mut v: u64) {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
@@ -240,6 +258,59 @@ fn push_u64(out: &mut Vec<u8>, mut v: u64) {
         digits[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&digits[i..]);
+}
+
+/// The decimal digits of `v` (below 10^8) as ASCII, first digit in the
+/// lowest byte, and how many there are (1 for 0).
+///
+/// The digits are split in lanes of one word at once (two groups of four,
+/// then pairs, then single digits: a multiply and a shift each divide
+/// every lane by 100 or 10), so an offset costs a dozen instructions
+/// rather than a division loop and a copy of its own length: every record
+/// has a span of two.
+#[inline(always)]
+fn eight_digits(v: u32) -> (u64, usize) {
+    debug_assert!(v < 100_000_000);
+    // Two lanes of 32 bits: the first and the last four digits.
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    // x / 100 in each lane (exact below 10^4), then four lanes of 16 bits:
+    // the hundreds and the rest of each.
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = ((x - hundreds * 100) << 16) | hundreds;
+    // x / 10 in each lane (exact below 100), then eight lanes of 8 bits.
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    let x = ((x - tens * 10) << 8) | tens;
+    // Leading zeros are the lowest zero bytes; a zero keeps one digit.
+    let n = (8 - x.trailing_zeros() as usize / 8).max(1);
+    ((x | 0x3030_3030_3030_3030) >> (8 * (8 - n)), n)
+}
+
+/// Appends a span, `[start,end]`, as serde_json writes a `[usize; 2]`.
+///
+/// Both numbers (when below 10^8, as any offset into a document is) are
+/// put together with their brackets and comma in one chunk of fixed size,
+/// appended whole and cut back.
+#[inline]
+pub(crate) fn push_span(out: &mut Vec<u8>, [start, end]: [usize; 2]) {
+    let small = |v: usize| u32::try_from(v).ok().filter(|&v| v < 100_000_000);
+    let (Some(start), Some(end)) = (small(start), small(end)) else {
+        out.push(b'[');
+        push_u64_long(out, start as u64);
+        out.push(b',');
+        push_u64_long(out, end as u64);
+        out.push(b']');
+        return;
+    };
+    let ((a, na), (b, nb)) = (eight_digits(start), eight_digits(end));
+    let mut chunk = [0u8; 24];
+    chunk[0] = b'[';
+    chunk[1..9].copy_from_slice(&a.to_le_bytes());
+    chunk[1 + na] = b',';
+    chunk[2 + na..10 + na].copy_from_slice(&b.to_le_bytes());
+    chunk[2 + na + nb] = b']';
+    let len = out.len() + 3 + na + nb;
+    out.extend_from_slice(&chunk);
+    out.truncate(len);
 }
 
 /// Appends `v` in decimal, with a leading `-` when negative.
@@ -343,6 +414,326 @@ impl Serializer<'_> {
     fn open_variant(&mut self, variant: &str) -> Result<(), Error> {
         self.byte(b'{');
         self.key(variant)
+    }
+}
+
+/// What a serialised value is made of, as the events this serializer
+/// turns into bytes, in at most `N` words: one word each (a tag in the top
+/// four bits; a string's address and length below it), a number's value
+/// in the word after its tag. Equal keys mean equal bytes: the output is a
+/// function of the events, and a [`LENT`] string's address and length
+/// stand for its text, which lives for the process unchanged. Any other
+/// string, and anything but strings, numbers, options, units and structs,
+/// has no key.
+struct Key<const N: usize> {
+    words: [u64; N],
+    len: usize,
+    /// Whether the next string is [`LENT`].
+    lent: bool,
+}
+
+/// The key of `v` when it is one word (a [`LENT`] string: its address and
+/// length; a bool; a none), else `None` (any other string, a number, a
+/// struct).
+#[inline(always)]
+pub(crate) fn word_key<T: ?Sized + Serialize>(v: &T) -> Option<u64> {
+    let mut key = Key::<1>::default();
+    v.serialize(&mut key).ok()?;
+    key.words().first().copied()
+}
+
+impl<const N: usize> Default for Key<N> {
+    fn default() -> Key<N> {
+        Key {
+            words: [0; N],
+            len: 0,
+            lent: false,
+        }
+    }
+}
+
+/// The tags of a [`Key`]'s words.
+mod tag {
+    /// A struct opens.
+    pub const OPEN: u64 = 1 << 60;
+    /// A struct closes.
+    pub const CLOSE: u64 = 2 << 60;
+    /// A field's name (a `'static` string).
+    pub const FIELD: u64 = 3 << 60;
+    /// A lent string, or a variant's name (written as a string).
+    pub const STR: u64 = 4 << 60;
+    /// `null`: none or unit.
+    pub const NULL: u64 = 5 << 60;
+    /// A float: its bits follow.
+    pub const FLOAT: u64 = 6 << 60;
+    /// An unsigned integer: it follows.
+    pub const UNSIGNED: u64 = 7 << 60;
+    /// A signed integer: it follows.
+    pub const SIGNED: u64 = 8 << 60;
+    /// A bool: its value in the lowest bit.
+    pub const BOOL: u64 = 9 << 60;
+}
+
+/// Why a value has no [`Key`] (the reason does not matter: it is written
+/// as any other value).
+#[derive(Debug)]
+struct Unkeyable;
+
+impl fmt::Display for Unkeyable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no memo key")
+    }
+}
+
+impl std::error::Error for Unkeyable {}
+
+impl ser::Error for Unkeyable {
+    fn custom<M: fmt::Display>(_msg: M) -> Unkeyable {
+        Unkeyable
+    }
+}
+
+impl<const N: usize> Key<N> {
+    /// The words so far.
+    fn words(&self) -> &[u64] {
+        &self.words[..self.len]
+    }
+
+    /// Appends one word.
+    #[inline(always)]
+    fn push(&mut self, w: u64) -> Result<(), Unkeyable> {
+        let slot = self.words.get_mut(self.len).ok_or(Unkeyable)?;
+        *slot = w;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Appends `tag` with the address and length of `s` (a string that
+    /// lives for the process): one word when the address fits in 48 bits
+    /// and the length in 12, as they do for the names and text of a
+    /// knowledge base.
+    #[inline(always)]
+    fn push_str(&mut self, tag: u64, s: &'static str) -> Result<(), Unkeyable> {
+        let (at, len) = (s.as_ptr() as u64, s.len() as u64);
+        if at >> 48 != 0 || len >> 12 != 0 {
+            return Err(Unkeyable);
+        }
+        self.push(tag | len << 48 | at)
+    }
+
+    /// Appends `tag` and the word `w` after it.
+    #[inline(always)]
+    fn push_number(&mut self, tag: u64, w: u64) -> Result<(), Unkeyable> {
+        self.push(tag)?;
+        self.push(w)
+    }
+}
+
+impl<'k, const N: usize> ser::Serializer for &'k mut Key<N> {
+    type Ok = ();
+    type Error = Unkeyable;
+    type SerializeSeq = ser::Impossible<(), Unkeyable>;
+    type SerializeTuple = ser::Impossible<(), Unkeyable>;
+    type SerializeTupleStruct = ser::Impossible<(), Unkeyable>;
+    type SerializeTupleVariant = ser::Impossible<(), Unkeyable>;
+    type SerializeMap = ser::Impossible<(), Unkeyable>;
+    type SerializeStruct = &'k mut Key<N>;
+    type SerializeStructVariant = ser::Impossible<(), Unkeyable>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Unkeyable> {
+        self.push(tag::BOOL | u64::from(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Unkeyable> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Unkeyable> {
+        self.push_number(tag::SIGNED, v as u64)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Unkeyable> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Unkeyable> {
+        self.push_number(tag::UNSIGNED, v)
+    }
+    fn serialize_f32(self, _v: f32) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Unkeyable> {
+        self.push_number(tag::FLOAT, v.to_bits())
+    }
+    fn serialize_char(self, _v: char) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_str(self, v: &str) -> Result<(), Unkeyable> {
+        if !std::mem::take(&mut self.lent) {
+            return Err(Unkeyable);
+        }
+        // Only a `LENT` newtype struct sets `lent`, and it promises a
+        // string that lives for the process; the lifetime is not in the
+        // type, so the key keeps only the address and length.
+        let (at, len) = (v.as_ptr() as u64, v.len() as u64);
+        if at >> 48 != 0 || len >> 12 != 0 {
+            return Err(Unkeyable);
+        }
+        self.push(tag::STR | len << 48 | at)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_none(self) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    /// As its value, which is written as it would be alone.
+    #[inline]
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Unkeyable> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Unkeyable> {
+        self.push(tag::NULL)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unkeyable> {
+        self.push_str(tag::STR, variant)
+    }
+    /// As its value ([`LENT`] marks the string it holds as lent).
+    #[inline]
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<(), Unkeyable> {
+        self.lent = name == LENT;
+        v.serialize(&mut *self)?;
+        self.lent = false;
+        Ok(())
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _v: &T,
+    ) -> Result<(), Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unkeyable> {
+        Err(Unkeyable)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Unkeyable> {
+        Err(Unkeyable)
+    }
+    #[inline]
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<&'k mut Key<N>, Unkeyable> {
+        self.push(tag::OPEN)?;
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Unkeyable> {
+        Err(Unkeyable)
+    }
+}
+
+impl<const N: usize> ser::SerializeStruct for &mut Key<N> {
+    type Ok = ();
+    type Error = Unkeyable;
+    #[inline]
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Unkeyable> {
+        self.push_str(tag::FIELD, key)?;
+        v.serialize(&mut **self)
+    }
+    #[inline]
+    fn end(self) -> Result<(), Unkeyable> {
+        self.push(tag::CLOSE)
+    }
+}
+
+/// Hashes keys a word at a time (as rustc's FxHasher does):
+/// the default hasher costs more than the rest of a memo's lookup.
+#[derive(Default)]
+pub(crate) struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline(always)]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        }
+        for &b in words.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, w: u64) {
+        self.add(w);
+    }
+    #[inline]
+    fn write_usize(&mut self, w: usize) {
+        self.add(w as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
     }
 }
 
@@ -499,6 +890,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     ) -> Result<(), Error> {
         self.string(variant)
     }
+    #[inline]
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _name: &'static str,
@@ -1037,10 +1429,43 @@ mod tests {
         });
     }
 
+    /// Numbers of every length, around every power of ten and at random,
+    /// alone and as spans, are written as serde_json writes them.
+    #[test]
+    fn numbers_and_spans_match_serde_json() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let check = |a: u64, b: u64| {
+            same(&a);
+            let mut ours = Vec::new();
+            super::push_span(&mut ours, [a as usize, b as usize]);
+            assert_eq!(ours, serde_json::to_vec(&[a, b]).unwrap(), "{a} {b}");
+        };
+        for p in (0..20).map(|k| 10u64.pow(k)) {
+            for v in [p - 1, p, p + 1, 2 * p - 1, 9 * p] {
+                check(v, p);
+                check(p, v);
+            }
+        }
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 10) as u32;
+            check(x % 10u64.pow(digits), (x >> 20) % 100_000_000);
+        }
+        check(u64::MAX, 0);
+        check(0, u64::MAX);
+    }
+
     #[test]
     fn integers_match_serde_json() {
         for v in (0..2_000).chain([12345, 100_000, u64::from(u32::MAX), u64::MAX]) {
             same(&v);
+        }
+        for p in (0..20).map(|k| 10u64.pow(k)) {
+            same(&(p - 1));
+            same(&p);
+            same(&(p + 1));
         }
         for v in [0, -1, 9, -10, i64::MIN, i64::MAX] {
             same(&v);

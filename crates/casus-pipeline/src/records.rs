@@ -7,11 +7,16 @@
 //! build [`serde_json::Value`]s from the same structs, so the shape of a
 //! record is defined once.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::io::Write;
 
+use casus_entities::{EntityRef, KbStr, Mention, PersonRef};
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::json::{word_key, WordHasher};
 
 use crate::Processed;
 
@@ -27,18 +32,62 @@ pub trait RecordSink {
     fn located<T: Serialize>(&mut self, record: &Located<'_, T>) -> Result<(), Self::Error> {
         self.record(record)
     }
+
+    /// Receives a mention record; by default as any other located record.
+    fn mention(&mut self, record: &Located<'_, Mention>) -> Result<(), Self::Error> {
+        self.located(record)
+    }
 }
 
 /// Appends each record as one JSON line to a buffer.
 pub struct JsonLines {
     /// The JSON lines written so far.
     pub out: Vec<u8>,
+    /// The opening of the last located record written.
+    head: Head,
+}
+
+/// `{"kind":…,"doc":…,"span":`, the opening every located record of a
+/// kind and document shares, written once for a run of such records
+/// rather than for each (they come in runs: a document's timexes, then
+/// its events, ...).
+#[derive(Default)]
+struct Head {
+    /// The kind it was written for (none yet at first); a `'static`
+    /// string, so its address and length identify it.
+    kind: Option<&'static str>,
+    /// The document name it was written for.
+    doc: String,
+    /// The opening, as JSON.
+    json: Vec<u8>,
+}
+
+impl Head {
+    /// The opening for a record of `kind` in `doc`, written anew unless it
+    /// is the last one's.
+    fn get(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<&[u8]> {
+        let same_kind = self.kind.is_some_and(|k| std::ptr::eq(k, kind));
+        if !(same_kind && self.doc == doc) {
+            self.json.clear();
+            self.json.extend_from_slice(b"{\"kind\":");
+            crate::json::to_vec(&mut self.json, kind)?;
+            self.json.extend_from_slice(b",\"doc\":");
+            crate::json::to_vec(&mut self.json, doc)?;
+            self.json.extend_from_slice(b",\"span\":");
+            self.kind = Some(kind);
+            doc.clone_into(&mut self.doc);
+        }
+        Ok(&self.json)
+    }
 }
 
 impl JsonLines {
     /// A sink writing into `out`.
     pub fn new(out: Vec<u8>) -> JsonLines {
-        JsonLines { out }
+        JsonLines {
+            out,
+            head: Head::default(),
+        }
     }
 }
 
@@ -55,35 +104,151 @@ impl RecordSink for JsonLines {
     /// the record's, where flatten would turn each field into a map entry
     /// with a key to check (a fifth of the JSON output's cost).
     fn located<T: Serialize>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
+        self.open(r)?;
+        self.body(r.body)?;
+        self.close(r)
+    }
+
+    /// Writes a mention's body: its `text`, then the rest as it was
+    /// written before for a mention of the same key (`mention_key`), when
+    /// there was one.
+    fn mention(&mut self, r: &Located<'_, Mention>) -> serde_json::Result<()> {
+        let Some(key) = mention_key(r.body) else {
+            return self.located(r);
+        };
+        self.open(r)?;
+        let text = self.out.len();
+        self.out.extend_from_slice(b",\"text\":");
+        crate::json::to_vec(&mut self.out, &r.body.text)?;
         let out = &mut self.out;
-        out.extend_from_slice(b"{\"kind\":");
-        crate::json::to_vec(out, r.kind)?;
-        out.extend_from_slice(b",\"doc\":");
-        crate::json::to_vec(out, r.doc)?;
-        out.extend_from_slice(b",\"span\":");
-        crate::json::to_vec(out, &r.span)?;
-        let body = out.len();
-        crate::json::to_vec(out, r.body)?;
-        match &out[body..] {
-            b"{}" => out.truncate(body),
+        let hit = MENTIONS.with_borrow(|m| m.get(&key).map(|rest| out.extend_from_slice(rest)));
+        if hit.is_none() {
+            // The body is written whole; what follows what the text wrote
+            // alone is remembered (when the body starts with it, as it
+            // does: `text` is a mention's first field).
+            let alone = self.out.split_off(text);
+            self.body(r.body)?;
+            if let Some(rest) = self.out[text..].strip_prefix(alone.as_slice()) {
+                MENTIONS.with_borrow_mut(|m| {
+                    if m.len() >= MENTIONS_KEPT {
+                        m.clear();
+                    }
+                    m.insert(key, rest.into());
+                });
+            }
+        }
+        self.close(r)
+    }
+}
+
+impl JsonLines {
+    /// Writes the opening of a located record: `{"kind":…,"doc":…,"span":[…]`.
+    fn open<T>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
+        self.out.extend_from_slice(self.head.get(r.kind, r.doc)?);
+        crate::json::push_span(&mut self.out, r.span);
+        Ok(())
+    }
+
+    /// Writes the fields of `body` (an object) as fields of the record
+    /// being written: `,"a":…,"b":…`.
+    fn body<T: Serialize>(&mut self, body: &T) -> serde_json::Result<()> {
+        let out = &mut self.out;
+        let start = out.len();
+        crate::json::to_vec(out, body)?;
+        match &out[start..] {
+            b"{}" => out.truncate(start),
             [b'{', .., b'}'] => {
-                out[body] = b',';
+                out[start] = b',';
                 out.pop();
             }
             _ => {
-                out.truncate(body);
+                out.truncate(start);
                 return Err(serde::ser::Error::custom(
                     "the body of a located record must be an object",
                 ));
             }
         }
-        if let Some(text) = r.text {
-            out.extend_from_slice(b",\"text\":");
-            crate::json::to_vec(out, text)?;
-        }
-        out.extend_from_slice(b"}\n");
         Ok(())
     }
+
+    /// Writes the evidence `text` of a located record, if any, and closes
+    /// its line.
+    fn close<T>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
+        if let Some(text) = r.text {
+            self.out.extend_from_slice(b",\"text\":");
+            crate::json::to_vec(&mut self.out, text)?;
+        }
+        self.out.extend_from_slice(b"}\n");
+        Ok(())
+    }
+}
+
+thread_local! {
+    /// The bodies of mention records written on this thread, by
+    /// [`mention_key`] (kept from document to document: a few thousand
+    /// combinations of knowledge-base text make most mentions).
+    static MENTIONS: RefCell<MentionBodies> = RefCell::default();
+}
+
+type MentionBodies = HashMap<MentionKey, Box<[u8]>, BuildHasherDefault<WordHasher>>;
+
+/// At most this many mention bodies are kept; all are forgotten when there
+/// are more (so that a process that loads knowledge bases again and again
+/// does not grow).
+const MENTIONS_KEPT: usize = 1 << 14;
+
+/// What a mention's body but its text is made of: each string by its
+/// address and length ([`word_key`]: text lent from the knowledge base,
+/// which lives for the process unchanged), 0 for none, the coordinates by
+/// their bits.
+type MentionKey = [u64; 11];
+
+/// The [`MentionKey`] of `m`, or `None` when one of its strings (but the
+/// text) is not lent.
+///
+/// Equal keys mean equal bodies after the text: that part is written from
+/// these fields alone. (They are taken apart whole, so that a field added
+/// to a mention, its entity or its person fails to compile here until the
+/// key has it.)
+fn mention_key(m: &Mention) -> Option<MentionKey> {
+    let Mention {
+        start: _,
+        end: _,
+        text: _,
+        entity,
+        person,
+        metonym_of,
+    } = m;
+    let EntityRef {
+        id,
+        kind,
+        name,
+        country,
+        sector,
+        lat,
+        lon,
+    } = entity;
+    let lent = |s: &KbStr| word_key(s);
+    let opt = |s: &Option<KbStr>| s.as_ref().map_or(Some(0), lent);
+    let (person_id, person_name) = match person {
+        Some(PersonRef { id, name }) => (lent(id)?, lent(name)?),
+        None => (0, 0),
+    };
+    let coordinates = u64::from(lat.is_some()) | u64::from(lon.is_some()) << 1;
+    let bits = |c: &Option<f64>| c.map_or(0, f64::to_bits);
+    Some([
+        lent(id)?,
+        lent(kind)?,
+        lent(name)?,
+        opt(country)?,
+        opt(sector)?,
+        coordinates,
+        bits(lat),
+        bits(lon),
+        person_id,
+        person_name,
+        opt(metonym_of)?,
+    ])
 }
 
 /// Collects the records as JSON values.
@@ -206,7 +371,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
     }
     emit_fact_records(p, sink)?;
     for m in &p.mentions {
-        sink.located(&Located {
+        sink.mention(&Located {
             kind: "mention",
             doc,
             span: spans.span(m.start, m.end),
@@ -447,6 +612,90 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 5);
+    }
+
+    /// Mentions of every shape (lent and owned text, with and without
+    /// person, metonym, coordinates and optional ids), each written twice
+    /// among the others so that remembered bodies are used: the lines are
+    /// what serde_json writes.
+    #[test]
+    fn remembered_mention_bodies_are_what_serde_json_writes() {
+        let entity = |lat: Option<f64>, country: Option<KbStr>| EntityRef {
+            id: KbStr::lent("shusha"),
+            kind: KbStr::lent("place"),
+            name: KbStr::lent("Shusha \"Shushi\""),
+            country,
+            sector: None,
+            lat,
+            lon: lat.map(|l| -l),
+        };
+        let mut mentions = Vec::new();
+        for text in [KbStr::lent("Shusha"), KbStr::from(String::from("Shushi"))] {
+            for lat in [None, Some(39.76), Some(-0.0), Some(f64::NAN)] {
+                for country in [
+                    None,
+                    Some(KbStr::lent("AZE")),
+                    Some("ARM".to_string().into()),
+                ] {
+                    for person in [
+                        None,
+                        Some(PersonRef {
+                            id: KbStr::lent("a-b"),
+                            name: KbStr::lent("A B"),
+                        }),
+                    ] {
+                        for metonym_of in [None, Some(KbStr::lent("AZE"))] {
+                            mentions.push(Mention {
+                                start: 0,
+                                end: 6,
+                                text: text.clone(),
+                                entity: entity(lat, country.clone()),
+                                person: person.clone(),
+                                metonym_of,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let mut want = SerdeLines(Vec::new());
+        let mut got = JsonLines::new(Vec::new());
+        for m in mentions.iter().chain(&mentions) {
+            let r = Located {
+                kind: "mention",
+                doc: "a.txt",
+                span: [0, 6],
+                body: m,
+                text: None,
+            };
+            want.mention(&r).unwrap();
+            got.mention(&r).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(got.out).unwrap(),
+            String::from_utf8(want.0).unwrap()
+        );
+    }
+
+    /// Lent strings have a key of their own; owned ones have none.
+    #[test]
+    fn only_lent_strings_have_a_key() {
+        let lent = KbStr::lent("AZE");
+        let key = word_key(&lent).unwrap();
+        assert_eq!(word_key(&KbStr::lent("AZE")), Some(key));
+        assert_eq!(word_key(&KbStr::from(String::from("AZE"))), None);
+        assert_eq!(word_key("AZE"), None);
+        assert_ne!(word_key(&KbStr::lent("ARM")), Some(key));
+        assert_ne!(word_key(&None::<KbStr>), None);
+        assert_ne!(word_key(&true), word_key(&false));
+        assert_eq!(word_key(&7u64), None);
+        assert_eq!(
+            word_key(&PersonRef {
+                id: lent.clone(),
+                name: lent
+            }),
+            None
+        );
     }
 
     #[test]
