@@ -16,7 +16,7 @@ use casus_entities::{EntityRef, KbStr, Mention, PersonRef};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::json::{word_key, WordHasher};
+use crate::json::WordHasher;
 
 use crate::Processed;
 
@@ -198,10 +198,22 @@ type MentionBodies = HashMap<MentionKey, Box<[u8]>, BuildHasherDefault<WordHashe
 const MENTIONS_KEPT: usize = 1 << 14;
 
 /// What a mention's body but its text is made of: each string by its
-/// address and length ([`word_key`]: text lent from the knowledge base,
+/// address and length ([`lent_word`]: text lent from the knowledge base,
 /// which lives for the process unchanged), 0 for none, the coordinates by
 /// their bits.
 type MentionKey = [u64; 11];
+
+/// The word that stands for `s` in a [`MentionKey`] when it is lent: its
+/// address in the low 48 bits, its length in the next 12 (as they fit for
+/// the names and text of a knowledge base) and the top bit set (so that it
+/// is never 0, which stands for none); `None` when `s` is owned or they do
+/// not fit.
+#[inline]
+fn lent_word(s: &KbStr) -> Option<u64> {
+    let s = s.as_lent()?;
+    let (at, len) = (s.as_ptr() as u64, s.len() as u64);
+    (at >> 48 == 0 && len >> 12 == 0).then_some(1 << 63 | len << 48 | at)
+}
 
 /// The [`MentionKey`] of `m`, or `None` when one of its strings (but the
 /// text) is not lent.
@@ -228,8 +240,8 @@ fn mention_key(m: &Mention) -> Option<MentionKey> {
         lat,
         lon,
     } = entity;
-    let lent = |s: &KbStr| word_key(s);
-    let opt = |s: &Option<KbStr>| s.as_ref().map_or(Some(0), lent);
+    let lent = lent_word;
+    let opt = |s: &Option<KbStr>| s.as_ref().map_or(Some(0), lent_word);
     let (person_id, person_name) = match person {
         Some(PersonRef { id, name }) => (lent(id)?, lent(name)?),
         None => (0, 0),
@@ -677,25 +689,21 @@ mod tests {
         );
     }
 
-    /// Lent strings have a key of their own; owned ones have none.
+    /// Lent strings have a key word of their own, never 0 (none), equal
+    /// for the same lent text only; owned ones have none.
     #[test]
     fn only_lent_strings_have_a_key() {
         let lent = KbStr::lent("AZE");
-        let key = word_key(&lent).unwrap();
-        assert_eq!(word_key(&KbStr::lent("AZE")), Some(key));
-        assert_eq!(word_key(&KbStr::from(String::from("AZE"))), None);
-        assert_eq!(word_key("AZE"), None);
-        assert_ne!(word_key(&KbStr::lent("ARM")), Some(key));
-        assert_ne!(word_key(&None::<KbStr>), None);
-        assert_ne!(word_key(&true), word_key(&false));
-        assert_eq!(word_key(&7u64), None);
-        assert_eq!(
-            word_key(&PersonRef {
-                id: lent.clone(),
-                name: lent
-            }),
-            None
-        );
+        let key = lent_word(&lent).unwrap();
+        assert_ne!(key, 0);
+        assert_eq!(lent_word(&lent.clone()), Some(key));
+        assert_eq!(lent_word(&KbStr::from(String::from("AZE"))), None);
+        assert_ne!(lent_word(&KbStr::lent("ARM")), Some(key));
+        assert!(lent_word(&KbStr::lent("")).is_some_and(|w| w != 0));
+        // the same text lent from elsewhere is another word (the key
+        // tells text by where it lives)
+        let elsewhere: &'static str = Box::leak(Box::from("AZE"));
+        assert_ne!(lent_word(&KbStr::lent(elsewhere)), Some(key));
     }
 
     #[test]
