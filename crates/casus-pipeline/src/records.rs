@@ -201,7 +201,22 @@ const MENTIONS_KEPT: usize = 1 << 14;
 /// address and length ([`lent_word`]: text lent from the knowledge base,
 /// which lives for the process unchanged), 0 for none, the coordinates by
 /// their bits.
-type MentionKey = [u64; 11];
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MentionKey([u64; 11]);
+
+/// Hashes the words that tell most mentions apart: the entity's id, the
+/// person's and the metonym's (the others mostly follow from the entity).
+/// Keys equal as a whole hash equally, as a map needs; hashing three words
+/// rather than eleven is a third of a lookup's cost.
+impl std::hash::Hash for MentionKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let [id, .., person_id, _, metonym_of] = self.0;
+        h.write_u64(id);
+        h.write_u64(person_id);
+        h.write_u64(metonym_of);
+    }
+}
 
 /// The word that stands for `s` in a [`MentionKey`] when it is lent: its
 /// address in the low 48 bits, its length in the next 12 (as they fit for
@@ -248,7 +263,7 @@ fn mention_key(m: &Mention) -> Option<MentionKey> {
     };
     let coordinates = u64::from(lat.is_some()) | u64::from(lon.is_some()) << 1;
     let bits = |c: &Option<f64>| c.map_or(0, f64::to_bits);
-    Some([
+    Some(MentionKey([
         lent(id)?,
         lent(kind)?,
         lent(name)?,
@@ -260,7 +275,7 @@ fn mention_key(m: &Mention) -> Option<MentionKey> {
         person_id,
         person_name,
         opt(metonym_of)?,
-    ])
+    ]))
 }
 
 /// Collects the records as JSON values.
