@@ -303,11 +303,10 @@ pub struct Located<'a, T> {
     text: Option<&'a str>,
 }
 
+/// The fields of a `sentence` record after its span (a located record:
+/// its opening is shared with the sentences before it).
 #[derive(Serialize)]
-struct SentenceRecord<'a> {
-    kind: &'static str,
-    doc: &'a str,
-    span: [usize; 2],
+struct SentenceBody<'a> {
     text: &'a str,
     section: Option<&'a str>,
     block: casus_segment::SentenceKind,
@@ -372,19 +371,22 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
     let doc = p.doc.name.as_str();
     let mut spans = Spans::of(p);
     for s in &p.sentences {
-        sink.record(&SentenceRecord {
+        sink.located(&Located {
             kind: "sentence",
             doc,
             span: spans.span(s.start, s.end),
-            text: &p.doc.clean[s.start..s.end],
-            section: p.doc.section_at(s.start).map(|sec| sec.title.as_str()),
-            block: s.kind,
-            citations: p
-                .doc
-                .citations_in(casus_read::Span::new(s.start, s.end))
-                .map(|c| c.label.as_str())
-                .filter(|l| !l.is_empty())
-                .collect(),
+            body: &SentenceBody {
+                text: &p.doc.clean[s.start..s.end],
+                section: p.doc.section_at(s.start).map(|sec| sec.title.as_str()),
+                block: s.kind,
+                citations: p
+                    .doc
+                    .citations_in(casus_read::Span::new(s.start, s.end))
+                    .map(|c| c.label.as_str())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+            },
+            text: None,
         })?;
     }
     for t in &p.timexes {
