@@ -120,9 +120,9 @@ impl fmt::Debug for KbStr {
 /// A newtype struct is transparent to serde_json (and to most formats),
 /// so the text serialises as a plain string; a serializer that knows the
 /// name learns that the string lives for the process unchanged, so that
-/// its address and length identify its text: the JSON writer of
-/// `casus-pipeline` remembers the records it wrote for mentions made of
-/// lent text by them.
+/// its address and length identify its text. (Code that holds the
+/// `KbStr` itself asks [`KbStr::as_lent`]: the JSON writer of
+/// `casus-pipeline` keys the records it wrote for mentions that way.)
 pub const LENT: &str = "$casus::KbStr::lent";
 
 /// As a plain string, inside a newtype struct: [`LENT`] when lent, `KbStr`
