@@ -37,6 +37,18 @@ impl KbStr {
         &self.0
     }
 
+    /// The text when it is lent (it lives for the process, unchanged),
+    /// `None` when it is owned: what lends it tells equal text by its
+    /// address, as a writer that remembers what it wrote for lent text
+    /// does.
+    #[inline]
+    pub fn as_lent(&self) -> Option<&'static str> {
+        match self.0 {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+
     /// The text as an owned `String` (a copy when lent).
     pub fn into_string(self) -> String {
         self.0.into_owned()
@@ -108,9 +120,9 @@ impl fmt::Debug for KbStr {
 /// A newtype struct is transparent to serde_json (and to most formats),
 /// so the text serialises as a plain string; a serializer that knows the
 /// name learns that the string lives for the process unchanged, so that
-/// its address and length identify its text: the JSON writer of
-/// `casus-pipeline` remembers the records it wrote for mentions made of
-/// lent text by them.
+/// its address and length identify its text. (Code that holds the
+/// `KbStr` itself asks [`KbStr::as_lent`]: the JSON writer of
+/// `casus-pipeline` keys the records it wrote for mentions that way.)
 pub const LENT: &str = "$casus::KbStr::lent";
 
 /// As a plain string, inside a newtype struct: [`LENT`] when lent, `KbStr`
@@ -216,6 +228,8 @@ mod tests {
         // the same leaked bytes, not a second copy
         assert_eq!(a.as_ptr(), b.as_ptr());
         assert!(matches!(a.0, Cow::Borrowed(_)));
+        assert_eq!(a.as_lent().map(str::as_ptr), Some(b.as_ptr()));
+        assert_eq!(KbStr::from(String::from("x")).as_lent(), None);
         assert_eq!(l.lend_opt(None), None);
         assert_eq!(l.lend_opt(Some("x")).as_deref(), Some("x"));
     }
