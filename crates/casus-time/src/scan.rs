@@ -135,7 +135,45 @@ pub struct Mention {
     pub aside: bool,
 }
 
-type Found = Option<(usize, Vec<Mention>)>;
+type Found = Option<(usize, Mentions)>;
+
+/// The mentions of one match: one nearly always, held inline then (a `Vec`
+/// for each match was an allocation for every expression found).
+#[derive(Debug, PartialEq)]
+enum Mentions {
+    One(Mention),
+    Many(Vec<Mention>),
+}
+
+impl Mentions {
+    /// Moves the mentions to the end of `out`.
+    fn append_to(self, out: &mut Vec<Mention>) {
+        match self {
+            Mentions::One(m) => out.push(m),
+            Mentions::Many(ms) => out.extend(ms),
+        }
+    }
+}
+
+impl std::ops::Deref for Mentions {
+    type Target = [Mention];
+
+    fn deref(&self) -> &[Mention] {
+        match self {
+            Mentions::One(m) => std::slice::from_ref(m),
+            Mentions::Many(ms) => ms,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Mentions {
+    fn deref_mut(&mut self) -> &mut [Mention] {
+        match self {
+            Mentions::One(m) => std::slice::from_mut(m),
+            Mentions::Many(ms) => ms,
+        }
+    }
+}
 
 /// The value of a count (see [`Scanner::count`]), as [`Count::text`]
 /// writes it.
@@ -162,14 +200,14 @@ impl Count<'_> {
 fn one(start: usize, end: usize, what: What, modifier: Option<&'static str>) -> Found {
     Some((
         end,
-        vec![Mention {
+        Mentions::One(Mention {
             start,
             end,
             what,
             modifier,
             lead: false,
             aside: false,
-        }],
+        }),
     ))
 }
 
@@ -921,7 +959,7 @@ impl Scanner<'_, '_> {
             }
         }
         if let Some((e, ms)) = self.relative(j) {
-            if let [m] = ms.as_slice() {
+            if let [m] = &ms[..] {
                 if matches!(
                     m.what,
                     What::Rel {
@@ -972,7 +1010,7 @@ impl Scanner<'_, '_> {
                     spec.day = spec.day.or(Some(d1));
                     return Some((
                         e2,
-                        vec![
+                        Mentions::Many(vec![
                             Mention {
                                 start: i,
                                 end: e1,
@@ -989,7 +1027,7 @@ impl Scanner<'_, '_> {
                                 lead: false,
                                 aside: false,
                             },
-                        ],
+                        ]),
                     ));
                 }
             }
@@ -1017,7 +1055,7 @@ impl Scanner<'_, '_> {
                         };
                         return Some((
                             e3,
-                            vec![
+                            Mentions::Many(vec![
                                 Mention {
                                     start: i,
                                     end: e1,
@@ -1034,7 +1072,7 @@ impl Scanner<'_, '_> {
                                     lead: false,
                                     aside: false,
                                 },
-                            ],
+                            ]),
                         ));
                     }
                 }
@@ -1090,7 +1128,7 @@ impl Scanner<'_, '_> {
         let astro = |y: i64| if bc { 1 - y } else { y };
         Some((
             e,
-            vec![
+            Mentions::Many(vec![
                 Mention {
                     start: i,
                     end: i + 1,
@@ -1113,7 +1151,7 @@ impl Scanner<'_, '_> {
                     lead: false,
                     aside: false,
                 },
-            ],
+            ]),
         ))
     }
 
@@ -1588,14 +1626,14 @@ impl Scanner<'_, '_> {
         }
         Some((
             e,
-            vec![Mention {
+            Mentions::One(Mention {
                 start: j,
                 end: e,
                 what: What::Duration(Unit::Year.duration(&n)),
                 modifier: None,
                 lead: false,
                 aside: false,
-            }],
+            }),
         ))
     }
 
@@ -2091,7 +2129,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
         }
         match sc.all(i) {
             Some((e, mut ms)) if e > i => {
-                for m in &mut ms {
+                for m in ms.iter_mut() {
                     if let What::Date(DateSpec { year: Some(y), .. }) = m.what {
                         sc.bc.set(y <= 0);
                     }
@@ -2100,7 +2138,7 @@ pub fn scan(toks: &[Tok]) -> Vec<Mention> {
                         || cites(toks, m.start)
                         || (!m.lead && deadline(toks, m));
                 }
-                out.extend(ms);
+                ms.append_to(&mut out);
                 i = e;
             }
             _ => i += 1,

@@ -19,6 +19,14 @@ fn pair(n: u64) -> &'static str {
     &PAIRS[k..k + 2]
 }
 
+/// Number `n` (below 100) as two ASCII digits.
+#[inline]
+pub(crate) fn digit_pair(n: u64) -> [u8; 2] {
+    let k = 2 * n as usize;
+    let b = PAIRS.as_bytes();
+    [b[k], b[k + 1]]
+}
+
 /// Appends `n` in decimal, zero-padded to `width` digits: what
 /// `format!("{n:0width$}")` writes, without the formatting machinery (values
 /// are formatted for every expression). Years, months and days, below
@@ -232,6 +240,57 @@ impl<'v> Parts<'v> {
 /// their months, `2022-W36` the ISO week's Monday to Sunday (`week`),
 /// `BC0490` the astronomical year -489.
 pub fn date_range(value: &str) -> Option<DateRange> {
+    gregorian_range(value).or_else(|| any_range(value))
+}
+
+/// [`date_range`] of the values most expressions have, `YYYY`, `YYYY-MM`
+/// and `YYYY-MM-DD` (then perhaps `T` and a time or part of day), read by
+/// position; `None` for any other value, and for these when not a calendar
+/// date, which [`any_range`] then turns down as well.
+fn gregorian_range(value: &str) -> Option<DateRange> {
+    let b = value.as_bytes();
+    let date = b.iter().position(|&c| c == b'T').map_or(b, |k| &b[..k]);
+    let year = |b: &[u8]| {
+        Some(u32::from(two_digits(b.get(..2)?)?) * 100 + u32::from(two_digits(b.get(2..4)?)?))
+    };
+    let y = i64::from(year(date)?);
+    let part = |at: usize| match date.get(at..at + 3)? {
+        [b'-', d @ ..] => two_digits(d).map(u32::from),
+        _ => None,
+    };
+    let (start, end, precision) = match date.len() {
+        4 => ((y, 1, 1), (y, 12, 31), "year"),
+        7 => {
+            let m = part(4).filter(|m| (1..=12).contains(m))?;
+            ((y, m, 1), (y, m, month_len(y, m)), "month")
+        }
+        10 => {
+            let m = part(4).filter(|m| (1..=12).contains(m))?;
+            let d = part(7).filter(|&d| d >= 1 && d <= month_len(y, m))?;
+            ((y, m, d), (y, m, d), "day")
+        }
+        _ => return None,
+    };
+    Some(DateRange {
+        value: DateValue::from(value),
+        start: Day::new(start.0, start.1, start.2)?,
+        end: Day::new(end.0, end.1, end.2)?,
+        precision,
+    })
+}
+
+/// The number two ASCII digits write, or `None`.
+#[inline]
+fn two_digits(b: &[u8]) -> Option<u8> {
+    match *b {
+        [t @ b'0'..=b'9', u @ b'0'..=b'9'] => Some((t - b'0') * 10 + (u - b'0')),
+        _ => None,
+    }
+}
+
+/// [`date_range`] of any value: centuries, decades, BC years, seasons,
+/// halves, quarters and ISO weeks as well as [`gregorian_range`]'s.
+fn any_range(value: &str) -> Option<DateRange> {
     let (bc, v) = match value.strip_prefix("BC") {
         Some(r) => (true, r),
         None => (false, value),
@@ -362,6 +421,48 @@ mod tests {
                 format!("{y:04}-{:02}-{:02}", 3, 9)
             };
             assert_eq!(iso_day(y, 3, 9), want);
+        }
+    }
+
+    /// Random values near the calendar shapes, and all four-digit years
+    /// with every two-digit month and day of some of them: the fast path
+    /// ([`gregorian_range`]) answers as the general one ([`any_range`]).
+    #[test]
+    fn ranges_read_by_position_as_by_parts() {
+        let mut values = Vec::new();
+        for y in [
+            "0000", "0001", "1900", "1939", "2000", "2020", "2021", "9999",
+        ] {
+            values.push(y.to_string());
+            for m in 0..=99 {
+                values.push(format!("{y}-{m:02}"));
+                for d in 0..=99 {
+                    values.push(format!("{y}-{m:02}-{d:02}"));
+                    values.push(format!("{y}-{m:02}-{d:02}TMO"));
+                }
+            }
+        }
+        // xorshift: deterministic and without a dependency
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let pieces = [
+            "0", "1", "2", "3", "9", "-", "-", "T", "X", "W", "BC", "SP", "H2", "Q4", "WI", "19",
+            "2020", "2020-", "-10", "-02", "-31", "-W53", "TMO", "T10:30", "\u{e9}",
+        ];
+        for _ in 0..200_000 {
+            let mut v = String::new();
+            for _ in 0..1 + next(6) {
+                v.push_str(pieces[next(pieces.len())]);
+            }
+            values.push(v);
+        }
+        for v in values {
+            assert_eq!(date_range(&v), any_range(&v), "{v}");
         }
     }
 
