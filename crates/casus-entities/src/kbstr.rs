@@ -114,28 +114,11 @@ impl fmt::Debug for KbStr {
     }
 }
 
-/// The name of the newtype struct a lent [`KbStr`] serialises as, around
-/// its `str`.
-///
-/// A newtype struct is transparent to serde_json (and to most formats),
-/// so the text serialises as a plain string; a serializer that knows the
-/// name learns that the string lives for the process unchanged, so that
-/// its address and length identify its text. (Code that holds the
-/// `KbStr` itself asks [`KbStr::as_lent`]: the JSON writer of
-/// `casus-pipeline` keys the records it wrote for mentions that way.)
-pub const LENT: &str = "$casus::KbStr::lent";
-
-/// As a plain string, inside a newtype struct: [`LENT`] when lent, `KbStr`
-/// otherwise (one call either way, so that a serializer's string writing
-/// is inlined here once).
+/// As a plain string.
 impl Serialize for KbStr {
     #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let name = match self.0 {
-            Cow::Borrowed(_) => LENT,
-            Cow::Owned(_) => "KbStr",
-        };
-        s.serialize_newtype_struct(name, self.as_str())
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -46,8 +46,8 @@ use std::sync::OnceLock;
 
 pub use candidates::Candidate;
 use data::{split_list, Tables};
+pub use kbstr::KbStr;
 use kbstr::Lender;
-pub use kbstr::{KbStr, LENT};
 
 /// How far back (bytes) a short reference looks for its antecedent.
 pub const ANAPHORA_WINDOW: usize = 1500;
