@@ -30,6 +30,9 @@ pub mod scan;
 pub mod token;
 pub mod value;
 
+#[cfg(test)]
+mod testrand;
+
 use serde::Serialize;
 
 pub use range::{DateRange, DateValue, Day};

@@ -585,13 +585,7 @@ mod tests {
             "1000000000",
             "",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testrand::indices(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let text: String = (0..next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
             let (mut mine, lowered) = (String::new(), text.to_ascii_lowercase());

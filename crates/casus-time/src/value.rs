@@ -442,14 +442,7 @@ mod tests {
                 }
             }
         }
-        // xorshift: deterministic and without a dependency
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::testrand::indices(0x9E37_79B9_7F4A_7C15);
         let pieces = [
             "0", "1", "2", "3", "9", "-", "-", "T", "X", "W", "BC", "SP", "H2", "Q4", "WI", "19",
             "2020", "2020-", "-10", "-02", "-31", "-W53", "TMO", "T10:30", "\u{e9}",
