@@ -10,13 +10,17 @@ fn pipeline() -> &'static Pipeline {
     P.get_or_init(Pipeline::embedded)
 }
 
+/// `text` read as a plain-text document and processed.
+fn processed(text: &str) -> casus_pipeline::Processed {
+    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
+    pipeline().process(doc)
+}
+
 /// (type, actor id, recipient id) of every event in `text`.
 fn events(text: &str) -> Vec<(String, String, String)> {
-    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
     let id =
         |a: &Option<casus_extract::Actor>| a.as_ref().map_or(String::new(), |a| a.id.to_string());
-    pipeline()
-        .process(doc)
+    processed(text)
         .events
         .iter()
         .map(|e| (e.kind.to_string(), id(&e.actor), id(&e.recipient)))
@@ -180,8 +184,7 @@ fn banned_weapons_used_and_criminal_cases_opened() {
 #[test]
 fn what_a_party_accuses_the_other_of_is_its_claim() {
     let text = "On 4 October 2020, Azerbaijani authorities accused the Armenian Armed Forces of an artillery attack on Ganja.";
-    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-    let p = pipeline().process(doc);
+    let p = processed(text);
     let shelling = p
         .events
         .iter()
@@ -198,8 +201,7 @@ fn an_act_an_accusation_names_is_the_accused_partys_event() {
         "On 4 October 2020, Azerbaijan accused Armenia of deliberately shelling Ganja.",
         "On 4 October 2020, Baku blamed Armenia for the shelling of Ganja.",
     ] {
-        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-        let p = pipeline().process(doc);
+        let p = processed(text);
         let kinds: Vec<_> = p.events.iter().map(|e| e.kind).collect();
         assert!(kinds.contains(&"ACCUSE"), "{text}: {kinds:?}");
         let shelling = p
@@ -235,8 +237,7 @@ fn a_place_taken_as_the_object_is_where_it_happened() {
             "martakert",
         ),
     ] {
-        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-        let p = pipeline().process(doc);
+        let p = processed(text);
         let e = p
             .events
             .iter()
@@ -250,8 +251,7 @@ fn a_place_taken_as_the_object_is_where_it_happened() {
     }
     // A place after a noun is no object of the verb before it.
     let text = "On 4 October 2020, Armenian forces shelled positions Ganja had fortified.";
-    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-    let p = pipeline().process(doc);
+    let p = processed(text);
     assert!(
         p.events.iter().all(|e| e.location.is_none()),
         "{:?}",
@@ -265,15 +265,13 @@ fn a_reporter_with_a_role_phrase_still_reports() {
         "On 4 October 2020, Armenian forces shelled Ganja, Hikmet Hajiyev, an aide to President Ilham Aliyev, said.",
         "On 4 October 2020, Armenian forces shelled Ganja, an aide to the Azerbaijani president said.",
     ] {
-        let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-        let p = pipeline().process(doc);
+        let p = processed(text);
         let e = p.events.iter().find(|e| e.kind == "ASSAULT").expect("an attack");
         assert_eq!(e.claimed_by.as_deref(), Some("AZE"), "{text}");
     }
     // A list is no apposition, a participle no report.
     let text = "On 8 October 2020, three Russian journalists reporting in Shusha were injured by an Azerbaijani attack.";
-    let doc = read_bytes("t.txt", text.as_bytes(), &ReadOptions::default()).expect("reads");
-    let p = pipeline().process(doc);
+    let p = processed(text);
     assert!(
         p.claims.iter().all(|c| c.claimant.is_none()),
         "{:?}",
