@@ -16,6 +16,11 @@ fn processed(text: &str) -> casus_pipeline::Processed {
     pipeline().process(doc)
 }
 
+/// The first event of type `kind` in `text`, if any.
+fn first_event(text: &str, kind: &str) -> Option<casus_extract::Event> {
+    processed(text).events.into_iter().find(|e| e.kind == kind)
+}
+
 /// (type, actor id, recipient id) of every event in `text`.
 fn events(text: &str) -> Vec<(String, String, String)> {
     let id =
@@ -184,12 +189,7 @@ fn banned_weapons_used_and_criminal_cases_opened() {
 #[test]
 fn what_a_party_accuses_the_other_of_is_its_claim() {
     let text = "On 4 October 2020, Azerbaijani authorities accused the Armenian Armed Forces of an artillery attack on Ganja.";
-    let p = processed(text);
-    let shelling = p
-        .events
-        .iter()
-        .find(|e| e.kind == "ASSAULT")
-        .expect("the shelling is an event");
+    let shelling = first_event(text, "ASSAULT").expect("the shelling is an event");
     assert_eq!(shelling.actor.as_ref().map(|a| a.id.as_str()), Some("ARM"));
     assert_eq!(shelling.claimed_by.as_deref(), Some("AZE"));
 }
@@ -237,12 +237,7 @@ fn a_place_taken_as_the_object_is_where_it_happened() {
             "martakert",
         ),
     ] {
-        let p = processed(text);
-        let e = p
-            .events
-            .iter()
-            .find(|e| e.kind == "ASSAULT")
-            .expect("an attack");
+        let e = first_event(text, "ASSAULT").expect("an attack");
         assert_eq!(
             e.location.as_ref().map(|l| l.id.as_str()),
             Some(place),
@@ -265,8 +260,7 @@ fn a_reporter_with_a_role_phrase_still_reports() {
         "On 4 October 2020, Armenian forces shelled Ganja, Hikmet Hajiyev, an aide to President Ilham Aliyev, said.",
         "On 4 October 2020, Armenian forces shelled Ganja, an aide to the Azerbaijani president said.",
     ] {
-        let p = processed(text);
-        let e = p.events.iter().find(|e| e.kind == "ASSAULT").expect("an attack");
+        let e = first_event(text, "ASSAULT").expect("an attack");
         assert_eq!(e.claimed_by.as_deref(), Some("AZE"), "{text}");
     }
     // A list is no apposition, a participle no report.
