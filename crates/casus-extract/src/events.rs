@@ -382,12 +382,23 @@ fn place_of(m: &Mention) -> Place {
 
 /// The place named as the object of a trigger that ends before token
 /// `last`: the mention right after it, past determiners and region words
-/// ("shelled the town of Martuni" names none: "town" comes first).
-fn object_place(toks: &[Tok], ms: &[Placed], last: usize) -> Option<Place> {
-    ms.iter()
-        .find(|p| p.first >= last)
-        .filter(|p| p.m.entity.kind == "place" && prev_content(toks, p.first) == Some(last - 1))
-        .map(|p| place_of(p.m))
+/// ("shelled the town of Martuni" names none: "town" comes first). A
+/// capital read as its state ("shelled Stepanakert": recipient NKR) is
+/// still that place: `recognised` holds the mentions as recognised, in
+/// order, before capitals were read as states.
+fn object_place(toks: &[Tok], ms: &[Placed], recognised: &[Mention], last: usize) -> Option<Place> {
+    let p = ms.iter().find(|p| p.first >= last)?;
+    if prev_content(toks, p.first) != Some(last - 1) {
+        return None;
+    }
+    if p.m.entity.kind == "place" {
+        return Some(place_of(p.m));
+    }
+    let i = recognised.partition_point(|o| o.start < p.m.start);
+    recognised
+        .get(i)
+        .filter(|o| o.end == p.m.end && o.entity.kind == "place" && o.metonym_of.is_some())
+        .map(place_of)
 }
 
 /// A trigger kept for coding.
@@ -1591,11 +1602,16 @@ pub(crate) fn code_events_with(
                 }
             }
             let several_recipients = recipient_list.len() > 1;
-            // "shelled Stepanakert", "visited Baku": where no phrase says
-            // where, a place the trigger takes as its object is the place.
+            // "captured Hadrut", "shelled Stepanakert": where no phrase says
+            // where, a place the trigger takes as its object is the place. A
+            // capital read as its state is one only when attacked: "accused
+            // Baku" is no accusation made in Baku.
             let location = match &location {
                 Some(l) => Some(l.clone()),
-                None => object_place(toks, ms, f.last),
+                None => {
+                    let recognised: &[Mention] = if kind == "ASSAULT" { doc.mentions } else { &[] };
+                    object_place(toks, ms, recognised, f.last)
+                }
             };
             // The last pair takes the trigger's values; those before it, copies.
             let last = pairs.len().saturating_sub(1);

@@ -231,6 +231,11 @@ fn a_place_taken_as_the_object_is_where_it_happened() {
             "On 4 October 2020, Armenian forces shelled Ganja and Tartar.",
             "ganja",
         ),
+        // A capital attacked is its state's loss and the place.
+        (
+            "On 4 October 2020, Azerbaijani forces shelled Stepanakert.",
+            "stepanakert",
+        ),
         // A phrase that says where wins over the object.
         (
             "On 4 October 2020, Armenian forces shelled Ganja from Martakert.",
@@ -244,6 +249,13 @@ fn a_place_taken_as_the_object_is_where_it_happened() {
             "{text}"
         );
     }
+    // A capital accused is the accused state, not where the accusation was made.
+    let e = first_event(
+        "On 4 October 2020, Armenia accused Baku of deliberately targeting civilians.",
+        "ACCUSE",
+    )
+    .expect("an accusation");
+    assert!(e.location.is_none(), "{e:?}");
     // A place after a noun is no object of the verb before it.
     let text = "On 4 October 2020, Armenian forces shelled positions Ganja had fortified.";
     let p = processed(text);
