@@ -57,6 +57,8 @@ pub(crate) struct OrgFile {
     pub it_verbs: Vec<String>,
     #[serde(default)]
     pub ambiguous_names: Vec<String>,
+    #[serde(default)]
+    pub common_word_names: Vec<String>,
 }
 
 /// One role group of `roles.toml`.
@@ -150,6 +152,7 @@ pub(crate) struct Tables {
     pub place_suffixes: Vec<String>,
     pub it_verbs: Vec<String>,
     pub ambiguous_names: Vec<String>,
+    pub common_word_names: Vec<String>,
     pub candidates: CandidateRules,
 }
 
@@ -300,6 +303,11 @@ impl Tables {
         for w in f.ambiguous_names {
             if !self.ambiguous_names.contains(&w) {
                 self.ambiguous_names.push(w);
+            }
+        }
+        for w in f.common_word_names {
+            if !self.common_word_names.contains(&w) {
+                self.common_word_names.push(w);
             }
         }
         Ok(())

@@ -804,10 +804,15 @@ impl Kb {
         kb.surface = patterns.iter().map(|p| lender.lend(p)).collect();
         let ambiguous: rustc_hash::FxHashSet<&str> =
             t.ambiguous_names.iter().map(String::as_str).collect();
+        let common: rustc_hash::FxHashSet<&str> =
+            t.common_word_names.iter().map(String::as_str).collect();
         kb.kinds = patterns
             .iter()
             .zip(&kb.pats)
-            .map(|(p, pats)| recognise::Kinds::of(pats, ambiguous.contains(p.as_str())))
+            .map(|(p, pats)| {
+                let k = recognise::Kinds::of(pats, ambiguous.contains(p.as_str()));
+                k.with_common_word(common.contains(p.as_str()))
+            })
             .collect();
         kb
     }

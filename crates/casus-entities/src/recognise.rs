@@ -761,6 +761,8 @@ pub(crate) struct Kinds {
     person: bool,
     /// The form is a name of `ambiguous_names` (see [`Kb::kinds`]).
     ambiguous: bool,
+    /// The form is a name of `common_word_names`: an English word too.
+    common_word: bool,
 }
 
 impl Kinds {
@@ -774,7 +776,17 @@ impl Kinds {
         anaphor: None,
         person: false,
         ambiguous: false,
+        common_word: false,
     };
+
+    /// These kinds, for a form that is (or is not) a common English word
+    /// as well as a name (`common_word_names`).
+    pub(crate) fn with_common_word(self, common_word: bool) -> Kinds {
+        Kinds {
+            common_word,
+            ..self
+        }
+    }
 
     /// The kinds of a form with meanings `pats`, `ambiguous` or not.
     pub(crate) fn of(pats: &[Pat], ambiguous: bool) -> Kinds {
@@ -922,6 +934,25 @@ impl<'a> Ctx<'a> {
     fn inside_unknown_name(&self, i: usize) -> bool {
         // the token's text is its surface form; few are ambiguous
         self.kinds(i).ambiguous && self.ambiguous_inside_unknown_name(i)
+    }
+
+    /// Whether the name at token `i`, of `common_word_names`, opens its
+    /// sentence and a lower-case word follows: "Time is running out" is
+    /// the word (its capital says only where the sentence starts), "Time
+    /// magazine" a longer name, and "according to Time" the magazine.
+    fn opens_sentence_as_word(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let before = self.text.get(..t.start).unwrap_or("").trim_end_matches(' ');
+        let opens =
+            before.is_empty() || before.ends_with(['.', '!', '?', '\n', '"', '\u{201c}', ':']);
+        let next_lower = self.text.get(t.end..).is_some_and(|rest| {
+            rest.strip_prefix(' ')
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_lowercase)
+        });
+        opens && next_lower
     }
 
     /// [`Ctx::inside_unknown_name`] for a token whose form is ambiguous.
@@ -1307,8 +1338,9 @@ impl<'a> Ctx<'a> {
         self.first = i;
         // the kinds of this token, looked up once
         let k = self.kinds(i);
-        // 0. An ambiguous name inside a longer unknown name is no mention.
-        if self.inside_unknown_name(i) {
+        // 0. An ambiguous name inside a longer unknown name is no mention,
+        //    nor a name that is a common word opening a sentence.
+        if self.inside_unknown_name(i) || (k.common_word && self.opens_sentence_as_word(i)) {
             return 1;
         }
         // 1. Title first: "President of Azerbaijan Ilham Aliyev",

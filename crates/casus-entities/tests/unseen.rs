@@ -369,3 +369,22 @@ fn people_of_a_state_are_its_community() {
         texts(&ms)
     );
 }
+
+#[test]
+fn a_name_that_is_a_common_word_opening_a_sentence_is_the_word() {
+    let t = "Talks stalled. Time is running out for the truce. \"Time is short,\" an envoy said.";
+    let ms = run(t, "2020-10-20");
+    assert!(lacks(&ms, "Time"), "{:?}", texts(&ms));
+    // The magazine still, by its longer name or mid-sentence; and a state
+    // opening a sentence is that state.
+    let t = "Time magazine reported the strike. According to Time, Georgia is neutral.";
+    let ms = run(t, "2020-10-20");
+    assert!(has(&ms, "Time magazine", "TIME"), "{:?}", texts(&ms));
+    assert!(has(&ms, "Time", "TIME"), "{:?}", texts(&ms));
+    assert!(
+        ms.iter()
+            .any(|m| m.text == "Georgia" && m.entity.id == "GEO"),
+        "{:?}",
+        texts(&ms)
+    );
+}
