@@ -372,6 +372,7 @@ impl Store {
         self.bands.begin(&tx)?;
         self.first.begin(&tx)?;
         let pending = fts::Pending::begin(&tx)?;
+        let mut entity_totals = annotations::EntityTotals::default();
         let mut out = Vec::with_capacity(items.len());
         for (d, raw) in items {
             let exists = tx
@@ -383,11 +384,12 @@ impl Store {
                 out.push(Ingested::Duplicate);
                 continue;
             }
-            let key = write_document(&tx, d, *raw)?;
+            let key = write_document(&tx, d, *raw, &mut entity_totals)?;
             let doc = facts::Doc { key, id: &d.id };
             facts::write_facts(&tx, &mut self.bands, &mut self.first, doc, &d.facts)?;
             out.push(Ingested::New);
         }
+        entity_totals.write(&tx)?;
         pending.finish(&tx)?;
         self.bands.finish(&tx)?;
         tx.commit()?;
@@ -564,8 +566,14 @@ pub fn prepare(p: &Processed) -> Result<Prepared> {
     })
 }
 
-/// Writes a document's row, sentences and annotations; returns its key.
-fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: Option<&[u8]>) -> Result<i64> {
+/// Writes a document's row, sentences and annotations, and adds its
+/// mention counts to `entity_totals`; returns its key.
+fn write_document<'a>(
+    tx: &rusqlite::Transaction,
+    d: &'a Prepared,
+    raw: Option<&[u8]>,
+    entity_totals: &mut annotations::EntityTotals<'a>,
+) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO documents (id, name, format, title, bytes, doc_date, metadata, sections, warnings, references_json, clean, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -605,6 +613,6 @@ fn write_document(tx: &rusqlite::Transaction, d: &Prepared, raw: Option<&[u8]>) 
             ])?;
         }
     }
-    d.annotations.write(tx, key)?;
+    d.annotations.write(tx, key, entity_totals)?;
     Ok(key)
 }

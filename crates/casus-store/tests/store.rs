@@ -821,6 +821,17 @@ fn entity_mention_totals_follow_their_documents() {
         .unwrap();
     check(&store);
     assert_eq!(aze(&store), Some(1));
+
+    // In one transaction, where the totals are added once at its end: two
+    // documents naming Azerbaijan, and a third already stored (no count).
+    let c = "Azerbaijan and Turkey held talks. Azerbaijan signed.";
+    let (pa, pc) = (process("a.txt", a), process("c.txt", c));
+    let (pb, ra) = (process("b.txt", b), a.as_bytes());
+    store
+        .ingest_batch(&[(&pa, ra), (&pc, c.as_bytes()), (&pb, b.as_bytes())])
+        .unwrap();
+    check(&store);
+    assert_eq!(aze(&store), Some(5));
 }
 
 /// Copies, excerpts and revisions are found by the sentences documents
