@@ -80,21 +80,26 @@ struct Head {
 }
 
 impl Head {
-    /// The opening for a record of `kind` in `doc`, written anew unless it
-    /// is the last one's.
-    fn get(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<&[u8]> {
-        let same_kind = self.kind.is_some_and(|k| std::ptr::eq(k, kind));
-        if !(same_kind && self.doc == doc) {
-            self.json.clear();
-            self.json.extend_from_slice(b"{\"kind\":");
-            crate::json::to_vec(&mut self.json, kind)?;
-            self.json.extend_from_slice(b",\"doc\":");
-            crate::json::to_vec(&mut self.json, doc)?;
-            self.json.extend_from_slice(b",\"span\":");
-            self.kind = Some(kind);
-            doc.clone_into(&mut self.doc);
-        }
-        Ok(&self.json)
+    /// Whether this is the opening for a record of `kind` in `doc` (the
+    /// test every located record makes: kept inline, apart from the
+    /// rewrite a new run needs).
+    #[inline(always)]
+    fn is(&self, kind: &'static str, doc: &str) -> bool {
+        self.kind.is_some_and(|k| std::ptr::eq(k, kind)) && self.doc == doc
+    }
+
+    /// Writes the opening for a record of `kind` in `doc`.
+    #[inline(never)]
+    fn set(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<()> {
+        self.json.clear();
+        self.json.extend_from_slice(b"{\"kind\":");
+        crate::json::to_vec(&mut self.json, kind)?;
+        self.json.extend_from_slice(b",\"doc\":");
+        crate::json::to_vec(&mut self.json, doc)?;
+        self.json.extend_from_slice(b",\"span\":");
+        self.kind = Some(kind);
+        doc.clone_into(&mut self.doc);
+        Ok(())
     }
 }
 
@@ -184,7 +189,10 @@ impl RecordSink for JsonLines {
 impl JsonLines {
     /// Writes the opening of a located record: `{"kind":…,"doc":…,"span":[…]`.
     fn open<T>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
-        self.out.extend_from_slice(self.head.get(r.kind, r.doc)?);
+        if !self.head.is(r.kind, r.doc) {
+            self.head.set(r.kind, r.doc)?;
+        }
+        self.out.extend_from_slice(&self.head.json);
         crate::json::push_span(&mut self.out, r.span);
         Ok(())
     }
