@@ -13,6 +13,8 @@ use std::hash::BuildHasherDefault;
 use std::io::Write;
 
 use casus_entities::{EntityRef, KbStr, Mention, PersonRef};
+use casus_extract::{Actor, Claim, Event, Place};
+use casus_time::{DateRange, Timex};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -35,6 +37,21 @@ pub trait RecordSink {
 
     /// Receives a mention record; by default as any other located record.
     fn mention(&mut self, record: &Located<'_, Mention>) -> Result<(), Self::Error> {
+        self.located(record)
+    }
+
+    /// Receives an event record; by default as any other located record.
+    fn event(&mut self, record: &Located<'_, Event>) -> Result<(), Self::Error> {
+        self.located(record)
+    }
+
+    /// Receives a timex record; by default as any other located record.
+    fn timex(&mut self, record: &Located<'_, Timex>) -> Result<(), Self::Error> {
+        self.located(record)
+    }
+
+    /// Receives a claim record; by default as any other located record.
+    fn claim(&mut self, record: &Located<'_, Claim>) -> Result<(), Self::Error> {
         self.located(record)
     }
 }
@@ -63,21 +80,26 @@ struct Head {
 }
 
 impl Head {
-    /// The opening for a record of `kind` in `doc`, written anew unless it
-    /// is the last one's.
-    fn get(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<&[u8]> {
-        let same_kind = self.kind.is_some_and(|k| std::ptr::eq(k, kind));
-        if !(same_kind && self.doc == doc) {
-            self.json.clear();
-            self.json.extend_from_slice(b"{\"kind\":");
-            crate::json::to_vec(&mut self.json, kind)?;
-            self.json.extend_from_slice(b",\"doc\":");
-            crate::json::to_vec(&mut self.json, doc)?;
-            self.json.extend_from_slice(b",\"span\":");
-            self.kind = Some(kind);
-            doc.clone_into(&mut self.doc);
-        }
-        Ok(&self.json)
+    /// Whether this is the opening for a record of `kind` in `doc` (the
+    /// test every located record makes: kept inline, apart from the
+    /// rewrite a new run needs).
+    #[inline(always)]
+    fn is(&self, kind: &'static str, doc: &str) -> bool {
+        self.kind.is_some_and(|k| std::ptr::eq(k, kind)) && self.doc == doc
+    }
+
+    /// Writes the opening for a record of `kind` in `doc`.
+    #[inline(never)]
+    fn set(&mut self, kind: &'static str, doc: &str) -> serde_json::Result<()> {
+        self.json.clear();
+        self.json.extend_from_slice(b"{\"kind\":");
+        crate::json::to_vec(&mut self.json, kind)?;
+        self.json.extend_from_slice(b",\"doc\":");
+        crate::json::to_vec(&mut self.json, doc)?;
+        self.json.extend_from_slice(b",\"span\":");
+        self.kind = Some(kind);
+        doc.clone_into(&mut self.doc);
+        Ok(())
     }
 }
 
@@ -139,12 +161,38 @@ impl RecordSink for JsonLines {
         }
         self.close(r)
     }
+
+    /// Writes an event's body field by field ([`write_event_body`]), its
+    /// actors and place as they were written before for the same
+    /// knowledge-base text.
+    fn event(&mut self, r: &Located<'_, Event>) -> serde_json::Result<()> {
+        self.open(r)?;
+        write_event_body(&mut self.out, r.body)?;
+        self.close(r)
+    }
+
+    /// Writes a timex's body field by field ([`write_timex_body`]).
+    fn timex(&mut self, r: &Located<'_, Timex>) -> serde_json::Result<()> {
+        self.open(r)?;
+        write_timex_body(&mut self.out, r.body)?;
+        self.close(r)
+    }
+
+    /// Writes a claim's body field by field ([`write_claim_body`]).
+    fn claim(&mut self, r: &Located<'_, Claim>) -> serde_json::Result<()> {
+        self.open(r)?;
+        write_claim_body(&mut self.out, r.body)?;
+        self.close(r)
+    }
 }
 
 impl JsonLines {
     /// Writes the opening of a located record: `{"kind":…,"doc":…,"span":[…]`.
     fn open<T>(&mut self, r: &Located<'_, T>) -> serde_json::Result<()> {
-        self.out.extend_from_slice(self.head.get(r.kind, r.doc)?);
+        if !self.head.is(r.kind, r.doc) {
+            self.head.set(r.kind, r.doc)?;
+        }
+        self.out.extend_from_slice(&self.head.json);
         crate::json::push_span(&mut self.out, r.span);
         Ok(())
     }
@@ -278,6 +326,366 @@ fn mention_key(m: &Mention) -> Option<MentionKey> {
     ]))
 }
 
+/// Writes the fields of `e` as fields of the record being written
+/// (`,"type":…,…,"rule":…`), byte for byte as its derived `Serialize`
+/// does (the fields in their order, `kind` renamed `type`, the offsets
+/// skipped), but for its actors and place through the memos that
+/// remember their JSON (a tenth of the output's cost went to writing the
+/// same few actors again and again).
+///
+/// (The event is taken apart whole, so that a field added to it fails to
+/// compile here until it is written.)
+fn write_event_body(out: &mut Vec<u8>, e: &Event) -> serde_json::Result<()> {
+    let Event {
+        start: _,
+        end: _,
+        kind,
+        mode,
+        actor,
+        recipient,
+        date,
+        location,
+        aux,
+        claimed_by,
+        trigger,
+        rule,
+    } = e;
+    out.extend_from_slice(b",\"type\":");
+    crate::json::to_vec(out, kind)?;
+    out.extend_from_slice(b",\"mode\":");
+    crate::json::to_vec(out, mode)?;
+    out.extend_from_slice(b",\"actor\":");
+    write_actor(out, actor.as_ref())?;
+    out.extend_from_slice(b",\"recipient\":");
+    write_actor(out, recipient.as_ref())?;
+    out.extend_from_slice(b",\"date\":");
+    write_date(out, date.as_ref())?;
+    out.extend_from_slice(b",\"location\":");
+    write_place(out, location.as_ref())?;
+    out.extend_from_slice(b",\"aux\":");
+    crate::json::to_vec(out, aux)?;
+    out.extend_from_slice(b",\"claimed_by\":");
+    crate::json::to_vec(out, claimed_by)?;
+    out.extend_from_slice(b",\"trigger\":");
+    crate::json::to_vec(out, trigger)?;
+    out.extend_from_slice(b",\"rule\":");
+    crate::json::to_vec(out, rule)
+}
+
+/// Writes the fields of `t` as fields of the record being written, byte
+/// for byte as its derived `Serialize` does (`kind` renamed `type`,
+/// `modifier` renamed `mod`, the offsets and narrative date skipped), its
+/// date by [`write_date`].
+///
+/// (The timex is taken apart whole, so that a field added to it fails to
+/// compile here until it is written.)
+fn write_timex_body(out: &mut Vec<u8>, t: &Timex) -> serde_json::Result<()> {
+    let Timex {
+        start: _,
+        end: _,
+        text,
+        kind,
+        value,
+        modifier,
+        anchor,
+        date,
+        narrative: _,
+    } = t;
+    out.extend_from_slice(b",\"text\":");
+    crate::json::to_vec(out, text)?;
+    out.extend_from_slice(b",\"type\":");
+    crate::json::to_vec(out, kind)?;
+    out.extend_from_slice(b",\"value\":");
+    crate::json::to_vec(out, value)?;
+    out.extend_from_slice(b",\"mod\":");
+    crate::json::to_vec(out, modifier)?;
+    out.extend_from_slice(b",\"anchor\":");
+    crate::json::to_vec(out, anchor)?;
+    out.extend_from_slice(b",\"date\":");
+    write_date(out, date.as_ref())
+}
+
+/// Writes the fields of `c` as fields of the record being written, byte
+/// for byte as its derived `Serialize` does (the offsets skipped), its
+/// date by [`write_date`].
+///
+/// (The claim is taken apart whole, so that a field added to it fails to
+/// compile here until it is written.)
+fn write_claim_body(out: &mut Vec<u8>, c: &Claim) -> serde_json::Result<()> {
+    let Claim {
+        start: _,
+        end: _,
+        category,
+        population,
+        item,
+        subject,
+        claimant,
+        value,
+        date,
+        rule,
+    } = c;
+    out.extend_from_slice(b",\"category\":");
+    crate::json::to_vec(out, category)?;
+    out.extend_from_slice(b",\"population\":");
+    crate::json::to_vec(out, population)?;
+    out.extend_from_slice(b",\"item\":");
+    crate::json::to_vec(out, item)?;
+    out.extend_from_slice(b",\"subject\":");
+    crate::json::to_vec(out, subject)?;
+    out.extend_from_slice(b",\"claimant\":");
+    crate::json::to_vec(out, claimant)?;
+    out.extend_from_slice(b",\"value\":");
+    crate::json::to_vec(out, value)?;
+    out.extend_from_slice(b",\"date\":");
+    write_date(out, date.as_ref())?;
+    out.extend_from_slice(b",\"rule\":");
+    crate::json::to_vec(out, rule)
+}
+
+/// Writes a date (`null` for none) byte for byte as its derived
+/// `Serialize` does, each field's text straight to the string writer (the
+/// derived path's calls through serde cost about as much again as the
+/// text: a third of a timex record).
+///
+/// (The range is taken apart whole, so that a field added to it fails to
+/// compile here until it is written.)
+fn write_date(out: &mut Vec<u8>, date: Option<&DateRange>) -> serde_json::Result<()> {
+    let Some(DateRange {
+        value,
+        start,
+        end,
+        precision,
+    }) = date
+    else {
+        out.extend_from_slice(b"null");
+        return Ok(());
+    };
+    out.extend_from_slice(b"{\"value\":");
+    crate::json::to_vec(out, value.as_str())?;
+    out.extend_from_slice(b",\"start\":");
+    crate::json::to_vec(out, start.as_str())?;
+    out.extend_from_slice(b",\"end\":");
+    crate::json::to_vec(out, end.as_str())?;
+    out.extend_from_slice(b",\"precision\":");
+    crate::json::to_vec(out, precision)?;
+    out.push(b'}');
+    Ok(())
+}
+
+thread_local! {
+    /// The JSON of actors written on this thread, by [`actor_key`].
+    static ACTORS: RefCell<Memo<[u64; 6]>> = RefCell::default();
+    /// The JSON of places written on this thread, by [`place_key`].
+    static PLACES: RefCell<Memo<[u64; 6]>> = RefCell::default();
+}
+
+/// JSON written before, by a key that tells apart everything it was
+/// written from but one string (the hole), for values written again and
+/// again (the actors and places of a knowledge base).
+struct Memo<K> {
+    map: HashMap<K, Template, BuildHasherDefault<WordHasher>>,
+}
+
+impl<K> Default for Memo<K> {
+    fn default() -> Self {
+        Memo {
+            map: HashMap::default(),
+        }
+    }
+}
+
+/// JSON with a hole at `hole`, where the JSON of the string it was not
+/// remembered with goes.
+struct Template {
+    json: Box<[u8]>,
+    hole: usize,
+}
+
+/// At most this many templates are kept per memo; all are forgotten when
+/// there are more (so that a process that loads knowledge bases again and
+/// again does not grow).
+const TEMPLATES_KEPT: usize = 1 << 14;
+
+impl<K: std::hash::Hash + Eq> Memo<K> {
+    /// Appends the JSON remembered for `key`, with the JSON of `fill` in
+    /// its hole (nothing for none). Unless it is remembered, `write`
+    /// appends it whole and returns where `fill`'s JSON (or the empty hole)
+    /// is in what it appended, and it is remembered for `to_key()`.
+    fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        key: &K,
+        fill: Option<&str>,
+        to_key: impl FnOnce() -> K,
+        write: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<std::ops::Range<usize>>,
+    ) -> serde_json::Result<()> {
+        if let Some(t) = self.map.get(key) {
+            out.extend_from_slice(&t.json[..t.hole]);
+            if let Some(fill) = fill {
+                crate::json::to_vec(out, fill)?;
+            }
+            out.extend_from_slice(&t.json[t.hole..]);
+            return Ok(());
+        }
+        let start = out.len();
+        let hole = write(out)?;
+        let json = [&out[start..hole.start], &out[hole.end..]].concat();
+        if self.map.len() >= TEMPLATES_KEPT {
+            self.map.clear();
+        }
+        let template = Template {
+            json: json.into(),
+            hole: hole.start - start,
+        };
+        self.map.insert(to_key(), template);
+        Ok(())
+    }
+}
+
+/// The key of an actor's JSON but its `raw` words: each string by its
+/// [`lent_word`] (0 for none), or `None` when one is owned.
+///
+/// (The actor is taken apart whole, so that a field added to it fails to
+/// compile here until the key has it.)
+fn actor_key(a: &Actor) -> Option<[u64; 6]> {
+    let Actor {
+        id,
+        name,
+        country,
+        sector,
+        raw: _,
+        person,
+    } = a;
+    let opt = |s: &Option<KbStr>| s.as_ref().map_or(Some(0), lent_word);
+    let (person_id, person_name) = match person {
+        Some(PersonRef { id, name }) => (lent_word(id)?, lent_word(name)?),
+        None => (0, 0),
+    };
+    Some([
+        lent_word(id)?,
+        lent_word(name)?,
+        opt(country)?,
+        opt(sector)?,
+        person_id,
+        person_name,
+    ])
+}
+
+/// Writes an actor (`null` for none) as its derived `Serialize` does,
+/// remembered by [`actor_key`] when it has one.
+fn write_actor(out: &mut Vec<u8>, actor: Option<&Actor>) -> serde_json::Result<()> {
+    let Some(a) = actor else {
+        out.extend_from_slice(b"null");
+        return Ok(());
+    };
+    let Some(key) = actor_key(a) else {
+        return crate::json::to_vec(out, a);
+    };
+    ACTORS.with_borrow_mut(|memo| {
+        memo.write(out, &key, Some(&a.raw), || key, |out| actor_json(out, a))
+    })
+}
+
+/// Writes `a` field by field, as its derived `Serialize` does; returns
+/// where its `raw` is.
+fn actor_json(out: &mut Vec<u8>, a: &Actor) -> serde_json::Result<std::ops::Range<usize>> {
+    let Actor {
+        id,
+        name,
+        country,
+        sector,
+        raw,
+        person,
+    } = a;
+    out.extend_from_slice(b"{\"id\":");
+    crate::json::to_vec(out, id)?;
+    out.extend_from_slice(b",\"name\":");
+    crate::json::to_vec(out, name)?;
+    out.extend_from_slice(b",\"country\":");
+    crate::json::to_vec(out, country)?;
+    out.extend_from_slice(b",\"sector\":");
+    crate::json::to_vec(out, sector)?;
+    out.extend_from_slice(b",\"raw\":");
+    let hole = out.len();
+    crate::json::to_vec(out, raw)?;
+    let hole = hole..out.len();
+    out.extend_from_slice(b",\"person\":");
+    crate::json::to_vec(out, person)?;
+    out.push(b'}');
+    Ok(hole)
+}
+
+/// The key of a place's JSON but its `raw` words: each string by its
+/// [`lent_word`] (0 for none), the coordinates by their bits and which
+/// there are; `None` when a string is owned.
+///
+/// (The place is taken apart whole, so that a field added to it fails to
+/// compile here until the key has it.)
+fn place_key(p: &Place) -> Option<[u64; 6]> {
+    let Place {
+        id,
+        name,
+        country,
+        lat,
+        lon,
+        raw: _,
+    } = p;
+    let coordinates = u64::from(lat.is_some()) | u64::from(lon.is_some()) << 1;
+    let bits = |c: &Option<f64>| c.map_or(0, f64::to_bits);
+    Some([
+        lent_word(id)?,
+        lent_word(name)?,
+        country.as_ref().map_or(Some(0), lent_word)?,
+        coordinates,
+        bits(lat),
+        bits(lon),
+    ])
+}
+
+/// Writes a place (`null` for none) as its derived `Serialize` does,
+/// remembered by [`place_key`] when it has one.
+fn write_place(out: &mut Vec<u8>, place: Option<&Place>) -> serde_json::Result<()> {
+    let Some(p) = place else {
+        out.extend_from_slice(b"null");
+        return Ok(());
+    };
+    let Some(key) = place_key(p) else {
+        return crate::json::to_vec(out, p);
+    };
+    PLACES.with_borrow_mut(|memo| {
+        memo.write(out, &key, Some(&p.raw), || key, |out| place_json(out, p))
+    })
+}
+
+/// Writes `p` field by field, as its derived `Serialize` does; returns
+/// where its `raw` is.
+fn place_json(out: &mut Vec<u8>, p: &Place) -> serde_json::Result<std::ops::Range<usize>> {
+    let Place {
+        id,
+        name,
+        country,
+        lat,
+        lon,
+        raw,
+    } = p;
+    out.extend_from_slice(b"{\"id\":");
+    crate::json::to_vec(out, id)?;
+    out.extend_from_slice(b",\"name\":");
+    crate::json::to_vec(out, name)?;
+    out.extend_from_slice(b",\"country\":");
+    crate::json::to_vec(out, country)?;
+    out.extend_from_slice(b",\"lat\":");
+    crate::json::to_vec(out, lat)?;
+    out.extend_from_slice(b",\"lon\":");
+    crate::json::to_vec(out, lon)?;
+    out.extend_from_slice(b",\"raw\":");
+    let hole = out.len();
+    crate::json::to_vec(out, raw)?;
+    let hole = hole..out.len();
+    out.push(b'}');
+    Ok(hole)
+}
+
 /// Collects the records as JSON values.
 struct Values(Vec<Value>);
 
@@ -390,7 +798,7 @@ pub fn emit_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(), S:
         })?;
     }
     for t in &p.timexes {
-        sink.located(&Located {
+        sink.timex(&Located {
             kind: "timex",
             doc,
             span: spans.span(t.start, t.end),
@@ -419,7 +827,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
     let mut spans = Spans::of(p);
     let evidence = |start: usize, end: usize| Some(p.doc.clean.get(start..end).unwrap_or(""));
     for e in &p.events {
-        sink.located(&Located {
+        sink.event(&Located {
             kind: "event",
             doc,
             span: spans.span(e.start, e.end),
@@ -428,7 +836,7 @@ pub fn emit_fact_records<S: RecordSink>(p: &Processed, sink: &mut S) -> Result<(
         })?;
     }
     for c in &p.claims {
-        sink.located(&Located {
+        sink.claim(&Located {
             kind: "claim",
             doc,
             span: spans.span(c.start, c.end),
@@ -702,6 +1110,119 @@ mod tests {
         }
         assert_eq!(
             String::from_utf8(got.out).unwrap(),
+            String::from_utf8(want.0).unwrap()
+        );
+    }
+
+    /// Events with actors and places of every shape (lent and owned
+    /// strings, with and without country, sector, person and
+    /// coordinates, text with bytes to escape), each written twice among
+    /// the others so that remembered templates are used: the lines are
+    /// what serde_json writes.
+    #[test]
+    fn remembered_actors_and_places_are_what_serde_json_writes() {
+        let owned = |s: &str| KbStr::from(s.to_string());
+        let actor = |id: KbStr, country: Option<KbStr>, raw: KbStr, person: bool| Actor {
+            id,
+            name: KbStr::lent("Armenia \"Hayastan\""),
+            country,
+            sector: Some(KbStr::lent("MIL")),
+            raw,
+            person: person.then(|| PersonRef {
+                id: KbStr::lent("a-b"),
+                name: KbStr::lent("A B"),
+            }),
+        };
+        let place = |lat: Option<f64>, raw: KbStr| Place {
+            id: KbStr::lent("shusha"),
+            name: KbStr::lent("Shusha"),
+            country: Some(KbStr::lent("AZE")),
+            lat,
+            lon: lat.map(|l| -l),
+            raw,
+        };
+        let mut actors = vec![None];
+        for id in [KbStr::lent("ARM"), owned("ARM")] {
+            for country in [None, Some(KbStr::lent("ARM")), Some(owned("AZE"))] {
+                for raw in [KbStr::lent("Armenian"), owned("the \"Armenian\"\tside")] {
+                    for person in [false, true] {
+                        actors.push(Some(actor(
+                            id.clone(),
+                            country.clone(),
+                            raw.clone(),
+                            person,
+                        )));
+                    }
+                }
+            }
+        }
+        let mut places = vec![None];
+        for lat in [None, Some(39.76), Some(-0.0), Some(f64::NAN)] {
+            for raw in [KbStr::lent("Shusha"), owned("Shushi\\")] {
+                places.push(Some(place(lat, raw)));
+            }
+        }
+        let mut events = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            for (j, p) in places.iter().enumerate() {
+                events.push(Event {
+                    start: 0,
+                    end: 6,
+                    kind: "ASSAULT",
+                    mode: (i % 2 == 0).then_some("yield"),
+                    actor: a.clone(),
+                    recipient: actors[(i + j) % actors.len()].clone(),
+                    date: None,
+                    location: p.clone(),
+                    aux: vec!["negation".to_string(); j % 3],
+                    claimed_by: (j % 2 == 0).then(|| KbStr::lent("AZE")),
+                    trigger: "shelled".to_string(),
+                    rule: "shell:subject+object".to_string(),
+                });
+            }
+        }
+        let mut want = SerdeLines(Vec::new());
+        let mut got = JsonLines::new(Vec::new());
+        for e in events.iter().chain(&events) {
+            let r = Located {
+                kind: "event",
+                doc: "a.txt",
+                span: [0, 6],
+                body: e,
+                text: Some("Armenian \"forces\" shelled Shusha."),
+            };
+            want.event(&r).unwrap();
+            got.event(&r).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(got.out).unwrap(),
+            String::from_utf8(want.0).unwrap()
+        );
+    }
+
+    /// Timexes of every kind (dates of every precision, BC years,
+    /// durations, sets, relative dates with their anchor and modifiers,
+    /// text with quotes) and claims of every shape, written field by
+    /// field: the lines are what serde_json writes.
+    #[test]
+    fn timexes_claims_and_dates_are_what_serde_json_writes() {
+        let text = "Published 12 March 2021.\n\n\
+            On 27 September 2020, Azerbaijan said \"at least 50 soldiers\" were killed. \
+            In the early 1990s about 30,000 people died; in the 5th century BC and in \
+            the summer of 1992 more fled. Two days later, 2 tanks were destroyed. \
+            Every week since October 2020 the ministry reported 10-12 wounded \
+            civilians, and for three years 300,000-500,000 were displaced. \
+            By mid-2021 Armenia claimed 60+ drones; last Tuesday at 5 pm, next month, \
+            the 1980s and 1805-12-02 too.";
+        let doc = casus_read::read_bytes("t.txt", text.as_bytes(), &Default::default()).unwrap();
+        let p = crate::Pipeline::embedded().process(doc);
+        assert!(p.timexes.iter().filter(|t| t.date.is_some()).count() >= 5);
+        assert!(p.claims.len() >= 3);
+        let mut want = SerdeLines(Vec::new());
+        emit_records(&p, &mut want).unwrap();
+        let got = json_lines(&p, None).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
             String::from_utf8(want.0).unwrap()
         );
     }
