@@ -32,6 +32,12 @@ pub struct Tok<'a> {
     /// The grammar's word classes the token belongs to
     /// ([`crate::rules::class`] bits, set by `sentence_tokens`).
     pub class: u32,
+    /// The marked phrase sets a phrase of which may start at the token
+    /// ([`crate::rules::starts`] bits): set by `sentence_tokens` from the
+    /// lookup that gives `class`, so that most tokens are turned away by a
+    /// set without a look at its keys. Punctuation starts none; a word
+    /// tokenized alone may start any (all bits), and the sets look it up.
+    pub starts: u8,
 }
 
 impl<'a> Tok<'a> {
@@ -53,6 +59,7 @@ impl<'a> Tok<'a> {
             hyphen: false,
             key,
             class: 0,
+            starts: if word { u8::MAX } else { 0 },
         }
     }
 
