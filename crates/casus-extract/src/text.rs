@@ -273,18 +273,47 @@ pub fn tokenize_into<'a>(
         match BYTE_KIND[usize::from(x)] {
             SPACE => p += 1,
             WORD => {
-                let (end, ascii, hyphen) = match plain_word_end(bytes, p) {
-                    Some(end) => (end, true, false),
-                    None => word_end(s, p, char::from(x)),
-                };
-                // An ASCII word is not sliced from the text: its lower-cased
-                // copy is all it needs, most of the time.
-                match lowered.get(p..end) {
-                    Some(low) if ascii => {
-                        push_ascii_word(out, low, p, end, x.is_ascii_uppercase(), hyphen)
+                let upper = x.is_ascii_uppercase();
+                let end = match plain_word_end(bytes, p) {
+                    Some(end) => {
+                        // An ASCII word is not sliced from the text: its
+                        // lower-cased copy is all it needs, most of the time.
+                        // A plain word has no apostrophe: no possessive to split.
+                        match lowered.get(p..end) {
+                            Some(low) => out.push(Tok::new(p, end, low, true, upper)),
+                            None => push_word(
+                                out,
+                                spill,
+                                s,
+                                lowered,
+                                p,
+                                end,
+                                char::from(x),
+                                true,
+                                false,
+                            ),
+                        }
+                        end
                     }
-                    _ => push_word(out, spill, s, lowered, p, end, char::from(x), ascii, hyphen),
-                }
+                    None => {
+                        let (end, ascii, hyphen) = word_end(s, p, char::from(x));
+                        match lowered.get(p..end) {
+                            Some(low) if ascii => push_ascii_word(out, low, p, end, upper, hyphen),
+                            _ => push_word(
+                                out,
+                                spill,
+                                s,
+                                lowered,
+                                p,
+                                end,
+                                char::from(x),
+                                ascii,
+                                hyphen,
+                            ),
+                        }
+                        end
+                    }
+                };
                 // One space after a word, the most common case, is skipped here.
                 p = if bytes.get(end) == Some(&b' ') {
                     end + 1
