@@ -594,6 +594,21 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_six_words() {
+        // The start marks sit in the padding: every sentence's tokens are
+        // written once and read by every pass, so their size counts.
+        assert_eq!(std::mem::size_of::<Tok>(), 48);
+        let s = "Baku, said";
+        let mut spill = Spill::new();
+        let t = tokenize(s, "", &mut spill, 0, s.len());
+        // Tokenized alone, a word may start any phrase; punctuation none.
+        assert_eq!(
+            t.iter().map(|t| t.starts).collect::<Vec<_>>(),
+            [u8::MAX, 0, u8::MAX]
+        );
+    }
+
+    #[test]
     fn clamps_bad_ranges() {
         assert!(plain("abc", "", 5, 10).is_empty());
         assert_eq!(plain("é a", "", 1, 4).len(), 1);
