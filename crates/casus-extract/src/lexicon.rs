@@ -280,6 +280,9 @@ pub struct PhraseSet<T> {
     /// The keys of `starts`, as a filter: most tokens start no phrase of
     /// a set, and most of those are turned away here without a lookup.
     start_keys: KeyFilter,
+    /// The bit of [`Tok::starts`] that says a phrase of the set may start
+    /// at a token (0 for a set with none, which reads `start_keys`).
+    mark: u8,
     /// By entry: its words as the matcher reads them.
     steps: Vec<Box<[Step]>>,
     /// Lemmas known to the set, for lemmatising tokens.
@@ -445,6 +448,11 @@ impl<V> KeyMap<V> {
         KeyMap { slots, shift }
     }
 
+    /// The keys of the map, in no order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().flatten().map(|(k, _)| *k)
+    }
+
     /// The value of `key`.
     #[inline]
     pub(crate) fn get(&self, key: u64) -> Option<&V> {
@@ -520,8 +528,24 @@ impl<T> PhraseSet<T> {
             entries: items,
             start_keys: KeyFilter::new(starts.keys()),
             starts: KeyMap::new(starts),
+            mark: 0,
             forms,
         }
+    }
+
+    /// The set, marked with the bit `mark` of [`Tok::starts`]: it reads the
+    /// bit instead of its keys to turn a token away, so every token it
+    /// reads must have the bit set when its key is one of
+    /// [`PhraseSet::start_keys`] (or be tokenized alone, with every bit).
+    pub fn marked(mut self, mark: u8) -> PhraseSet<T> {
+        self.mark = mark;
+        self
+    }
+
+    /// The [`word_key`]s of the tokens a phrase of the set may start at:
+    /// those of the words that start one, and of their forms.
+    pub fn start_keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.starts.keys()
     }
 
     /// The payload of entry `i`.
@@ -602,9 +626,15 @@ impl<T> PhraseSet<T> {
 
     /// Whether a phrase of the set may start at the token `t`: false for
     /// most tokens that start none, never false for one that starts one.
+    /// A marked set reads the token's bit, set from its key once for all
+    /// the sets; another tries the key on its filter.
     #[inline]
     pub fn may_start(&self, t: &Tok) -> bool {
-        t.word && self.start_keys.may_hold(t.key)
+        if self.mark != 0 {
+            t.starts & self.mark != 0
+        } else {
+            t.word && self.start_keys.may_hold(t.key)
+        }
     }
 
     /// The longest phrase that starts at token `at`.
@@ -705,11 +735,12 @@ impl<T> PhraseSet<T> {
         let to = to.min(toks.len());
         let mut i = from;
         while i < to {
-            if skip(i) {
+            // Most tokens start no phrase: turned away before `skip` is asked.
+            if !self.may_start(&toks[i]) || skip(i) {
                 i += 1;
                 continue;
             }
-            match self.longest_at(toks, i) {
+            match self.longest_from(toks, i) {
                 Some(h) if h.last <= to => {
                     i = h.last.max(i + 1);
                     out.push(h);
@@ -717,6 +748,23 @@ impl<T> PhraseSet<T> {
                 _ => i += 1,
             }
         }
+    }
+}
+
+#[cfg(test)]
+impl<T> PhraseSet<T> {
+    /// The phrases of the set written out, a sentence each, with a word
+    /// in every gap: a text in which every phrase is found.
+    pub(crate) fn entries_text(&self) -> String {
+        let mut s = String::new();
+        for (p, _) in &self.entries {
+            for w in &p.words {
+                s.push_str(if w == "*" { "big" } else { w });
+                s.push(' ');
+            }
+            s.push_str(". ");
+        }
+        s
     }
 }
 

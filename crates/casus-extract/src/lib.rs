@@ -213,7 +213,11 @@ pub(crate) fn sentence_tokens<'a>(
     let spill: &'a text::Spill = spill;
     spill.lend(&mut toks);
     for t in &mut toks {
-        t.class = r.class_of(t.low, t.key);
+        let (class, starts) = r.class_and_starts(t.low, t.key);
+        t.class = class;
+        // Tokenized, a word may start any phrase and punctuation none:
+        // the key narrows a word down to the sets that have it.
+        t.starts &= starts;
     }
     SentenceTokens { toks, ends }
 }

@@ -200,6 +200,21 @@ pub mod class {
     pub const FORCE_NOUN: u32 = 1 << 17;
 }
 
+/// The phrase sets marked in [`Tok::starts`](crate::text::Tok::starts):
+/// those read at most tokens of a text. A token's bits come with its word
+/// classes, from one lookup; the other sets try each token on their own
+/// filter.
+pub mod starts {
+    pub const TRIGGERS: u8 = 1 << 0;
+    pub const REPORTING: u8 = 1 << 1;
+    pub const MODE_CUES: u8 = 1 << 2;
+    pub const VAGUE: u8 = 1 << 3;
+    pub const CLAIMANT_BEFORE: u8 = 1 << 4;
+    pub const CLAIMANT_VERBS: u8 = 1 << 5;
+    pub const CATEGORIES: u8 = 1 << 6;
+    pub const BEFORE: u8 = 1 << 7;
+}
+
 /// All lexicons, compiled.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -285,14 +300,17 @@ pub struct Rules {
     pub claimant_verbs: PhraseSet<()>,
     /// The side a claimant fights: whose losses "we destroyed five tanks" counts.
     pub adversaries: FxHashMap<String, String>,
-    /// The [`class`] bits of every word in a class set, by [`word_key`].
+    /// The [`class`] bits of every word in a class set, and the
+    /// [`starts`] bits of every key a phrase of a marked set starts at, by
+    /// [`word_key`].
     classes: ClassTable,
 }
 
-/// Words with their [`class`] bits, in a table addressed by the top bits of
-/// their [`word_key`] (open addressing, next slot on a collision): every
-/// token is looked up, and most (names, content words, punctuation) are in
-/// no class, which an empty slot says after one load, with no hashing.
+/// Words with their [`class`] bits, and keys with their [`starts`] bits,
+/// in a table addressed by the top bits of the [`word_key`] (open
+/// addressing, next slot on a collision): every token is looked up, and
+/// most (names, content words, punctuation) are in no class and start no
+/// phrase, which an empty slot says after one load, with no hashing.
 #[derive(Debug, Clone)]
 struct ClassTable {
     /// Slots; an empty one has no bits.
@@ -304,29 +322,69 @@ struct ClassTable {
 #[derive(Debug, Clone, Default)]
 struct ClassSlot {
     key: u64,
-    bits: u32,
+    /// The class bits of `word` (low 32 bits; 0 in the slot of a key no
+    /// class word has, which holds its starts alone) and the starts bits
+    /// of `key` (above them: a phrase starts at any word with the key), in
+    /// one word that is 0 in an empty slot.
+    marks: u64,
     word: Box<str>,
 }
 
+impl ClassSlot {
+    fn new(key: u64, bits: u32, starts: u8, word: &str) -> ClassSlot {
+        ClassSlot {
+            key,
+            marks: u64::from(bits) | u64::from(starts) << 32,
+            word: word.into(),
+        }
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.marks == 0
+    }
+
+    #[inline]
+    fn bits(&self) -> u32 {
+        self.marks as u32
+    }
+
+    #[inline]
+    fn starts(&self) -> u8 {
+        (self.marks >> 32) as u8
+    }
+}
+
 impl ClassTable {
-    /// The table of `words` (word, bits), at most a quarter full.
-    fn new(words: &[(String, u32)]) -> ClassTable {
-        let size = (words.len() * 4).next_power_of_two().max(2);
+    /// The table of `words` (word, class bits) and `keys` (key, starts
+    /// bits), at most a quarter full.
+    fn new(words: &[(String, u32)], keys: &FxHashMap<u64, u8>) -> ClassTable {
+        let starts_of = |key: u64| keys.get(&key).copied().unwrap_or(0);
+        let mut filled: Vec<ClassSlot> = words
+            .iter()
+            .filter(|(_, bits)| *bits != 0)
+            .map(|(w, bits)| {
+                let key = word_key(w);
+                ClassSlot::new(key, *bits, starts_of(key), w)
+            })
+            .collect();
+        let worded: FxHashSet<u64> = filled.iter().map(|s| s.key).collect();
+        filled.extend(
+            keys.iter()
+                .filter(|(key, starts)| **starts != 0 && !worded.contains(key))
+                .map(|(&key, &starts)| ClassSlot::new(key, 0, starts, "")),
+        );
+        let size = (filled.len() * 4).next_power_of_two().max(2);
         let mut t = ClassTable {
             slots: vec![ClassSlot::default(); size].into_boxed_slice(),
             shift: 64 - size.trailing_zeros(),
         };
-        for (w, bits) in words.iter().filter(|(_, bits)| *bits != 0) {
-            let key = word_key(w);
-            let mut i = t.slot(key);
-            while t.slots[i].bits != 0 {
+        for s in filled {
+            let mut i = t.slot(s.key);
+            while !t.slots[i].is_empty() {
                 i = (i + 1) & (size - 1);
             }
-            t.slots[i] = ClassSlot {
-                key,
-                bits: *bits,
-                word: w.as_str().into(),
-            };
+            t.slots[i] = s;
         }
         t
     }
@@ -336,18 +394,28 @@ impl ClassTable {
         (key >> self.shift) as usize
     }
 
-    /// The bits of the word `low` with key `key` (0 for a word in no class).
+    /// The class bits of the word `low` with key `key` (0 for a word in no
+    /// class), and the starts bits of the key (0 for a key that starts no
+    /// phrase of a marked set).
     #[inline]
-    fn get(&self, low: &str, key: u64) -> u32 {
+    fn get(&self, low: &str, key: u64) -> (u32, u8) {
         let mask = self.slots.len() - 1;
         let mut i = self.slot(key);
+        let mut starts = 0;
         loop {
             let s = &self.slots[i];
-            if s.bits == 0 {
-                return 0;
+            if s.is_empty() {
+                return (0, starts);
             }
-            if s.key == key && crate::lexicon::same_word(&s.word, low) {
-                return s.bits;
+            if s.key == key {
+                if s.bits() == 0 {
+                    // No class word has the key.
+                    return (0, s.starts());
+                }
+                starts = s.starts();
+                if crate::lexicon::same_word(&s.word, low) {
+                    return (s.bits(), starts);
+                }
             }
             i = (i + 1) & mask;
         }
@@ -455,7 +523,8 @@ impl Rules {
                 })
                 .collect(),
             irr,
-        );
+        )
+        .marked(starts::TRIGGERS);
         let mut cues = Vec::new();
         for c in ev.mode_cue {
             for w in c.words {
@@ -496,7 +565,7 @@ impl Rules {
         let irregular_forms = gr.irregular.values().flatten().cloned().collect();
         let mut r = Rules {
             irregular_forms,
-            mode_cues: PhraseSet::new(cues, irr),
+            mode_cues: PhraseSet::new(cues, irr).marked(starts::MODE_CUES),
             prepositions: set(gr.prepositions),
             particle_verbs: gr
                 .actor_object_particles
@@ -514,7 +583,7 @@ impl Rules {
             list_joiners: set(gr.list_joiners),
             pronouns: set(gr.pronouns),
             determiners: set(gr.determiners),
-            reporting: PhraseSet::new(plain(gr.reporting), irr),
+            reporting: PhraseSet::new(plain(gr.reporting), irr).marked(starts::REPORTING),
             clause_breaks: set(gr.clause_breaks),
             negation: set(gr.negation),
             future: set(gr.future),
@@ -530,8 +599,8 @@ impl Rules {
             reduced_relative_types: gr.reduced_relative_types.into_iter().collect(),
             community_of: gr.communities,
             be,
-            categories: PhraseSet::new(words(cl.category), irr),
-            before: PhraseSet::new(words(cl.before), irr),
+            categories: PhraseSet::new(words(cl.category), irr).marked(starts::CATEGORIES),
+            before: PhraseSet::new(words(cl.before), irr).marked(starts::BEFORE),
             populations: PhraseSet::new(table(cl.population), &HashMap::new()),
             communities: set(cl.communities),
             items: PhraseSet::new(table(cl.item), &HashMap::new()),
@@ -543,17 +612,46 @@ impl Rules {
                     .map(|(k, v)| (Phrase::parse(&k, false), v))
                     .collect(),
                 &HashMap::new(),
-            ),
+            )
+            .marked(starts::VAGUE),
             lower_bound: PhraseSet::new(plain(cl.lower_bound), &HashMap::new()),
             measures: set(cl.measures),
-            claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new()),
-            claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr),
+            claimant_before: PhraseSet::new(plain(cl.claimant_before), &HashMap::new())
+                .marked(starts::CLAIMANT_BEFORE),
+            claimant_verbs: PhraseSet::new(plain(cl.claimant_verbs), irr)
+                .marked(starts::CLAIMANT_VERBS),
             adversaries: cl.adversaries.into_iter().collect(),
             triggers,
-            classes: ClassTable::new(&[]),
+            classes: ClassTable::new(&[], &FxHashMap::default()),
         };
-        r.classes = ClassTable::new(&r.class_words());
+        r.classes = ClassTable::new(&r.class_words(), &r.start_keys());
         r
+    }
+
+    /// Every key a phrase of a marked set starts at, with the [`starts`]
+    /// bits of the sets.
+    fn start_keys(&self) -> FxHashMap<u64, u8> {
+        let mut keys: FxHashMap<u64, u8> = FxHashMap::default();
+        let mut add = |set: &mut dyn Iterator<Item = u64>, bit: u8| {
+            for k in set {
+                *keys.entry(k).or_default() |= bit;
+            }
+        };
+        add(&mut self.triggers.start_keys(), starts::TRIGGERS);
+        add(&mut self.reporting.start_keys(), starts::REPORTING);
+        add(&mut self.mode_cues.start_keys(), starts::MODE_CUES);
+        add(&mut self.vague.start_keys(), starts::VAGUE);
+        add(
+            &mut self.claimant_before.start_keys(),
+            starts::CLAIMANT_BEFORE,
+        );
+        add(
+            &mut self.claimant_verbs.start_keys(),
+            starts::CLAIMANT_VERBS,
+        );
+        add(&mut self.categories.start_keys(), starts::CATEGORIES);
+        add(&mut self.before.start_keys(), starts::BEFORE);
+        keys
     }
 
     /// Every word of the class sets, with its class bits.
@@ -599,6 +697,13 @@ impl Rules {
     /// its [`word_key`].
     #[inline]
     pub fn class_of(&self, low: &str, key: u64) -> u32 {
+        self.classes.get(low, key).0
+    }
+
+    /// [`Rules::class_of`] of a token, and the [`starts`] bits of its key:
+    /// one lookup for both.
+    #[inline]
+    pub(crate) fn class_and_starts(&self, low: &str, key: u64) -> (u32, u8) {
         self.classes.get(low, key)
     }
 }
@@ -638,10 +743,84 @@ mod tests {
         assert_eq!(r.class_of("not-the-word", word_key("the")), 0);
         // A small table fills up to a quarter and finds all it holds.
         let few: Vec<(String, u32)> = (0..40).map(|i| (format!("w{i}"), 1 << (i % 17))).collect();
-        let t = ClassTable::new(&few);
+        let t = ClassTable::new(&few, &FxHashMap::default());
         for (w, bits) in &few {
-            assert_eq!(t.get(w, word_key(w)), *bits);
+            assert_eq!(t.get(w, word_key(w)), (*bits, 0));
         }
+    }
+
+    #[test]
+    fn a_key_has_the_starts_of_the_marked_sets_that_have_it_whatever_its_word() {
+        let r = Rules::embedded();
+        let keys = r.start_keys();
+        assert!(keys.len() > 100);
+        for (&key, &starts) in &keys {
+            // A word that is no class word, with the key.
+            assert_eq!(r.class_and_starts("not-a-word", key).1, starts);
+        }
+        for (w, bits) in r.class_words() {
+            let key = word_key(&w);
+            let starts = keys.get(&key).copied().unwrap_or(0);
+            assert_eq!(r.class_and_starts(&w, key), (bits, starts), "{w}");
+        }
+        assert_eq!(r.class_and_starts("baku", word_key("baku")), (0, 0));
+        // Keys shared by class words and keys alone.
+        let words = [
+            ("the".to_string(), class::DETERMINER),
+            ("of".to_string(), 0),
+        ];
+        let shared = FxHashMap::from_iter([(word_key("the"), 1), (word_key("said"), 2)]);
+        let t = ClassTable::new(&words, &shared);
+        assert_eq!(t.get("the", word_key("the")), (class::DETERMINER, 1));
+        assert_eq!(t.get("eht", word_key("the")), (0, 1));
+        assert_eq!(t.get("said", word_key("said")), (0, 2));
+        assert_eq!(t.get("of", word_key("of")), (0, 0));
+    }
+
+    #[test]
+    fn marked_sets_find_what_they_find_by_their_keys() {
+        let r = Rules::embedded();
+        // Every first word of the marked sets, in a text, with others.
+        let mut text = String::from("The army said Baku shelled 5 villages, a few dozen people ");
+        for set in [&r.triggers.entries_text(), &r.reporting.entries_text()] {
+            text.push_str(set);
+        }
+        text.push_str(&r.vague.entries_text());
+        text.push_str(&r.claimant_before.entries_text());
+        text.push_str(&r.claimant_verbs.entries_text());
+        text.push_str(&r.mode_cues.entries_text());
+        text.push_str(&r.categories.entries_text());
+        text.push_str(&r.before.entries_text());
+        let lowered = text.to_ascii_lowercase();
+        let mut spill = crate::text::Spill::new();
+        let unknown = crate::text::tokenize(&text, &lowered, &mut spill, 0, text.len());
+        let mut marked = unknown.clone();
+        for t in &mut marked {
+            let (class, starts) = r.class_and_starts(t.low, t.key);
+            t.class = class;
+            t.starts &= starts;
+        }
+        assert!(marked.iter().any(|t| t.starts != 0));
+        assert!(marked.iter().any(|t| t.word && t.starts == 0));
+        let n = marked.len();
+        macro_rules! same {
+            ($($set:ident),*) => {$(
+                assert_eq!(r.$set.find_all(&marked, 0, n), r.$set.find_all(&unknown, 0, n));
+                for i in 0..n {
+                    assert_eq!(r.$set.longest_at(&marked, i), r.$set.longest_at(&unknown, i));
+                }
+            )*};
+        }
+        same!(
+            triggers,
+            reporting,
+            vague,
+            claimant_before,
+            claimant_verbs,
+            mode_cues,
+            categories,
+            before
+        );
     }
 
     #[test]

@@ -32,6 +32,12 @@ pub struct Tok<'a> {
     /// The grammar's word classes the token belongs to
     /// ([`crate::rules::class`] bits, set by `sentence_tokens`).
     pub class: u32,
+    /// The marked phrase sets a phrase of which may start at the token
+    /// ([`crate::rules::starts`] bits): set by `sentence_tokens` from the
+    /// lookup that gives `class`, so that most tokens are turned away by a
+    /// set without a look at its keys. Punctuation starts none; a word
+    /// tokenized alone may start any (all bits), and the sets look it up.
+    pub starts: u8,
 }
 
 impl<'a> Tok<'a> {
@@ -53,6 +59,7 @@ impl<'a> Tok<'a> {
             hyphen: false,
             key,
             class: 0,
+            starts: if word { u8::MAX } else { 0 },
         }
     }
 
@@ -266,18 +273,47 @@ pub fn tokenize_into<'a>(
         match BYTE_KIND[usize::from(x)] {
             SPACE => p += 1,
             WORD => {
-                let (end, ascii, hyphen) = match plain_word_end(bytes, p) {
-                    Some(end) => (end, true, false),
-                    None => word_end(s, p, char::from(x)),
-                };
-                // An ASCII word is not sliced from the text: its lower-cased
-                // copy is all it needs, most of the time.
-                match lowered.get(p..end) {
-                    Some(low) if ascii => {
-                        push_ascii_word(out, low, p, end, x.is_ascii_uppercase(), hyphen)
+                let upper = x.is_ascii_uppercase();
+                let end = match plain_word_end(bytes, p) {
+                    Some(end) => {
+                        // An ASCII word is not sliced from the text: its
+                        // lower-cased copy is all it needs, most of the time.
+                        // A plain word has no apostrophe: no possessive to split.
+                        match lowered.get(p..end) {
+                            Some(low) => out.push(Tok::new(p, end, low, true, upper)),
+                            None => push_word(
+                                out,
+                                spill,
+                                s,
+                                lowered,
+                                p,
+                                end,
+                                char::from(x),
+                                true,
+                                false,
+                            ),
+                        }
+                        end
                     }
-                    _ => push_word(out, spill, s, lowered, p, end, char::from(x), ascii, hyphen),
-                }
+                    None => {
+                        let (end, ascii, hyphen) = word_end(s, p, char::from(x));
+                        match lowered.get(p..end) {
+                            Some(low) if ascii => push_ascii_word(out, low, p, end, upper, hyphen),
+                            _ => push_word(
+                                out,
+                                spill,
+                                s,
+                                lowered,
+                                p,
+                                end,
+                                char::from(x),
+                                ascii,
+                                hyphen,
+                            ),
+                        }
+                        end
+                    }
+                };
                 // One space after a word, the most common case, is skipped here.
                 p = if bytes.get(end) == Some(&b' ') {
                     end + 1
@@ -555,6 +591,21 @@ mod tests {
         }
         assert_eq!(&s[t[0].start..t[0].end], "Turkey");
         assert_eq!(t[1].low, "'s");
+    }
+
+    #[test]
+    fn a_token_is_six_words() {
+        // The start marks sit in the padding: every sentence's tokens are
+        // written once and read by every pass, so their size counts.
+        assert_eq!(std::mem::size_of::<Tok>(), 48);
+        let s = "Baku, said";
+        let mut spill = Spill::new();
+        let t = tokenize(s, "", &mut spill, 0, s.len());
+        // Tokenized alone, a word may start any phrase; punctuation none.
+        assert_eq!(
+            t.iter().map(|t| t.starts).collect::<Vec<_>>(),
+            [u8::MAX, 0, u8::MAX]
+        );
     }
 
     #[test]
