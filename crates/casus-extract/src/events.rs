@@ -154,10 +154,21 @@ pub(crate) struct Reporting {
 
 impl Reporting {
     pub(crate) fn new(r: &Rules, toks: &[Tok]) -> Reporting {
-        Reporting {
-            starts: (0..toks.len())
-                .filter_map(|i| r.reporting.longest_at(toks, i))
-                .collect(),
+        let mut reporting = Reporting { starts: Vec::new() };
+        reporting.look_in(r, toks);
+        reporting
+    }
+
+    /// Forgets the last sentence's phrases and finds those of `toks`: the
+    /// coder keeps one `Reporting`, and its vector, for every sentence.
+    pub(crate) fn look_in(&mut self, r: &Rules, toks: &[Tok]) {
+        self.starts.clear();
+        // Most tokens start no phrase: turned away in this loop by the
+        // set's first-word filter, with no bounds check.
+        for (i, t) in toks.iter().enumerate() {
+            if r.reporting.may_start(t) {
+                self.starts.extend(r.reporting.longest_at(toks, i));
+            }
         }
     }
 
@@ -344,9 +355,11 @@ fn list_of(toks: &[Tok], ms: &[Placed], i: usize, left: bool, right: bool) -> Ve
             out.push(k);
         }
     }
-    // "X, Y" without a conjunction is an apposition, not a list.
+    // "X, Y" without a conjunction is an apposition, not a list: the
+    // member alone (listed once), in the vector already made.
     if !has_conj {
-        return out.into_iter().filter(|&k| k == i).collect();
+        out.clear();
+        out.push(i);
     }
     out
 }
@@ -660,6 +673,8 @@ pub(crate) fn code_events_with(
     let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
     // Per trigger, reused: the (actor, recipient) pairs of its events.
     let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+    let mut reporting = Reporting::new(r, &[]);
+    let mut rule_buf = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -896,7 +911,8 @@ pub(crate) fn code_events_with(
                     .map(|p| place_of(p.m))
             })
             .flatten();
-        let reporting = Reporting::new(r, if any { toks } else { &[] });
+        reporting.look_in(r, if any { toks } else { &[] });
+        let reporting = &reporting;
         let mut prev_subject: Option<Vec<usize>> = None;
         // Where the trigger that set `prev_subject` starts.
         let mut prev_at = 0usize;
@@ -917,7 +933,9 @@ pub(crate) fn code_events_with(
                 }
             }
             let limit = found.get(next).map(|n| n.first).unwrap_or(cend).min(cend);
-            let mut rule = String::new();
+            // The rules that fire, noted in one buffer kept for every trigger.
+            let rule = &mut rule_buf;
+            rule.clear();
             // Actor.
             let mut actors: Vec<usize> = Vec::new();
             let mut recipients: Vec<usize> = Vec::new();
@@ -1540,17 +1558,7 @@ pub(crate) fn code_events_with(
                 .get(toks[f.first].start..toks[f.last - 1].end)
                 .unwrap_or("")
                 .to_string();
-            let mut rule = [
-                t.phrase.as_str(),
-                ":",
-                if rule.is_empty() { "no-actor" } else { &rule },
-                if recipient_ms.is_empty() {
-                    ""
-                } else {
-                    "+recipient"
-                },
-            ]
-            .concat();
+            let mut rule = rule_label(&t.phrase, rule, !recipient_ms.is_empty());
             let mut actor_list: Vec<Option<&Mention>> = if actor_ms.is_empty() {
                 vec![None]
             } else {
@@ -1972,6 +1980,21 @@ fn community_actor(r: &Rules, toks: &[Tok], ms: &[Placed], m: &Mention, kind: &s
 fn nominal(toks: &[Tok], noun: bool, first: usize) -> bool {
     noun || (first.saturating_sub(2)..first)
         .any(|k| toks[k].is(class::DETERMINER) || toks[k].low == "'s")
+}
+
+/// The [`Event::rule`] of a trigger: its phrase, the rules that found its
+/// actor (`no-actor` if none did), and `+recipient` when it has one. Built
+/// by pushes into one allocation of the final size (`concat` of the pieces
+/// costs twice as much, and runs once an event).
+fn rule_label(phrase: &str, rules: &str, recipient: bool) -> String {
+    let rules = if rules.is_empty() { "no-actor" } else { rules };
+    let tail = if recipient { "+recipient" } else { "" };
+    let mut out = String::with_capacity(phrase.len() + 1 + rules.len() + tail.len());
+    out.push_str(phrase);
+    out.push(':');
+    out.push_str(rules);
+    out.push_str(tail);
+    out
 }
 
 /// `v` itself for its last use (`last`), else a copy of it: the last event

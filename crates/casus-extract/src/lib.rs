@@ -407,14 +407,15 @@ pub(crate) fn fact_date(
     let sets = |t: &&Timex| t.narrative.is_some();
     // Timexes are sorted by start: those from the sentence's on are found
     // once for the three looks at the sentence below.
-    let from_start = &timexes[timexes.partition_point(|t| t.start < start)..];
+    // The same split serves the narrative date in force before the sentence.
+    let (before_start, from_start) = timexes.split_at(timexes.partition_point(|t| t.start < start));
     dated_before(from_start, at)
         .filter(sets)
         .last()
         .or_else(|| dated_before(from_start, end).find(sets))
         .or_else(|| opening_date(r, doc.text, from_start, start, at))
         .and_then(|t| t.date.clone())
-        .or_else(|| reference_at(timexes, start))
+        .or_else(|| reference_in(before_start, start))
         .or_else(|| doc.doc_date.and_then(casus_time::value::date_range))
 }
 
@@ -450,11 +451,13 @@ fn dated_before(from_start: &[Timex], to: usize) -> impl Iterator<Item = &Timex>
 
 /// The narrative date in force at `offset`: the date of the last dated
 /// expression before it with day or month precision, else any dated one.
-pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+///
+/// `before` are the timexes that start before `offset` (a prefix of the
+/// sorted timexes): [`fact_date`] has split them off already.
+fn reference_in(before: &[Timex], offset: usize) -> Option<DateRange> {
     // The same answer as `casus_time::reference_at` (the last narrative-setting
     // expression ending before `offset`), found from the end in sorted input.
-    let hi = timexes.partition_point(|t| t.start < offset);
-    if let Some(d) = timexes[..hi]
+    if let Some(d) = before
         .iter()
         .rev()
         .filter(|t| t.end <= offset)
@@ -463,7 +466,7 @@ pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange
         return Some(d);
     }
     // Without narrative marks: the last dated expression, day or month first.
-    let before = timexes[..hi]
+    let before = before
         .iter()
         .rev()
         .filter(|t| t.end <= offset && t.kind == casus_time::TimexType::Date);
