@@ -24,8 +24,9 @@
 //! items under it, else "according to X" or "X stated/reported (that)".
 
 use casus_segment::SentenceKind;
+use casus_time::Timex;
 
-use crate::events::place_mentions;
+use crate::events::SentenceMentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
 use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, KbStr, Mention};
@@ -357,6 +358,11 @@ fn clause_claimant(
 
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
+    // Most lines do not end with a colon: turned away before a trim from
+    // the start and a lower-cased copy.
+    if !line.trim_end().ends_with(':') {
+        return false;
+    }
     let l = line.trim();
     if !(l.ends_with(':') && l.len() < 80) {
         return false;
@@ -371,16 +377,17 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
     let mentions: Vec<&Mention> = doc.mentions.iter().collect();
     let mut spill = crate::text::Spill::new();
     let toks = crate::sentence_tokens(r, doc, &lowered, &mut spill);
-    extract_claims_with(r, doc, &mentions, &toks)
+    let placed = SentenceMentions::new(doc, &mentions, &toks);
+    extract_claims_with(r, doc, &toks, &placed)
 }
 
-/// [`extract_claims`] over `mentions` (those of `doc` as the coder reads
-/// them) and the tokens of every sentence of `doc`.
+/// [`extract_claims`] over the tokens of every sentence of `doc` and the
+/// mentions (those of `doc` as the coder reads them) placed on them.
 pub(crate) fn extract_claims_with(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&Mention],
     sent_toks: &crate::SentenceTokens,
+    placed: &SentenceMentions,
 ) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();
@@ -394,7 +401,7 @@ pub(crate) fn extract_claims_with(
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
         if label_line(line) {
-            let ms = place_mentions(mentions, toks, start, end);
+            let ms = placed.of(si);
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
@@ -410,18 +417,25 @@ pub(crate) fn extract_claims_with(
         // Quantities (never inside a date: "27 September") first: a sentence
         // without one has no claim, and its mentions and claimant need not
         // be looked at.
-        let lo = doc
-            .timexes
-            .partition_point(|t| t.start < start)
-            .saturating_sub(1);
-        let sentence_timexes = doc.timexes[lo..].iter().take_while(|t| t.start < end);
+        // The sentence's timexes (from the one before it, which may run
+        // into it), looked for at the first token that may start a quantity:
+        // most sentences have none.
+        let mut from_timex: Option<&[Timex]> = None;
         let mut qs: Vec<Quantity> = Vec::new();
         let mut i = 0;
         // To the next token that may start one, in a tight loop.
         while let Some(k) = toks[i..].iter().position(|t| may_start_quantity(r, t)) {
             i += k;
-            let in_timex = sentence_timexes
-                .clone()
+            let timexes = *from_timex.get_or_insert_with(|| {
+                let lo = doc
+                    .timexes
+                    .partition_point(|t| t.start < start)
+                    .saturating_sub(1);
+                &doc.timexes[lo..]
+            });
+            let in_timex = timexes
+                .iter()
+                .take_while(|t| t.start < end)
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
                 if let Some(q) = parse_quantity(r, toks, text, i) {
@@ -437,7 +451,7 @@ pub(crate) fn extract_claims_with(
         if qs.is_empty() {
             continue;
         }
-        let ms = place_mentions(mentions, toks, start, end);
+        let ms = placed.of(si);
         // "Armenia: 3,825 killed": a side named as the line's label owns its counts.
         let line_side = ms
             .iter()

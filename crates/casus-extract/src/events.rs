@@ -77,6 +77,7 @@ pub(crate) struct Placed<'a> {
 }
 
 /// Places the mentions of `[from, to)` on `toks`.
+#[cfg(test)]
 pub(crate) fn place_mentions<'a>(
     mentions: &[&'a Mention],
     toks: &[Tok],
@@ -84,20 +85,57 @@ pub(crate) fn place_mentions<'a>(
     to: usize,
 ) -> Vec<Placed<'a>> {
     let mut out = Vec::new();
-    place_mentions_into(mentions, toks, from, to, &mut out);
+    place_mentions_onto(mentions, toks, from, to, &mut out);
     out
 }
 
-/// [`place_mentions`] into `out` (cleared first): the coder reuses one
-/// vector for every sentence.
-pub(crate) fn place_mentions_into<'a>(
+/// The mentions of every sentence of a document placed on its tokens,
+/// in one vector: the event coder and the claim extractor read the same
+/// placements, made once.
+pub(crate) struct SentenceMentions<'a> {
+    placed: Vec<Placed<'a>>,
+    /// By sentence: the end of its placements in `placed` (they start
+    /// where those of the previous sentence end).
+    ends: Vec<usize>,
+}
+
+impl<'a> SentenceMentions<'a> {
+    /// Places `mentions` (those of `doc`, by start) on the tokens of each
+    /// sentence of `doc` (none on an empty or out-of-range one).
+    pub(crate) fn new(
+        doc: &DocInput,
+        mentions: &[&'a Mention],
+        sent_toks: &crate::SentenceTokens,
+    ) -> SentenceMentions<'a> {
+        let len = doc.text.len();
+        let mut placed = Vec::with_capacity(mentions.len());
+        let mut ends = Vec::with_capacity(doc.sentences.len());
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let (start, end) = (s.start.min(len), s.end.min(len));
+            if start < end {
+                place_mentions_onto(mentions, &sent_toks[si], start, end, &mut placed);
+            }
+            ends.push(placed.len());
+        }
+        SentenceMentions { placed, ends }
+    }
+
+    /// The placed mentions of sentence `si`.
+    pub(crate) fn of(&self, si: usize) -> &[Placed<'a>] {
+        let start = if si == 0 { 0 } else { self.ends[si - 1] };
+        &self.placed[start..self.ends[si]]
+    }
+}
+
+/// Places the mentions of `[from, to)` on `toks`, after those already in
+/// `out`.
+fn place_mentions_onto<'a>(
     mentions: &[&'a Mention],
     toks: &[Tok],
     from: usize,
     to: usize,
     out: &mut Vec<Placed<'a>>,
 ) {
-    out.clear();
     let lo = mentions.partition_point(|m| m.start < from);
     // Mentions come by start, so the first token at or after each start
     // only moves right: one walk over the tokens for all of them.
@@ -635,17 +673,19 @@ pub fn code_events(r: &Rules, doc: &DocInput, unattributed: bool) -> Vec<Event> 
     let mentions: Vec<&Mention> = doc.mentions.iter().collect();
     let mut spill = crate::text::Spill::new();
     let toks = crate::sentence_tokens(r, doc, &lowered, &mut spill);
-    code_events_with(r, doc, &mentions, unattributed, &toks)
+    let placed = SentenceMentions::new(doc, &mentions, &toks);
+    code_events_with(r, doc, &mentions, unattributed, &toks, &placed)
 }
 
-/// [`code_events`] over `mentions` (those of `doc` as the coder reads them)
-/// and the tokens of every sentence of `doc`.
-pub(crate) fn code_events_with(
+/// [`code_events`] over `mentions` (those of `doc` as the coder reads them),
+/// the tokens of every sentence of `doc` and the mentions placed on them.
+pub(crate) fn code_events_with<'m>(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&Mention],
+    mentions: &[&'m Mention],
     unattributed: bool,
     sent_toks: &crate::SentenceTokens,
+    placed: &SentenceMentions<'m>,
 ) -> Vec<Event> {
     let text = doc.text;
     // About one event a sentence, at times half as many again: the events
@@ -665,9 +705,8 @@ pub(crate) fn code_events_with(
         .doc_date
         .and_then(|d| d.get(..4))
         .and_then(|y| y.parse().ok());
-    // Per sentence, reused: its mentions placed on its tokens, whether each
-    // token is inside one, and the triggers kept.
-    let mut ms: Vec<Placed> = Vec::new();
+    // Per sentence, reused: whether each token is inside a mention, and the
+    // triggers kept.
     let mut inside: Vec<bool> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut hits: Vec<crate::lexicon::Hit> = Vec::new();
@@ -696,8 +735,7 @@ pub(crate) fn code_events_with(
         if toks.is_empty() {
             continue;
         }
-        place_mentions_into(mentions, toks, start, end, &mut ms);
-        let ms = &ms[..];
+        let ms = placed.of(si);
         // Asked for every token: marked once.
         inside.clear();
         inside.resize(toks.len(), false);

@@ -183,9 +183,18 @@ impl Coder {
         let mentions = stood_for.in_place_of(doc.mentions);
         let mut spill = text::Spill::new();
         let toks = sentence_tokens(&self.rules, doc, &lowered, &mut spill);
+        // And the same mentions placed on them.
+        let placed = events::SentenceMentions::new(doc, &mentions, &toks);
         Extraction {
-            events: events::code_events_with(&self.rules, doc, &mentions, self.unattributed, &toks),
-            claims: claims::extract_claims_with(&self.rules, doc, &mentions, &toks),
+            events: events::code_events_with(
+                &self.rules,
+                doc,
+                &mentions,
+                self.unattributed,
+                &toks,
+                &placed,
+            ),
+            claims: claims::extract_claims_with(&self.rules, doc, &toks, &placed),
         }
     }
 }
