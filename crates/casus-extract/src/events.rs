@@ -532,9 +532,6 @@ fn clause_end(toks: &[Tok], i: usize) -> usize {
     toks.len()
 }
 
-/// Whether the trigger at `first` is a passive participle ("was
-/// condemned"); `reduced_relative` when its type reads so after a people
-/// noun ([`Rules::reduced_relative_types`]).
 /// Whether the trigger at `first` follows "under", perhaps past a few
 /// lower-case words ("came under heavy shelling").
 fn after_under(toks: &[Tok], first: usize) -> bool {
@@ -542,7 +539,11 @@ fn after_under(toks: &[Tok], first: usize) -> bool {
         .any(|k| toks[k].low == "under" && toks[k + 1..first].iter().all(|x| x.word && !x.upper))
 }
 
-fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
+/// Whether the trigger at `first` is a passive participle ("was
+/// condemned"); `reduced_relative` tells whether its type reads so after a
+/// people noun ([`Rules::reduced_relative_types`]): a set lookup, made only
+/// when the words around the trigger fit.
+fn is_passive(toks: &[Tok], first: usize, reduced_relative: impl FnOnce() -> bool) -> bool {
     // "put under investigation", "came under (heavy) attack": the subject
     // suffers it.
     if after_under(toks, first) {
@@ -573,12 +574,12 @@ fn is_passive(toks: &[Tok], first: usize, reduced_relative: bool) -> bool {
     }
     // A reduced relative: "the servicemen wounded during the clashes".
     if w.ends_with("ed")
-        && reduced_relative
         && first > 0
         && toks[first - 1].is(class::PEOPLE_NOUN)
         && toks
             .get(first + 1)
             .is_some_and(|x| x.is(class::PREPOSITION))
+        && reduced_relative()
     {
         return true;
     }
@@ -982,7 +983,7 @@ pub(crate) fn code_events_with<'m>(
                     toks,
                     f.first,
                     // A mutual act ("clashed") is intransitive: never a reduced relative.
-                    r.reduced_relative_types.contains(t.kind) && !t.mutual,
+                    || !t.mutual && r.reduced_relative_types.contains(t.kind),
                 );
             // The word before the trigger, skipping adverbs ("and subsequently expressed").
             let prev_tok = {
@@ -1509,10 +1510,13 @@ pub(crate) fn code_events_with<'m>(
             }
             // GUIDELINES: a party to the fighting (a key of `[adversaries]` in
             // claims.toml) that calls for a ceasefire agrees to one.
-            let party = actor_ms
-                .iter()
-                .any(|m| r.adversaries.contains_key(owner_of(r, m)));
-            if kind == "REQUEST" && stop_fighting && party && recipients.is_empty() {
+            // (Looked up last: most triggers are no unanswered call to stop.)
+            let party = || {
+                actor_ms
+                    .iter()
+                    .any(|m| r.adversaries.contains_key(owner_of(r, m)))
+            };
+            if kind == "REQUEST" && stop_fighting && recipients.is_empty() && party() {
                 kind = "AGREE";
                 mode = None;
                 rule.push_str("+party->AGREE");
@@ -1735,7 +1739,8 @@ pub(crate) fn code_events_with<'m>(
             .find(|p| is_actor(p.m) && !in_pp(toks, p) && !after_according(toks, p))
         {
             // No event: the sentence's first subject-like mention still sets the topic.
-            memory = vec![p.m];
+            memory.clear();
+            memory.push(p.m);
         }
     }
     out
@@ -2473,7 +2478,7 @@ mod tests {
             for x in &mut t {
                 x.class = rules.class_of(x.low, x.key);
             }
-            is_passive(&t, at, false)
+            is_passive(&t, at, || false)
         };
         assert!(passive("and 26 wounded in", 2));
         assert!(passive("and one wounded .", 2));
