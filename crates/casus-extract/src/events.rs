@@ -214,23 +214,31 @@ impl Reporting {
     /// found, taken leftmost longest from `from` as
     /// [`crate::lexicon::PhraseSet::find_all`] takes them, less those
     /// inside a mention.
-    pub(crate) fn verbs(&self, ms: &[Placed], from: usize, to: usize) -> Vec<crate::lexicon::Hit> {
-        let mut hits = Vec::new();
+    /// Yielded in order as they are found, with no vector made.
+    pub(crate) fn verbs<'s>(
+        &'s self,
+        ms: &'s [Placed],
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = crate::lexicon::Hit> + 's {
         let mut k = self.starts.partition_point(|h| h.first < from);
-        while let Some(h) = self.starts.get(k) {
-            if h.first >= to {
-                break;
-            }
-            if h.last <= to {
-                hits.push(h.clone());
-                // The next phrase starts after this one.
+        std::iter::from_fn(move || {
+            while let Some(h) = self.starts.get(k) {
+                if h.first >= to {
+                    return None;
+                }
+                if h.last > to {
+                    k += 1;
+                    continue;
+                }
+                // The next phrase starts after this one, kept or not.
                 k += self.starts[k..].partition_point(|x| x.first < h.last);
-            } else {
-                k += 1;
+                if !ms.iter().any(|p| p.first <= h.first && h.first < p.last) {
+                    return Some(h.clone());
+                }
             }
-        }
-        hits.retain(|h| !ms.iter().any(|p| p.first <= h.first && h.first < p.last));
-        hits
+            None
+        })
     }
 }
 
@@ -1311,7 +1319,7 @@ pub(crate) fn code_events_with<'m>(
                     // the speaker is the subject of a reporting verb before the
                     // trigger, perhaps followed by a name ("British Foreign Secretary
                     // Jack Straw said").
-                    let speaker = reporting.verbs(ms, 0, f.first).into_iter().find_map(|h| {
+                    let speaker = reporting.verbs(ms, 0, f.first).find_map(|h| {
                         ms.iter()
                             .enumerate()
                             .rev()
@@ -1865,7 +1873,7 @@ fn reporter_of(
     r: &Rules,
     toks: &[Tok],
     ms: &[Placed],
-    verbs: Vec<crate::lexicon::Hit>,
+    verbs: impl IntoIterator<Item = crate::lexicon::Hit>,
     from: usize,
 ) -> Option<KbStr> {
     // The reporter opens its own phrase: after a comma or a quote, or a few
@@ -2297,7 +2305,7 @@ mod tests {
             for from in 0..=toks.len() {
                 for to in from..=toks.len() + 1 {
                     assert_eq!(
-                        reporting.verbs(&ms, from, to),
+                        reporting.verbs(&ms, from, to).collect::<Vec<_>>(),
                         reporting_verbs(&r, &toks, &ms, from, to),
                         "{text} {from}..{to}"
                     );
