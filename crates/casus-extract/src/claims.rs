@@ -900,6 +900,34 @@ mod tests {
     }
 
     #[test]
+    fn label_lines_turned_away_early_are_no_labels() {
+        // The whole test, without the early look at the line's end.
+        let plain = |line: &str| {
+            let l = line.trim();
+            let low = l.to_lowercase();
+            l.ends_with(':')
+                && l.len() < 80
+                && (low.starts_with("per ")
+                    || low.starts_with("according to ")
+                    || low.starts_with("claimed by "))
+        };
+        for line in [
+            "Per Azerbaijan:",
+            "  According to Armenia:  ",
+            "Claimed by the Ministry:\t",
+            "Per Azerbaijan",
+            "Per Azerbaijan: 2,908 killed",
+            ":",
+            " ",
+            "",
+            "per armenia :",
+            "Per a very long label that goes on and on and on and on and on and on and on:",
+        ] {
+            assert_eq!(super::label_line(line), plain(line), "{line:?}");
+        }
+    }
+
+    #[test]
     fn per_label_blocks() {
         let v = claims("Per Azerbaijan:\n  • 2,840 servicemen killed\n  • 60+ servicemen captured\nSee details", vec![]);
         assert_eq!(

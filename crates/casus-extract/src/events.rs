@@ -2287,6 +2287,56 @@ mod tests {
         );
     }
 
+    /// Lines of other sentences, for tests that reuse what one sentence left.
+    const TEXTS: &str = "russia said that armenia stated it, france reported.";
+
+    #[test]
+    fn rule_labels_are_their_pieces_joined() {
+        for (phrase, rules, recipient) in [
+            ("condemn", "subject", true),
+            ("condemn", "", false),
+            ("call for", "passive-by+between", true),
+            ("", "", true),
+        ] {
+            let want = [
+                phrase,
+                ":",
+                if rules.is_empty() { "no-actor" } else { rules },
+                if recipient { "+recipient" } else { "" },
+            ]
+            .concat();
+            assert_eq!(rule_label(phrase, rules, recipient), want);
+        }
+    }
+
+    #[test]
+    fn sentence_mentions_are_each_sentence_placed_alone() {
+        let r = Rules::embedded();
+        let text = "Russia urged Armenia and Azerbaijan to talks.\n\
+                    NATO met.\n\
+                    No one here. The United States, France and Russia agreed. Azerbaijani-backed forces left";
+        let sentences = crate::testutil::sentences(text);
+        let mentions = crate::testutil::mentions(text);
+        let refs: Vec<&Mention> = mentions.iter().collect();
+        let doc = DocInput {
+            mentions: &mentions,
+            ..crate::testutil::bare_doc(text, &sentences)
+        };
+        let lowered = text.to_ascii_lowercase();
+        let mut spill = crate::text::Spill::new();
+        let toks = crate::sentence_tokens(&r, &doc, &lowered, &mut spill);
+        let placed = SentenceMentions::new(&doc, &refs, &toks);
+        assert!(sentences.len() >= 4);
+        for (si, s) in sentences.iter().enumerate() {
+            let alone = place_mentions(&refs, &toks[si], s.start, s.end);
+            let shared = placed.of(si);
+            assert_eq!(alone.len(), shared.len(), "sentence {si}");
+            for (a, b) in alone.iter().zip(shared) {
+                assert!(std::ptr::eq(a.m, b.m) && (a.first, a.last) == (b.first, b.last));
+            }
+        }
+    }
+
     #[test]
     fn reporting_verbs_found_once_read_as_found_by_range() {
         let r = Rules::embedded();
@@ -2301,7 +2351,11 @@ mod tests {
             let mentions = crate::testutil::mentions(text);
             let refs: Vec<&Mention> = mentions.iter().collect();
             let ms = place_mentions(&refs, &toks, 0, text.len());
-            let reporting = Reporting::new(&r, &toks);
+            // Kept from another sentence, as the coder keeps it.
+            let mut other = crate::text::Spill::new();
+            let mut reporting = Reporting::new(&r, &[]);
+            reporting.look_in(&r, &crate::text::tokenize(TEXTS, TEXTS, &mut other, 0, 40));
+            reporting.look_in(&r, &toks);
             for from in 0..=toks.len() {
                 for to in from..=toks.len() + 1 {
                     assert_eq!(
