@@ -487,7 +487,7 @@ pub(crate) fn extract_claims_with(
         // a list ("destroyed 206 tanks; 222 other vehicles; …"): the
         // sentence's claimant stands for it.
         let sentence_claimant =
-            clause_claimant(r, toks, &ms, block.as_ref(), 0, toks.len(), &qs[0]);
+            clause_claimant(r, toks, ms, block.as_ref(), 0, toks.len(), &qs[0]);
         let own_claimant = |q: &Quantity| -> Option<(Option<KbStr>, &'static str, usize)> {
             let (lo, hi) = clause_of(q);
             if lo == 0 {
@@ -497,7 +497,7 @@ pub(crate) fn extract_claims_with(
                 .iter()
                 .find(|x| x.first >= lo && x.first < hi)
                 .unwrap_or(q);
-            let (c, rule) = clause_claimant(r, toks, &ms, block.as_ref(), lo, hi, first);
+            let (c, rule) = clause_claimant(r, toks, ms, block.as_ref(), lo, hi, first);
             c.is_some().then_some((c, rule, lo))
         };
         let claimant_of = |q: &Quantity| -> (Option<KbStr>, &'static str, usize) {
