@@ -356,6 +356,20 @@ fn clause_claimant(
     }
 }
 
+/// The [`Claim::rule`] of a number: the rule that found its claimant, then
+/// those of its segment, joined by `+` into one string of the final size
+/// (no vector of the pieces first).
+fn rule_label(claimant: &str, segment: &[&str]) -> String {
+    let len = claimant.len() + segment.iter().map(|r| 1 + r.len()).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(claimant);
+    for r in segment {
+        out.push('+');
+        out.push_str(r);
+    }
+    out
+}
+
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
     // Most lines do not end with a colon: turned away before a trim from
@@ -393,6 +407,8 @@ pub(crate) fn extract_claims_with(
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
     let mut block: Option<KbStr> = None;
+    // A sentence's quantities, in one vector kept for every sentence.
+    let mut qs: Vec<Quantity> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -421,7 +437,7 @@ pub(crate) fn extract_claims_with(
         // into it), looked for at the first token that may start a quantity:
         // most sentences have none.
         let mut from_timex: Option<&[Timex]> = None;
-        let mut qs: Vec<Quantity> = Vec::new();
+        qs.clear();
         let mut i = 0;
         // To the next token that may start one, in a tight loop.
         while let Some(k) = toks[i..].iter().position(|t| may_start_quantity(r, t)) {
@@ -486,8 +502,7 @@ pub(crate) fn extract_claims_with(
         // A clause after ";" that names no claimant of its own is an item of
         // a list ("destroyed 206 tanks; 222 other vehicles; …"): the
         // sentence's claimant stands for it.
-        let sentence_claimant =
-            clause_claimant(r, toks, ms, block.as_ref(), 0, toks.len(), &qs[0]);
+        let sentence_claimant = clause_claimant(r, toks, ms, block.as_ref(), 0, toks.len(), &qs[0]);
         let own_claimant = |q: &Quantity| -> Option<(Option<KbStr>, &'static str, usize)> {
             let (lo, hi) = clause_of(q);
             if lo == 0 {
@@ -815,12 +830,14 @@ pub(crate) fn extract_claims_with(
             let qstart = toks[q.first].start;
             // As-of or event date.
             let date = crate::fact_date(r, doc, start, qstart, end);
-            let mut rule = vec![if claimant_rule.is_empty() {
-                "number"
-            } else {
-                claimant_rule
-            }];
-            rule.extend(seg_rule.iter());
+            let rule = rule_label(
+                if claimant_rule.is_empty() {
+                    "number"
+                } else {
+                    claimant_rule
+                },
+                &seg_rule,
+            );
             let end_off = toks
                 .get(seg.end_tok.saturating_sub(1))
                 .map(|t| t.end)
@@ -840,7 +857,7 @@ pub(crate) fn extract_claims_with(
                     raw: q.raw.clone(),
                 },
                 date,
-                rule: rule.join("+"),
+                rule,
             });
         }
     }
@@ -897,6 +914,19 @@ mod tests {
             Some(lo),
             hi,
         )
+    }
+
+    #[test]
+    fn rule_labels_are_their_pieces_joined() {
+        for (claimant, segment) in [
+            ("number", vec![]),
+            ("reported", vec!["cue-before"]),
+            ("according-to", vec!["cue-before", "list", "adversary"]),
+        ] {
+            let mut want = vec![claimant];
+            want.extend(segment.iter());
+            assert_eq!(super::rule_label(claimant, &segment), want.join("+"));
+        }
     }
 
     #[test]
