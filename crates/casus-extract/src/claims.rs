@@ -760,6 +760,8 @@ pub(crate) fn extract_claims_with(
                 segs[i].rule.push("carry-subject");
             }
         }
+        // The sentence's timexes, split at it for its first claim.
+        let mut dates = None;
         for seg in segs {
             let (Some(q), Some(category)) = (seg.q, seg.category) else {
                 continue;
@@ -829,7 +831,9 @@ pub(crate) fn extract_claims_with(
             }
             let qstart = toks[q.first].start;
             // As-of or event date.
-            let date = crate::fact_date(r, doc, start, qstart, end);
+            let date = dates
+                .get_or_insert_with(|| crate::SentenceDates::new(doc, start, end))
+                .of(r, qstart);
             let rule = rule_label(
                 if claimant_rule.is_empty() {
                     "number"

@@ -964,10 +964,14 @@ pub(crate) fn code_events_with<'m>(
         // Where the trigger that set `prev_subject` starts.
         let mut prev_at = 0usize;
         let mut sentence_subject: Option<Vec<&Mention>> = None;
+        // The sentence's timexes, split at it for its first trigger.
+        let mut dates = None;
         for (fi, f) in found.iter().enumerate() {
             let t = r.triggers.get(f.entry);
             let cstart = clause_start(toks, f.first);
-            let mut date = crate::fact_date(r, doc, start, toks[f.first].start, end);
+            let mut date = dates
+                .get_or_insert_with(|| crate::SentenceDates::new(doc, start, end))
+                .of(r, toks[f.first].start);
             let cend = clause_end(toks, f.first);
             // "arrested and charged X": verbs joined by "and" share their object.
             let mut next = fi + 1;
