@@ -24,8 +24,9 @@
 //! items under it, else "according to X" or "X stated/reported (that)".
 
 use casus_segment::SentenceKind;
+use casus_time::Timex;
 
-use crate::events::place_mentions;
+use crate::events::SentenceMentions;
 use crate::rules::{class, Rules};
 use crate::text::Tok;
 use crate::{is_actor, owner_id, Claim, ClaimValue, DocInput, KbStr, Mention};
@@ -355,8 +356,27 @@ fn clause_claimant(
     }
 }
 
+/// The [`Claim::rule`] of a number: the rule that found its claimant, then
+/// those of its segment, joined by `+` into one string of the final size
+/// (no vector of the pieces first).
+fn rule_label(claimant: &str, segment: &[&str]) -> String {
+    let len = claimant.len() + segment.iter().map(|r| 1 + r.len()).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(claimant);
+    for r in segment {
+        out.push('+');
+        out.push_str(r);
+    }
+    out
+}
+
 /// Whether a line is a claimant label: "Per Azerbaijan:", "According to Armenia:".
 fn label_line(line: &str) -> bool {
+    // Most lines do not end with a colon: turned away before a trim from
+    // the start and a lower-cased copy.
+    if !line.trim_end().ends_with(':') {
+        return false;
+    }
     let l = line.trim();
     if !(l.ends_with(':') && l.len() < 80) {
         return false;
@@ -371,21 +391,24 @@ pub fn extract_claims(r: &Rules, doc: &DocInput) -> Vec<Claim> {
     let mentions: Vec<&Mention> = doc.mentions.iter().collect();
     let mut spill = crate::text::Spill::new();
     let toks = crate::sentence_tokens(r, doc, &lowered, &mut spill);
-    extract_claims_with(r, doc, &mentions, &toks)
+    let placed = SentenceMentions::new(doc, &mentions, &toks);
+    extract_claims_with(r, doc, &toks, &placed)
 }
 
-/// [`extract_claims`] over `mentions` (those of `doc` as the coder reads
-/// them) and the tokens of every sentence of `doc`.
+/// [`extract_claims`] over the tokens of every sentence of `doc` and the
+/// mentions (those of `doc` as the coder reads them) placed on them.
 pub(crate) fn extract_claims_with(
     r: &Rules,
     doc: &DocInput,
-    mentions: &[&Mention],
     sent_toks: &crate::SentenceTokens,
+    placed: &SentenceMentions,
 ) -> Vec<Claim> {
     let text = doc.text;
     let mut out = Vec::new();
     // Claimant of a "Per X:" block and its default subject.
     let mut block: Option<KbStr> = None;
+    // A sentence's quantities, in one vector kept for every sentence.
+    let mut qs: Vec<Quantity> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let (start, end) = (s.start.min(text.len()), s.end.min(text.len()));
         if start >= end {
@@ -394,7 +417,7 @@ pub(crate) fn extract_claims_with(
         let line = text.get(start..end).unwrap_or("");
         let toks: &[Tok] = &sent_toks[si];
         if label_line(line) {
-            let ms = place_mentions(mentions, toks, start, end);
+            let ms = placed.of(si);
             block = ms.iter().find(|p| is_actor(p.m)).map(|p| owner_id(r, p.m));
             continue;
         }
@@ -410,18 +433,25 @@ pub(crate) fn extract_claims_with(
         // Quantities (never inside a date: "27 September") first: a sentence
         // without one has no claim, and its mentions and claimant need not
         // be looked at.
-        let lo = doc
-            .timexes
-            .partition_point(|t| t.start < start)
-            .saturating_sub(1);
-        let sentence_timexes = doc.timexes[lo..].iter().take_while(|t| t.start < end);
-        let mut qs: Vec<Quantity> = Vec::new();
+        // The sentence's timexes (from the one before it, which may run
+        // into it), looked for at the first token that may start a quantity:
+        // most sentences have none.
+        let mut from_timex: Option<&[Timex]> = None;
+        qs.clear();
         let mut i = 0;
         // To the next token that may start one, in a tight loop.
         while let Some(k) = toks[i..].iter().position(|t| may_start_quantity(r, t)) {
             i += k;
-            let in_timex = sentence_timexes
-                .clone()
+            let timexes = *from_timex.get_or_insert_with(|| {
+                let lo = doc
+                    .timexes
+                    .partition_point(|t| t.start < start)
+                    .saturating_sub(1);
+                &doc.timexes[lo..]
+            });
+            let in_timex = timexes
+                .iter()
+                .take_while(|t| t.start < end)
                 .any(|t| t.start <= toks[i].start && toks[i].end <= t.end);
             if !in_timex {
                 if let Some(q) = parse_quantity(r, toks, text, i) {
@@ -437,7 +467,7 @@ pub(crate) fn extract_claims_with(
         if qs.is_empty() {
             continue;
         }
-        let ms = place_mentions(mentions, toks, start, end);
+        let ms = placed.of(si);
         // "Armenia: 3,825 killed": a side named as the line's label owns its counts.
         let line_side = ms
             .iter()
@@ -472,8 +502,7 @@ pub(crate) fn extract_claims_with(
         // A clause after ";" that names no claimant of its own is an item of
         // a list ("destroyed 206 tanks; 222 other vehicles; …"): the
         // sentence's claimant stands for it.
-        let sentence_claimant =
-            clause_claimant(r, toks, &ms, block.as_ref(), 0, toks.len(), &qs[0]);
+        let sentence_claimant = clause_claimant(r, toks, ms, block.as_ref(), 0, toks.len(), &qs[0]);
         let own_claimant = |q: &Quantity| -> Option<(Option<KbStr>, &'static str, usize)> {
             let (lo, hi) = clause_of(q);
             if lo == 0 {
@@ -483,7 +512,7 @@ pub(crate) fn extract_claims_with(
                 .iter()
                 .find(|x| x.first >= lo && x.first < hi)
                 .unwrap_or(q);
-            let (c, rule) = clause_claimant(r, toks, &ms, block.as_ref(), lo, hi, first);
+            let (c, rule) = clause_claimant(r, toks, ms, block.as_ref(), lo, hi, first);
             c.is_some().then_some((c, rule, lo))
         };
         let claimant_of = |q: &Quantity| -> (Option<KbStr>, &'static str, usize) {
@@ -731,6 +760,8 @@ pub(crate) fn extract_claims_with(
                 segs[i].rule.push("carry-subject");
             }
         }
+        // The sentence's timexes, split at it for its first claim.
+        let mut dates = None;
         for seg in segs {
             let (Some(q), Some(category)) = (seg.q, seg.category) else {
                 continue;
@@ -800,13 +831,17 @@ pub(crate) fn extract_claims_with(
             }
             let qstart = toks[q.first].start;
             // As-of or event date.
-            let date = crate::fact_date(r, doc, start, qstart, end);
-            let mut rule = vec![if claimant_rule.is_empty() {
-                "number"
-            } else {
-                claimant_rule
-            }];
-            rule.extend(seg_rule.iter());
+            let date = dates
+                .get_or_insert_with(|| crate::SentenceDates::new(doc, start, end))
+                .of(r, qstart);
+            let rule = rule_label(
+                if claimant_rule.is_empty() {
+                    "number"
+                } else {
+                    claimant_rule
+                },
+                &seg_rule,
+            );
             let end_off = toks
                 .get(seg.end_tok.saturating_sub(1))
                 .map(|t| t.end)
@@ -826,7 +861,7 @@ pub(crate) fn extract_claims_with(
                     raw: q.raw.clone(),
                 },
                 date,
-                rule: rule.join("+"),
+                rule,
             });
         }
     }
@@ -883,6 +918,47 @@ mod tests {
             Some(lo),
             hi,
         )
+    }
+
+    #[test]
+    fn rule_labels_are_their_pieces_joined() {
+        for (claimant, segment) in [
+            ("number", vec![]),
+            ("reported", vec!["cue-before"]),
+            ("according-to", vec!["cue-before", "list", "adversary"]),
+        ] {
+            let mut want = vec![claimant];
+            want.extend(segment.iter());
+            assert_eq!(super::rule_label(claimant, &segment), want.join("+"));
+        }
+    }
+
+    #[test]
+    fn label_lines_turned_away_early_are_no_labels() {
+        // The whole test, without the early look at the line's end.
+        let plain = |line: &str| {
+            let l = line.trim();
+            let low = l.to_lowercase();
+            l.ends_with(':')
+                && l.len() < 80
+                && (low.starts_with("per ")
+                    || low.starts_with("according to ")
+                    || low.starts_with("claimed by "))
+        };
+        for line in [
+            "Per Azerbaijan:",
+            "  According to Armenia:  ",
+            "Claimed by the Ministry:\t",
+            "Per Azerbaijan",
+            "Per Azerbaijan: 2,908 killed",
+            ":",
+            " ",
+            "",
+            "per armenia :",
+            "Per a very long label that goes on and on and on and on and on and on and on:",
+        ] {
+            assert_eq!(super::label_line(line), plain(line), "{line:?}");
+        }
     }
 
     #[test]

@@ -183,9 +183,18 @@ impl Coder {
         let mentions = stood_for.in_place_of(doc.mentions);
         let mut spill = text::Spill::new();
         let toks = sentence_tokens(&self.rules, doc, &lowered, &mut spill);
+        // And the same mentions placed on them.
+        let placed = events::SentenceMentions::new(doc, &mentions, &toks);
         Extraction {
-            events: events::code_events_with(&self.rules, doc, &mentions, self.unattributed, &toks),
-            claims: claims::extract_claims_with(&self.rules, doc, &mentions, &toks),
+            events: events::code_events_with(
+                &self.rules,
+                doc,
+                &mentions,
+                self.unattributed,
+                &toks,
+                &placed,
+            ),
+            claims: claims::extract_claims_with(&self.rules, doc, &toks, &placed),
         }
     }
 }
@@ -393,33 +402,54 @@ pub(crate) fn is_actor(m: &casus_entities::Mention) -> bool {
     m.entity.kind != "place" && !m.entity.id.is_empty()
 }
 
-/// The date of a fact whose words start at `at` in the sentence
-/// `[start, end)` of `doc`: the last date before `at` that sets the
-/// narrative, else the first such date in the sentence, else a date that
-/// opens the sentence as an adverbial ("Last week, …", "Almost two decades
-/// earlier, …"), else the narrative date in force at the sentence, else the
-/// document's date. Look-backs and asides elsewhere ("since 1992") that set
-/// no narrative date are skipped.
-pub(crate) fn fact_date(
-    r: &rules::Rules,
-    doc: &DocInput,
+/// The dates of the facts of one sentence `[start, end)` of a document:
+/// its timexes (sorted by start) split at the sentence once, for every
+/// fact of the sentence.
+pub(crate) struct SentenceDates<'d> {
+    text: &'d str,
+    doc_date: Option<&'d str>,
     start: usize,
-    at: usize,
     end: usize,
-) -> Option<DateRange> {
-    let timexes = doc.timexes;
-    let sets = |t: &&Timex| t.narrative.is_some();
-    // Timexes are sorted by start: those from the sentence's on are found
-    // once for the three looks at the sentence below.
-    let from_start = &timexes[timexes.partition_point(|t| t.start < start)..];
-    dated_before(from_start, at)
-        .filter(sets)
-        .last()
-        .or_else(|| dated_before(from_start, end).find(sets))
-        .or_else(|| opening_date(r, doc.text, from_start, start, at))
-        .and_then(|t| t.date.clone())
-        .or_else(|| reference_at(timexes, start))
-        .or_else(|| doc.doc_date.and_then(casus_time::value::date_range))
+    /// The timexes that start before the sentence.
+    before_start: &'d [Timex],
+    /// The others.
+    from_start: &'d [Timex],
+}
+
+impl<'d> SentenceDates<'d> {
+    pub(crate) fn new(doc: &DocInput<'d>, start: usize, end: usize) -> SentenceDates<'d> {
+        let timexes = doc.timexes;
+        let (before_start, from_start) =
+            timexes.split_at(timexes.partition_point(|t| t.start < start));
+        SentenceDates {
+            text: doc.text,
+            doc_date: doc.doc_date,
+            start,
+            end,
+            before_start,
+            from_start,
+        }
+    }
+
+    /// The date of a fact whose words start at `at` in the sentence: the
+    /// last date before `at` that sets the narrative, else the first such
+    /// date in the sentence, else a date that opens the sentence as an
+    /// adverbial ("Last week, …", "Almost two decades earlier, …"), else the
+    /// narrative date in force at the sentence, else the document's date.
+    /// Look-backs and asides elsewhere ("since 1992") that set no narrative
+    /// date are skipped.
+    pub(crate) fn of(&self, r: &rules::Rules, at: usize) -> Option<DateRange> {
+        let sets = |t: &&Timex| t.narrative.is_some();
+        let from_start = self.from_start;
+        dated_before(from_start, at)
+            .filter(sets)
+            .last()
+            .or_else(|| dated_before(from_start, self.end).find(sets))
+            .or_else(|| opening_date(r, self.text, from_start, self.start, at))
+            .and_then(|t| t.date.clone())
+            .or_else(|| reference_in(self.before_start, self.start))
+            .or_else(|| self.doc_date.and_then(casus_time::value::date_range))
+    }
 }
 
 /// A dated expression that opens the sentence starting at `start` and is
@@ -454,11 +484,13 @@ fn dated_before(from_start: &[Timex], to: usize) -> impl Iterator<Item = &Timex>
 
 /// The narrative date in force at `offset`: the date of the last dated
 /// expression before it with day or month precision, else any dated one.
-pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange> {
+///
+/// `before` are the timexes that start before `offset` (a prefix of the
+/// sorted timexes): [`SentenceDates`] has split them off already.
+fn reference_in(before: &[Timex], offset: usize) -> Option<DateRange> {
     // The same answer as `casus_time::reference_at` (the last narrative-setting
     // expression ending before `offset`), found from the end in sorted input.
-    let hi = timexes.partition_point(|t| t.start < offset);
-    if let Some(d) = timexes[..hi]
+    if let Some(d) = before
         .iter()
         .rev()
         .filter(|t| t.end <= offset)
@@ -467,7 +499,7 @@ pub(crate) fn reference_at(timexes: &[Timex], offset: usize) -> Option<DateRange
         return Some(d);
     }
     // Without narrative marks: the last dated expression, day or month first.
-    let before = timexes[..hi]
+    let before = before
         .iter()
         .rev()
         .filter(|t| t.end <= offset && t.kind == casus_time::TimexType::Date);
