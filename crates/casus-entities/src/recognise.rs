@@ -1586,7 +1586,10 @@ impl<'a> Ctx<'a> {
         if !self.kb.place_suffix_first[usize::from(first)] {
             return end;
         }
-        for w in &self.kb.place_suffixes {
+        // and the few suffixes that start with it are compared: a
+        // comparison of each cost a `memcmp` call per suffix
+        let starting = |w: &&String| w.as_bytes().first() == Some(&first);
+        for w in self.kb.place_suffixes.iter().filter(starting) {
             if let Some(after) = rest.strip_prefix(w.as_str()) {
                 if !after.chars().next().is_some_and(char::is_alphanumeric) {
                     return end + 1 + w.len();
@@ -1889,11 +1892,12 @@ fn words_at(
         if word_before_end(text, p) {
             continue;
         }
-        let rest = &text[p..];
+        // the word there, found once: compared with each abbreviation, it
+        // rules most out by its length alone (a `starts_with` per
+        // abbreviation cost a `memcmp` call each)
+        let word = &text.as_bytes()[p..word_end(text, p)];
         for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
-            // the word there is the abbreviation; its end found only for
-            // the few that start so
-            if p >= from && rest.starts_with(abbr) && word_end(text, p) == p + abbr.len() {
+            if p >= from && abbr.as_bytes() == word {
                 o.push(p);
             }
         }
