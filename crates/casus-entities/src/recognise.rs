@@ -536,6 +536,22 @@ fn whole(text: &str, start: usize, end: usize, pat: usize) -> Option<Tok> {
     (!after.is_some_and(is_word)).then_some(Tok { start, end, pat })
 }
 
+/// The length of the first of `suffixes` that `rest` starts with as a
+/// whole word (no letter or digit follows). Only the suffixes that start
+/// with the first byte of `rest` are compared: a comparison of each cost a
+/// `memcmp` call per suffix.
+fn suffix_len(rest: &str, suffixes: &[String]) -> Option<usize> {
+    let first = rest.as_bytes().first()?;
+    suffixes
+        .iter()
+        .filter(|w| w.as_bytes().first() == Some(first))
+        .find(|w| {
+            rest.strip_prefix(w.as_str())
+                .is_some_and(|after| !after.chars().next().is_some_and(char::is_alphanumeric))
+        })
+        .map(|w| w.len())
+}
+
 /// `text[a..b]` is a short run of spaces (no line break).
 fn gap_space(text: &str, a: usize, b: usize) -> bool {
     b > a
@@ -1586,14 +1602,7 @@ impl<'a> Ctx<'a> {
         if !self.kb.place_suffix_first[usize::from(first)] {
             return end;
         }
-        for w in &self.kb.place_suffixes {
-            if let Some(after) = rest.strip_prefix(w.as_str()) {
-                if !after.chars().next().is_some_and(char::is_alphanumeric) {
-                    return end + 1 + w.len();
-                }
-            }
-        }
-        end
+        suffix_len(rest, &self.kb.place_suffixes).map_or(end, |n| end + 1 + n)
     }
 
     fn emit_person(&mut self, start: usize, end: usize, tok: usize, office: Option<&str>) {
@@ -1889,11 +1898,12 @@ fn words_at(
         if word_before_end(text, p) {
             continue;
         }
-        let rest = &text[p..];
+        // the word there, found once: compared with each abbreviation, it
+        // rules most out by its length alone (a `starts_with` per
+        // abbreviation cost a `memcmp` call each)
+        let word = &text.as_bytes()[p..word_end(text, p)];
         for (o, &(abbr, from, _)) in out.iter_mut().zip(defs) {
-            // the word there is the abbreviation; its end found only for
-            // the few that start so
-            if p >= from && rest.starts_with(abbr) && word_end(text, p) == p + abbr.len() {
+            if p >= from && abbr.as_bytes() == word {
                 o.push(p);
             }
         }
@@ -2254,6 +2264,38 @@ mod tests {
         // No antecedent across a paragraph break.
         let ms = run("Sergei Lavrov spoke.\nHe left.", None);
         assert!(ms.iter().all(|m| m.text != "He"));
+    }
+
+    #[test]
+    fn suffix_len_as_comparing_every_suffix() {
+        // the suffixes of the data, and texts after a place that start with
+        // them, with parts of them, or with other words
+        let kb = &Gazetteer::embedded().kb.place_suffixes;
+        let plain = |rest: &str| {
+            kb.iter()
+                .find(|w| {
+                    rest.strip_prefix(w.as_str())
+                        .is_some_and(|a| !a.chars().next().is_some_and(char::is_alphanumeric))
+                })
+                .map(|w| w.len())
+        };
+        let tails = ["", " ", "s", "s of", "-side", "x", "é", ".", "1", "’s"];
+        let mut found = 0;
+        for w in kb
+            .iter()
+            .map(String::as_str)
+            .chain(["bri", "Dis", "", "é", "a"])
+        {
+            for cut in [w.len(), w.len().saturating_sub(1)] {
+                for tail in tails {
+                    let rest = format!("{}{tail}", w.get(..cut).unwrap_or(w));
+                    let got = super::suffix_len(&rest, kb);
+                    assert_eq!(got, plain(&rest), "{rest:?}");
+                    found += usize::from(got.is_some());
+                }
+            }
+        }
+        assert!(found > 50, "{found}");
     }
 
     #[test]
