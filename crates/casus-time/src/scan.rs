@@ -516,42 +516,69 @@ impl Scanner<'_, '_> {
                 }
             }
         };
-        take(self.iso(i));
-        take(self.day_month(i));
-        take(self.month_first(i));
-        take(self.season(i));
-        take(self.holiday(i));
-        // "AD 1066"
-        if let Some((e, false)) = self.era(i) {
-            if let Some(t) = self
-                .t
-                .get(e)
-                .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)
-            {
-                if let Some(y) = t.num.filter(|y| *y > 0) {
-                    take(Some((
-                        e + 1,
-                        DateSpec {
-                            year: Some(y as i64),
-                            ..Default::default()
-                        },
-                    )));
-                }
-            }
+        // each kind of date starts with a number or a word of one table: the
+        // token says which may (the first test each of them makes), so that
+        // the others cost no call
+        let t = self.t.get(i)?;
+        let (num, tables) = (t.kind == TokKind::Num, t.tables);
+        if t.digits == 4 {
+            take(self.iso(i));
         }
-        if let Some((e, y)) = self.year(i, false) {
-            let left = !check_left || self.year_before_ok(i);
-            if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
-                take(Some((
-                    e,
-                    DateSpec {
-                        year: Some(y),
-                        ..Default::default()
-                    },
-                )));
-            }
+        if num {
+            take(self.day_month(i));
+        }
+        if tables & MONTHS != 0 {
+            take(self.month_first(i));
+        }
+        if tables & SEASONS != 0 {
+            take(self.season(i));
+        }
+        if tables & HOLIDAYS != 0 {
+            take(self.holiday(i));
+        }
+        if tables & ERAS != 0 {
+            take(self.era_year(i));
+        }
+        if num {
+            take(self.bare_year(i, check_left));
         }
         best
+    }
+
+    /// A year after an era: `AD 1066`.
+    fn era_year(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let (e, false) = self.era(i)? else {
+            return None;
+        };
+        let t = self
+            .t
+            .get(e)
+            .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)?;
+        let y = t.num.filter(|y| *y > 0)?;
+        Some((
+            e + 1,
+            DateSpec {
+                year: Some(i64::from(y)),
+                ..Default::default()
+            },
+        ))
+    }
+
+    /// A year on its own (`1939`, `480 BC`), in a context that allows one
+    /// (see [`Self::date_in`] for `check_left`).
+    fn bare_year(&self, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
+        let (e, y) = self.year(i, false)?;
+        let left = !check_left || self.year_before_ok(i);
+        if !(self.era(i + 1).is_some() || (left && self.year_after_ok(e))) {
+            return None;
+        }
+        Some((
+            e,
+            DateSpec {
+                year: Some(y),
+                ..Default::default()
+            },
+        ))
     }
 
     fn iso(&self, i: usize) -> Option<(usize, DateSpec)> {
@@ -1428,22 +1455,11 @@ impl Scanner<'_, '_> {
         if hyphen {
             e += 1;
         }
-        // "two bloody weeks", "the four previous weeks": one adjective between
-        let e = if self.unit(e).is_none()
-            && !vague
-            && !hyphen
-            && !self.is_any(j, &ARTICLES)
-            && self
-                .t
-                .get(e)
-                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
-            && self.unit(e + 1).is_some_and(|(_, _, _, plural)| plural)
-        {
-            e + 1
-        } else {
-            e
+        let (e, (ue, unit, mult, plural)) = match self.unit(e) {
+            Some(u) => (e, u),
+            None if vague || hyphen => return None,
+            None => (e + 1, self.unit_after_adjective(j, e)?),
         };
-        let (ue, unit, mult, plural) = self.unit(e)?;
         // "the early hours" is a time of day (see `relative`), not a span
         if lead_adj && self.is(j - 1, "early") && self.is(e, "hours") {
             return None;
@@ -1559,6 +1575,21 @@ impl Scanner<'_, '_> {
         }
         let (s0, e) = self.period(i, e);
         one(s0, e, What::Duration(unit.duration(&n)), modifier)
+    }
+
+    /// "two bloody weeks", "the four previous weeks": the plural unit after
+    /// one adjective at `e` that may stand between count `j` and its unit
+    /// (see [`Self::counted`]).
+    fn unit_after_adjective(&self, j: usize, e: usize) -> Option<(usize, Unit, u32, bool)> {
+        if self.is_any(j, &ARTICLES)
+            || !self
+                .t
+                .get(e)
+                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
+        {
+            return None;
+        }
+        self.unit(e + 1).filter(|&(_, _, _, plural)| plural)
     }
 
     /// In a text about BC years, a bare 2- or 3-digit year after "in", "by",
