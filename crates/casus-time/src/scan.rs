@@ -286,8 +286,24 @@ impl Scanner<'_, '_> {
         self.t.get(i).and_then(|t| t.num)
     }
 
-    /// An era marker (`BC`, `B.C.`, `AD`) at `i`: (end, is_bc).
+    /// Whether token `i` starts a phrase of the table of bit `bit`.
+    #[inline]
+    fn starts(&self, i: usize, bit: u32) -> bool {
+        self.t.get(i).is_some_and(|t| t.tables & bit != 0)
+    }
+
+    /// An era marker (`BC`, `B.C.`, `AD`) at `i`: (end, is_bc). Its table
+    /// bit is tested in line, as [`Self::unit`]'s is.
+    #[inline(always)]
     fn era(&self, i: usize) -> Option<(usize, bool)> {
+        if !self.starts(i, ERAS) {
+            return None;
+        }
+        self.era_at(i)
+    }
+
+    /// [`Self::era`] past the table bit.
+    fn era_at(&self, i: usize) -> Option<(usize, bool)> {
         let (e, v) = self.table(&self.lx.eras, i)?;
         // "AD" and "CE" only in upper case
         if !self.t[i].text.chars().all(|c| c.is_uppercase() || c == '.') {
@@ -425,6 +441,10 @@ impl Scanner<'_, '_> {
 
     /// A count at `i`: digits, number words (`twenty-four`), `a`, or a vague
     /// quantity (`a few`): (end, value, vague).
+    ///
+    /// Inlined for the digits, the common case; words are read by
+    /// [`Self::count_words`].
+    #[inline(always)]
     fn count(&self, i: usize) -> Option<(usize, Count<'_>, bool)> {
         let t = self.t.get(i)?;
         if t.kind == TokKind::Num {
@@ -433,6 +453,11 @@ impl Scanner<'_, '_> {
             }
             return Some((i + 1, Count::Int(i64::from(t.num?)), false));
         }
+        self.count_words(i)
+    }
+
+    /// [`Self::count`] of words: number words or a vague quantity.
+    fn count_words(&self, i: usize) -> Option<(usize, Count<'_>, bool)> {
         if let Some((e, v)) = self.table(&self.lx.vague, i) {
             // "some fifty years": let the number win
             if self.table(&self.lx.numbers, e).is_none() || v != VAGUE_VALUE {
@@ -468,8 +493,19 @@ impl Scanner<'_, '_> {
         Some((e, Count::Int(n), false))
     }
 
-    /// A unit at `i`: (end, unit, multiplier, plural).
+    /// A unit at `i`: (end, unit, multiplier, plural). Its table bit is
+    /// tested in line: it is asked of many tokens, most of them no unit,
+    /// which the bit says at less than the cost of a call.
+    #[inline(always)]
     fn unit(&self, i: usize) -> Option<(usize, Unit, u32, bool)> {
+        if !self.starts(i, UNITS) {
+            return None;
+        }
+        self.unit_at(i)
+    }
+
+    /// [`Self::unit`] past the table bit.
+    fn unit_at(&self, i: usize) -> Option<(usize, Unit, u32, bool)> {
         let (e, code) = self.table(&self.lx.units, i)?;
         let (u, m) = Unit::parse(code)?;
         Some((e, u, m, self.w(i).ends_with('s')))
