@@ -312,8 +312,18 @@ impl Scanner<'_, '_> {
         Some((e, v == "BC"))
     }
 
-    /// A month name at `i` (with an optional abbreviation dot): (end, month).
+    /// A month name at `i` (with an optional abbreviation dot): (end,
+    /// month). Its table bit is tested in line, as [`Self::unit`]'s is.
+    #[inline(always)]
     fn month(&self, i: usize) -> Option<(usize, u32)> {
+        if !self.starts(i, MONTHS) {
+            return None;
+        }
+        self.month_at(i)
+    }
+
+    /// [`Self::month`] past the table bit.
+    fn month_at(&self, i: usize) -> Option<(usize, u32)> {
         let t = self.t.get(i)?;
         let (mut e, v) = self.table(&self.lx.months, i)?;
         let m: u32 = v.parse().ok()?;
@@ -355,11 +365,20 @@ impl Scanner<'_, '_> {
 
     /// A year at `i`. Without an era only 4-digit years 1000-2099 count
     /// (and 3-digit ones when `loose`). Returns (end, astronomical year).
+    /// Most tokens are no plain number of up to four digits, which is
+    /// tested in line.
+    #[inline(always)]
     fn year(&self, i: usize, loose: bool) -> Option<(usize, i64)> {
         let t = self.t.get(i)?;
         if t.kind != TokKind::Num || t.grouped || t.digits > 4 {
             return None;
         }
+        self.year_at(i, loose)
+    }
+
+    /// [`Self::year`] past the test of the token's kind.
+    fn year_at(&self, i: usize, loose: bool) -> Option<(usize, i64)> {
+        let t = &self.t[i];
         let y = t.num? as i64;
         let mut e = i + 1;
         if let Some((ee, bc)) = self.era(e) {
