@@ -2438,6 +2438,69 @@ mod tests {
         }
     }
 
+    /// [`Scanner::date_in`] as it was before it looked at the first token:
+    /// every kind of date tried, the first of the longest kept.
+    fn date_in_every_kind(sc: &Scanner, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
+        [
+            sc.iso(i),
+            sc.day_month(i),
+            sc.month_first(i),
+            sc.season(i),
+            sc.holiday(i),
+            sc.era_year(i),
+            sc.bare_year(i, check_left),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(None, |best: Option<(usize, DateSpec)>, c| match best {
+            Some(b) if c.0 <= b.0 => Some(b),
+            _ => Some(c),
+        })
+    }
+
+    /// The tests in line in front of [`Scanner::unit`], `era`, `month`,
+    /// `year` and the first-token choice in [`Scanner::date_in`] reject
+    /// only what the full tests reject, in random runs of the pool's tokens.
+    #[test]
+    fn fast_rejects_agree_with_the_full_tests() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..1 + rng.below(8) {
+                text.push_str(rng.pick(&pool));
+                if rng.below(4) > 0 {
+                    text.push(' ');
+                }
+            }
+            let mut spill = String::new();
+            let mut toks = tokenize(&text, &mut spill);
+            Lexicon::get().mark(&mut toks);
+            let sc = Scanner {
+                t: &toks,
+                lx: Lexicon::get(),
+                starts: Starts::get(),
+                bc: std::cell::Cell::new(false),
+            };
+            for (i, t) in toks.iter().enumerate() {
+                assert_eq!(sc.unit(i), sc.unit_at(i), "{text:?}: {i}");
+                assert_eq!(sc.era(i), sc.era_at(i), "{text:?}: {i}");
+                assert_eq!(sc.month(i), sc.month_at(i), "{text:?}: {i}");
+                if t.kind != TokKind::Num {
+                    assert_eq!(sc.year_at(i, true), None, "{text:?}: {i}");
+                }
+                for check_left in [false, true] {
+                    assert_eq!(
+                        sc.date_in(i, check_left),
+                        date_in_every_kind(&sc, i, check_left),
+                        "{text:?}: {i}"
+                    );
+                }
+            }
+        }
+    }
+
     /// Random runs of the pool's tokens, with and without spaces; then
     /// short runs of its lower-case words and numbers, which make matches
     /// more often.
