@@ -64,16 +64,16 @@ impl Phrases {
                 .map(|(k, v)| {
                     let ids: Vec<u32> = k.iter().map(|w| vocab.intern(w)).collect();
                     for &id in &ids {
-                        vocab.tables[id as usize] |= FOLLOWS;
+                        vocab.set(id, FOLLOWS);
                     }
                     if ids.len() == 1 && alone(first, v) {
-                        vocab.tables[ids[0] as usize] |= ALONE;
+                        vocab.set(ids[0], ALONE);
                     }
                     (ids, *v)
                 })
                 .collect();
             let id = vocab.intern(first);
-            vocab.tables[id as usize] |= bit;
+            vocab.set(id, bit);
             let id = id as usize;
             if self.by_id.len() <= id {
                 self.by_id.resize_with(id + 1, Vec::new);
@@ -205,26 +205,29 @@ pub struct Vocab {
     tables: Vec<u32>,
     /// The words by [`slot`] of their [`key`], then the slots after it in
     /// turn ([`Slot::EMPTY`] for none): at most an eighth full, so that
-    /// most tokens find an empty slot.
+    /// most tokens find an empty slot. A power of two long.
     slots: Vec<Slot>,
     /// What [`slot`] shifts the hash by: 32 less the bits of a slot number.
     shift: u32,
-    /// The ids of one-byte words ("a", ".", "-"), by byte, looked up
-    /// without hashing ([`NO_WORD`] for none).
-    bytes: [u32; 256],
+    /// The one-byte words ("a", ".", "-"), by byte, looked up without
+    /// hashing ([`Slot::EMPTY`] for none).
+    bytes: [Slot; 256],
 }
 
-/// A word's place in [`Vocab::slots`]: its [`key`] and id.
+/// A word's place in [`Vocab::slots`]: its [`key`], id and table bits (a
+/// copy of [`Vocab::tables`], so that a hit reads nothing more).
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     key: u32,
     id: u32,
+    tables: u32,
 }
 
 impl Slot {
     const EMPTY: Slot = Slot {
         key: 0,
         id: NO_WORD,
+        tables: 0,
     };
 }
 
@@ -235,7 +238,7 @@ impl Default for Vocab {
             tables: Vec::new(),
             slots: vec![Slot::EMPTY; 1 << 10],
             shift: 32 - 10,
-            bytes: [NO_WORD; 256],
+            bytes: [Slot::EMPTY; 256],
         }
     }
 }
@@ -270,56 +273,97 @@ impl Vocab {
         if self.words.len() * 8 > self.slots.len() {
             self.slots = vec![Slot::EMPTY; self.slots.len() * 2];
             self.shift -= 1;
-            for id in 0..self.words.len() as u32 {
-                self.place(id);
-            }
+            self.replace_all();
         } else {
             self.place(id);
-        }
-        if let [b] = w.as_bytes() {
-            self.bytes[usize::from(*b)] = id;
         }
         id
     }
 
-    /// Puts word `id` in the first free slot from its own.
+    /// Sets `bits` in the table bits of word `id`.
+    fn set(&mut self, id: u32, bits: u32) {
+        self.tables[id as usize] |= bits;
+        self.replace(id);
+    }
+
+    /// Puts word `id` in the first free slot from its own, or in
+    /// [`Self::bytes`] if it is one byte long.
     fn place(&mut self, id: u32) {
+        let w = self.words[id as usize].as_bytes();
+        let key = key(w);
+        let new = Slot {
+            key,
+            id,
+            tables: self.tables[id as usize],
+        };
+        if let [b] = w {
+            self.bytes[usize::from(*b)] = new;
+        }
         let mask = self.slots.len() - 1;
-        let key = key(self.words[id as usize].as_bytes());
         let mut k = slot(key, self.shift);
         while self.slots[k].id != NO_WORD {
             k = (k + 1) & mask;
         }
-        self.slots[k] = Slot { key, id };
+        self.slots[k] = new;
     }
 
-    /// The id of word `w`, if it is one, from the slots. Always inlined:
-    /// it runs for most tokens, and a call costs as much as the lookup.
-    #[inline(always)]
+    /// Puts every word in its slot again, with its table bits as they are.
+    fn replace_all(&mut self) {
+        self.slots.fill(Slot::EMPTY);
+        for id in 0..self.words.len() as u32 {
+            self.place(id);
+        }
+    }
+
+    /// Copies the table bits of word `id` to its slots.
+    fn replace(&mut self, id: u32) {
+        let tables = self.tables[id as usize];
+        let w = self.words[id as usize].as_bytes();
+        if let [b] = w {
+            self.bytes[usize::from(*b)].tables = tables;
+        }
+        let mask = self.slots.len() - 1;
+        let mut k = slot(key(w), self.shift);
+        while self.slots[k].id != id {
+            k = (k + 1) & mask;
+        }
+        self.slots[k].tables = tables;
+    }
+
+    /// The id of word `w`, if it is one.
     fn find(&self, w: &str) -> Option<u32> {
+        self.slot_of(w).map(|s| s.id)
+    }
+
+    /// The slot of word `w`, if it is one. Always inlined: it runs for
+    /// most tokens, and a call costs as much as the lookup.
+    #[inline(always)]
+    fn slot_of(&self, w: &str) -> Option<Slot> {
         let mask = self.slots.len() - 1;
         let key = key(w.as_bytes());
         let mut k = slot(key, self.shift);
         loop {
-            let Slot { key: at, id } = self.slots[k];
-            if id == NO_WORD {
+            // `k` is masked, so no slot is out of bounds: `get` only spares
+            // the panic's code
+            let s = *self.slots.get(k & mask)?;
+            if s.id == NO_WORD {
                 return None;
             }
-            if at == key && (w.len() <= 3 || *self.words[id as usize] == *w) {
-                return Some(id);
+            if s.key == key && (w.len() <= 3 || *self.words[s.id as usize] == *w) {
+                return Some(s);
             }
-            k = (k + 1) & mask;
+            k = (k & mask) + 1;
         }
     }
 
-    /// The id of word `w`, if it is one.
+    /// The id and table bits of word `w`, if it is one.
     #[inline]
-    fn get(&self, w: &str) -> Option<u32> {
-        if let [b] = w.as_bytes() {
-            let id = self.bytes[usize::from(*b)];
-            return (id != NO_WORD).then_some(id);
-        }
-        self.find(w)
+    fn get(&self, w: &str) -> Option<(u32, u32)> {
+        let s = match w.as_bytes() {
+            [b] => self.bytes[usize::from(*b)],
+            _ => self.slot_of(w)?,
+        };
+        (s.id != NO_WORD).then_some((s.id, s.tables))
     }
 
     /// Every word with its table bits and flags, by id.
@@ -337,7 +381,7 @@ impl Vocab {
     fn flag_words<'w>(&mut self, words: impl IntoIterator<Item = &'w str>, bit: u32) {
         for w in words {
             let id = self.intern(w);
-            self.tables[id as usize] |= bit;
+            self.set(id, bit);
         }
     }
 }
@@ -480,9 +524,9 @@ impl Lexicon {
     /// Sets the word id and table bits of every token.
     pub fn mark(&self, toks: &mut [Tok]) {
         for t in toks {
-            if let Some(id) = self.vocab.get(t.lower) {
+            if let Some((id, tables)) = self.vocab.get(t.lower) {
                 t.id = id;
-                t.tables = self.vocab.tables[id as usize];
+                t.tables = tables;
             }
         }
     }
@@ -520,8 +564,8 @@ mod tests {
     #[test]
     fn vocab_finds_its_words_and_no_others() {
         let v = &Lexicon::get().vocab;
-        for (id, (w, _)) in v.words().enumerate() {
-            assert_eq!(v.get(w), Some(id as u32), "{w}");
+        for (id, (w, tables)) in v.words().enumerate() {
+            assert_eq!(v.get(w), Some((id as u32, tables)), "{w}");
         }
         for w in [
             "", "those", "battle", "octobers", "tue", "ths", "2020", "ago.",

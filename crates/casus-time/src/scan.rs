@@ -286,8 +286,24 @@ impl Scanner<'_, '_> {
         self.t.get(i).and_then(|t| t.num)
     }
 
-    /// An era marker (`BC`, `B.C.`, `AD`) at `i`: (end, is_bc).
+    /// Whether token `i` starts a phrase of the table of bit `bit`.
+    #[inline]
+    fn starts(&self, i: usize, bit: u32) -> bool {
+        self.t.get(i).is_some_and(|t| t.tables & bit != 0)
+    }
+
+    /// An era marker (`BC`, `B.C.`, `AD`) at `i`: (end, is_bc). Its table
+    /// bit is tested in line, as [`Self::unit`]'s is.
+    #[inline(always)]
     fn era(&self, i: usize) -> Option<(usize, bool)> {
+        if !self.starts(i, ERAS) {
+            return None;
+        }
+        self.era_at(i)
+    }
+
+    /// [`Self::era`] past the table bit.
+    fn era_at(&self, i: usize) -> Option<(usize, bool)> {
         let (e, v) = self.table(&self.lx.eras, i)?;
         // "AD" and "CE" only in upper case
         if !self.t[i].text.chars().all(|c| c.is_uppercase() || c == '.') {
@@ -296,8 +312,18 @@ impl Scanner<'_, '_> {
         Some((e, v == "BC"))
     }
 
-    /// A month name at `i` (with an optional abbreviation dot): (end, month).
+    /// A month name at `i` (with an optional abbreviation dot): (end,
+    /// month). Its table bit is tested in line, as [`Self::unit`]'s is.
+    #[inline(always)]
     fn month(&self, i: usize) -> Option<(usize, u32)> {
+        if !self.starts(i, MONTHS) {
+            return None;
+        }
+        self.month_at(i)
+    }
+
+    /// [`Self::month`] past the table bit.
+    fn month_at(&self, i: usize) -> Option<(usize, u32)> {
         let t = self.t.get(i)?;
         let (mut e, v) = self.table(&self.lx.months, i)?;
         let m: u32 = v.parse().ok()?;
@@ -339,11 +365,20 @@ impl Scanner<'_, '_> {
 
     /// A year at `i`. Without an era only 4-digit years 1000-2099 count
     /// (and 3-digit ones when `loose`). Returns (end, astronomical year).
+    /// Most tokens are no plain number of up to four digits, which is
+    /// tested in line.
+    #[inline(always)]
     fn year(&self, i: usize, loose: bool) -> Option<(usize, i64)> {
         let t = self.t.get(i)?;
         if t.kind != TokKind::Num || t.grouped || t.digits > 4 {
             return None;
         }
+        self.year_at(i, loose)
+    }
+
+    /// [`Self::year`] past the test of the token's kind.
+    fn year_at(&self, i: usize, loose: bool) -> Option<(usize, i64)> {
+        let t = &self.t[i];
         let y = t.num? as i64;
         let mut e = i + 1;
         if let Some((ee, bc)) = self.era(e) {
@@ -425,6 +460,10 @@ impl Scanner<'_, '_> {
 
     /// A count at `i`: digits, number words (`twenty-four`), `a`, or a vague
     /// quantity (`a few`): (end, value, vague).
+    ///
+    /// Inlined for the digits, the common case; words are read by
+    /// [`Self::count_words`].
+    #[inline(always)]
     fn count(&self, i: usize) -> Option<(usize, Count<'_>, bool)> {
         let t = self.t.get(i)?;
         if t.kind == TokKind::Num {
@@ -433,6 +472,11 @@ impl Scanner<'_, '_> {
             }
             return Some((i + 1, Count::Int(i64::from(t.num?)), false));
         }
+        self.count_words(i)
+    }
+
+    /// [`Self::count`] of words: number words or a vague quantity.
+    fn count_words(&self, i: usize) -> Option<(usize, Count<'_>, bool)> {
         if let Some((e, v)) = self.table(&self.lx.vague, i) {
             // "some fifty years": let the number win
             if self.table(&self.lx.numbers, e).is_none() || v != VAGUE_VALUE {
@@ -468,8 +512,19 @@ impl Scanner<'_, '_> {
         Some((e, Count::Int(n), false))
     }
 
-    /// A unit at `i`: (end, unit, multiplier, plural).
+    /// A unit at `i`: (end, unit, multiplier, plural). Its table bit is
+    /// tested in line: it is asked of many tokens, most of them no unit,
+    /// which the bit says at less than the cost of a call.
+    #[inline(always)]
     fn unit(&self, i: usize) -> Option<(usize, Unit, u32, bool)> {
+        if !self.starts(i, UNITS) {
+            return None;
+        }
+        self.unit_at(i)
+    }
+
+    /// [`Self::unit`] past the table bit.
+    fn unit_at(&self, i: usize) -> Option<(usize, Unit, u32, bool)> {
         let (e, code) = self.table(&self.lx.units, i)?;
         let (u, m) = Unit::parse(code)?;
         Some((e, u, m, self.w(i).ends_with('s')))
@@ -516,42 +571,69 @@ impl Scanner<'_, '_> {
                 }
             }
         };
-        take(self.iso(i));
-        take(self.day_month(i));
-        take(self.month_first(i));
-        take(self.season(i));
-        take(self.holiday(i));
-        // "AD 1066"
-        if let Some((e, false)) = self.era(i) {
-            if let Some(t) = self
-                .t
-                .get(e)
-                .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)
-            {
-                if let Some(y) = t.num.filter(|y| *y > 0) {
-                    take(Some((
-                        e + 1,
-                        DateSpec {
-                            year: Some(y as i64),
-                            ..Default::default()
-                        },
-                    )));
-                }
-            }
+        // each kind of date starts with a number or a word of one table: the
+        // token says which may (the first test each of them makes), so that
+        // the others cost no call
+        let t = self.t.get(i)?;
+        let (num, tables) = (t.kind == TokKind::Num, t.tables);
+        if t.digits == 4 {
+            take(self.iso(i));
         }
-        if let Some((e, y)) = self.year(i, false) {
-            let left = !check_left || self.year_before_ok(i);
-            if self.era(i + 1).is_some() || (left && self.year_after_ok(e)) {
-                take(Some((
-                    e,
-                    DateSpec {
-                        year: Some(y),
-                        ..Default::default()
-                    },
-                )));
-            }
+        if num {
+            take(self.day_month(i));
+        }
+        if tables & MONTHS != 0 {
+            take(self.month_first(i));
+        }
+        if tables & SEASONS != 0 {
+            take(self.season(i));
+        }
+        if tables & HOLIDAYS != 0 {
+            take(self.holiday(i));
+        }
+        if tables & ERAS != 0 {
+            take(self.era_year(i));
+        }
+        if num {
+            take(self.bare_year(i, check_left));
         }
         best
+    }
+
+    /// A year after an era: `AD 1066`.
+    fn era_year(&self, i: usize) -> Option<(usize, DateSpec)> {
+        let (e, false) = self.era(i)? else {
+            return None;
+        };
+        let t = self
+            .t
+            .get(e)
+            .filter(|t| t.kind == TokKind::Num && !t.grouped && t.digits <= 4)?;
+        let y = t.num.filter(|y| *y > 0)?;
+        Some((
+            e + 1,
+            DateSpec {
+                year: Some(i64::from(y)),
+                ..Default::default()
+            },
+        ))
+    }
+
+    /// A year on its own (`1939`, `480 BC`), in a context that allows one
+    /// (see [`Self::date_in`] for `check_left`).
+    fn bare_year(&self, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
+        let (e, y) = self.year(i, false)?;
+        let left = !check_left || self.year_before_ok(i);
+        if !(self.era(i + 1).is_some() || (left && self.year_after_ok(e))) {
+            return None;
+        }
+        Some((
+            e,
+            DateSpec {
+                year: Some(y),
+                ..Default::default()
+            },
+        ))
     }
 
     fn iso(&self, i: usize) -> Option<(usize, DateSpec)> {
@@ -1428,22 +1510,11 @@ impl Scanner<'_, '_> {
         if hyphen {
             e += 1;
         }
-        // "two bloody weeks", "the four previous weeks": one adjective between
-        let e = if self.unit(e).is_none()
-            && !vague
-            && !hyphen
-            && !self.is_any(j, &ARTICLES)
-            && self
-                .t
-                .get(e)
-                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
-            && self.unit(e + 1).is_some_and(|(_, _, _, plural)| plural)
-        {
-            e + 1
-        } else {
-            e
+        let (e, (ue, unit, mult, plural)) = match self.unit(e) {
+            Some(u) => (e, u),
+            None if vague || hyphen => return None,
+            None => (e + 1, self.unit_after_adjective(j, e)?),
         };
-        let (ue, unit, mult, plural) = self.unit(e)?;
         // "the early hours" is a time of day (see `relative`), not a span
         if lead_adj && self.is(j - 1, "early") && self.is(e, "hours") {
             return None;
@@ -1559,6 +1630,21 @@ impl Scanner<'_, '_> {
         }
         let (s0, e) = self.period(i, e);
         one(s0, e, What::Duration(unit.duration(&n)), modifier)
+    }
+
+    /// "two bloody weeks", "the four previous weeks": the plural unit after
+    /// one adjective at `e` that may stand between count `j` and its unit
+    /// (see [`Self::counted`]).
+    fn unit_after_adjective(&self, j: usize, e: usize) -> Option<(usize, Unit, u32, bool)> {
+        if self.is_any(j, &ARTICLES)
+            || !self
+                .t
+                .get(e)
+                .is_some_and(|t| t.kind == TokKind::Word && !t.capitalized())
+        {
+            return None;
+        }
+        self.unit(e + 1).filter(|&(_, _, _, plural)| plural)
     }
 
     /// In a text about BC years, a bare 2- or 3-digit year after "in", "by",
@@ -2347,6 +2433,69 @@ mod tests {
                 } else if ran {
                     // the matchers for the first token find what all find
                     assert_eq!(sc.all(i), every, "{text:?}: token {i}");
+                }
+            }
+        }
+    }
+
+    /// [`Scanner::date_in`] as it was before it looked at the first token:
+    /// every kind of date tried, the first of the longest kept.
+    fn date_in_every_kind(sc: &Scanner, i: usize, check_left: bool) -> Option<(usize, DateSpec)> {
+        [
+            sc.iso(i),
+            sc.day_month(i),
+            sc.month_first(i),
+            sc.season(i),
+            sc.holiday(i),
+            sc.era_year(i),
+            sc.bare_year(i, check_left),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(None, |best: Option<(usize, DateSpec)>, c| match best {
+            Some(b) if c.0 <= b.0 => Some(b),
+            _ => Some(c),
+        })
+    }
+
+    /// The tests in line in front of [`Scanner::unit`], `era`, `month`,
+    /// `year` and the first-token choice in [`Scanner::date_in`] reject
+    /// only what the full tests reject, in random runs of the pool's tokens.
+    #[test]
+    fn fast_rejects_agree_with_the_full_tests() {
+        let pool = pool();
+        let pool: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..1 + rng.below(8) {
+                text.push_str(rng.pick(&pool));
+                if rng.below(4) > 0 {
+                    text.push(' ');
+                }
+            }
+            let mut spill = String::new();
+            let mut toks = tokenize(&text, &mut spill);
+            Lexicon::get().mark(&mut toks);
+            let sc = Scanner {
+                t: &toks,
+                lx: Lexicon::get(),
+                starts: Starts::get(),
+                bc: std::cell::Cell::new(false),
+            };
+            for (i, t) in toks.iter().enumerate() {
+                assert_eq!(sc.unit(i), sc.unit_at(i), "{text:?}: {i}");
+                assert_eq!(sc.era(i), sc.era_at(i), "{text:?}: {i}");
+                assert_eq!(sc.month(i), sc.month_at(i), "{text:?}: {i}");
+                if t.kind != TokKind::Num {
+                    assert_eq!(sc.year_at(i, true), None, "{text:?}: {i}");
+                }
+                for check_left in [false, true] {
+                    assert_eq!(
+                        sc.date_in(i, check_left),
+                        date_in_every_kind(&sc, i, check_left),
+                        "{text:?}: {i}"
+                    );
                 }
             }
         }
