@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::text::Tok;
 
@@ -259,8 +259,13 @@ impl Phrase {
 
 /// Whether a token is part of a written amount: a number, a currency sign
 /// or a word for a power of ten ("$", "5", "million").
+///
+/// A digit is read as the first byte (an ASCII character is one byte, and
+/// no other starts with one below 0x80), not decoded: the trigger scan asks
+/// this of every word in a gap.
+#[inline]
 fn is_amount_part(t: &Tok) -> bool {
-    t.low.starts_with(|c: char| c.is_ascii_digit())
+    t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
         || matches!(
             t.low,
             "$" | "€" | "£" | "million" | "billion" | "thousand" | "mln" | "bn"
@@ -484,9 +489,12 @@ impl<T> PhraseSet<T> {
     pub fn new(items: Vec<(Phrase, T)>, irregular: &HashMap<String, Vec<String>>) -> PhraseSet<T> {
         let mut forms = Forms::new(irregular.clone());
         let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        // Adding a lemma again adds nothing, and phrases share many words
+        // ("to", "the", a verb with several particles): each is added once.
+        let mut added: FxHashSet<&str> = FxHashSet::default();
         for (i, (p, _)) in items.iter().enumerate() {
             for w in &p.words {
-                if w != "*" {
+                if w != "*" && added.insert(w) {
                     forms.add(w);
                 }
             }
@@ -585,7 +593,8 @@ impl<T> PhraseSet<T> {
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
-                    Some(t) if matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
+                    // Punctuation, so a word is not compared with them.
+                    Some(t) if !t.word && matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
                     Some(t) if is_amount_part(t) => {
                         if !toks.get(k + 1).is_some_and(is_amount_part) {
                             words += 1;
@@ -772,6 +781,22 @@ impl<T> PhraseSet<T> {
 mod tests {
     use super::*;
     use crate::text::tokenize;
+
+    #[test]
+    fn a_lemma_added_again_adds_nothing() {
+        // `PhraseSet::new` adds each word of its phrases once, on this.
+        let irregular: HashMap<String, Vec<String>> =
+            [("strike".to_string(), vec!["struck".to_string()])].into();
+        let (mut once, mut twice) = (Forms::new(irregular.clone()), Forms::new(irregular));
+        for w in ["strike", "call", "try", "to"] {
+            once.add(w);
+        }
+        for w in ["strike", "call", "strike", "try", "call", "to", "try", "to"] {
+            twice.add(w);
+        }
+        assert_eq!(once.map, twice.map);
+        assert!(once.map.contains_key("struck"));
+    }
 
     #[test]
     fn inflections() {
