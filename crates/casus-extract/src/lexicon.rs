@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::text::Tok;
 
@@ -129,33 +129,47 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Regular inflections of a lemma, the lemma included.
+///
+/// Built by [`joined`], not `format!`, and read from the lemma's last
+/// three letters, not a vector of all of them: every word of every phrase
+/// set is inflected when the rules are built.
 pub fn inflect(lemma: &str) -> Vec<String> {
-    let mut v = vec![
-        lemma.to_string(),
-        format!("{lemma}s"),
-        format!("{lemma}es"),
-        format!("{lemma}ed"),
-        format!("{lemma}ing"),
-    ];
-    let chars: Vec<char> = lemma.chars().collect();
-    let n = chars.len();
+    let mut v = Vec::with_capacity(11);
+    v.push(lemma.to_string());
+    for suffix in ["s", "es", "ed", "ing"] {
+        v.push(joined(lemma, "", suffix));
+    }
+    let mut last = lemma.chars().rev();
+    let (c, b, a) = (last.next(), last.next(), last.next());
     if let Some(stem) = lemma.strip_suffix('e') {
-        v.push(format!("{lemma}d"));
-        v.push(format!("{stem}ing"));
+        v.push(joined(lemma, "", "d"));
+        v.push(joined(stem, "", "ing"));
     }
-    if n >= 2 && chars[n - 1] == 'y' && !is_vowel(chars[n - 2]) {
-        let stem = &lemma[..lemma.len() - 1];
-        v.push(format!("{stem}ies"));
-        v.push(format!("{stem}ied"));
+    if let (Some('y'), Some(b)) = (c, b) {
+        if !is_vowel(b) {
+            let stem = &lemma[..lemma.len() - 1];
+            v.push(joined(stem, "", "ies"));
+            v.push(joined(stem, "", "ied"));
+        }
     }
-    if n >= 3 {
-        let (a, b, c) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+    if let (Some(a), Some(b), Some(c)) = (a, b, c) {
         if !is_vowel(a) && is_vowel(b) && !is_vowel(c) && !matches!(c, 'w' | 'x' | 'y') {
-            v.push(format!("{lemma}{c}ed"));
-            v.push(format!("{lemma}{c}ing"));
+            let mut doubled = [0; 4];
+            let c = c.encode_utf8(&mut doubled);
+            v.push(joined(lemma, c, "ed"));
+            v.push(joined(lemma, c, "ing"));
         }
     }
     v
+}
+
+/// `stem`, `mid` and `suffix` in one string, allocated once.
+fn joined(stem: &str, mid: &str, suffix: &str) -> String {
+    let mut s = String::with_capacity(stem.len() + mid.len() + suffix.len());
+    s.push_str(stem);
+    s.push_str(mid);
+    s.push_str(suffix);
+    s
 }
 
 /// Word forms to lemmas.
@@ -259,8 +273,13 @@ impl Phrase {
 
 /// Whether a token is part of a written amount: a number, a currency sign
 /// or a word for a power of ten ("$", "5", "million").
+///
+/// A digit is read as the first byte (an ASCII character is one byte, and
+/// no other starts with one below 0x80), not decoded: the trigger scan asks
+/// this of every word in a gap.
+#[inline]
 fn is_amount_part(t: &Tok) -> bool {
-    t.low.starts_with(|c: char| c.is_ascii_digit())
+    t.low.as_bytes().first().is_some_and(u8::is_ascii_digit)
         || matches!(
             t.low,
             "$" | "€" | "£" | "million" | "billion" | "thousand" | "mln" | "bn"
@@ -484,9 +503,12 @@ impl<T> PhraseSet<T> {
     pub fn new(items: Vec<(Phrase, T)>, irregular: &HashMap<String, Vec<String>>) -> PhraseSet<T> {
         let mut forms = Forms::new(irregular.clone());
         let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        // Adding a lemma again adds nothing, and phrases share many words
+        // ("to", "the", a verb with several particles): each is added once.
+        let mut added: FxHashSet<&str> = FxHashSet::default();
         for (i, (p, _)) in items.iter().enumerate() {
             for w in &p.words {
-                if w != "*" {
+                if w != "*" && added.insert(w) {
                     forms.add(w);
                 }
             }
@@ -585,7 +607,8 @@ impl<T> PhraseSet<T> {
                 }
                 match toks.get(k) {
                     // Scare quotes: 'launched what it called "anti-terrorist operations"'.
-                    Some(t) if matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
+                    // Punctuation, so a word is not compared with them.
+                    Some(t) if !t.word && matches!(t.low, "\"" | "\u{201c}" | "\u{201d}") => k += 1,
                     Some(t) if is_amount_part(t) => {
                         if !toks.get(k + 1).is_some_and(is_amount_part) {
                             words += 1;
@@ -772,6 +795,96 @@ impl<T> PhraseSet<T> {
 mod tests {
     use super::*;
     use crate::text::tokenize;
+
+    #[test]
+    fn a_lemma_added_again_adds_nothing() {
+        // `PhraseSet::new` adds each word of its phrases once, on this.
+        let irregular: HashMap<String, Vec<String>> =
+            [("strike".to_string(), vec!["struck".to_string()])].into();
+        let (mut once, mut twice) = (Forms::new(irregular.clone()), Forms::new(irregular));
+        for w in ["strike", "call", "try", "to"] {
+            once.add(w);
+        }
+        for w in ["strike", "call", "strike", "try", "call", "to", "try", "to"] {
+            twice.add(w);
+        }
+        assert_eq!(once.map, twice.map);
+        assert!(once.map.contains_key("struck"));
+    }
+
+    /// [`inflect`] as first written, with `format!` and every letter.
+    fn inflect_slow(lemma: &str) -> Vec<String> {
+        let mut v = vec![
+            lemma.to_string(),
+            format!("{lemma}s"),
+            format!("{lemma}es"),
+            format!("{lemma}ed"),
+            format!("{lemma}ing"),
+        ];
+        let chars: Vec<char> = lemma.chars().collect();
+        let n = chars.len();
+        if let Some(stem) = lemma.strip_suffix('e') {
+            v.push(format!("{lemma}d"));
+            v.push(format!("{stem}ing"));
+        }
+        if n >= 2 && chars[n - 1] == 'y' && !is_vowel(chars[n - 2]) {
+            let stem = &lemma[..lemma.len() - 1];
+            v.push(format!("{stem}ies"));
+            v.push(format!("{stem}ied"));
+        }
+        if n >= 3 {
+            let (a, b, c) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+            if !is_vowel(a) && is_vowel(b) && !is_vowel(c) && !matches!(c, 'w' | 'x' | 'y') {
+                v.push(format!("{lemma}{c}ed"));
+                v.push(format!("{lemma}{c}ing"));
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn inflect_is_the_straightforward_inflection() {
+        for w in [
+            "",
+            "a",
+            "e",
+            "y",
+            "ay",
+            "by",
+            "cry",
+            "try",
+            "stay",
+            "call",
+            "urge",
+            "stop",
+            "fix",
+            "show",
+            "play",
+            "ban",
+            "free",
+            "tie",
+            "be",
+            "go",
+            "bomb",
+            "shell",
+            "débâcle",
+            "café",
+            "plén",
+            "pay",
+            "baé",
+            "xéz",
+            "t-72",
+            "cease-fire",
+        ] {
+            assert_eq!(inflect(w), inflect_slow(w), "{w}");
+        }
+        // Every lemma of the rules, too.
+        for (p, _) in &crate::rules::Rules::embedded().triggers.entries {
+            for w in &p.words {
+                assert_eq!(inflect(w), inflect_slow(w), "{w}");
+            }
+        }
+    }
 
     #[test]
     fn inflections() {
