@@ -497,6 +497,13 @@ impl SurfaceForms {
         if !self.may_start(w.first().copied()?, w.last().copied()?, len) {
             return None;
         }
+        self.get_unfiltered(rest, len)
+    }
+
+    /// [`SurfaceForms::get`] for a word that passed
+    /// [`SurfaceForms::may_start`].
+    fn get_unfiltered(&self, rest: &[u8], len: usize) -> Option<&FirstWord> {
+        let w = rest.get(..len)?;
         match short_key(rest, len) {
             Some(key) => self.short.get(key),
             None => self.long.get(w),
@@ -620,7 +627,7 @@ fn scan_block(kb: &Kb, text: &str, base: usize, chunk: &[u8; 64], toks: &mut Vec
             if !kb.forms.may_start(first, last, end - at) {
                 continue;
             }
-            word_token(kb, text, base + at, base + end)
+            filtered_word_token(kb, text, base + at, base + end)
         };
         if let Some(t) = tok {
             toks.push(t);
@@ -692,6 +699,21 @@ fn next_start(text: &str, end: usize) -> usize {
 fn word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let rest = text.as_bytes().get(pos..)?;
     let first = kb.forms.get(rest, end - pos)?;
+    first_word_token(first, text, pos, end)
+}
+
+/// [`word_token`] for a word that passed [`SurfaceForms::may_start`]: the
+/// scan by blocks tests that first, and most words fail it.
+fn filtered_word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    let rest = text.as_bytes().get(pos..)?;
+    let first = kb.forms.get_unfiltered(rest, end - pos)?;
+    first_word_token(first, text, pos, end)
+}
+
+/// The token starting with the word `[pos, end)` whose entry is `first`.
+#[inline]
+fn first_word_token(first: &FirstWord, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    let rest = text.as_bytes().get(pos..)?;
     if let Some((len, pat)) = first.longest(rest, end - pos) {
         return whole(text, pos, pos + len, pat);
     }
