@@ -55,13 +55,12 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
-/// How many of the eight bytes of `chunk` are, from the first on, ASCII
-/// letters and digits: all eight tested at once, as the byte-by-byte loop
-/// costs more than the rest of the scan per word.
-fn ascii_word_prefix(chunk: &[u8; 8]) -> usize {
+/// The high bit of every byte of `bytes` (eight bytes, little-endian) that
+/// is an ASCII letter or digit: all eight tested at once, as a byte-by-byte
+/// loop costs more than the rest of the scan per word.
+fn ascii_word_bits(bytes: u64) -> u64 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let ones = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
-    let bytes = u64::from_le_bytes(*chunk);
     // Without their high bits the bytes can not carry into each other: the
     // high bit of `x + (0x80 - lo)` says `x >= lo`, that of `x + (0x7f - hi)`
     // says `x > hi`.
@@ -70,9 +69,99 @@ fn ascii_word_prefix(chunk: &[u8; 8]) -> usize {
     let digit = in_range(x, b'0', b'9');
     // bit 0x20 makes an upper-case letter lower-case and no other byte a letter
     let letter = in_range(x | ones(0x20), b'a', b'z');
-    let word = (digit | letter) & !bytes;
-    let stop = !word & HIGH;
+    (digit | letter) & !bytes
+}
+
+/// How many of the eight bytes of `chunk` are, from the first on, ASCII
+/// letters and digits.
+fn ascii_word_prefix(chunk: &[u8; 8]) -> usize {
+    let stop = !ascii_word_bits(u64::from_le_bytes(*chunk)) & 0x8080_8080_8080_8080;
     (stop.trailing_zeros() / 8) as usize
+}
+
+/// The high bits of the eight bytes of `bits` (no other bit set) gathered
+/// into the low eight bits, byte `i` to bit `i`: the multiply moves the bit
+/// of byte `i`, bit `8i + 7`, to bit `56 + i` (by `7 (7 - i)`), and no two
+/// of its partial products overlap.
+fn gather_high_bits(bits: u64) -> u64 {
+    bits.wrapping_mul(0x0002_0408_1020_4081) >> 56
+}
+
+/// A block of 64 bytes of text, classified: which bytes are ASCII letters
+/// and digits, and how many bytes from the first on are ASCII.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    /// Bit `i` says byte `i` is an ASCII letter or digit.
+    word: u64,
+    /// How many bytes from the first on are ASCII: only those are
+    /// classified, as a non-ASCII character may or may not be a word
+    /// character.
+    ascii: u32,
+}
+
+impl Block {
+    /// Classifies `chunk`: with SSE2 where the target has it (every x86-64
+    /// processor), a quarter of the instructions of [`Block::of_by_words`],
+    /// which costs more than the rest of the scan per word.
+    fn of(chunk: &[u8; 64]) -> Block {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: `of_sse2` only needs SSE2, which the `cfg` above says the
+        // whole program is compiled to require.
+        return unsafe { Block::of_sse2(chunk) };
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        return Block::of_by_words(chunk);
+    }
+
+    /// [`Block::of`] sixteen bytes at a time with SSE2.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[target_feature(enable = "sse2")]
+    fn of_sse2(chunk: &[u8; 64]) -> Block {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+            _mm_set_epi64x, _mm_sub_epi8,
+        };
+        let (mut word, mut high) = (0, 0);
+        for (i, sixteen) in chunk.as_chunks::<16>().0.iter().enumerate() {
+            let (lo, hi) = sixteen.split_at(8);
+            let half = |h: &[u8]| i64::from_le_bytes(h.try_into().unwrap_or_default());
+            let x = _mm_set_epi64x(half(hi), half(lo));
+            // `b - lo <= hi - lo` (unsigned) for `b` in `lo..=hi`: the bytes
+            // that `min` leaves unchanged
+            let in_range = |x, lo: u8, hi: u8| {
+                let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
+                _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((hi - lo) as i8)), d)
+            };
+            let digit = in_range(x, b'0', b'9');
+            // bit 0x20 makes an upper-case letter lower-case and no other
+            // byte a letter
+            let letter = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
+            let bits = |v| u64::from(_mm_movemask_epi8(v) as u16);
+            word |= bits(_mm_or_si128(digit, letter)) << (16 * i);
+            high |= bits(x) << (16 * i);
+        }
+        Block {
+            word,
+            ascii: high.trailing_zeros(),
+        }
+    }
+
+    /// Classifies `chunk`, eight bytes at a time in a `u64`.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback, tested against SSE2")
+    )]
+    fn of_by_words(chunk: &[u8; 64]) -> Block {
+        let (mut word, mut high) = (0, 0);
+        for (i, &eight) in chunk.as_chunks::<8>().0.iter().enumerate() {
+            let bytes = u64::from_le_bytes(eight);
+            word |= gather_high_bits(ascii_word_bits(bytes)) << (8 * i);
+            high |= gather_high_bits(bytes & 0x8080_8080_8080_8080) << (8 * i);
+        }
+        Block {
+            word,
+            ascii: high.trailing_zeros(),
+        }
+    }
 }
 
 /// The end of the run of ASCII letters and digits starting at byte `p`.
@@ -359,9 +448,15 @@ fn short_key(rest: &[u8], len: usize) -> Option<u64> {
 /// byte and the low four of its length, side by side. Not hashed: the
 /// multiplies cost more per text word than the few more words that pass.
 fn filter_bit(w: &[u8]) -> usize {
-    let a = usize::from(w.first().copied().unwrap_or(0) & 0x3f);
-    let z = usize::from(w.last().copied().unwrap_or(0) & 0x3f);
-    a << 10 | z << 4 | (w.len() & 0xf)
+    let first = w.first().copied().unwrap_or(0);
+    let last = w.last().copied().unwrap_or(0);
+    filter_bit_of(first, last, w.len())
+}
+
+/// [`filter_bit`] of a word of `len` bytes from its `first` and `last`.
+#[inline]
+fn filter_bit_of(first: u8, last: u8, len: usize) -> usize {
+    usize::from(first & 0x3f) << 10 | usize::from(last & 0x3f) << 4 | (len & 0xf)
 }
 
 impl SurfaceForms {
@@ -388,13 +483,27 @@ impl SurfaceForms {
         }
     }
 
+    /// Whether some form may start with a word of `len` bytes from `first`
+    /// to `last`: most text words are ruled out here, without a lookup.
+    #[inline]
+    fn may_start(&self, first: u8, last: u8, len: usize) -> bool {
+        let bit = filter_bit_of(first, last, len);
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
     /// The entry of the text word of `len` bytes that `rest` starts with.
     fn get(&self, rest: &[u8], len: usize) -> Option<&FirstWord> {
         let w = rest.get(..len)?;
-        let bit = filter_bit(w);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+        if !self.may_start(w.first().copied()?, w.last().copied()?, len) {
             return None;
         }
+        self.get_unfiltered(rest, len)
+    }
+
+    /// [`SurfaceForms::get`] for a word that passed
+    /// [`SurfaceForms::may_start`].
+    fn get_unfiltered(&self, rest: &[u8], len: usize) -> Option<&FirstWord> {
+        let w = rest.get(..len)?;
         match short_key(rest, len) {
             Some(key) => self.short.get(key),
             None => self.long.get(w),
@@ -448,47 +557,132 @@ impl SurfaceForms {
 /// form counts, and only if it also ends at a word boundary: exactly the
 /// tokens that a leftmost-longest search skipping matches that fail the
 /// boundary test finds.
+///
+/// The text is classified 64 bytes at a time into a mask of word bytes, and
+/// the positions no word byte precedes are visited in that mask; a word
+/// that runs past the ASCII bytes of the block is left to [`scan_at`], the
+/// scan one position at a time.
 fn scan(kb: &Kb, text: &str) -> Vec<Tok> {
     let bytes = text.as_bytes();
     // about one token every 40 bytes of prose
     let mut toks = Vec::with_capacity(text.len() / 32);
     // `pos` follows no word character
     let mut pos = 0;
-    while let Some(&b) = bytes.get(pos) {
-        let (word, len) = if ASCII_WORD[usize::from(b)] {
-            (true, 1)
-        } else if b.is_ascii() {
-            (false, 1)
-        } else {
-            char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
+    while pos < bytes.len() {
+        pos = match bytes.get(pos..).and_then(<[u8]>::first_chunk::<64>) {
+            Some(chunk) => scan_block(kb, text, pos, chunk, &mut toks),
+            None => scan_at(kb, text, pos, &mut toks),
         };
-        if !word {
-            // a non-word character: only a form starting with it can start here
-            let rest = bytes.get(pos..).unwrap_or_default();
-            let t = kb
-                .forms
-                .other_at(rest)
-                .and_then(|(len, pat)| whole(text, pos, pos + len, pat));
-            match t {
-                Some(t) => {
-                    toks.push(t);
-                    pos = next_start(text, t.end);
-                }
-                None => pos += len,
-            }
-            continue;
-        }
-        let end = word_end(text, pos + len);
-        match word_token(kb, text, pos, end) {
-            Some(t) => {
-                toks.push(t);
-                pos = next_start(text, t.end);
-            }
-            // no match can start inside the word, nor right after it
-            None => pos = end + char_at(text, end).map_or(0, |(_, len)| len),
-        }
     }
     toks
+}
+
+/// [`scan`] without the blocks: one position at a time, the reference
+/// that the scan by blocks must agree with.
+#[cfg(test)]
+fn scan_by_positions(kb: &Kb, text: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        pos = scan_at(kb, text, pos, &mut toks);
+    }
+    toks
+}
+
+/// The tokens of [`scan`] that start in the ASCII bytes of `block`, the 64
+/// bytes of `text` from `base` (which no word character precedes), pushed
+/// to `toks`; returns the next position no word character precedes.
+fn scan_block(kb: &Kb, text: &str, base: usize, chunk: &[u8; 64], toks: &mut Vec<Tok>) -> usize {
+    let block = Block::of(chunk);
+    let ascii = block.ascii as usize;
+    let Some(classified) = u64::MAX.checked_shr(64 - block.ascii) else {
+        // not one byte is ASCII
+        return scan_at(kb, text, base, toks);
+    };
+    let word = block.word & classified;
+    // the positions that no word byte precedes, from the first unscanned
+    let mut starts = !(word << 1) & classified;
+    let mut next = 0;
+    while starts != 0 {
+        let at = starts.trailing_zeros() as usize;
+        starts &= starts - 1;
+        let tok = if word >> at & 1 == 0 {
+            other_token(kb, text, base + at)
+        } else {
+            let ends = !word & classified & (u64::MAX << at);
+            if ends == 0 {
+                // The word runs past the classified bytes: into the next
+                // block, unless it fills this one or meets a non-ASCII
+                // character, which might be a letter.
+                return if at > 0 && ascii == 64 {
+                    base + at
+                } else {
+                    scan_at(kb, text, base + at, toks)
+                };
+            }
+            let end = ends.trailing_zeros() as usize;
+            // the filter first, here: most words fail it
+            // (`end - 1 < 63`: the modulo only spares a bounds check)
+            let (first, last) = (chunk[at], chunk[(end - 1) % 64]);
+            if !kb.forms.may_start(first, last, end - at) {
+                continue;
+            }
+            filtered_word_token(kb, text, base + at, base + end)
+        };
+        if let Some(t) = tok {
+            toks.push(t);
+            next = next_start(text, t.end) - base;
+            starts &= u64::MAX.checked_shl(next as u32).unwrap_or(0);
+        }
+    }
+    // Past the last token, no word runs up to the unclassified bytes (it
+    // would have been left to `scan_at`), so they follow no word character.
+    base + next.max(ascii)
+}
+
+/// One step of [`scan`] at `pos`, which no word character precedes: the
+/// token starting there, if any, pushed to `toks`; returns the next
+/// position no word character precedes.
+fn scan_at(kb: &Kb, text: &str, pos: usize, toks: &mut Vec<Tok>) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&b) = bytes.get(pos) else {
+        return text.len();
+    };
+    let (word, len) = if ASCII_WORD[usize::from(b)] {
+        (true, 1)
+    } else if b.is_ascii() {
+        (false, 1)
+    } else {
+        char_at(text, pos).map_or((false, 1), |(c, len)| (is_word(c), len))
+    };
+    if !word {
+        // a non-word character: only a form starting with it can start here
+        return match other_token(kb, text, pos) {
+            Some(t) => {
+                toks.push(t);
+                next_start(text, t.end)
+            }
+            None => pos + len,
+        };
+    }
+    let end = word_end(text, pos + len);
+    match word_token(kb, text, pos, end) {
+        Some(t) => {
+            toks.push(t);
+            next_start(text, t.end)
+        }
+        // no match can start inside the word, nor right after it
+        None => end + char_at(text, end).map_or(0, |(_, len)| len),
+    }
+}
+
+/// The token starting at `pos` with a form that starts with no word
+/// character.
+#[inline]
+fn other_token(kb: &Kb, text: &str, pos: usize) -> Option<Tok> {
+    let rest = text.as_bytes().get(pos..)?;
+    let (len, pat) = kb.forms.other_at(rest)?;
+    whole(text, pos, pos + len, pat)
 }
 
 /// The first position from `end` that no word character precedes, where
@@ -505,6 +699,21 @@ fn next_start(text: &str, end: usize) -> usize {
 fn word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
     let rest = text.as_bytes().get(pos..)?;
     let first = kb.forms.get(rest, end - pos)?;
+    first_word_token(first, text, pos, end)
+}
+
+/// [`word_token`] for a word that passed [`SurfaceForms::may_start`]: the
+/// scan by blocks tests that first, and most words fail it.
+fn filtered_word_token(kb: &Kb, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    let rest = text.as_bytes().get(pos..)?;
+    let first = kb.forms.get_unfiltered(rest, end - pos)?;
+    first_word_token(first, text, pos, end)
+}
+
+/// The token starting with the word `[pos, end)` whose entry is `first`.
+#[inline]
+fn first_word_token(first: &FirstWord, text: &str, pos: usize, end: usize) -> Option<Tok> {
+    let rest = text.as_bytes().get(pos..)?;
     if let Some((len, pat)) = first.longest(rest, end - pos) {
         return whole(text, pos, pos + len, pat);
     }
@@ -2512,6 +2721,125 @@ mod tests {
         assert_eq!(scan_tokens(&kb, t), scan_by_automaton(&ac, &forms, t));
         // "Co. Tests": the longest form, "Co. Test", ends inside a word
         assert_eq!(scan_tokens(&kb, t).len(), 4);
+    }
+
+    #[test]
+    fn block_as_by_bytes() {
+        let mut seed = 0x1234_5678_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as u8
+        };
+        for round in 0..2000 {
+            let mut chunk = [0u8; 64];
+            // mostly ASCII, sometimes with high bytes
+            chunk.fill_with(|| {
+                if round % 4 == 0 {
+                    next()
+                } else {
+                    next() & 0x7f
+                }
+            });
+            let ascii = chunk.iter().take_while(|b| b.is_ascii()).count();
+            for block in [super::Block::of(&chunk), super::Block::of_by_words(&chunk)] {
+                assert_eq!(block.ascii as usize, ascii, "{chunk:?}");
+                for (i, b) in chunk.iter().enumerate() {
+                    let word = block.word >> i & 1 == 1;
+                    assert_eq!(word, super::ASCII_WORD[usize::from(*b)], "{i} {chunk:?}");
+                }
+            }
+        }
+    }
+
+    /// A random text of `n` pieces from `pieces` with random separators,
+    /// by the xorshift generator `next`.
+    fn random_text(pieces: &[String], n: usize, next: &mut impl FnMut() -> usize) -> String {
+        const SEPARATORS: [&str; 14] = [
+            "", " ", " ", " ", ", ", ". ", "\n", "-", "’", "’s ", "“", "” ", "\u{a0}", "  ",
+        ];
+        let mut text = String::new();
+        for _ in 0..n {
+            text.push_str(&pieces[next() % pieces.len()]);
+            text.push_str(SEPARATORS[next() % SEPARATORS.len()]);
+        }
+        text
+    }
+
+    #[test]
+    fn scan_by_blocks_as_by_positions() {
+        let g = crate::Gazetteer::embedded();
+        let mut forms = g.kb.forms.all();
+        forms.sort();
+        let mut pieces: Vec<String> = forms
+            .iter()
+            .step_by(5)
+            .map(|(f, _)| String::from_utf8(f.clone()).unwrap())
+            .collect();
+        let names = pieces.len();
+        // as many ordinary words, capitals, digits, punctuation and
+        // non-ASCII letters and marks, and words longer than a block
+        let others = [
+            "the",
+            "of",
+            "and",
+            "he",
+            "it",
+            "said",
+            "x",
+            "a",
+            "The",
+            "He",
+            "Army",
+            "Foreign",
+            "Minister",
+            "Baku",
+            "2020",
+            "19",
+            "3rd",
+            "(",
+            ")",
+            "\"",
+            "'",
+            ".",
+            ",",
+            "—",
+            "é",
+            "Ş",
+            "Ереван",
+            "Łódź",
+            "naïve",
+            "İlham",
+            "日本",
+            "’",
+            "\t",
+            "\n\n",
+        ];
+        while pieces.len() < 2 * names {
+            pieces.extend(others.iter().map(|s| s.to_string()));
+        }
+        pieces.push("a".repeat(70));
+        pieces.push(format!("{}é{}", "B".repeat(60), "c".repeat(10)));
+        let mut seed = 0x2545_f491_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut found = 0;
+        for round in 0..2000 {
+            let text = random_text(&pieces, 1 + round % 97, &mut next);
+            let got = super::scan(g.kb, &text);
+            let want = super::scan_by_positions(g.kb, &text);
+            let key = |t: &[super::Tok]| -> Vec<_> {
+                t.iter().map(|t| (t.start, t.end, t.pat)).collect()
+            };
+            assert_eq!(key(&got), key(&want), "{text:?}");
+            found += want.len();
+        }
+        assert!(found > 20_000, "{found}");
     }
 
     #[test]
