@@ -73,16 +73,34 @@ static REF_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,4})\.\s+)?\^\s*(?:(?:[a-z]{1,2}\s+)+)?").unwrap());
 
 /// Reference shapes that need a pattern: "Surname, Given (2002).",
-/// "Surname, Given (" at the start, "p. 11." at the end. ASCII mode keeps
-/// the automaton small (names with accents are caught by other cues).
-static REF_SHAPES: LazyLock<Regex> = LazyLock::new(|| {
+/// "Surname, Given (" at the start, "p. 11." at the end, "(in French)".
+/// ASCII mode keeps the automata small (names with accents are caught by
+/// other cues).
+///
+/// One pattern per shape rather than one alternation: each runs only when
+/// a cheap test on the line's ends says it might match, and the anchored
+/// ones are searched from their anchor (a pattern that ends in `$` is run
+/// backwards from the end), not over the whole line.
+static DATED_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? \((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$|",
-        r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(|",
-        r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$|\(in [A-Z][a-z]+\)"
+        r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? ",
+        r"\((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$"
     ))
     .unwrap()
 });
+
+/// "Surname, Given (" opening a line: see [`DATED_NAME`].
+static NAME_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(").unwrap()
+});
+
+/// A page reference ending a line: see [`DATED_NAME`].
+static PAGE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$").unwrap());
+
+/// A language note, "(in French)": see [`DATED_NAME`].
+static IN_LANGUAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)\(in [A-Z][a-z]+\)").unwrap());
 
 static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*has generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
@@ -221,24 +239,29 @@ fn ref_like(t: &str) -> bool {
     }
     let quoted_title =
         t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
-    quoted_title || (may_have_ref_shape(t) && may_match_ref_shapes(t) && REF_SHAPES.is_match(t))
+    quoted_title || (may_have_ref_shape(t) && has_ref_shape(t))
 }
 
-/// A test every [`REF_SHAPES`] match passes, cheap enough to turn most
-/// prose away before the pattern runs: the line ends like a dated name
-/// (`)`), like a page reference (`p. 11.`), holds `(in `, or opens with
-/// a surname and a comma.
-fn may_match_ref_shapes(t: &str) -> bool {
+/// Whether `t` has one of the reference shapes ([`DATED_NAME`],
+/// [`NAME_OPENING`], [`PAGE_END`], [`IN_LANGUAGE`]). Each pattern runs
+/// only on lines that pass a cheap test every match of it passes: the line
+/// ends like a dated name (`)`), opens with a surname and a comma, ends
+/// like a page reference (`p. 11.`) or holds `(in `.
+fn has_ref_shape(t: &str) -> bool {
     let b = t.as_bytes();
-    b.ends_with(b")")
-        || b.ends_with(b").")
-        || ends_like_page(b)
-        || IN_PAREN.find(b).is_some()
-        || opens_with_surname(b)
+    (ends_like_dated_name(b) && DATED_NAME.is_match(t))
+        || (opens_with_surname(b) && NAME_OPENING.is_match(t))
+        || (ends_like_page(b) && PAGE_END.is_match(t))
+        || (IN_PAREN.find(b).is_some() && IN_LANGUAGE.is_match(t))
+}
+
+/// Whether `b` ends with `)` or `).`, as every [`DATED_NAME`] match does.
+fn ends_like_dated_name(b: &[u8]) -> bool {
+    b.ends_with(b")") || b.ends_with(b").")
 }
 
 /// Whether `b` ends with `p.`, an optional space, digits and hyphens and
-/// an optional period (the page alternative of [`REF_SHAPES`]).
+/// an optional period (a test every [`PAGE_END`] match passes).
 fn ends_like_page(b: &[u8]) -> bool {
     let s = b.strip_suffix(b".").unwrap_or(b);
     if !s.last().is_some_and(u8::is_ascii_digit) {
@@ -252,8 +275,8 @@ fn ends_like_page(b: &[u8]) -> bool {
 }
 
 /// Whether `b` opens (after ASCII white space) with a capitalised word,
-/// `, ` and a capital: the start of [`REF_SHAPES`]' leading "Surname,
-/// Given (" ("However, the" is turned away).
+/// `, ` and a capital: the start of [`NAME_OPENING`]'s "Surname, Given ("
+/// ("However, the" is turned away).
 fn opens_with_surname(b: &[u8]) -> bool {
     let i = b
         .iter()
@@ -270,12 +293,12 @@ fn opens_with_surname(b: &[u8]) -> bool {
     word > 0 && rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase)
 }
 
-/// The `(in ` of [`REF_SHAPES`]' "(in French)", for [`may_match_ref_shapes`].
+/// The `(in ` of [`IN_LANGUAGE`]'s "(in French)", for [`has_ref_shape`].
 static IN_PAREN: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("(in "));
 
-/// Whether `t` holds ` (` or `. p`, one of which every [`REF_SHAPES`] match
-/// needs: a search for `(` and one for `. p`, each rare in prose.
+/// Whether `t` holds ` (` or `. p`, a test [`ref_like`] makes before
+/// [`has_ref_shape`]: a search for `(` and one for `. p`, each rare in prose.
 fn may_have_ref_shape(t: &str) -> bool {
     let b = t.as_bytes();
     memchr::memchr_iter(b'(', b).any(|i| i > 0 && b[i - 1] == b' ') || DOT_P.find(b).is_some()
@@ -1319,6 +1342,35 @@ mod tests {
         }
     }
 
+    /// The reference shapes as one alternation, as first written: what
+    /// [`has_ref_shape`] must agree with.
+    static REF_SHAPES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? \((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$|",
+            r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(|",
+            r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$|\(in [A-Z][a-z]+\)"
+        ))
+        .unwrap()
+    });
+
+    /// Whether every shape pattern that matches `t` passes its cheap test.
+    fn shape_tests_pass_matches(t: &str) -> bool {
+        let b = t.as_bytes();
+        (!DATED_NAME.is_match(t) || ends_like_dated_name(b))
+            && (!NAME_OPENING.is_match(t) || opens_with_surname(b))
+            && (!PAGE_END.is_match(t) || ends_like_page(b))
+            && (!IN_LANGUAGE.is_match(t) || IN_PAREN.find(b).is_some())
+    }
+
+    /// Whether `t` passes none of the cheap tests of [`has_ref_shape`].
+    fn turned_away(t: &str) -> bool {
+        let b = t.as_bytes();
+        !ends_like_dated_name(b)
+            && !opens_with_surname(b)
+            && !ends_like_page(b)
+            && IN_PAREN.find(b).is_none()
+    }
+
     #[test]
     fn ref_shape_prefilter_passes_every_match() {
         for t in [
@@ -1335,17 +1387,12 @@ mod tests {
             "In 2014 it ended.",
             "However, the war (as planned) went on.",
         ] {
-            if REF_SHAPES.is_match(t) {
-                assert!(may_match_ref_shapes(t), "{t:?}");
-            }
+            assert!(shape_tests_pass_matches(t), "{t:?}");
+            assert_eq!(has_ref_shape(t), REF_SHAPES.is_match(t), "{t:?}");
         }
-        assert!(!may_match_ref_shapes(
-            "Prose (with a parenthesis) ends here."
-        ));
-        assert!(!may_match_ref_shapes("In 2014 it ended."));
-        assert!(!may_match_ref_shapes(
-            "However, the war (as planned) went on."
-        ));
+        assert!(turned_away("Prose (with a parenthesis) ends here."));
+        assert!(turned_away("In 2014 it ended."));
+        assert!(turned_away("However, the war (as planned) went on."));
     }
 
     proptest::proptest! {
@@ -1353,13 +1400,13 @@ mod tests {
         fn ref_shape_prefilter_passes_random_matches(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "Butler", ", ", "Ed", " ", "J.", "(", ")", "2002", "12", "May", ".", "p",
-                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x",
+                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x", "Smith, J. ",
+                "(2002)", "-05-01", "p. 11", "\n",
             ]), 0..14),
         ) {
             let t = parts.concat();
-            if REF_SHAPES.is_match(&t) {
-                proptest::prop_assert!(may_match_ref_shapes(&t), "{:?}", t);
-            }
+            proptest::prop_assert!(shape_tests_pass_matches(&t), "{:?}", t);
+            proptest::prop_assert_eq!(has_ref_shape(&t), REF_SHAPES.is_match(&t), "{:?}", t);
         }
     }
 
