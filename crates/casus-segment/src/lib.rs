@@ -15,8 +15,7 @@
 //! assert_eq!(s, ["Gen. Smith met U.S. envoys at 8:30 p.m. on Dec. 5.", "The talks failed."]);
 //! ```
 
-use std::collections::HashSet;
-
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// What a sentence is, by its place in the text.
@@ -42,10 +41,21 @@ pub struct Sentence {
 /// Splits text into sentences.
 #[derive(Debug, Clone)]
 pub struct Segmenter {
-    /// Never end a sentence (titles, months, "No.").
-    titles: HashSet<String>,
-    /// End a sentence only before a common sentence opener.
-    others: HashSet<String>,
+    /// The abbreviations (with their final period) and their class. One
+    /// map with a fast hash: a token is looked up at nearly every period.
+    abbreviations: FxHashMap<String, Abbreviation>,
+    /// The length in bytes of the longest abbreviation: longer tokens are
+    /// not looked up.
+    longest: usize,
+}
+
+/// How an abbreviation bears on a sentence break after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Abbreviation {
+    /// Never ends a sentence (titles, months, "No.").
+    Title,
+    /// Ends a sentence only before a common sentence opener.
+    Other,
 }
 
 const ABBREVIATIONS: &str = include_str!("../../../data/segment/abbreviations.txt");
@@ -103,8 +113,7 @@ impl Segmenter {
     /// A segmenter from an abbreviation list in the format of
     /// `data/segment/abbreviations.txt`.
     pub fn from_list(list: &str) -> Segmenter {
-        let mut titles = HashSet::new();
-        let mut others = HashSet::new();
+        let mut abbreviations = FxHashMap::default();
         let mut in_titles = true;
         for line in list.lines() {
             let line = line.trim();
@@ -113,16 +122,30 @@ impl Segmenter {
                 "[title]" => in_titles = true,
                 "[other]" => in_titles = false,
                 l if l.starts_with('#') => {}
+                // A title listed twice stays a title, wherever it is.
+                l if in_titles => {
+                    abbreviations.insert(l.to_string(), Abbreviation::Title);
+                }
                 l => {
-                    if in_titles {
-                        titles.insert(l.to_string());
-                    } else {
-                        others.insert(l.to_string());
-                    }
+                    abbreviations
+                        .entry(l.to_string())
+                        .or_insert(Abbreviation::Other);
                 }
             }
         }
-        Segmenter { titles, others }
+        let longest = abbreviations.keys().map(String::len).max().unwrap_or(0);
+        Segmenter {
+            abbreviations,
+            longest,
+        }
+    }
+
+    /// The class of `word` if it is a listed abbreviation.
+    fn abbreviation(&self, word: &str) -> Option<Abbreviation> {
+        if word.len() > self.longest {
+            return None;
+        }
+        self.abbreviations.get(word).copied()
     }
 
     /// Splits `text` into sentences, trimmed of surrounding whitespace.
@@ -232,26 +255,40 @@ impl Segmenter {
             .map_or(sent_start, |(k, c)| sent_start + k + c.len_utf8());
         let token = &text[tok_start..=dot];
         let word = token.trim_start_matches(['(', '"', '“', '\'']);
-        if self.titles.contains(word) {
-            return false;
-        }
-        let next: String = next_word
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        if self.others.contains(word) {
-            return OPENERS.contains(&next.as_str());
+        let opener_follows = || OPENERS.contains(&leading_word(next_word));
+        match self.abbreviation(word) {
+            Some(Abbreviation::Title) => return false,
+            Some(Abbreviation::Other) => return opener_follows(),
+            None => {}
         }
         let core = word.trim_end_matches('.');
         // Initials: "Robert C. O'Brien", "J.R.R."
-        if core.chars().count() == 1 && core.chars().all(|c| c.is_uppercase()) {
-            return OPENERS.contains(&next.as_str());
+        if single_char(core).is_some_and(char::is_uppercase) {
+            return opener_follows();
         }
-        if core.len() >= 3 && core.split('.').all(|p| p.chars().count() == 1) {
+        if core.len() >= 3 && core.split('.').all(|p| single_char(p).is_some()) {
             // Dotted acronyms not in the list: "N.A.T.O."
-            return OPENERS.contains(&next.as_str());
+            return opener_follows();
         }
         true
+    }
+}
+
+/// The run of alphanumeric characters that opens `s`.
+fn leading_word(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(s.len(), |(k, _)| k);
+    &s[..end]
+}
+
+/// The character of `s` if it has exactly one.
+fn single_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
     }
 }
 
@@ -385,6 +422,35 @@ mod tests {
                 SentenceKind::Text
             ]
         );
+    }
+
+    #[test]
+    fn a_title_listed_as_other_too_stays_a_title() {
+        let seg = Segmenter::from_list("[other]\nGen.\nInc.\n[title]\nGen.\n");
+        assert_eq!(seg.abbreviation("Gen."), Some(Abbreviation::Title));
+        assert_eq!(seg.abbreviation("Inc."), Some(Abbreviation::Other));
+        assert_eq!(seg.abbreviation("Generals."), None);
+        let seg = Segmenter::from_list("[title]\nGen.\n[other]\nGen.\n");
+        assert_eq!(seg.abbreviation("Gen."), Some(Abbreviation::Title));
+    }
+
+    #[test]
+    fn leading_words_and_single_chars() {
+        for s in [
+            "The talks",
+            "U.S.",
+            "",
+            " x",
+            "Éric's",
+            "2,840 men",
+            "naïve-ish",
+        ] {
+            let collected: String = s.chars().take_while(|c| c.is_alphanumeric()).collect();
+            assert_eq!(leading_word(s), collected, "{s:?}");
+            let one = (s.chars().count() == 1).then(|| s.chars().next().unwrap());
+            assert_eq!(single_char(s), one, "{s:?}");
+        }
+        assert_eq!(single_char("É"), Some('É'));
     }
 
     #[test]
