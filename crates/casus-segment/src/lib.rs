@@ -151,10 +151,7 @@ impl Segmenter {
     /// Splits `text` into sentences, trimmed of surrounding whitespace.
     pub fn split(&self, text: &str) -> Vec<Sentence> {
         let mut out = Vec::new();
-        let mut line_start = 0;
-        for line in text.split_inclusive('\n') {
-            let start = line_start;
-            line_start += line.len();
+        for (start, line) in lines_inclusive(text) {
             let body = line.trim_end_matches(['\n', '\r']);
             self.split_line(text, start, start + body.len(), &mut out);
         }
@@ -272,6 +269,23 @@ impl Segmenter {
         }
         true
     }
+}
+
+/// The lines of `text` with their offsets, each with its `\n` (as
+/// `str::split_inclusive('\n')` gives them): the breaks are found with
+/// the vectorised `memchr`, a few times cheaper on long lines.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = breaks.next().map_or(text.len(), |i| i + 1);
+        let line = (start, &text[start..end]);
+        start = end;
+        Some(line)
+    })
 }
 
 /// The run of alphanumeric characters that opens `s`.
@@ -432,6 +446,18 @@ mod tests {
         assert_eq!(seg.abbreviation("Generals."), None);
         let seg = Segmenter::from_list("[title]\nGen.\n[other]\nGen.\n");
         assert_eq!(seg.abbreviation("Gen."), Some(Abbreviation::Title));
+    }
+
+    #[test]
+    fn lines_are_those_of_split_inclusive() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nx\r\n\r\ny", "é\n“q”\n\n"] {
+            let ours: Vec<&str> = lines_inclusive(text).map(|(_, l)| l).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+            for (start, line) in lines_inclusive(text) {
+                assert_eq!(&text[start..start + line.len()], line);
+            }
+        }
     }
 
     #[test]
