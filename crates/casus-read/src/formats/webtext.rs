@@ -911,19 +911,59 @@ fn skip_space(b: &[u8], i: usize) -> usize {
         .count()
 }
 
-/// How a unit weighs in the search for the back matter.
-fn tail_weight(t: &str) -> (i64, bool) {
-    let t = t.trim();
-    if t.is_empty() {
-        (0, false)
-    } else if is_ref_entry(t) || is_debris(t) || ref_like(t) {
-        (1, true)
-    } else if is_definitional(t) {
-        (1, false)
-    } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
-        (0, false)
-    } else {
-        (-1, false)
+/// What a unit (a line or a chunk) of a page reads like, in the search
+/// for the back matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TailUnit {
+    /// Nothing but white space.
+    Blank,
+    /// A `^`-style reference entry or template debris.
+    EntryOrDebris,
+    /// Reads like an entry of a reference list ([`ref_like`]).
+    RefLike,
+    /// An article's lead sentence ([`is_definitional`]).
+    Definitional,
+    /// A heading or a few words: weighs nothing.
+    Minor,
+    /// Prose.
+    Prose,
+}
+
+impl TailUnit {
+    /// What the trimmed unit `t` reads like.
+    fn of(t: &str) -> TailUnit {
+        if t.is_empty() {
+            TailUnit::Blank
+        } else if is_ref_entry(t) || is_debris(t) {
+            TailUnit::EntryOrDebris
+        } else {
+            TailUnit::of_text(t)
+        }
+    }
+
+    /// What the trimmed unit `t`, neither blank, a reference entry nor
+    /// debris (a line that [`classify`] found to be text), reads like.
+    fn of_text(t: &str) -> TailUnit {
+        if ref_like(t) {
+            TailUnit::RefLike
+        } else if is_definitional(t) {
+            TailUnit::Definitional
+        } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
+            TailUnit::Minor
+        } else {
+            TailUnit::Prose
+        }
+    }
+
+    /// How the unit weighs in the search for the back matter, and whether
+    /// it is strong evidence of it (a reference or debris).
+    fn weight(self) -> (i64, bool) {
+        match self {
+            TailUnit::Blank | TailUnit::Minor => (0, false),
+            TailUnit::EntryOrDebris | TailUnit::RefLike => (1, true),
+            TailUnit::Definitional => (1, false),
+            TailUnit::Prose => (-1, false),
+        }
     }
 }
 
@@ -933,7 +973,7 @@ const MAX_PROSE_RUN: i64 = 40;
 /// The suffix start (by units) where back matter outweighs prose, if it is
 /// clearly back matter: weight at least 3, and a reference or debris in it
 /// or at least three article summaries.
-fn best_suffix(n: usize, weight: impl Fn(usize) -> (i64, bool)) -> Option<usize> {
+fn best_suffix(n: usize, mut weight: impl FnMut(usize) -> (i64, bool)) -> Option<usize> {
     let mut best = None;
     let mut best_score = 0i64;
     let mut score = 0i64;
@@ -968,7 +1008,9 @@ fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize
         match l.kind {
             LineKind::Blank | LineKind::Chrome => (0, false),
             LineKind::RefEntry | LineKind::Debris => (1, true),
-            LineKind::Text => tail_weight(&text[l.start..l.end]),
+            // classify() has turned blanks, reference entries and
+            // debris away on the same trimmed line.
+            LineKind::Text => TailUnit::of_text(text[l.start..l.end].trim()).weight(),
         }
     };
     let Some(cut) = best_suffix(found.len(), weight) else {
@@ -1043,7 +1085,15 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 /// on one line); records it and returns the raw offset where the body ends.
 fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
     let units = chunks(text);
-    let Some(cut) = best_suffix(units.len(), |i| tail_weight(&text[units[i].0..units[i].1])) else {
+    // What each unit weighed reads like: the scan has found out whether
+    // most of the back matter's units are reference-like.
+    let mut read = vec![None; units.len()];
+    let weight = |i: usize| {
+        let unit = TailUnit::of(text[units[i].0..units[i].1].trim());
+        read[i] = Some(unit);
+        unit.weight()
+    };
+    let Some(cut) = best_suffix(units.len(), weight) else {
         return text.len();
     };
     let start = units[cut].0;
@@ -1051,9 +1101,14 @@ fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
         kind: RemovedKind::References,
         raw: Span::new(start, text.len()),
     });
-    for &(s, e) in &units[cut..] {
+    for (&(s, e), unit) in units[cut..].iter().zip(&read[cut..]) {
         let t = text[s..e].trim();
-        if ref_like(t) {
+        let is_ref = match unit {
+            Some(TailUnit::RefLike) => true,
+            Some(TailUnit::EntryOrDebris) | None => ref_like(t),
+            Some(_) => false,
+        };
+        if is_ref {
             extras.references.push(Reference {
                 label: None,
                 text: t.to_string(),
@@ -1338,6 +1393,50 @@ mod tests {
             proptest::prop_assert_eq!(
                 may_have_ref_shape(&t),
                 t.contains(" (") || t.contains(". p")
+            );
+        }
+    }
+
+    /// The weight of a unit as first written, for [`TailUnit`].
+    fn tail_weight_as_written(t: &str) -> (i64, bool) {
+        let t = t.trim();
+        if t.is_empty() {
+            (0, false)
+        } else if is_ref_entry(t) || is_debris(t) || ref_like(t) {
+            (1, true)
+        } else if is_definitional(t) {
+            (1, false)
+        } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
+            (0, false)
+        } else {
+            (-1, false)
+        }
+    }
+
+    #[test]
+    fn tail_units_weigh_as_first_written() {
+        for t in [
+            "",
+            "   ",
+            "12. ^ a b Butler, Ed (2002). \"Title\". Retrieved 3 May 2020.",
+            "{{cite web|url=x}}",
+            "\"Report 25\". News Agency. 26 October 2020. Retrieved 2020.",
+            "Smith, J. (12 May 2014).",
+            "Shusha is a city in the South Caucasus.",
+            "Aftermath",
+            "Short words only.",
+            "On 22 November the ministry said the city is a target of the offensive.",
+            "Azerbaijani forces used drones to isolate and destroy positions along the line.",
+        ] {
+            let unit = TailUnit::of(t.trim());
+            assert_eq!(unit.weight(), tail_weight_as_written(t), "{t:?}");
+            if !matches!(unit, TailUnit::Blank | TailUnit::EntryOrDebris) {
+                assert_eq!(TailUnit::of_text(t.trim()), unit, "{t:?}");
+            }
+            assert_eq!(
+                unit == TailUnit::RefLike,
+                !matches!(unit, TailUnit::EntryOrDebris) && ref_like(t.trim()),
+                "{t:?}"
             );
         }
     }
