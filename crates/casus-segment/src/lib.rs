@@ -251,7 +251,7 @@ impl Segmenter {
             .find(|&(_, c)| matches!(c, ' ' | '(' | '"' | '“'))
             .map_or(sent_start, |(k, c)| sent_start + k + c.len_utf8());
         let token = &text[tok_start..=dot];
-        let word = token.trim_start_matches(['(', '"', '“', '\'']);
+        let word = trim_opening_marks(token);
         let opener_follows = || OPENERS.contains(&leading_word(next_word));
         match self.abbreviation(word) {
             Some(Abbreviation::Title) => return false,
@@ -263,7 +263,7 @@ impl Segmenter {
         if single_char(core).is_some_and(char::is_uppercase) {
             return opener_follows();
         }
-        if core.len() >= 3 && core.split('.').all(|p| single_char(p).is_some()) {
+        if core.len() >= 3 && is_dotted_initials(core) {
             // Dotted acronyms not in the list: "N.A.T.O."
             return opener_follows();
         }
@@ -288,6 +288,19 @@ fn lines_inclusive(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// `token` without the brackets and quotes that open it. Most tokens
+/// open with an ASCII letter or digit: they are returned as they are.
+fn trim_opening_marks(token: &str) -> &str {
+    if token
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return token;
+    }
+    token.trim_start_matches(['(', '"', '“', '\''])
+}
+
 /// The run of alphanumeric characters that opens `s`.
 fn leading_word(s: &str) -> &str {
     let end = s
@@ -295,6 +308,23 @@ fn leading_word(s: &str) -> &str {
         .find(|&(_, c)| !c.is_alphanumeric())
         .map_or(s.len(), |(k, _)| k);
     &s[..end]
+}
+
+/// Whether `s` is single characters separated by periods ("N.A.T.O"):
+/// every part of `s.split('.')` is one character. Most words fail at
+/// their second character, without the search a split makes.
+fn is_dotted_initials(s: &str) -> bool {
+    let mut chars = s.chars();
+    loop {
+        if chars.next().is_none_or(|c| c == '.') {
+            return false;
+        }
+        match chars.next() {
+            None => return true,
+            Some('.') => {}
+            Some(_) => return false,
+        }
+    }
 }
 
 /// The character of `s` if it has exactly one.
@@ -325,8 +355,8 @@ const MAX_SENTENCE: usize = 2048;
 
 fn push(text: &str, start: usize, end: usize, list: bool, out: &mut Vec<Sentence>) {
     let s = &text[start..end];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
+    let lead = s.len() - trim_start(s).len();
+    let trail = s.len() - trim_end(s).len();
     if lead + trail >= s.len() {
         return;
     }
@@ -352,6 +382,24 @@ fn push(text: &str, start: usize, end: usize, list: bool, out: &mut Vec<Sentence
         SentenceKind::Text
     };
     out.push(Sentence { start, end, kind });
+}
+
+/// `s.trim_start()`, with the common case of a first byte that is
+/// ASCII and not white space decided at once.
+fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => s,
+        _ => s.trim_start(),
+    }
+}
+
+/// `s.trim_end()`, with the common case of a last byte that is ASCII and
+/// not white space decided at once.
+fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => s,
+        _ => s.trim_end(),
+    }
 }
 
 #[cfg(test)]
@@ -457,6 +505,42 @@ mod tests {
             for (start, line) in lines_inclusive(text) {
                 assert_eq!(&text[start..start + line.len()], line);
             }
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_std_ones() {
+        let samples = [
+            "",
+            ".",
+            "a",
+            "a.b",
+            "N.A.T.O",
+            "N.A.T.O.",
+            "a..b",
+            "ab.c",
+            "a.bc",
+            ".a",
+            "U.S",
+            "É.Ü",
+            "\u{a0}x\u{a0}",
+            " x ",
+            "\x0bx\x0b",
+            "(\"Gen.",
+            "“Mr.",
+            "'s",
+            "((x",
+            "x\t",
+            "\u{2003}",
+            "é",
+        ];
+        for s in samples {
+            let dotted = s.split('.').all(|p| p.chars().count() == 1);
+            assert_eq!(is_dotted_initials(s), dotted, "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+            let opening = s.trim_start_matches(['(', '"', '“', '\'']);
+            assert_eq!(trim_opening_marks(s), opening, "{s:?}");
         }
     }
 
