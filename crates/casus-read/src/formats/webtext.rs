@@ -73,16 +73,34 @@ static REF_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,4})\.\s+)?\^\s*(?:(?:[a-z]{1,2}\s+)+)?").unwrap());
 
 /// Reference shapes that need a pattern: "Surname, Given (2002).",
-/// "Surname, Given (" at the start, "p. 11." at the end. ASCII mode keeps
-/// the automaton small (names with accents are caught by other cues).
-static REF_SHAPES: LazyLock<Regex> = LazyLock::new(|| {
+/// "Surname, Given (" at the start, "p. 11." at the end, "(in French)".
+/// ASCII mode keeps the automata small (names with accents are caught by
+/// other cues).
+///
+/// One pattern per shape rather than one alternation: each runs only when
+/// a cheap test on the line's ends says it might match, and the anchored
+/// ones are searched from their anchor (a pattern that ends in `$` is run
+/// backwards from the end), not over the whole line.
+static DATED_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? \((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$|",
-        r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(|",
-        r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$|\(in [A-Z][a-z]+\)"
+        r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? ",
+        r"\((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$"
     ))
     .unwrap()
 });
+
+/// "Surname, Given (" opening a line: see [`DATED_NAME`].
+static NAME_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(").unwrap()
+});
+
+/// A page reference ending a line: see [`DATED_NAME`].
+static PAGE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$").unwrap());
+
+/// A language note, "(in French)": see [`DATED_NAME`].
+static IN_LANGUAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)\(in [A-Z][a-z]+\)").unwrap());
 
 static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\{\{.*\}\}|: ?CS1 (?:maint|errors?)|: \|\w+=|.*has generic name \(help\))|\{\{DEFAULTSORT|^(?:\*\s*){3,}").unwrap()
@@ -221,24 +239,29 @@ fn ref_like(t: &str) -> bool {
     }
     let quoted_title =
         t.len() < 250 && t.starts_with('"') && (t.ends_with("\".") || t.ends_with('"'));
-    quoted_title || (may_have_ref_shape(t) && may_match_ref_shapes(t) && REF_SHAPES.is_match(t))
+    quoted_title || (may_have_ref_shape(t) && has_ref_shape(t))
 }
 
-/// A test every [`REF_SHAPES`] match passes, cheap enough to turn most
-/// prose away before the pattern runs: the line ends like a dated name
-/// (`)`), like a page reference (`p. 11.`), holds `(in `, or opens with
-/// a surname and a comma.
-fn may_match_ref_shapes(t: &str) -> bool {
+/// Whether `t` has one of the reference shapes ([`DATED_NAME`],
+/// [`NAME_OPENING`], [`PAGE_END`], [`IN_LANGUAGE`]). Each pattern runs
+/// only on lines that pass a cheap test every match of it passes: the line
+/// ends like a dated name (`)`), opens with a surname and a comma, ends
+/// like a page reference (`p. 11.`) or holds `(in `.
+fn has_ref_shape(t: &str) -> bool {
     let b = t.as_bytes();
-    b.ends_with(b")")
-        || b.ends_with(b").")
-        || ends_like_page(b)
-        || IN_PAREN.find(b).is_some()
-        || opens_with_surname(b)
+    (ends_like_dated_name(b) && DATED_NAME.is_match(t))
+        || (opens_with_surname(b) && NAME_OPENING.is_match(t))
+        || (ends_like_page(b) && PAGE_END.is_match(t))
+        || (IN_PAREN.find(b).is_some() && IN_LANGUAGE.is_match(t))
+}
+
+/// Whether `b` ends with `)` or `).`, as every [`DATED_NAME`] match does.
+fn ends_like_dated_name(b: &[u8]) -> bool {
+    b.ends_with(b")") || b.ends_with(b").")
 }
 
 /// Whether `b` ends with `p.`, an optional space, digits and hyphens and
-/// an optional period (the page alternative of [`REF_SHAPES`]).
+/// an optional period (a test every [`PAGE_END`] match passes).
 fn ends_like_page(b: &[u8]) -> bool {
     let s = b.strip_suffix(b".").unwrap_or(b);
     if !s.last().is_some_and(u8::is_ascii_digit) {
@@ -252,8 +275,8 @@ fn ends_like_page(b: &[u8]) -> bool {
 }
 
 /// Whether `b` opens (after ASCII white space) with a capitalised word,
-/// `, ` and a capital: the start of [`REF_SHAPES`]' leading "Surname,
-/// Given (" ("However, the" is turned away).
+/// `, ` and a capital: the start of [`NAME_OPENING`]'s "Surname, Given ("
+/// ("However, the" is turned away).
 fn opens_with_surname(b: &[u8]) -> bool {
     let i = b
         .iter()
@@ -270,12 +293,12 @@ fn opens_with_surname(b: &[u8]) -> bool {
     word > 0 && rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase)
 }
 
-/// The `(in ` of [`REF_SHAPES`]' "(in French)", for [`may_match_ref_shapes`].
+/// The `(in ` of [`IN_LANGUAGE`]'s "(in French)", for [`has_ref_shape`].
 static IN_PAREN: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("(in "));
 
-/// Whether `t` holds ` (` or `. p`, one of which every [`REF_SHAPES`] match
-/// needs: a search for `(` and one for `. p`, each rare in prose.
+/// Whether `t` holds ` (` or `. p`, a test [`ref_like`] makes before
+/// [`has_ref_shape`]: a search for `(` and one for `. p`, each rare in prose.
 fn may_have_ref_shape(t: &str) -> bool {
     let b = t.as_bytes();
     memchr::memchr_iter(b'(', b).any(|i| i > 0 && b[i - 1] == b' ') || DOT_P.find(b).is_some()
@@ -888,19 +911,59 @@ fn skip_space(b: &[u8], i: usize) -> usize {
         .count()
 }
 
-/// How a unit weighs in the search for the back matter.
-fn tail_weight(t: &str) -> (i64, bool) {
-    let t = t.trim();
-    if t.is_empty() {
-        (0, false)
-    } else if is_ref_entry(t) || is_debris(t) || ref_like(t) {
-        (1, true)
-    } else if is_definitional(t) {
-        (1, false)
-    } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
-        (0, false)
-    } else {
-        (-1, false)
+/// What a unit (a line or a chunk) of a page reads like, in the search
+/// for the back matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TailUnit {
+    /// Nothing but white space.
+    Blank,
+    /// A `^`-style reference entry or template debris.
+    EntryOrDebris,
+    /// Reads like an entry of a reference list ([`ref_like`]).
+    RefLike,
+    /// An article's lead sentence ([`is_definitional`]).
+    Definitional,
+    /// A heading or a few words: weighs nothing.
+    Minor,
+    /// Prose.
+    Prose,
+}
+
+impl TailUnit {
+    /// What the trimmed unit `t` reads like.
+    fn of(t: &str) -> TailUnit {
+        if t.is_empty() {
+            TailUnit::Blank
+        } else if is_ref_entry(t) || is_debris(t) {
+            TailUnit::EntryOrDebris
+        } else {
+            TailUnit::of_text(t)
+        }
+    }
+
+    /// What the trimmed unit `t`, neither blank, a reference entry nor
+    /// debris (a line that [`classify`] found to be text), reads like.
+    fn of_text(t: &str) -> TailUnit {
+        if ref_like(t) {
+            TailUnit::RefLike
+        } else if is_definitional(t) {
+            TailUnit::Definitional
+        } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
+            TailUnit::Minor
+        } else {
+            TailUnit::Prose
+        }
+    }
+
+    /// How the unit weighs in the search for the back matter, and whether
+    /// it is strong evidence of it (a reference or debris).
+    fn weight(self) -> (i64, bool) {
+        match self {
+            TailUnit::Blank | TailUnit::Minor => (0, false),
+            TailUnit::EntryOrDebris | TailUnit::RefLike => (1, true),
+            TailUnit::Definitional => (1, false),
+            TailUnit::Prose => (-1, false),
+        }
     }
 }
 
@@ -910,7 +973,7 @@ const MAX_PROSE_RUN: i64 = 40;
 /// The suffix start (by units) where back matter outweighs prose, if it is
 /// clearly back matter: weight at least 3, and a reference or debris in it
 /// or at least three article summaries.
-fn best_suffix(n: usize, weight: impl Fn(usize) -> (i64, bool)) -> Option<usize> {
+fn best_suffix(n: usize, mut weight: impl FnMut(usize) -> (i64, bool)) -> Option<usize> {
     let mut best = None;
     let mut best_score = 0i64;
     let mut score = 0i64;
@@ -945,7 +1008,9 @@ fn line_tail_start(text: &str, found: &mut [Line], extras: &mut Extras) -> usize
         match l.kind {
             LineKind::Blank | LineKind::Chrome => (0, false),
             LineKind::RefEntry | LineKind::Debris => (1, true),
-            LineKind::Text => tail_weight(&text[l.start..l.end]),
+            // classify() has turned blanks, reference entries and
+            // debris away on the same trimmed line.
+            LineKind::Text => TailUnit::of_text(text[l.start..l.end].trim()).weight(),
         }
     };
     let Some(cut) = best_suffix(found.len(), weight) else {
@@ -1020,7 +1085,15 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 /// on one line); records it and returns the raw offset where the body ends.
 fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
     let units = chunks(text);
-    let Some(cut) = best_suffix(units.len(), |i| tail_weight(&text[units[i].0..units[i].1])) else {
+    // What each unit weighed reads like: the scan has found out whether
+    // most of the back matter's units are reference-like.
+    let mut read = vec![None; units.len()];
+    let weight = |i: usize| {
+        let unit = TailUnit::of(text[units[i].0..units[i].1].trim());
+        read[i] = Some(unit);
+        unit.weight()
+    };
+    let Some(cut) = best_suffix(units.len(), weight) else {
         return text.len();
     };
     let start = units[cut].0;
@@ -1028,9 +1101,14 @@ fn chunk_tail_start(text: &str, extras: &mut Extras) -> usize {
         kind: RemovedKind::References,
         raw: Span::new(start, text.len()),
     });
-    for &(s, e) in &units[cut..] {
+    for (&(s, e), unit) in units[cut..].iter().zip(&read[cut..]) {
         let t = text[s..e].trim();
-        if ref_like(t) {
+        let is_ref = match unit {
+            Some(TailUnit::RefLike) => true,
+            Some(TailUnit::EntryOrDebris) | None => ref_like(t),
+            Some(_) => false,
+        };
+        if is_ref {
             extras.references.push(Reference {
                 label: None,
                 text: t.to_string(),
@@ -1319,6 +1397,79 @@ mod tests {
         }
     }
 
+    /// The weight of a unit as first written, for [`TailUnit`].
+    fn tail_weight_as_written(t: &str) -> (i64, bool) {
+        let t = t.trim();
+        if t.is_empty() {
+            (0, false)
+        } else if is_ref_entry(t) || is_debris(t) || ref_like(t) {
+            (1, true)
+        } else if is_definitional(t) {
+            (1, false)
+        } else if is_heading_like(t) || (t.len() < 60 && t.split_whitespace().count() < 5) {
+            (0, false)
+        } else {
+            (-1, false)
+        }
+    }
+
+    #[test]
+    fn tail_units_weigh_as_first_written() {
+        for t in [
+            "",
+            "   ",
+            "12. ^ a b Butler, Ed (2002). \"Title\". Retrieved 3 May 2020.",
+            "{{cite web|url=x}}",
+            "\"Report 25\". News Agency. 26 October 2020. Retrieved 2020.",
+            "Smith, J. (12 May 2014).",
+            "Shusha is a city in the South Caucasus.",
+            "Aftermath",
+            "Short words only.",
+            "On 22 November the ministry said the city is a target of the offensive.",
+            "Azerbaijani forces used drones to isolate and destroy positions along the line.",
+        ] {
+            let unit = TailUnit::of(t.trim());
+            assert_eq!(unit.weight(), tail_weight_as_written(t), "{t:?}");
+            if !matches!(unit, TailUnit::Blank | TailUnit::EntryOrDebris) {
+                assert_eq!(TailUnit::of_text(t.trim()), unit, "{t:?}");
+            }
+            assert_eq!(
+                unit == TailUnit::RefLike,
+                !matches!(unit, TailUnit::EntryOrDebris) && ref_like(t.trim()),
+                "{t:?}"
+            );
+        }
+    }
+
+    /// The reference shapes as one alternation, as first written: what
+    /// [`has_ref_shape`] must agree with.
+    static REF_SHAPES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?-u)[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)? \((?:\d{4}(?:-\d\d-\d\d)?|\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})\)\.?$|",
+            r"(?-u)^\s*[A-Z][A-Za-z'-]+, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\.? \(|",
+            r"(?-u)(?:^| )pp?\. ?\d+(?:-\d+)?\.?$|\(in [A-Z][a-z]+\)"
+        ))
+        .unwrap()
+    });
+
+    /// Whether every shape pattern that matches `t` passes its cheap test.
+    fn shape_tests_pass_matches(t: &str) -> bool {
+        let b = t.as_bytes();
+        (!DATED_NAME.is_match(t) || ends_like_dated_name(b))
+            && (!NAME_OPENING.is_match(t) || opens_with_surname(b))
+            && (!PAGE_END.is_match(t) || ends_like_page(b))
+            && (!IN_LANGUAGE.is_match(t) || IN_PAREN.find(b).is_some())
+    }
+
+    /// Whether `t` passes none of the cheap tests of [`has_ref_shape`].
+    fn turned_away(t: &str) -> bool {
+        let b = t.as_bytes();
+        !ends_like_dated_name(b)
+            && !opens_with_surname(b)
+            && !ends_like_page(b)
+            && IN_PAREN.find(b).is_none()
+    }
+
     #[test]
     fn ref_shape_prefilter_passes_every_match() {
         for t in [
@@ -1335,17 +1486,12 @@ mod tests {
             "In 2014 it ended.",
             "However, the war (as planned) went on.",
         ] {
-            if REF_SHAPES.is_match(t) {
-                assert!(may_match_ref_shapes(t), "{t:?}");
-            }
+            assert!(shape_tests_pass_matches(t), "{t:?}");
+            assert_eq!(has_ref_shape(t), REF_SHAPES.is_match(t), "{t:?}");
         }
-        assert!(!may_match_ref_shapes(
-            "Prose (with a parenthesis) ends here."
-        ));
-        assert!(!may_match_ref_shapes("In 2014 it ended."));
-        assert!(!may_match_ref_shapes(
-            "However, the war (as planned) went on."
-        ));
+        assert!(turned_away("Prose (with a parenthesis) ends here."));
+        assert!(turned_away("In 2014 it ended."));
+        assert!(turned_away("However, the war (as planned) went on."));
     }
 
     proptest::proptest! {
@@ -1353,13 +1499,13 @@ mod tests {
         fn ref_shape_prefilter_passes_random_matches(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "Butler", ", ", "Ed", " ", "J.", "(", ")", "2002", "12", "May", ".", "p",
-                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x",
+                "pp", "-", "5", "(in ", "French", "\t", "é", "'", "x", "Smith, J. ",
+                "(2002)", "-05-01", "p. 11", "\n",
             ]), 0..14),
         ) {
             let t = parts.concat();
-            if REF_SHAPES.is_match(&t) {
-                proptest::prop_assert!(may_match_ref_shapes(&t), "{:?}", t);
-            }
+            proptest::prop_assert!(shape_tests_pass_matches(&t), "{:?}", t);
+            proptest::prop_assert_eq!(has_ref_shape(&t), REF_SHAPES.is_match(&t), "{:?}", t);
         }
     }
 
